@@ -1,0 +1,33 @@
+// careflow: insight, benchmarks and forecasts from councils' children-in-care returns.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "command.hpp"
+
+namespace careflow::cli {
+std::vector<Command>& registry() {
+  static std::vector<Command> commands;
+  return commands;
+}
+}  // namespace careflow::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"careflow: insight, benchmarks and forecasts from SSDA903 children-looked-after returns"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "careflow 0.1.0");
+  int exit_code = 0;
+  auto& commands = careflow::cli::registry();
+  std::sort(commands.begin(), commands.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  for (auto& c : commands) c.install(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "careflow: {}\n", e.what());
+    return 3;
+  }
+  return exit_code;
+}

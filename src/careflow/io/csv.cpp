@@ -1,0 +1,307 @@
+#include "careflow/io/csv.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace careflow {
+
+std::string_view to_string(TextEncoding e) {
+  switch (e) {
+    case TextEncoding::utf8: return "UTF-8";
+    case TextEncoding::utf8_bom: return "UTF-8 with BOM";
+    case TextEncoding::utf16le: return "UTF-16LE";
+    case TextEncoding::utf16be: return "UTF-16BE";
+    case TextEncoding::windows1252: return "Windows-1252";
+  }
+  return "";
+}
+
+int CsvTable::find_column(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+void CsvTable::add_row(const std::vector<std::string_view>& cells, uint32_t line) {
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const auto b = static_cast<uint32_t>(text_.size());
+    if (c < cells.size()) text_.append(cells[c]);
+    begin_.push_back(b);
+    end_.push_back(static_cast<uint32_t>(text_.size()));
+  }
+  lines_.push_back(line);
+}
+
+void CsvTable::reserve(size_t rows, size_t bytes) {
+  text_.reserve(bytes);
+  begin_.reserve(rows * columns.size());
+  end_.reserve(rows * columns.size());
+  lines_.reserve(rows);
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  out.clear();
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool ok = !std::ferror(f);
+  std::fclose(f);
+  return ok;
+}
+
+namespace {
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string utf16_to_utf8(std::string_view b, bool little_endian) {
+  std::string out;
+  out.reserve(b.size() / 2);
+  auto unit = [&](size_t i) -> uint32_t {
+    const auto lo = static_cast<unsigned char>(b[little_endian ? i : i + 1]);
+    const auto hi = static_cast<unsigned char>(b[little_endian ? i + 1 : i]);
+    return static_cast<uint32_t>(hi << 8 | lo);
+  };
+  for (size_t i = 0; i + 1 < b.size(); i += 2) {
+    uint32_t u = unit(i);
+    if (u >= 0xD800 && u < 0xDC00 && i + 3 < b.size()) {
+      const uint32_t lo = unit(i + 2);
+      if (lo >= 0xDC00 && lo < 0xE000) {
+        append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        i += 2;
+        continue;
+      }
+    }
+    if (u >= 0xD800 && u < 0xE000) u = 0xFFFD;  // lone surrogate
+    append_utf8(out, u);
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t continuation;
+    if (c < 0x80) continuation = 0;
+    else if (c >= 0xC2 && c < 0xE0) continuation = 1;
+    else if (c >= 0xE0 && c < 0xF0) continuation = 2;
+    else if (c >= 0xF0 && c < 0xF5) continuation = 3;
+    else return false;
+    if (i + continuation >= s.size() && continuation > 0) return false;
+    for (size_t k = 1; k <= continuation; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += continuation + 1;
+  }
+  return true;
+}
+
+// Windows-1252 bytes 0x80..0x9F map to these code points; 0xA0..0xFF equal Latin-1.
+constexpr uint16_t kCp1252High[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+std::string cp1252_to_utf8(std::string_view b) {
+  std::string out;
+  out.reserve(b.size() + b.size() / 8);
+  for (char ch : b) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) out += ch;
+    else if (c < 0xA0) append_utf8(out, kCp1252High[c - 0x80]);
+    else append_utf8(out, c);
+  }
+  return out;
+}
+
+// UTF-16 without a BOM: ASCII text has a zero in every other byte.
+bool looks_like_bomless_utf16(std::string_view b, bool& little_endian) {
+  const size_t n = std::min<size_t>(b.size() & ~size_t{1}, 512);
+  if (n < 4) return false;
+  size_t zero_odd = 0, zero_even = 0;
+  for (size_t i = 0; i < n; i += 2) {
+    zero_even += b[i] == 0;
+    zero_odd += b[i + 1] == 0;
+  }
+  if (zero_odd * 10 >= n / 2 * 9 && zero_even == 0) { little_endian = true; return true; }
+  if (zero_even * 10 >= n / 2 * 9 && zero_odd == 0) { little_endian = false; return true; }
+  return false;
+}
+
+}  // namespace
+
+std::string decode_to_utf8(std::string_view b, TextEncoding& enc) {
+  auto starts = [&](std::string_view p) { return b.substr(0, p.size()) == p; };
+  if (starts("\xEF\xBB\xBF")) { enc = TextEncoding::utf8_bom; return std::string(b.substr(3)); }
+  if (starts("\xFF\xFE")) { enc = TextEncoding::utf16le; return utf16_to_utf8(b.substr(2), true); }
+  if (starts("\xFE\xFF")) { enc = TextEncoding::utf16be; return utf16_to_utf8(b.substr(2), false); }
+  bool le = true;
+  if (looks_like_bomless_utf16(b, le)) {
+    enc = le ? TextEncoding::utf16le : TextEncoding::utf16be;
+    return utf16_to_utf8(b, le);
+  }
+  if (is_valid_utf8(b)) { enc = TextEncoding::utf8; return std::string(b); }
+  enc = TextEncoding::windows1252;
+  return cp1252_to_utf8(b);
+}
+
+std::string csv_escape(std::string_view f) {
+  if (f.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(f);
+  std::string out = "\"";
+  for (char c : f) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// A single pass over the text: fields are unquoted into the table's buffer as they are read.
+class CsvParser {
+ public:
+  CsvParser(std::string text, CsvReadResult& r) : in_(std::move(text)), r_(r) {}
+
+  void run() {
+    CsvTable& t = r_.table;
+    std::vector<std::pair<uint32_t, uint32_t>> fields;
+    std::string& out = t.text_;
+    out.reserve(in_.size());
+    bool have_header = false;
+    uint32_t line = 1;
+    size_t i = 0;
+    const size_t n = in_.size();
+    while (i < n) {
+      const uint32_t record_line = line;
+      fields.clear();
+      bool end_of_record = false;
+      bool unterminated = false;
+      while (!end_of_record) {
+        // One field.
+        while (i < n && (in_[i] == ' ' || in_[i] == '\t')) ++i;
+        const auto begin = static_cast<uint32_t>(out.size());
+        if (i < n && in_[i] == '"') {
+          ++i;
+          for (;;) {
+            if (i >= n) { unterminated = true; break; }
+            const char c = in_[i];
+            if (c == '"') {
+              if (i + 1 < n && in_[i + 1] == '"') { out += '"'; i += 2; continue; }
+              ++i;
+              break;
+            }
+            if (c == '\n') ++line;
+            out += c;
+            ++i;
+          }
+          // Text after the closing quote (e.g. "ab"c) is kept, as spreadsheets do.
+          while (i < n && in_[i] != ',' && in_[i] != '\n' && in_[i] != '\r') out += in_[i++];
+        } else {
+          while (i < n && in_[i] != ',' && in_[i] != '\n' && in_[i] != '\r') out += in_[i++];
+        }
+        auto end = static_cast<uint32_t>(out.size());
+        while (end > begin && (out[end - 1] == ' ' || out[end - 1] == '\t')) --end;
+        out.resize(end);
+        fields.emplace_back(begin, end);
+        if (i < n && in_[i] == ',') { ++i; continue; }
+        // End of record: CRLF, LF, lone CR, or end of input.
+        if (i < n && in_[i] == '\r') ++i;
+        if (i < n && in_[i] == '\n') ++i;
+        ++line;
+        end_of_record = true;
+      }
+      if (unterminated) {
+        r_.problems.add({Severity::error, t.source, record_line, "", "unterminated-quote",
+                         "a quoted field is not closed before the end of the file; the rest of "
+                         "the file was read as one field and this record was rejected"});
+        if (have_header) { ++r_.records_read; ++r_.records_rejected; }
+        break;
+      }
+      const bool blank = fields.size() == 1 && fields[0].first == fields[0].second;
+      if (!have_header) {
+        if (blank) continue;  // leading empty lines before the header
+        for (auto [b, e] : fields) t.columns.emplace_back(out.substr(b, e - b));
+        out.clear();
+        have_header = true;
+        continue;
+      }
+      ++r_.records_read;
+      bool all_empty = true;
+      for (auto [b, e] : fields) all_empty &= b == e;
+      if (all_empty) {
+        // Spreadsheets leave rows of bare commas; they carry nothing, but say so.
+        ++r_.blank_records;
+        out.resize(fields.front().first);
+        continue;
+      }
+      if (fields.size() != t.columns.size()) {
+        r_.problems.add({Severity::error, t.source, record_line, "", "field-count",
+                         fmt::format("expected {} fields as in the header, found {}; record rejected",
+                                     t.columns.size(), fields.size())});
+        ++r_.records_rejected;
+        out.resize(fields.front().first);
+        continue;
+      }
+      for (auto [b, e] : fields) {
+        t.begin_.push_back(b);
+        t.end_.push_back(e);
+      }
+      t.lines_.push_back(record_line);
+    }
+    r_.readable = have_header;
+    if (!have_header)
+      r_.problems.add({Severity::error, t.source, 0, "", "empty-file",
+                       "the file is empty: no header row was found"});
+  }
+
+ private:
+  std::string in_;
+  CsvReadResult& r_;
+};
+
+CsvReadResult parse_csv(std::string_view bytes, std::string source) {
+  CsvReadResult r;
+  r.table.source = std::move(source);
+  std::string text = decode_to_utf8(bytes, r.table.encoding);
+  if (r.table.encoding == TextEncoding::windows1252)
+    r.problems.add({Severity::warning, r.table.source, 0, "", "encoding",
+                    "the file is not valid UTF-8; it was read as Windows-1252 (Excel's default)"});
+  if (text.size() >= UINT32_MAX) {
+    r.problems.add({Severity::error, r.table.source, 0, "", "too-large",
+                    "the file is larger than 4 GB; split it by year"});
+    return r;
+  }
+  CsvParser(std::move(text), r).run();
+  return r;
+}
+
+CsvReadResult read_csv(const std::string& path) {
+  std::string bytes;
+  if (!read_file(path, bytes)) {
+    CsvReadResult r;
+    r.table.source = path;
+    r.problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    return r;
+  }
+  return parse_csv(bytes, path);
+}
+
+}  // namespace careflow

@@ -1,0 +1,70 @@
+// Reading CSV files as councils' systems export them: UTF-8 with or without a byte-order mark,
+// UTF-16 (Excel's "Unicode text"), Windows-1252, CRLF or LF line ends, quoted fields with
+// embedded commas, quotes and line breaks. Every cell is text; typing is the caller's job.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "careflow/io/problems.hpp"
+
+namespace careflow {
+
+enum class TextEncoding : uint8_t { utf8, utf8_bom, utf16le, utf16be, windows1252 };
+std::string_view to_string(TextEncoding e);
+
+// Cells are stored in one buffer so that a million-row table is three allocations, not millions.
+class CsvTable {
+ public:
+  std::string source;                // file path (or a label for in-memory text)
+  TextEncoding encoding = TextEncoding::utf8;
+  std::vector<std::string> columns;  // header row, trimmed
+
+  size_t rows() const { return lines_.size(); }
+  size_t cols() const { return columns.size(); }
+  std::string_view cell(size_t row, size_t col) const {
+    const size_t i = row * columns.size() + col;
+    return std::string_view(text_).substr(begin_[i], end_[i] - begin_[i]);
+  }
+  // 1-based line of the file on which the row starts (the header is line 1).
+  uint32_t line(size_t row) const { return lines_[row]; }
+  // Index of a column by exact name, or -1.
+  int find_column(std::string_view name) const;
+
+  // Builds a table row by row (used by readers of other formats, and by tests).
+  void add_row(const std::vector<std::string_view>& cells, uint32_t line);
+  void reserve(size_t rows, size_t bytes);
+
+ private:
+  friend class CsvParser;
+  std::string text_;
+  std::vector<uint32_t> begin_, end_;
+  std::vector<uint32_t> lines_;
+};
+
+struct CsvReadResult {
+  CsvTable table;
+  ProblemLog problems;
+  bool readable = false;       // false: the file could not be opened or has no header
+  size_t records_read = 0;     // data records found (excluding the header)
+  size_t records_rejected = 0; // records not kept (wrong field count), each reported
+  size_t blank_records = 0;    // records whose every field is empty: skipped, and reported
+};
+
+// Reads and parses a file. Never throws for bad content; problems are in the result.
+CsvReadResult read_csv(const std::string& path);
+// Parses bytes already in memory; `source` names them in problems.
+CsvReadResult parse_csv(std::string_view bytes, std::string source);
+
+// Converts raw bytes of any supported encoding to UTF-8 and says which it was.
+std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);
+
+// Reads a whole file into memory; false if it cannot be opened.
+bool read_file(const std::string& path, std::string& out);
+
+// Quotes a field for CSV output when it needs it (RFC 4180).
+std::string csv_escape(std::string_view field);
+
+}  // namespace careflow

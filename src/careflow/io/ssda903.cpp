@@ -1,0 +1,397 @@
+#include "careflow/io/ssda903.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <pugixml.hpp>
+#include <unordered_map>
+
+namespace careflow::ssda903 {
+
+namespace fs = std::filesystem;
+
+const std::array<TableSchema, kTableCount>& schemas() {
+  static const std::array<TableSchema, kTableCount> kSchemas = {{
+      {Table::header, "Header", "header.csv", {"CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"}},
+      {Table::episodes, "Episodes", "episodes.csv",
+       {"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"}},
+      {Table::reviews, "Reviews", "reviews.csv", {"CHILD", "DOB", "REVIEW", "REVIEW_CODE"}},
+      {Table::uasc, "UASC", "uasc.csv", {"CHILD", "SEX", "DOB", "DUC"}},
+      {Table::oc2, "OC2", "oc2.csv",
+       {"CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
+        "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED"}},
+      {Table::oc3, "OC3", "oc3.csv", {"CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"}},
+      {Table::ad1, "AD1", "ad1.csv",
+       {"CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"}},
+      {Table::placed_for_adoption, "PlacedAdoption", "placed_for_adoption.csv",
+       {"CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"}},
+      {Table::previous_permanence, "PrevPerm", "previous_permanence.csv",
+       {"CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"}},
+      {Table::missing, "Missing", "missing.csv", {"CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"}},
+      {Table::sw_episodes, "SWEpisodes", "sw_episodes.csv",
+       {"CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"}},
+      {Table::dolo, "DoLo", "dolo.csv", {"CHILD", "DOB", "DOLO_START", "DOLO_END"}},
+  }};
+  return kSchemas;
+}
+
+const std::string& ReturnTable::source_of(size_t row) const {
+  for (auto it = more_sources.rbegin(); it != more_sources.rend(); ++it)
+    if (row >= it->first_row) return it->file;
+  return data.source;
+}
+
+const TableSchema& schema(Table t) { return schemas()[static_cast<size_t>(t)]; }
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Names users give these files, beyond the schema's own ("placed_adoption", "prev_perm"...).
+std::optional<Table> table_from_file_name(std::string_view file_name) {
+  std::string stem = lower(fs::path(std::string(file_name)).stem().string());
+  // Strip separators so "Placed_For_Adoption", "placed-for-adoption" and "placedforadoption" agree.
+  std::erase_if(stem, [](char c) { return c == '_' || c == '-' || c == ' '; });
+  static const std::vector<std::pair<std::string_view, Table>> kNames = {
+      {"header", Table::header}, {"episodes", Table::episodes}, {"reviews", Table::reviews},
+      {"uasc", Table::uasc}, {"oc2", Table::oc2}, {"oc3", Table::oc3}, {"ad1", Table::ad1},
+      {"placedforadoption", Table::placed_for_adoption}, {"placedadoption", Table::placed_for_adoption},
+      {"previouspermanence", Table::previous_permanence}, {"prevperm", Table::previous_permanence},
+      {"missing", Table::missing}, {"swepisodes", Table::sw_episodes},
+      {"socialworkerepisodes", Table::sw_episodes}, {"dolo", Table::dolo}, {"dolos", Table::dolo}};
+  // Longest name contained in the stem wins ("swepisodes" before "episodes").
+  std::optional<Table> best;
+  size_t best_len = 0;
+  for (auto [name, t] : kNames)
+    if (stem.find(name) != std::string::npos && name.size() > best_len) {
+      best = t;
+      best_len = name.size();
+    }
+  return best;
+}
+
+}  // namespace
+
+std::optional<Table> table_from_name(std::string_view name) {
+  for (const auto& s : schemas())
+    if (lower(s.name) == lower(name)) return s.table;
+  return table_from_file_name(name);
+}
+
+std::optional<Table> identify_table(const std::vector<std::string>& columns,
+                                    std::string_view file_name) {
+  // Score each table by how many of the file's columns it has; a table that lacks any of the
+  // file's columns is a worse fit than one that has them all.
+  struct Fit { Table t; size_t matched; size_t foreign; size_t schema_size; };
+  std::vector<Fit> fits;
+  for (const auto& s : schemas()) {
+    size_t matched = 0;
+    for (const auto& c : columns)
+      if (std::find(s.columns.begin(), s.columns.end(), upper(c)) != s.columns.end()) ++matched;
+    if (matched == 0) continue;
+    fits.push_back({s.table, matched, columns.size() - matched, s.columns.size()});
+  }
+  if (fits.empty()) return std::nullopt;
+  // Exact column set: decisive, whatever the file is called.
+  for (const auto& f : fits)
+    if (f.foreign == 0 && f.matched == f.schema_size) return f.t;
+  const auto hint = table_from_file_name(file_name);
+  // Otherwise the best fit: fewest foreign columns, then most matched, then fewest missing.
+  std::sort(fits.begin(), fits.end(), [](const Fit& a, const Fit& b) {
+    if (a.foreign != b.foreign) return a.foreign < b.foreign;
+    if (a.matched != b.matched) return a.matched > b.matched;
+    return a.schema_size - a.matched < b.schema_size - b.matched;
+  });
+  if (hint)
+    for (const auto& f : fits)
+      if (f.t == *hint && f.foreign == fits.front().foreign && f.matched >= 2) return f.t;
+  // Without a hint, a fit is only trusted if it is unique: CHILD+DOB alone fits nine tables.
+  if (fits.size() > 1 && fits[0].foreign == fits[1].foreign && fits[0].matched == fits[1].matched)
+    return std::nullopt;
+  if (fits.front().matched < 2) return std::nullopt;
+  return fits.front().t;
+}
+
+std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_name,
+                                           ProblemLog& problems) {
+  const auto t = identify_table(csv.columns, file_name);
+  if (!t) {
+    problems.add({Severity::error, csv.source, 1, "", "unknown-table",
+                  fmt::format("the columns ({}) do not match any SSDA903 table; the file was not "
+                              "used. Each table's columns are listed in docs/ingestion.md",
+                              fmt::join(csv.columns, ", "))});
+    return std::nullopt;
+  }
+  const TableSchema& s = schema(*t);
+  ReturnTable out;
+  out.table = *t;
+  out.data.source = csv.source;
+  out.data.encoding = csv.encoding;
+  out.data.columns.assign(s.columns.begin(), s.columns.end());
+  out.has_column.assign(s.columns.size(), false);
+  std::vector<int> from(s.columns.size(), -1);
+  for (size_t c = 0; c < csv.columns.size(); ++c) {
+    const std::string name = upper(csv.columns[c]);
+    const auto it = std::find(s.columns.begin(), s.columns.end(), name);
+    if (it == s.columns.end()) {
+      out.extra_columns.push_back(csv.columns[c]);
+      problems.add({Severity::warning, csv.source, 1, csv.columns[c], "extra-column",
+                    fmt::format("column is not part of the {} table and was ignored", s.name)});
+      continue;
+    }
+    const auto k = static_cast<size_t>(it - s.columns.begin());
+    if (from[k] >= 0) {
+      problems.add({Severity::warning, csv.source, 1, csv.columns[c], "duplicate-column",
+                    "column appears twice; the first was used"});
+      continue;
+    }
+    from[k] = static_cast<int>(c);
+    out.has_column[k] = true;
+  }
+  for (size_t k = 0; k < s.columns.size(); ++k)
+    if (from[k] < 0)
+      problems.add({Severity::warning, csv.source, 1, std::string(s.columns[k]), "missing-column",
+                    fmt::format("the {} table has no {} column; it is treated as blank in every row",
+                                s.name, s.columns[k])});
+  out.data.reserve(csv.rows(), 0);
+  std::vector<std::string> cells(s.columns.size());
+  std::vector<std::string_view> views(s.columns.size());
+  for (size_t r = 0; r < csv.rows(); ++r) {
+    for (size_t k = 0; k < s.columns.size(); ++k) {
+      cells[k].clear();
+      if (from[k] >= 0) {
+        const auto v = csv.cell(r, static_cast<size_t>(from[k]));
+        cells[k].assign(v);
+        for (auto& ch : cells[k]) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      }
+      views[k] = cells[k];
+    }
+    out.data.add_row(views, csv.line(r));
+  }
+  return out;
+}
+
+namespace {
+
+void append_table(Return& ret, ReturnTable t) {
+  auto& slot = ret.tables[static_cast<size_t>(t.table)];
+  if (!slot) {
+    slot = std::move(t);
+    return;
+  }
+  // A second file for the same table: append its rows, remembering where they came from.
+  if (t.source() != slot->source() || !slot->more_sources.empty())
+    slot->more_sources.push_back({slot->rows(), t.source()});
+  std::vector<std::string_view> views(slot->data.cols());
+  for (size_t r = 0; r < t.rows(); ++r) {
+    for (size_t c = 0; c < views.size(); ++c) views[c] = t.cell(r, c);
+    slot->data.add_row(views, t.line(r));
+  }
+}
+
+bool has_extension(const fs::path& p, std::string_view ext) { return lower(p.extension().string()) == ext; }
+
+}  // namespace
+
+Return read_return_files(const std::vector<std::string>& files, CollectionYear year,
+                         ProblemLog& problems) {
+  Return ret;
+  ret.year = year;
+  std::vector<std::string> sorted = files;
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& path : sorted) {
+    if (has_extension(path, ".xml")) {
+      read_return_xml(path, ret, problems);
+      continue;
+    }
+    CsvReadResult r = read_csv(path);
+    problems.append(r.problems);
+    FileReport rep{path, std::nullopt, r.table.encoding, r.records_read, r.records_rejected,
+                   r.blank_records};
+    if (r.blank_records)
+      problems.add({Severity::warning, path, 0, "", "blank-rows",
+                    fmt::format("{} row(s) with every field empty were skipped", r.blank_records)});
+    if (r.readable) {
+      const std::string name = fs::path(path).filename().string();
+      if (auto t = to_return_table(std::move(r.table), name, problems)) {
+        rep.table = t->table;
+        append_table(ret, std::move(*t));
+      } else {
+        rep.records_rejected = rep.records_read;  // nothing of an unrecognised file is used
+      }
+    }
+    ret.files.push_back(std::move(rep));
+  }
+  return ret;
+}
+
+Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    if (!e.is_regular_file()) continue;
+    if (has_extension(e.path(), ".csv") || has_extension(e.path(), ".xml"))
+      files.push_back(e.path().string());
+  }
+  if (ec)
+    problems.add({Severity::error, folder, 0, "", "unreadable", "the folder cannot be read: " + ec.message()});
+  else if (files.empty())
+    problems.add({Severity::error, folder, 0, "", "no-files", "the folder holds no .csv or .xml files"});
+  return read_return_files(files, year, problems);
+}
+
+// ---- XML ------------------------------------------------------------------------------------
+
+namespace {
+
+// Maps byte offsets in the XML text to 1-based line numbers.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) {
+    for (size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') newlines_.push_back(i);
+  }
+  uint32_t line(ptrdiff_t offset) const {
+    return static_cast<uint32_t>(std::lower_bound(newlines_.begin(), newlines_.end(),
+                                                  static_cast<size_t>(std::max<ptrdiff_t>(offset, 0))) -
+                                 newlines_.begin()) + 1;
+  }
+
+ private:
+  std::vector<size_t> newlines_;
+};
+
+struct XmlTables {
+  std::array<std::optional<ReturnTable>, kTableCount> tables;
+  ReturnTable& get(Table t, const std::string& source) {
+    auto& slot = tables[static_cast<size_t>(t)];
+    if (!slot) {
+      slot.emplace();
+      slot->table = t;
+      slot->data.source = source;
+      const auto& s = schema(t);
+      slot->data.columns.assign(s.columns.begin(), s.columns.end());
+      slot->has_column.assign(s.columns.size(), true);
+    }
+    return *slot;
+  }
+};
+
+std::string text_of(const pugi::xml_node& parent, const char* tag) {
+  std::string v = parent.child(tag).text().as_string();
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
+  size_t i = 0;
+  while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+  return upper(v.substr(i));
+}
+
+// Adds one row; `values` maps schema column to XML tag (or a literal from the header).
+void add_xml_row(ReturnTable& t, const std::vector<std::string>& values, uint32_t line) {
+  std::vector<std::string_view> views(values.begin(), values.end());
+  t.data.add_row(views, line);
+}
+
+}  // namespace
+
+void read_return_xml(const std::string& path, Return& into, ProblemLog& problems) {
+  FileReport rep{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
+  std::string bytes;
+  if (!read_file(path, bytes)) {
+    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    into.files.push_back(rep);
+    return;
+  }
+  pugi::xml_document doc;
+  const auto res = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
+  LineIndex lines(bytes);
+  if (!res) {
+    problems.add({Severity::error, path, lines.line(res.offset), "", "bad-xml",
+                  fmt::format("the XML cannot be parsed: {}; nothing in the file was used", res.description())});
+    into.files.push_back(rep);
+    return;
+  }
+  auto root = doc.document_element();
+  if (std::string_view(root.name()) != "EXPSSDA903") {
+    problems.add({Severity::error, path, lines.line(root.offset_debug()), "", "bad-xml",
+                  fmt::format("the root element is <{}>, not <EXPSSDA903>; nothing was used", root.name())});
+    into.files.push_back(rep);
+    return;
+  }
+  XmlTables xt;
+  for (auto child : root.children("CHILD")) {
+    ++rep.records_read;
+    const uint32_t line = lines.line(child.offset_debug());
+    auto h = child.child("HEADER");
+    const std::string id = text_of(h, "CHILDID");
+    if (id.empty()) {
+      problems.add({Severity::error, path, line, "CHILDID", "missing-key",
+                    "a <CHILD> has no <CHILDID>; the child and its episodes were rejected"});
+      ++rep.records_rejected;
+      continue;
+    }
+    const std::string dob = text_of(h, "DOB");
+    add_xml_row(xt.get(Table::header, path),
+                {id, text_of(h, "SEX"), dob, text_of(h, "ETHNIC"), text_of(h, "UPN"),
+                 text_of(h, "MOTHER"), text_of(h, "MC_DOB")}, line);
+    const std::string uasc = text_of(h, "UASC");
+    const std::string duc = text_of(h, "DUC");
+    if (uasc == "1" || !duc.empty())
+      add_xml_row(xt.get(Table::uasc, path), {id, text_of(h, "SEX"), dob, duc}, line);
+    if (h.child("DATE_INT"))
+      add_xml_row(xt.get(Table::ad1, path),
+                  {id, dob, text_of(h, "DATE_INT"), text_of(h, "DATE_MATCH"), text_of(h, "FOSTER_CARE"),
+                   text_of(h, "NB_ADOPTR"), text_of(h, "SEX_ADOPTR"), text_of(h, "LS_ADOPTR")}, line);
+    if (h.child("IN_TOUCH"))
+      add_xml_row(xt.get(Table::oc3, path),
+                  {id, dob, text_of(h, "IN_TOUCH"), text_of(h, "ACTIV"), text_of(h, "ACCOM")}, line);
+    for (auto m : h.children("AMISSING"))
+      add_xml_row(xt.get(Table::missing, path),
+                  {id, dob, text_of(m, "MISSING"), text_of(m, "MIS_START"), text_of(m, "MIS_END")},
+                  lines.line(m.offset_debug()));
+    for (auto r : h.children("AREVIEW"))
+      add_xml_row(xt.get(Table::reviews, path), {id, dob, text_of(r, "REVIEW"), text_of(r, "REVIEW_CODE")},
+                  lines.line(r.offset_debug()));
+    // PERMANENCE may wrap the fields, or they may sit directly in HEADER.
+    auto perm = h.child("PERMANENCE") ? h.child("PERMANENCE") : h;
+    if (perm.child("PREV_PERM") || perm.child("LA_PERM") || perm.child("DATE_PERM"))
+      add_xml_row(xt.get(Table::previous_permanence, path),
+                  {id, dob, text_of(perm, "PREV_PERM"), text_of(perm, "LA_PERM"), text_of(perm, "DATE_PERM")},
+                  lines.line(perm.offset_debug()));
+    if (auto oc2 = h.child("OC2"))
+      add_xml_row(xt.get(Table::oc2, path),
+                  {id, dob, text_of(oc2, "SDQ_SCORE"), text_of(oc2, "SDQ_REASON"), text_of(oc2, "CONVICTED"),
+                   text_of(oc2, "HEALTH_CHECK"), text_of(oc2, "IMMUNISATIONS"), text_of(oc2, "TEETH_CHECK"),
+                   text_of(oc2, "HEALTH_ASSESSMENT"), text_of(oc2, "SUBSTANCE_MISUSE"),
+                   text_of(oc2, "INTERVENTION_RECEIVED"), text_of(oc2, "INTERVENTION_OFFERED")},
+                  lines.line(oc2.offset_debug()));
+    for (auto p : h.children("AD_PLACED"))
+      add_xml_row(xt.get(Table::placed_for_adoption, path),
+                  {id, dob, text_of(p, "DATE_PLACED"), text_of(p, "DATE_PLACED_CEASED"),
+                   text_of(p, "REASON_PLACED_CEASED")}, lines.line(p.offset_debug()));
+    for (auto e : child.children("EPISODE"))
+      add_xml_row(xt.get(Table::episodes, path),
+                  {id, text_of(e, "DECOM"), text_of(e, "RNE"), text_of(e, "LS"), text_of(e, "CIN"),
+                   text_of(e, "PL"), text_of(e, "PLACE_PROVIDER"), text_of(e, "DEC"), text_of(e, "REC"),
+                   text_of(e, "REASON_PLACE_CHANGE"), text_of(e, "HOME_POST"), text_of(e, "PL_POST"),
+                   text_of(e, "URN")}, lines.line(e.offset_debug()));
+  }
+  rep.table = Table::header;
+  for (auto& t : xt.tables)
+    if (t) append_table(into, std::move(*t));
+  into.files.push_back(std::move(rep));
+}
+
+}  // namespace careflow::ssda903

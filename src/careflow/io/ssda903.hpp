@@ -1,0 +1,109 @@
+// The SSDA903 return's twelve tables, their columns, and reading a year's return from the files
+// a council's case-management system exports (CSV, or the return's XML form).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "careflow/core/date.hpp"
+#include "careflow/io/csv.hpp"
+#include "careflow/io/problems.hpp"
+
+namespace careflow::ssda903 {
+
+enum class Table : uint8_t {
+  header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence,
+  missing, sw_episodes, dolo
+};
+inline constexpr size_t kTableCount = 12;
+
+struct TableSchema {
+  Table table;
+  std::string_view name;       // as the reference validator names it: "Episodes", "PrevPerm"
+  std::string_view file_name;  // the usual export name: "episodes.csv"
+  std::vector<std::string_view> columns;  // in DfE order
+};
+
+const std::array<TableSchema, kTableCount>& schemas();
+const TableSchema& schema(Table t);
+std::optional<Table> table_from_name(std::string_view name);  // "Episodes", "episodes", "PrevPerm"...
+
+// Column positions, in schema order, for the tables the engine models.
+namespace header_col { enum : uint8_t { CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB }; }
+namespace episodes_col {
+enum : uint8_t { CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE,
+                 HOME_POST, PL_POST, URN };
+}
+namespace reviews_col { enum : uint8_t { CHILD, DOB, REVIEW, REVIEW_CODE }; }
+namespace uasc_col { enum : uint8_t { CHILD, SEX, DOB, DUC }; }
+namespace missing_col { enum : uint8_t { CHILD, DOB, MISSING, MIS_START, MIS_END }; }
+namespace ad1_col {
+enum : uint8_t { CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR };
+}
+namespace placed_col { enum : uint8_t { CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED }; }
+
+// One table of one return, with its columns in schema order. Cells are text, upper-cased and
+// trimmed, exactly as the reference validator sees them; an empty cell is missing. A standard
+// column absent from the file reads as missing in every row (and `has_column` says so).
+struct ReturnTable {
+  Table table = Table::header;
+  CsvTable data;  // columns == schema(table).columns
+  std::vector<bool> has_column;
+  std::vector<std::string> extra_columns;  // columns in the file that the table does not have
+
+  // When several files hold the same table, rows from `first_row` on came from `file`.
+  struct SourceRange { size_t first_row; std::string file; };
+  std::vector<SourceRange> more_sources;
+
+  size_t rows() const { return data.rows(); }
+  std::string_view cell(size_t row, size_t col) const { return data.cell(row, col); }
+  uint32_t line(size_t row) const { return data.line(row); }
+  const std::string& source() const { return data.source; }
+  // The file a row was read from.
+  const std::string& source_of(size_t row) const;
+};
+
+// What was read from each input file, for the reconciliation in the ingest summary.
+struct FileReport {
+  std::string path;
+  std::optional<Table> table;  // none: the file was not recognised and nothing was used
+  TextEncoding encoding = TextEncoding::utf8;
+  size_t records_read = 0;
+  size_t records_rejected = 0;
+  size_t blank_records = 0;
+};
+
+// One collection year's return: up to one of each table (several files of the same table are
+// appended in file-name order; each row keeps its own file and line).
+struct Return {
+  CollectionYear year;
+  std::array<std::optional<ReturnTable>, kTableCount> tables;
+  std::vector<FileReport> files;
+
+  const ReturnTable* find(Table t) const {
+    const auto& x = tables[static_cast<size_t>(t)];
+    return x ? &*x : nullptr;
+  }
+};
+
+// Recognises a CSV's table from its columns (any order). The file name is a hint used only when
+// the columns fit several tables (a file with just CHILD and DOB, say).
+std::optional<Table> identify_table(const std::vector<std::string>& columns,
+                                    std::string_view file_name);
+
+// Converts a parsed CSV into the table it holds. Problems name the file.
+std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_name,
+                                           ProblemLog& problems);
+
+// Reads every .csv and .xml file in a folder (not recursive) as one year's return.
+Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems);
+// Reads the named files as one year's return.
+Return read_return_files(const std::vector<std::string>& files, CollectionYear year,
+                         ProblemLog& problems);
+// Reads the return's XML form into the same tables.
+void read_return_xml(const std::string& path, Return& into, ProblemLog& problems);
+
+}  // namespace careflow::ssda903

@@ -1,0 +1,58 @@
+#include "careflow/io/csv.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace careflow;
+
+TEST(Csv, QuotesCommasAndLineEnds) {
+  auto r = parse_csv("A,B,C\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n2,\"multi\nline\",z\n", "t.csv");
+  ASSERT_TRUE(r.readable);
+  ASSERT_EQ(r.table.rows(), 2u);
+  EXPECT_EQ(r.table.cell(0, 1), "x, y");
+  EXPECT_EQ(r.table.cell(0, 2), "say \"hi\"");
+  EXPECT_EQ(r.table.cell(1, 1), "multi\nline");
+  EXPECT_EQ(r.table.line(0), 2u);
+  EXPECT_EQ(r.table.line(1), 3u);
+  EXPECT_TRUE(r.problems.empty());
+}
+
+TEST(Csv, WrongFieldCountIsReportedWithLine) {
+  auto r = parse_csv("A,B\n1,2\n1,2,3\n4,5\n", "f.csv");
+  EXPECT_EQ(r.records_read, 3u);
+  EXPECT_EQ(r.records_rejected, 1u);
+  EXPECT_EQ(r.table.rows(), 2u);
+  ASSERT_EQ(r.problems.all().size(), 1u);
+  EXPECT_EQ(r.problems.all()[0].line, 3u);
+  EXPECT_EQ(r.problems.all()[0].rule, "field-count");
+  EXPECT_EQ(r.problems.all()[0].file, "f.csv");
+}
+
+TEST(Csv, EncodingsAreDetected) {
+  auto bom = parse_csv("\xEF\xBB\xBF" "CHILD\n1\n", "b.csv");
+  EXPECT_EQ(bom.table.encoding, TextEncoding::utf8_bom);
+  EXPECT_EQ(bom.table.columns[0], "CHILD");
+  // "CHILD\r\n1\r\n" in UTF-16LE with BOM.
+  std::string u16 = "\xFF\xFE";
+  for (char c : std::string("CHILD\r\n1\r\n")) { u16 += c; u16 += '\0'; }
+  auto le = parse_csv(u16, "u.csv");
+  EXPECT_EQ(le.table.encoding, TextEncoding::utf16le);
+  ASSERT_EQ(le.table.rows(), 1u);
+  EXPECT_EQ(le.table.columns[0], "CHILD");
+  EXPECT_EQ(le.table.cell(0, 0), "1");
+  auto latin = parse_csv("NAME\nCaf\xE9\n", "l.csv");
+  EXPECT_EQ(latin.table.encoding, TextEncoding::windows1252);
+  EXPECT_EQ(latin.table.cell(0, 0), "Caf\xC3\xA9");
+}
+
+TEST(Csv, EmptyAndBlankRows) {
+  auto empty = parse_csv("", "e.csv");
+  EXPECT_FALSE(empty.readable);
+  EXPECT_EQ(empty.problems.all().at(0).rule, "empty-file");
+  auto blanks = parse_csv("A,B\n1,2\n,\n", "b.csv");
+  EXPECT_EQ(blanks.records_read, 2u);
+  EXPECT_EQ(blanks.blank_records, 1u);
+  EXPECT_EQ(blanks.table.rows(), 1u);
+  auto unterminated = parse_csv("A\n\"abc\n", "q.csv");
+  EXPECT_EQ(unterminated.records_rejected, 1u);
+  EXPECT_EQ(unterminated.problems.all().at(0).rule, "unterminated-quote");
+}
