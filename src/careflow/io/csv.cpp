@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <fstream>
+#include <zlib.h>
 
 namespace careflow {
 
@@ -42,6 +42,18 @@ void CsvTable::reserve(size_t rows, size_t bytes) {
 }
 
 bool read_file(const std::string& path, std::string& out) {
+  // Published reference files are often gzipped; read them transparently.
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    gzFile g = gzopen(path.c_str(), "rb");
+    if (!g) return false;
+    out.clear();
+    char buf[1 << 16];
+    int n;
+    while ((n = gzread(g, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    const bool ok = n == 0;
+    gzclose(g);
+    return ok;
+  }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
   out.clear();
