@@ -36,6 +36,8 @@ class CsvTable {
   // Builds a table row by row (used by readers of other formats, and by tests).
   void add_row(const std::vector<std::string_view>& cells, uint32_t line);
   void reserve(size_t rows, size_t bytes);
+  // Upper-cases ASCII letters in every cell, in place (codes are case-insensitive).
+  void upper_case();
 
  private:
   friend class CsvParser;
