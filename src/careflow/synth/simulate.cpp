@@ -95,15 +95,15 @@ enum Pathway : int {
 // ceasers by reason match 2019_CEA.csv (docs/synth.md); the order is that of `Pathway`.
 constexpr double kPathway[6][kPathwayCount] = {
     //  RH    E13   adopt  SGO   CAO   to18  IL    E8    E3     E9    E14   E15   E16   E2
-    {.180, .030, .400, .210, .035, .075, 0,    .040, .015, 0,    0,    0,    .005, .010},
-    {.290, .060, .160, .230, .060, .120, 0,    .050, .020, 0,    0,    0,    .010, 0},
-    {.350, .080, .020, .150, .060, .250, 0,    .060, .025, 0,    0,    0,    .005, 0},
-    {.340, .080, 0,    .045, .020, .370, .005, .070, .025, .025, .015, 0,    .005, 0},
-    {.300, .080, 0,    0,    0,    .380, .080, .080, .020, .030, .020, 0,    .010, 0},
+    {.145, .030, .480, .215, .030, .060, 0,    .020, .010, 0,    0,    0,    .002, .008},
+    {.265, .060, .200, .250, .060, .115, 0,    .030, .015, 0,    0,    0,    .005, 0},
+    {.330, .080, .025, .160, .060, .270, 0,    .045, .025, 0,    0,    0,    .005, 0},
+    {.340, .080, 0,    .050, .020, .380, .005, .055, .025, .025, .015, 0,    .005, 0},
+    {.310, .080, 0,    0,    0,    .380, .080, .070, .020, .030, .020, 0,    .010, 0},
     {0,    0,    0,    0,    0,    .750, .040, .080, .030, 0,    0,    .080, .020, 0}};
 
 // Reasons a period ends at the 18th birthday: independent living, staying put, other, adult care.
-constexpr double kAt18[] = {.38, .05, .20, .30, .07};  // E5, E6, E17, E8, E7
+constexpr double kAt18[] = {.42, .05, .19, .29, .05};  // E5, E6, E17, E8, E7
 
 struct Change {
   Date date;
@@ -204,18 +204,18 @@ class ChildSim {
         return p[r_.pick(w)];
       }
       case 3: {
-        static constexpr double w[] = {.52, .13, .07, .18, .01, .04, .01, .01};
+        static constexpr double w[] = {.47, .12, .07, .23, .01, .06, .01, .01};
         const CodeIndex p[] = {k.U6, k.U3, k.U4, k.K2, k.K1, k.P1, k.S1, k.U1};
         return p[r_.pick(w)];
       }
       case 4: {
-        static constexpr double w[] = {.40, .08, .15, .30, .03, .04};
+        static constexpr double w[] = {.42, .08, .20, .20, .05, .05};
         const CodeIndex p[] = {k.U6, k.U3, k.K2, kNoCode, k.P1, k.U4};
         const CodeIndex x = p[r_.pick(w)];
         return x == kNoCode ? semi_independent(d) : x;
       }
       default: {  // UASC
-        static constexpr double w[] = {.45, .50, .05};
+        static constexpr double w[] = {.52, .40, .08};
         const CodeIndex p[] = {k.U6, kNoCode, k.K2};
         const CodeIndex x = p[r_.pick(w)];
         return x == kNoCode ? semi_independent(d) : x;
@@ -250,7 +250,7 @@ class ChildSim {
         ffa = r_.chance(0.14);
         e1_date = days(t0, r_.lognormal(b == 0 ? 300 : 380, 0.3));
         sbpfa = std::max(t0 + 14, e1_date - r_.between(20, 90));
-        match = days(e1_date, r_.lognormal(ffa ? 60 : 130, 0.5));
+        match = days(e1_date, r_.lognormal(ffa ? 60 : 190, 0.5));
         placed = match + r_.between(7, 35);
         end = placed + std::max(70, static_cast<int>(r_.lognormal(230, 0.35)));
         rec = r_.chance(0.54) ? k.E11 : k.E12;
@@ -304,7 +304,7 @@ class ChildSim {
     {
       static constexpr double court[] = {.68, .12, .06, .14};  // C1, L1, L2, V2
       static constexpr double home[] = {.16, .17, .03, .64};
-      static constexpr double stay[] = {.42, .12, .03, .43};
+      static constexpr double stay[] = {.50, .12, .03, .35};
       const CodeIndex x[] = {k.C1, k.L1, k.L2, k.V2};
       if (c_.uasc) ls0 = k.V2;
       else if (pathway == kRemand) ls0 = k.J1;
@@ -314,7 +314,7 @@ class ChildSim {
       else ls0 = x[r_.pick(home)];
     }
     const bool to_court = pathway == kAdoption || pathway == kSgo || pathway == kCao ||
-                          (pathway == kTo18 && !c_.uasc && r_.chance(0.75));
+                          (pathway == kTo18 && !c_.uasc && r_.chance(0.88));
     Date t = t0;
     CodeIndex ls = ls0;
     auto add_ls = [&](Date d, CodeIndex to) {
@@ -349,7 +349,7 @@ class ChildSim {
       pls.push_back({d, to, same && pls.back().provider != kNoCode && to != k.P1 ? pls.back().provider : provider_for(to), rpc, same});
     };
     const bool settled = pathway == kAdoption && ffa;
-    if (!settled && pathway != kRemand && r_.chance(0.30)) {
+    if (!settled && pathway != kRemand && r_.chance(0.40)) {
       const Date d = days(t0, r_.lognormal(30, 0.7));
       move(d, placement(d, pathway), move_reason(age_on(c_.dob, d)), false);
     }
@@ -357,7 +357,7 @@ class ChildSim {
       Date d = pls.back().date;
       for (;;) {
         const int a = age_on(c_.dob, d);
-        const double rate = settled ? 0.05 : c_.uasc ? 0.30 : a < 10 ? 0.20 : 0.42;  // moves a year
+        const double rate = settled ? 0.05 : c_.uasc ? 0.35 : a < 10 ? 0.30 : 0.65;  // moves a year
         d = days(d, r_.exponential(365.0 / rate));
         if (d >= end || (placed != Date::open() && d >= placed)) break;
         CodeIndex to = placement(d, pathway);
@@ -376,7 +376,7 @@ class ChildSim {
         if (d < end) pls.insert(it, p);
       }
     }
-    if (pathway == kTo18 && !c_.uasc && r_.chance(0.42)) {
+    if (pathway == kTo18 && !c_.uasc && r_.chance(0.35)) {
       const Date d = birthday(c_.dob, 16) + r_.between(100, 600);
       if (d > pls.back().date) move(d, semi_independent(d), K().rpc[0], false);
     }
@@ -398,8 +398,10 @@ class ChildSim {
         if (end <= horizon_) c_.adoptions.push_back(ad);
       }
     }
-    if ((pathway == kReturnHome || pathway == kCao) && end - t0 > 200 && r_.chance(0.4))
+    if ((pathway == kReturnHome || pathway == kCao) && end - t0 > 120 && r_.chance(0.7))
       move(end - r_.between(30, 180), k.P1, K().rpc[0], false);
+    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.12))  // home on a care order
+      move(days(t0, r_.lognormal(400, 0.5)), k.P1, K().rpc[0], false);
     if (rec == k.E45 && pls.back().place != k.U3 && pls.back().place != k.U1)
       move(end - r_.between(60, 240), k.U3, K().rpc[0], false);
     // Codes retired by the return: H5 and P2 become K3 in 2024/25, Z1 becomes Z11-Z14 in 2025/26.
@@ -519,7 +521,7 @@ uint64_t make_upn(Rng& r) { return 1 + static_cast<uint64_t>(r.uniform() * 99999
 double starters_per_year(const SynthOptions& o) {
   // Looked after at 31 March per starter a year: 78,150 / 31,680 = 2.47 in England (2019); the
   // simulated world has its own ratio, measured in docs/synth.md and used here.
-  constexpr double kStockPerStarter = 2.47;
+  constexpr double kStockPerStarter = 2.49;
   if (o.population > 0) return o.population / kStockPerStarter;
   if (o.children_per_year > 0) return o.children_per_year;
   if (o.national) return published::kNationalLookedAfter / kStockPerStarter;
@@ -558,7 +560,7 @@ World simulate(const SynthOptions& o) {
       c.seed = Rng::splitmix(s);
       Rng r(c.seed);
       c.id = 1000000 + static_cast<uint32_t>((i * 7919 + o.seed % 1000) % 9000000);
-      c.uasc = r.chance(0.11);
+      c.uasc = r.chance(0.13);
       const Date t0 = dates[i];
       int age_days;
       if (c.uasc) {

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <tbb/parallel_for.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -527,9 +529,20 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   if (o.last_year < o.first_year) std::swap(o.first_year, o.last_year);
   o.messiness = std::clamp(o.messiness, 0.0, 1.0);
   std::filesystem::create_directories(out_dir);
+  using Clock = std::chrono::steady_clock;
+  const bool timing = std::getenv("CAREFLOW_SYNTH_TIMING") != nullptr;
+  auto t = Clock::now();
+  auto lap = [&](const char* what) {
+    if (!timing) return;
+    const auto now = Clock::now();
+    std::fprintf(stderr, "synth: %s %.3f s\n", what, std::chrono::duration<double>(now - t).count());
+    t = now;
+  };
   const World w = simulate(o);
+  lap("simulate");
   GroundTruth g;
   count_truth(w, g);
+  lap("ground truth");
   const int ny = o.last_year - o.first_year + 1;
   std::vector<YearOutput> outs(static_cast<size_t>(ny));
   tbb::parallel_for(0, ny, [&](int y) { outs[static_cast<size_t>(y)] = write_year(w, o.first_year + y, out_dir); });
@@ -538,6 +551,7 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
     g.years[static_cast<size_t>(y)].episode_rows = outs[static_cast<size_t>(y)].truth.episode_rows;
     for (auto& f : outs[static_cast<size_t>(y)].faults) g.faults.push_back(std::move(f));
   }
+  lap("write returns");
   write_json(g, o, out_dir + "/ground_truth.json");
   return g;
 }
