@@ -404,18 +404,15 @@ class ChildSim {
       move(days(t0, r_.lognormal(400, 0.5)), k.P1, K().rpc[0], false);
     if (rec == k.E45 && pls.back().place != k.U3 && pls.back().place != k.U1)
       move(end - r_.between(60, 240), k.U3, K().rpc[0], false);
-    // Codes retired by the return: H5 and P2 become K3 in 2024/25, Z1 becomes Z11-Z14 in 2025/26.
+    // Codes retired by the return: H5 and P2 become K3 during 2024/25 (a new episode, same carers).
     for (size_t i = 0; i < pls.size(); ++i) {
       const Date seg_end = i + 1 < pls.size() ? pls[i + 1].date : end;
       if ((pls[i].place == k.H5 || pls[i].place == k.P2) && seg_end > kApr2024) {
         const Date d = std::max(kApr2024 + r_.below(150), pls[i].date + 1);
         if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K3, pls[i].provider, K().rpc[9], true});
-      } else if (pls[i].place == k.Z1 && seg_end > kApr2025) {
-        const Date d = std::max(kApr2025, pls[i].date + 1);
-        if (d < seg_end)
-          pls.insert(pls.begin() + static_cast<long>(i) + 1,
-                     Pl{d, static_cast<CodeIndex>(k.Z11 + r_.below(4)), kNoCode, K().rpc[9], true});
       }
+      // Z1 is not split: a council recodes the open episode as Z11-Z14 in its 2025/26 return
+      // (rule 503D allows exactly that), which the writer does.
     }
     for (size_t i = 1; i < pls.size(); ++i) {
       Change ch;
@@ -443,6 +440,7 @@ class ChildSim {
     }
     c_.periods.push_back(info);
 
+    p0 = pls.front().place;
     Episode e;
     e.start = t0, e.rne = k.S, e.ls = ls0, e.cin = cin, e.place = p0, e.provider = pls.front().provider;
     e.urn = urn_for(p0);

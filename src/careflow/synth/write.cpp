@@ -108,6 +108,7 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
   const bool new_sex = year >= 2025;
   const CodeIndex X1 = codes::reason_episode_ceased.find("X1");
   const char* const kBadCodes[] = {"ZZ", "X9", "Q1"};
+  const char* const kZ1x[] = {"Z11", "Z12", "Z13", "Z14"};
 
   std::string id, dob;
   for (const Child& c : w.children) {
@@ -185,7 +186,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       episodes.buf.append(codes::reason_new_episode.code(e.rne)).push_back(',');
       episodes.buf.append(codes::legal_status.code(e.ls)).push_back(',');
       episodes.buf.append(codes::category_of_need.code(e.cin)).push_back(',');
-      episodes.buf.append(fault == 3 ? kBadCodes[mess.pick(3)] : codes::placement_type.code(e.place)).push_back(',');
+      std::string_view place = codes::placement_type.code(e.place);
+      if (place == "Z1" && year >= 2026) place = kZ1x[c.id % 4];
+      episodes.buf.append(fault == 3 ? kBadCodes[mess.pick(3)] : place).push_back(',');
       episodes.buf.append(codes::placement_provider.code(e.provider)).push_back(',');
       const bool overlap = fault == 1 && closed && e.rec == X1;
       if (closed && fault != 2) put_date(episodes.buf, overlap ? e.end + 1 + mess.pick(20) : e.end);
