@@ -113,6 +113,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
   std::string id, dob;
   for (const Child& c : w.children) {
     if (c.periods.empty() || c.periods.front().start > ye) continue;
+    // Left care more than six years ago: past every OC3 birthday (21 at the latest, having left
+    // at 16 or over), so in no table of this return.
+    if (c.periods.back().end < ys - 6 * 366) continue;
     size_t first = c.episodes.size(), last = 0;
     for (size_t i = 0; i < c.episodes.size(); ++i)
       if (c.episodes[i].start <= ye && c.episodes[i].end >= ys) first = std::min(first, i), last = i + 1;
