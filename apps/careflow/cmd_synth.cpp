@@ -43,6 +43,7 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
   cmd->add_option("--messiness", args->options.messiness,
                   "0..1: inject data-quality faults (recorded in ground_truth.json)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--threads", args->options.threads, "Worker threads (0: all cores); the output does not depend on it");
   cmd->callback([args, &exit_code] {
     if (!parse_years(args->years, args->options.first_year, args->options.last_year)) {
       fmt::print(stderr, "careflow synth: --years must look like 2016-2025 (collection end years)\n");

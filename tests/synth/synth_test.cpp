@@ -359,3 +359,36 @@ TEST(Synth, NoFaultsWithoutMessiness) {
     }
   fs::remove_all(dir);
 }
+
+TEST(Synth, OutputDoesNotDependOnThreads) {
+  const auto a = temp_dir("thr_a"), b = temp_dir("thr_b");
+  auto o = small(11, 0.3);
+  o.threads = 1;
+  synth::generate(o, a.string());
+  o.threads = 2;
+  synth::generate(o, b.string());
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(a))
+    if (e.is_regular_file()) {
+      EXPECT_EQ(slurp(e.path()), slurp(b / fs::relative(e.path(), a))) << e.path();
+      ++files;
+    }
+  EXPECT_EQ(files, 84u);
+  fs::remove_all(a), fs::remove_all(b);
+}
+
+TEST(Synth, CommandLineWritesTheRequestedYears) {
+  const auto dir = temp_dir("cli");
+  const std::string cli = CAREFLOW_CLI_PATH;
+  const std::string ok = cli + " synth -o " + dir.string() + " --years 2024-2025 --population 60 --seed 5 > /dev/null";
+  ASSERT_EQ(std::system(ok.c_str()), 0);
+  EXPECT_TRUE(fs::exists(dir / "2023_24" / "episodes.csv"));
+  EXPECT_TRUE(fs::exists(dir / "2024_25" / "sw_episodes.csv"));
+  EXPECT_FALSE(fs::exists(dir / "2022_23"));
+  const auto j = nlohmann::json::parse(slurp(dir / "ground_truth.json"));
+  EXPECT_EQ(j["by_year"].size(), 2u);
+  EXPECT_EQ(j["by_year"][0]["folder"], "2023_24");
+  const std::string bad = cli + " synth -o " + dir.string() + " --years 2025-20x > /dev/null 2>&1";
+  EXPECT_NE(std::system(bad.c_str()), 0);
+  fs::remove_all(dir);
+}

@@ -425,7 +425,9 @@ class ChildSim {
     // Cut into episodes.
     CodeIndex cin;
     {
-      static constexpr double w[] = {59.4, 2.1, 2.7, 7.5, 12.8, 2.8, 0.2, 10.0};
+      // Published starters by need (2019_ADM.csv), with absent parenting (N8) mostly left to
+      // the UASC, who all have it.
+      static constexpr double w[] = {59.4, 2.1, 2.7, 7.5, 12.8, 2.8, 0.2, 1.5};
       cin = c_.uasc ? k.cin[7] : pathway == kRemand || pathway == kCustody ? k.cin[5] : k.cin[r_.pick(w)];
     }
     PeriodInfo info;

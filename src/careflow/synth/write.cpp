@@ -2,12 +2,14 @@
 // tables a council's system exports, with episodes open at 31 March repeated (DEC blank) and
 // carried into later returns; then the ground truth, counted from the simulation itself.
 #include <nlohmann/json.hpp>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "careflow/io/ssda903.hpp"
@@ -437,6 +439,8 @@ void count_truth(const World& w, GroundTruth& g) {
         ++starters[static_cast<size_t>(y)];
         if (y == ny - 1) {
           mix["Starters by age (%)"][age_label(age_on(c.dob, e.start))] += 1;
+          mix["Starters by legal status (%)"][std::string(codes::legal_status.code(e.ls))] += 1;
+          mix["Starters by category of need (%)"][std::string(codes::category_of_need.code(e.cin))] += 1;
           ++all_starters;
           if (period == 0) ++new_starters;
         }
@@ -544,6 +548,8 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
     std::fprintf(stderr, "synth: %s %.3f s\n", what, std::chrono::duration<double>(now - t).count());
     t = now;
   };
+  std::optional<tbb::global_control> limit;
+  if (o.threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(o.threads));
   const World w = simulate(o);
   lap("simulate");
   GroundTruth g;
