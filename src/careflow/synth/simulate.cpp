@@ -97,9 +97,9 @@ constexpr double kPathway[6][kPathwayCount] = {
     //  RH    E13   adopt  SGO   CAO   to18  IL    E8    E3     E9    E14   E15   E16   E2
     {.145, .030, .480, .215, .030, .060, 0,    .020, .010, 0,    0,    0,    .002, .008},
     {.265, .060, .200, .250, .060, .115, 0,    .030, .015, 0,    0,    0,    .005, 0},
-    {.330, .080, .025, .160, .060, .270, 0,    .045, .025, 0,    0,    0,    .005, 0},
-    {.340, .080, 0,    .050, .020, .380, .005, .055, .025, .025, .015, 0,    .005, 0},
-    {.310, .080, 0,    0,    0,    .380, .080, .070, .020, .030, .020, 0,    .010, 0},
+    {.330, .080, .025, .170, .070, .260, 0,    .040, .025, 0,    0,    0,    .005, 0},
+    {.340, .080, 0,    .055, .030, .355, .005, .050, .025, .035, .020, 0,    .005, 0},
+    {.315, .080, 0,    0,    0,    .365, .075, .065, .020, .040, .030, 0,    .010, 0},
     {0,    0,    0,    0,    0,    .750, .040, .080, .030, 0,    0,    .080, .020, 0}};
 
 // Reasons a period ends at the 18th birthday: independent living, staying put, other, adult care.
@@ -400,7 +400,7 @@ class ChildSim {
     }
     if ((pathway == kReturnHome || pathway == kCao) && end - t0 > 120 && r_.chance(0.7))
       move(end - r_.between(30, 180), k.P1, K().rpc[0], false);
-    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.12))  // home on a care order
+    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.18))  // home on a care order
       move(days(t0, r_.lognormal(400, 0.5)), k.P1, K().rpc[0], false);
     if (rec == k.E45 && pls.back().place != k.U3 && pls.back().place != k.U1)
       move(end - r_.between(60, 240), k.U3, K().rpc[0], false);
@@ -455,7 +455,7 @@ class ChildSim {
       for (; i < changes.size() && changes[i].date == d; ++i) {
         const Change& ch = changes[i];
         if (ch.ls && ch.new_ls != next.ls) ls_change = true, next.ls = ch.new_ls;
-        if (ch.place) {
+        if (ch.place && !(ch.same_carer && ch.new_place == next.place)) {
           pl_change = true, next.place = ch.new_place, next.provider = ch.provider, rpc = ch.rpc;
           same = ch.same_carer;
           next.urn = same ? e.urn : urn_for(ch.new_place);
@@ -464,6 +464,12 @@ class ChildSim {
         }
       }
       if (!ls_change && !pl_change) continue;
+      // A new episode cannot carry P2 or H5 from 28 October 2023: the council records the
+      // supported accommodation as it now is (K3 once the return has the code).
+      if ((next.place == k.H5 || next.place == k.P2) && d >= kOct2023) {
+        next.place = d >= kApr2024 ? k.K3 : k.K2;
+        if (!pl_change) pl_change = true, same = true, rpc = K().rpc[9];
+      }
       next.start = d;
       next.rne = pl_change ? (ls_change ? (same ? k.U : k.B) : (same ? k.T : k.P)) : k.L;
       e.end = d, e.rec = k.X1, e.rpc = pl_change ? rpc : kNoCode;
@@ -520,8 +526,8 @@ uint64_t make_upn(Rng& r) { return 1 + static_cast<uint64_t>(r.uniform() * 99999
 
 double starters_per_year(const SynthOptions& o) {
   // Looked after at 31 March per starter a year: 78,150 / 31,680 = 2.47 in England (2019); the
-  // simulated world has its own ratio, measured in docs/synth.md and used here.
-  constexpr double kStockPerStarter = 2.49;
+  // simulated world has its own ratio (2.43-2.47 by seed and year, docs/synth.md), used here.
+  constexpr double kStockPerStarter = 2.44;
   if (o.population > 0) return o.population / kStockPerStarter;
   if (o.children_per_year > 0) return o.children_per_year;
   if (o.national) return published::kNationalLookedAfter / kStockPerStarter;
