@@ -488,6 +488,7 @@ class ChildSim {
       d = d + (c_.reviews.size() == 1 || c_.reviews.back().date - t0 < 60 ? r_.between(70, 91) : r_.between(150, 182));
     }
     // Missing from placement: mostly teenagers, mostly from residential settings.
+    std::vector<Date> starts;
     for (const Episode& ep : c_.episodes) {
       if (ep.start < t0) continue;
       const Date ep_end = std::min(ep.end, horizon_);
@@ -497,8 +498,11 @@ class ChildSim {
       const bool residential = pc == "K2" || pc == "H5" || pc == "K3" || pc == "P2";
       const double rate = a < 11 ? 0.02 : residential ? 2.0 : 0.25;
       const int n = r_.poisson(rate * (ep_end - ep.start) / 365.0);
-      for (int j = 0; j < n; ++j) {
-        const Date s = ep.start + r_.below(ep_end - ep.start);
+      starts.clear();
+      for (int j = 0; j < n; ++j) starts.push_back(ep.start + r_.below(ep_end - ep.start));
+      std::sort(starts.begin(), starts.end());
+      for (const Date s : starts) {  // one at a time: a child is not missing twice at once
+        if (!c_.missing.empty() && s <= c_.missing.back().end) continue;
         const Date f = s + static_cast<int>(r_.exponential(1.5));
         c_.missing.push_back({s, std::min(f, ep.end), r_.chance(0.3)});
       }
