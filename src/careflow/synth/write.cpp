@@ -104,6 +104,11 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
   File header(Table::header), episodes(Table::episodes), reviews(Table::reviews), uasc(Table::uasc),
       oc2(Table::oc2), oc3(Table::oc3), ad1(Table::ad1), placed(Table::placed_for_adoption),
       prevperm(Table::previous_permanence), missing(Table::missing), sw(Table::sw_episodes), dolo(Table::dolo);
+  {  // rough sizes for a national return, so the buffers are not copied as they grow
+    const size_t n = w.children.size();
+    episodes.buf.reserve(n * 18), reviews.buf.reserve(n * 10), header.buf.reserve(n * 6);
+    sw.buf.reserve(year >= 2024 ? n * 8 : 0), prevperm.buf.reserve(n * 4);
+  }
   YearOutput out;
   out.truth.year = year;
   Messiness mess(o.messiness, o.seed, year);
