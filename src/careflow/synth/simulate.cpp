@@ -119,7 +119,8 @@ constexpr Date kApr2025 = Date::from_ymd(2025, 4, 1);
 
 class ChildSim {
  public:
-  ChildSim(Child& c, Rng& r, Date horizon, int workers) : c_(c), r_(r), horizon_(horizon), workers_(workers) {}
+  ChildSim(Child& c, Rng& r, Date window_start, Date horizon, int workers)
+      : c_(c), r_(r), window_start_(window_start), horizon_(horizon), workers_(workers) {}
 
   void run(Date arrival) {
     Date t = arrival;
@@ -138,6 +139,7 @@ class ChildSim {
  private:
   Child& c_;
   Rng& r_;
+  Date window_start_;  // 1 April of the first year written
   Date horizon_;
   int workers_;
 
@@ -480,6 +482,8 @@ class ChildSim {
     e.end = end, e.rec = rec;
     c_.episodes.push_back(e);
 
+    // A period over before the first return is in no file: the rest is not worth drawing.
+    if (end < window_start_) return {end, rec};
     // Reviews: within 20 working days, then 3 months, then every 6 months.
     for (Date d = t0 + r_.between(10, 28); d < end && d <= horizon_;) {
       const int a = age_on(c_.dob, d);
@@ -594,7 +598,7 @@ World simulate(const SynthOptions& o) {
         c.mother = true;
         c.mc_dob = birthday(c.dob, 15) + r.below(900);
       }
-      ChildSim sim(c, r, w.horizon, workers);
+      ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers);
       sim.run(t0);
       if (c.mother && c.mc_dob > w.horizon) c.mother = false;
     }
