@@ -479,6 +479,9 @@ class ChildSim {
       e = next;
       e.rpc = kNoCode;
     }
+    // Staying put (E17) is staying with foster carers; from anywhere else the council records
+    // the 18th birthday as "any other reason".
+    if (rec == k.E17 && codes::placement_type.code(e.place)[0] != 'U') rec = k.E8;
     e.end = end, e.rec = rec;
     c_.episodes.push_back(e);
 
