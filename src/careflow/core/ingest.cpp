@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <unordered_map>
 
 #include "careflow/core/privacy.hpp"
+#include "careflow/core/string_index.hpp"
 
 namespace careflow {
 
@@ -158,8 +158,10 @@ class Builder {
   const std::vector<Return>& returns_;
   IngestReport& report_;
   History h_;
-  std::unordered_map<std::string_view, ChildIndex> child_index_;
-  std::unordered_map<std::string_view, uint32_t> string_index_;
+  StringIndex child_index_;
+  StringIndex string_index_;
+  // Per return, per table, per row: the child's index (or StringIndex::kAbsent without CHILD).
+  std::vector<std::array<std::vector<ChildIndex>, ssda903::kTableCount>> row_child_;
   std::vector<int> header_year_;  // per child: year of the header row used (0 = none yet)
 
   void problem(Severity s, const ReturnTable& t, size_t row, std::string column, std::string rule,
@@ -172,9 +174,9 @@ class Builder {
   // returns' own cells, which outlive the builder.
   uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
-    const auto [it, inserted] = string_index_.try_emplace(s, static_cast<uint32_t>(h_.strings.size()));
+    const auto [index, inserted] = string_index_.insert(s, static_cast<uint32_t>(h_.strings.size()));
     if (inserted) h_.strings.emplace_back(s);
-    return it->second;
+    return index;
   }
 
   void tally_files() {
@@ -207,35 +209,64 @@ class Builder {
   // Every identifier in any table becomes a child, sorted so that the history does not depend
   // on file order.
   void collect_children() {
-    // Distinct identifiers through the hash map first, then only those are sorted.
+    // Each row's identifier is looked up once; distinct identifiers are then sorted so that
+    // child indexes do not depend on file order, and the rows' indexes remapped.
     size_t rows = 0;
     for (const auto& r : returns_)
       for (const auto& t : r.tables)
         if (t) rows += t->rows();
-    child_index_.reserve(rows / 2 + 16);
+    child_index_ = StringIndex(1 << 16);  // grows as needed
     std::vector<std::string_view> ids;
-    for (const auto& r : returns_)
-      for (const auto& t : r.tables)
-        if (t)
-          for (size_t row = 0; row < t->rows(); ++row)
-            if (auto id = t->cell(row, 0); !id.empty() && child_index_.try_emplace(id, 0).second) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
+    row_child_.resize(returns_.size());
+    for (size_t ri = 0; ri < returns_.size(); ++ri)
+      for (size_t k = 0; k < ssda903::kTableCount; ++k) {
+        const auto& t = returns_[ri].tables[k];
+        if (!t) continue;
+        auto& out = row_child_[ri][k];
+        out.resize(t->rows());
+        for (size_t row = 0; row < t->rows(); ++row) {
+          const auto id = t->cell(row, 0);
+          if (id.empty()) {
+            out[row] = StringIndex::kAbsent;
+            continue;
+          }
+          const auto [index, inserted] = child_index_.insert(id, static_cast<uint32_t>(ids.size()));
+          if (inserted) ids.push_back(id);
+          out[row] = index;
+        }
+      }
+    // Sort the identifiers; order[i] is the sorted position of first-seen identifier i.
+    std::vector<uint32_t> by_name(ids.size());
+    for (uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
+    std::vector<uint32_t> position(ids.size());
     h_.children.resize(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      h_.children[i].id = std::string(ids[i]);
-      child_index_[ids[i]] = static_cast<ChildIndex>(i);  // keys view the returns' cells, which outlive the builder
+    for (uint32_t p = 0; p < by_name.size(); ++p) {
+      position[by_name[p]] = p;
+      h_.children[p].id = std::string(ids[by_name[p]]);
     }
+    for (auto& tables : row_child_)
+      for (auto& rows_of_table : tables)
+        for (auto& c : rows_of_table)
+          if (c != StringIndex::kAbsent) c = position[c];
     header_year_.assign(ids.size(), 0);
   }
 
   std::optional<ChildIndex> child_of(const ReturnTable& t, size_t row, TableTally& tally) {
-    const auto id = t.cell(row, 0);
-    if (id.empty()) {
+    const ChildIndex c = row_child_[return_of(t)][static_cast<size_t>(t.table)][row];
+    if (c == StringIndex::kAbsent) {
       ++tally.rejected;
       problem(Severity::error, t, row, "CHILD", "missing-key", "no CHILD identifier; the row was rejected");
       return std::nullopt;
     }
-    return child_index_.at(id);
+    return c;
+  }
+
+  // Which return a table belongs to (tables are owned by the returns, so compare addresses).
+  size_t return_of(const ReturnTable& t) const {
+    for (size_t ri = 0; ri < returns_.size(); ++ri)
+      if (const auto* x = returns_[ri].find(t.table); x == &t) return ri;
+    return 0;
   }
 
   CodeIndex code(const ReturnTable& t, size_t row, size_t col, const CodeList& list) {

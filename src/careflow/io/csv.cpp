@@ -65,9 +65,19 @@ bool read_file(const std::string& path, std::string& out) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
   out.clear();
+  // Size the buffer once (a national file is hundreds of megabytes), then read into it.
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    const long size = std::ftell(f);
+    std::rewind(f);
+    if (size > 0) {
+      out.resize(static_cast<size_t>(size));
+      const size_t got = std::fread(out.data(), 1, out.size(), f);
+      out.resize(got);
+    }
+  }
   char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);  // grew meanwhile, or a pipe
   const bool ok = !std::ferror(f);
   std::fclose(f);
   return ok;
@@ -430,10 +440,33 @@ class CsvParser {
   CsvReadResult& r_;
 };
 
+namespace {
+// Converts owned bytes to UTF-8, reusing the buffer when they already are UTF-8.
+std::string decode_owned(std::string bytes, TextEncoding& enc) {
+  const std::string_view b(bytes);
+  if (b.substr(0, 3) == "\xEF\xBB\xBF") {
+    enc = TextEncoding::utf8_bom;
+    bytes.erase(0, 3);
+    return bytes;
+  }
+  bool le = true;
+  if (b.substr(0, 2) != "\xFF\xFE" && b.substr(0, 2) != "\xFE\xFF" && !looks_like_bomless_utf16(b, le) &&
+      is_valid_utf8(b)) {
+    enc = TextEncoding::utf8;
+    return bytes;
+  }
+  return decode_to_utf8(b, enc);
+}
+}  // namespace
+
 CsvReadResult parse_csv(std::string_view bytes, std::string source) {
+  return parse_csv_owned(std::string(bytes), std::move(source));
+}
+
+CsvReadResult parse_csv_owned(std::string bytes, std::string source) {
   CsvReadResult r;
   r.table.source = std::move(source);
-  std::string text = decode_to_utf8(bytes, r.table.encoding);
+  std::string text = decode_owned(std::move(bytes), r.table.encoding);
   if (r.table.encoding == TextEncoding::windows1252)
     r.problems.add({Severity::warning, r.table.source, 0, "", "encoding",
                     "the file is not valid UTF-8; it was read as Windows-1252 (Excel's default)"});
@@ -454,7 +487,7 @@ CsvReadResult read_csv(const std::string& path) {
     r.problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
     return r;
   }
-  return parse_csv(bytes, path);
+  return parse_csv_owned(std::move(bytes), path);
 }
 
 }  // namespace careflow
