@@ -437,12 +437,15 @@ class Builder {
     for (size_t i = 0; i < raw_.size();) {
       size_t j = i + 1;
       while (j < raw_.size() && raw_[j].e.child == raw_[i].e.child && raw_[j].e.start == raw_[i].e.start) {
-        if (raw_[j].return_index == raw_[i].return_index) {
+        // Sorted by return (latest first) then row (last first): the same return twice in a row
+        // is a duplicate within that return, whichever return's copy is used in the end.
+        const RawEpisode& newer = raw_[j - 1];
+        if (raw_[j].return_index == newer.return_index) {
           ++tally.duplicates;
           repair(raw_[j], "DECOM", "duplicate-episode",
                  fmt::format("child {} has two episodes starting {} in one return; the later row (line {}) is used",
                              pseudonymise(h_.children[raw_[i].e.child].id), raw_[i].e.start.to_string(),
-                             episodes_table(raw_[i]).line(raw_[i].row)));
+                             episodes_table(newer).line(newer.row)));
         } else {
           ++tally.superseded;
         }
