@@ -17,6 +17,7 @@ std::vector<Command>& registry() {
 int main(int argc, char** argv) {
   CLI::App app{"careflow: insight, benchmarks and forecasts from SSDA903 children-looked-after returns"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --data may follow the subcommand
   app.set_version_flag("--version", "careflow 0.1.0");
   std::string data_dir;
   app.add_option("--data", data_dir,
