@@ -110,7 +110,6 @@ struct Change {
   bool ls = false, place = false;
   CodeIndex new_ls = kNoCode, new_place = kNoCode, provider = kNoCode, rpc = kNoCode;
   bool same_carer = false;
-  uint32_t urn = 0;
 };
 
 constexpr Date kOct2023 = Date::from_ymd(2023, 10, 28);
@@ -292,8 +291,6 @@ class ChildSim {
     }
     if (end >= eighteen) {
       end = eighteen;
-      static constexpr CodeIndex* none = nullptr;
-      (void)none;
       const CodeIndex x[] = {k.E5, k.E6, k.E17, k.E8, k.E7};
       rec = x[r_.pick(kAt18)];
       if (pathway == kAdoption) placed = Date::open();
@@ -419,7 +416,7 @@ class ChildSim {
     for (size_t i = 1; i < pls.size(); ++i) {
       Change ch;
       ch.date = pls[i].date, ch.place = true, ch.new_place = pls[i].place, ch.provider = pls[i].provider;
-      ch.rpc = pls[i].rpc, ch.same_carer = pls[i].same_carer, ch.urn = 0;
+      ch.rpc = pls[i].rpc, ch.same_carer = pls[i].same_carer;
       changes.push_back(ch);
     }
     std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.date < b.date; });
