@@ -232,8 +232,12 @@ class ChildSim {
   }
   uint32_t urn_for(CodeIndex place) {
     const Codes& k = K();
-    // No URN for placements with parents, adopters (A3-A6, rule 222) or in Z placements.
-    if (place == k.P1 || place == k.Z1 || place >= k.Z11 || codes::placement_type.code(place)[0] == 'A') return 0;
+    // No URN where Ofsted registers nothing (rule 222): parents, adopters (A3-A6), residential
+    // care homes, NHS settings, young offender institutions, Z placements.
+    const auto code = codes::placement_type.code(place);
+    if (place == k.P1 || place == k.Z1 || place >= k.Z11 || code[0] == 'A' || code == "R1" || code == "R2" ||
+        code == "R5")
+      return 0;
     return 100000 + static_cast<uint32_t>(r_.below(900000));
   }
 
@@ -472,10 +476,12 @@ class ChildSim {
           same = ch.same_carer;
           next.urn = same ? e.urn : urn_for(ch.new_place);
           if (!same) next.postcode = static_cast<uint32_t>(r_.below(1 << 20));
-          if (next.place == k.P1 || codes::placement_type.code(next.place)[0] == 'A') next.urn = 0;
+          if (urn_for(next.place) == 0) next.urn = 0;
         }
       }
       if (!ls_change && !pl_change) continue;
+      // Placed for adoption under a placement order needs the order (rule 408).
+      if ((next.place == k.A5 || next.place == k.A6) && next.ls != k.E1) next.ls = k.E1, ls_change = true;
       if (next.place == k.P1 && next.ls == k.V2) {
         fix_parents(next);
         if (!pl_change) pl_change = true, same = false, rpc = K().rpc[0];

@@ -159,8 +159,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     else if (c.uasc) header.buf.append("UN2");
     else header.buf.append(c.periods.back().start > ye - 7 && c.periods.back().start <= ye ? "UN4" : "UN3");
     header.buf.push_back(',');
-    // Motherhood only for girls looked after in the year (rule 628: not for care leavers only).
-    const bool mother = c.mother && c.mc_dob <= ye && in_return;
+    // MOTHER only for girls looked after in the year (rule 628: not for care leavers only), and
+    // only once the baby is born before the year ends or care does (rule 625). For care leavers
+    // both are blank (rules 612 and 628; 624 then notes the change once, the year after).
+    Date limit = ye;
+    if (in_return && c.episodes[last - 1].end <= ye) limit = c.episodes[last - 1].end;
+    const bool mother = c.mother && c.mc_dob <= limit && in_return;
     if (!c.male && in_return) header.buf.append(mother ? "1" : "0");
     header.buf.push_back(',');
     if (mother) put_date(header.buf, c.mc_dob);
@@ -178,7 +182,10 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         static constexpr const char* act_c[] = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
         static constexpr double acc[] = {.12, .01, .02, .3, .02, .1, .25, .03, .05, .1};
         static constexpr const char* acc_c[] = {"B1", "B2", "C1", "D1", "D2", "E1", "U1", "U2", "Z1", "K1"};
-        oc3.buf.append(act_c[r.pick(act)]).append(",").append(acc_c[r.pick(acc)]);
+        const char* accom = acc_c[r.pick(acc)];
+        // Around the 17th birthday a care leaver cannot be with former foster carers (rule 3001).
+        if (age_on(c.dob, ye) <= 17 && accom[0] == 'Z') accom = "B1";
+        oc3.buf.append(act_c[r.pick(act)]).append(",").append(accom);
       } else {
         oc3.buf.append("0,0");
       }
