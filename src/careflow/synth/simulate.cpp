@@ -403,12 +403,18 @@ class ChildSim {
         if (end <= horizon_) c_.adoptions.push_back(ad);
       }
     }
+    // The last placement of a period: any moves drawn after it did not happen.
+    auto final_move = [&](Date d, CodeIndex to) {
+      if (d <= t0 || d >= end) return;
+      while (pls.size() > 1 && pls.back().date >= d) pls.pop_back();
+      move(d, to, K().rpc[0], false);
+    };
     if ((pathway == kReturnHome || pathway == kCao) && end - t0 > 120 && r_.chance(0.7))
-      move(end - r_.between(30, 180), k.P1, K().rpc[0], false);
-    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.18))  // home on a care order
-      move(days(t0, r_.lognormal(400, 0.5)), k.P1, K().rpc[0], false);
+      final_move(end - r_.between(30, 180), k.P1);
+    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.06))  // home on a care order
+      final_move(days(t0, r_.lognormal(700, 0.6)), k.P1);
     if (rec == k.E45 && pls.back().place != k.U3 && pls.back().place != k.U1)
-      move(end - r_.between(60, 240), k.U3, K().rpc[0], false);
+      final_move(end - r_.between(60, 240), k.U3);
     // Codes retired by the return: H5 and P2 become K3 during 2024/25 (a new episode, same carers).
     for (size_t i = 0; i < pls.size(); ++i) {
       const Date seg_end = i + 1 < pls.size() ? pls[i + 1].date : end;
