@@ -392,3 +392,25 @@ TEST(Synth, CommandLineWritesTheRequestedYears) {
   EXPECT_NE(std::system(bad.c_str()), 0);
   fs::remove_all(dir);
 }
+
+TEST(Synth, ChildrenPerYearAndTrendSetTheStarters) {
+  // --children-per-year 1000 with a +10% a year trend anchored at the last year: starters in
+  // 2024/25 are about 1,000 (Poisson, sd about 32) and in 2019/20, five years earlier, about
+  // 1,000 x (1 - 0.5) = 500, so the ratio is near 0.5 (re-entries lag the trend a little).
+  const auto dir = temp_dir("trend");
+  synth::SynthOptions o;
+  o.seed = 9, o.first_year = 2020, o.last_year = 2025, o.children_per_year = 1000, o.trend_per_year = 0.10;
+  synth::generate(o, dir.string());
+  const auto rows = read_episodes(dir, 2020, 2025);
+  std::set<std::pair<std::string, int32_t>> first, last;
+  for (const Row& r : rows) {
+    if (r.rne != "S") continue;
+    if (r.decom >= CollectionYear{2020}.start() && r.decom <= CollectionYear{2020}.end()) first.insert({r.child, r.decom.days()});
+    if (r.decom >= CollectionYear{2025}.start() && r.decom <= CollectionYear{2025}.end()) last.insert({r.child, r.decom.days()});
+  }
+  EXPECT_NEAR(static_cast<double>(last.size()), 1000.0, 110.0);
+  const double ratio = static_cast<double>(first.size()) / static_cast<double>(last.size());
+  EXPECT_GT(ratio, 0.40);
+  EXPECT_LT(ratio, 0.62);
+  fs::remove_all(dir);
+}

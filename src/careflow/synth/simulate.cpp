@@ -110,7 +110,6 @@ struct Change {
   bool ls = false, place = false;
   CodeIndex new_ls = kNoCode, new_place = kNoCode, provider = kNoCode, rpc = kNoCode;
   bool same_carer = false;
-  uint32_t urn = 0;
 };
 
 constexpr Date kOct2023 = Date::from_ymd(2023, 10, 28);
@@ -220,7 +219,8 @@ class ChildSim {
         static constexpr double w[] = {.52, .40, .08};
         const CodeIndex p[] = {k.U6, kNoCode, k.K2};
         const CodeIndex x = p[r_.pick(w)];
-        return x == kNoCode ? semi_independent(d) : x;
+        if (x == kNoCode) return age_on(c_.dob, d) >= 16 ? semi_independent(d) : k.U6;  // rule 371
+        return x;
       }
     }
   }
@@ -232,7 +232,12 @@ class ChildSim {
   }
   uint32_t urn_for(CodeIndex place) {
     const Codes& k = K();
-    if (place == k.P1 || place == k.Z1 || place >= k.Z11) return 0;
+    // No URN where Ofsted registers nothing (rule 222): parents, adopters (A3-A6), residential
+    // care homes, NHS settings, young offender institutions, Z placements.
+    const auto code = codes::placement_type.code(place);
+    if (place == k.P1 || place == k.Z1 || place >= k.Z11 || code[0] == 'A' || code == "R1" || code == "R2" ||
+        code == "R5")
+      return 0;
     return 100000 + static_cast<uint32_t>(r_.below(900000));
   }
 
@@ -292,8 +297,6 @@ class ChildSim {
     }
     if (end >= eighteen) {
       end = eighteen;
-      static constexpr CodeIndex* none = nullptr;
-      (void)none;
       const CodeIndex x[] = {k.E5, k.E6, k.E17, k.E8, k.E7};
       rec = x[r_.pick(kAt18)];
       if (pathway == kAdoption) placed = Date::open();
@@ -400,16 +403,27 @@ class ChildSim {
         if (end <= horizon_) c_.adoptions.push_back(ad);
       }
     }
+    // The last placement of a period: any moves drawn after it did not happen.
+    auto final_move = [&](Date d, CodeIndex to) {
+      if (d <= t0 || d >= end) return;
+      while (pls.size() > 1 && pls.back().date >= d) pls.pop_back();
+      move(d, to, K().rpc[0], false);
+    };
     if ((pathway == kReturnHome || pathway == kCao) && end - t0 > 120 && r_.chance(0.7))
-      move(end - r_.between(30, 180), k.P1, K().rpc[0], false);
-    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.18))  // home on a care order
-      move(days(t0, r_.lognormal(400, 0.5)), k.P1, K().rpc[0], false);
+      final_move(end - r_.between(30, 180), k.P1);
+    if (pathway == kTo18 && band(t0) < 4 && !c_.uasc && r_.chance(0.06))  // home on a care order
+      final_move(days(t0, r_.lognormal(700, 0.6)), k.P1);
     if (rec == k.E45 && pls.back().place != k.U3 && pls.back().place != k.U1)
-      move(end - r_.between(60, 240), k.U3, K().rpc[0], false);
+      final_move(end - r_.between(60, 240), k.U3);
     // Codes retired by the return: H5 and P2 become K3 during 2024/25 (a new episode, same carers).
     for (size_t i = 0; i < pls.size(); ++i) {
       const Date seg_end = i + 1 < pls.size() ? pls[i + 1].date : end;
-      if ((pls[i].place == k.H5 || pls[i].place == k.P2) && seg_end > kApr2024) {
+      if (pls[i].place == k.P2 && seg_end > kOct2023) {
+        // Independent living stopped being a placement on 28 October 2023 (rule 217t): the
+        // young person moved, here to a children's home as K3 did not yet exist in the return.
+        const Date d = std::max(kOct2023, pls[i].date + 1);
+        if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K2, provider_for(k.K2), K().rpc[9], false});
+      } else if (pls[i].place == k.H5 && seg_end > kApr2024) {
         const Date d = std::max(kApr2024 + r_.below(150), pls[i].date + 1);
         if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K3, pls[i].provider, K().rpc[9], true});
       }
@@ -419,7 +433,7 @@ class ChildSim {
     for (size_t i = 1; i < pls.size(); ++i) {
       Change ch;
       ch.date = pls[i].date, ch.place = true, ch.new_place = pls[i].place, ch.provider = pls[i].provider;
-      ch.rpc = pls[i].rpc, ch.same_carer = pls[i].same_carer, ch.urn = 0;
+      ch.rpc = pls[i].rpc, ch.same_carer = pls[i].same_carer;
       changes.push_back(ch);
     }
     std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.date < b.date; });
@@ -445,10 +459,16 @@ class ChildSim {
     c_.periods.push_back(info);
 
     p0 = pls.front().place;
+    // A child accommodated under section 20 cannot be "placed with parents" (rule 378): on V2
+    // a child living with family is in a kinship foster placement instead.
+    auto fix_parents = [&](Episode& x) {
+      if (x.place == k.P1 && x.ls == k.V2) x.place = k.U3, x.provider = k.PR1, x.urn = urn_for(k.U3);
+    };
     Episode e;
     e.start = t0, e.rne = k.S, e.ls = ls0, e.cin = cin, e.place = p0, e.provider = pls.front().provider;
     e.urn = urn_for(p0);
     e.postcode = static_cast<uint32_t>(r_.below(1 << 20));
+    fix_parents(e);
     for (size_t i = 0; i < changes.size();) {
       const Date d = changes[i].date;
       Episode next = e;
@@ -462,10 +482,16 @@ class ChildSim {
           same = ch.same_carer;
           next.urn = same ? e.urn : urn_for(ch.new_place);
           if (!same) next.postcode = static_cast<uint32_t>(r_.below(1 << 20));
-          if (next.place == k.P1) next.urn = 0;
+          if (urn_for(next.place) == 0) next.urn = 0;
         }
       }
       if (!ls_change && !pl_change) continue;
+      // Placed for adoption under a placement order needs the order (rule 408).
+      if ((next.place == k.A5 || next.place == k.A6) && next.ls != k.E1) next.ls = k.E1, ls_change = true;
+      if (next.place == k.P1 && next.ls == k.V2) {
+        fix_parents(next);
+        if (!pl_change) pl_change = true, same = false, rpc = K().rpc[0];
+      }
       // A new episode cannot carry P2 or H5 from 28 October 2023: the council records the
       // supported accommodation as it now is (K3 once the return has the code).
       if ((next.place == k.H5 || next.place == k.P2) && d >= kOct2023) {
@@ -482,6 +508,9 @@ class ChildSim {
     // Staying put (E17) is staying with foster carers; from anywhere else the council records
     // the 18th birthday as "any other reason".
     if (rec == k.E17 && codes::placement_type.code(e.place)[0] != 'U') rec = k.E8;
+    // An SGO to former foster carers (E45, E46) needs the child to be with them (rule 516).
+    if ((rec == k.E45 || rec == k.E46) && codes::placement_type.code(e.place)[0] != 'U')
+      rec = rec == k.E45 ? k.E47 : k.E48;
     e.end = end, e.rec = rec;
     c_.episodes.push_back(e);
 
@@ -506,12 +535,17 @@ class ChildSim {
       const double rate = a < 11 ? 0.02 : residential ? 2.0 : 0.25;
       const int n = r_.poisson(rate * (ep_end - ep.start) / 365.0);
       starts.clear();
-      for (int j = 0; j < n; ++j) starts.push_back(ep.start + r_.below(ep_end - ep.start));
+      // Strictly inside the episode: missing on the day an episode ends reads as missing when
+      // care ceased (rule 580), and the day one starts is the previous one's last day.
+      if (ep_end - ep.start < 3) continue;
+      for (int j = 0; j < n; ++j) starts.push_back(ep.start + 1 + r_.below(ep_end - ep.start - 2));
       std::sort(starts.begin(), starts.end());
       for (const Date s : starts) {  // one at a time: a child is not missing twice at once
         if (!c_.missing.empty() && s <= c_.missing.back().end) continue;
+        // Back before the episode ends: missing on the day care ends needs REC E8 (rule 580).
+        if (s >= ep.end - 1) continue;
         const Date f = s + static_cast<int>(r_.exponential(1.5));
-        c_.missing.push_back({s, std::min(f, ep.end), r_.chance(0.3)});
+        c_.missing.push_back({s, std::min(f, ep.end - 1), r_.chance(0.3)});
       }
     }
     // Social workers: a change every nine months or so.

@@ -152,11 +152,20 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     }
     header.buf.push_back(',');
     header.buf.append(codes::ethnic.code(c.ethnic)).push_back(',');
-    if (c.upn) header.buf.append(upn_text(c.upn));
-    else header.buf.append(c.uasc ? "UN2" : age_on(c.dob, ye) < 4 ? "UN1" : "UN4");
+    // UPN: none before school age (UN1); UASC never in an English school (UN2); a child new to
+    // care this last week not yet known (UN4, rule 210); otherwise educated elsewhere (UN3).
+    if (age_on(c.dob, ye) < 4) header.buf.append("UN1");
+    else if (c.upn) header.buf.append(upn_text(c.upn));
+    else if (c.uasc) header.buf.append("UN2");
+    else header.buf.append(c.periods.back().start > ye - 7 && c.periods.back().start <= ye ? "UN4" : "UN3");
     header.buf.push_back(',');
-    const bool mother = c.mother && c.mc_dob <= ye;
-    if (!c.male) header.buf.append(mother ? "1" : "0");
+    // MOTHER only for girls looked after in the year (rule 628: not for care leavers only), and
+    // only once the baby is born before the year ends or care does (rule 625). For care leavers
+    // both are blank (rules 612 and 628; 624 then notes the change once, the year after).
+    Date limit = ye;
+    if (in_return && c.episodes[last - 1].end <= ye) limit = c.episodes[last - 1].end;
+    const bool mother = c.mother && c.mc_dob <= limit && in_return;
+    if (!c.male && in_return) header.buf.append(mother ? "1" : "0");
     header.buf.push_back(',');
     if (mother) put_date(header.buf, c.mc_dob);
     header.end_row();
@@ -173,7 +182,10 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         static constexpr const char* act_c[] = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6"};
         static constexpr double acc[] = {.12, .01, .02, .3, .02, .1, .25, .03, .05, .1};
         static constexpr const char* acc_c[] = {"B1", "B2", "C1", "D1", "D2", "E1", "U1", "U2", "Z1", "K1"};
-        oc3.buf.append(act_c[r.pick(act)]).append(",").append(acc_c[r.pick(acc)]);
+        const char* accom = acc_c[r.pick(acc)];
+        // Around the 17th birthday a care leaver cannot be with former foster carers (rule 3001).
+        if (age_on(c.dob, ye) <= 17 && accom[0] == 'Z') accom = "B1";
+        oc3.buf.append(act_c[r.pick(act)]).append(",").append(accom);
       } else {
         oc3.buf.append("0,0");
       }
@@ -297,8 +309,10 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         if (a >= 4 && a <= 16 && r.chance(0.8)) {
           put_uint(oc2.buf, static_cast<uint64_t>(std::clamp(14.0 + 6.5 * r.normal(), 0.0, 40.0)));
           oc2.buf.push_back(',');
+        } else if (a < 4 || age_on(c.dob, ys) >= 17) {
+          oc2.buf.push_back(',');  // neither a score nor a reason under 4 or from 17 (rules 188, 189)
         } else {
-          oc2.buf.append(",").append(a < 4 || a > 16 ? "SDQ1" : r.chance(.5) ? "SDQ5" : "SDQ4");
+          oc2.buf.append(",").append(a > 16 ? "SDQ1" : r.chance(.5) ? "SDQ5" : "SDQ4");
         }
         oc2.buf.push_back(',');
         if (a >= 10) oc2.buf.append(r.chance(0.03) ? "1" : "0");
@@ -309,7 +323,7 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         oc2.buf.append(misuse ? ",1" : ",0");
         if (misuse) {
           const bool received = r.chance(0.6);
-          oc2.buf.append(received ? ",1,0" : (r.chance(0.5) ? ",0,1" : ",0,0"));
+          oc2.buf.append(received ? ",1," : (r.chance(0.5) ? ",0,1" : ",0,0"));  // rule 158
         } else {
           oc2.buf.append(",,");
         }
@@ -327,7 +341,7 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         sw.buf.push_back(',');
         if (s.end <= ye) put_date(sw.buf, s.end);
         sw.buf.push_back(',');
-        if (s.start >= Date::from_ymd(2023, 4, 1)) sw.buf.append(codes::sw_reason.code(s.reason));
+        sw.buf.append(codes::sw_reason.code(s.reason));  // the validator wants it on every row
         sw.end_row();
       }
     if (year >= 2027)
