@@ -1,0 +1,196 @@
+// Rules that join tables by child: the tool's internal consistency checks (INTnn), ages at an
+// episode's events (DOB from Header), and comparisons with last year's return.
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "careflow/validate/rule_support.hpp"
+
+namespace careflow::validate::detail {
+
+namespace {
+
+using Set = std::vector<std::string_view>;
+bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(), v) != s.end(); }
+
+// Child -> first Header row.
+std::unordered_map<std::string_view, size_t> header_rows(const Tab& h) {
+  std::unordered_map<std::string_view, size_t> m;
+  for (size_t r = 0; r < h.rows(); ++r) m.emplace(h(r, "CHILD"), r);
+  return m;
+}
+
+// INT01-09: a child in table `t` who is not in Header.
+void child_not_in_header(std::string_view code, Table t) {
+  add_rule(code, 0, {{}, [t](const ValidationInput& in) {
+                       Flags f;
+                       const Tab h = tab(in, Table::header), x = tab(in, t);
+                       if (!h || !x) return f;
+                       const auto hr = header_rows(h);
+                       std::vector<size_t> rows;
+                       for (size_t r = 0; r < x.rows(); ++r)
+                         if (!hr.count(x(r, "CHILD"))) rows.push_back(r);
+                       put(f, t, std::move(rows));
+                       return f;
+                     }});
+}
+
+// INT11-21: a field differs from Header's for the same child (both tables flagged).
+void differs_from_header(std::string_view code, Table t, std::string_view field) {
+  add_rule(code, 0, {{}, [t, field](const ValidationInput& in) {
+                       Flags f;
+                       const Tab h = tab(in, Table::header), x = tab(in, t);
+                       if (!h || !x) return f;
+                       const auto hr = header_rows(h);
+                       std::vector<size_t> hrows, xrows;
+                       for (size_t r = 0; r < x.rows(); ++r) {
+                         const auto it = hr.find(x(r, "CHILD"));
+                         if (it == hr.end()) continue;
+                         if (h(it->second, field) != x(r, field)) {
+                           hrows.push_back(it->second);
+                           xrows.push_back(r);
+                         }
+                       }
+                       put(f, Table::header, std::move(hrows));
+                       put(f, t, std::move(xrows));
+                       return f;
+                     }});
+}
+
+// INT31-36: a child appears more than once in a one-row-per-child table.
+void duplicate_child(std::string_view code, Table t) {
+  add_rule(code, 0, {{}, [t](const ValidationInput& in) {
+                       Flags f;
+                       const Tab x = tab(in, t);
+                       if (!x) return f;
+                       std::vector<size_t> rows;
+                       for (const auto& [child, rs] : by_child(x))
+                         if (rs.size() > 1) rows.insert(rows.end(), rs.begin(), rs.end());
+                       put(f, t, std::move(rows));
+                       return f;
+                     }});
+}
+
+// Episodes joined to the child's Header DOB: flags episodes where `test(episode row, dob)`.
+using EpisodeAgeTest = std::function<bool(const Tab& e, size_t r, Date dob, const ValidationInput&)>;
+void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test) {
+  add_rule(code, version, {{}, [test = std::move(test)](const ValidationInput& in) {
+                             Flags f;
+                             const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
+                             if (!h || !e) return f;
+                             const auto hr = header_rows(h);
+                             std::vector<size_t> rows;
+                             for (size_t r = 0; r < e.rows(); ++r) {
+                               const auto it = hr.find(e(r, "CHILD"));
+                               if (it == hr.end()) continue;
+                               const auto dob = h.date(it->second, "DOB");
+                               if (dob && test(e, r, *dob, in)) rows.push_back(r);
+                             }
+                             put(f, Table::episodes, std::move(rows));
+                             return f;
+                           }});
+}
+
+// Age at an episode date column below/above a limit, for episodes matching `pred`.
+EpisodeAgeTest age_at_episode(std::string_view date_col, std::function<bool(int)> age_test,
+                              std::function<bool(const Tab&, size_t)> pred) {
+  return [=](const Tab& e, size_t r, Date dob, const ValidationInput&) {
+    if (!pred(e, r)) return false;
+    const auto d = e.date(r, date_col);
+    return d && age_test(age_on(dob, *d));
+  };
+}
+
+// 202-204: a Header field differs from last year's Header.
+void differs_from_last_year(std::string_view code, std::string_view field) {
+  add_rule(code, 0, {{.last_year = true}, [field](const ValidationInput& in) {
+                       Flags f;
+                       const Tab h = tab(in, Table::header), l = last_tab(in, Table::header);
+                       if (!h || !l) return f;
+                       const auto lr = header_rows(l);
+                       std::vector<size_t> rows;
+                       for (size_t r = 0; r < h.rows(); ++r) {
+                         const auto it = lr.find(h(r, "CHILD"));
+                         if (it != lr.end() && l(it->second, field) != h(r, field)) rows.push_back(r);
+                       }
+                       put(f, Table::header, std::move(rows));
+                       return f;
+                     }});
+}
+
+}  // namespace
+
+void register_cross_table_rules() {
+  using T = Table;
+  child_not_in_header("INT01", T::ad1);
+  child_not_in_header("INT02", T::placed_for_adoption);
+  child_not_in_header("INT03", T::episodes);
+  child_not_in_header("INT04", T::missing);
+  child_not_in_header("INT05", T::oc2);
+  child_not_in_header("INT06", T::oc3);
+  child_not_in_header("INT07", T::previous_permanence);
+  child_not_in_header("INT08", T::reviews);
+  child_not_in_header("INT09", T::uasc);
+  differs_from_header("INT11", T::ad1, "DOB");
+  differs_from_header("INT12", T::placed_for_adoption, "DOB");
+  differs_from_header("INT13", T::missing, "DOB");
+  differs_from_header("INT14", T::oc2, "DOB");
+  differs_from_header("INT15", T::oc3, "DOB");
+  differs_from_header("INT16", T::previous_permanence, "DOB");
+  differs_from_header("INT17", T::reviews, "DOB");
+  differs_from_header("INT18", T::uasc, "DOB");
+  differs_from_header("INT21", T::uasc, "SEX");
+  duplicate_child("INT31", T::ad1);
+  duplicate_child("INT32", T::header);
+  duplicate_child("INT33", T::oc2);
+  duplicate_child("INT34", T::oc3);
+  duplicate_child("INT35", T::previous_permanence);
+  duplicate_child("INT36", T::uasc);
+
+  differs_from_last_year("202", "SEX");
+  differs_from_last_year("203", "DOB");
+  differs_from_last_year("204", "ETHNIC");
+
+  // EPI: a Header child with no episodes.
+  add_rule("EPI", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             const auto ec = by_child(e);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (!ec.count(h(r, "CHILD"))) rows.push_back(r);
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+
+  auto any = [](const Tab&, size_t) { return true; };
+  episode_with_dob("352", 0, age_at_episode("DECOM", [](int a) { return a >= 18; },
+                                            [](const Tab& e, size_t r) { return e(r, "RNE") == "S"; }));
+  episode_with_dob("358", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
+                     return in(e(r, "LS"), {"J1", "J2", "J3"});
+                   }));
+  episode_with_dob("372", 0, age_at_episode("DECOM", [](int a) { return a < 10; },
+                                            [](const Tab& e, size_t r) { return e(r, "PLACE") == "R5"; }));
+  episode_with_dob("373", 0, age_at_episode("DECOM", [](int a) { return a < 4; },
+                                            [](const Tab& e, size_t r) { return e(r, "PLACE") == "S1"; }));
+  episode_with_dob("374", 0, age_at_episode("DECOM", [](int a) { return a < 14; },
+                                            [](const Tab& e, size_t r) { return e(r, "PLACE") == "P3"; }));
+  episode_with_dob("386", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
+                     return in(e(r, "REC"), {"E11", "E12"});
+                   }));
+  episode_with_dob("387", 0, age_at_episode("DEC", [](int a) { return a < 14; }, [](const Tab& e, size_t r) {
+                     return in(e(r, "REC"), {"E5", "E6"});
+                   }));
+  episode_with_dob("389", 0, age_at_episode("DEC", [](int a) { return a < 16; },
+                                            [](const Tab& e, size_t r) { return e(r, "REC") == "E7"; }));
+  episode_with_dob("407", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
+                     return in(e(r, "REC"), {"E45", "E46", "E47", "E48"});
+                   }));
+  episode_with_dob("460", 0, age_at_episode("DEC", [](int a) { return a < 18; },
+                                            [](const Tab& e, size_t r) { return e(r, "REC") == "E17"; }));
+  (void)any;
+}
+
+}  // namespace careflow::validate::detail

@@ -1,0 +1,174 @@
+// Conformance with the reference validator's own rule tests, extracted as CSV fixtures (see
+// ../shared/conformance/README.md). For each case: read its CSVs as a real upload is read, run
+// the rule version the case belongs to, and compare the flagged rows with the reference's
+// answer under real ingest (`ingest_flagged_by_table`). Expected rows come from the fixtures,
+// never from careflow. Unimplemented rules are counted, not failed; documented deviations (the
+// reference contradicts DfE's specification) are listed below and in
+// docs/validation-deviations.md.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "careflow/io/ssda903.hpp"
+#include "careflow/validate/engine.hpp"
+
+namespace fs = std::filesystem;
+using namespace careflow;
+using namespace careflow::validate;
+
+namespace {
+
+struct Deviation {
+  std::string_view code;
+  std::string_view folder;  // rule version folder, e.g. lac2024_25
+  int case_number;
+  std::string_view reason;
+};
+
+// Keep in step with docs/validation-deviations.md.
+const Deviation kDeviations[] = {
+    {"146", "lac2024_25", 1,
+     "the reference lists K3 in lower case, so after upper-casing every K3 placement is flagged "
+     "in 2024/25; K3 is valid from 2024/25 in the DfE specification"},
+};
+
+const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {
+  for (const auto& d : kDeviations)
+    if (d.code == code && d.folder == folder && d.case_number == c) return &d;
+  return nullptr;
+}
+
+std::vector<std::string> csvs_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".csv") out.push_back(e.path().string());
+  return out;
+}
+
+int year_of(const nlohmann::json& meta, int folder_year) {
+  if (meta.contains("collectionYear")) return std::stoi(meta["collectionYear"].get<std::string>());
+  if (meta.contains("collection_end")) {
+    const auto s = meta["collection_end"].get<std::string>();
+    return std::stoi(s.substr(s.size() - 4));
+  }
+  return folder_year;
+}
+
+}  // namespace
+
+TEST(Conformance, ReferenceFixtures) {
+  const fs::path root = fs::path(CAREFLOW_SHARED_DIR) / "conformance" / "903-validator-fixtures";
+  if (!fs::is_directory(root))
+    GTEST_SKIP() << "conformance fixtures not found at " << root.string()
+                 << " (they live in the shared folder next to the repository)";
+
+  std::vector<fs::path> cases;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.path().filename() == "expected.json") cases.push_back(e.path().parent_path());
+  std::sort(cases.begin(), cases.end());
+  ASSERT_EQ(cases.size(), 379u) << "the fixture set's README says 379 cases";
+
+  size_t blank_records_flagged = 0;
+  size_t match = 0, deviations = 0, not_implemented_cases = 0, mismatches = 0, not_run = 0;
+  std::set<std::string> unimplemented_rules;
+  for (const auto& dir : cases) {
+    std::ifstream f(dir / "expected.json");
+    const auto j = nlohmann::json::parse(f);
+    const std::string code = j["rule"], folder = j["rule_folder"];
+    const int case_number = j["case"];
+    const int folder_year = std::stoi(folder.substr(3, 4)) + 1;
+    const RuleVersion* rule = nullptr;
+    for (const auto& v : catalogue())
+      if (v.code == code && v.version_year == folder_year) rule = &v;
+    ASSERT_NE(rule, nullptr) << code << " " << folder;
+    if (!implementation(*rule)) {
+      ++not_implemented_cases;
+      unimplemented_rules.insert(code + "/" + folder);
+      continue;
+    }
+    const int year = year_of(j["metadata"], folder_year);
+    ProblemLog problems;
+    const auto this_files = csvs_in(dir);
+    const auto prev_files = csvs_in(dir / "prev");
+    ssda903::Return this_year = ssda903::read_return_files(this_files, CollectionYear{year}, problems);
+    ssda903::Return last_year = ssda903::read_return_files(prev_files, CollectionYear{year - 1}, problems);
+    // Every fixture file must be recognised as the table its name says.
+    for (const auto& fr : this_year.files)
+      EXPECT_TRUE(fr.table.has_value()) << "unrecognised fixture file " << fr.path;
+    ValidationInput in;
+    in.this_year = &this_year;
+    in.last_year = prev_files.empty() ? nullptr : &last_year;
+    in.year = CollectionYear{year};
+    if (j["metadata"].contains("localAuthority")) in.la = j["metadata"]["localAuthority"].get<std::string>();
+
+    Flags expected;
+    for (const auto& [table, rows] : j["ingest_flagged_by_table"].items()) {
+      const auto t = ssda903::table_from_name(table);
+      ASSERT_TRUE(t.has_value()) << table;
+      for (const auto& r : rows) expected[*t].push_back(r.get<size_t>());
+      std::sort(expected[*t].begin(), expected[*t].end());
+      if (expected[*t].empty()) expected.erase(*t);
+    }
+    RuleResult res = run_rule(*rule, in);
+    // careflow's reader skips records whose every field is empty (and reports them as ingest
+    // problems), so table rows are mapped back to the CSV's 0-based data rows by their line
+    // (no fixture has a line break inside a field), and rows the reference flags on such blank
+    // records are counted apart: careflow reports them once, at ingest, not per rule.
+    for (auto& [t, rows] : res.flagged)
+      for (auto& r : rows) r = this_year.find(t)->line(r) - 2;
+    for (auto it = expected.begin(); it != expected.end();) {
+      const ssda903::ReturnTable* rt = this_year.find(it->first);
+      std::set<size_t> present;
+      if (rt)
+        for (size_t r = 0; r < rt->rows(); ++r) present.insert(rt->line(r) - 2);
+      std::vector<size_t> kept;
+      for (size_t r : it->second) {
+        if (present.count(r)) kept.push_back(r);
+        else ++blank_records_flagged;
+      }
+      it->second = kept;
+      it = it->second.empty() ? expected.erase(it) : std::next(it);
+    }
+    if (res.outcome == Outcome::not_run) {
+      // The reference also skips a rule whose data is absent; it then flags nothing.
+      if (expected.empty()) {
+        ++match;
+      } else {
+        ++not_run;
+        ADD_FAILURE() << code << " " << folder << " case " << case_number << " not run: " << res.reason;
+      }
+      continue;
+    }
+    if (res.flagged == expected) {
+      ++match;
+      continue;
+    }
+    if (const Deviation* d = deviation_for(code, folder, case_number)) {
+      ++deviations;
+      std::cout << "deviation " << code << " (" << folder << " case " << case_number << "): " << d->reason << "\n";
+      continue;
+    }
+    ++mismatches;
+    auto show = [](const Flags& fl) {
+      std::string s;
+      for (const auto& [t, rows] : fl) {
+        s += std::string(ssda903::schema(t).name) + ":[";
+        for (size_t r : rows) s += std::to_string(r) + ",";
+        s += "] ";
+      }
+      return s.empty() ? std::string("nothing") : s;
+    };
+    ADD_FAILURE() << "rule " << code << " (" << folder << " case " << case_number << ", year " << year
+                  << ") flagged " << show(res.flagged) << "but the reference flags " << show(expected);
+  }
+  std::cout << "conformance: " << match << " match, " << deviations << " documented deviations, "
+            << unimplemented_rules.size() << " rules not yet implemented (" << not_implemented_cases
+            << " cases), " << mismatches << " mismatches; " << blank_records_flagged
+            << " flags on blank records left to ingest" << std::endl;
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(not_run, 0u);
+}
