@@ -52,7 +52,7 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
                            xrows.push_back(r);
                          }
                        }
-                       put(f, Table::header, std::move(hrows));
+                       (void)hrows;  // the reference highlights only the other table's row
                        put(f, t, std::move(xrows));
                        return f;
                      }});
@@ -74,20 +74,24 @@ void duplicate_child(std::string_view code, Table t) {
 
 // Episodes joined to the child's Header DOB: flags episodes where `test(episode row, dob)`.
 using EpisodeAgeTest = std::function<bool(const Tab& e, size_t r, Date dob, const ValidationInput&)>;
-void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test) {
-  add_rule(code, version, {{}, [test = std::move(test)](const ValidationInput& in) {
+void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, bool flag_header = false) {
+  add_rule(code, version, {{}, [test = std::move(test), flag_header](const ValidationInput& in) {
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
                              const auto hr = header_rows(h);
-                             std::vector<size_t> rows;
+                             std::vector<size_t> rows, hrows;
                              for (size_t r = 0; r < e.rows(); ++r) {
                                const auto it = hr.find(e(r, "CHILD"));
                                if (it == hr.end()) continue;
                                const auto dob = h.date(it->second, "DOB");
-                               if (dob && test(e, r, *dob, in)) rows.push_back(r);
+                               if (dob && test(e, r, *dob, in)) {
+                                 rows.push_back(r);
+                                 hrows.push_back(it->second);
+                               }
                              }
                              put(f, Table::episodes, std::move(rows));
+                             if (flag_header) put(f, Table::header, std::move(hrows));
                              return f;
                            }});
 }
@@ -170,13 +174,11 @@ void register_cross_table_rules() {
                                             [](const Tab& e, size_t r) { return e(r, "RNE") == "S"; }));
   episode_with_dob("358", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
                      return in(e(r, "LS"), {"J1", "J2", "J3"});
-                   }));
+                   }), true);
   episode_with_dob("372", 0, age_at_episode("DECOM", [](int a) { return a < 10; },
                                             [](const Tab& e, size_t r) { return e(r, "PLACE") == "R5"; }));
   episode_with_dob("373", 0, age_at_episode("DECOM", [](int a) { return a < 4; },
                                             [](const Tab& e, size_t r) { return e(r, "PLACE") == "S1"; }));
-  episode_with_dob("374", 0, age_at_episode("DECOM", [](int a) { return a < 14; },
-                                            [](const Tab& e, size_t r) { return e(r, "PLACE") == "P3"; }));
   episode_with_dob("386", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
                      return in(e(r, "REC"), {"E11", "E12"});
                    }));
@@ -187,7 +189,7 @@ void register_cross_table_rules() {
                                             [](const Tab& e, size_t r) { return e(r, "REC") == "E7"; }));
   episode_with_dob("407", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
                      return in(e(r, "REC"), {"E45", "E46", "E47", "E48"});
-                   }));
+                   }), true);
   episode_with_dob("460", 0, age_at_episode("DEC", [](int a) { return a < 18; },
                                             [](const Tab& e, size_t r) { return e(r, "REC") == "E17"; }));
   (void)any;

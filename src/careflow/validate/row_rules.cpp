@@ -2,6 +2,7 @@
 // test built from a few combinators (code-list validity by year, date validity, fields given
 // together, date order, dates against the collection year).
 #include <algorithm>
+#include <charconv>
 #include <initializer_list>
 
 #include "careflow/validate/rule_support.hpp"
@@ -60,14 +61,6 @@ RowTest outside_collection_year(std::string_view c) {
     return d && (*d < r.in.year.start() || *d > r.in.year.end());
   };
 }
-// Days between two valid dates exceed a limit (open or invalid: not flagged).
-RowTest lasts_over(std::string_view ls_col, Set values, int days) {
-  return [ls_col, values = std::move(values), days](const Row& r) {
-    if (!in(r[ls_col], values)) return false;
-    const auto a = r.date("DECOM"), b = r.date("DEC");
-    return a && b && (*b - *a) > days;
-  };
-}
 std::optional<int> age_at(const Row& r, std::string_view dob_col, Date on) {
   const auto dob = r.date(dob_col);
   if (!dob) return std::nullopt;
@@ -117,10 +110,6 @@ void register_row_rules() {
   add_row_rule("174", 2025, H, [](const Row& r) { return r["SEX"] == "M" && !r.blank("MC_DOB"); });
   add_row_rule("232", 0, H, [](const Row& r) { return r["SEX"] == "U"; });
   add_row_rule("301", 0, H, after_collection_end("DOB"));
-  add_row_rule("351", 0, H, [](const Row& r) {
-    const auto a = age_at(r, "DOB", r.in.year.start());
-    return a && *a > 25;
-  });
   add_row_rule("611", 0, H, [](const Row& r) { return r["MOTHER"] == "1" && r.blank("MC_DOB"); });
   add_row_rule("612", 2023, H, [](const Row& r) {
     return r["SEX"] == "2" && !r.blank("MC_DOB") && r["MOTHER"] != "1";
@@ -132,7 +121,10 @@ void register_row_rules() {
     const auto a = age_at(r, "DOB", r.in.year.start());
     return r["MOTHER"] == "1" && a && *a < 11;
   });
-  add_row_rule("621", 0, H, before("MC_DOB", "DOB"));
+  add_row_rule("621", 0, H, [](const Row& r) {  // a mother's child born on or before her own birth
+    const auto dob = r.date("DOB"), mc = r.date("MC_DOB");
+    return dob && mc && *mc <= *dob;
+  });
 
   // ---- Episodes ----
   add_row_rule("141", 0, E, bad_date("DECOM", true));
@@ -153,10 +145,6 @@ void register_row_rules() {
     const auto d = r.date("DECOM");
     return in(r["PLACE"], {"A3", "A5"}) && d && *d >= ymd(2015, 4, 1) && !in(r["RNE"], {"S", "T", "U"});
   });
-  add_row_rule("217t", 0, E, [](const Row& r) {
-    const auto d = r.date("DECOM");
-    return r["PLACE"] == "P2" && d && *d >= ymd(2023, 10, 28);
-  });
   add_row_rule("353", 0, E, [](const Row& r) {
     const auto d = r.date("DECOM");
     return d && *d < ymd(1991, 10, 14);
@@ -167,13 +155,8 @@ void register_row_rules() {
     return a && b && *a == *b;
   });
   add_row_rule("356", 0, E, before("DEC", "DECOM"));
-  add_row_rule("361", 0, E, lasts_over("LS", {"L1"}, 3));
-  add_row_rule("362", 0, E, lasts_over("LS", {"L2"}, 21));
-  add_row_rule("363", 0, E, lasts_over("LS", {"L3"}, 7));
-  add_row_rule("365", 0, E, lasts_over("LS", {"V3"}, 17));
   add_row_rule("366", 0, E, [](const Row& r) { return r["LS"] == "V3" && r["RNE"] != "S"; });
   add_row_rule("378", 0, E, [](const Row& r) { return r["PLACE"] == "P1" && r["LS"] == "V2"; });
-  add_row_rule("380", 0, E, [](const Row& r) { return r["RNE"] == "S" && in(r["PLACE"], kTemporary); });
   add_row_rule("381", 0, E, [](const Row& r) {
     return !r.blank("REC") && r["REC"] != "X1" && in(r["PLACE"], kTemporary);
   });
@@ -189,11 +172,11 @@ void register_row_rules() {
   add_row_rule("408", 0, E, [](const Row& r) { return in(r["PLACE"], {"A5", "A6"}) && r["LS"] != "E1"; });
   add_row_rule("445", 0, E, [](const Row& r) {
     const auto d = r.date("DECOM");
-    return r["LS"] == "D1" && d && *d > ymd(2005, 12, 30);
+    return r["LS"] == "D1" && d && *d > ymd(2005, 12, 31);
   });
   add_row_rule("446", 0, E, [](const Row& r) {
     const auto d = r.date("DECOM");
-    return r["LS"] == "E1" && d && *d < ymd(2005, 12, 30);
+    return r["LS"] == "E1" && d && *d < ymd(2005, 12, 1);
   });
   add_row_rule("516", 0, E, [](const Row& r) {
     return in(r["REC"], {"E45", "E46"}) && !in(r["PLACE"], {"U1", "U2", "U3", "U4", "U5", "U6"});
@@ -243,8 +226,8 @@ void register_row_rules() {
     const auto i = r.date("DATE_INT"), m = r.date("DATE_MATCH");
     return i && m && *i > *m;
   });
-  add_row_rule("511", 0, A, [](const Row& r) { return r["NB_ADOPTR"] == "2" && !in(r["SEX_ADOPTR"], kCouple); });
-  add_row_rule("514", 0, A, [](const Row& r) { return r["LS_ADOPTR"] == "L0" && in(r["SEX_ADOPTR"], kCouple); });
+  add_row_rule("511", 0, A, [](const Row& r) { return r["NB_ADOPTR"] == "2" && !r.blank("SEX_ADOPTR") && !in(r["SEX_ADOPTR"], kCouple); });
+  add_row_rule("514", 0, A, [](const Row& r) { return r["LS_ADOPTR"] == "L0" && !in(r["SEX_ADOPTR"], {"M1", "F1"}); });
   add_row_rule("517", 0, A, [](const Row& r) { return r["LS_ADOPTR"] == "L3" && r["SEX_ADOPTR"] != "MF"; });
   add_row_rule("518", 0, A, [](const Row& r) { return r["LS_ADOPTR"] == "L4" && !in(r["SEX_ADOPTR"], kSameSex); });
   add_row_rule("519", 0, A, [](const Row& r) { return r["LS_ADOPTR"] == "L2" && !in(r["SEX_ADOPTR"], kCouple); });
@@ -268,12 +251,13 @@ void register_row_rules() {
   add_row_rule("159", 0, O2, [](const Row& r) {
     return r["SUBSTANCE_MISUSE"] == "1" && r["INTERVENTION_RECEIVED"] == "0" && r.blank("INTERVENTION_OFFERED");
   });
-  add_row_rule("180", 0, O2, [](const Row& r) {
+  add_row_rule("180", 0, O2, [](const Row& r) {  // a whole number 0-40; "20.0" is a whole number
     const auto v = r["SDQ_SCORE"];
     if (v.empty()) return false;
-    if (v.size() > 2 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return true;
-    return std::stoi(std::string(v)) > 40;
+    double x = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || p != v.data() + v.size()) return true;
+    return x != static_cast<double>(static_cast<int>(x)) || x < 0 || x > 40;
   });
   add_row_rule("181", 0, O2, [](const Row& r) {
     for (auto c : kOc2Items)
@@ -298,7 +282,7 @@ void register_row_rules() {
     return r["SUBSTANCE_MISUSE"] == "1" && r.blank("INTERVENTION_RECEIVED");
   });
   add_row_rule("193", 0, O2, [](const Row& r) {
-    return r["SUBSTANCE_MISUSE"] == "0" && (!r.blank("INTERVENTION_RECEIVED") || !r.blank("INTERVENTION_OFFERED"));
+    return r["SUBSTANCE_MISUSE"] != "1" && (!r.blank("INTERVENTION_RECEIVED") || !r.blank("INTERVENTION_OFFERED"));
   });
   add_row_rule("196", 0, O2, code_in("SDQ_REASON", codes::sdq_reason, true));
   add_row_rule("197a", 0, O2, [](const Row& r) { return !r.blank("SDQ_SCORE") && !r.blank("SDQ_REASON"); });
@@ -319,7 +303,7 @@ void register_row_rules() {
   add_row_rule("133", 0, O3, code_in("ACCOM", codes::accommodation, true));
   add_row_rule("153", 0, O3, all_or_none({"IN_TOUCH", "ACTIV", "ACCOM"}));
   add_row_rule("344", 0, O3, [](const Row& r) {
-    return in(r["IN_TOUCH"], {"DIED", "RHOM"}) && ((!r.blank("ACTIV") && r["ACTIV"] != "0") || (!r.blank("ACCOM") && r["ACCOM"] != "0"));
+    return in(r["IN_TOUCH"], {"DIED", "RHOM"}) && (r["ACTIV"] != "0" || r["ACCOM"] != "0");
   });
   add_row_rule("345", 0, O3, [](const Row& r) {
     return r["IN_TOUCH"] == "YES" && (r["ACTIV"] == "0" || r["ACCOM"] == "0");
@@ -348,8 +332,6 @@ void register_row_rules() {
     const auto v = r["SW_ID"];
     return !v.empty() && !(v.starts_with("SW") || v.starts_with("XX"));
   });
-  add_row_rule("SW04STG1", 0, SW, bad_date("SW_DECOM", true));
-  add_row_rule("SW05STG1", 0, SW, bad_date("SW_DEC", false));
   add_row_rule("SW06STG2", 0, SW, after_collection_end("SW_DECOM"));
   add_row_rule("SW09STG2", 0, SW, [](const Row& r) {
     const auto a = r.date("SW_DECOM"), b = r.date("SW_DEC");
@@ -359,7 +341,6 @@ void register_row_rules() {
   // ---- DoLo ----
   add_row_rule("700", 0, D, bad_date("DOLO_START", true));
   add_row_rule("701", 0, D, bad_date("DOLO_END", false));
-  add_row_rule("702", 0, D, before("DOLO_END", "DOLO_START"));
   add_row_rule("703", 0, D, after_collection_end("DOLO_START"));
   add_row_rule("704", 0, D, outside_collection_year("DOLO_END"));
   add_row_rule("708", 0, D, [](const Row& r) {
