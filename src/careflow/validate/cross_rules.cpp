@@ -123,6 +123,41 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                      }});
 }
 
+
+// A child's episodes with a valid DECOM, in date order (ties in row order).
+std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows) {
+  std::vector<std::pair<Date, size_t>> out;
+  for (size_t r : rows)
+    if (const auto d = e.date(r, "DECOM")) out.emplace_back(*d, r);
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  return out;
+}
+
+// Flags Episodes rows by a per-child test over the child's episodes in date order.
+void per_child_episodes(std::string_view code,
+                        std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&,
+                                           std::vector<size_t>&)> test) {
+  add_rule(code, 0, {{}, [test = std::move(test)](const ValidationInput& in) {
+                       Flags f;
+                       const Tab e = tab(in, Table::episodes);
+                       if (!e) return f;
+                       std::vector<size_t> rows;
+                       for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
+                       put(f, Table::episodes, std::move(rows));
+                       return f;
+                     }});
+}
+
+bool any_given(const Tab& t, size_t r, const Set& cols) {
+  for (auto c : cols)
+    if (!t(r, c).empty()) return true;
+  return false;
+}
+const Set kOc3Items = {"IN_TOUCH", "ACTIV", "ACCOM"};
+const Set kAd1Items = {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"};
+const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
+                       "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"};
+
 }  // namespace
 
 void register_cross_table_rules() {
@@ -193,6 +228,78 @@ void register_cross_table_rules() {
   episode_with_dob("460", 0, age_at_episode("DEC", [](int a) { return a < 18; },
                                             [](const Tab& e, size_t r) { return e(r, "REC") == "E17"; }));
   (void)any;
+
+  // 142: only a child's latest episode may be open (DEC and REC missing).
+  per_child_episodes("142", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 0; i + 1 < eps.size(); ++i) {
+      if (eps[i].first == eps.back().first) break;  // ties with the latest count as latest
+      const size_t r = eps[i].second;
+      if (e(r, "DEC").empty() || e(r, "REC").empty()) out.push_back(r);
+    }
+  });
+  // 501: an episode starts before the previous one ended.
+  per_child_episodes("501", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const auto prev_end = e.date(eps[i - 1].second, "DEC");
+      if (prev_end && eps[i].first < *prev_end) out.push_back(eps[i].second);
+    }
+  });
+  // 437: died (E2) or aged 18+ (E15), yet later episodes follow.
+  per_child_episodes("437", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 0; i + 1 < eps.size(); ++i)
+      if (in(e(eps[i].second, "REC"), {"E2", "E15"}) && eps.back().first > eps[i].first)
+        out.push_back(eps[i].second);
+  });
+  // 302: the child's first episode starts before their DOB (both rows flagged).
+  add_rule("302", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             const auto hr = header_rows(h);
+             std::vector<size_t> erows, hrows;
+             for (const auto& [child, rs] : by_child(e)) {
+               const auto eps = episodes_in_order(e, rs);
+               const auto it = hr.find(child);
+               if (eps.empty() || it == hr.end()) continue;
+               const auto dob = h.date(it->second, "DOB");
+               if (dob && eps.front().first < *dob) {
+                 erows.push_back(eps.front().second);
+                 hrows.push_back(it->second);
+               }
+             }
+             put(f, T::episodes, std::move(erows));
+             put(f, T::header, std::move(hrows));
+             return f;
+           }});
+  // 1012: a child with no episodes this year has rows in other tables.
+  add_rule("1012", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e) return f;
+             const auto ec = by_child(e);
+             for (T t : {T::placed_for_adoption, T::missing, T::reviews, T::ad1, T::previous_permanence, T::oc2}) {
+               const Tab x = tab(in, t);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < x.rows(); ++r)
+                 if (!ec.count(x(r, "CHILD"))) rows.push_back(r);
+               put(f, t, std::move(rows));
+             }
+             return f;
+           }});
+  // 134: adoption data for a child with care-leaver data.
+  add_rule("134", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab o = tab(in, T::oc3), a = tab(in, T::ad1);
+             if (!o || !a) return f;
+             std::unordered_set<std::string_view> leavers;
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (any_given(o, r, kOc3Items)) leavers.insert(o(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < a.rows(); ++r)
+               if (leavers.count(a(r, "CHILD")) && any_given(a, r, kAd1Items)) rows.push_back(r);
+             put(f, T::ad1, std::move(rows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail
