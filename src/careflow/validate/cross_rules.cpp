@@ -300,6 +300,105 @@ void register_cross_table_rules() {
              put(f, T::ad1, std::move(rows));
              return f;
            }});
+
+  // 431: a new period of care (RNE S) starts the day the previous episode ended.
+  per_child_episodes("431", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const auto prev_end = e.date(eps[i - 1].second, "DEC");
+      if (e(eps[i].second, "RNE") == "S" && prev_end && *prev_end == eps[i].first) out.push_back(eps[i].second);
+    }
+  });
+  // 432: the previous episode ended care (REC other than X1) but this one is not RNE S.
+  per_child_episodes("432", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const auto rec = e(eps[i - 1].second, "REC");
+      if (!rec.empty() && rec != "X1" && e(eps[i].second, "RNE") != "S") out.push_back(eps[i].second);
+    }
+  });
+  // 433: a continuation episode (RNE not S) does not start the day the previous one ended.
+  per_child_episodes("433", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const auto prev_end = e.date(eps[i - 1].second, "DEC");
+      const auto rne = e(eps[i].second, "RNE");
+      if (!rne.empty() && rne != "S" && prev_end && *prev_end != eps[i].first) out.push_back(eps[i].second);
+    }
+  });
+  // 504: CIN changes within a period of care (episodes joined by REC X1 and DEC = next DECOM).
+  per_child_episodes("504", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    std::string_view start_cin;
+    for (size_t i = 0; i < eps.size(); ++i) {
+      const size_t r = eps[i].second;
+      bool continues = false;
+      if (i > 0) {
+        const size_t p = eps[i - 1].second;
+        const auto prev_end = e.date(p, "DEC");
+        continues = e(p, "REC") == "X1" && prev_end && *prev_end == eps[i].first;
+      }
+      if (continues && e(r, "CIN") != start_cin) out.push_back(r);
+      if (!continues) start_cin = e(r, "CIN");
+    }
+  });
+  // 442: UPN blank for a child with an episode that is not a short break (V3/V4).
+  add_rule("442", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             std::unordered_set<std::string_view> looked_after;
+             for (size_t r = 0; r < e.rows(); ++r)
+               if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.insert(e(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (h(r, "UPN").empty() && looked_after.count(h(r, "CHILD"))) rows.push_back(r);
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+  // 444: the same real UPN (not UN1-UN5) for more than one Header row.
+  add_rule("444", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header);
+             std::unordered_map<std::string_view, std::vector<size_t>> by_upn;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               const auto u = h(r, "UPN");
+               if (!u.empty() && codes::upn_unknown.find(u) == kNoCode) by_upn[u].push_back(r);
+             }
+             std::vector<size_t> rows;
+             for (const auto& [u, rs] : by_upn)
+               if (rs.size() > 1) rows.insert(rows.end(), rs.begin(), rs.end());
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+  // Pairs of rows of two tables for the same child, flagged in both when `test` holds.
+  auto pair_rule = [](std::string_view code, T ta, T tb, std::function<bool(const Tab&, size_t, const Tab&, size_t)> test) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab a = tab(in, ta), b = tab(in, tb);
+               if (!a || !b) return f;
+               const auto bc = by_child(b);
+               std::vector<size_t> ra, rb;
+               for (size_t r = 0; r < a.rows(); ++r) {
+                 const auto it = bc.find(a(r, "CHILD"));
+                 if (it == bc.end()) continue;
+                 for (size_t q : it->second)
+                   if (test(a, r, b, q)) {
+                     ra.push_back(r);
+                     rb.push_back(q);
+                   }
+               }
+               put(f, ta, std::move(ra));
+               put(f, tb, std::move(rb));
+               return f;
+             }});
+  };
+  pair_rule("523", T::placed_for_adoption, T::ad1, [](const Tab& p, size_t r, const Tab& a, size_t q) {
+    const auto placed = p.date(r, "DATE_PLACED"), interest = a.date(q, "DATE_INT");
+    return placed && interest && *placed != *interest;
+  });
+  pair_rule("525", T::placed_for_adoption, T::ad1, [](const Tab& p, size_t r, const Tab& a, size_t q) {
+    return !p(r, "DATE_PLACED_CEASED").empty() && any_given(a, q, kAd1Items);
+  });
+  pair_rule("215", T::oc3, T::oc2, [](const Tab& o3, size_t r, const Tab& o2, size_t q) {
+    return any_given(o3, r, kOc3Items) && any_given(o2, q, kOc2Items);
+  });
 }
 
 }  // namespace careflow::validate::detail
