@@ -399,6 +399,146 @@ void register_cross_table_rules() {
   pair_rule("215", T::oc3, T::oc2, [](const Tab& o3, size_t r, const Tab& o2, size_t q) {
     return any_given(o3, r, kOc3Items) && any_given(o2, q, kOc2Items);
   });
+
+  // Per child: rows of one table ordered by a date column (valid dates only).
+  auto ordered = [](const Tab& t, const std::vector<size_t>& rows, std::string_view column) {
+    std::vector<std::pair<Date, size_t>> out;
+    for (size_t r : rows)
+      if (const auto d = t.date(r, column)) out.emplace_back(*d, r);
+    std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    return out;
+  };
+  // 579: a decision to place for adoption starts while the previous one is open or not ceased.
+  add_rule("579", 0, {{}, [ordered](const ValidationInput& in) {
+             Flags f;
+             const Tab p = tab(in, T::placed_for_adoption);
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(p)) {
+               const auto ds = ordered(p, rs, "DATE_PLACED");
+               for (size_t i = 1; i < ds.size(); ++i) {
+                 const auto ceased = p.date(ds[i - 1].second, "DATE_PLACED_CEASED");
+                 if (!ceased || ds[i].first < *ceased) rows.push_back(ds[i].second);
+               }
+             }
+             put(f, T::placed_for_adoption, std::move(rows));
+             return f;
+           }});
+  // 583: several decisions, and one before the latest has not been ceased.
+  add_rule("583", 0, {{}, [ordered](const ValidationInput& in) {
+             Flags f;
+             const Tab p = tab(in, T::placed_for_adoption);
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(p)) {
+               const auto ds = ordered(p, rs, "DATE_PLACED");
+               for (size_t i = 0; i + 1 < ds.size(); ++i)
+                 if (p(ds[i].second, "DATE_PLACED_CEASED").empty()) rows.push_back(ds[i].second);
+             }
+             put(f, T::placed_for_adoption, std::move(rows));
+             return f;
+           }});
+  // A date in another table compared with the child's earliest or latest RNE S episode.
+  auto vs_care_start = [ordered](std::string_view code, T other, std::string_view column, bool latest) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes), x = tab(in, other);
+               if (!e || !x) return f;
+               std::unordered_map<std::string_view, std::vector<size_t>> starts;
+               for (size_t r = 0; r < e.rows(); ++r)
+                 if (e(r, "RNE") == "S") starts[e(r, "CHILD")].push_back(r);
+               std::vector<size_t> erows, xrows;
+               for (size_t r = 0; r < x.rows(); ++r) {
+                 const auto it = starts.find(x(r, "CHILD"));
+                 const auto d = x.date(r, column);
+                 if (it == starts.end() || !d) continue;
+                 const auto ds = ordered(e, it->second, "DECOM");
+                 if (ds.empty()) continue;
+                 const auto& s = latest ? ds.back() : ds.front();
+                 if (*d < s.first) {
+                   erows.push_back(s.second);
+                   xrows.push_back(r);
+                 }
+               }
+               put(f, T::episodes, std::move(erows));
+               put(f, other, std::move(xrows));
+               return f;
+             }});
+  };
+  vs_care_start("1003", T::placed_for_adoption, "DATE_PLACED", false);
+  vs_care_start("334", T::ad1, "DATE_INT", true);
+  // 521: DATE_INT after the start of a placed-for-adoption episode (A3-A6).
+  pair_rule("521", T::episodes, T::ad1, [](const Tab& e, size_t r, const Tab& a, size_t q) {
+    const auto decom = e.date(r, "DECOM"), di = a.date(q, "DATE_INT");
+    const auto pl = e(r, "PLACE");
+    return (pl == "A3" || pl == "A4" || pl == "A5" || pl == "A6") && decom && di && *di > *decom;
+  });
+  // 582: adopted (E11/E12) on the day of matching.
+  add_rule("582", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
+             if (!e || !a) return f;
+             const auto ac = by_child(a);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto rec = e(r, "REC");
+               const auto dec = e.date(r, "DEC");
+               const auto it = ac.find(e(r, "CHILD"));
+               if ((rec != "E11" && rec != "E12") || !dec || it == ac.end()) continue;
+               for (size_t q : it->second)
+                 if (const auto m = a.date(q, "DATE_MATCH"); m && *m == *dec) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+  // Missing periods against the child's episodes.
+  auto missing_vs_episodes = [](std::string_view code, T flag_table,
+                                std::function<void(const Tab& m, size_t mr, const Tab& e,
+                                                   const std::vector<size_t>& eps, std::vector<size_t>& out)> test) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
+               if (!m || !e) return f;
+               const auto ec = by_child(e);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < m.rows(); ++r) {
+                 const auto it = ec.find(m(r, "CHILD"));
+                 if (it != ec.end()) test(m, r, e, it->second, rows);
+               }
+               put(f, flag_table, std::move(rows));
+               return f;
+             }});
+  };
+  // 575: an open missing period started in an episode that has ended.
+  missing_vs_episodes("575", T::missing, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
+                                            std::vector<size_t>& out) {
+    const auto start = m.date(mr, "MIS_START");
+    if (!start || !m(mr, "MIS_END").empty()) return;
+    for (size_t r : eps) {
+      const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
+      if (a && b && *a <= *start && *start <= *b) {
+        out.push_back(mr);
+        return;
+      }
+    }
+  });
+  // 581: a missing period starts when the child was not looked after (in no episode).
+  missing_vs_episodes("581", T::missing, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
+                                            std::vector<size_t>& out) {
+    const auto start = m.date(mr, "MIS_START");
+    if (!start) return;
+    for (size_t r : eps) {
+      const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
+      if (a && *a <= *start && (!b || *start <= *b)) return;
+    }
+    out.push_back(mr);
+  });
+  // 580: a missing period ends the day an episode ends, and REC is not E8.
+  missing_vs_episodes("580", T::episodes, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
+                                             std::vector<size_t>& out) {
+    const auto end = m.date(mr, "MIS_END");
+    if (!end) return;
+    for (size_t r : eps)
+      if (const auto dec = e.date(r, "DEC"); dec && *dec == *end && e(r, "REC") != "E8") out.push_back(r);
+  });
 }
 
 }  // namespace careflow::validate::detail

@@ -347,6 +347,28 @@ void register_row_rules() {
     const auto s = r.date("DOLO_START"), dob = r.date("DOB");
     return s && dob && *s <= *dob;
   });
+
+  add_row_rule("SW01aSTG1", 0, SW, [](const Row& r) {
+    const auto d = r.date("SW_DECOM");
+    if (r.blank("SW_DECOM")) return true;
+    return d && *d < ymd(2023, 4, 1) && r.blank("SW_ID");
+  });
+  add_row_rule("SW01bSTG1", 0, SW, [](const Row& r) {
+    if (r.blank("SW_DECOM")) return true;
+    const auto d = r.date("SW_DECOM");
+    return d && *d >= ymd(2023, 4, 1) && (r.blank("SW_ID") || r.blank("SW_REASON"));
+  });
+  add_row_rule("SW13STG1", 2024, SW, code_in("SW_REASON", codes::sw_reason, false));
+  add_row_rule("SW13STG1", 2025, SW, [](const Row& r) {
+    if (r.blank("SW_REASON")) {
+      const auto d = r.date("SW_DECOM");
+      return !(d && *d < ymd(2023, 4, 1));
+    }
+    return !codes::sw_reason.valid_in(r["SW_REASON"], r.year);
+  });
+  add_row_rule("392d", 0, E, [](const Row& r) {
+    return !r.blank("HOME_POST") && r["HOME_POST"] == r["PL_POST"] && r["PLACE"] != "P1";
+  });
 }
 
 }  // namespace careflow::validate::detail
