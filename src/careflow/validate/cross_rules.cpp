@@ -539,6 +539,124 @@ void register_cross_table_rules() {
     for (size_t r : eps)
       if (const auto dec = e.date(r, "DEC"); dec && *dec == *end && e(r, "REC") != "E8") out.push_back(r);
   });
+
+  // 426: V3 and V4 for the same child in the year: every short-break episode is flagged.
+  add_rule("426", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(e)) {
+               bool v3 = false, v4 = false;
+               for (size_t r : rs) {
+                 v3 |= e(r, "LS") == "V3";
+                 v4 |= e(r, "LS") == "V4";
+               }
+               if (v3 && v4)
+                 for (size_t r : rs)
+                   if (e(r, "LS") == "V3" || e(r, "LS") == "V4") rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+  // 3001: a care leaver turning 17 in the year living with former foster carers (Z1/Z2).
+  add_rule("3001", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), o = tab(in, T::oc3);
+             if (!h || !o) return f;
+             const auto hr = header_rows(h);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < o.rows(); ++r) {
+               const auto it = hr.find(o(r, "CHILD"));
+               if (it == hr.end() || (o(r, "ACCOM") != "Z1" && o(r, "ACCOM") != "Z2")) continue;
+               const auto dob = h.date(it->second, "DOB");
+               if (!dob) continue;
+               const Date b17 = birthday(*dob, 17);
+               if (b17 >= in.year.start() && b17 <= in.year.end()) rows.push_back(r);
+             }
+             put(f, T::oc3, std::move(rows));
+             return f;
+           }});
+  // 1011: the final episode ended with care transferred to another LA (E3), yet OC3 data.
+  add_rule("1011", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), o = tab(in, T::oc3);
+             if (!e || !o) return f;
+             std::unordered_set<std::string_view> transferred;
+             for (const auto& [child, rs] : by_child(e)) {
+               const auto eps = episodes_in_order(e, rs);
+               if (!eps.empty() && e(eps.back().second, "REC") == "E3") transferred.insert(child);
+             }
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (transferred.count(o(r, "CHILD")) && any_given(o, r, kOc3Items)) rows.push_back(r);
+             put(f, T::oc3, std::move(rows));
+             return f;
+           }});
+  // 1014: UASC data for a care leaver none of whose episodes falls in the year.
+  add_rule("1014", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), o = tab(in, T::oc3), u = tab(in, T::uasc);
+             if (!e || !o || !u) return f;
+             std::unordered_set<std::string_view> not_in_year;
+             for (const auto& [child, rs] : by_child(e)) {
+               bool in_year = false;
+               for (size_t r : rs) {
+                 const auto dec = e.date(r, "DEC");
+                 const auto decom = e.date(r, "DECOM");
+                 in_year |= (!dec || *dec >= in.year.start()) && (!decom || *decom <= in.year.end());
+               }
+               if (!in_year) not_in_year.insert(child);
+             }
+             std::unordered_set<std::string_view> leavers;
+             std::vector<size_t> orows, urows;
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (not_in_year.count(o(r, "CHILD")) && any_given(o, r, kOc3Items)) leavers.insert(o(r, "CHILD"));
+             for (size_t r = 0; r < u.rows(); ++r)
+               if (leavers.count(u(r, "CHILD"))) urows.push_back(r);
+             std::unordered_set<std::string_view> with_uasc;
+             for (size_t r : urows) with_uasc.insert(u(r, "CHILD"));
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (with_uasc.count(o(r, "CHILD")) && any_given(o, r, kOc3Items)) orows.push_back(r);
+             put(f, T::uasc, std::move(urows));
+             put(f, T::oc3, std::move(orows));
+             return f;
+           }});
+  // Social-worker episodes per child in SW_DECOM order.
+  auto per_child_sw = [ordered](std::string_view code, std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)> test) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab s = tab(in, T::sw_episodes);
+               std::vector<size_t> rows;
+               for (const auto& [child, rs] : by_child(s)) test(s, ordered(s, rs, "SW_DECOM"), rows);
+               put(f, T::sw_episodes, std::move(rows));
+               return f;
+             }});
+  };
+  // SW08: a social-worker episode before the child's latest has no end date.
+  per_child_sw("SW08STG2", [](const Tab& s, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 0; i + 1 < eps.size(); ++i)
+      if (eps[i].first != eps.back().first && s(eps[i].second, "SW_DEC").empty()) out.push_back(eps[i].second);
+  });
+  // SW17: the latest social-worker episode has ended (none open at 31 March).
+  per_child_sw("SW17STG2", [](const Tab& s, const auto& eps, std::vector<size_t>& out) {
+    if (!eps.empty() && !s(eps.back().second, "SW_DEC").empty()) out.push_back(eps.back().second);
+  });
+  // 705: a DoLO starts while the previous one (in the order recorded) is open, or before it.
+  add_rule("705", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab d = tab(in, T::dolo);
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(d))
+               for (size_t i = 1; i < rs.size(); ++i) {
+                 const auto start = d.date(rs[i], "DOLO_START");
+                 const auto prev_start = d.date(rs[i - 1], "DOLO_START");
+                 const auto prev_end = d.date(rs[i - 1], "DOLO_END");
+                 if (!start) continue;
+                 if (!prev_end || *start < *prev_end || (prev_start && *start < *prev_start)) rows.push_back(rs[i]);
+               }
+             put(f, T::dolo, std::move(rows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail

@@ -369,6 +369,23 @@ void register_row_rules() {
   add_row_rule("392d", 0, E, [](const Row& r) {
     return !r.blank("HOME_POST") && r["HOME_POST"] == r["PL_POST"] && r["PLACE"] != "P1";
   });
+
+  // Temporary placements longer than allowed (days from DECOM to DEC).
+  auto temporary_over = [](std::string_view place, int days) {
+    return [place, days](const Row& r) {
+      const auto a = r.date("DECOM"), b = r.date("DEC");
+      return r["PLACE"] == place && a && b && (*b - *a) > days;
+    };
+  };
+  add_row_rule("375", 0, E, temporary_over("T1", 42));  // six weeks
+  add_row_rule("376", 0, E, temporary_over("T3", 21));  // three weeks
+  add_row_rule("379", 0, E, temporary_over("T4", 7));
+  add_row_rule("391", 0, O3, [](const Row& r) {
+    if (r.blank("IN_TOUCH") && r.blank("ACTIV") && r.blank("ACCOM")) return false;
+    const auto dob = r.date("DOB");
+    if (!dob) return false;
+    return age_on(*dob, r.in.year.end()) < 17 || age_on(*dob, r.in.year.start()) > 21;
+  });
 }
 
 }  // namespace careflow::validate::detail
