@@ -657,6 +657,116 @@ void register_cross_table_rules() {
              put(f, T::dolo, std::move(rows));
              return f;
            }});
+
+  // ---- Comparisons with last year's return ----
+  // 502, 503A-F: this year's first episode against last year's open final episode (the latest
+  // DECOM among last year's episodes with no DEC).
+  auto vs_last_open = [](std::string_view code, int version, std::string_view field,
+                         std::function<bool(std::string_view now, std::string_view last)> differs) {
+    add_rule(code, version, {{.last_year = true}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+               if (!e || !l) return f;
+               std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
+               for (size_t r = 0; r < l.rows(); ++r) {
+                 if (!l(r, "DEC").empty()) continue;
+                 const auto d = l.date(r, "DECOM");
+                 if (!d) continue;
+                 auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
+                 if (!inserted && *d >= it->second.first) it->second = {*d, r};
+               }
+               std::vector<size_t> rows;
+               for (const auto& [child, rs] : by_child(e)) {
+                 const auto it = open_final.find(child);
+                 const auto eps = episodes_in_order(e, rs);
+                 if (it == open_final.end() || eps.empty()) continue;
+                 const size_t first = eps.front().second;
+                 if (differs(e(first, field), l(it->second.second, field))) rows.push_back(first);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  };
+  auto text_differs = [](std::string_view a, std::string_view b) { return a != b; };
+  vs_last_open("502", 0, "DECOM", [](std::string_view a, std::string_view b) {
+    const auto x = return_date(a), y = return_date(b);
+    return x && y ? *x != *y : a != b;
+  });
+  vs_last_open("503A", 0, "RNE", text_differs);
+  vs_last_open("503B", 0, "LS", text_differs);
+  vs_last_open("503C", 0, "CIN", text_differs);
+  vs_last_open("503D", 2023, "PLACE", text_differs);
+  vs_last_open("503D", 2025, "PLACE", [](std::string_view now, std::string_view last) {
+    return now != last && !(last == "H5" && now == "K3");  // H5 became K3 in 2024/25
+  });
+  vs_last_open("503D", 2026, "PLACE", [](std::string_view now, std::string_view last) {
+    return now != last && !(last == "Z1" && (now == "Z11" || now == "Z12" || now == "Z13" || now == "Z14"));
+  });
+  vs_last_open("503E", 0, "PLACE_PROVIDER", text_differs);
+  vs_last_open("503F", 0, "URN", text_differs);
+
+  // Header against last year's Header, per child in both.
+  auto vs_last_header = [](std::string_view code, std::function<bool(const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&)> test, bool needs_episode) {
+    add_rule(code, 0, {{.last_year = true}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab h = tab(in, T::header), l = last_tab(in, T::header), e = tab(in, T::episodes);
+               if (!h || !l || (needs_episode && !e)) return f;
+               const auto lr = header_rows(l);
+               const auto ec = by_child(e);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < h.rows(); ++r) {
+                 const auto it = lr.find(h(r, "CHILD"));
+                 if (it == lr.end() || (needs_episode && !ec.count(h(r, "CHILD")))) continue;
+                 if (test(h, r, l, it->second, in)) rows.push_back(r);
+               }
+               put(f, T::header, std::move(rows));
+               return f;
+             }});
+  };
+  // 207: a mother last year is no longer recorded as one (children with episodes).
+  vs_last_header("207", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&) {
+    return l(q, "MOTHER") == "1" && h(r, "MOTHER") != "1";
+  }, true);
+  // 624: MC_DOB differs from the one recorded last year.
+  vs_last_header("624", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&) {
+    return !l(q, "MC_DOB").empty() && h(r, "MC_DOB") != l(q, "MC_DOB");
+  }, false);
+  // 626: a mother with a first child born before this year, but not a mother last year.
+  vs_last_header("626", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput& in) {
+    const auto mc = h.date(r, "MC_DOB");
+    return h(r, "MOTHER") == "1" && mc && *mc < in.year.start() && l(q, "MOTHER") != "1";
+  }, false);
+
+  // NoE and 562: episodes starting before this year, against last year's episodes.
+  auto before_year_vs_last = [](std::string_view code, bool child_in_last) {
+    add_rule(code, 0, {{.last_year = true}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+               if (!e || !l) return f;
+               const auto lc = by_child(l);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < e.rows(); ++r) {
+                 const auto d = e.date(r, "DECOM");
+                 if (!d || *d >= in.year.start()) continue;
+                 const auto it = lc.find(e(r, "CHILD"));
+                 if (!child_in_last) {
+                   if (it == lc.end()) rows.push_back(r);
+                   continue;
+                 }
+                 if (it == lc.end()) continue;
+                 bool found = false;
+                 for (size_t q : it->second) {
+                   const auto ld = l.date(q, "DECOM");
+                   found |= ld && *ld == *d;
+                 }
+                 if (!found) rows.push_back(r);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  };
+  before_year_vs_last("NoE", false);
+  before_year_vs_last("562", true);
 }
 
 }  // namespace careflow::validate::detail
