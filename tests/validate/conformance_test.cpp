@@ -36,6 +36,9 @@ const Deviation kDeviations[] = {
     {"104", "lac2022_23", 1,
      "DfE's message is only that DUC is not a valid date; the reference also flags valid DUCs "
      "before the collection start"},
+    {"210", "lac2022_23", 1,
+     "DfE's message flags UN4 for children looked after more than a week at 31 March; the "
+     "reference misses child 667, looked after since 1 January (it keys on the latest episode)"},
     {"635", "lac2022_23", 1,
      "DfE's message flags LA_PERM/DATE_PERM given with PREV_PERM Z1; the reference flags them "
      "only when PREV_PERM is blank, so misses Z1 with LA_PERM (row 3)"},
@@ -55,15 +58,25 @@ std::vector<std::string> csvs_in(const fs::path& dir) {
   return out;
 }
 
+// Metadata dates are text, or occasionally {"__type__": "date", "value": "dd/mm/yyyy"}.
+std::string meta_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("value") && v["value"].is_string()) return v["value"].get<std::string>();
+  return {};
+}
+
 int year_of(const nlohmann::json& meta, int folder_year) {
-  if (meta.contains("collectionYear")) return std::stoi(meta["collectionYear"].get<std::string>());
+  if (meta.contains("collectionYear")) {
+    const auto s = meta_text(meta["collectionYear"]);
+    if (s.size() >= 4) return std::stoi(s.substr(0, 4));
+  }
   if (meta.contains("collection_start")) {
-    const auto s = meta["collection_start"].get<std::string>();
-    return std::stoi(s.substr(s.size() - 4)) + 1;
+    const auto s = meta_text(meta["collection_start"]);
+    if (s.size() >= 4) return std::stoi(s.substr(s.size() - 4)) + 1;
   }
   if (meta.contains("collection_end")) {
-    const auto s = meta["collection_end"].get<std::string>();
-    return std::stoi(s.substr(s.size() - 4));
+    const auto s = meta_text(meta["collection_end"]);
+    if (s.size() >= 4) return std::stoi(s.substr(s.size() - 4));
   }
   return folder_year;
 }
@@ -71,9 +84,9 @@ int year_of(const nlohmann::json& meta, int folder_year) {
 bool nonstandard_dates(const nlohmann::json& meta, int year) {
   const CollectionYear y{year};
   if (meta.contains("collection_start") &&
-      meta["collection_start"].get<std::string>() != y.start().to_string())
+      meta_text(meta["collection_start"]) != y.start().to_string())
     return true;
-  return meta.contains("collection_end") && meta["collection_end"].get<std::string>() != y.end().to_string();
+  return meta.contains("collection_end") && meta_text(meta["collection_end"]) != y.end().to_string();
 }
 
 }  // namespace
@@ -126,7 +139,7 @@ TEST(Conformance, ReferenceFixtures) {
     in.this_year = &this_year;
     in.last_year = prev_files.empty() ? nullptr : &last_year;
     in.year = CollectionYear{year};
-    if (j["metadata"].contains("localAuthority")) in.la = j["metadata"]["localAuthority"].get<std::string>();
+    if (j["metadata"].contains("localAuthority")) in.la = meta_text(j["metadata"]["localAuthority"]);
 
     Flags expected;
     for (const auto& [table, rows] : j["ingest_flagged_by_table"].items()) {

@@ -767,6 +767,127 @@ void register_cross_table_rules() {
   };
   before_year_vs_last("NoE", false);
   before_year_vs_last("562", true);
+
+  // 359 needs the child's age: replace the row rule's test with one that joins Header.
+  episode_with_dob("359", 0, [](const Tab& e, size_t r, Date dob, const ValidationInput& in) {
+    return e(r, "DEC").empty() && age_on(dob, in.year.end()) >= 18 && !(e(r, "LS") == "V2" && e(r, "PLACE") == "K2");
+  });
+  // 371: semi-independent (H5) / supported (K3) accommodation below the minimum age at DECOM.
+  episode_with_dob("371", 2023, age_at_episode("DECOM", [](int a) { return a < 14; },
+                                               [](const Tab& e, size_t r) { return e(r, "PLACE") == "H5"; }));
+  episode_with_dob("371", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
+                                               [](const Tab& e, size_t r) { return e(r, "PLACE") == "H5"; }));
+  episode_with_dob("371", 2025, age_at_episode("DECOM", [](int a) { return a < 16; }, [](const Tab& e, size_t r) {
+                     return e(r, "PLACE") == "H5" || e(r, "PLACE") == "K3";
+                   }));
+  // 226: REASON_PLACE_CHANGE on a temporary placement, or on the episode just before one.
+  auto rpc_on_temporary = [](Set temporary) {
+    return [temporary](const Tab& e, const std::vector<std::pair<Date, size_t>>& eps, std::vector<size_t>& out) {
+      for (size_t i = 0; i < eps.size(); ++i) {
+        const size_t r = eps[i].second;
+        if (!in(e(r, "PLACE"), temporary)) continue;
+        if (!e(r, "REASON_PLACE_CHANGE").empty() || (i > 0 && !e(eps[i - 1].second, "REASON_PLACE_CHANGE").empty()))
+          out.push_back(r);
+      }
+    };
+  };
+  per_child_episodes("226", rpc_on_temporary({"T0", "T1", "T2", "T3", "T4"}));
+  // 225: a placement change (next RNE P/B/T/U, neither placement temporary) with no reason.
+  per_child_episodes("225", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    const Set temporary = {"T0", "T1", "T2", "T3", "T4"};
+    for (size_t i = 0; i + 1 < eps.size(); ++i) {
+      const size_t r = eps[i].second, n = eps[i + 1].second;
+      if (e(r, "REC") == "X1" && e(r, "REASON_PLACE_CHANGE").empty() && !in(e(r, "PLACE"), temporary) &&
+          in(e(n, "RNE"), {"P", "B", "T", "U"}) && !in(e(n, "PLACE"), temporary))
+        out.push_back(r);
+    }
+  });
+  // 209: UPN UN1 ('not of school age') for a child of school age (5 by 31 August before the year).
+  add_row_rule("209", 0, T::header, [](const Row& r) {
+    const auto dob = r.date("DOB");
+    const Date aug31 = Date::from_ymd(r.in.year.end_year - 2, 8, 31);
+    return r["UPN"] == "UN1" && dob && age_on(*dob, aug31) >= 5;
+  });
+  // 210: UPN UN4 ('newly looked after') but looked after since before 24 March.
+  add_rule("210", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             const auto ec = by_child(e);
+             const Date cutoff = Date::from_ymd(in.year.end_year, 3, 24);
+             std::vector<size_t> hrows, erows;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               if (h(r, "UPN") != "UN4") continue;
+               const auto it = ec.find(h(r, "CHILD"));
+               if (it == ec.end()) continue;
+               const auto eps = episodes_in_order(e, it->second);
+               if (!eps.empty() && eps.front().first < cutoff) {
+                 hrows.push_back(r);
+                 erows.push_back(eps.back().second);
+               }
+             }
+             put(f, T::header, std::move(hrows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+  // OC3 rows (with any item given) of children matching a test over their episodes.
+  auto oc3_where = [](std::string_view code, Needs needs,
+                      std::function<bool(std::string_view child, const Tab& o, size_t r, const ValidationInput& in)> test) {
+    add_rule(code, 0, {needs, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab o = tab(in, T::oc3);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < o.rows(); ++r)
+                 if (test(o(r, "CHILD"), o, r, in)) rows.push_back(r);
+               put(f, T::oc3, std::move(rows));
+               return f;
+             }});
+  };
+  // 1000: died in care (REC E2) this year or last (last year's return used when given).
+  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
+    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
+      for (size_t r = 0; r < e.rows(); ++r)
+        if (e(r, "CHILD") == child && e(r, "REC") == "E2") return true;
+    return false;
+  });
+  // 1002: no episodes this year or last.
+  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
+    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
+      for (size_t r = 0; r < e.rows(); ++r)
+        if (e(r, "CHILD") == child) return false;
+    return true;
+  });
+  // The 17th and 18th birthdays that fall in the collection year.
+  auto birthdays_in_year = [](Date dob, const ValidationInput& in) {
+    std::vector<Date> out;
+    for (int age : {17, 18})
+      if (const Date b = birthday(dob, age); b >= in.year.start() && b <= in.year.end()) out.push_back(b);
+    return out;
+  };
+  // 1007: still looked after (in an episode) on the 17th or 18th birthday in the year.
+  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+    const auto dob = o.date(r, "DOB");
+    if (!dob || !any_given(o, r, kOc3Items)) return false;
+    const Tab e = tab(in, T::episodes);
+    for (const Date b : birthdays_in_year(*dob, in))
+      for (size_t q = 0; q < e.rows(); ++q) {
+        if (e(q, "CHILD") != child) continue;
+        const auto s = e.date(q, "DECOM"), d = e.date(q, "DEC");
+        if (s && *s <= b && (e(q, "DEC").empty() || (d && *d > b))) return true;
+      }
+    return false;
+  });
+  // 1016: left care in the year on or after the 17th or 18th birthday in the year.
+  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+    const auto dob = o.date(r, "DOB");
+    if (!dob || !any_given(o, r, kOc3Items)) return false;
+    const Tab e = tab(in, T::episodes);
+    for (const Date b : birthdays_in_year(*dob, in))
+      for (size_t q = 0; q < e.rows(); ++q)
+        if (const auto d = e.date(q, "DEC"); e(q, "CHILD") == child && d && *d >= b && *d <= in.year.end())
+          return true;
+    return false;
+  });
 }
 
 }  // namespace careflow::validate::detail

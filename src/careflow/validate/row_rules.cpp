@@ -386,6 +386,16 @@ void register_row_rules() {
     if (!dob) return false;
     return age_on(*dob, r.in.year.end()) < 17 || age_on(*dob, r.in.year.start()) > 21;
   });
+
+  // 178: PLACE_PROVIDER a valid code, and blank for temporary and 'other' placements.
+  auto provider_rule = [](Set no_provider) {
+    return [no_provider](const Row& r) {
+      if (r.blank("PLACE_PROVIDER")) return false;
+      return !codes::placement_provider.valid_in(r["PLACE_PROVIDER"], r.year) || in(r["PLACE"], no_provider);
+    };
+  };
+  add_row_rule("178", 2023, E, provider_rule({"T0", "T1", "T2", "T3", "T4", "Z1"}));
+  add_row_rule("178", 2026, E, provider_rule({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}));
 }
 
 }  // namespace careflow::validate::detail
