@@ -158,6 +158,38 @@ const Set kAd1Items = {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SE
 const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
                        "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"};
 
+
+// Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
+// chain of contiguous episodes (each starting the day the previous ended), not short breaks
+// (V3/V4), from on or before 1 April of the year to 31 March.
+std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& in) {
+  std::unordered_set<std::string_view> out;
+  const Tab e = tab(in, Table::episodes);
+  const Date start = in.year.start(), end = in.year.end();
+  for (const auto& [child, rs] : by_child(e)) {
+    std::vector<size_t> kept;
+    for (size_t r : rs)
+      if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
+    const auto eps = episodes_in_order(e, kept);
+    // The episode covering 31 March, then back through contiguous ones.
+    int i = static_cast<int>(eps.size()) - 1;
+    for (; i >= 0; --i) {
+      const size_t r = eps[static_cast<size_t>(i)].second;
+      const auto dec = e.date(r, "DEC");
+      // The reference counts care that ended on 30 March as reaching 31 March.
+      if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+    }
+    if (i < 0) continue;
+    while (i > 0) {
+      const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
+      if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
+      --i;
+    }
+    if (eps[static_cast<size_t>(i)].first <= start) out.insert(child);
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_cross_table_rules() {
@@ -887,6 +919,41 @@ void register_cross_table_rules() {
         if (const auto d = e.date(q, "DEC"); e(q, "CHILD") == child && d && *d >= b && *d <= in.year.end())
           return true;
     return false;
+  });
+
+  // ---- The OC2 cohort: looked after continuously for 12 months at 31 March ----
+  auto oc2_rule = [](std::string_view code, std::function<bool(const Tab& o, size_t r, bool in_cohort, const ValidationInput& in)> test) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
+               if (!o || !e) return f;
+               const auto cohort = twelve_month_cohort(in);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < o.rows(); ++r)
+                 if (test(o, r, cohort.count(o(r, "CHILD")) > 0, in)) rows.push_back(r);
+               put(f, T::oc2, std::move(rows));
+               return f;
+             }});
+  };
+  auto age_at_end = [](const Tab& o, size_t r, const ValidationInput& in) -> std::optional<int> {
+    const auto dob = o.date(r, "DOB");
+    if (!dob) return std::nullopt;
+    return age_on(*dob, in.year.end());
+  };
+  oc2_rule("190", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && any_given(o, r, kOc2Items); });
+  oc2_rule("185", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && !o(r, "SDQ_SCORE").empty(); });
+  oc2_rule("198", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && !o(r, "SDQ_REASON").empty(); });
+  oc2_rule("543", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+    const auto a = age_at_end(o, r, in);
+    return c && a && *a >= 10 && o(r, "CONVICTED").empty();
+  });
+  oc2_rule("545", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+    const auto a = age_at_end(o, r, in);
+    return c && a && *a < 5 && o(r, "HEALTH_CHECK").empty();
+  });
+  oc2_rule("546", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+    const auto a = age_at_end(o, r, in);
+    return c && a && *a >= 5 && !o(r, "HEALTH_CHECK").empty();
   });
 }
 

@@ -396,6 +396,32 @@ void register_row_rules() {
   };
   add_row_rule("178", 2023, E, provider_rule({"T0", "T1", "T2", "T3", "T4", "Z1"}));
   add_row_rule("178", 2026, E, provider_rule({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}));
+
+  add_row_rule("217t", 0, E, [](const Row& r) {  // P2 still in use after 28 October 2023
+    const auto d = r.date("DEC");
+    return r["PLACE"] == "P2" && (r.blank("DEC") || (d && *d > ymd(2023, 10, 28)));
+  });
+  add_row_rule("351", 0, H, [](const Row& r) {
+    const auto dob = r.date("DOB");
+    return dob && birthday(*dob, 25) < r.in.year.start();
+  });
+  // SW dates may have unknown parts written ZZ (ZZ/ZZ/ZZZZ, 01/01/ZZZZ).
+  auto bad_sw_date = [](std::string_view c) {
+    return [c](const Row& r) {
+      const auto v = r[c];
+      if (v.empty() || return_date(v)) return false;
+      if (v.size() != 10 || v[2] != '/' || v[5] != '/') return true;
+      for (auto [b, n] : {std::pair{0, 2}, {3, 2}, {6, 4}}) {
+        const auto part = v.substr(static_cast<size_t>(b), static_cast<size_t>(n));
+        const bool digits = std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        const bool unknown = std::all_of(part.begin(), part.end(), [](char ch) { return ch == 'Z'; });
+        if (!digits && !unknown) return true;
+      }
+      return false;
+    };
+  };
+  add_row_rule("SW04STG1", 0, SW, bad_sw_date("SW_DECOM"));
+  add_row_rule("SW05STG1", 0, SW, bad_sw_date("SW_DEC"));
 }
 
 }  // namespace careflow::validate::detail
