@@ -13,6 +13,7 @@ namespace {
 
 using Set = std::vector<std::string_view>;
 bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(), v) != s.end(); }
+bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 
 // Child -> first Header row.
 std::unordered_map<std::string_view, size_t> header_rows(const Tab& h) {
@@ -955,6 +956,210 @@ void register_cross_table_rules() {
     const auto a = age_at_end(o, r, in);
     return c && a && *a >= 5 && !o(r, "HEALTH_CHECK").empty();
   });
+
+  // ---- Mothers ----
+  // 393: a looked-after girl (an episode other than V3/V4) with MOTHER blank.
+  auto mother_blank = [](std::string_view code, int version, Set female) {
+    add_rule(code, version, {{}, [female](const ValidationInput& in) {
+               Flags f;
+               const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+               if (!h || !e) return f;
+               std::unordered_set<std::string_view> looked_after;
+               for (size_t r = 0; r < e.rows(); ++r)
+                 if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.insert(e(r, "CHILD"));
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < h.rows(); ++r)
+                 if (one_of(h(r, "SEX"), female) && h(r, "MOTHER").empty() && looked_after.count(h(r, "CHILD")))
+                   rows.push_back(r);
+               put(f, T::header, std::move(rows));
+               return f;
+             }});
+  };
+  mother_blank("393", 2023, {"2"});
+  mother_blank("393", 2025, {"2", "F"});
+  // 607: a girl who ceased to be looked after in the year (REC other than X1, not V3/V4) with
+  // MOTHER blank: her Header row and those episodes.
+  auto ceased_mother_blank = [](std::string_view code, int version, Set female) {
+    add_rule(code, version, {{}, [female](const ValidationInput& in) {
+               Flags f;
+               const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+               if (!h || !e) return f;
+               const auto ec = by_child(e);
+               std::vector<size_t> hrows, erows;
+               for (size_t r = 0; r < h.rows(); ++r) {
+                 if (!one_of(h(r, "SEX"), female) || !h(r, "MOTHER").empty()) continue;
+                 const auto it = ec.find(h(r, "CHILD"));
+                 if (it == ec.end()) continue;
+                 bool any = false;
+                 for (size_t q : it->second) {
+                   const auto dec = e.date(q, "DEC");
+                   const auto rec = e(q, "REC");
+                   if (dec && *dec >= in.year.start() && *dec <= in.year.end() && !rec.empty() && rec != "X1" &&
+                       e(q, "LS") != "V3" && e(q, "LS") != "V4") {
+                     erows.push_back(q);
+                     any = true;
+                   }
+                 }
+                 if (any) hrows.push_back(r);
+               }
+               put(f, T::header, std::move(hrows));
+               put(f, T::episodes, std::move(erows));
+               return f;
+             }});
+  };
+  ceased_mother_blank("607", 2023, {"2"});
+  ceased_mother_blank("607", 2025, {"2", "F"});
+  // 625: MC_DOB after the year end or after the child's last episode ended.
+  add_rule("625", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             const auto ec = by_child(e);
+             std::vector<size_t> hrows, erows;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               const auto mc = h.date(r, "MC_DOB");
+               const auto it = ec.find(h(r, "CHILD"));
+               if (!mc || it == ec.end()) continue;
+               std::optional<std::pair<Date, size_t>> last;
+               for (size_t q : it->second)
+                 if (const auto d = e.date(q, "DEC"); d && (!last || *d >= last->first)) last = {{*d, q}};
+               if (!last) continue;
+               if (*mc > in.year.end() || *mc > last->first) {
+                 hrows.push_back(r);
+                 erows.push_back(last->second);
+               }
+             }
+             put(f, T::header, std::move(hrows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+  // 628: MOTHER completed for a care leaver (OC3 data) with no episodes this year.
+  add_rule("628", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
+             if (!h || !e || !o) return f;
+             const auto ec = by_child(e);
+             std::unordered_set<std::string_view> leavers;
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (any_given(o, r, kOc3Items)) leavers.insert(o(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (!h(r, "MOTHER").empty() && leavers.count(h(r, "CHILD")) && !ec.count(h(r, "CHILD")))
+                 rows.push_back(r);
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+
+  // ---- Adoption ----
+  auto adopted_in_year = [](const Tab& e, size_t r, const ValidationInput& in) {
+    const auto dec = e.date(r, "DEC");
+    const auto rec = e(r, "REC");
+    return (rec == "E11" || rec == "E12") && dec && *dec >= in.year.start() && *dec <= in.year.end();
+  };
+  // 601: adopted in the year, with AD1 items left blank: the AD1 row and the adoption episodes.
+  add_rule("601", 0, {{}, [adopted_in_year](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
+             if (!e || !a) return f;
+             const auto ec = by_child(e);
+             std::vector<size_t> arows, erows;
+             for (size_t r = 0; r < a.rows(); ++r) {
+               bool blank = false;
+               for (auto c : kAd1Items) blank |= a(r, c).empty();
+               const auto it = ec.find(a(r, "CHILD"));
+               if (!blank || it == ec.end()) continue;
+               bool any = false;
+               for (size_t q : it->second)
+                 if (adopted_in_year(e, q, in)) {
+                   erows.push_back(q);
+                   any = true;
+                 }
+               if (any) arows.push_back(r);
+             }
+             put(f, T::ad1, std::move(arows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+  // 602: AD1 data for a child not adopted in the year.
+  add_rule("602", 0, {{}, [adopted_in_year](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
+             if (!e || !a) return f;
+             std::unordered_set<std::string_view> adopted;
+             for (size_t r = 0; r < e.rows(); ++r)
+               if (adopted_in_year(e, r, in)) adopted.insert(e(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < a.rows(); ++r)
+               if (any_given(a, r, kAd1Items) && !adopted.count(a(r, "CHILD"))) rows.push_back(r);
+             put(f, T::ad1, std::move(rows));
+             return f;
+           }});
+  // 331: DATE_MATCH after the start of the episode that ended in adoption.
+  pair_rule("331", T::episodes, T::ad1, [](const Tab& e, size_t r, const Tab& a, size_t q) {
+    const auto decom = e.date(r, "DECOM"), match = a.date(q, "DATE_MATCH");
+    return (e(r, "REC") == "E11" || e(r, "REC") == "E12") && decom && match && *match > *decom;
+  });
+  // 335: FOSTER_CARE contradicts the child's last placement (0 with A2/A3/A5, 1 with A1/A4/A6).
+  add_rule("335", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
+             if (!e || !a) return f;
+             const auto ec = by_child(e);
+             std::vector<size_t> arows, erows;
+             for (size_t r = 0; r < a.rows(); ++r) {
+               const auto it = ec.find(a(r, "CHILD"));
+               if (it == ec.end()) continue;
+               const auto eps = episodes_in_order(e, it->second);
+               const size_t last = eps.empty() ? it->second.back() : eps.back().second;
+               const auto place = e(last, "PLACE");
+               const auto fc = a(r, "FOSTER_CARE");
+               if ((fc == "0" && one_of(place, {"A2", "A3", "A5"})) || (fc == "1" && one_of(place, {"A1", "A4", "A6"}))) {
+                 arows.push_back(r);
+                 erows.push_back(last);
+               }
+             }
+             put(f, T::ad1, std::move(arows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+  // 559: a decision dated before this year that last year's return does not hold.
+  add_rule("559", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
+             if (!p || !l) return f;
+             const auto lc = by_child(l);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               const auto d = p.date(r, "DATE_PLACED");
+               if (!d || *d >= in.year.start()) continue;
+               bool found = false;
+               if (const auto it = lc.find(p(r, "CHILD")); it != lc.end())
+                 for (size_t q : it->second) found |= l.date(q, "DATE_PLACED") == d;
+               if (!found) rows.push_back(r);
+             }
+             put(f, T::placed_for_adoption, std::move(rows));
+             return f;
+           }});
+  // 560: last year's decision was open, but this year's DATE_PLACED differs from it.
+  add_rule("560", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
+             if (!p || !l) return f;
+             const auto lc = by_child(l);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               const auto it = lc.find(p(r, "CHILD"));
+               if (it == lc.end()) continue;
+               for (size_t q : it->second)
+                 if (l(q, "DATE_PLACED_CEASED").empty() && !l(q, "DATE_PLACED").empty() &&
+                     l(q, "DATE_PLACED") != p(r, "DATE_PLACED")) {
+                   rows.push_back(r);
+                   break;
+                 }
+             }
+             put(f, T::placed_for_adoption, std::move(rows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail

@@ -422,6 +422,8 @@ void register_row_rules() {
   };
   add_row_rule("SW04STG1", 0, SW, bad_sw_date("SW_DECOM"));
   add_row_rule("SW05STG1", 0, SW, bad_sw_date("SW_DEC"));
+
+  add_row_rule("451", 0, E, [](const Row& r) { return r["LS"] == "D1" && r.blank("DEC") && r.blank("REC"); });
 }
 
 }  // namespace careflow::validate::detail
