@@ -1160,6 +1160,63 @@ void register_cross_table_rules() {
              put(f, T::placed_for_adoption, std::move(rows));
              return f;
            }});
+
+  // 370: independent living (P2) below the minimum age at DECOM (15 in 2022/23, 16 in 2023/24).
+  episode_with_dob("370", 2023, age_at_episode("DECOM", [](int a) { return a < 15; },
+                                               [](const Tab& e, size_t r) { return e(r, "PLACE") == "P2"; }));
+  episode_with_dob("370", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
+                                               [](const Tab& e, size_t r) { return e(r, "PLACE") == "P2"; }));
+  // SW14: a social-worker episode before the child's latest has no end date (2023/24 wording).
+  per_child_sw("SW14STG2", [](const Tab& s, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 0; i + 1 < eps.size(); ++i)
+      if (eps[i].first != eps.back().first && s(eps[i].second, "SW_DEC").empty()) out.push_back(eps[i].second);
+  });
+  // 348: reported as died last year (IN_TOUCH DIED) but not this year.
+  add_rule("348", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab o = tab(in, T::oc3), l = last_tab(in, T::oc3);
+             if (!o || !l) return f;
+             std::unordered_set<std::string_view> died;
+             for (size_t r = 0; r < l.rows(); ++r)
+               if (l(r, "IN_TOUCH") == "DIED") died.insert(l(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < o.rows(); ++r)
+               if (died.count(o(r, "CHILD")) && o(r, "IN_TOUCH") != "DIED") rows.push_back(r);
+             put(f, T::oc3, std::move(rows));
+             return f;
+           }});
+  // 399: a child only ever on short breaks (V3/V4) with MOTHER or reviews completed.
+  add_rule("399", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes), rv = tab(in, T::reviews);
+             if (!h || !e) return f;
+             std::unordered_map<std::string_view, std::vector<size_t>> short_break_only;
+             for (const auto& [child, rs] : by_child(e)) {
+               bool all = true;
+               for (size_t r : rs) all &= e(r, "LS") == "V3" || e(r, "LS") == "V4";
+               if (all) short_break_only[child] = rs;
+             }
+             std::vector<size_t> hrows, erows, rrows;
+             std::unordered_set<std::string_view> flagged;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (short_break_only.count(h(r, "CHILD")) && !h(r, "MOTHER").empty()) {
+                 hrows.push_back(r);
+                 flagged.insert(h(r, "CHILD"));
+               }
+             for (size_t r = 0; r < rv.rows(); ++r)
+               if (short_break_only.count(rv(r, "CHILD")) && (!rv(r, "REVIEW").empty() || !rv(r, "REVIEW_CODE").empty())) {
+                 rrows.push_back(r);
+                 flagged.insert(rv(r, "CHILD"));
+               }
+             for (auto child : flagged) {
+               const auto& rs = short_break_only[child];
+               erows.insert(erows.end(), rs.begin(), rs.end());
+             }
+             put(f, T::header, std::move(hrows));
+             put(f, T::episodes, std::move(erows));
+             put(f, T::reviews, std::move(rrows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail

@@ -424,6 +424,22 @@ void register_row_rules() {
   add_row_rule("SW05STG1", 0, SW, bad_sw_date("SW_DEC"));
 
   add_row_rule("451", 0, E, [](const Row& r) { return r["LS"] == "D1" && r.blank("DEC") && r.blank("REC"); });
+
+  add_row_rule("547", 0, O2, [](const Row& r) {
+    if (r["HEALTH_CHECK"] != "1") return false;
+    for (auto c : kOc2Core)
+      if (r.blank(c)) return true;
+    return false;
+  });
+  auto provider_missing = [](Set exempt) {
+    return [exempt](const Row& r) { return !r.blank("PLACE") && !in(r["PLACE"], exempt) && r.blank("PLACE_PROVIDER"); };
+  };
+  add_row_rule("526", 2023, E, provider_missing({"T0", "T1", "T2", "T3", "T4", "Z1"}));
+  add_row_rule("526", 2026, E, provider_missing({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}));
+  add_row_rule("SW03STG1", 0, SW, [](const Row& r) {
+    return r.blank("SW_ID") || r.blank("SW_DECOM") || r.blank("SW_REASON");
+  });
+  add_row_rule("SW07STG2", 2024, SW, outside_collection_year("SW_DEC"));
 }
 
 }  // namespace careflow::validate::detail
