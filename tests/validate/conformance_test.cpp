@@ -39,6 +39,19 @@ const Deviation kDeviations[] = {
     {"210", "lac2022_23", 1,
      "DfE's message flags UN4 for children looked after more than a week at 31 March; the "
      "reference misses child 667, looked after since 1 January (it keys on the latest episode)"},
+    {"336", "lac2022_23", 1,
+     "the reference checks A3/A4; DfE's rule is about A3/A5 (adoption by current foster carers), "
+     "so careflow does not flag the A4 placements (catalogue section 6)"},
+    {"233", "lac2025_26", 1,
+     "the reference reads DATE_EPISODE_CEASED, a column the return does not have (it crashes on "
+     "real uploads); careflow uses DEC. The fixture's episodes.csv has no DEC column, only "
+     "REASON_PLACE_CHANGE and that invented column, so no table can be recognised"},
+    {"709", "lac2026_27", 1,
+     "the reference reads PLACEMENT, a column the return does not have (it crashes on real "
+     "uploads); careflow uses PLACE, which the fixture does not give"},
+    {"710", "lac2026_27", 1,
+     "the reference reads PLACEMENT, a column the return does not have (it crashes on real "
+     "uploads); careflow uses PLACE, which the fixture does not give"},
     {"635", "lac2022_23", 1,
      "DfE's message flags LA_PERM/DATE_PERM given with PREV_PERM Z1; the reference flags them "
      "only when PREV_PERM is blank, so misses Z1 with LA_PERM (row 3)"},
@@ -128,12 +141,13 @@ TEST(Conformance, ReferenceFixtures) {
     ssda903::Return this_year = ssda903::read_return_files(this_files, CollectionYear{year}, problems);
     ssda903::Return last_year = ssda903::read_return_files(prev_files, CollectionYear{year - 1}, problems);
     // Every fixture file must be recognised as the table its name says.
-    // (One fixture, INT03's episodes.csv, holds CHILD with Header's DOB and SEX: no table fits
-    // and careflow refuses it, as it would a real upload.)
+    // (Two fixtures cannot be recognised, and careflow refuses them as it would a real upload:
+    // INT03's episodes.csv holds CHILD with Header's DOB and SEX; 233's holds
+    // REASON_PLACE_CHANGE with a column the return does not have.)
     for (const auto& fr : this_year.files)
       if (!fr.table) {
         ++unrecognised_files;
-        EXPECT_EQ(code, "INT03") << "unrecognised fixture file " << fr.path;
+        EXPECT_TRUE(code == "INT03" || code == "233") << "unrecognised fixture file " << fr.path;
       }
     ValidationInput in;
     in.this_year = &this_year;
@@ -158,9 +172,12 @@ TEST(Conformance, ReferenceFixtures) {
       for (auto& r : rows) r = this_year.find(t)->line(r) - 2;
     for (auto it = expected.begin(); it != expected.end();) {
       const ssda903::ReturnTable* rt = this_year.find(it->first);
+      if (!rt) {  // the table itself was not read: nothing to map
+        ++it;
+        continue;
+      }
       std::set<size_t> present;
-      if (rt)
-        for (size_t r = 0; r < rt->rows(); ++r) present.insert(rt->line(r) - 2);
+      for (size_t r = 0; r < rt->rows(); ++r) present.insert(rt->line(r) - 2);
       std::vector<size_t> kept;
       for (size_t r : it->second) {
         if (present.count(r)) kept.push_back(r);

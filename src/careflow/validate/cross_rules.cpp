@@ -1217,6 +1217,69 @@ void register_cross_table_rules() {
              put(f, T::reviews, std::move(rrows));
              return f;
            }});
+
+  // 234: a child under 10 at an episode's start whose placement changed for custody (CUSTOD).
+  episode_with_dob("234", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
+                     return e(r, "REASON_PLACE_CHANGE") == "CUSTOD";
+                   }), true);
+  // 336: placed for adoption with current foster carers (A3/A5, as DfE's text says) but the
+  // previous episode was not a foster placement (U1-U6).
+  per_child_episodes("336", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const auto place = e(eps[i].second, "PLACE");
+      const auto prev = e(eps[i - 1].second, "PLACE");
+      if ((place == "A3" || place == "A5") && !one_of(prev, {"U1", "U2", "U3", "U4", "U5", "U6"}))
+        out.push_back(eps[i].second);
+    }
+  });
+  // 551: placed for adoption (A3-A6) with no date of the decision to place.
+  add_rule("551", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
+             if (!e || !p) return f;
+             std::unordered_set<std::string_view> decided;
+             for (size_t r = 0; r < p.rows(); ++r)
+               if (!p(r, "DATE_PLACED").empty()) decided.insert(p(r, "CHILD"));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r)
+               if (one_of(e(r, "PLACE"), {"A3", "A4", "A5", "A6"}) && !decided.count(e(r, "CHILD"))) rows.push_back(r);
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+  // 552: the decision to place for adoption is dated after the adoption placement started.
+  pair_rule("552", T::placed_for_adoption, T::episodes, [](const Tab& p, size_t r, const Tab& e, size_t q) {
+    const auto placed = p.date(r, "DATE_PLACED"), decom = e.date(q, "DECOM");
+    return one_of(e(q, "PLACE"), {"A3", "A4", "A5", "A6"}) && placed && decom && *placed > *decom;
+  });
+  // 709/710: placements during a DoLO (open DoLOs run to the year end).
+  auto dolo_placement = [](std::string_view code, std::function<bool(std::string_view place)> wrong) {
+    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab d = tab(in, T::dolo), e = tab(in, T::episodes);
+               if (!d || !e) return f;
+               const auto ec = by_child(e);
+               std::vector<size_t> drows, erows;
+               for (size_t r = 0; r < d.rows(); ++r) {
+                 const auto s = d.date(r, "DOLO_START");
+                 const auto it = ec.find(d(r, "CHILD"));
+                 if (!s || it == ec.end()) continue;
+                 const Date end = d(r, "DOLO_END").empty() ? in.year.end() : d.date(r, "DOLO_END").value_or(in.year.end());
+                 for (size_t q : it->second) {
+                   const auto a = e.date(q, "DECOM");
+                   const auto b = e(q, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(q, "DEC");
+                   if (a && b && *a <= end && *b >= *s && wrong(e(q, "PLACE"))) {
+                     drows.push_back(r);
+                     erows.push_back(q);
+                   }
+                 }
+               }
+               put(f, T::dolo, std::move(drows));
+               put(f, T::episodes, std::move(erows));
+               return f;
+             }});
+  };
+  dolo_placement("709", [](std::string_view p) { return p != "K2" && p != "Z12" && p != "Z13"; });
+  dolo_placement("710", [](std::string_view p) { return p == "K1" || p == "P1" || p == "R5" || p == "K3"; });
 }
 
 }  // namespace careflow::validate::detail
