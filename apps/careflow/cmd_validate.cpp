@@ -9,6 +9,7 @@
 
 #include "careflow/core/privacy.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 #include "command.hpp"
@@ -23,6 +24,7 @@ struct Options {
   int year = 0;
   std::string la, format = "text", out;
   bool pseudonymise = false;
+  bool no_postcodes = false;
 };
 
 ssda903::Return read_inputs(const std::vector<std::string>& paths, CollectionYear y, ProblemLog& log) {
@@ -59,7 +61,27 @@ int run(const Options& o) {
     return 2;
   }
 
+  // Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) from the ONS postcode directory,
+  // when it is in the reference data folder; without it those rules say they were not run.
+  std::optional<PostcodeDirectory> postcodes;
+  std::optional<validate::DerivedEpisodeFields> derived, derived_last;
+  if (!o.no_postcodes) {
+    ProblemLog pc_log;
+    postcodes = PostcodeDirectory::load_reference(pc_log);
+    for (const auto& p : pc_log.all()) fmt::print(stderr, "{}\n", to_string(p));
+    if (postcodes) {
+      if (const auto* e = this_year.find(ssda903::Table::episodes))
+        derived = validate::derive_episode_fields(*e, *postcodes, o.la);
+      if (last_year)
+        if (const auto* e = last_year->find(ssda903::Table::episodes))
+          derived_last = validate::derive_episode_fields(*e, *postcodes, o.la);
+    }
+  }
+
   validate::ValidationInput in;
+  in.postcodes = postcodes ? &*postcodes : nullptr;
+  in.derived = derived ? &*derived : nullptr;
+  in.derived_last = derived_last ? &*derived_last : nullptr;
   in.this_year = &this_year;
   in.last_year = last_year ? &*last_year : nullptr;
   in.year = cy;
@@ -174,6 +196,8 @@ const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
   cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");
   cmd->add_option("--la", opts->la, "The council's ONS code, e.g. E09000027");
+  cmd->add_flag("--no-postcodes", opts->no_postcodes,
+                "Do not load the postcode directory (postcode-derived rules are then not run)");
   cmd->add_flag("--pseudonymise", opts->pseudonymise, "Show pseudonyms instead of child identifiers");
   cmd->add_option("--format", opts->format, "text, csv, json or xlsx")
       ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));

@@ -1,6 +1,7 @@
 // Rules that join tables by child: the tool's internal consistency checks (INTnn), ages at an
 // episode's events (DOB from Header), and comparisons with last year's return.
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -1280,6 +1281,70 @@ void register_cross_table_rules() {
   };
   dolo_placement("709", [](std::string_view p) { return p != "K2" && p != "Z12" && p != "Z13"; });
   dolo_placement("710", [](std::string_view p) { return p == "K1" || p == "P1" || p == "R5" || p == "K3"; });
+
+  // ---- Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) ----
+  using Field = std::vector<std::string> DerivedEpisodeFields::*;
+  auto derived_row_rule = [](std::string_view code, int version,
+                             std::function<bool(const Tab& e, size_t r, const DerivedEpisodeFields& d)> test) {
+    add_rule(code, version, {{.postcodes = true}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes);
+               if (!e || !in.derived) return f;
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r)
+                 if (test(e, r, *in.derived)) rows.push_back(r);
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  };
+  auto short_break = [](const Tab& e, size_t r) { return e(r, "LS") == "V3" || e(r, "LS") == "V4"; };
+  derived_row_rule("169", 0, [short_break](const Tab& e, size_t r, const DerivedEpisodeFields& d) {
+    return !short_break(e, r) && d.pl_la[r].empty();
+  });
+  derived_row_rule("179", 0, [short_break](const Tab& e, size_t r, const DerivedEpisodeFields& d) {
+    return !short_break(e, r) && d.pl_location[r] != "IN" && d.pl_location[r] != "OUT";
+  });
+  derived_row_rule("420", 0, [short_break](const Tab& e, size_t r, const DerivedEpisodeFields& d) {
+    return short_break(e, r) && !d.pl_la[r].empty();
+  });
+  derived_row_rule("454", 0, [](const Tab&, size_t r, const DerivedEpisodeFields& d) {
+    double miles = 0;
+    const auto& s = d.pl_distance[r];
+    if (s.empty() || std::from_chars(s.data(), s.data() + s.size(), miles).ec != std::errc()) return false;
+    return miles > 350 && miles != 999.9;
+  });
+  // 452, 503G/H/J: the first episode's derived field against last year's open final episode.
+  auto derived_vs_last_open = [](std::string_view code, Field field) {
+    add_rule(code, 0, {{.last_year = true, .postcodes = true}, [=](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+               if (!e || !l || !in.derived || !in.derived_last) return f;
+               const auto& now = (*in.derived).*field;
+               const auto& last = (*in.derived_last).*field;
+               std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
+               for (size_t r = 0; r < l.rows(); ++r) {
+                 if (!l(r, "DEC").empty()) continue;
+                 const auto d = l.date(r, "DECOM");
+                 if (!d) continue;
+                 auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
+                 if (!inserted && *d >= it->second.first) it->second = {*d, r};
+               }
+               std::vector<size_t> rows;
+               for (const auto& [child, rs] : by_child(e)) {
+                 const auto it = open_final.find(child);
+                 const auto eps = episodes_in_order(e, rs);
+                 if (it == open_final.end() || eps.empty()) continue;
+                 const size_t first = eps.front().second, prev = it->second.second;
+                 if (first < now.size() && prev < last.size() && now[first] != last[prev]) rows.push_back(first);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  };
+  derived_vs_last_open("452", &DerivedEpisodeFields::pl_la);
+  derived_vs_last_open("503G", &DerivedEpisodeFields::pl_distance);
+  derived_vs_last_open("503H", &DerivedEpisodeFields::pl_la);
+  derived_vs_last_open("503J", &DerivedEpisodeFields::pl_location);
 }
 
 }  // namespace careflow::validate::detail

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <mutex>
 
+#include <fmt/format.h>
+
+#include "careflow/io/postcodes.hpp"
 #include "careflow/validate/rule_support.hpp"
 
 namespace careflow::validate {
@@ -68,8 +71,8 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   }
   std::vector<std::string> missing;
   if (impl->needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
-  if (impl->needs.postcodes && !in.postcodes)
-    missing.push_back("the ONS postcode directory (postcodes/onspd_postcodes.csv.gz)");
+  if (impl->needs.postcodes && !in.derived)
+    missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
   if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider lists");
   if (!missing.empty()) {
     res.outcome = Outcome::not_run;
@@ -88,6 +91,26 @@ std::vector<RuleResult> validate(const ValidationInput& in) {
   for (const auto& v : catalogue())
     if (v.active_in(in.year.end_year)) out.push_back(run_rule(v, in));
   return out;
+}
+
+DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
+                                           const PostcodeDirectory& postcodes, std::string_view la) {
+  DerivedEpisodeFields d;
+  const size_t n = episodes.rows();
+  d.pl_la.resize(n);
+  d.pl_location.resize(n);
+  d.pl_distance.resize(n);
+  const size_t home_col = detail::col(ssda903::Table::episodes, "HOME_POST");
+  const size_t pl_col = detail::col(ssda903::Table::episodes, "PL_POST");
+  for (size_t r = 0; r < n; ++r) {
+    const auto pl = postcodes.find(episodes.cell(r, pl_col));
+    if (!pl) continue;
+    d.pl_la[r] = std::string(pl->utla);
+    if (!la.empty()) d.pl_location[r] = (pl->utla == la || pl->laua == la) ? "IN" : "OUT";
+    if (const auto home = postcodes.find(episodes.cell(r, home_col)))
+      if (const auto miles = distance_miles(*home, *pl)) d.pl_distance[r] = fmt::format("{:.1f}", *miles);
+  }
+  return d;
 }
 
 namespace detail {

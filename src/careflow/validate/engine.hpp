@@ -25,6 +25,18 @@ namespace careflow::validate {
 // need it report "not run").
 struct ProviderInfo {};
 
+// The fields DfE derives from an episode's postcodes, one entry per Episodes row (text as the
+// return would hold it): PL_LA, the placement's local authority; PL_LOCATION, IN or OUT of the
+// council's area; PL_DISTANCE, miles from home to placement, one decimal place.
+struct DerivedEpisodeFields {
+  std::vector<std::string> pl_la, pl_location, pl_distance;
+};
+
+// Derives them from HOME_POST and PL_POST with the postcode directory. PL_LA is the upper-tier
+// LA (children's services authority); unknown postcodes leave the fields blank.
+DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
+                                           const PostcodeDirectory& postcodes, std::string_view la);
+
 struct ValidationInput {
   const ssda903::Return* this_year = nullptr;
   const ssda903::Return* last_year = nullptr;   // optional
@@ -32,6 +44,10 @@ struct ValidationInput {
   std::string la;                                // the council's ONS code, e.g. E09000027
   const PostcodeDirectory* postcodes = nullptr;  // optional
   const ProviderInfo* providers = nullptr;       // optional
+  // Postcode-derived fields for this year's and last year's Episodes (from derive_episode_fields,
+  // or as supplied); rules that need them are not run without them.
+  const DerivedEpisodeFields* derived = nullptr;
+  const DerivedEpisodeFields* derived_last = nullptr;
 };
 
 // Rows flagged by a rule, per table: 0-based rows of the (this year's) table, sorted, unique.
