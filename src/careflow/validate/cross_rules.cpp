@@ -1345,6 +1345,73 @@ void register_cross_table_rules() {
   derived_vs_last_open("503G", &DerivedEpisodeFields::pl_distance);
   derived_vs_last_open("503H", &DerivedEpisodeFields::pl_la);
   derived_vs_last_open("503J", &DerivedEpisodeFields::pl_location);
+
+  // 630: a child who started care (RNE S) this year with missing or incomplete previous
+  // permanence (complete: Z1, or an option with its LA and date).
+  add_rule("630", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), p = tab(in, T::previous_permanence);
+             if (!e) return f;
+             std::unordered_set<std::string_view> complete;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               const auto opt = p(r, "PREV_PERM");
+               if (opt == "Z1" || (!opt.empty() && !p(r, "LA_PERM").empty() && !p(r, "DATE_PERM").empty()))
+                 complete.insert(p(r, "CHILD"));
+             }
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto d = e.date(r, "DECOM");
+               if (e(r, "RNE") == "S" && d && *d >= in.year.start() && !complete.count(e(r, "CHILD"))) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+  // 634: previous-permanence data for a child with no episode starting on or after 1 April 2016.
+  add_rule("634", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), p = tab(in, T::previous_permanence);
+             if (!e || !p) return f;
+             const auto ec = by_child(e);
+             const Date cutoff = Date::from_ymd(2016, 4, 1);
+             std::vector<size_t> prows, erows;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               if (p(r, "PREV_PERM").empty() && p(r, "LA_PERM").empty() && p(r, "DATE_PERM").empty()) continue;
+               const auto it = ec.find(p(r, "CHILD"));
+               if (it == ec.end()) continue;
+               bool recent = false;
+               for (size_t q : it->second)
+                 if (const auto d = e.date(q, "DECOM"); d && *d >= cutoff) recent = true;
+               if (recent) continue;
+               prows.push_back(r);
+               erows.insert(erows.end(), it->second.begin(), it->second.end());
+             }
+             put(f, T::previous_permanence, std::move(prows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+  // 199: an episode starting on or after the end of an earlier adoption (E11/E12), this year or
+  // last (last year's episodes used when given).
+  add_rule("199", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+             if (!e) return f;
+             std::unordered_map<std::string_view, Date> adopted;  // earliest adoption end per child
+             for (const Tab& t : {e, l})
+               for (size_t r = 0; r < t.rows(); ++r) {
+                 const auto dec = t.date(r, "DEC");
+                 if (!dec || (t(r, "REC") != "E11" && t(r, "REC") != "E12")) continue;
+                 auto [it, inserted] = adopted.try_emplace(t(r, "CHILD"), *dec);
+                 if (!inserted && *dec < it->second) it->second = *dec;
+               }
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto it = adopted.find(e(r, "CHILD"));
+               const auto d = e.date(r, "DECOM");
+               if (it != adopted.end() && d && *d >= it->second) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail
