@@ -1412,6 +1412,32 @@ void register_cross_table_rules() {
              put(f, T::episodes, std::move(rows));
              return f;
            }});
+
+  // 554: the decision to place for adoption is dated after the placement order (LS E1) began.
+  pair_rule("554", T::placed_for_adoption, T::episodes, [](const Tab& p, size_t r, const Tab& e, size_t q) {
+    const auto placed = p.date(r, "DATE_PLACED"), decom = e.date(q, "DECOM");
+    return e(q, "LS") == "E1" && placed && decom && *placed > *decom;
+  });
+  // 556: the decision is dated after the freeing order (LS D1) began (the episode is flagged).
+  add_rule("556", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
+             if (!e || !p) return f;
+             const auto pc = by_child(p);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto decom = e.date(r, "DECOM");
+               const auto it = pc.find(e(r, "CHILD"));
+               if (e(r, "LS") != "D1" || !decom || it == pc.end()) continue;
+               for (size_t q : it->second)
+                 if (const auto placed = p.date(q, "DATE_PLACED"); placed && *placed > *decom) {
+                   rows.push_back(r);
+                   break;
+                 }
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
 }
 
 }  // namespace careflow::validate::detail
