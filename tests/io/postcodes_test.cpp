@@ -38,6 +38,10 @@ TEST(Postcodes, LookupAndDistance) {
 }
 
 TEST(Postcodes, ReferenceExtract) {
+#if defined(__SANITIZE_ADDRESS__)
+  // 2.7 million rows take about 25 s under ASan; the Release run checks the real file.
+  GTEST_SKIP() << "the full postcode directory is checked in the Release build only";
+#endif
   const auto path = reference_file("postcodes/onspd_postcodes.csv.gz");
   if (!path) GTEST_SKIP() << missing_reference_message("postcodes/onspd_postcodes.csv.gz");
   ProblemLog log;
