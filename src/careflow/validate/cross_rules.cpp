@@ -1438,6 +1438,19 @@ void register_cross_table_rules() {
              put(f, T::episodes, std::move(rows));
              return f;
            }});
+
+  // 388: an episode ended X1 (continuation) but no episode starts that day, or ended another
+  // way yet the next episode starts that day.
+  per_child_episodes("388", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+    for (size_t i = 0; i < eps.size(); ++i) {
+      const size_t r = eps[i].second;
+      const auto dec = e.date(r, "DEC");
+      const auto rec = e(r, "REC");
+      if (!dec || rec.empty()) continue;
+      const bool next_same_day = i + 1 < eps.size() && eps[i + 1].first == *dec;
+      if ((rec == "X1") != next_same_day) out.push_back(r);
+    }
+  });
 }
 
 }  // namespace careflow::validate::detail
