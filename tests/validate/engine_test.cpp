@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "careflow/io/postcodes.hpp"
 #include "careflow/validate/engine.hpp"
 #include "careflow/validate/rule_support.hpp"
 
@@ -88,5 +89,29 @@ TEST(Cli, ExitStatus) {
   EXPECT_EQ(run_cli("--this-year " + (dir / "absent").string() + " --year 2025"), 2);
   std::ofstream(dir / "empty.csv") << "";
   EXPECT_EQ(run_cli("--this-year " + (dir / "empty.csv").string() + " --year 2025"), 2);
+  fs::remove_all(dir);
+}
+
+TEST(DerivedFields, FromPostcodes) {
+  // Two postcodes 3 km east and 4 km north apart (5 km = 3.1 miles), in different LTLAs of one
+  // county (E10000001), and one unknown placement postcode.
+  const fs::path dir = fs::temp_directory_path() / "careflow_validate_derived_test";
+  fs::create_directories(dir);
+  std::ofstream(dir / "onspd.csv") << "pcd,laua,oseast1m,osnrth1m\n"
+                                   << "AA1 1AA,E07000001,100000,200000\n"
+                                   << "BB2 2BB,E07000002,103000,204000\n";
+  std::ofstream(dir / "utla.csv") << "LTLA23CD,UTLA23CD\nE07000001,E10000001\nE07000002,E10000001\n";
+  ProblemLog log;
+  const auto pcd = PostcodeDirectory::load((dir / "onspd.csv").string(), (dir / "utla.csv").string(), log);
+  ASSERT_TRUE(pcd);
+  CsvReadResult csv = parse_csv("CHILD,HOME_POST,PL_POST\nA,AA1 1AA,BB2 2BB\nB,AA1 1AA,ZZ9 9ZZ\n", "episodes.csv");
+  const auto episodes = ssda903::to_return_table(std::move(csv.table), "episodes.csv", log);
+  ASSERT_TRUE(episodes);
+  auto d = derive_episode_fields(*episodes, *pcd, "E10000001");
+  EXPECT_EQ(d.pl_la, (std::vector<std::string>{"E10000001", ""}));
+  EXPECT_EQ(d.pl_location, (std::vector<std::string>{"IN", ""}));
+  EXPECT_EQ(d.pl_distance, (std::vector<std::string>{"3.1", ""}));
+  d = derive_episode_fields(*episodes, *pcd, "E09000027");
+  EXPECT_EQ(d.pl_location[0], "OUT");
   fs::remove_all(dir);
 }
