@@ -110,6 +110,12 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   for (const auto& f : fits)
     if (f.foreign == 0 && f.matched == f.schema_size) return f.t;
   const auto hint = table_from_file_name(file_name);
+  // A file named as a table and holding only some of its columns (even one: "MISSING" alone in
+  // missing.csv), or at least two of them beside columns it does not have (CHILD, DOB and SEX in
+  // ad1.csv): trust the name, since no other table fits exactly (that was checked above).
+  if (hint)
+    for (const auto& f : fits)
+      if (f.t == *hint && (f.foreign == 0 || f.matched >= 2)) return f.t;
   // Otherwise the best fit: fewest foreign columns, then most matched, then fewest missing.
   std::sort(fits.begin(), fits.end(), [](const Fit& a, const Fit& b) {
     if (a.foreign != b.foreign) return a.foreign < b.foreign;
