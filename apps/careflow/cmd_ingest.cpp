@@ -1,0 +1,98 @@
+// careflow ingest: read any number of yearly returns into one history and say what was found.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "careflow/core/summary.hpp"
+#include "careflow/io/reference_data.hpp"
+#include "command.hpp"
+
+namespace careflow::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> inputs;
+  std::string year;
+  std::string out;
+  int show = 20;
+};
+
+void print_table(const OutputTable& t) {
+  fmt::print("\n{}\n", t.title);
+  std::vector<size_t> width(t.columns.size());
+  for (size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].label.size();
+  for (const auto& r : t.rows)
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], format_cell(r[c], t.columns[c].decimals).size());
+  for (size_t c = 0; c < t.columns.size(); ++c) fmt::print("  {:<{}}", t.columns[c].label, width[c]);
+  fmt::print("\n");
+  for (const auto& r : t.rows) {
+    for (size_t c = 0; c < r.size(); ++c) {
+      const auto s = format_cell(r[c], t.columns[c].decimals);
+      if (std::holds_alternative<double>(r[c])) fmt::print("  {:>{}}", s, width[c]);
+      else fmt::print("  {:<{}}", s, width[c]);
+    }
+    fmt::print("\n");
+  }
+}
+
+int run(const Options& o) {
+  std::optional<CollectionYear> year;
+  if (!o.year.empty()) {
+    year = parse_collection_year(o.year);
+    if (!year) {
+      fmt::print(stderr, "careflow ingest: '{}' is not a collection year (e.g. 2025 or 2024/25)\n", o.year);
+      return 2;
+    }
+  }
+  IngestReport report;
+  const History h = ingest(o.inputs, year, report);
+  const auto tables = ingest_summary_tables(h, report);
+  fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
+             h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
+  for (const auto& t : tables) print_table(t);
+  const auto& problems = report.problems;
+  fmt::print("\nProblems: {} error(s), {} warning(s), {} repair(s)\n", problems.count(Severity::error),
+             problems.count(Severity::warning), problems.count(Severity::repair));
+  int shown = 0;
+  for (const auto& p : problems.all()) {
+    if (shown++ >= o.show) {
+      fmt::print("  ... {} more{}\n", problems.all().size() - static_cast<size_t>(o.show),
+                 o.out.empty() ? " (use --out DIR to write them all to problems.csv)" : " in problems.csv");
+      break;
+    }
+    fmt::print("  {}\n", to_string(p));
+  }
+  if (!o.out.empty()) {
+    std::filesystem::create_directories(o.out);
+    std::string err;
+    auto all = tables;
+    all.push_back(problems_table(problems));
+    for (const auto& t : all)
+      if (!write_csv(t, (std::filesystem::path(o.out) / (t.id + ".csv")).string(), &err)) {
+        fmt::print(stderr, "careflow ingest: {}\n", err);
+        return 2;
+      }
+    if (!write_json(all, (std::filesystem::path(o.out) / "ingest.json").string(), &err)) {
+      fmt::print(stderr, "careflow ingest: {}\n", err);
+      return 2;
+    }
+    fmt::print("\nWrote {} tables to {}\n", all.size(), o.out);
+  }
+  if (h.episodes.empty()) return 2;
+  return problems.count(Severity::error) ? 1 : 0;
+}
+
+const Register reg{{"ingest", [](CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("ingest", "Read yearly SSDA903 returns into one care history and summarise it");
+  cmd->add_option("inputs", opts->inputs,
+                  "Return folders or files: a folder per collection year (named e.g. 2024_25), a folder of "
+                  "such folders, or PATH@2025 to give the year explicitly")->required();
+  cmd->add_option("--year", opts->year, "Collection year for inputs whose name does not say (e.g. 2025 or 2024/25)");
+  cmd->add_option("--out", opts->out, "Folder to write the summary and every problem as CSV and JSON");
+  cmd->add_option("--show", opts->show, "How many problems to print (default 20)");
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}}};
+
+}  // namespace
+}  // namespace careflow::cli
