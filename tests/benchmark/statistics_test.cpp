@@ -1,0 +1,108 @@
+// Exact Poisson limits against the Poisson probability mass summed by hand, and the GLM against
+// closed-form estimates and data simulated from a known model.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "careflow/benchmark/analysis.hpp"
+
+using namespace careflow::benchmark;
+
+// P(X <= k) for X ~ Poisson(mu), summing the pmf term by term (log space for large mu).
+static double poisson_cdf_by_hand(int k, double mu) {
+  double s = 0;
+  for (int i = 0; i <= k; ++i) s += std::exp(i * std::log(mu) - mu - std::lgamma(i + 1.0));
+  return s;
+}
+
+TEST(PoissonLimits, MatchPmfSumsAtSeveralSizes) {
+  // For an integer expected count n, the upper limit U satisfies P(Poisson(U) <= n) = a and the
+  // lower limit L satisfies P(Poisson(L) >= n) = a, a = (1 - coverage)/2.
+  for (int n : {1, 5, 20, 100, 1000, 5000}) {
+    for (double coverage : {0.95, 0.998}) {
+      const double a = (1 - coverage) / 2;
+      const auto l = exact_poisson_limits(n, coverage);
+      EXPECT_NEAR(poisson_cdf_by_hand(n, l.upper), a, 1e-9) << n << " " << coverage;
+      EXPECT_NEAR(1 - poisson_cdf_by_hand(n - 1, l.lower), a, 1e-9) << n << " " << coverage;
+      EXPECT_LT(l.lower, n);
+      EXPECT_GT(l.upper, n);
+    }
+  }
+}
+
+TEST(PoissonLimits, ZeroCountHasClosedForm) {
+  // P(Poisson(U) = 0) = exp(-U) = 0.025  =>  U = -ln 0.025 = 3.688879...
+  const auto l = exact_poisson_limits(0, 0.95);
+  EXPECT_EQ(l.lower, 0);
+  EXPECT_NEAR(l.upper, 3.6888794541139363, 1e-9);
+}
+
+TEST(PoissonLimits, NarrowTowardsTheCentreAsPopulationGrows) {
+  // Funnel limits as rates: wider at small populations, and the 99.8% band contains the 95% band.
+  const auto c = funnel_curves(70.0, 1000, 300000, 10);
+  for (size_t i = 0; i < c.population.size(); ++i) {
+    EXPECT_LT(c.lo998[i], c.lo95[i]);
+    EXPECT_LT(c.lo95[i], 70.0);
+    EXPECT_GT(c.hi95[i], 70.0);
+    EXPECT_LT(c.hi95[i], c.hi998[i]);
+    if (i) {
+      EXPECT_LT(c.hi95[i] - c.lo95[i], c.hi95[i - 1] - c.lo95[i - 1]);
+    }
+  }
+}
+
+TEST(PoissonGlm, InterceptOnlyIsTheOverallRate) {
+  // With no covariates the MLE is log(sum y / sum exposure): log(30 / 6000).
+  const std::vector<double> y{10, 5, 15}, pop{1000, 2000, 3000};
+  std::vector<double> off;
+  std::vector<std::vector<double>> x(3);
+  for (double p : pop) off.push_back(std::log(p));
+  const auto r = poisson_glm(y, x, off, {});
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.beta[0], std::log(30.0 / 6000.0), 1e-10);
+}
+
+TEST(PoissonGlm, BinaryCovariateIsTheRateRatio) {
+  // Group 0: 12 events over 4,000; group 1: 30 over 5,000. MLE: b0 = log(12/4000),
+  // b1 = log((30/5000)/(12/4000)) = log 2; se(b1) = sqrt(1/12 + 1/30) (Fisher information).
+  const std::vector<double> y{5, 7, 10, 20}, pop{1500, 2500, 2000, 3000};
+  const std::vector<std::vector<double>> x{{0}, {0}, {1}, {1}};
+  std::vector<double> off;
+  for (double p : pop) off.push_back(std::log(p));
+  const auto r = poisson_glm(y, x, off, {"group"});
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.beta[0], std::log(12.0 / 4000.0), 1e-9);
+  EXPECT_NEAR(r.beta[1], std::log(2.0), 1e-9);
+  // Pearson chi2 here: group 0 fitted 4.5 and 7.5; group 1 fitted 12 and 18.
+  // (0.25/4.5 + 0.25/7.5 + 4/12 + 4/18) / (4 - 2) = 0.32222 < 1, so se is not scaled.
+  EXPECT_NEAR(r.dispersion, (0.25 / 4.5 + 0.25 / 7.5 + 4.0 / 12 + 4.0 / 18) / 2, 1e-9);
+  EXPECT_NEAR(r.se[1], std::sqrt(1.0 / 12 + 1.0 / 30), 1e-9);
+}
+
+TEST(PoissonGlm, RecoversKnownCoefficientsFromSimulatedData) {
+  // 3,000 simulated councils: rate = exp(-5 + 0.3 x1 - 0.2 x2) per child, population 5k-100k.
+  std::mt19937_64 rng(20250331);
+  std::uniform_real_distribution<double> upop(5000, 100000), ux1(0, 3);
+  std::normal_distribution<double> nx2(0, 1);
+  std::vector<double> y, off;
+  std::vector<std::vector<double>> x;
+  for (int i = 0; i < 3000; ++i) {
+    const double p = upop(rng), x1 = ux1(rng), x2 = nx2(rng);
+    std::poisson_distribution<long> pois(p * std::exp(-5 + 0.3 * x1 - 0.2 * x2));
+    y.push_back(double(pois(rng)));
+    off.push_back(std::log(p));
+    x.push_back({x1, x2});
+  }
+  const auto r = poisson_glm(y, x, off, {"x1", "x2"});
+  ASSERT_TRUE(r.converged);
+  const double truth[] = {-5, 0.3, -0.2};
+  for (int j = 0; j < 3; ++j) {
+    EXPECT_NEAR(r.beta[j], truth[j], 4 * r.se[j]) << j;
+    EXPECT_NEAR(r.beta[j], truth[j], 0.01) << j;
+    EXPECT_LT(r.lo[j], r.beta[j]);
+    EXPECT_GT(r.hi[j], r.beta[j]);
+  }
+  // Data are truly Poisson, so the dispersion is near 1 (sd of chi2/df is sqrt(2/2997) = 0.026).
+  EXPECT_NEAR(r.dispersion, 1.0, 0.1);
+}
