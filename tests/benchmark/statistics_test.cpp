@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include <gsl/gsl_cdf.h>
+
 #include "careflow/benchmark/analysis.hpp"
 
 using namespace careflow::benchmark;
@@ -19,7 +21,7 @@ static double poisson_cdf_by_hand(int k, double mu) {
 TEST(PoissonLimits, MatchPmfSumsAtSeveralSizes) {
   // For an integer expected count n, the upper limit U satisfies P(Poisson(U) <= n) = a and the
   // lower limit L satisfies P(Poisson(L) >= n) = a, a = (1 - coverage)/2.
-  for (int n : {1, 5, 20, 100, 1000, 5000}) {
+  for (int n : {1, 5, 20, 100, 1000, 5000, 100000}) {
     for (double coverage : {0.95, 0.998}) {
       const double a = (1 - coverage) / 2;
       const auto l = exact_poisson_limits(n, coverage);
@@ -27,6 +29,18 @@ TEST(PoissonLimits, MatchPmfSumsAtSeveralSizes) {
       EXPECT_NEAR(1 - poisson_cdf_by_hand(n - 1, l.lower), a, 1e-9) << n << " " << coverage;
       EXPECT_LT(l.lower, n);
       EXPECT_GT(l.upper, n);
+    }
+  }
+}
+
+TEST(PoissonLimits, MatchGslChiSquareQuantiles) {
+  // Garwood: L = chi2_inv(a, 2E)/2, U = chi2_inv(1 - a, 2E + 2)/2, also for non-integer E.
+  for (double e : {0.7, 3.2, 47.5, 612.0, 2999.9}) {
+    for (double coverage : {0.95, 0.998}) {
+      const double a = (1 - coverage) / 2;
+      const auto l = exact_poisson_limits(e, coverage);
+      EXPECT_NEAR(l.lower, gsl_cdf_chisq_Pinv(a, 2 * e) / 2, 1e-7 * (1 + e)) << e;
+      EXPECT_NEAR(l.upper, gsl_cdf_chisq_Pinv(1 - a, 2 * e + 2) / 2, 1e-7 * (1 + e)) << e;
     }
   }
 }

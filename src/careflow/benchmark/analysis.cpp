@@ -1,7 +1,7 @@
 #include "careflow/benchmark/analysis.hpp"
 
 #include <fmt/format.h>
-#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -11,11 +11,25 @@
 
 namespace careflow::benchmark {
 
+// Solves f(x) = target for f monotone on [lo, hi] by bisection (increasing if `rising`).
+static double bisect(double (*f)(double, double), double s, double target, double lo, double hi, bool rising) {
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * std::max(1.0, hi); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if ((f(s, mid) < target) == rising) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 PoissonLimits exact_poisson_limits(double e, double coverage) {
+  // gsl_cdf_chisq_Pinv(p, 2E)/2 is the same quantity, but GSL's inversion fails to converge for
+  // large E (about 80,000 and up at 97.5%), so the incomplete gamma functions are inverted here by
+  // bisection: P(Poisson(U) <= E) = Q(E+1, U) and P(Poisson(L) >= E) = P(E, L) (regularised).
   const double a = (1.0 - coverage) / 2.0;
+  if (!std::isfinite(e) || e < 0 || !(a > 0 && a < 0.5)) return {std::nan(""), std::nan("")};
+  const double hi = e + 40.0 * std::sqrt(e + 1.0) + 60.0;
   PoissonLimits l;
-  l.lower = e <= 0 ? 0.0 : gsl_cdf_chisq_Pinv(a, 2.0 * e) / 2.0;
-  l.upper = gsl_cdf_chisq_Pinv(1.0 - a, 2.0 * e + 2.0) / 2.0;
+  l.lower = e <= 0 ? 0.0 : bisect(gsl_sf_gamma_inc_P, e, a, 0.0, hi, true);
+  l.upper = bisect(gsl_sf_gamma_inc_Q, e + 1.0, a, 0.0, hi, false);
   return l;
 }
 

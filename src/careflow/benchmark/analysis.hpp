@@ -14,8 +14,8 @@ namespace careflow::benchmark {
 // ---- Exact Poisson limits -----------------------------------------------------------------
 // For an expected count `expected` and two-sided level `coverage` (0.95, 0.998): the lower limit
 // L solves P(Poisson(L) >= expected) = a and the upper U solves P(Poisson(U) <= expected) = a,
-// a = (1 - coverage)/2, computed through the chi-square/gamma identity (Garwood 1936):
-// L = chi2_inv(a, 2E)/2, U = chi2_inv(1-a, 2E+2)/2. Used both for funnel control limits
+// a = (1 - coverage)/2, through the chi-square/gamma identity (Garwood 1936):
+// L = chi2_inv(a, 2E)/2, U = chi2_inv(1-a, 2E+2)/2 (non-integer E by continuity). Used both for funnel control limits
 // (E = national rate x population) and for exact intervals around an observed count.
 struct PoissonLimits { double lower, upper; };
 PoissonLimits exact_poisson_limits(double expected, double coverage);
