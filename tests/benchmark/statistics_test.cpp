@@ -35,7 +35,7 @@ TEST(PoissonLimits, MatchPmfSumsAtSeveralSizes) {
 
 TEST(PoissonLimits, MatchGslChiSquareQuantiles) {
   // Garwood: L = chi2_inv(a, 2E)/2, U = chi2_inv(1 - a, 2E + 2)/2, also for non-integer E.
-  for (double e : {0.7, 3.2, 47.5, 612.0, 2999.9}) {
+  for (double e : {0.7, 3.2, 47.5, 612.0, 2999.9, 20000.0}) {
     for (double coverage : {0.95, 0.998}) {
       const double a = (1 - coverage) / 2;
       const auto l = exact_poisson_limits(e, coverage);
@@ -43,6 +43,22 @@ TEST(PoissonLimits, MatchGslChiSquareQuantiles) {
       EXPECT_NEAR(l.upper, gsl_cdf_chisq_Pinv(1 - a, 2 * e + 2) / 2, 1e-7 * (1 + e)) << e;
     }
   }
+}
+
+TEST(PoissonLimits, TinyExpectedCounts) {
+  // Small E: check the defining identity with GSL's regularised incomplete gamma and that the
+  // limits bracket E. (GSL's chi-square inverse itself does not converge for 2E = 0.002.)
+  for (double e : {0.05, 0.3}) {
+    const auto l = exact_poisson_limits(e, 0.95);
+    EXPECT_LT(l.lower, e);
+    EXPECT_GT(l.upper, e);
+    EXPECT_NEAR(gsl_cdf_gamma_P(l.lower, e, 1.0), 0.025, 1e-9);
+    EXPECT_NEAR(gsl_cdf_gamma_P(l.upper, e + 1.0, 1.0), 0.975, 1e-9);
+  }
+  // E = 0.001: L ~ (0.025 x Gamma(1.001))^1000, about 1e-1602, below the smallest double.
+  const auto l = exact_poisson_limits(0.001, 0.95);
+  EXPECT_EQ(l.lower, 0.0);
+  EXPECT_NEAR(gsl_cdf_gamma_P(l.upper, 1.001, 1.0), 0.975, 1e-9);
 }
 
 TEST(PoissonLimits, ZeroCountHasClosedForm) {

@@ -11,25 +11,39 @@
 
 namespace careflow::benchmark {
 
-// Solves f(x) = target for f monotone on [lo, hi] by bisection (increasing if `rising`).
-static double bisect(double (*f)(double, double), double s, double target, double lo, double hi, bool rising) {
-  for (int i = 0; i < 200 && hi - lo > 1e-12 * std::max(1.0, hi); ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if ((f(s, mid) < target) == rising) lo = mid; else hi = mid;
+// Solves P(s, x) = p for x in (lo, hi), P the regularised lower incomplete gamma function:
+// Newton steps (dP/dx is the gamma density) kept inside a shrinking bisection bracket.
+static double gamma_p_inverse(double s, double p, double lo, double hi) {
+  // Start at the median (about s), or for s < 1 where the root can be tiny, at the root of the
+  // leading series term P(s, x) ~ x^s / Gamma(s + 1).
+  double x = std::clamp(s, lo + (hi - lo) * 1e-3, hi - (hi - lo) * 1e-3);
+  if (s < 1) {
+    const double guess = std::exp((std::log(p) + std::lgamma(s + 1.0)) / s);
+    if (guess > lo && guess < hi) x = guess;
+    if (guess <= 0) return 0.0;  // below the smallest double: the limit is zero for any purpose
   }
-  return 0.5 * (lo + hi);
+  for (int i = 0; i < 200; ++i) {
+    const double f = gsl_sf_gamma_inc_P(s, x) - p;
+    if (f < 0) lo = x; else hi = x;
+    const double density = std::exp((s - 1.0) * std::log(x) - x - std::lgamma(s));
+    double next = density > 0 ? x - f / density : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (std::abs(next - x) <= 1e-13 * x) return next;
+    x = next;
+  }
+  return x;
 }
 
 PoissonLimits exact_poisson_limits(double e, double coverage) {
-  // gsl_cdf_chisq_Pinv(p, 2E)/2 is the same quantity, but GSL's inversion fails to converge for
-  // large E (about 80,000 and up at 97.5%), so the incomplete gamma functions are inverted here by
-  // bisection: P(Poisson(U) <= E) = Q(E+1, U) and P(Poisson(L) >= E) = P(E, L) (regularised).
+  // Garwood: L = chi2_inv(a, 2E)/2 and U = chi2_inv(1-a, 2E+2)/2, i.e. the gamma quantiles
+  // P(E, L) = a and P(E+1, U) = 1-a. GSL's chi-square inversion fails to converge for very small
+  // and very large E, so the incomplete gamma function is inverted here directly.
   const double a = (1.0 - coverage) / 2.0;
   if (!std::isfinite(e) || e < 0 || !(a > 0 && a < 0.5)) return {std::nan(""), std::nan("")};
-  const double hi = e + 40.0 * std::sqrt(e + 1.0) + 60.0;
+  const double lo = std::max(0.0, e - 10.0 * std::sqrt(e) - 10.0), hi = e + 10.0 * std::sqrt(e) + 20.0;
   PoissonLimits l;
-  l.lower = e <= 0 ? 0.0 : bisect(gsl_sf_gamma_inc_P, e, a, 0.0, hi, true);
-  l.upper = bisect(gsl_sf_gamma_inc_Q, e + 1.0, a, 0.0, hi, false);
+  l.lower = e <= 0 ? 0.0 : gamma_p_inverse(e, a, lo, hi);
+  l.upper = gamma_p_inverse(e + 1.0, 1.0 - a, lo, hi);
   return l;
 }
 

@@ -90,26 +90,37 @@ int PublicData::find_council(const std::string& q) const {
   return 0;
 }
 
+void PublicData::build_index() {
+  council_index_.clear();
+  year_index_.clear();
+  for (size_t i = 0; i < cla.size(); ++i) {
+    year_index_[cla[i].year].push_back(i);
+    if (cla[i].level == Level::council) council_index_[{cla[i].la_number, cla[i].year}] = i;
+  }
+}
+
 const AreaYear* PublicData::council_year(int la, int year) const {
-  for (auto& r : cla)
-    if (r.level == Level::council && r.la_number == la && r.year == year) return &r;
-  return nullptr;
+  auto it = council_index_.find({la, year});
+  return it == council_index_.end() ? nullptr : &cla[it->second];
 }
 const AreaYear* PublicData::national_year(int year) const {
-  for (auto& r : cla)
-    if (r.level == Level::national && r.year == year) return &r;
+  if (auto it = year_index_.find(year); it != year_index_.end())
+    for (size_t i : it->second)
+      if (cla[i].level == Level::national) return &cla[i];
   return nullptr;
 }
 const AreaYear* PublicData::region_year(const std::string& region, int year) const {
   const std::string l = lower(region);
-  for (auto& r : cla)
-    if (r.level == Level::regional && r.year == year && lower(r.name) == l) return &r;
+  if (auto it = year_index_.find(year); it != year_index_.end())
+    for (size_t i : it->second)
+      if (cla[i].level == Level::regional && lower(cla[i].name) == l) return &cla[i];
   return nullptr;
 }
 std::vector<const AreaYear*> PublicData::councils_in(int year) const {
   std::vector<const AreaYear*> out;
-  for (auto& r : cla)
-    if (r.level == Level::council && r.year == year && r.reports()) out.push_back(&r);
+  if (auto it = year_index_.find(year); it != year_index_.end())
+    for (size_t i : it->second)
+      if (cla[i].level == Level::council && cla[i].reports()) out.push_back(&cla[i]);
   return out;
 }
 std::optional<double> PublicData::deprivation(const std::map<std::string, double>& m,
@@ -170,6 +181,7 @@ PublicData load_public_data() {
           d.problems.push_back(fmt::format("{} line {}: unreadable value", kClaSeries, t->line(i)));
       d.cla.push_back(std::move(a));
     }
+    d.build_index();
   }
   auto iod = [&](const char* rel, std::map<std::string, double>& out) {
     if (auto t = open(rel, d)) {

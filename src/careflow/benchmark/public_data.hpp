@@ -83,6 +83,13 @@ struct PublicData {
   std::vector<const AreaYear*> councils_in(int year) const;
   std::optional<double> deprivation(const std::map<std::string, double>& m, const std::string& code) const;
   std::optional<double> low_income(const std::string& code, int fy_end_year) const;
+
+  // Rebuilds the lookup index; call after changing `cla` by hand (load_public_data calls it).
+  void build_index();
+
+ private:
+  std::map<std::pair<int, int>, size_t> council_index_;   // (LA number, year) -> row
+  std::map<int, std::vector<size_t>> year_index_;         // year -> rows of every level
 };
 
 // Reference files this subsystem reads (relative to the reference folder).
