@@ -4,19 +4,21 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/io/reference_data.hpp"
 
 inline const careflow::benchmark::PublicData* shared_public_data() {
-  static const careflow::benchmark::PublicData* data = [] () -> const careflow::benchmark::PublicData* {
+  static const std::optional<careflow::benchmark::PublicData> data = [] {
     careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
-    if (!careflow::reference_file(careflow::benchmark::kClaSeries)) return nullptr;
-    return new careflow::benchmark::PublicData(careflow::benchmark::load_public_data());
+    std::optional<careflow::benchmark::PublicData> d;
+    if (careflow::reference_file(careflow::benchmark::kClaSeries)) d = careflow::benchmark::load_public_data();
+    return d;
   }();
   careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
-  return data;
+  return data ? &*data : nullptr;
 }
 
 #define REQUIRE_SHARED_DATA(d)                                                                  \
