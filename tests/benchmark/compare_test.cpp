@@ -100,3 +100,22 @@ TEST(Command, MissingReferenceDataIsNamed) {
   ss << in.rdbuf();
   EXPECT_NE(ss.str().find(kClaSeries), std::string::npos) << ss.str();
 }
+
+TEST(Lait, UnitCostAgainstNeighboursHandChecked) {
+  REQUIRE_SHARED_DATA(d);
+  const LaitMeasure m{"LACFinance", "weekly unit cost"};
+  const auto c = compare_lait(*d, 805, 2025, m);
+  // LAIT LACFinance 2024-25 (OT): Hartlepool 1,995. Neighbours (2025 model) 807 2235, 394 2130,
+  // 393 2575, 890 2010, 806 "-" (no value), 390 1815, 840 2035, 876 1870, 372 2160, 340 2015:
+  // nine values, sum 18,845, mean 2,093.89, median 2,035.
+  EXPECT_EQ(c.council.value(), 1995);
+  EXPECT_EQ(c.neighbours_found, 9);
+  EXPECT_NEAR(c.neighbours_mean.value(), 18845.0 / 9, 1e-9);
+  EXPECT_EQ(c.neighbours_median.value(), 2035);
+  // Counted with Python over councils reporting in 2025 with a value: 150, of which 105 higher.
+  EXPECT_EQ(c.of, 150);
+  EXPECT_EQ(c.rank, 106);
+  // Published aggregates: England (LAIT pseudo-LA 970) 2,100; North East (980) 1,860.
+  EXPECT_EQ(c.england.value(), 2100);
+  EXPECT_EQ(c.region.value(), 1860);
+}

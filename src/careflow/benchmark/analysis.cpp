@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <map>
 #include <set>
 
 namespace careflow::benchmark {
@@ -247,6 +248,56 @@ Comparison compare(const PublicData& d, int la, int year, Measure m) {
     const int below = static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v < *c.council; }));
     c.rank = above + 1;
     c.quartile = c.of ? std::min(4, 1 + 4 * below / c.of) : 0;
+  }
+  return c;
+}
+
+static std::optional<double> median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+LaitComparison compare_lait(const PublicData& d, int la, int year, const LaitMeasure& m) {
+  LaitComparison c;
+  c.code = m.code;
+  c.label = m.label;
+  c.year = year;
+  auto mit = d.lait.find(m.code);
+  if (mit == d.lait.end()) { c.council_marker = "measure not loaded"; return c; }
+  const auto& values = mit->second;
+  auto get = [&](int n) -> std::optional<double> {
+    auto it = values.find({n, year});
+    return it != values.end() && it->second.has() ? std::optional(it->second.value) : std::nullopt;
+  };
+  c.council = get(la);
+  if (!c.council) {
+    auto it = values.find({la, year});
+    c.council_marker = it == values.end() ? "no published value" : std::string(marker_meaning(it->second.marker));
+  }
+  std::vector<double> sn;
+  for (int n : neighbours_for(d, la, year))
+    if (auto v = get(n)) sn.push_back(*v);
+  c.neighbours_found = static_cast<int>(sn.size());
+  if (!sn.empty()) c.neighbours_mean = std::accumulate(sn.begin(), sn.end(), 0.0) / sn.size();
+  c.neighbours_median = median(sn);
+  // LAIT's pseudo LA numbers for England and the regions (names as in the DfE LA code list).
+  static const std::map<std::string, int> lait_region = {
+      {"North East", 980}, {"North West", 981}, {"Yorkshire and The Humber", 982}, {"East Midlands", 983},
+      {"West Midlands", 984}, {"East of England", 985}, {"Inner London", 987}, {"Outer London", 988},
+      {"South East", 989}, {"South West", 990}};
+  c.england = get(970);
+  if (auto reg = d.region_of.find(la); reg != d.region_of.end())
+    if (auto r = lait_region.find(reg->second); r != lait_region.end()) c.region = get(r->second);
+  std::vector<double> all;
+  for (auto* a : d.councils_in(std::min(year, 2025)))
+    if (auto v = get(a->la_number)) all.push_back(*v);
+  if (c.council && !all.empty()) {
+    c.of = static_cast<int>(all.size());
+    c.rank = 1 + static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v > *c.council; }));
+    const int below = static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v < *c.council; }));
+    c.quartile = std::min(4, 1 + 4 * below / c.of);
   }
   return c;
 }

@@ -82,6 +82,16 @@ struct Comparison {
 Comparison compare(const PublicData& d, int la_number, int year, Measure m);
 std::vector<int> neighbours_for(const PublicData& d, int la_number, int year);
 
+// LAIT publishes England (LA number 970) and regions (980-990) beside councils; those published
+// aggregates are used. Rank and quartile are among councils reporting in the CLA series that year.
+struct LaitComparison {
+  std::string code, label; int year;
+  std::optional<double> council, neighbours_mean, neighbours_median, region, england;
+  std::string council_marker;   // meaning of a missing council value
+  int rank = 0, of = 0, quartile = 0, neighbours_found = 0;
+};
+LaitComparison compare_lait(const PublicData& d, int la_number, int year, const LaitMeasure& m);
+
 // ---- Change -----------------------------------------------------------------------------------
 struct ChangeRow {
   int la_number; std::string name, ons_code;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 #include "careflow/io/csv.hpp"
 #include "careflow/io/reference_data.hpp"
@@ -69,6 +70,22 @@ const std::vector<std::string>& code_aliases(const std::string& code) {
   static const std::vector<std::string> none;
   auto it = aliases.find(code);
   return it == aliases.end() ? none : it->second;
+}
+
+const std::vector<LaitMeasure>& lait_measures() {
+  static const std::vector<LaitMeasure> m = {
+      {"LACStable_2016on", "Looked after with 3 or more placements in the year (%)"},
+      {"LAC_LongStable%", "Looked after in the same placement for 2 years or more (%)"},
+      {"CIN", "Children in need per 10,000"},
+      {"CPP_rate", "Child protection plans per 10,000"},
+      {"ReReferral", "Re-referrals within 12 months (%)"},
+      {"LACFinance", "Looked after: S251 weekly unit cost (GBP)"},
+      {"FosteringFinance", "Fostering: S251 weekly unit cost (GBP)"},
+      {"RescareFinance", "Residential care: S251 weekly unit cost (GBP)"},
+      {"ChildPov", "Children under 16 in relative low income families (%)"},
+      {"Work_Force_TO_Rate", "Children's social worker turnover (%)"},
+  };
+  return m;
 }
 
 static std::string lower(std::string_view s) {
@@ -219,6 +236,24 @@ PublicData load_public_data() {
   if (auto t = open(kLaList, d))
     for (size_t i = 0; i < t->rows(); ++i)
       if (auto p = cell(*t, i, 0); p.has()) d.region_of[static_cast<int>(p.value)] = std::string(t->cell(i, 2));
+  if (auto t = open(kLait, d)) {
+    std::map<std::string, std::string, std::less<>> wanted;
+    for (auto& m : lait_measures()) wanted[m.code] = m.code;
+    for (size_t i = 0; i < t->rows(); ++i) {
+      auto it = wanted.find(t->cell(i, 0));
+      if (it == wanted.end()) continue;
+      const auto y = t->cell(i, 1);  // "2025" or "2024-25 (OT)"
+      int year = 0;
+      if (y.size() >= 7 && y[4] == '-') year = 2000 + std::atoi(std::string(y.substr(5, 2)).c_str());
+      else if (y.size() >= 4) year = std::atoi(std::string(y.substr(0, 4)).c_str());
+      auto la = parse_published(t->cell(i, 2));
+      if (!year || !la.has()) continue;
+      auto v = parse_published(t->cell(i, 5));
+      if (v.marker == Marker::unreadable)
+        d.problems.push_back(fmt::format("{} line {}: unreadable value", kLait, t->line(i)));
+      d.lait[it->second][{static_cast<int>(la.value), year}] = v;
+    }
+  }
   if (auto t = open(kOfsted, d)) {
     const int c = col(*t, "Overall effectiveness");
     for (size_t i = 0; i < t->rows(); ++i)

@@ -71,6 +71,9 @@ struct PublicData {
   std::map<int, std::vector<int>> neighbours_2025, neighbours_2021;  // LA number -> SN1..SN10
   std::map<int, std::string> region_of;                  // LA number -> region (LAIT list)
   std::map<std::string, std::string> ofsted_overall;     // ONS code -> latest overall judgement
+  // Selected LAIT measures (see lait_measures()): code -> (LA number, year) -> value. Financial
+  // years are keyed by their end year ("2024-25 (OT)" -> 2025), matching CLA years.
+  std::map<std::string, std::map<std::pair<int, int>, Published>> lait;
   std::vector<std::string> missing;    // one plain message per reference file that is absent
   std::vector<std::string> problems;   // unreadable cells, with file and line
 
@@ -92,6 +95,11 @@ struct PublicData {
   std::map<int, std::vector<size_t>> year_index_;         // year -> rows of every level
 };
 
+// LAIT measures compared besides the CLA series: placement stability, children in need, child
+// protection, S251 weekly unit costs, child poverty and workforce.
+struct LaitMeasure { const char* code; const char* label; };
+const std::vector<LaitMeasure>& lait_measures();
+
 // Reference files this subsystem reads (relative to the reference folder).
 inline constexpr const char* kClaSeries = "england_cla/england_cla_la_timeseries_2010_to_2025_combined.csv";
 inline constexpr const char* kIdaci2019 = "deprivation/iod2019_utla_idaci.csv";
@@ -100,6 +108,7 @@ inline constexpr const char* kLowIncome = "deprivation/dwp_children_in_relative_
 inline constexpr const char* kNeighbours2025 = "neighbours_and_geography/statistical_neighbours_2025_dfe_wide.csv";
 inline constexpr const char* kNeighbours2021 = "neighbours_and_geography/statistical_neighbours_april_2021_dfe.csv";
 inline constexpr const char* kLaList = "neighbours_and_geography/dfe_lait_la_code_list_region_type.csv";
+inline constexpr const char* kLait = "lait/lait_csc_finance_workforce_measures_la_2016_to_2025.csv";
 inline constexpr const char* kOfsted = "ofsted/ofsted_la_childrens_services_latest_judgements_as_at_31_march_2025.csv";
 
 // Loads every file it can; absent files are listed in `missing`, never fatal.

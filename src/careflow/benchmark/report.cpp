@@ -76,6 +76,25 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   }
   rep.tables.push_back(std::move(cmp));
 
+  // 1b. Other published measures (LAIT).
+  OutputTable oth;
+  oth.id = "other_measures";
+  oth.title = fmt::format("{}: placement stability, children in need, child protection, unit costs, {}", rep.council_name, year);
+  oth.notes = "Source: DfE Local Authority Interactive Tool (LAIT); region and England as published there. Financial years are shown by their end year "
+              "(2025 = 2024-25 outturn). Rank 1 is the highest value; quartile 1 the lowest quarter. "
+              "Contains public sector information licensed under the Open Government Licence v3.0.";
+  oth.add_column("measure", "Measure").add_column("council", "Council", 1).add_column("council_note", "Note")
+      .add_column("neighbours_mean", "Neighbours mean", 1).add_column("neighbours_median", "Neighbours median", 1)
+      .add_column("region", "Region", 1).add_column("england", "England", 1)
+      .add_column("rank", "Rank").add_column("of", "Of").add_column("quartile", "Quartile");
+  for (auto& m : lait_measures()) {
+    auto c = compare_lait(d, la, year, m);
+    oth.add_row({c.label, num(c.council), c.council_marker, num(c.neighbours_mean), num(c.neighbours_median),
+                 num(c.region), num(c.england), c.rank ? Cell(double(c.rank)) : Cell{},
+                 c.of ? Cell(double(c.of)) : Cell{}, c.quartile ? Cell(double(c.quartile)) : Cell{}});
+  }
+  rep.tables.push_back(std::move(oth));
+
   // 2. Trend.
   OutputTable tr;
   tr.id = "trend";
