@@ -73,6 +73,12 @@ TEST(SvgFunnel, CentreLimitsAndPoints) {
   EXPECT_EQ(count(svg, "<polyline"), 2u);
   // On the log axis 10,000 is halfway between 1,000 and 100,000: x = (64 + 696) / 2 = 380.
   EXPECT_NE(svg.find("cx=\"380.0\""), std::string::npos);
+  // Limit curves wider than the points widen the axis: 100 to 1,000,000 puts 10,000 at the middle
+  // again, and the curves start at the left axis (x = 64).
+  std::vector<Series> wide{{"95%", {100, 1000000}, {30, 69}, "#00f", true}};
+  const auto svg2 = funnel_chart(o, pts, 70, wide);
+  EXPECT_NE(svg2.find("cx=\"380.0\""), std::string::npos);
+  EXPECT_NE(svg2.find("points=\"64.0,"), std::string::npos) << svg2;
 }
 
 TEST(SvgBar, OneBarPerValueHighlightInAccent) {

@@ -199,6 +199,10 @@ std::string funnel_chart(const ChartOptions& o, const Series& points, double cen
                          const std::vector<Series>& limits, const std::vector<Label>& highlight) {
   double x0, x1, y0, y1;
   bounds({&points}, x0, x1, y0, y1);
+  // The x range covers the limit curves too, so that they never run past the axes.
+  for (auto& l : limits)
+    for (double x : l.x)
+      if (std::isfinite(x) && (!o.log_x || x > 0)) { x0 = std::min(x0, x); x1 = std::max(x1, x); }
   Frame f = open_frame(o, x0, x1, std::min(y0, centre), std::max(y1, centre), true);
   auto clip = [&](Series s) {  // keep limit curves inside the plotting area
     for (auto& v : s.y) if (v > f.y.d1 || v < f.y.d0) v = std::nan("");
