@@ -54,6 +54,40 @@ TEST(PublishedFigures, EnglandRates60Then62) {
   EXPECT_EQ(round_half_up(e->stock.value / e->population.value * 1e4), 62);
 }
 
+// The 2025 EES release table behind the combined series, read directly: every LA row (at 31 March,
+// starting and ceasing) with a count, population and rate agrees after rounding half up.
+TEST(PublishedFigures, Ees2025ReleaseRatesAgree) {
+  REQUIRE_SHARED_DATA(d);
+  const char* rel = "england_cla/cla_number_and_rate_per_10k_children_2021_to_2025.csv";
+  auto path = reference_file(rel);
+  if (!path) GTEST_SKIP() << missing_reference_message(rel);
+  auto r = read_csv(*path);
+  ASSERT_TRUE(r.readable);
+  const auto& t = r.table;
+  const int level = t.find_column("geographic_level"), pop = t.find_column("population_estimate"),
+            count = t.find_column("children_count"), rate = t.find_column("rate_per_10000");
+  ASSERT_GE(level, 0);
+  ASSERT_GE(pop, 0);
+  ASSERT_GE(count, 0);
+  ASSERT_GE(rate, 0);
+  int n = 0, agree = 0, suppressed = 0;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    if (t.cell(i, level) != "Local authority") continue;
+    const auto c = parse_published(t.cell(i, count)), p = parse_published(t.cell(i, pop)),
+               rt = parse_published(t.cell(i, rate));
+    if (c.marker == Marker::suppressed) ++suppressed;
+    if (!c.has() || !p.has() || !rt.has()) continue;
+    ++n;
+    const bool ok = round_half_up(c.value / p.value * 1e4) == rt.value;
+    agree += ok;
+    EXPECT_TRUE(ok) << t.line(i);
+  }
+  // Python csv over the same file: 2,267 LA rows with all three values.
+  EXPECT_EQ(n, 2267);
+  EXPECT_GT(suppressed, 0);  // "c" cells exist and are not read as zero
+  std::printf("EES 2025 release (stock, starters, ceasers): %d of %d council-year-measures agree\n", agree, n);
+}
+
 // Regional and national counts are published rounded to the nearest 10 while DfE computes their
 // rates from unrounded counts, so a recomputed regional rate may differ by one. That is the one
 // listed reason for disagreement: it holds when some count within 5 of the published one gives
