@@ -136,3 +136,17 @@ TEST(PoissonGlm, RecoversKnownCoefficientsFromSimulatedData) {
   // Data are truly Poisson, so the dispersion is near 1 (sd of chi2/df is sqrt(2/2997) = 0.026).
   EXPECT_NEAR(r.dispersion, 1.0, 0.1);
 }
+
+TEST(Overdispersion, HandWorkedExample) {
+  // z = (2, -2, 1, -1), w = (1, 1, 2, 2), no winsorising: phi = (4 + 4 + 1 + 1) / 4 = 2.5;
+  // n phi - (n - 1) = 7; sum w - sum w^2 / sum w = 6 - 10/6 = 13/3; tau2 = 7 / (13/3) = 21/13.
+  const auto o = overdispersion({2, -2, 1, -1}, {1, 1, 2, 2}, 0.0);
+  EXPECT_DOUBLE_EQ(o.phi, 2.5);
+  EXPECT_NEAR(o.tau2, 21.0 / 13.0, 1e-12);
+  // Within Poisson variation (phi <= (n-1)/n): no extra variance.
+  EXPECT_EQ(overdispersion({0.5, -0.5, 0.1, -0.1}, {1, 1, 1, 1}, 0.0).tau2, 0.0);
+  // Winsorising 10% of 10 values pulls the single extreme on each side in to its neighbour:
+  // z = (-9, -1, ..., 1, 9) with eight values of +/-1 -> all become +/-1, phi = 1.
+  const auto w = overdispersion({-9, -1, -1, -1, -1, 1, 1, 1, 1, 9}, std::vector<double>(10, 1.0), 0.1);
+  EXPECT_DOUBLE_EQ(w.phi, 1.0);
+}

@@ -75,10 +75,48 @@ Funnel funnel(const PublicData& d, int year) {
               : p.count < l95.lower ? -1 : 0;
     f.points.push_back(std::move(p));
   }
+  // Overdispersion: z-scores of rates per child against theta with Poisson variance theta / n.
+  const double theta = f.national_rate / 1e4;
+  std::vector<double> z, w;
+  for (auto& p : f.points) {
+    const double var = theta / p.population;
+    z.push_back((p.count / p.population - theta) / std::sqrt(var));
+    w.push_back(1.0 / var);
+  }
+  const auto od = overdispersion(z, w);
+  f.phi = od.phi;
+  f.tau2 = od.tau2;
+  for (auto& p : f.points) {
+    // 3.0902 = the standard normal 99.9% point (two-sided 99.8%).
+    const double half = 3.090232306167813 * std::sqrt(theta / p.population + f.tau2);
+    p.od_lo998 = std::max(0.0, theta - half) * 1e4;
+    p.od_hi998 = (theta + half) * 1e4;
+    p.od_outside = p.rate > p.od_hi998 ? 1 : p.rate < p.od_lo998 ? -1 : 0;
+  }
   return f;
 }
 
-FunnelCurves funnel_curves(double rate, double pmin, double pmax, int n) {
+Overdispersion overdispersion(const std::vector<double>& z, const std::vector<double>& w, double winsor) {
+  const size_t n = z.size();
+  if (n < 2 || w.size() != n) return {1, 0};
+  std::vector<double> sorted = z;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t k = static_cast<size_t>(std::floor(winsor * n));
+  const double lo = sorted[std::min(k, n - 1)], hi = sorted[n - 1 - std::min(k, n - 1)];
+  double ss = 0, sw = 0, sw2 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double zw = std::clamp(z[i], lo, hi);
+    ss += zw * zw;
+    sw += w[i];
+    sw2 += w[i] * w[i];
+  }
+  Overdispersion o{ss / n, 0};
+  const double excess = n * o.phi - (n - 1.0);
+  if (excess > 0 && sw > 0) o.tau2 = excess / (sw - sw2 / sw);
+  return o;
+}
+
+FunnelCurves funnel_curves(double rate, double pmin, double pmax, int n, double tau2) {
   FunnelCurves c;
   pmin = std::max(pmin, 1.0);
   for (int i = 0; i < n; ++i) {
@@ -89,6 +127,9 @@ FunnelCurves funnel_curves(double rate, double pmin, double pmax, int n) {
     c.population.push_back(p);
     c.lo95.push_back(a.lower * k); c.hi95.push_back(a.upper * k);
     c.lo998.push_back(b.lower * k); c.hi998.push_back(b.upper * k);
+    const double theta = rate / 1e4, half = 3.090232306167813 * std::sqrt(theta / p + tau2);
+    c.od_lo998.push_back(std::max(0.0, theta - half) * 1e4);
+    c.od_hi998.push_back((theta + half) * 1e4);
   }
   return c;
 }

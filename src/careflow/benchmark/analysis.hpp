@@ -24,16 +24,26 @@ struct FunnelPoint {
   int la_number; std::string name; double population, count, rate;
   double lo95, hi95, lo998, hi998;   // rate limits at this population
   int outside;                       // -2/-1 below 99.8%/95%, 0 inside, +1/+2 above 95%/99.8%
+  double od_lo998 = 0, od_hi998 = 0; // overdispersion-adjusted 99.8% limits (see Funnel::tau2)
+  int od_outside = 0;                // -1 below, +1 above the adjusted 99.8% limits
 };
 struct Funnel {
   int year; double national_rate;    // per 10,000, from the sum of councils' counts and populations
   std::vector<FunnelPoint> points;
   std::vector<std::string> excluded; // councils without a count or population, with the reason
+  // Spiegelhalter (2005) additive random-effects adjustment: phi is the mean squared z-score
+  // (z winsorised at 10%/90%), tau2 the between-council variance of rates per child (0 when
+  // phi <= (n-1)/n). Adjusted limits: theta +/- z_p * sqrt(theta/population + tau2).
+  double phi = 1, tau2 = 0;
 };
 Funnel funnel(const PublicData& d, int year);
+// phi and tau2 from z-scores and weights w = 1/s^2 (winsor: fraction pulled in at each end;
+// the k = floor(winsor * n) smallest and largest z are set to the next value inwards).
+struct Overdispersion { double phi, tau2; };
+Overdispersion overdispersion(const std::vector<double>& z, const std::vector<double>& w, double winsor = 0.1);
 // Limit curves for drawing: populations spaced over [pmin, pmax], rates per 10,000.
-struct FunnelCurves { std::vector<double> population, lo95, hi95, lo998, hi998; };
-FunnelCurves funnel_curves(double national_rate, double pmin, double pmax, int n = 120);
+struct FunnelCurves { std::vector<double> population, lo95, hi95, lo998, hi998, od_lo998, od_hi998; };
+FunnelCurves funnel_curves(double national_rate, double pmin, double pmax, int n = 120, double tau2 = 0);
 
 // ---- Poisson GLM ------------------------------------------------------------------------------
 struct GlmResult {

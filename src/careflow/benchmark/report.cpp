@@ -129,16 +129,21 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   ft.title = fmt::format("Funnel plot data: rate per 10,000 against child population, {}", year);
   ft.notes = fmt::format("Centre: {:.2f} per 10,000 (sum of councils' counts over sum of populations). Exact Poisson "
                          "limits at 95% and 99.8% (Garwood chi-square form). Outside: +2/-2 beyond 99.8%, +1/-1 beyond 95%. "
-                         "Excluded: {}. ", f.national_rate, f.excluded.empty() ? "none" : fmt::format("{}", fmt::join(f.excluded, "; "))) + sources;
+                         "Overdispersion (Spiegelhalter 2005, z winsorised at 10%): phi = {:.1f}, tau = {:.1f} per 10,000; "
+                         "adjusted 99.8% limits allow for that between-council variation. Excluded: {}. ",
+                         f.national_rate, f.phi, std::sqrt(f.tau2) * 1e4, f.excluded.empty() ? "none" : fmt::format("{}", fmt::join(f.excluded, "; "))) + sources;
   ft.add_column("la_number", "LA number").add_column("council", "Council").add_column("population", "Population 0-17")
       .add_column("count", "Looked after").add_column("rate", "Rate per 10,000", 1)
       .add_column("lower_998", "Lower 99.8%", 1).add_column("lower_95", "Lower 95%", 1)
-      .add_column("upper_95", "Upper 95%", 1).add_column("upper_998", "Upper 99.8%", 1).add_column("outside", "Outside");
+      .add_column("upper_95", "Upper 95%", 1).add_column("upper_998", "Upper 99.8%", 1).add_column("outside", "Outside")
+      .add_column("od_lower_998", "Overdispersed lower 99.8%", 1).add_column("od_upper_998", "Overdispersed upper 99.8%", 1)
+      .add_column("od_outside", "Outside overdispersed 99.8%");
   report::Series pts{"Councils", {}, {}, "#1f4e79"};
   std::vector<report::Label> hl;
   double pmin = 1e300, pmax = 0;
   for (auto& p : f.points) {
-    ft.add_row({double(p.la_number), p.name, p.population, p.count, p.rate, p.lo998, p.lo95, p.hi95, p.hi998, double(p.outside)});
+    ft.add_row({double(p.la_number), p.name, p.population, p.count, p.rate, p.lo998, p.lo95, p.hi95, p.hi998,
+                double(p.outside), p.od_lo998, p.od_hi998, double(p.od_outside)});
     pts.x.push_back(p.population);
     pts.y.push_back(p.rate);
     pmin = std::min(pmin, p.population);
@@ -149,10 +154,12 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   fo.id = "funnel_outside";
   fo.title = fmt::format("Councils outside the funnel limits, {}", year);
   fo.notes = "Councils whose count lies outside the 95% or 99.8% exact Poisson limits around the England rate.";
-  fo.add_column("council", "Council").add_column("rate", "Rate per 10,000", 1).add_column("where", "Where");
+  fo.add_column("council", "Council").add_column("rate", "Rate per 10,000", 1).add_column("where", "Where")
+      .add_column("overdispersed", "Outside overdispersed 99.8%");
   for (auto& p : f.points)
     if (p.outside)
-      fo.add_row({p.name, p.rate, std::string(p.outside > 0 ? "above " : "below ") + (std::abs(p.outside) == 2 ? "99.8%" : "95%")});
+      fo.add_row({p.name, p.rate, std::string(p.outside > 0 ? "above " : "below ") + (std::abs(p.outside) == 2 ? "99.8%" : "95%"),
+                  std::string(p.od_outside > 0 ? "above" : p.od_outside < 0 ? "below" : "no")});
   rep.tables.push_back(std::move(ft));
   rep.tables.push_back(std::move(fo));
 
@@ -257,11 +264,13 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
   {
     report::ChartOptions o{fmt::format("Funnel plot, {}", year), "Children aged 0-17 (log scale)", "Looked after per 10,000", 900, 480, true};
-    const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1);
+    const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1, 120, f.tau2);
     std::vector<report::Series> lim{{"95% limits", c.population, c.lo95, "#2e75b6", true},
                                     {"", c.population, c.hi95, "#2e75b6", true},
                                     {"99.8% limits", c.population, c.lo998, "#7030a0", false},
-                                    {"", c.population, c.hi998, "#7030a0", false}};
+                                    {"", c.population, c.hi998, "#7030a0", false},
+                                    {"99.8% overdispersed", c.population, c.od_lo998, "#c55a11", true},
+                                    {"", c.population, c.od_hi998, "#c55a11", true}};
     if (!pts.x.empty()) h += report::funnel_chart(o, pts, f.national_rate, lim, hl);
   }
   {
