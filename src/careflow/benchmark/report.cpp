@@ -219,6 +219,24 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
       chs.y.push_back(r.rate_to - r.rate_from);
     }
   }
+  if (chs.x.size() > 2) {
+    // Ordinary least squares slope and correlation of change in rate on change in low-income share.
+    const double n = chs.x.size();
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < chs.x.size(); ++i) { mx += chs.x[i] / n; my += chs.y[i] / n; }
+    double sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < chs.x.size(); ++i) {
+      sxx += (chs.x[i] - mx) * (chs.x[i] - mx);
+      syy += (chs.y[i] - my) * (chs.y[i] - my);
+      sxy += (chs.x[i] - mx) * (chs.y[i] - my);
+    }
+    if (sxx > 0 && syy > 0)
+      ct.notes += fmt::format(" Across {} councils, change in rate against change in low-income share (percentage "
+                              "points, DWP FY ending {} to FY ending {}: the DWP series ends in 2022): slope {:.2f} per "
+                              "10,000 per point, correlation {:.2f}.",
+                              chs.x.size(), std::clamp(year - 5, 2015, 2022), std::clamp(year, 2015, 2022), sxy / sxx,
+                              sxy / std::sqrt(sxx * syy));
+  }
   rep.tables.push_back(std::move(ct));
 
   // 7. Own figures beside published.
