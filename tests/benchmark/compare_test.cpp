@@ -72,7 +72,9 @@ TEST(Funnel, CountsAndLimitsOnPublicData) {
     // Allowing for between-council variation widens the 99.8% limits.
     EXPECT_LT(p.od_lo998, p.lo998);
     EXPECT_GT(p.od_hi998, p.hi998);
-    if (p.od_outside) EXPECT_EQ(p.outside, 2 * p.od_outside) << p.name;
+    if (p.od_outside) {
+      EXPECT_EQ(p.outside, 2 * p.od_outside) << p.name;
+    }
   }
   // Councils vary far more than Poisson chance: phi well above 1 (about 50 in 2025).
   EXPECT_GT(f.phi, 10);

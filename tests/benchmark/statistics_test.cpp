@@ -150,3 +150,48 @@ TEST(Overdispersion, HandWorkedExample) {
   const auto w = overdispersion({-9, -1, -1, -1, -1, 1, 1, 1, 1, 9}, std::vector<double>(10, 1.0), 0.1);
   EXPECT_DOUBLE_EQ(w.phi, 1.0);
 }
+
+TEST(NegativeBinomialGlm, RecoversCoefficientsAndAlphaFromSimulatedData) {
+  // y ~ Poisson(lambda), lambda ~ Gamma(shape 1/alpha, scale alpha mu): negative binomial with
+  // Var = mu + alpha mu^2; alpha = 0.05, log mu = log pop - 5 + 0.3 x1 (seeded).
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> upop(5000, 100000), ux1(0, 3);
+  const double alpha = 0.05;
+  std::vector<double> y, off;
+  std::vector<std::vector<double>> x;
+  for (int i = 0; i < 3000; ++i) {
+    const double p = upop(rng), x1 = ux1(rng), mu = p * std::exp(-5 + 0.3 * x1);
+    std::gamma_distribution<double> g(1 / alpha, alpha * mu);
+    std::poisson_distribution<long> pois(g(rng));
+    y.push_back(double(pois(rng)));
+    off.push_back(std::log(p));
+    x.push_back({x1});
+  }
+  const auto nb = negbin_glm(y, x, off, {"x1"});
+  ASSERT_TRUE(nb.converged);
+  EXPECT_NEAR(nb.beta[0], -5, 4 * nb.se[0]);
+  EXPECT_NEAR(nb.beta[1], 0.3, 4 * nb.se[1]);
+  EXPECT_NEAR(nb.alpha, alpha, 0.01);
+  EXPECT_NEAR(nb.dispersion, 1.0, 1e-6);  // alpha is chosen to make Pearson chi2 / df = 1
+  // The Poisson fit of the same data shows the overdispersion (phi about 1 + alpha * mean mu).
+  const auto po = poisson_glm(y, x, off, {"x1"});
+  EXPECT_GT(po.dispersion, 5);
+}
+
+TEST(NegativeBinomialGlm, PoissonDataGiveAlphaNearZero) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> upop(5000, 100000);
+  std::vector<double> y, off;
+  std::vector<std::vector<double>> x;
+  for (int i = 0; i < 2000; ++i) {
+    const double p = upop(rng);
+    std::poisson_distribution<long> pois(p * std::exp(-5));
+    y.push_back(double(pois(rng)));
+    off.push_back(std::log(p));
+    x.push_back({0.0 + (i % 2)});
+  }
+  const auto nb = negbin_glm(y, x, off, {"half"});
+  ASSERT_TRUE(nb.converged);
+  EXPECT_LT(nb.alpha, 0.005);
+  EXPECT_NEAR(nb.beta[0], -5, 0.02);
+}

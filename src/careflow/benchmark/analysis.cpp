@@ -183,6 +183,71 @@ GlmResult poisson_glm(const std::vector<double>& y, const std::vector<std::vecto
   return r;
 }
 
+GlmResult negbin_glm(const std::vector<double>& y, const std::vector<std::vector<double>>& x,
+                     const std::vector<double>& offset, std::vector<std::string> names, int max_iter, double tol) {
+  GlmResult r = poisson_glm(y, x, offset, names);  // starting values (alpha = 0)
+  if (!r.converged) return r;
+  const int n = r.n, p = static_cast<int>(r.beta.size());
+  Eigen::MatrixXd X(n, p);
+  Eigen::VectorXd Y(n), off(n), b(p);
+  for (int i = 0; i < n; ++i) {
+    X(i, 0) = 1;
+    for (int j = 1; j < p; ++j) X(i, j) = x[i][j - 1];
+    Y(i) = y[i];
+    off(i) = offset[i];
+  }
+  for (int j = 0; j < p; ++j) b(j) = r.beta[j];
+  auto pearson = [&](const Eigen::VectorXd& mu, double a) {
+    return ((Y - mu).array().square() / (mu.array() * (1.0 + a * mu.array()))).sum();
+  };
+  double alpha = 0;
+  r.converged = false;
+  for (r.iterations = 1; r.iterations <= max_iter; ++r.iterations) {
+    // Moment estimate of alpha given the current means (Pearson chi2 falls as alpha grows).
+    Eigen::VectorXd mu = (X * b + off).array().exp();
+    double lo = 0, hi = 1;
+    const double target = n - p;
+    if (pearson(mu, 0) <= target) hi = 0;
+    while (hi > 0 && pearson(mu, hi) > target && hi < 1e6) hi *= 2;
+    for (int k = 0; k < 100 && hi - lo > 1e-12; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (pearson(mu, mid) > target ? lo : hi) = mid;
+    }
+    const double new_alpha = 0.5 * (lo + hi);
+    // One IRLS step for beta at this alpha.
+    const Eigen::VectorXd eta = X * b + off;
+    mu = eta.array().exp();
+    const Eigen::VectorXd w = mu.array() / (1.0 + new_alpha * mu.array());
+    const Eigen::VectorXd z = (eta - off).array() + (Y - mu).array() / mu.array();
+    const Eigen::MatrixXd XtWX = X.transpose() * w.asDiagonal() * X;
+    const Eigen::VectorXd nb = XtWX.ldlt().solve(X.transpose() * (w.array() * z.array()).matrix());
+    const double step = std::max((nb - b).cwiseAbs().maxCoeff(), std::abs(new_alpha - alpha));
+    b = nb;
+    alpha = new_alpha;
+    if (step < tol) { r.converged = true; break; }
+  }
+  const Eigen::VectorXd mu = (X * b + off).array().exp();
+  const Eigen::VectorXd w = mu.array() / (1.0 + alpha * mu.array());
+  const Eigen::MatrixXd cov = (X.transpose() * w.asDiagonal() * X).inverse();
+  r.alpha = alpha;
+  r.deviance = 0;
+  for (int i = 0; i < n; ++i) {
+    const double yi = Y(i), m = mu(i);
+    const double t1 = yi > 0 ? yi * std::log(yi / m) : 0.0;
+    const double t2 = alpha > 0 ? (yi + 1.0 / alpha) * std::log((1.0 + alpha * yi) / (1.0 + alpha * m)) : (yi - m);
+    r.deviance += 2 * (t1 - t2);
+  }
+  r.pearson_chi2 = pearson(mu, alpha);
+  r.dispersion = r.pearson_chi2 / (n - p);
+  for (int j = 0; j < p; ++j) {
+    r.beta[j] = b(j);
+    r.se[j] = std::sqrt(cov(j, j));
+    r.lo[j] = b(j) - 1.959963984540054 * r.se[j];
+    r.hi[j] = b(j) + 1.959963984540054 * r.se[j];
+  }
+  return r;
+}
+
 NeedModel need_model(const PublicData& d, int year) {
   NeedModel m;
   m.year = year;
@@ -208,6 +273,7 @@ NeedModel need_model(const PublicData& d, int year) {
     x_idaci.push_back({r.idaci * 10.0});
   }
   m.fit = poisson_glm(y, x, off, {"idaci_score_per_0.1", "low_income_share_per_10pp"});
+  m.nb_fit = negbin_glm(y, x, off, {"idaci_score_per_0.1", "low_income_share_per_10pp"});
   if (!m.fit.converged) return m;
   for (size_t i = 0; i < m.rows.size(); ++i) {
     auto& r = m.rows[i];

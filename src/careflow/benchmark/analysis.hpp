@@ -53,11 +53,19 @@ struct GlmResult {
   double deviance = 0, pearson_chi2 = 0, dispersion = 1;  // phi = Pearson chi2 / (n - p)
   int n = 0, iterations = 0;
   bool converged = false;
+  double alpha = 0;                     // negative binomial: Var = mu + alpha mu^2 (0 for Poisson)
 };
 // y: counts; x: rows of covariates (intercept added); offset: log exposure.
 GlmResult poisson_glm(const std::vector<double>& y, const std::vector<std::vector<double>>& x,
                       const std::vector<double>& offset, std::vector<std::string> names,
                       int max_iter = 50, double tol = 1e-10);
+
+// Negative binomial (NB2) GLM, log link and offset: IRLS with weights mu / (1 + alpha mu), alternating
+// with the moment estimate of alpha that sets Pearson chi2 / (n - p) to 1. Intervals are Wald 95%
+// from the NB information (not rescaled).
+GlmResult negbin_glm(const std::vector<double>& y, const std::vector<std::vector<double>>& x,
+                     const std::vector<double>& offset, std::vector<std::string> names, int max_iter = 100,
+                     double tol = 1e-9);
 
 struct NeedRow {
   int la_number; std::string name, ons_code;
@@ -67,6 +75,7 @@ struct NeedRow {
 struct NeedModel {
   int year, deprivation_fy;
   GlmResult fit;
+  GlmResult nb_fit;                     // the same covariates, negative binomial
   std::vector<NeedRow> rows;
   std::vector<std::string> excluded;
   // Inverse intervention law check: simple Poisson gradient of the rate on IDACI score alone,

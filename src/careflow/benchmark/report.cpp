@@ -178,8 +178,17 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                          nm.excluded.empty() ? "none" : fmt::format("{}", fmt::join(nm.excluded, "; ")));
   co.add_column("term", "Term").add_column("coefficient", "Coefficient (log)", 4).add_column("se", "Std. error", 4)
       .add_column("rate_ratio", "Rate ratio", 3).add_column("rr_lower", "95% lower", 3).add_column("rr_upper", "95% upper", 3);
+  co.add_column("model", "Model");
   for (size_t j = 0; j < nm.fit.beta.size(); ++j)
-    co.add_row({nm.fit.names[j], nm.fit.beta[j], nm.fit.se[j], std::exp(nm.fit.beta[j]), std::exp(nm.fit.lo[j]), std::exp(nm.fit.hi[j])});
+    co.add_row({nm.fit.names[j], nm.fit.beta[j], nm.fit.se[j], std::exp(nm.fit.beta[j]), std::exp(nm.fit.lo[j]),
+                std::exp(nm.fit.hi[j]), std::string("Poisson (quasi-Poisson intervals)")});
+  if (nm.nb_fit.converged) {
+    for (size_t j = 0; j < nm.nb_fit.beta.size(); ++j)
+      co.add_row({nm.nb_fit.names[j], nm.nb_fit.beta[j], nm.nb_fit.se[j], std::exp(nm.nb_fit.beta[j]),
+                  std::exp(nm.nb_fit.lo[j]), std::exp(nm.nb_fit.hi[j]), std::string("Negative binomial")});
+    co.notes += fmt::format(" Negative binomial: alpha = {:.4f} (variance = mu + alpha mu^2), deviance {:.1f}.",
+                            nm.nb_fit.alpha, nm.nb_fit.deviance);
+  }
   rep.tables.push_back(std::move(co));
   OutputTable oe;
   oe.id = "need_adjusted";
