@@ -82,11 +82,11 @@ TEST(Funnel, CountsAndLimitsOnPublicData) {
 }
 
 TEST(Report, BuildsEveryTableAndChart) {
-  REQUIRE_SHARED_DATA(d);
+  REQUIRE_SHARED_DATA_WITH(d, true);
   const auto rep = build_report(*d, 805, 2025, {{2025, 332, 126, 131}});
   std::set<std::string> ids;
   for (auto& t : rep.tables) ids.insert(t.id);
-  for (auto id : {"comparison", "trend", "funnel", "funnel_outside", "need_model", "need_adjusted",
+  for (auto id : {"comparison", "other_measures", "trend", "funnel", "funnel_outside", "need_model", "need_adjusted",
                   "reduced_over_five_years", "own_vs_published", "boundary_changes"})
     EXPECT_TRUE(ids.count(id)) << id;
   // Five charts, no scripts or external resources.
@@ -111,7 +111,7 @@ TEST(Command, MissingReferenceDataIsNamed) {
 }
 
 TEST(Lait, UnitCostAgainstNeighboursHandChecked) {
-  REQUIRE_SHARED_DATA(d);
+  REQUIRE_SHARED_DATA_WITH(d, true);
   const LaitMeasure m{"LACFinance", "weekly unit cost"};
   const auto c = compare_lait(*d, 805, 2025, m);
   // LAIT LACFinance 2024-25 (OT): Hartlepool 1,995. Neighbours (2025 model) 807 2235, 394 2130,

@@ -171,7 +171,7 @@ int col(const CsvTable& t, std::string_view prefix) {
 Published cell(const CsvTable& t, size_t r, int c) { return c < 0 ? Published{} : parse_published(t.cell(r, c)); }
 }  // namespace
 
-PublicData load_public_data() {
+PublicData load_public_data(LoadOptions options) {
   PublicData d;
   if (auto t = open(kClaSeries, d)) {
     const int cy = col(*t, "year"), cl = col(*t, "geographic_level"), cn = col(*t, "old_la_code"),
@@ -236,7 +236,8 @@ PublicData load_public_data() {
   if (auto t = open(kLaList, d))
     for (size_t i = 0; i < t->rows(); ++i)
       if (auto p = cell(*t, i, 0); p.has()) d.region_of[static_cast<int>(p.value)] = std::string(t->cell(i, 2));
-  if (auto t = open(kLait, d)) {
+  if (!options.lait) {
+  } else if (auto t = open(kLait, d)) {
     std::map<std::string, std::string, std::less<>> wanted;
     for (auto& m : lait_measures()) wanted[m.code] = m.code;
     for (size_t i = 0; i < t->rows(); ++i) {

@@ -111,7 +111,9 @@ inline constexpr const char* kLaList = "neighbours_and_geography/dfe_lait_la_cod
 inline constexpr const char* kLait = "lait/lait_csc_finance_workforce_measures_la_2016_to_2025.csv";
 inline constexpr const char* kOfsted = "ofsted/ofsted_la_childrens_services_latest_judgements_as_at_31_march_2025.csv";
 
-// Loads every file it can; absent files are listed in `missing`, never fatal.
-PublicData load_public_data();
+// Loads every file it can; absent files are listed in `missing`, never fatal. The LAIT file is
+// the largest (197k rows); callers that do not compare LAIT measures may skip it.
+struct LoadOptions { bool lait = true; };
+PublicData load_public_data(LoadOptions options = {});
 
 }  // namespace careflow::benchmark
