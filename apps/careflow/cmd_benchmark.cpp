@@ -34,7 +34,12 @@ int run(const Options& o) {
   }
   const auto* row = d.council_year(la, o.year);
   if (!row || !row->reports()) {
-    fmt::print(stderr, "careflow benchmark: council {} has no published row for {} (boundary change?)\n", la, o.year);
+    std::string why = "no published row";
+    if (row) why = fmt::format("{} did not exist", row->name);
+    for (auto& c : benchmark::boundary_changes())
+      for (int s : c.successors)
+        if (s == la && o.year < c.first_year) why += fmt::format(" ({}; it reports from {})", c.description, c.first_year);
+    fmt::print(stderr, "careflow benchmark: council {} in {}: {}\n", la, o.year, why);
     return 2;
   }
   const auto rep = benchmark::build_report(d, la, o.year);
