@@ -1,6 +1,7 @@
 // The postcode directory: normalisation, lookup, upper tiers and distances, on a small file
 // written here (expected values by hand), plus the real ONSPD extract when it is present.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 TEST(Postcodes, Normalise) { EXPECT_EQ(normalise_postcode(" sw1a 1aa "), "SW1A1AA"); }
 
 TEST(Postcodes, LookupAndDistance) {
-  const fs::path dir = fs::temp_directory_path() / "careflow_postcodes_test";
+  const fs::path dir = fs::temp_directory_path() / ("careflow_postcodes_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "onspd.csv") << "pcd,laua,oseast1m,osnrth1m\n"
                                    << "AB1 0AA,E07000001,100000,200000\n"

@@ -3,6 +3,7 @@
 // reading pipeline: it must not crash (ASan/UBSan in CI), and every table's rows must balance.
 // Longer, coverage-guided runs: fuzz/README.md.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -86,7 +87,7 @@ TEST(Robustness, MutatedXmlNeverCrashes) {
 }
 
 TEST(Robustness, XmlReturnIsReadIntoTheSameTables) {
-  const auto dir = std::filesystem::temp_directory_path() / "careflow_xml_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("careflow_xml_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = (dir / "return.xml").string();
   std::ofstream(path, std::ios::binary) << kXml;

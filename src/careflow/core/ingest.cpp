@@ -106,10 +106,9 @@ std::vector<Return> read_returns(const std::vector<std::string>& inputs,
       report.problems.add({Severity::error, path, 0, "", "unreadable", "no such file or folder"});
     }
   }
-  std::vector<Return> returns;
-  for (auto& [y, files] : by_year) {
-    returns.push_back(ssda903::read_return_files(files, CollectionYear{y}, report.problems));
-  }
+  std::vector<std::pair<CollectionYear, std::vector<std::string>>> years;
+  for (auto& [y, files] : by_year) years.emplace_back(CollectionYear{y}, std::move(files));
+  std::vector<Return> returns = ssda903::read_returns_by_year(years, report.problems);
   timer.lap("read files");
   return returns;
 }

@@ -215,21 +215,24 @@ bool has_extension(const fs::path& p, std::string_view ext) { return lower(p.ext
 
 }  // namespace
 
-Return read_return_files(const std::vector<std::string>& files, CollectionYear year,
-                         ProblemLog& problems) {
-  Return ret;
-  ret.year = year;
-  std::vector<std::string> sorted = files;
-  std::sort(sorted.begin(), sorted.end());
-  // Files are parsed in parallel, then assembled in name order so results never depend on timing.
+std::vector<Return> read_returns_by_year(const std::vector<std::pair<CollectionYear, std::vector<std::string>>>& years,
+                                         ProblemLog& problems) {
   struct Parsed {
     ProblemLog problems;
     FileReport report;
     std::optional<ReturnTable> table;
   };
-  std::vector<Parsed> parsed(sorted.size());
-  tbb::parallel_for(size_t{0}, sorted.size(), [&](size_t i) {
-    const std::string& path = sorted[i];
+  // Every file of every year, in (year, name) order.
+  struct Job { size_t year; std::string path; };
+  std::vector<Job> jobs;
+  for (size_t y = 0; y < years.size(); ++y) {
+    std::vector<std::string> sorted = years[y].second;
+    std::sort(sorted.begin(), sorted.end());
+    for (auto& f : sorted) jobs.push_back({y, std::move(f)});
+  }
+  std::vector<Parsed> parsed(jobs.size());
+  tbb::parallel_for(size_t{0}, jobs.size(), [&](size_t i) {
+    const std::string& path = jobs[i].path;
     if (has_extension(path, ".xml")) return;  // XML fills several tables: read below, in order
     CsvReadResult r = read_csv(path);
     Parsed& p = parsed[i];
@@ -245,16 +248,23 @@ Return read_return_files(const std::vector<std::string>& files, CollectionYear y
       else p.report.records_rejected = p.report.records_read;  // nothing of an unrecognised file is used
     }
   });
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (has_extension(sorted[i], ".xml")) {
-      read_return_xml(sorted[i], ret, problems);
+  std::vector<Return> out(years.size());
+  for (size_t y = 0; y < years.size(); ++y) out[y].year = years[y].first;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Return& ret = out[jobs[i].year];
+    if (has_extension(jobs[i].path, ".xml")) {
+      read_return_xml(jobs[i].path, ret, problems);
       continue;
     }
     problems.append(parsed[i].problems);
     if (parsed[i].table) append_table(ret, std::move(*parsed[i].table));
     ret.files.push_back(std::move(parsed[i].report));
   }
-  return ret;
+  return out;
+}
+
+Return read_return_files(const std::vector<std::string>& files, CollectionYear year, ProblemLog& problems) {
+  return std::move(read_returns_by_year({{year, files}}, problems).front());
 }
 
 Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems) {

@@ -103,6 +103,10 @@ Return read_return_folder(const std::string& folder, CollectionYear year, Proble
 // Reads the named files as one year's return.
 Return read_return_files(const std::vector<std::string>& files, CollectionYear year,
                          ProblemLog& problems);
+// Reads several years' returns at once: every CSV file of every year is parsed in parallel,
+// then each year is assembled in file-name order (results never depend on timing).
+std::vector<Return> read_returns_by_year(const std::vector<std::pair<CollectionYear, std::vector<std::string>>>& years,
+                                         ProblemLog& problems);
 // Reads the return's XML form into the same tables.
 void read_return_xml(const std::string& path, Return& into, ProblemLog& problems);
 
