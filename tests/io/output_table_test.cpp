@@ -25,7 +25,8 @@ TEST(OutputTable, XlsxIsWritten) {
   t.id = "a_table_with_a_very_long_identifier_over_31_chars";
   t.title = "T";
   t.add_column("x", "X").add_row({1.0});
-  const auto path = (std::filesystem::temp_directory_path() / ("careflow_output_test_" + std::to_string(::getpid()) + ".xlsx")).string();
+  auto path = (std::filesystem::temp_directory_path() / ("careflow_output_test_" + std::to_string(::getpid()))).string();
+  path += ".xlsx";
   std::string err;
   ASSERT_TRUE(write_xlsx({t, t}, path, &err)) << err;
   EXPECT_GT(std::filesystem::file_size(path), 1000u);
