@@ -81,3 +81,16 @@ TEST(Csv, FastAndGeneralPathsAgree) {
     }
   }
 }
+
+TEST(Csv, OverlongFieldIsRejectedAndReported) {
+  const std::string text = "A,B\n1," + std::string(70000, 'x') + "\n2,y\n";
+  for (const std::string& variant : {text, text + "\"q\",r\n"}) {  // fast and general paths
+    const auto r = parse_csv(variant, "long.csv");
+    EXPECT_EQ(r.records_rejected, 1u);
+    ASSERT_FALSE(r.problems.empty());
+    EXPECT_EQ(r.problems.all()[0].rule, "field-too-long");
+    EXPECT_EQ(r.problems.all()[0].line, 2u);
+    EXPECT_EQ(r.problems.all()[0].column, "B");
+    EXPECT_EQ(r.table.cell(0, 1), "y");
+  }
+}

@@ -30,9 +30,9 @@ int CsvTable::find_column(std::string_view name) const {
 void CsvTable::add_row(const std::vector<std::string_view>& cells, uint32_t line) {
   for (size_t c = 0; c < columns.size(); ++c) {
     const auto b = static_cast<uint32_t>(text_.size());
-    if (c < cells.size()) text_.append(cells[c]);
+    if (c < cells.size()) text_.append(cells[c].substr(0, kMaxCellLength));
     begin_.push_back(b);
-    end_.push_back(static_cast<uint32_t>(text_.size()));
+    length_.push_back(static_cast<uint16_t>(std::min(text_.size() - b, kMaxCellLength)));
   }
   lines_.push_back(line);
 }
@@ -45,7 +45,7 @@ void CsvTable::upper_case() {
 void CsvTable::reserve(size_t rows, size_t bytes) {
   text_.reserve(bytes);
   begin_.reserve(rows * columns.size());
-  end_.reserve(rows * columns.size());
+  length_.reserve(rows * columns.size());
   lines_.reserve(rows);
 }
 
@@ -401,7 +401,7 @@ class CsvParser {
       if (blank) return false;  // leading empty lines before the header
       for (auto [b, e] : fields) t.columns.emplace_back(base + b, e - b);
       t.begin_.reserve(t.lines_.capacity() * t.columns.size());
-      t.end_.reserve(t.lines_.capacity() * t.columns.size());
+      t.length_.reserve(t.lines_.capacity() * t.columns.size());
       have_header = true;
       return false;
     }
@@ -420,9 +420,17 @@ class CsvParser {
       ++r_.records_rejected;
       return false;
     }
+    for (size_t k = 0; k < fields.size(); ++k)
+      if (fields[k].second - fields[k].first > CsvTable::kMaxCellLength) {
+        r_.problems.add({Severity::error, t.source, record_line, t.columns[k], "field-too-long",
+                         fmt::format("a field of {} characters (the limit is {}); record rejected",
+                                     fields[k].second - fields[k].first, CsvTable::kMaxCellLength)});
+        ++r_.records_rejected;
+        return false;
+      }
     for (auto [b, e] : fields) {
       t.begin_.push_back(b);
-      t.end_.push_back(e);
+      t.length_.push_back(static_cast<uint16_t>(e - b));
     }
     t.lines_.push_back(record_line);
     return true;

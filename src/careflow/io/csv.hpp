@@ -18,6 +18,7 @@ std::string_view to_string(TextEncoding e);
 // Cells are stored in one buffer so that a million-row table is three allocations, not millions.
 class CsvTable {
  public:
+  static constexpr size_t kMaxCellLength = 65535;
   std::string source;                // file path (or a label for in-memory text)
   TextEncoding encoding = TextEncoding::utf8;
   std::vector<std::string> columns;  // header row, trimmed
@@ -26,7 +27,7 @@ class CsvTable {
   size_t cols() const { return columns.size(); }
   std::string_view cell(size_t row, size_t col) const {
     const size_t i = row * columns.size() + col;
-    return std::string_view(text_).substr(begin_[i], end_[i] - begin_[i]);
+    return std::string_view(text_.data() + begin_[i], length_[i]);
   }
   // 1-based line of the file on which the row starts (the header is line 1).
   uint32_t line(size_t row) const { return lines_[row]; }
@@ -42,7 +43,10 @@ class CsvTable {
  private:
   friend class CsvParser;
   std::string text_;
-  std::vector<uint32_t> begin_, end_;
+  // Six bytes a cell: a national history has tens of millions of cells. No SSDA903 field comes
+  // near kMaxCellLength; a record with a longer cell is rejected and reported.
+  std::vector<uint32_t> begin_;
+  std::vector<uint16_t> length_;
   std::vector<uint32_t> lines_;
 };
 
