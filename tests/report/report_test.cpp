@@ -94,6 +94,16 @@ TEST(Report, SuppressionOnByDefaultAndOffOnRequest) {
   EXPECT_EQ(std::get<double>(table(off, "looked_after_at_31_march").table.rows[0][1]), 5);
 }
 
+// A key message resting on a count of 1 to 5 is held back while suppression is on.
+TEST(Report, KeyMessagesWithSmallCountsAreHeldBack) {
+  analyse::Assessment a;
+  a.messages = {{"flows", "three children left at 18", 1, {3}}, {"flows", "twelve children left at 18", 1, {12, 0}}};
+  const auto on = report::publishable_messages(a, true);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0].text, "twelve children left at 18");
+  EXPECT_EQ(report::publishable_messages(a, false).size(), 2u);
+}
+
 // Writes everything; the page has no scripts, no external resources and no identifiers.
 TEST(Report, WritesSelfContainedHtmlWorkbookAndTablesWithoutIdentifiers) {
   careflow::testing::TempReturns tr;
@@ -151,8 +161,11 @@ TEST(Report, RendersInHeadlessChromium) {
   careflow::testing::write_synthetic_returns(tr, {});
   IngestReport ir;
   const History h = ingest({tr.root()}, std::nullopt, ir);
+  // A population that gives the synthetic council a rate near England's (about 120 children).
+  const std::string pop = tr.root() + "/population.csv";
+  std::ofstream(pop) << "year,population\n2019,17000\n2020,17100\n2021,17200\n2022,17300\n2023,17400\n2024,17500\n";
   analyse::Options o;
-  o.la_code = "E08000025";
+  o.population_file = pop;
   const auto a = analyse::assess(h, o);
   report::ReportOptions ro;
   ro.area_label = "Synthetic council (test data)";
@@ -169,5 +182,9 @@ TEST(Report, RendersInHeadlessChromium) {
   ASSERT_TRUE(fs::exists(png));
   const double ink = ink_fraction(slurp(png));
   EXPECT_GT(ink, 0.01) << "the rendered page looks blank";
-  if (const char* keep = std::getenv("CAREFLOW_SCREENSHOT_OUT")) fs::copy_file(png, keep, fs::copy_options::overwrite_existing);
+  // CAREFLOW_SCREENSHOT_OUT=path.png keeps the screenshot (and the page, as path.png.html).
+  if (const char* keep = std::getenv("CAREFLOW_SCREENSHOT_OUT")) {
+    fs::copy_file(png, keep, fs::copy_options::overwrite_existing);
+    fs::copy_file(files.html, std::string(keep) + ".html", fs::copy_options::overwrite_existing);
+  }
 }

@@ -71,6 +71,9 @@ struct KeyMessage {
   std::string section;
   std::string text;
   double weight = 0;  // larger = more notable (used to order messages)
+  // The counts of children the sentence states or rests on (numerators included), so that the
+  // report can hold back a message that would reveal a count disclosure control withholds.
+  std::vector<double> counts;
 };
 
 struct Assessment {

@@ -108,7 +108,7 @@ void durations(Context& cx, Assessment& a) {
                             fmt::format("Half the children who entered care from {} had left within {:.0f} days; {:.0f}% "
                                         "returned home within 12 months.",
                                         cx.years.front().label(), std::get<double>(all[5]), std::get<double>(all[9])),
-                            6});
+                            6, {std::get<double>(all[1])}});
     a.tables.push_back(std::move(t));
   }
   {
@@ -289,7 +289,8 @@ void stability(Context& cx, Assessment& a) {
                           fmt::format("{:.1f}% of children looked after at 31 March {} had three or more placements in the "
                                       "year{}.",
                                       std::get<double>(last[3]), cx.years.back().end_year, e),
-                          std::holds_alternative<double>(last[4]) ? 5 + std::fabs(std::get<double>(last[3]) - std::get<double>(last[4])) : 3});
+                          std::holds_alternative<double>(last[4]) ? 5 + std::fabs(std::get<double>(last[3]) - std::get<double>(last[4])) : 3,
+                          {std::get<double>(last[2]), std::get<double>(last[1]) - std::get<double>(last[2])}});
   }
   a.tables.push_back(std::move(t));
 
@@ -439,7 +440,7 @@ void reentry(Context& cx, Assessment& a) {
     a.messages.push_back({"reentry",
                           fmt::format("{:.0f}% of children who returned home came back into care within 12 months.",
                                       std::get<double>(all[4])),
-                          7});
+                          7, {std::get<double>(all[3]), std::get<double>(all[2]) - std::get<double>(all[3])}});
   a.tables.push_back(std::move(t));
 }
 

@@ -64,6 +64,12 @@ int duration_band(Date start, Date end) {
 
 }  // namespace
 
+// Many categories (single years of age) make a tangle of lines: show the latest year as bars.
+void latest_year_bars(const Context& cx, Table& t) {
+  t.chart = Chart::bars;
+  t.series = {cx.years.size()};
+}
+
 void profile(Context& cx, Assessment& a) {
   const History& h = cx.h;
   // Number and rate.
@@ -118,7 +124,7 @@ void profile(Context& cx, Assessment& a) {
                               fmt::format("The number of children looked after at 31 March went from {:.0f} in {} to {:.0f} in "
                                           "{} ({:+.0f}%).",
                                           first, cx.years.front().label(), last, cx.years.back().label(), pct),
-                              10 + std::fabs(pct)});
+                              10 + std::fabs(pct), {first, last}});
       }
     }
     if (!rows.empty() && std::holds_alternative<double>(rows.back()[3]) && std::holds_alternative<double>(rows.back()[4]) &&
@@ -128,7 +134,7 @@ void profile(Context& cx, Assessment& a) {
                             fmt::format("In {} the council looked after {:.0f} children per 10,000, against {:.0f} in England "
                                         "({:+.0f}%).",
                                         cx.years.back().label(), r, e, 100.0 * (r - e) / e),
-                            20 + std::fabs(100.0 * (r - e) / e)});
+                            20 + std::fabs(100.0 * (r - e) / e), {std::get<double>(rows.back()[1])}});
     }
     a.tables.push_back(std::move(t));
   }
@@ -158,6 +164,7 @@ void profile(Context& cx, Assessment& a) {
   stock_table("at_31_march_by_age", "Children looked after at 31 March, by single year of age",
               "Age in completed years at 31 March.", single_age_labels(),
               [&](ChildIndex c, Date d) { return single_age_category(h.age_on(c, d)); });
+  latest_year_bars(cx, a.tables.back());
   stock_table("at_31_march_by_ethnicity", "Children looked after at 31 March, by ethnic group",
               "DfE major ethnic groups from the Header's ETHNIC code; Chinese is in 'Other ethnic group'.",
               {"White", "Mixed or multiple ethnic groups", "Asian or Asian British", "Black, African, Caribbean or Black British",
@@ -219,7 +226,7 @@ void profile(Context& cx, Assessment& a) {
         }
       }
     }
-    if (!text.empty()) a.messages.push_back({"profile", text, 5 + std::fabs(best)});
+    if (!text.empty()) a.messages.push_back({"profile", text, 5 + std::fabs(best), {}});
   }
 }
 
@@ -287,14 +294,14 @@ void flows(Context& cx, Assessment& a) {
                        "Excluding 18th-birthday exits, care {} by {:.0f}.",
                        cx.years.back().label(), ns, nc, at18, ns - (nc - at18) >= 0 ? "grew" : "shrank",
                        std::fabs(ns - (nc - at18))),
-           15});
+           15, {ns, nc, at18, std::fabs(ns - (nc - at18))}});
     if (std::holds_alternative<double>(last[10]) && std::holds_alternative<double>(last[11]) && ns >= 10) {
       const double e = std::get<double>(last[10]), r = std::get<double>(last[11]);
       a.messages.push_back({"flows",
                             fmt::format("Children started to be looked after at {:.1f} per 10,000 in {}, against {:.1f} in "
                                         "England ({:+.0f}%).",
                                         r, cx.years.back().label(), e, 100.0 * (r - e) / e),
-                            10 + std::fabs(100.0 * (r - e) / e)});
+                            10 + std::fabs(100.0 * (r - e) / e), {ns}});
     }
     a.tables.push_back(std::move(t));
   }
@@ -325,6 +332,7 @@ void flows(Context& cx, Assessment& a) {
   starters_table("starters_by_age", "Children who started to be looked after, by age at starting",
                  "Age in completed years on the day the period of care started.", single_age_labels(),
                  [&](const PeriodOfCare& p) { return single_age_category(h.age_on(p.child, p.start)); });
+  latest_year_bars(cx, a.tables.back());
   starters_table("starters_by_age_band", "Children who started to be looked after, by age band", "Age at starting.",
                  age_band_labels(), [&](const PeriodOfCare& p) {
                    const int age = h.age_on(p.child, p.start);
@@ -346,6 +354,7 @@ void flows(Context& cx, Assessment& a) {
                 }, true);
   ceasers_table("ceasers_by_age", "Children who ceased to be looked after, by age", "Age on the day care ended.",
                 single_age_labels(), [&](const PeriodOfCare& p) { return single_age_category(h.age_on(p.child, p.end)); });
+  latest_year_bars(cx, a.tables.back());
   ceasers_table("ceasers_by_reason", "Children who ceased to be looked after, by reason",
                 "Reason episode ceased (REC) of the period's last episode, in DfE's publication groups.", cease_group_labels(),
                 [&](const PeriodOfCare& p) { return cease_category(p.reason_ceased); });
@@ -437,7 +446,7 @@ void flows(Context& cx, Assessment& a) {
       a.messages.push_back({"flows",
                             fmt::format("{:.0f}% of the children looked after on {} entered care in the last three years.",
                                         100.0 * recent / total, cx.ref.to_string()),
-                            8});
+                            8, {recent, total - recent}});
     a.tables.push_back(std::move(t));
   }
 }

@@ -53,7 +53,7 @@ std::string legend(const ChartSpec& c, int x, int y) {
   for (size_t i = 0; i < c.series.size(); ++i) {
     const int yy = y + static_cast<int>(i) * 15;
     s += fmt::format(R"svg(<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}">{}</text>)svg", x, yy,
-                     colour(i), x + 14, yy + 9, escape_xml(c.series[i].name.substr(0, 34)));
+                     colour(i), x + 14, yy + 9, escape_xml(c.series[i].name.size() > 30 ? c.series[i].name.substr(0, 29) + "..." : c.series[i].name));
   }
   return s;
 }
@@ -77,7 +77,7 @@ std::string escape_xml(const std::string& s) {
 }
 
 std::string line_chart_svg(const ChartSpec& c) {
-  const int left = 56, right = 200, top = 16, bottom = 40;
+  const int left = 56, right = 210, top = 16, bottom = 40;
   const int pw = c.width - left - right, ph = c.height - top - bottom;
   const auto [ymax, ystep] = nice_axis(max_value(c));
   std::string s = header(c);

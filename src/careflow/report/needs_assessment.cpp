@@ -154,6 +154,16 @@ svg{max-width:100%;height:auto;display:block;margin:6px 0}
 
 }  // namespace
 
+std::vector<analyse::KeyMessage> publishable_messages(const analyse::Assessment& a, bool suppression) {
+  std::vector<analyse::KeyMessage> out;
+  for (const auto& m : a.messages) {
+    bool small = false;
+    for (double c : m.counts) small |= c >= 1 && c <= 5;
+    if (!suppression || !small) out.push_back(m);
+  }
+  return out;
+}
+
 DisclosureSpec disclosure_spec(const analyse::Table& t) {
   DisclosureSpec s;
   s.count_columns = t.count_columns;
@@ -169,8 +179,9 @@ std::vector<analyse::Table> publishable(const analyse::Assessment& a, bool suppr
     if (!suppression || t.count_columns.empty()) continue;
     const auto r = suppress(t.table, disclosure_spec(t));
     if (r.primary + r.secondary)
-      t.table.notes += fmt::format(" c = withheld: counts of 1 to 5, and {} further cell(s) so that totals do not reveal them.",
-                                   r.secondary);
+      t.table.notes += r.secondary ? fmt::format(" c = withheld: counts of 1 to 5, and {} further cell(s) so that totals "
+                                                 "do not reveal them.", r.secondary)
+                                   : std::string(" c = withheld: counts of 1 to 5.");
   }
   return out;
 }
@@ -197,8 +208,8 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
   for (const auto& sec : kSections) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, escape_xml(sec.title));
   s += "<li><a href=\"#notes\">What could not be done, and definitions</a></li></ol></nav>";
   s += "<h2 id=\"key\">Key messages</h2><ul class=\"keys\">";
-  if (a.messages.empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
-  for (const auto& m : a.messages) s += "<li>" + escape_xml(m.text) + "</li>";
+  if (publishable_messages(a, o.suppression).empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
+  for (const auto& m : publishable_messages(a, o.suppression)) s += "<li>" + escape_xml(m.text) + "</li>";
   s += "</ul>";
   for (const auto& sec : kSections) {
     s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, escape_xml(sec.title), escape_xml(sec.intro));
@@ -249,7 +260,7 @@ bool write_report(const analyse::Assessment& a, const std::string& dir, const Re
   notes.id = "notes";
   notes.title = "Key messages and limitations";
   notes.add_column("kind", "Kind").add_column("text", "Text");
-  for (const auto& m : a.messages) notes.add_row({std::string("key message"), m.text});
+  for (const auto& m : publishable_messages(a, o.suppression)) notes.add_row({std::string("key message"), m.text});
   for (const auto& l : a.limitations) notes.add_row({std::string("limitation"), l});
   notes.add_row({std::string("disclosure control"), std::string(o.suppression ? "on" : "OFF: not for publication")});
   plain.insert(plain.begin(), notes);

@@ -22,6 +22,10 @@ DisclosureSpec disclosure_spec(const analyse::Table& t);
 // Every table with disclosure control applied (or not), and each table's note saying so.
 std::vector<analyse::Table> publishable(const analyse::Assessment& a, bool suppression);
 
+// The key messages that can be published: with suppression on, a message resting on a count of
+// 1 to 5 (see KeyMessage::counts) is held back.
+std::vector<analyse::KeyMessage> publishable_messages(const analyse::Assessment& a, bool suppression);
+
 // The HTML page.
 std::string render_html(const analyse::Assessment& a, const std::vector<analyse::Table>& tables,
                         const ReportOptions& o);
