@@ -356,3 +356,24 @@ TEST(Projection, RatesByAgeAppliedToProjectedPopulation) {
   EXPECT_NEAR(std::get<double>(t.table.rows[1][2]), 4.0, 1e-9);
   EXPECT_NEAR(std::get<double>(t.table.rows[1][1]), 3600.0, 1e-9);
 }
+
+// With --la, the council's population and published figures come from the public reference data
+// (skipped when the reference folder is absent). From the files, read by hand: Birmingham
+// (E08000025, DfE number 330) mid-2023 0-17 population 290,047; DfE published 2,296 looked after
+// at 31 March 2024. Rate for 2023/24 = 5 / 290,047 x 10,000 = 0.17239.
+TEST(ReferenceData, CouncilPopulationAndPublishedFigures) {
+  careflow::testing::TempReturns tr;
+  IngestReport report;
+  const History h = careflow::testing::hand_built_history(tr, report);
+  for (const std::string code : {"E08000025", "330"}) {
+    Options o;
+    o.la_code = code;
+    const auto a = assess(h, o);
+    if (a.la_name.empty()) GTEST_SKIP() << "reference data not available";
+    EXPECT_EQ(a.la_name, "Birmingham");
+    const auto& t = table(a, "looked_after_at_31_march");
+    EXPECT_EQ(num(t, "2023/24", "population_0_17"), 290047);
+    EXPECT_NEAR(num(t, "2023/24", "rate_per_10000"), 0.17239, 1e-5);
+    EXPECT_EQ(num(t, "2023/24", "published_looked_after"), 2296);
+  }
+}

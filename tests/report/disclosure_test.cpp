@@ -170,3 +170,50 @@ TEST(Disclosure, LeavesTextAloneAndIsIdempotent) {
   EXPECT_EQ(r.primary + r.secondary, 0u);
   EXPECT_EQ(t.rows.size(), before.size());
 }
+
+// Two breakdowns of one total (the layout of the re-entry table):
+//   All 20 | age: A 3, B 17 | status: C 10, D 10
+// Age: A (3) primary; with All = 20 shown, A = 20 - 17, so B (17) is withheld too. The status
+// breakdown has nothing withheld and is left alone; All is kept.
+TEST(Disclosure, SeveralBreakdownsOfOneTotal) {
+  auto t = make({"n"}, {{20}, {3}, {17}, {10}, {10}});
+  DisclosureSpec s;
+  s.count_columns = {1};
+  s.row_groups = {{{1, 2}, 0}, {{3, 4}, 0}};
+  const auto r = suppress(t, s);
+  EXPECT_FALSE(withheld(t, 0, 1));
+  EXPECT_TRUE(withheld(t, 1, 1));
+  EXPECT_TRUE(withheld(t, 2, 1));
+  EXPECT_FALSE(withheld(t, 3, 1));
+  EXPECT_FALSE(withheld(t, 4, 1));
+  EXPECT_EQ(r.secondary, 1u);
+}
+
+// The Kaplan-Meier layout: periods = ended + still in care (a row total) and the bands sum to
+// the last row (a total row).      periods ended open
+//                              A      9      4    5     4 and 5 primary (9 is not small)
+//                              B     12      3    9     3 primary
+//                              C     21     10   11
+//                              T     42     17   25
+// Column "ended": A and B withheld (two): fine. Column "open": only A withheld; the smallest
+// other, B's 9, goes (which also stops 12 - 9 revealing B's 3). Rows A and B now have two
+// withheld each; nothing else changes. The totals (9, 12, 21, 42, 17, 25) all stay.
+TEST(Disclosure, RowTotalsAndTotalRowTogether) {
+  auto t = make({"periods", "ended", "open"}, {{9, 4, 5}, {12, 3, 9}, {21, 10, 11}, {42, 17, 25}});
+  DisclosureSpec s;
+  s.count_columns = {2, 3};
+  s.total_column = 1;
+  s.total_row = 3;
+  const auto r = suppress(t, s);
+  EXPECT_TRUE(withheld(t, 0, 2));
+  EXPECT_TRUE(withheld(t, 0, 3));
+  EXPECT_FALSE(withheld(t, 0, 1));
+  EXPECT_TRUE(withheld(t, 1, 2));
+  EXPECT_TRUE(withheld(t, 1, 3));
+  EXPECT_FALSE(withheld(t, 1, 1));
+  EXPECT_FALSE(withheld(t, 2, 2));
+  EXPECT_FALSE(withheld(t, 2, 3));
+  EXPECT_EQ(value(t, 3, 1), 42);
+  EXPECT_EQ(r.primary, 3u);
+  EXPECT_EQ(r.secondary, 1u);
+}

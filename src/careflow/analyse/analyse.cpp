@@ -91,13 +91,17 @@ void load_england(Context& cx, Assessment& a) {
     const int yc = t.find_column("year"), lc = t.find_column("geographic_level"), nc = t.find_column("cla_at_31_march"),
               sc = t.find_column("cla_started_during_year"), cc = t.find_column("cla_ceased_during_year"),
               pc = t.find_column("population_0_17_denominator"), rc = t.find_column("rate_per_10000_at_31_march");
-    if (yc >= 0 && lc >= 0 && nc >= 0 && sc >= 0 && cc >= 0 && pc >= 0 && rc >= 0)
+    const int newc = t.find_column("new_la_code"), oldc = t.find_column("old_la_code");
+    if (yc >= 0 && lc >= 0 && nc >= 0 && sc >= 0 && cc >= 0 && pc >= 0 && rc >= 0 && newc >= 0 && oldc >= 0)
       for (size_t i = 0; i < t.rows(); ++i) {
-        if (t.cell(i, lc) != "National") continue;
+        const bool national = t.cell(i, lc) == "National";
+        const bool council = !cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
+                             (t.cell(i, newc) == cx.o.la_code || t.cell(i, oldc) == cx.o.la_code);
+        if (!national && !council) continue;
         bool ok;
         const int y = static_cast<int>(to_number(t.cell(i, yc), ok));
         if (!ok) continue;
-        auto& e = cx.england[y];
+        auto& e = national ? cx.england[y] : cx.published[y];
         e.looked_after = to_number(t.cell(i, nc), ok);
         e.started = to_number(t.cell(i, sc), ok);
         e.ceased = to_number(t.cell(i, cc), ok);
@@ -292,7 +296,7 @@ int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}};
+  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}};
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;
     if (o.last_year && y.end_year > o.last_year) continue;
@@ -304,7 +308,8 @@ Assessment assess(const History& h, const Options& o) {
                                         a.reference_date.to_string(), cx.years.back().label()));
   cx.span_start = cx.years.empty() ? a.reference_date : cx.years.front().start();
   a.years = cx.years;
-  if (!o.filter.empty()) a.limitations.push_back("Filtered: " + o.filter.describe() + ".");
+  a.filter = o.filter.describe();
+  if (!o.filter.empty()) a.limitations.push_back("Filtered: " + a.filter + ". Rates per 10,000 are not shown for a filtered group.");
   load_population(cx, a);
   load_england(cx, a);
   if (cx.years.empty()) {

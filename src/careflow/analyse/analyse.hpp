@@ -60,6 +60,7 @@ struct Table {
   std::vector<size_t> count_columns;
   std::optional<size_t> total_row;
   std::optional<size_t> total_column;
+  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups;  // (rows, their total row)
   std::vector<std::pair<size_t, size_t>> derived;  // (derived column, count column)
   Chart chart = Chart::none;
   std::vector<size_t> series;            // columns charted (year_lines, bars, step)
@@ -83,6 +84,7 @@ struct Assessment {
   std::vector<CollectionYear> years;     // the span analysed
   Date reference_date;
   std::string la_name;                   // from the population file, if the code was found
+  std::string filter;                    // Filter::describe() of the filter applied ("" = all children)
 };
 
 // Runs every analysis.

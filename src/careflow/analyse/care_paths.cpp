@@ -95,9 +95,11 @@ void durations(Context& cx, Assessment& a) {
                        n ? Cell{100.0 * cumulative_incidence(home[g], 182)} : Cell{},
                        n ? Cell{100.0 * cumulative_incidence(home[g], 365)} : Cell{}});
     }
-    t.count_columns = {1, 2, 3};
+    // Ended + still looked after = periods (a row relation); age bands sum to all ages (they
+    // can fall short of it by periods of children whose age is unknown).
+    t.count_columns = {2, 3};
+    t.total_column = 1;
     t.total_row = t.table.rows.size() - 1;
-    t.total_column = std::nullopt;
     for (size_t c = 4; c <= 9; ++c) t.derived.push_back({c, 1});
     t.chart = Chart::bars;
     t.series = {5};
@@ -432,6 +434,13 @@ void reentry(Context& cx, Assessment& a) {
   }
   t.count_columns = {2, 3, 5, 6};
   t.derived = {{4, 3}, {7, 6}};
+  // Each breakdown's rows sum to (or fall short of) the first row, "All".
+  for (const std::string breakdown : {"Age at return", "Placement changes in the period", "Legal status at return"}) {
+    std::vector<size_t> rows;
+    for (size_t r = 1; r < t.table.rows.size(); ++r)
+      if (std::get<std::string>(t.table.rows[r][0]) == breakdown) rows.push_back(r);
+    if (!rows.empty()) t.row_groups.push_back({rows, 0});
+  }
   t.chart = Chart::bars;
   t.series = {4, 7};
   t.y_label = "% back in care";

@@ -22,6 +22,7 @@ struct Context {
   Date span_start;
   std::map<int, double> population;   // mid-year -> 0-17 population of the council
   std::map<int, EnglandYear> england; // collection end year -> England figures
+  std::map<int, EnglandYear> published;  // collection end year -> DfE's published figures for the council (--la)
   std::map<int, double> england_same_carer_pct, england_3plus_pct;  // collection end year -> %
 
   bool keep(ChildIndex c, Date on) const;

@@ -80,7 +80,8 @@ void profile(Context& cx, Assessment& a) {
     t.table.title = "Children looked after at 31 March: number and rate per 10,000 children";
     t.table.notes =
         "Looked after at the end of 31 March (a child who ceased that day is not counted); short-break-only periods "
-        "excluded. Rate per 10,000 children aged 0-17 using the ONS mid-year estimate of the year before, as DfE does. "
+        "excluded. 'Published by DfE' is the council's own figure in DfE's statistics, to reconcile against (from "
+        "the returns as DfE finally held them; differences point to records changed or lost since). Rate per 10,000 children aged 0-17 using the ONS mid-year estimate of the year before, as DfE does. "
         "England: DfE 'Children looked after in England' (combined time series).";
     t.table.add_column("year", "Year");
     t.table.add_column("looked_after", "Looked after");
@@ -88,6 +89,7 @@ void profile(Context& cx, Assessment& a) {
     t.table.add_column("rate_per_10000", "Rate per 10,000", 1);
     t.table.add_column("england_rate_per_10000", "England rate per 10,000", 0);
     t.table.add_column("england_looked_after", "England looked after");
+    t.table.add_column("published_looked_after", "Published by DfE for the council");
     for (const auto& y : cx.years) {
       const double n = static_cast<double>(cx.stock(cx.year_end(y)).size());
       std::vector<Cell> row{y.label(), n};
@@ -107,6 +109,9 @@ void profile(Context& cx, Assessment& a) {
         row.push_back(std::monostate{});
         row.push_back(std::monostate{});
       }
+      auto pub = cx.published.find(y.end_year);
+      row.push_back(pub != cx.published.end() && pub->second.looked_after > 0 && cx.o.filter.empty()
+                        ? Cell{pub->second.looked_after} : Cell{});
       t.table.add_row(std::move(row));
     }
     t.count_columns = {1};

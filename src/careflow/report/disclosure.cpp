@@ -51,6 +51,16 @@ DisclosureResult suppress(OutputTable& t, const DisclosureSpec& spec) {
       groups.push_back(std::move(g));
     }
   }
+  for (const auto& [rows, total] : spec.row_groups) {
+    if (total >= t.rows.size()) continue;
+    for (size_t c : spec.count_columns) {
+      Group g;
+      for (size_t r : rows)
+        if (r < t.rows.size() && r != total) g.members.push_back({r, c});
+      g.members.push_back({total, c});
+      groups.push_back(std::move(g));
+    }
+  }
   if (spec.total_column) {
     for (size_t r = 0; r < t.rows.size(); ++r) {
       Group g;

@@ -21,6 +21,10 @@ struct DisclosureSpec {
   std::vector<size_t> count_columns;
   // A row holding, in each count column, the sum of every other row (e.g. "Total").
   std::optional<size_t> total_row;
+  // Further row relations: (rows, total row) where, in each count column, the rows sum to the
+  // total row. For tables with several breakdowns of one total ("All", then by age, then by
+  // legal status...).
+  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups;
   // A column holding, in each row, the sum of the count columns of that row.
   std::optional<size_t> total_column;
   // (derived column, count column): a percentage or rate computed from that count, withheld

@@ -169,6 +169,7 @@ DisclosureSpec disclosure_spec(const analyse::Table& t) {
   s.count_columns = t.count_columns;
   s.total_row = t.total_row;
   s.total_column = t.total_column;
+  s.row_groups = t.row_groups;
   s.derived = t.derived;
   return s;
 }
@@ -199,6 +200,8 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
                                                      "the council's SSDA903 returns.",
                                                      area, span, a.reference_date.to_string())) +
        "</p>";
+  if (!a.filter.empty())
+    s += "<p class=\"warn\">" + escape_xml("Only some children are counted: " + a.filter + ".") + "</p>";
   s += o.suppression
            ? "<p class=\"warn\">Disclosure control is on: counts of 1 to 5 are shown as c, with further cells withheld where "
              "totals would reveal them, and percentages of withheld counts withheld.</p>"
