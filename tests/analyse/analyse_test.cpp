@@ -375,5 +375,10 @@ TEST(ReferenceData, CouncilPopulationAndPublishedFigures) {
     EXPECT_EQ(num(t, "2023/24", "population_0_17"), 290047);
     EXPECT_NEAR(num(t, "2023/24", "rate_per_10000"), 0.17239, 1e-5);
     EXPECT_EQ(num(t, "2023/24", "published_looked_after"), 2296);
+    // England's reasons ceased for 2023/24 (the latest DfE year up to 2024/25): adopted 2,980 of
+    // 33,620 = 8.864%; returned home 5,740 (as planned) + 1,100 (not) = 6,840 = 20.345%.
+    const auto& r = table(a, "ceasers_by_reason");
+    EXPECT_NEAR(num(r, std::string(label(CeaseGroup::adopted)), "england_percent"), 100.0 * 2980 / 33620, 1e-9);
+    EXPECT_NEAR(num(r, std::string(label(CeaseGroup::returned_home)), "england_percent"), 100.0 * 6840 / 33620, 1e-9);
   }
 }

@@ -132,6 +132,54 @@ void load_england(Context& cx, Assessment& a) {
   }
 }
 
+// DfE's published reasons for ceasing (national rows), mapped onto careflow's CeaseGroups.
+void load_england_ceased(Context& cx) {
+  const std::string file = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
+  const auto path = reference_file(file);
+  if (!path) return;
+  static const std::pair<const char*, CeaseGroup> kMap[] = {
+      {"Returned home", CeaseGroup::returned_home},
+      {"Left care to live with parents", CeaseGroup::lives_with_others},
+      {"Adopted", CeaseGroup::adopted},
+      {"Special guardianship", CeaseGroup::special_guardianship},
+      {"Residence order", CeaseGroup::residence_order},
+      {"Moved into independent living", CeaseGroup::independent_living},
+      {"Aged 18 (or over) and remained", CeaseGroup::staying_put},
+      {"Transferred to residential care", CeaseGroup::adult_social_care},
+      {"Sentenced to custody", CeaseGroup::custody},
+      {"Accommodation on remand ended", CeaseGroup::custody},
+      {"Care taken by another", CeaseGroup::other_la},
+      {"Died", CeaseGroup::died},
+      {"Age assessment", CeaseGroup::age_assessment},
+      {"Child moved abroad", CeaseGroup::moved_abroad},
+      {"Care ceased for any other reason", CeaseGroup::other},
+  };
+  auto r = read_csv(*path);
+  const auto& t = r.table;
+  const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), gc = t.find_column("cla_group"),
+            cc = t.find_column("characteristic"), nc = t.find_column("number");
+  if (yc < 0 || lc < 0 || gc < 0 || cc < 0 || nc < 0) return;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    if (t.cell(i, lc) != "National" || t.cell(i, gc) != "Reason episode ceased") continue;
+    bool ok1, ok2;
+    const int y = static_cast<int>(to_number(t.cell(i, yc), ok1));
+    const double n = to_number(t.cell(i, nc), ok2);
+    if (!ok1 || !ok2) continue;
+    auto& v = cx.england_ceased_by_reason[y];
+    v.resize(kCeaseGroupCount + 1, 0);
+    const auto ch = t.cell(i, cc);
+    if (ch == "Total") {
+      v[kCeaseGroupCount] = n;
+      continue;
+    }
+    for (auto [prefix, g] : kMap)
+      if (ch.rfind(prefix, 0) == 0) {
+        v[static_cast<size_t>(g)] += n;
+        break;
+      }
+  }
+}
+
 }  // namespace
 
 std::string Filter::describe() const {
@@ -296,7 +344,7 @@ int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}};
+  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}};
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;
     if (o.last_year && y.end_year > o.last_year) continue;
@@ -312,6 +360,7 @@ Assessment assess(const History& h, const Options& o) {
   if (!o.filter.empty()) a.limitations.push_back("Filtered: " + a.filter + ". Rates per 10,000 are not shown for a filtered group.");
   load_population(cx, a);
   load_england(cx, a);
+  load_england_ceased(cx);
   if (cx.years.empty()) {
     a.limitations.push_back("No collection year in the span: nothing to analyse.");
     return a;

@@ -24,6 +24,7 @@ struct Context {
   std::map<int, EnglandYear> england; // collection end year -> England figures
   std::map<int, EnglandYear> published;  // collection end year -> DfE's published figures for the council (--la)
   std::map<int, double> england_same_carer_pct, england_3plus_pct;  // collection end year -> %
+  std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
 
   bool keep(ChildIndex c, Date on) const;
   // Children looked after at the end of `d` who pass the filter.

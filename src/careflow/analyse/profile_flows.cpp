@@ -363,6 +363,50 @@ void flows(Context& cx, Assessment& a) {
   ceasers_table("ceasers_by_reason", "Children who ceased to be looked after, by reason",
                 "Reason episode ceased (REC) of the period's last episode, in DfE's publication groups.", cease_group_labels(),
                 [&](const PeriodOfCare& p) { return cease_category(p.reason_ceased); });
+  // England's shares by reason for the latest year DfE has published up to the span's end.
+  {
+    Table& t = a.tables.back();
+    auto e = cx.england_ceased_by_reason.upper_bound(cx.years.back().end_year);
+    if (e != cx.england_ceased_by_reason.begin() && (--e)->second.size() == kCeaseGroupCount + 1 &&
+        e->second[kCeaseGroupCount] > 0) {
+      const auto& eng = e->second;
+      t.table.add_column("england_percent", fmt::format("England % {}", CollectionYear{e->first}.label()), 0);
+      const size_t latest = cx.years.size(), pct = latest + 1;
+      const double total = std::get<double>(t.table.rows[*t.total_row][latest]);
+      double best = 0;
+      std::string text;
+      double best_n = 0;
+      for (auto& row : t.table.rows) {
+        const auto& name = std::get<std::string>(row[0]);
+        int g = 0;
+        for (; g < kCeaseGroupCount; ++g)
+          if (label(static_cast<CeaseGroup>(g)) == name) break;
+        if (name == "Total") {
+          row.push_back(100.0);
+          continue;
+        }
+        if (g == kCeaseGroupCount) {
+          row.push_back(std::monostate{});
+          continue;
+        }
+        const double ep = 100.0 * eng[static_cast<size_t>(g)] / eng[kCeaseGroupCount];
+        row.push_back(ep);
+        const double n = std::get<double>(row[latest]);
+        if (total >= 20 && n > 5 && std::holds_alternative<double>(row[pct]) &&
+            std::fabs(std::get<double>(row[pct]) - ep) > std::fabs(best)) {
+          best = std::get<double>(row[pct]) - ep;
+          best_n = n;
+          text = fmt::format("Of the children who ceased to be looked after in {}, {:.0f}% left by '{}', against {:.0f}% in "
+                             "England ({}).",
+                             cx.years.back().label(), std::get<double>(row[pct]), name, ep, CollectionYear{e->first}.label());
+        }
+      }
+      // Rows whose category is absent from the council's data are not listed, so add none: the
+      // comparison is for the reasons the council has.
+      t.table.notes += " England: DfE 'Children looked after in England', reasons ceased (national).";
+      if (!text.empty()) a.messages.push_back({"flows", text, 5 + std::fabs(best), {best_n}});
+    }
+  }
   ceasers_table("ceasers_by_duration", "Children who ceased to be looked after, by time in care",
                 "Length of the period of care that ended, in whole years from start to end.", kDurationBands,
                 [&](const PeriodOfCare& p) { return duration_band(p.start, p.end); }, true);
