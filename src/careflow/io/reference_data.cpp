@@ -26,7 +26,7 @@ std::optional<std::string> reference_data_dir() {
     if (fs::is_directory(env, ec)) return std::string(env);
     return std::nullopt;
   }
-  for (const fs::path candidate : {fs::path("../shared/data/public"),
+  for (const fs::path& candidate : {fs::path("../shared/data/public"),
                                    fs::path(CAREFLOW_SOURCE_DIR) / "../shared/data/public"}) {
     if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
   }
