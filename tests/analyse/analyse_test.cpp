@@ -382,3 +382,52 @@ TEST(ReferenceData, CouncilPopulationAndPublishedFigures) {
     EXPECT_NEAR(num(r, std::string(label(CeaseGroup::returned_home)), "england_percent"), 100.0 * 6840 / 33620, 1e-9);
   }
 }
+
+// Placement location and distance from a tiny postcode directory (grid references in metres):
+//   B1 1AA (400000, 286000) Birmingham; B2 2BB (403000, 290000): 5,000 m = 3.1 miles;
+//   B3 3CC (400000, 302000): 16,000 m = 9.9 miles; CV1 1AA Coventry (433000, 279000):
+//   sqrt(33,000^2 + 7,000^2) = 33,734 m = 21.0 miles; CF1 1AA Cardiff (Wales): 137,200 m = 85.3.
+// Children at 31/03/2025, all from home B1 1AA except P4 (no home postcode):
+//   P1 -> B2 2BB in area, under 5; P5 -> B3 3CC in area, 5 to 10; P2 -> CV1 1AA out, over 20;
+//   P3 -> CF1 1AA out (Wales), over 20; P4 -> ZZ9 9ZZ not in the directory: location and
+//   distance not known.
+TEST(Location, InOrOutOfAreaAndDistanceFromHome) {
+  careflow::testing::TempReturns tr;
+  tr.write("2024_25", "episodes.csv", std::string(careflow::testing::kEpisodesHeader) +
+           "P1,01/04/2024,S,C2,N1,U4,PR1,,,,B1 1AA,B2 2BB,\n"
+           "P2,01/04/2024,S,C2,N1,U4,PR1,,,,B1 1AA,CV1 1AA,\n"
+           "P3,01/04/2024,S,C2,N1,K2,PR4,,,,B1 1AA,CF1 1AA,\n"
+           "P4,01/04/2024,S,C2,N1,U4,PR1,,,,,ZZ9 9ZZ,\n"
+           "P5,01/04/2024,S,C2,N1,U4,PR1,,,,B1 1AA,B3 3CC,\n");
+  const std::string onspd = tr.write("ref", "onspd.csv",
+                                     "pcd,laua,oseast1m,osnrth1m\n"
+                                     "B1 1AA,E08000025,400000,286000\nB2 2BB,E08000025,403000,290000\n"
+                                     "B3 3CC,E08000025,400000,302000\nCV1 1AA,E08000026,433000,279000\n"
+                                     "CF1 1AA,W06000015,318000,176000\n");
+  const std::string lookup = tr.write("ref", "lookup.csv",
+                                      "LTLA23CD,UTLA23CD\nE08000025,E08000025\nE08000026,E08000026\nW06000015,W06000015\n");
+  IngestReport report;
+  const History h = ingest({tr.folder("2024_25")}, std::nullopt, report);
+  Options o;
+  o.la_code = "E08000025";
+  o.postcode_directory_file = onspd;
+  o.ltla_lookup_file = lookup;
+  const auto a = assess(h, o);
+  const auto& loc = table(a, "at_31_march_by_location");
+  EXPECT_EQ(num(loc, "In the council", "y2025"), 2);
+  EXPECT_EQ(num(loc, "Outside", "y2025"), 2);
+  EXPECT_EQ(num(loc, "Placement postcode missing", "y2025"), 1);
+  const auto& dist = table(a, "at_31_march_by_distance");
+  EXPECT_EQ(num(dist, "Under 5", "y2025"), 1);
+  EXPECT_EQ(num(dist, "5 to under 10", "y2025"), 1);
+  EXPECT_EQ(num(dist, "10 to 20", "y2025"), 0);
+  EXPECT_EQ(num(dist, "Over 20", "y2025"), 2);
+  EXPECT_EQ(num(dist, "Not known", "y2025"), 1);
+  // Without postcodes (the hand-built council) the report says why there is no location table.
+  careflow::testing::TempReturns tr2;
+  IngestReport r2;
+  const auto none = assess(careflow::testing::hand_built_history(tr2, r2), {});
+  bool said = false;
+  for (const auto& l : none.limitations) said |= l.find("no placement postcodes") != std::string::npos;
+  EXPECT_TRUE(said);
+}

@@ -117,7 +117,7 @@ TEST(Report, WritesSelfContainedHtmlWorkbookAndTablesWithoutIdentifiers) {
   const std::string html = slurp(files.html);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("Key messages"), std::string::npos);
-  EXPECT_NE(html.find("needs the postcode directory"), std::string::npos);
+  EXPECT_NE(html.find("no placement postcodes"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);

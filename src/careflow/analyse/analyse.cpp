@@ -75,6 +75,7 @@ void load_population(Context& cx, Assessment& a) {
         (t.cell(i, nc) == cx.o.la_code || t.cell(i, oc) == cx.o.la_code)) {
       cx.population[static_cast<int>(y)] = p;
       if (namec >= 0) a.la_name = std::string(t.cell(i, namec));
+      cx.la_ons_code = std::string(t.cell(i, nc));
     }
   }
   if (cx.o.la_code.empty())
@@ -344,7 +345,8 @@ int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}};
+  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}};
+  if (o.la_code.size() == 9 && (o.la_code[0] == 'E' || o.la_code[0] == 'W')) cx.la_ons_code = o.la_code;
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;
     if (o.last_year && y.end_year > o.last_year) continue;

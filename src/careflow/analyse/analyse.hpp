@@ -42,6 +42,9 @@ struct Options {
   std::string population_file;         // user CSV: year,population (mid-year 0-17); else the ONS file via reference_file
   std::string unit_costs_file;         // user CSV: placement_group or code, weekly_cost
   std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
+  // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA
+  // lookup; empty = the reference data folder's. Loaded only if placements have postcodes.
+  std::string postcode_directory_file, ltla_lookup_file;
 };
 
 // How the report shows a table.

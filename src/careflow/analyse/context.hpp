@@ -24,6 +24,7 @@ struct Context {
   std::map<int, EnglandYear> england; // collection end year -> England figures
   std::map<int, EnglandYear> published;  // collection end year -> DfE's published figures for the council (--la)
   std::map<int, double> england_same_carer_pct, england_3plus_pct;  // collection end year -> %
+  std::string la_ons_code;            // the council's ONS code (from --la, or via the population file)
   std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
 
   bool keep(ChildIndex c, Date on) const;
@@ -52,6 +53,7 @@ std::vector<std::string> single_age_labels();  // "0".."17", "18 and over"
 int single_age_category(int age);              // -1 if unknown
 
 void profile(Context& cx, Assessment& a);
+void location(Context& cx, Assessment& a);
 void flows(Context& cx, Assessment& a);
 void durations(Context& cx, Assessment& a);
 void stability(Context& cx, Assessment& a);

@@ -205,9 +205,7 @@ void profile(Context& cx, Assessment& a) {
                 const Episode* e = h.episode_on(c, d);
                 return code_category(codes::placement_provider, e ? e->provider : kNoCode);
               });
-  a.limitations.push_back(
-      "Placement location (in or out of the council's area) and distance from home: needs the postcode directory "
-      "(src/careflow/io/postcodes, not yet available to this report).");
+  location(cx, a);
 
   // Largest change in a category's share between the first and last year.
   if (cx.years.size() >= 2) {
