@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-using namespace careflow::report;
+using namespace careflow::report::interim;
 
 namespace {
 size_t count(const std::string& s, const std::string& what) {

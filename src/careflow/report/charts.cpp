@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace careflow::report {
+namespace careflow::report::interim {
 namespace {
 
 // Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -157,4 +157,4 @@ std::string bar_chart_svg(const ChartSpec& c) {
   return s;
 }
 
-}  // namespace careflow::report
+}  // namespace careflow::report::interim

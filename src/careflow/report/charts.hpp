@@ -1,13 +1,14 @@
-// Interim inline-SVG charts for the needs-assessment report (line, step, grouped bar). The shared
-// chart module (report/svg_chart.hpp, branch `benchmark`) is not on main yet; when it lands these
-// calls move to it and this file goes. Output is plain SVG text: no scripts, no fonts to fetch.
+// Interim inline-SVG charts for the needs-assessment report (line with year labels, step,
+// grouped bar with withheld markers). Written before the shared chart module (report/svg_chart)
+// reached main; that module has no categorical x axis, step lines or grouped bars yet, so these
+// stay (in their own namespace) until it does. Output is plain SVG text: no scripts, no fonts.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace careflow::report {
+namespace careflow::report::interim {
 
 struct Series {
   std::string name;
@@ -30,4 +31,4 @@ std::string bar_chart_svg(const ChartSpec& c);
 // Escapes &, <, >, " and ' for HTML and SVG text.
 std::string escape_xml(const std::string& s);
 
-}  // namespace careflow::report
+}  // namespace careflow::report::interim

@@ -16,6 +16,12 @@
 namespace careflow::report {
 namespace {
 
+using interim::bar_chart_svg;
+using interim::ChartSpec;
+using interim::escape_xml;
+using interim::line_chart_svg;
+using interim::Series;
+
 struct Section {
   const char* id;
   const char* title;
