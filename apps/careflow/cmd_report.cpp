@@ -1,0 +1,98 @@
+// careflow report: the needs assessment from raw returns: an HTML report for a head of service,
+// an XLSX workbook and CSV/JSON tables for an analyst. Disclosure control is on by default.
+#include <fmt/format.h>
+
+#include "careflow/analyse/analyse.hpp"
+#include "careflow/core/ingest.hpp"
+#include "careflow/io/reference_data.hpp"
+#include "careflow/report/needs_assessment.hpp"
+#include "command.hpp"
+
+namespace careflow::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> inputs;
+  std::string out, la, year, reference_date, data, population, unit_costs, projection, area;
+  int from = 0, to = 0;
+  bool no_suppression = false;
+  std::vector<std::string> filters;
+};
+
+int run(const Options& o) {
+  std::optional<CollectionYear> year;
+  if (!o.year.empty()) {
+    year = parse_collection_year(o.year);
+    if (!year) {
+      fmt::print(stderr, "careflow report: '{}' is not a collection year (e.g. 2025 or 2024/25)\n", o.year);
+      return 2;
+    }
+  }
+  if (!o.data.empty()) set_reference_data_dir(o.data);
+  analyse::Options ao;
+  ao.la_code = o.la;
+  ao.first_year = o.from;
+  ao.last_year = o.to;
+  ao.population_file = o.population;
+  ao.unit_costs_file = o.unit_costs;
+  ao.projection_file = o.projection;
+  if (!o.reference_date.empty()) {
+    const auto d = parse_date(o.reference_date);
+    if (!d) {
+      fmt::print(stderr, "careflow report: reference date '{}': {}\n", o.reference_date, describe(d.error));
+      return 2;
+    }
+    ao.reference_date = d.date;
+  }
+  for (const auto& f : o.filters)
+    if (auto err = analyse::parse_filter(f, ao.filter); !err.empty()) {
+      fmt::print(stderr, "careflow report: {}\n", err);
+      return 2;
+    }
+  IngestReport ingest_report;
+  const History h = ingest(o.inputs, year, ingest_report);
+  if (h.episodes.empty()) {
+    fmt::print(stderr, "careflow report: no episodes could be read from the inputs\n");
+    return 2;
+  }
+  fmt::print("careflow report: {} children, {} periods of care, {} to {}\n", h.children.size(), h.periods.size(),
+             h.years.front().label(), h.years.back().label());
+  const auto a = analyse::assess(h, ao);
+  report::ReportOptions ro;
+  ro.suppression = !o.no_suppression;
+  ro.area_label = o.area;
+  if (ro.area_label.empty() && !a.la_name.empty()) ro.area_label = a.la_name + " (" + o.la + ")";
+  report::ReportFiles files;
+  std::string err;
+  if (!report::write_report(a, o.out, ro, files, &err)) {
+    fmt::print(stderr, "careflow report: {}\n", err);
+    return 2;
+  }
+  for (const auto& l : a.limitations) fmt::print("  note: {}\n", l);
+  if (!ro.suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
+  fmt::print("Wrote {} tables (CSV in {}/csv, {}, {})\n{}\n", files.csv.size(), o.out, files.xlsx, files.json, files.html);
+  return ingest_report.problems.count(Severity::error) ? 1 : 0;
+}
+
+const Register reg{{"report", [](CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("report", "Needs assessment from SSDA903 returns: HTML report, XLSX workbook, CSV/JSON tables");
+  cmd->add_option("inputs", opts->inputs, "Return folders or files (as for careflow ingest)")->required();
+  cmd->add_option("--out", opts->out, "Folder to write report.html, needs_assessment.xlsx, tables.json and csv/")->required();
+  cmd->add_option("--la", opts->la, "The council's ONS code (E08000025) or DfE number (330): population and name");
+  cmd->add_option("--year", opts->year, "Collection year for inputs whose name does not say");
+  cmd->add_option("--reference-date", opts->reference_date, "Date of 'today' (default: 31 March of the last return)");
+  cmd->add_option("--from", opts->from, "First collection year analysed (e.g. 2021)");
+  cmd->add_option("--to", opts->to, "Last collection year analysed (e.g. 2025)");
+  cmd->add_option("--filter", opts->filters, "Restrict to sex=M|F, age=under1|1-4|5-9|10-15|16+, uasc=yes|no, ls=CODE (repeatable)");
+  cmd->add_flag("--no-suppression", opts->no_suppression, "Show counts of 1 to 5 (internal use only: never publish)");
+  cmd->add_option("--data", opts->data, "Reference data folder (default: CAREFLOW_DATA or ../shared/data/public)");
+  cmd->add_option("--population", opts->population, "CSV year,population: the council's mid-year 0-17 population");
+  cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_group (or placement_type),weekly_cost");
+  cmd->add_option("--projection", opts->projection, "CSV year,age,population: projected children by single year of age");
+  cmd->add_option("--area", opts->area, "Name of the area shown in the report");
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}}};
+
+}  // namespace
+}  // namespace careflow::cli

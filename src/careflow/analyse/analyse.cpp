@@ -1,0 +1,383 @@
+#include "careflow/analyse/analyse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "careflow/analyse/context.hpp"
+
+// g++ 12 reports -Wmaybe-uninitialized inside std::variant when a Cell holding a string is
+// copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "careflow/io/csv.hpp"
+#include "careflow/io/reference_data.hpp"
+
+namespace careflow::analyse {
+
+using detail::Context;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+double to_number(std::string_view s, bool& ok) {
+  std::string t(s);
+  t.erase(std::remove(t.begin(), t.end(), ','), t.end());
+  try {
+    size_t pos = 0;
+    const double v = std::stod(t, &pos);
+    ok = pos == t.size() && !t.empty();
+    return v;
+  } catch (...) {
+    ok = false;
+    return 0;
+  }
+}
+
+// The council's 0-17 population by mid-year: the user's file (year,population) or the ONS file.
+void load_population(Context& cx, Assessment& a) {
+  const std::string ons = "population/dfe_ons_mid_year_population_0_17_england_la_2012_to_2024.csv";
+  if (!cx.o.population_file.empty()) {
+    auto r = read_csv(cx.o.population_file);
+    const int yc = r.table.find_column("year"), pc = r.table.find_column("population");
+    if (!r.readable || yc < 0 || pc < 0) {
+      a.limitations.push_back("Population file " + cx.o.population_file +
+                              " could not be read (needs columns year,population): rates per 10,000 are not shown.");
+      return;
+    }
+    for (size_t i = 0; i < r.table.rows(); ++i) {
+      bool ok1, ok2;
+      const double y = to_number(r.table.cell(i, yc), ok1), p = to_number(r.table.cell(i, pc), ok2);
+      if (ok1 && ok2 && p > 0) cx.population[static_cast<int>(y)] = p;
+    }
+    return;
+  }
+  const auto path = reference_file(ons);
+  if (!path) {
+    a.limitations.push_back("Rates per 10,000 " + missing_reference_message(ons));
+    return;
+  }
+  auto r = read_csv(*path);
+  const auto& t = r.table;
+  const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), nc = t.find_column("new_la_code"),
+            oc = t.find_column("old_la_code"), namec = t.find_column("la_name"), pc = t.find_column("population_estimate");
+  if (yc < 0 || lc < 0 || nc < 0 || oc < 0 || pc < 0) return;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    bool ok1, ok2;
+    const double y = to_number(t.cell(i, yc), ok1), p = to_number(t.cell(i, pc), ok2);
+    if (!ok1 || !ok2) continue;
+    if (t.cell(i, lc) == "National") cx.england[static_cast<int>(y) + 1].population = p;  // keyed by the CLA year it serves
+    if (!cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
+        (t.cell(i, nc) == cx.o.la_code || t.cell(i, oc) == cx.o.la_code)) {
+      cx.population[static_cast<int>(y)] = p;
+      if (namec >= 0) a.la_name = std::string(t.cell(i, namec));
+      cx.la_ons_code = std::string(t.cell(i, nc));
+    }
+  }
+  if (cx.o.la_code.empty())
+    a.limitations.push_back("No council given (--la): rates per 10,000 are not shown.");
+  else if (cx.population.empty())
+    a.limitations.push_back("Council " + cx.o.la_code + " is not in " + ons + ": rates per 10,000 are not shown.");
+}
+
+void load_england(Context& cx, Assessment& a) {
+  const std::string file = "england_cla/england_cla_la_timeseries_2010_to_2025_combined.csv";
+  if (const auto path = reference_file(file)) {
+    auto r = read_csv(*path);
+    const auto& t = r.table;
+    const int yc = t.find_column("year"), lc = t.find_column("geographic_level"), nc = t.find_column("cla_at_31_march"),
+              sc = t.find_column("cla_started_during_year"), cc = t.find_column("cla_ceased_during_year"),
+              pc = t.find_column("population_0_17_denominator"), rc = t.find_column("rate_per_10000_at_31_march");
+    const int newc = t.find_column("new_la_code"), oldc = t.find_column("old_la_code");
+    if (yc >= 0 && lc >= 0 && nc >= 0 && sc >= 0 && cc >= 0 && pc >= 0 && rc >= 0 && newc >= 0 && oldc >= 0)
+      for (size_t i = 0; i < t.rows(); ++i) {
+        const bool national = t.cell(i, lc) == "National";
+        const bool council = !cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
+                             (t.cell(i, newc) == cx.o.la_code || t.cell(i, oldc) == cx.o.la_code);
+        if (!national && !council) continue;
+        bool ok;
+        const int y = static_cast<int>(to_number(t.cell(i, yc), ok));
+        if (!ok) continue;
+        auto& e = national ? cx.england[y] : cx.published[y];
+        e.looked_after = to_number(t.cell(i, nc), ok);
+        e.started = to_number(t.cell(i, sc), ok);
+        e.ceased = to_number(t.cell(i, cc), ok);
+        if (double p = to_number(t.cell(i, pc), ok); ok) e.population = p;
+        if (double rt = to_number(t.cell(i, rc), ok); ok) e.rate = rt;
+      }
+  } else {
+    a.limitations.push_back("England comparisons " + missing_reference_message(file));
+  }
+  const std::string stab = "england_cla/la_cla_placement_stability_2021_to_2025.csv";
+  if (const auto path = reference_file(stab)) {
+    auto r = read_csv(*path);
+    const auto& t = r.table;
+    const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), gc = t.find_column("cla_group"),
+              mc = t.find_column("placement_stability"), pc = t.find_column("children_percent");
+    if (yc >= 0 && lc >= 0 && gc >= 0 && mc >= 0 && pc >= 0)
+      for (size_t i = 0; i < t.rows(); ++i) {
+        if (t.cell(i, lc) != "National") continue;
+        bool ok1, ok2;
+        const int y = static_cast<int>(to_number(t.cell(i, yc), ok1));
+        const double pct = to_number(t.cell(i, pc), ok2);
+        if (!ok1 || !ok2) continue;
+        const auto m = t.cell(i, mc);
+        if (m == "Living with the same carer for at least 2 years") cx.england_same_carer_pct[y] = pct;
+        if (t.cell(i, gc) == "CLA on 31 March" && m.find("3 or more placements") != std::string_view::npos)
+          cx.england_3plus_pct[y] = pct;
+      }
+  }
+}
+
+// DfE's published reasons for ceasing (national rows), mapped onto careflow's CeaseGroups.
+void load_england_ceased(Context& cx) {
+  const std::string file = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
+  const auto path = reference_file(file);
+  if (!path) return;
+  static const std::pair<const char*, CeaseGroup> kMap[] = {
+      {"Returned home", CeaseGroup::returned_home},
+      {"Left care to live with parents", CeaseGroup::lives_with_others},
+      {"Adopted", CeaseGroup::adopted},
+      {"Special guardianship", CeaseGroup::special_guardianship},
+      {"Residence order", CeaseGroup::residence_order},
+      {"Moved into independent living", CeaseGroup::independent_living},
+      {"Aged 18 (or over) and remained", CeaseGroup::staying_put},
+      {"Transferred to residential care", CeaseGroup::adult_social_care},
+      {"Sentenced to custody", CeaseGroup::custody},
+      {"Accommodation on remand ended", CeaseGroup::custody},
+      {"Care taken by another", CeaseGroup::other_la},
+      {"Died", CeaseGroup::died},
+      {"Age assessment", CeaseGroup::age_assessment},
+      {"Child moved abroad", CeaseGroup::moved_abroad},
+      {"Care ceased for any other reason", CeaseGroup::other},
+  };
+  auto r = read_csv(*path);
+  const auto& t = r.table;
+  const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), gc = t.find_column("cla_group"),
+            cc = t.find_column("characteristic"), nc = t.find_column("number");
+  if (yc < 0 || lc < 0 || gc < 0 || cc < 0 || nc < 0) return;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    if (t.cell(i, lc) != "National" || t.cell(i, gc) != "Reason episode ceased") continue;
+    bool ok1, ok2;
+    const int y = static_cast<int>(to_number(t.cell(i, yc), ok1));
+    const double n = to_number(t.cell(i, nc), ok2);
+    if (!ok1 || !ok2) continue;
+    auto& v = cx.england_ceased_by_reason[y];
+    v.resize(kCeaseGroupCount + 1, 0);
+    const auto ch = t.cell(i, cc);
+    if (ch == "Total") {
+      v[kCeaseGroupCount] = n;
+      continue;
+    }
+    for (auto [prefix, g] : kMap)
+      if (ch.rfind(prefix, 0) == 0) {
+        v[static_cast<size_t>(g)] += n;
+        break;
+      }
+  }
+}
+
+}  // namespace
+
+std::string Filter::describe() const {
+  std::vector<std::string> parts;
+  if (sex) parts.push_back(fmt::format("sex {}", codes::sex.label(*sex)));
+  if (age_band) parts.push_back(fmt::format("age {}", label(*age_band)));
+  if (uasc) parts.push_back(*uasc ? "UASC only" : "excluding UASC");
+  if (legal_status) parts.push_back(fmt::format("legal status {}", codes::legal_status.code(*legal_status)));
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
+std::string parse_filter(const std::string& text, Filter& f) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) return "a filter is NAME=VALUE (sex=F, age=10-15, uasc=yes, ls=C2): '" + text + "'";
+  const std::string key = lower(text.substr(0, eq)), value = text.substr(eq + 1), v = lower(value);
+  if (key == "sex") {
+    if (v == "m" || v == "1" || v == "male") f.sex = codes::sex.find("M");
+    else if (v == "f" || v == "2" || v == "female") f.sex = codes::sex.find("F");
+    else return "sex must be M or F: '" + value + "'";
+    return "";
+  }
+  if (key == "age" || key == "age_band") {
+    static const std::pair<const char*, AgeBand> kBands[] = {
+        {"under1", AgeBand::under_1}, {"0", AgeBand::under_1}, {"1-4", AgeBand::age_1_to_4},
+        {"5-9", AgeBand::age_5_to_9}, {"10-15", AgeBand::age_10_to_15}, {"16+", AgeBand::age_16_plus},
+        {"16plus", AgeBand::age_16_plus}};
+    for (auto [name, band] : kBands)
+      if (v == name) {
+        f.age_band = band;
+        return "";
+      }
+    return "age must be one of under1, 1-4, 5-9, 10-15, 16+: '" + value + "'";
+  }
+  if (key == "uasc") {
+    if (v == "yes" || v == "y" || v == "1" || v == "true") f.uasc = true;
+    else if (v == "no" || v == "n" || v == "0" || v == "false") f.uasc = false;
+    else return "uasc must be yes or no: '" + value + "'";
+    return "";
+  }
+  if (key == "ls" || key == "legal_status") {
+    const auto c = codes::legal_status.find(value);
+    if (c == kNoCode) return "unknown legal status '" + value + "'";
+    f.legal_status = c;
+    return "";
+  }
+  return "unknown filter '" + key + "' (sex, age, uasc, ls)";
+}
+
+bool is_eighteenth_birthday_exit(const History& h, const PeriodOfCare& p) {
+  if (p.is_open()) return false;
+  const Child& c = h.children[p.child];
+  if (!c.dob_known) return false;
+  return p.end >= birthday(c.dob, 18);
+}
+
+namespace detail {
+
+bool Context::keep(ChildIndex c, Date on) const {
+  const Filter& f = o.filter;
+  if (f.empty()) return true;
+  const Child& ch = h.children[c];
+  if (f.sex) {
+    const auto code = codes::sex.code(*f.sex);
+    const bool male = code == "1" || code == "M";
+    if (male ? !ch.is_male() : !ch.is_female()) return false;
+  }
+  if (f.age_band) {
+    const int age = h.age_on(c, on);
+    if (age < 0 || age_band(age) != *f.age_band) return false;
+  }
+  if (f.uasc) {
+    const bool u = ch.uasc && (ch.uasc_ceased.is_open() || ch.uasc_ceased > on);
+    if (u != *f.uasc) return false;
+  }
+  if (f.legal_status) {
+    const Episode* e = h.episode_on(c, on);
+    if (!e) {  // a ceaser: the episode that ended on `on`
+      for (const auto& ep : h.episodes_of(c))
+        if (ep.end == on) e = &ep;
+    }
+    if (!e || e->legal_status != *f.legal_status) return false;
+  }
+  return true;
+}
+
+std::vector<ChildIndex> Context::stock(Date d) const {
+  auto v = h.looked_after_on(d);
+  std::erase_if(v, [&](ChildIndex c) { return !keep(c, d); });
+  return v;
+}
+std::vector<uint32_t> Context::starters(Date from, Date to) const {
+  auto v = h.periods_starting(from, to);
+  std::erase_if(v, [&](uint32_t p) { return !keep(h.periods[p].child, h.periods[p].start); });
+  return v;
+}
+std::vector<uint32_t> Context::ceasers(Date from, Date to) const {
+  auto v = h.periods_ending(from, to);
+  std::erase_if(v, [&](uint32_t p) { return !keep(h.periods[p].child, h.periods[p].end); });
+  return v;
+}
+
+std::string year_column(const CollectionYear& y) { return fmt::format("y{}", y.end_year); }
+
+Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
+              const std::vector<std::string>& categories,
+              const std::function<void(const CollectionYear&, std::vector<double>&)>& fill, bool keep_empty) {
+  Table t;
+  t.section = std::move(section);
+  t.table.id = std::move(id);
+  t.table.title = std::move(title);
+  t.table.notes = std::move(notes);
+  t.table.add_column("category", "");
+  std::vector<std::vector<double>> counts(cx.years.size(), std::vector<double>(categories.size(), 0));
+  for (size_t y = 0; y < cx.years.size(); ++y) {
+    t.table.add_column(year_column(cx.years[y]), cx.years[y].label());
+    fill(cx.years[y], counts[y]);
+  }
+  const size_t latest = cx.years.size();  // column index of the latest year
+  t.table.add_column("percent_latest", cx.years.empty() ? "%" : "% " + cx.years.back().label(), 1);
+  std::vector<double> totals(cx.years.size(), 0);
+  for (size_t y = 0; y < cx.years.size(); ++y)
+    for (double v : counts[y]) totals[y] += v;
+  for (size_t k = 0; k < categories.size(); ++k) {
+    bool any = keep_empty;
+    for (size_t y = 0; y < cx.years.size(); ++y) any |= counts[y][k] != 0;
+    if (!any) continue;
+    std::vector<Cell> row{categories[k]};
+    for (size_t y = 0; y < cx.years.size(); ++y) row.push_back(counts[y][k]);
+    if (cx.years.empty() || totals.back() == 0) row.push_back(std::monostate{});
+    else row.push_back(100.0 * counts.back()[k] / totals.back());
+    t.table.add_row(std::move(row));
+  }
+  std::vector<Cell> total{std::string("Total")};
+  for (double v : totals) total.push_back(v);
+  total.push_back(cx.years.empty() || totals.back() == 0 ? Cell{} : Cell{100.0});
+  t.table.add_row(std::move(total));
+  for (size_t y = 0; y < cx.years.size(); ++y) t.count_columns.push_back(y + 1);
+  t.total_row = t.table.rows.size() - 1;
+  if (!cx.years.empty()) t.derived.push_back({latest + 1, latest});
+  t.chart = Chart::category_lines;
+  t.y_label = "children";
+  return t;
+}
+
+std::vector<std::string> age_band_labels() {
+  std::vector<std::string> v;
+  for (int b = 0; b < kAgeBandCount; ++b) v.emplace_back(label(static_cast<AgeBand>(b)));
+  return v;
+}
+std::vector<std::string> single_age_labels() {
+  std::vector<std::string> v;
+  for (int a = 0; a < 18; ++a) v.push_back(std::to_string(a));
+  v.push_back("18 and over");
+  return v;
+}
+int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
+
+}  // namespace detail
+
+Assessment assess(const History& h, const Options& o) {
+  Assessment a;
+  a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
+  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}};
+  if (o.la_code.size() == 9 && (o.la_code[0] == 'E' || o.la_code[0] == 'W')) cx.la_ons_code = o.la_code;
+  for (const auto& y : h.years) {
+    if (o.first_year && y.end_year < o.first_year) continue;
+    if (o.last_year && y.end_year > o.last_year) continue;
+    if (y.start() > a.reference_date) continue;
+    cx.years.push_back(y);
+  }
+  if (!cx.years.empty() && cx.years.back().end() > a.reference_date)
+    a.limitations.push_back(fmt::format("The reference date {} falls within {}: that year is counted to the reference date.",
+                                        a.reference_date.to_string(), cx.years.back().label()));
+  cx.span_start = cx.years.empty() ? a.reference_date : cx.years.front().start();
+  a.years = cx.years;
+  a.filter = o.filter.describe();
+  if (!o.filter.empty()) a.limitations.push_back("Filtered: " + a.filter + ". Rates per 10,000 are not shown for a filtered group.");
+  load_population(cx, a);
+  load_england(cx, a);
+  load_england_ceased(cx);
+  if (cx.years.empty()) {
+    a.limitations.push_back("No collection year in the span: nothing to analyse.");
+    return a;
+  }
+  detail::profile(cx, a);
+  detail::flows(cx, a);
+  detail::durations(cx, a);
+  detail::stability(cx, a);
+  detail::reentry(cx, a);
+  detail::permanence(cx, a);
+  detail::costs(cx, a);
+  detail::projection(cx, a);
+  std::stable_sort(a.messages.begin(), a.messages.end(),
+                   [](const KeyMessage& x, const KeyMessage& y) { return x.weight > y.weight; });
+  return a;
+}
+
+}  // namespace careflow::analyse

@@ -1,0 +1,118 @@
+// The needs assessment's analyses: from one care history to the tables a head of service and an
+// analyst read (profile at 31 March, flows, durations, stability, re-entry, permanence, costs,
+// projected demand), each by collection year over the span. Definitions are DfE's where DfE has
+// one and are written out in docs/report.md; each table carries them in its notes.
+//
+// Analyses return plain OutputTables plus the shape the report needs to publish them safely
+// (which columns are counts, which row is the total: disclosure control runs in report/) and to
+// chart them. Nothing here suppresses or formats: the workbook for an analyst and the report for
+// a head of service are both made from these tables.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "careflow/core/history.hpp"
+#include "careflow/io/output_table.hpp"
+
+namespace careflow::analyse {
+
+// Which children an analysis counts. Each criterion is judged on the date the analysis counts
+// the child (31 March for the profile, the start date for starters, the end date for ceasers).
+struct Filter {
+  std::optional<CodeIndex> sex;           // index into codes::sex; 1/M and 2/F are matched as one
+  std::optional<AgeBand> age_band;
+  std::optional<bool> uasc;
+  std::optional<CodeIndex> legal_status;  // index into codes::legal_status
+  bool empty() const { return !sex && !age_band && !uasc && !legal_status; }
+  std::string describe() const;           // "" when empty
+};
+
+// Parses "sex=F", "age=10-15" (or a band label: under1, 1-4, 5-9, 10-15, 16+), "uasc=yes",
+// "ls=C2". Returns an error message, or "" when it parsed.
+std::string parse_filter(const std::string& text, Filter& f);
+
+struct Options {
+  std::optional<Date> reference_date;  // default: the end of the last return (31 March)
+  int first_year = 0, last_year = 0;   // collection end years; 0 = the history's own span
+  Filter filter;
+  std::string la_code;                 // ONS code (E08000025) or DfE number (330) for population and England comparison
+  std::string population_file;         // user CSV: year,population (mid-year 0-17); else the ONS file via reference_file
+  std::string unit_costs_file;         // user CSV: placement_group or code, weekly_cost
+  std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
+  // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA
+  // lookup; empty = the reference data folder's. Loaded only if placements have postcodes.
+  std::string postcode_directory_file, ltla_lookup_file;
+};
+
+// How the report shows a table.
+enum class Chart {
+  none,
+  year_lines,      // rows are years: x = first column, one line per `series` column
+  category_lines,  // rows are categories (last row may be the total), columns are years: one line per category
+  bars,            // rows are categories: one bar per row from the first `series` column
+  step,            // rows are time points (first column, days), one step line per `series` column
+};
+
+struct Table {
+  OutputTable table;
+  std::string section;                   // "profile", "flows", ...
+  // Disclosure: count columns, total row/column, and derived (percentage/rate) columns.
+  std::vector<size_t> count_columns;
+  std::optional<size_t> total_row;
+  std::optional<size_t> total_column;
+  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups;  // (rows, their total row)
+  std::vector<std::pair<size_t, size_t>> derived;  // (derived column, count column)
+  Chart chart = Chart::none;
+  std::vector<size_t> series;            // columns charted (year_lines, bars, step)
+  std::string y_label;
+};
+
+// A sentence a head of service reads first, computed from the data.
+struct KeyMessage {
+  std::string section;
+  std::string text;
+  double weight = 0;  // larger = more notable (used to order messages)
+  // The counts of children the sentence states or rests on (numerators included), so that the
+  // report can hold back a message that would reveal a count disclosure control withholds.
+  std::vector<double> counts;
+};
+
+struct Assessment {
+  std::vector<Table> tables;
+  std::vector<KeyMessage> messages;
+  std::vector<std::string> limitations;  // what could not be done, and why (missing files...)
+  std::vector<CollectionYear> years;     // the span analysed
+  Date reference_date;
+  std::string la_name;                   // from the population file, if the code was found
+  std::string filter;                    // Filter::describe() of the filter applied ("" = all children)
+};
+
+// Runs every analysis.
+Assessment assess(const History& h, const Options& o);
+
+// ---- The pieces, exposed for tests ---------------------------------------------------------
+
+// Kaplan–Meier estimate from (time, event) pairs; event = false means censored at `time`.
+struct SurvivalPoint {
+  int time = 0;        // days
+  int at_risk = 0;     // in the risk set just before `time`
+  int events = 0;
+  double survival = 1; // S(time), after the events at `time`
+};
+std::vector<SurvivalPoint> kaplan_meier(std::vector<std::pair<int, bool>> observations);
+// S(t) from a curve (1 before the first event time).
+double survival_at(const std::vector<SurvivalPoint>& curve, int t);
+// Smallest time at which S(t) <= 1 - p (p = 0.5 for the median); none if never reached.
+std::optional<int> survival_quantile(const std::vector<SurvivalPoint>& curve, double p);
+
+// Cumulative incidence of one cause with competing risks (Aalen–Johansen): observations are
+// (time, cause) with cause 0 = censored, 1 = the cause of interest, 2 = any competing cause.
+double cumulative_incidence(std::vector<std::pair<int, int>> observations, int t);
+
+// Whether a period ended at or after the child's 18th birthday (on the day included).
+bool is_eighteenth_birthday_exit(const History& h, const PeriodOfCare& p);
+
+}  // namespace careflow::analyse

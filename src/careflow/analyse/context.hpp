@@ -1,0 +1,65 @@
+// Shared helpers of the analyses (internal to src/careflow/analyse).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "careflow/analyse/analyse.hpp"
+
+namespace careflow::analyse::detail {
+
+struct EnglandYear {
+  double looked_after = 0, started = 0, ceased = 0, population = 0, rate = 0;
+};
+
+struct Context {
+  const History& h;
+  const Options& o;
+  std::vector<CollectionYear> years;  // ascending; each ends on or before `ref`
+  Date ref;
+  Date span_start;
+  std::map<int, double> population;   // mid-year -> 0-17 population of the council
+  std::map<int, EnglandYear> england; // collection end year -> England figures
+  std::map<int, EnglandYear> published;  // collection end year -> DfE's published figures for the council (--la)
+  std::map<int, double> england_same_carer_pct, england_3plus_pct;  // collection end year -> %
+  std::string la_ons_code;            // the council's ONS code (from --la, or via the population file)
+  std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
+
+  bool keep(ChildIndex c, Date on) const;
+  // Children looked after at the end of `d` who pass the filter.
+  std::vector<ChildIndex> stock(Date d) const;
+  // Periods starting / ending in [from, to] (short breaks excluded) whose child passes the filter
+  // on the start / end date.
+  std::vector<uint32_t> starters(Date from, Date to) const;
+  std::vector<uint32_t> ceasers(Date from, Date to) const;
+  Date year_end(const CollectionYear& y) const { return y.end() < ref ? y.end() : ref; }
+};
+
+// "y2025" and "2024/25"
+std::string year_column(const CollectionYear& y);
+
+// A table with one row per category and one count column per year, a Total row, and the latest
+// year's percentages. `classify` returns the category index of an item in a year (or -1 to skip).
+// Rows whose counts are zero in every year are left out unless `keep_empty`.
+Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
+              const std::vector<std::string>& categories,
+              const std::function<void(const CollectionYear&, std::vector<double>& counts)>& fill,
+              bool keep_empty = false);
+
+std::vector<std::string> age_band_labels();
+std::vector<std::string> single_age_labels();  // "0".."17", "18 and over"
+int single_age_category(int age);              // -1 if unknown
+
+void profile(Context& cx, Assessment& a);
+void location(Context& cx, Assessment& a);
+void flows(Context& cx, Assessment& a);
+void durations(Context& cx, Assessment& a);
+void stability(Context& cx, Assessment& a);
+void reentry(Context& cx, Assessment& a);
+void permanence(Context& cx, Assessment& a);
+void costs(Context& cx, Assessment& a);
+void projection(Context& cx, Assessment& a);
+
+}  // namespace careflow::analyse::detail

@@ -1,0 +1,210 @@
+// Costs from care days and weekly unit costs; projected demand from a projected child population.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "careflow/analyse/context.hpp"
+
+// g++ 12 reports -Wmaybe-uninitialized inside std::variant when a Cell holding a string is
+// copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "careflow/io/csv.hpp"
+
+namespace careflow::analyse::detail {
+namespace {
+
+// Illustrative weekly unit costs (GBP) by DfE placement group, for when a council gives none.
+// Sources: DfE S251 outturn unit costs for England 2024-25 (LAIT FosteringFinance £765,
+// RescareFinance £7,385) and the unit costs quoted in the seed needs assessments (family and
+// friends £210-£379, supported living £839, supported lodgings £333, mother and baby £1,231).
+struct DefaultCost {
+  PlacementGroup group;
+  double weekly;
+  const char* source;
+};
+constexpr DefaultCost kDefaultCosts[] = {
+    {PlacementGroup::foster_relative_friend, 300, "seed reports: family and friends fostering GBP 210-379"},
+    {PlacementGroup::foster_other, 765, "S251 England 2024-25 fostering unit cost (LAIT FosteringFinance)"},
+    {PlacementGroup::placed_for_adoption, 0, "no placement fee assumed"},
+    {PlacementGroup::placed_with_parents, 0, "no placement fee assumed"},
+    {PlacementGroup::independent_living, 333, "seed report: supported lodgings"},
+    {PlacementGroup::supported_accommodation, 839, "seed report: external supported living"},
+    {PlacementGroup::secure_home, 7385, "S251 England 2024-25 residential unit cost (LAIT RescareFinance)"},
+    {PlacementGroup::childrens_home, 7385, "S251 England 2024-25 residential unit cost (LAIT RescareFinance)"},
+    {PlacementGroup::residential_other, 1231, "seed report: mother and baby units"},
+    {PlacementGroup::temporary, 765, "as fostering"},
+    {PlacementGroup::other, 765, "as fostering"},
+};
+
+double number(std::string_view s, bool& ok) {
+  std::string t(s);
+  std::erase_if(t, [](char c) { return c == ',' || c == '\xA3' || c == ' '; });
+  try {
+    size_t pos = 0;
+    const double v = std::stod(t, &pos);
+    ok = pos == t.size();
+    return v;
+  } catch (...) {
+    ok = false;
+    return 0;
+  }
+}
+
+}  // namespace
+
+void costs(Context& cx, Assessment& a) {
+  std::vector<double> weekly(kPlacementGroupCount, 0);
+  std::vector<std::string> source(kPlacementGroupCount);
+  for (const auto& d : kDefaultCosts) {
+    weekly[static_cast<size_t>(d.group)] = d.weekly;
+    source[static_cast<size_t>(d.group)] = std::string("ILLUSTRATIVE: ") + d.source;
+  }
+  bool user = false;
+  if (!cx.o.unit_costs_file.empty()) {
+    auto r = read_csv(cx.o.unit_costs_file);
+    int gc = r.table.find_column("placement_group");
+    if (gc < 0) gc = r.table.find_column("placement_type");
+    const int wc = r.table.find_column("weekly_cost");
+    if (!r.readable || gc < 0 || wc < 0) {
+      a.limitations.push_back("Unit costs file " + cx.o.unit_costs_file +
+                              " could not be used (needs columns placement_group or placement_type, and weekly_cost): "
+                              "illustrative costs are shown.");
+    } else {
+      for (size_t i = 0; i < r.table.rows(); ++i) {
+        bool ok;
+        const double v = number(r.table.cell(i, wc), ok);
+        if (!ok) continue;
+        const auto key = r.table.cell(i, gc);
+        for (int g = 0; g < kPlacementGroupCount; ++g) {
+          const auto pg = static_cast<PlacementGroup>(g);
+          const CodeIndex code = codes::placement_type.find(key);
+          if (label(pg) == key || (code != kNoCode && placement_group(code) == pg)) {
+            weekly[g] = v;
+            source[g] = "council's unit costs (" + cx.o.unit_costs_file + ")";
+            user = true;
+          }
+        }
+      }
+    }
+  }
+  {
+    Table t;
+    t.section = "costs";
+    t.table.id = "unit_costs";
+    t.table.title = user ? "Weekly unit costs by placement type" : "Weekly unit costs by placement type (ILLUSTRATIVE)";
+    t.table.notes = user ? "From the council's file; groups it did not give use the illustrative defaults."
+                         : "ILLUSTRATIVE defaults, not this council's costs: DfE S251 England unit costs and costs quoted "
+                           "in published needs assessments. Give --unit-costs FILE (placement_group,weekly_cost) for real "
+                           "figures.";
+    t.table.add_column("placement_group", "Placement type");
+    t.table.add_column("weekly_cost", "Cost per week (GBP)", 0);
+    t.table.add_column("source", "Source");
+    for (int g = 0; g < kPlacementGroupCount; ++g)
+      t.table.add_row({std::string(label(static_cast<PlacementGroup>(g))), weekly[g], source[g]});
+    a.tables.push_back(std::move(t));
+  }
+  // Spend from the days-in-care table.
+  const Table* days = nullptr;
+  for (const auto& t : a.tables)
+    if (t.table.id == "days_in_care_by_placement") days = &t;
+  if (!days) return;
+  Table t;
+  t.section = "costs";
+  t.table.id = "spend_by_placement";
+  t.table.title = std::string("Estimated placement spend by type (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)");
+  t.table.notes = "Days in care x weekly unit cost / 7. An estimate of placement spend, not an outturn.";
+  t.table.add_column("category", "Placement type");
+  for (const auto& y : cx.years) t.table.add_column(year_column(y), y.label(), 0);
+  std::vector<double> total_spend(cx.years.size(), 0), total_days(cx.years.size(), 0);
+  for (const auto& row : days->table.rows) {
+    const auto& name = std::get<std::string>(row[0]);
+    if (name == "Total") continue;
+    int g = 0;
+    for (; g < kPlacementGroupCount; ++g)
+      if (label(static_cast<PlacementGroup>(g)) == name) break;
+    if (g == kPlacementGroupCount) continue;
+    std::vector<Cell> out{name};
+    for (size_t y = 0; y < cx.years.size(); ++y) {
+      const double d = std::get<double>(row[y + 1]);
+      out.push_back(d * weekly[g] / 7.0);
+      total_spend[y] += d * weekly[g] / 7.0;
+      total_days[y] += d;
+    }
+    t.table.add_row(std::move(out));
+  }
+  std::vector<Cell> tot{std::string("Total")}, avg{std::string("Average cost per child-week")};
+  for (size_t y = 0; y < cx.years.size(); ++y) {
+    tot.push_back(total_spend[y]);
+    avg.push_back(total_days[y] > 0 ? Cell{total_spend[y] / (total_days[y] / 7.0)} : Cell{});
+  }
+  t.table.add_row(std::move(tot));
+  t.table.add_row(std::move(avg));
+  t.chart = Chart::category_lines;
+  t.y_label = "GBP";
+  a.tables.push_back(std::move(t));
+}
+
+void projection(Context& cx, Assessment& a) {
+  if (cx.o.projection_file.empty()) {
+    a.limitations.push_back("Projected demand: no projected child population given (--projection FILE with columns "
+                            "year,age,population), so no projection is shown.");
+    return;
+  }
+  auto r = read_csv(cx.o.projection_file);
+  const int yc = r.table.find_column("year"), ac = r.table.find_column("age"), pc = r.table.find_column("population");
+  if (!r.readable || yc < 0 || ac < 0 || pc < 0) {
+    a.limitations.push_back("Projected demand: " + cx.o.projection_file + " needs columns year,age,population.");
+    return;
+  }
+  std::map<int, std::vector<double>> pop;  // year -> population by single year of age 0-17
+  for (size_t i = 0; i < r.table.rows(); ++i) {
+    bool ok1, ok2, ok3;
+    const double y = number(r.table.cell(i, yc), ok1), age = number(r.table.cell(i, ac), ok2),
+                 p = number(r.table.cell(i, pc), ok3);
+    if (!ok1 || !ok2 || !ok3 || age < 0 || age > 17) continue;
+    auto& v = pop[static_cast<int>(y)];
+    v.resize(18, 0);
+    v[static_cast<size_t>(age)] += p;
+  }
+  // Rates by age at the latest 31 March against the population of the mid-year before.
+  const auto& last = cx.years.back();
+  const auto base = pop.find(last.end_year - 1);
+  if (base == pop.end()) {
+    a.limitations.push_back(fmt::format("Projected demand: {} has no rows for mid-{}, the base year of the rates.",
+                                        cx.o.projection_file, last.end_year - 1));
+    return;
+  }
+  std::vector<double> stock(18, 0);
+  const Date d = cx.year_end(last);
+  for (ChildIndex c : cx.stock(d)) {
+    const int age = cx.h.age_on(c, d);
+    if (age >= 0 && age < 18) stock[static_cast<size_t>(age)] += 1;
+  }
+  Table t;
+  t.section = "projection";
+  t.table.id = "projected_demand";
+  t.table.title = "Projected number of children looked after if today's rates by age continue";
+  t.table.notes = fmt::format("Rate by single year of age at 31 March {} (looked after / mid-{} population) applied to the "
+                              "projected population of each year. A projection of demand if practice and need stay as "
+                              "they are, not a forecast.",
+                              last.end_year, last.end_year - 1);
+  t.table.add_column("year", "Mid-year of population");
+  t.table.add_column("population_0_17", "Projected population 0-17", 0);
+  t.table.add_column("projected_looked_after", "Projected looked after", 0);
+  for (const auto& [year, v] : pop) {
+    if (year < last.end_year - 1) continue;
+    double total = 0, proj = 0;
+    for (size_t age = 0; age < 18; ++age) {
+      total += v[age];
+      if (base->second[age] > 0) proj += stock[age] / base->second[age] * v[age];
+    }
+    t.table.add_row({double(year), total, proj});
+  }
+  t.chart = Chart::year_lines;
+  t.series = {2};
+  t.y_label = "children";
+  a.tables.push_back(std::move(t));
+}
+
+}  // namespace careflow::analyse::detail

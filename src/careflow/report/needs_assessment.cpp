@@ -1,0 +1,288 @@
+#include "careflow/report/needs_assessment.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "careflow/report/charts.hpp"
+
+// g++ 12 false positive inside std::variant copies (see analyse/analyse.cpp).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace careflow::report {
+namespace {
+
+using interim::bar_chart_svg;
+using interim::ChartSpec;
+using interim::escape_xml;
+using interim::line_chart_svg;
+using interim::Series;
+
+struct Section {
+  const char* id;
+  const char* title;
+  const char* intro;
+};
+constexpr Section kSections[] = {
+    {"profile", "Who is looked after: profile at 31 March",
+     "The number of children looked after at 31 March each year, the rate per 10,000 children, and who they are."},
+    {"flows", "Flows into and out of care",
+     "Children starting and ceasing to be looked after each year, and how the balance between them changes the "
+     "number in care."},
+    {"durations", "Time in care and in placements",
+     "How long children stay in care (Kaplan–Meier estimates that count children still in care), how long placements "
+     "last, and the days spent in each type of placement."},
+    {"stability", "Placement stability", "Placement moves, measured as DfE measures them, and why placements end."},
+    {"reentry", "Re-entry to care", "Children who come back into care after leaving, especially after returning home."},
+    {"permanence", "Permanence", "Adoption, special guardianship, child arrangements orders and placements with parents."},
+    {"costs", "Costs", "Estimated placement spend from days in care and weekly unit costs."},
+    {"projection", "Projected demand", "What today's rates by age would mean for a projected child population."},
+};
+
+std::string cell_text(const Cell& c, int decimals) {
+  if (std::holds_alternative<Suppressed>(c)) return "c";
+  if (const double* d = std::get_if<double>(&c)) {
+    if (decimals < 0 && *d == std::floor(*d) && std::fabs(*d) < 1e15) {
+      // Thousands separators for whole numbers a person reads.
+      std::string s = fmt::format("{:.0f}", std::fabs(*d)), out;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (i && (s.size() - i) % 3 == 0) out += ',';
+        out += s[i];
+      }
+      return (*d < 0 ? "-" : "") + out;
+    }
+    return format_cell(c, decimals);
+  }
+  return format_cell(c, decimals);
+}
+
+std::optional<double> value(const Cell& c) {
+  if (const double* d = std::get_if<double>(&c)) return *d;
+  return std::nullopt;
+}
+
+std::string chart_for(const analyse::Table& t, size_t year_count) {
+  using analyse::Chart;
+  const auto& tb = t.table;
+  if (tb.rows.empty()) return "";
+  ChartSpec c;
+  c.title = tb.title;
+  c.y_label = t.y_label;
+  switch (t.chart) {
+    case Chart::none: return "";
+    case Chart::year_lines:
+    case Chart::step: {
+      for (const auto& r : tb.rows) c.x_labels.push_back(cell_text(r[0], 0));
+      for (size_t col : t.series) {
+        Series s{tb.columns[col].label, {}};
+        for (const auto& r : tb.rows) s.values.push_back(value(r[col]));
+        c.series.push_back(std::move(s));
+      }
+      c.step = t.chart == Chart::step;
+      return line_chart_svg(c);
+    }
+    case Chart::category_lines: {
+      const size_t end = t.total_row ? *t.total_row : tb.rows.size();
+      if (year_count <= 1) {  // one year: a bar per category
+        for (size_t r = 0; r < end; ++r) c.x_labels.push_back(cell_text(tb.rows[r][0], 0));
+        Series s{tb.columns[1].label, {}};
+        for (size_t r = 0; r < end; ++r) s.values.push_back(value(tb.rows[r][1]));
+        c.series.push_back(std::move(s));
+        return bar_chart_svg(c);
+      }
+      for (size_t y = 1; y <= year_count; ++y) c.x_labels.push_back(tb.columns[y].label);
+      // The largest categories in the latest year, so the chart stays readable.
+      std::vector<std::pair<double, size_t>> order;
+      for (size_t r = 0; r < end; ++r) order.push_back({value(tb.rows[r][year_count]).value_or(0), r});
+      std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first > b.first; });
+      if (order.size() > 8) order.resize(8);
+      for (auto [v, r] : order) {
+        Series s{cell_text(tb.rows[r][0], 0), {}};
+        for (size_t y = 1; y <= year_count; ++y) s.values.push_back(value(tb.rows[r][y]));
+        c.series.push_back(std::move(s));
+      }
+      return line_chart_svg(c);
+    }
+    case Chart::bars: {
+      const size_t end = t.total_row ? *t.total_row : tb.rows.size();
+      for (size_t r = 0; r < end; ++r) {
+        std::string label = cell_text(tb.rows[r][0], 0);
+        if (tb.columns.size() > 1 && tb.columns[1].name == "group") label += ": " + cell_text(tb.rows[r][1], 0);
+        c.x_labels.push_back(label);
+      }
+      for (size_t col : t.series) {
+        Series s{tb.columns[col].label, {}};
+        for (size_t r = 0; r < end; ++r) s.values.push_back(value(tb.rows[r][col]));
+        c.series.push_back(std::move(s));
+      }
+      return bar_chart_svg(c);
+    }
+  }
+  return "";
+}
+
+std::string html_table(const analyse::Table& t) {
+  const auto& tb = t.table;
+  std::string s = "<div class=\"scroll\"><table><thead><tr>";
+  for (const auto& c : tb.columns) s += "<th>" + escape_xml(c.label) + "</th>";
+  s += "</tr></thead><tbody>";
+  for (size_t r = 0; r < tb.rows.size(); ++r) {
+    s += t.total_row && *t.total_row == r ? "<tr class=\"total\">" : "<tr>";
+    for (size_t c = 0; c < tb.rows[r].size(); ++c) {
+      const auto& cell = tb.rows[r][c];
+      const bool num = std::holds_alternative<double>(cell) || std::holds_alternative<Suppressed>(cell);
+      s += num ? "<td class=\"n\">" : "<td>";
+      s += escape_xml(cell_text(cell, tb.columns[c].decimals)) + "</td>";
+    }
+    s += "</tr>";
+  }
+  s += "</tbody></table></div>";
+  return s;
+}
+
+constexpr const char* kCss = R"(
+body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0;background:#f3f2f1}
+main{max-width:1000px;margin:0 auto;background:#fff;padding:24px 32px}
+h1{font-size:28px;margin:0 0 4px} h2{font-size:22px;border-bottom:3px solid #1d70b8;padding-bottom:4px;margin-top:36px}
+h3{font-size:16px;margin:24px 0 6px} p.meta{color:#505a5f;margin:0 0 12px}
+.keys{background:#e8f1f8;border-left:6px solid #1d70b8;padding:8px 16px} .keys li{margin:6px 0}
+.scroll{overflow-x:auto} table{border-collapse:collapse;font-size:12px;margin:6px 0}
+th,td{border-bottom:1px solid #b1b4b6;padding:3px 6px;text-align:left;vertical-align:top} th{background:#f3f2f1}
+td.n{text-align:right;font-variant-numeric:tabular-nums} tr.total td{font-weight:bold}
+p.note{font-size:12px;color:#505a5f;margin:2px 0 8px} nav ol{columns:2;font-size:14px}
+.warn{background:#fff7bf;border-left:6px solid #ffdd00;padding:6px 12px;font-size:13px}
+svg{max-width:100%;height:auto;display:block;margin:6px 0}
+)";
+
+}  // namespace
+
+std::vector<analyse::KeyMessage> publishable_messages(const analyse::Assessment& a, bool suppression) {
+  std::vector<analyse::KeyMessage> out;
+  for (const auto& m : a.messages) {
+    bool small = false;
+    for (double c : m.counts) small |= c >= 1 && c <= 5;
+    if (!suppression || !small) out.push_back(m);
+  }
+  return out;
+}
+
+DisclosureSpec disclosure_spec(const analyse::Table& t) {
+  DisclosureSpec s;
+  s.count_columns = t.count_columns;
+  s.total_row = t.total_row;
+  s.total_column = t.total_column;
+  s.row_groups = t.row_groups;
+  s.derived = t.derived;
+  return s;
+}
+
+std::vector<analyse::Table> publishable(const analyse::Assessment& a, bool suppression) {
+  std::vector<analyse::Table> out = a.tables;
+  for (auto& t : out) {
+    if (!suppression || t.count_columns.empty()) continue;
+    const auto r = suppress(t.table, disclosure_spec(t));
+    if (r.primary + r.secondary)
+      t.table.notes += r.secondary ? fmt::format(" c = withheld: counts of 1 to 5, and {} further cell(s) so that totals "
+                                                 "do not reveal them.", r.secondary)
+                                   : std::string(" c = withheld: counts of 1 to 5.");
+  }
+  return out;
+}
+
+std::string render_html(const analyse::Assessment& a, const std::vector<analyse::Table>& tables, const ReportOptions& o) {
+  const std::string area = !o.area_label.empty() ? o.area_label : !a.la_name.empty() ? a.la_name : "Council";
+  const std::string span = a.years.empty() ? std::string("no years")
+                                           : a.years.front().label() + " to " + a.years.back().label();
+  std::string s = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">";
+  s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  s += "<title>" + escape_xml("Children looked after: needs assessment, " + area) + "</title>";
+  s += std::string("<style>") + kCss + "</style></head><body><main>";
+  s += "<h1>Children looked after: needs assessment</h1>";
+  s += "<p class=\"meta\">" + escape_xml(fmt::format("{}. Collection years {}; reference date {}. Made by careflow from "
+                                                     "the council's SSDA903 returns.",
+                                                     area, span, a.reference_date.to_string())) +
+       "</p>";
+  if (!a.filter.empty())
+    s += "<p class=\"warn\">" + escape_xml("Only some children are counted: " + a.filter + ".") + "</p>";
+  s += o.suppression
+           ? "<p class=\"warn\">Disclosure control is on: counts of 1 to 5 are shown as c, with further cells withheld where "
+             "totals would reveal them, and percentages of withheld counts withheld.</p>"
+           : "<p class=\"warn\"><strong>Not for publication:</strong> disclosure control is off (--no-suppression); small "
+             "numbers are shown.</p>";
+  s += "<nav><h2>Contents</h2><ol><li><a href=\"#key\">Key messages</a></li>";
+  for (const auto& sec : kSections) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, escape_xml(sec.title));
+  s += "<li><a href=\"#notes\">What could not be done, and definitions</a></li></ol></nav>";
+  s += "<h2 id=\"key\">Key messages</h2><ul class=\"keys\">";
+  if (publishable_messages(a, o.suppression).empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
+  for (const auto& m : publishable_messages(a, o.suppression)) s += "<li>" + escape_xml(m.text) + "</li>";
+  s += "</ul>";
+  for (const auto& sec : kSections) {
+    s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, escape_xml(sec.title), escape_xml(sec.intro));
+    bool any = false;
+    for (const auto& t : tables) {
+      if (t.section != sec.id) continue;
+      any = true;
+      s += fmt::format("<h3 id=\"t-{}\">{}</h3>", t.table.id, escape_xml(t.table.title));
+      s += chart_for(t, a.years.size());
+      s += html_table(t);
+      if (!t.table.notes.empty()) s += "<p class=\"note\">" + escape_xml(t.table.notes) + "</p>";
+    }
+    if (!any) s += "<p class=\"note\">Nothing to show: see the notes at the end.</p>";
+    s += "</section>";
+  }
+  s += "<h2 id=\"notes\">What could not be done, and definitions</h2><ul>";
+  for (const auto& l : a.limitations) s += "<li>" + escape_xml(l) + "</li>";
+  s += "<li>Definitions (period of care, looked after on a date, starters and ceasers, days in care) are those of "
+       "careflow's docs/model.md and follow DfE's; each table's note gives its own.</li>";
+  s += "<li>England figures: DfE 'Children looked after in England including adoptions'. Contains public sector "
+       "information licensed under the Open Government Licence v3.0.</li></ul>";
+  s += "</main></body></html>\n";
+  return s;
+}
+
+bool write_report(const analyse::Assessment& a, const std::string& dir, const ReportOptions& o, ReportFiles& files,
+                  std::string* error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "csv", ec);
+  if (ec) {
+    if (error) *error = "cannot create " + dir + ": " + ec.message();
+    return false;
+  }
+  const auto tables = publishable(a, o.suppression);
+  files.html = (fs::path(dir) / "report.html").string();
+  {
+    std::ofstream f(files.html, std::ios::binary);
+    f << render_html(a, tables, o);
+    if (!f) {
+      if (error) *error = "cannot write " + files.html;
+      return false;
+    }
+  }
+  std::vector<OutputTable> plain;
+  for (const auto& t : tables) plain.push_back(t.table);
+  OutputTable notes;
+  notes.id = "notes";
+  notes.title = "Key messages and limitations";
+  notes.add_column("kind", "Kind").add_column("text", "Text");
+  for (const auto& m : publishable_messages(a, o.suppression)) notes.add_row({std::string("key message"), m.text});
+  for (const auto& l : a.limitations) notes.add_row({std::string("limitation"), l});
+  notes.add_row({std::string("disclosure control"), std::string(o.suppression ? "on" : "OFF: not for publication")});
+  plain.insert(plain.begin(), notes);
+  for (const auto& t : plain) {
+    const auto path = (fs::path(dir) / "csv" / (t.id + ".csv")).string();
+    if (!write_csv(t, path, error)) return false;
+    files.csv.push_back(path);
+  }
+  files.json = (fs::path(dir) / "tables.json").string();
+  if (!write_json(plain, files.json, error)) return false;
+  files.xlsx = (fs::path(dir) / "needs_assessment.xlsx").string();
+  if (!write_xlsx(plain, files.xlsx, error, "careflow needs assessment")) return false;
+  return true;
+}
+
+}  // namespace careflow::report
