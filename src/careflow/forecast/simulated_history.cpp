@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <string>
 
 #include "careflow/forecast/common.hpp"
@@ -108,7 +109,7 @@ History simulate_history(const SimulatedHistorySettings& s) {
     // What the returns would show: placements ending before the first return are absent, and
     // anything after the last return is not yet known.
     Child ch;
-    ch.id = "S" + std::to_string(++next_id);
+    ch.id = fmt::format("S{}", ++next_id);
     ch.dob = dob;
     ch.dob_known = true;
     ch.sex = sex;

@@ -145,7 +145,7 @@ std::vector<std::vector<double>> transition_matrix(const std::vector<std::vector
 StockFlowProjection project(const StockFlowModel& m, int days, const EntryMultiplier& mult) {
   StockFlowProjection out;
   out.start = m.start;
-  out.space = &m.space;
+  out.in_care_states = m.space.in_care();
   const auto P = transition_matrix(m.rate);
   const size_t S = P.size();
   std::vector<double> x = m.initial, v(S, 0.0), nx(S), e(S);
@@ -172,12 +172,12 @@ StockFlowProjection project(const StockFlowModel& m, int days, const EntryMultip
 
 double StockFlowProjection::total(size_t day) const {
   double t = 0;
-  for (int s = 0; s < space->in_care(); ++s) t += mean[day - 1][s];
+  for (int s = 0; s < in_care_states; ++s) t += mean[day - 1][s];
   return t;
 }
 double StockFlowProjection::total_variance(size_t day) const {
   double t = 0;
-  for (int s = 0; s < space->in_care(); ++s) t += variance[day - 1][s];
+  for (int s = 0; s < in_care_states; ++s) t += variance[day - 1][s];
   return t;
 }
 

@@ -57,7 +57,7 @@ struct StockFlowProjection {
   Date start;  // day k is start + k
   double total(size_t day) const;           // in care
   double total_variance(size_t day) const;  // sum of in-care state variances (as regional)
-  const StateSpace* space = nullptr;
+  int in_care_states = 0;
 };
 
 // Multiplier on the entries into state t on date d (scenarios); nullptr = none.
