@@ -131,6 +131,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   const int blocks = std::max(1, s.trend_years);
   std::vector<double> block_count(blocks, 0.0);
 
+  const CodeIndex rne_s = codes::reason_new_episode.find("S");
   for (ChildIndex c = 0; c < h.children.size(); ++c) {
     const Child& ch = h.children[c];
     if (!ch.dob_known) continue;
@@ -141,10 +142,14 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       const bool ended = !p.end.is_open() && p.end <= T;
       const Date end = ended ? p.end : T;
       // Leaving care: left-truncated at the data start, censored at T and at the 18th birthday.
+      // A period already running when the data start whose first episode we see is not its
+      // start (RNE other than S) has an unknown start: it would pass for a short stay that
+      // nobody left, so it is left out of the estimate.
+      const bool start_known = p.start >= data_start || h.episodes[p.first_episode].reason_new == rne_s;
       const double u0 = std::max(0, data_start - p.start);
       const bool at18 = ended && p.end >= bd18 - 1;
       const double u1 = (at18 ? std::min(end, bd18) : end) - p.start;
-      leave[a].add(u0, u1, ended && !at18);
+      if (start_known) leave[a].add(u0, u1, ended && !at18);
       if (ended && !at18 && p.end >= data_start) {
         const int dur = p.end - p.start;
         const Route r = route_of(p.reason_ceased);
@@ -239,11 +244,15 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (m.destination[k][0].back() <= 0) m.destination[k][0] = cumulative(std::vector<double>(kKindCount, 1.0));
   // First placement kind by age at entry, pooled over neighbouring ages.
   for (int a = 0; a < 18; ++a) {
+    // Own age when there are 30 or more entrants, else widen to +-1, then +-2 years.
     std::vector<double> w(kKindCount, 0.0);
-    for (int b = std::max(0, a - 2); b <= std::min(17, a + 2); ++b)
-      for (int k = 0; k < kKindCount; ++k) w[k] += first[b][k];
     double n = 0;
-    for (double x : w) n += x;
+    for (int width = 0; width <= 2 && n < 30; ++width) {
+      std::fill(w.begin(), w.end(), 0.0);
+      n = 0;
+      for (int b = std::max(0, a - width); b <= std::min(17, a + width); ++b)
+        for (int k = 0; k < kKindCount; ++k) w[k] += first[b][k], n += first[b][k];
+    }
     if (n == 0) w[static_cast<size_t>(Kind::foster_in_house)] = 1;
     m.first_kind[a] = cumulative(w);
   }

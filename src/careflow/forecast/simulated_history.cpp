@@ -134,7 +134,7 @@ History simulate_history(const SimulatedHistorySettings& s) {
         e.child = ci;
         e.start = pl.start;
         e.end = pl.end > data_end ? Date::open() : pl.end;
-        e.reason_new = first ? rne_s : rne_p;
+        e.reason_new = pl.start == p.start ? rne_s : rne_p;  // the true start is seen only if in the data
         e.legal_status = ls;
         e.need = cin;
         e.placement_type = codes::placement_type.find(place);
