@@ -416,10 +416,10 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const int fy = financial_year_of(stop) - res.first_fy;
           exits[fy * kRouteCount + static_cast<int>(route)] += 1;
         }
-        // Placements.
+        // Placements, simulated only as far as the horizon.
         Date t = now, pstart = pst;
         Kind k = kind;
-        for (int moves = 0; moves < 200; ++moves) {
+        for (int moves = 0; moves < 200 && t <= end; ++moves) {
           const int age = (t - dob) * 4 / 1461;
           const double v = m.move[static_cast<int>(k)][iband(age)].sample_given(t - pstart, rng.exponential());
           const double mv_d = static_cast<double>(pstart.days()) + std::ceil(v);
