@@ -79,6 +79,18 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
 
 namespace {
 
+// A scenario's name as it appears in table ids and file names: lower case, [a-z0-9_].
+std::string scenario_id(const std::string& name) {
+  std::string id;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') id += static_cast<char>(c - 'A' + 'a');
+    else if (ok) id += c;
+    else if (!id.empty() && id.back() != '_') id += '_';
+  }
+  return id.empty() ? "scenario" : id;
+}
+
 const std::array<double, 5> kPercentiles{0.05, 0.25, 0.5, 0.75, 0.95};
 
 void add_percentile_columns(OutputTable& t, int decimals) {
@@ -111,7 +123,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
   std::vector<OutputTable> out;
   const auto& r = run.microsim;
   const size_t months = r.month_ends.size();
-  const std::string suffix = sc.is_baseline() ? "" : "_" + sc.name;
+  const std::string suffix = sc.is_baseline() ? std::string() : fmt::format("_{}", scenario_id(sc.name));
   {
     OutputTable t{"forecast_total" + suffix, "Children looked after at each month end: microsimulation percentiles and the stock-flow model",
                   fmt::format("Scenario '{}'. Forecast from {} over {} runs, seed {}. Stock-flow band: mean +/- 1.96 s.d. "
@@ -240,6 +252,8 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       }
     out.push_back(std::move(t));
   }
+  if (!sc.is_baseline())
+    for (auto& t : out) t.title += fmt::format(" (scenario '{}')", sc.name);
   if (sc.is_baseline()) {
     const auto& m = run.stock_flow;
     OutputTable t{"stock_flow_rates", "Stock-flow model: daily transition rates and entries",
@@ -258,7 +272,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
 }
 
 OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen) {
-  OutputTable t{"scenario_difference_" + sc.name, fmt::format("Scenario '{}' minus baseline, by financial year", sc.name),
+  OutputTable t{"scenario_difference_" + scenario_id(sc.name), fmt::format("Scenario '{}' minus baseline, by financial year", sc.name),
                 "Paired runs (same seeds): intervals are percentiles of the run-by-run difference. Negative spend = cost avoided. " +
                     costs_note(sc),
                 {}, {}};

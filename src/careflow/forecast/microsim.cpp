@@ -111,7 +111,6 @@ std::vector<double> cumulative(const std::vector<double>& w) {
   return c;
 }
 
-inline Date approx_birthday(Date dob, int years) { return dob + static_cast<int32_t>(std::lround(years * 365.25)); }
 
 }  // namespace
 
@@ -351,6 +350,12 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   for (int i = 1; i <= days; ++i) infl[i] = sc.costs.inflation_factor(T + i, T);
   for (int k = 0; k < kKindCount; ++k) weekly[k] = sc.costs.weekly[k] / 7.0;
   const int NB = res.bands;
+  // Per-day lookups and birthday offsets, computed once rather than per child.
+  std::vector<int> fy_of_day(days + 1, 0);
+  for (int i = 1; i <= days; ++i) fy_of_day[i] = financial_year_of(T + i) - res.first_fy;
+  std::vector<int32_t> band_offset(NB + 1, 0);
+  for (int b = 0; b < NB; ++b) band_offset[b] = static_cast<int32_t>(std::lround(s.bands.lower[b] * 365.25));
+  const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
 
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
     std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB);
@@ -376,7 +381,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         db[ib * NB + band] -= 1;
       };
       auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind) {
-        const Date bd18 = approx_birthday(dob, 18);
+        const Date bd18 = dob + offset18;
         if (now >= bd18) return;
         double mult = 1.0, until = 0.0, p_home = 0.0;
         if (sc.return_home_factor != 1.0 && ps >= sc.return_home_from) {
@@ -413,7 +418,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           }
         }
         if (stop - T >= 1 && stop - T <= days) {
-          const int fy = financial_year_of(stop) - res.first_fy;
+          const int fy = fy_of_day[stop - T];
           exits[fy * kRouteCount + static_cast<int>(route)] += 1;
         }
         // Placements, simulated only as far as the horizon.
@@ -436,7 +441,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         // Age bands.
         Date a0 = now;
         for (int b = 0; b < NB; ++b) {
-          const Date hi = b + 1 < NB ? approx_birthday(dob, s.bands.lower[b + 1]) : stop;
+          const Date hi = b + 1 < NB ? dob + band_offset[b + 1] : stop;
           const Date b1 = std::min(hi, stop);
           if (b1 > a0) {
             add_band(a0, b1, b);
