@@ -193,6 +193,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   double all_events = 0;
   for (double x : all.events) all_events += x;
   const double overall = all.total_days() > 0 ? all_events / all.total_days() : 1.0 / 365;
+  m.leave_events = std::max(1.0, all_events);
   for (int a = 0; a < 18; ++a) {
     Exposure pooled;
     for (int b = std::max(0, a - 1); b <= std::min(17, a + 1); ++b) pooled += leave[b];
@@ -367,6 +368,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       float* exits = &res.exits[static_cast<size_t>(run) * res.fy_count * kRouteCount];
       const double level = s.parameter_uncertainty ? rng.gamma(m.level_count) / m.level_count : 1.0;
       const double beta = s.trend ? m.trend + (s.parameter_uncertainty ? rng.normal() * m.trend_se : 0.0) : 0.0;
+      // Uncertainty of the leaving hazards' level: all hazards scaled by Gamma(n, n), n = exits
+      // observed; scaling a hazard by g is dividing the Exp(1) draw by g.
+      const double leave_scale = s.parameter_uncertainty ? m.leave_events / std::max(1e-9, rng.gamma(m.leave_events)) : 1.0;
 
       auto add_kind = [&](Date a, Date b, Kind k) {
         const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
@@ -389,7 +393,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           mult = 1.0 + (sc.return_home_factor - 1.0) * p_home;
           until = sc.return_home_days;
         }
-        const double dur = m.leave[a].sample_given(now - ps, rng.exponential(), mult, until);
+        const double dur = m.leave[a].sample_given(now - ps, rng.exponential() * leave_scale, mult, until);
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {

@@ -59,6 +59,7 @@ struct MicrosimModel {
   std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
   double trend = 0.0, trend_se = 0.0;              // log growth per year of entrants, and its s.e.
   double level_count = 0.0;                        // entrants behind the level (for its uncertainty)
+  double leave_events = 0.0;                       // exits behind the leaving hazards (likewise)
   struct Current {
     Date period_start, placement_start, dob;
     int age_at_entry;
