@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "careflow/io/reference_data.hpp"
 #include "command.hpp"
 
 namespace careflow::cli {
@@ -16,7 +17,13 @@ std::vector<Command>& registry() {
 int main(int argc, char** argv) {
   CLI::App app{"careflow: insight, benchmarks and forecasts from SSDA903 children-looked-after returns"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --data may follow the subcommand
   app.set_version_flag("--version", "careflow 0.1.0");
+  std::string data_dir;
+  app.add_option("--data", data_dir,
+                 "Reference data folder (published statistics, postcode directory); default: CAREFLOW_DATA, "
+                 "else ../shared/data/public if it exists. See docs/reference-data.md")
+      ->each([](const std::string& d) { careflow::set_reference_data_dir(d); });
   int exit_code = 0;
   auto& commands = careflow::cli::registry();
   std::sort(commands.begin(), commands.end(), [](auto& a, auto& b) { return a.name < b.name; });

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 using namespace careflow;
 
 TEST(Csv, QuotesCommasAndLineEnds) {
@@ -55,4 +57,27 @@ TEST(Csv, EmptyAndBlankRows) {
   auto unterminated = parse_csv("A\n\"abc\n", "q.csv");
   EXPECT_EQ(unterminated.records_rejected, 1u);
   EXPECT_EQ(unterminated.problems.all().at(0).rule, "unterminated-quote");
+}
+
+// The vectorised path (files without quotes) and the general path must read identically. The
+// general path is forced by appending one quoted record to the same text.
+TEST(Csv, FastAndGeneralPathsAgree) {
+  std::mt19937_64 rng(11);
+  const std::string alphabet = "ab1 ,\t\r\n\n,,x";
+  for (int round = 0; round < 300; ++round) {
+    std::string text = "A,B,C\n";
+    const int n = static_cast<int>(rng() % 300);
+    for (int k = 0; k < n; ++k) text += alphabet[rng() % alphabet.size()];
+    text += "\n";
+    const auto fast = parse_csv(text, "f.csv");
+    const auto general = parse_csv(text + "\"q\",r,s\n", "g.csv");
+    ASSERT_EQ(fast.table.rows() + 1, general.table.rows()) << text;
+    ASSERT_EQ(fast.records_read + 1, general.records_read);
+    ASSERT_EQ(fast.records_rejected, general.records_rejected);
+    ASSERT_EQ(fast.blank_records, general.blank_records);
+    for (size_t r = 0; r < fast.table.rows(); ++r) {
+      ASSERT_EQ(fast.table.line(r), general.table.line(r));
+      for (size_t c = 0; c < 3; ++c) ASSERT_EQ(fast.table.cell(r, c), general.table.cell(r, c)) << text;
+    }
+  }
 }

@@ -14,7 +14,36 @@ bool iequal(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+namespace {
+// Codes are at most 8 characters: packed into an integer, a lookup is a few integer compares.
+constexpr uint64_t pack(std::string_view s) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < s.size() && i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  return v;
+}
+}  // namespace
+
+constexpr size_t slot_of(uint64_t key, size_t slots) { return (key * 0x9E3779B97F4A7C15ULL >> 40) & (slots - 1); }
+
+CodeList::CodeList(std::string_view name, std::span<const Code> codes)
+    : name_(name), codes_(codes), slot_key_(kSlots, 0), slot_index_(kSlots, kNoCode) {
+  for (size_t i = 0; i < codes_.size(); ++i) {
+    const uint64_t key = pack(codes_[i].code);
+    size_t s = slot_of(key, kSlots);
+    while (slot_index_[s] != kNoCode) s = (s + 1) & (kSlots - 1);
+    slot_key_[s] = key;
+    slot_index_[s] = static_cast<CodeIndex>(i);
+  }
+}
+
 CodeIndex CodeList::find(std::string_view code) const {
+  // Cells arrive upper-cased, so an exact match is the usual case. Codes have no NUL bytes and
+  // are at most 8 characters, so equal packed values mean equal codes.
+  if (code.size() <= 8 && !code.empty()) {
+    const uint64_t key = pack(code);
+    for (size_t s = slot_of(key, kSlots); slot_index_[s] != kNoCode; s = (s + 1) & (kSlots - 1))
+      if (slot_key_[s] == key) return slot_index_[s];
+  }
   for (size_t i = 0; i < codes_.size(); ++i)
     if (iequal(code, codes_[i].code)) return static_cast<CodeIndex>(i);
   return kNoCode;

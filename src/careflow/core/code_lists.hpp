@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace careflow {
 
@@ -26,7 +27,7 @@ inline constexpr CodeIndex kNoCode = 0xFF;
 
 class CodeList {
  public:
-  constexpr CodeList(std::string_view name, std::span<const Code> codes) : name_(name), codes_(codes) {}
+  CodeList(std::string_view name, std::span<const Code> codes);
   std::string_view name() const { return name_; }
   std::span<const Code> codes() const { return codes_; }
   size_t size() const { return codes_.size(); }
@@ -40,6 +41,10 @@ class CodeList {
  private:
   std::string_view name_;
   std::span<const Code> codes_;
+  // Exact-match lookup: each code packed into an integer, in a small open-addressed table.
+  static constexpr size_t kSlots = 128;
+  std::vector<uint64_t> slot_key_;
+  std::vector<CodeIndex> slot_index_;
 };
 
 namespace codes {

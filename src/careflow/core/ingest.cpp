@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
-#include <unordered_map>
 
 #include "careflow/core/privacy.hpp"
+#include "careflow/core/string_index.hpp"
 
 namespace careflow {
 
@@ -18,6 +20,23 @@ using ssda903::Table;
 // ---- Finding the returns ------------------------------------------------------------------
 
 namespace {
+
+// Prints stage timings to stderr when CAREFLOW_TIMING is set: for profiling at national scale.
+class StageTimer {
+ public:
+  StageTimer() : on_(std::getenv("CAREFLOW_TIMING") != nullptr), t_(std::chrono::steady_clock::now()) {}
+  void lap(const char* stage) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    fmt::print(stderr, "  {:<24} {:>8.3f} s\n", stage, std::chrono::duration<double>(now - t_).count());
+    t_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point t_;
+};
+
 
 bool is_return_file(const fs::path& p) {
   auto ext = p.extension().string();
@@ -36,6 +55,7 @@ bool folder_has_return_files(const fs::path& dir) {
 
 std::vector<Return> read_returns(const std::vector<std::string>& inputs,
                                  std::optional<CollectionYear> year, IngestReport& report) {
+  StageTimer timer;
   // year -> files
   std::map<int, std::vector<std::string>> by_year;
   auto add = [&](const fs::path& p, std::optional<CollectionYear> y, const std::string& input) {
@@ -90,6 +110,7 @@ std::vector<Return> read_returns(const std::vector<std::string>& inputs,
   for (auto& [y, files] : by_year) {
     returns.push_back(ssda903::read_return_files(files, CollectionYear{y}, report.problems));
   }
+  timer.lap("read files");
   return returns;
 }
 
@@ -113,17 +134,23 @@ class Builder {
 
   History run() {
     for (const auto& r : returns_) h_.years.push_back(r.year);
+    StageTimer timer;
     tally_files();
     collect_children();
+    timer.lap("children");
     read_headers();
     read_uasc();
     read_episodes();
+    timer.lap("read episodes");
     reconcile_episodes();
+    timer.lap("reconcile");
     build_periods_and_placements();
+    timer.lap("periods and placements");
     read_missing();
     read_reviews();
     read_adoptions();
     count_other_tables();
+    timer.lap("other tables");
     return std::move(h_);
   }
 
@@ -131,8 +158,10 @@ class Builder {
   const std::vector<Return>& returns_;
   IngestReport& report_;
   History h_;
-  std::unordered_map<std::string_view, ChildIndex> child_index_;
-  std::unordered_map<std::string, uint32_t> string_index_;
+  StringIndex child_index_;
+  StringIndex string_index_;
+  // Per return, per table, per row: the child's index (or StringIndex::kAbsent without CHILD).
+  std::vector<std::array<std::vector<ChildIndex>, ssda903::kTableCount>> row_child_;
   std::vector<int> header_year_;  // per child: year of the header row used (0 = none yet)
 
   void problem(Severity s, const ReturnTable& t, size_t row, std::string column, std::string rule,
@@ -141,14 +170,13 @@ class Builder {
     report_.problems.add({s, t.source_of(row), t.line(row), std::move(column), std::move(rule), std::move(message)});
   }
 
+  // Postcodes and URNs repeat endlessly; each distinct one is stored once. Keys view the
+  // returns' own cells, which outlive the builder.
   uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
-    auto it = string_index_.find(std::string(s));
-    if (it != string_index_.end()) return it->second;
-    const auto i = static_cast<uint32_t>(h_.strings.size());
-    h_.strings.emplace_back(s);
-    string_index_.emplace(std::string(s), i);
-    return i;
+    const auto [index, inserted] = string_index_.insert(s, static_cast<uint32_t>(h_.strings.size()));
+    if (inserted) h_.strings.emplace_back(s);
+    return index;
   }
 
   void tally_files() {
@@ -181,29 +209,64 @@ class Builder {
   // Every identifier in any table becomes a child, sorted so that the history does not depend
   // on file order.
   void collect_children() {
-    std::vector<std::string_view> ids;
+    // Each row's identifier is looked up once; distinct identifiers are then sorted so that
+    // child indexes do not depend on file order, and the rows' indexes remapped.
+    size_t rows = 0;
     for (const auto& r : returns_)
       for (const auto& t : r.tables)
-        if (t)
-          for (size_t row = 0; row < t->rows(); ++row)
-            if (auto id = t->cell(row, 0); !id.empty()) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        if (t) rows += t->rows();
+    child_index_ = StringIndex(1 << 16);  // grows as needed
+    std::vector<std::string_view> ids;
+    row_child_.resize(returns_.size());
+    for (size_t ri = 0; ri < returns_.size(); ++ri)
+      for (size_t k = 0; k < ssda903::kTableCount; ++k) {
+        const auto& t = returns_[ri].tables[k];
+        if (!t) continue;
+        auto& out = row_child_[ri][k];
+        out.resize(t->rows());
+        for (size_t row = 0; row < t->rows(); ++row) {
+          const auto id = t->cell(row, 0);
+          if (id.empty()) {
+            out[row] = StringIndex::kAbsent;
+            continue;
+          }
+          const auto [index, inserted] = child_index_.insert(id, static_cast<uint32_t>(ids.size()));
+          if (inserted) ids.push_back(id);
+          out[row] = index;
+        }
+      }
+    // Sort the identifiers; order[i] is the sorted position of first-seen identifier i.
+    std::vector<uint32_t> by_name(ids.size());
+    for (uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
+    std::vector<uint32_t> position(ids.size());
     h_.children.resize(ids.size());
-    child_index_.reserve(ids.size() * 2);
-    for (size_t i = 0; i < ids.size(); ++i) h_.children[i].id = std::string(ids[i]);
-    for (size_t i = 0; i < ids.size(); ++i) child_index_.emplace(h_.children[i].id, static_cast<ChildIndex>(i));
+    for (uint32_t p = 0; p < by_name.size(); ++p) {
+      position[by_name[p]] = p;
+      h_.children[p].id = std::string(ids[by_name[p]]);
+    }
+    for (auto& tables : row_child_)
+      for (auto& rows_of_table : tables)
+        for (auto& c : rows_of_table)
+          if (c != StringIndex::kAbsent) c = position[c];
     header_year_.assign(ids.size(), 0);
   }
 
   std::optional<ChildIndex> child_of(const ReturnTable& t, size_t row, TableTally& tally) {
-    const auto id = t.cell(row, 0);
-    if (id.empty()) {
+    const ChildIndex c = row_child_[return_of(t)][static_cast<size_t>(t.table)][row];
+    if (c == StringIndex::kAbsent) {
       ++tally.rejected;
       problem(Severity::error, t, row, "CHILD", "missing-key", "no CHILD identifier; the row was rejected");
       return std::nullopt;
     }
-    return child_index_.at(id);
+    return c;
+  }
+
+  // Which return a table belongs to (tables are owned by the returns, so compare addresses).
+  size_t return_of(const ReturnTable& t) const {
+    for (size_t ri = 0; ri < returns_.size(); ++ri)
+      if (const auto* x = returns_[ri].find(t.table); x == &t) return ri;
+    return 0;
   }
 
   CodeIndex code(const ReturnTable& t, size_t row, size_t col, const CodeList& list) {
@@ -359,6 +422,8 @@ class Builder {
   }
 
   void reconcile_episodes() {
+    const CodeIndex kRneStart = codes::reason_new_episode.find("S");
+    const CodeIndex kRecX1 = codes::reason_episode_ceased.find("X1");
     auto& tally = report_.tables[idx(Table::episodes)];
     // Latest return first within each (child, DECOM); within a return, the later row first.
     std::sort(raw_.begin(), raw_.end(), [](const RawEpisode& a, const RawEpisode& b) {
@@ -372,12 +437,15 @@ class Builder {
     for (size_t i = 0; i < raw_.size();) {
       size_t j = i + 1;
       while (j < raw_.size() && raw_[j].e.child == raw_[i].e.child && raw_[j].e.start == raw_[i].e.start) {
-        if (raw_[j].return_index == raw_[i].return_index) {
+        // Sorted by return (latest first) then row (last first): the same return twice in a row
+        // is a duplicate within that return, whichever return's copy is used in the end.
+        const RawEpisode& newer = raw_[j - 1];
+        if (raw_[j].return_index == newer.return_index) {
           ++tally.duplicates;
           repair(raw_[j], "DECOM", "duplicate-episode",
                  fmt::format("child {} has two episodes starting {} in one return; the later row (line {}) is used",
                              pseudonymise(h_.children[raw_[i].e.child].id), raw_[i].e.start.to_string(),
-                             episodes_table(raw_[i]).line(raw_[i].row)));
+                             episodes_table(newer).line(newer.row)));
         } else {
           ++tally.superseded;
         }
@@ -399,27 +467,28 @@ class Builder {
       RawEpisode& x = kept[i];
       Episode& e = x.e;
       const bool has_next = i + 1 < kept.size() && kept[i + 1].e.child == e.child;
-      const std::string who = pseudonymise(h_.children[e.child].id);
+      // Only built when a message needs it: pseudonyms cost a keyed hash.
+      const auto who = [&] { return pseudonymise(h_.children[e.child].id); };
       if (has_next) {
         const Episode& next = kept[i + 1].e;
-        const bool next_starts_period = next.reason_new == codes::reason_new_episode.find("S");
+        const bool next_starts_period = next.reason_new == kRneStart;
         if (e.end.is_open()) {
           e.end = next.start;
           repair(x, "DEC", "open-episode-closed",
                  fmt::format("child {}'s episode from {} has no end date but another episode follows; it is "
-                             "taken to end on {}, when the next began", who, e.start.to_string(), next.start.to_string()));
+                             "taken to end on {}, when the next began", who(), e.start.to_string(), next.start.to_string()));
         } else if (e.end > next.start) {
           repair(x, "DEC", "overlap-truncated",
                  fmt::format("child {}'s episode from {} ends {}, after the next episode began ({}); it is "
-                             "taken to end on {}", who, e.start.to_string(), e.end.to_string(),
+                             "taken to end on {}", who(), e.start.to_string(), e.end.to_string(),
                              next.start.to_string(), next.start.to_string()));
           e.end = next.start;
         }
         if (e.reason_ceased == kNoCode && e.end == next.start && !next_starts_period) {
-          e.reason_ceased = codes::reason_episode_ceased.find("X1");
+          e.reason_ceased = kRecX1;
           repair(x, "REC", "missing-rec-set-x1",
                  fmt::format("child {}'s episode from {} has no reason ceased and the next episode continues "
-                             "it on the same day; REC taken as X1", who, e.start.to_string()));
+                             "it on the same day; REC taken as X1", who(), e.start.to_string()));
         }
       } else if (e.end.is_open()) {
         if (has_return(e.collection_year + 1)) {
@@ -428,13 +497,13 @@ class Builder {
           e.end = y.end();
           repair(x, "DEC", "open-episode-missing-from-later-return",
                  fmt::format("child {}'s episode from {} is open at 31 March {} but the {} return does not "
-                             "include it; it is taken to end on {} with reason unknown", who,
+                             "include it; it is taken to end on {} with reason unknown", who(),
                              e.start.to_string(), y.end_year, CollectionYear{y.end_year + 1}.label(),
                              y.end().to_string()));
         } else if (x.rec_given) {
           problem(Severity::warning, episodes_table(x), x.row, "REC", "rec-without-dec",
                   fmt::format("child {}'s episode from {} has a reason ceased but no end date; it is treated "
-                              "as still open", who, e.start.to_string()));
+                              "as still open", who(), e.start.to_string()));
           e.reason_ceased = kNoCode;
         }
       }
@@ -469,23 +538,23 @@ class Builder {
           const Episode& prev = eps[j - 1];
           const auto [ri, row] = kept_sources_[j];
           const ReturnTable& t = *returns_[ri].find(Table::episodes);
-          const std::string who = pseudonymise(ch.id);
+          const auto who = [&] { return pseudonymise(ch.id); };
           if (e.reason_new == S) {
             new_period = true;
             if (prev.end == e.start && prev.reason_ceased == X1)
               problem(Severity::repair, t, row, "RNE", "new-period-after-x1",
                       fmt::format("child {}'s episode from {} starts a period (RNE S) though the previous "
-                                  "episode ended X1 that day; a new period of care is started", who, e.start.to_string()));
+                                  "episode ended X1 that day; a new period of care is started", who(), e.start.to_string()));
           } else if (prev.end != e.start) {
             new_period = true;
             problem(Severity::repair, t, row, "DECOM", "gap-starts-new-period",
                     fmt::format("child {}'s episode from {} follows a gap since {} without RNE S; a new period "
-                                "of care is started", who, e.start.to_string(), prev.end.to_string()));
+                                "of care is started", who(), e.start.to_string(), prev.end.to_string()));
           } else if (prev.reason_ceased != X1 && prev.reason_ceased != kNoCode) {
             new_period = true;
             problem(Severity::repair, t, row, "RNE", "re-entry-without-s",
                     fmt::format("child {}'s episode from {} continues an episode that ended care ({}); a new "
-                                "period of care is started", who, e.start.to_string(),
+                                "period of care is started", who(), e.start.to_string(),
                                 codes::reason_episode_ceased.code(prev.reason_ceased)));
           }
         }

@@ -36,6 +36,8 @@ class CsvTable {
   // Builds a table row by row (used by readers of other formats, and by tests).
   void add_row(const std::vector<std::string_view>& cells, uint32_t line);
   void reserve(size_t rows, size_t bytes);
+  // Upper-cases ASCII letters in every cell, in place (codes are case-insensitive).
+  void upper_case();
 
  private:
   friend class CsvParser;
@@ -57,6 +59,8 @@ struct CsvReadResult {
 CsvReadResult read_csv(const std::string& path);
 // Parses bytes already in memory; `source` names them in problems.
 CsvReadResult parse_csv(std::string_view bytes, std::string source);
+// The same, taking ownership of the bytes so that UTF-8 input is parsed without a copy.
+CsvReadResult parse_csv_owned(std::string bytes, std::string source);
 
 // Converts raw bytes of any supported encoding to UTF-8 and says which it was.
 std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);

@@ -26,7 +26,7 @@ std::optional<std::string> reference_data_dir() {
     if (fs::is_directory(env, ec)) return std::string(env);
     return std::nullopt;
   }
-  for (const fs::path candidate : {fs::path("../shared/data/public"),
+  for (const fs::path& candidate : {fs::path("../shared/data/public"),
                                    fs::path(CAREFLOW_SOURCE_DIR) / "../shared/data/public"}) {
     if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
   }
@@ -44,8 +44,13 @@ std::optional<std::string> reference_file(const std::string& relative_path) {
 
 std::string missing_reference_message(const std::string& relative_path) {
   const auto dir = reference_data_dir();
-  return "needs " + relative_path + " in the reference data folder (" +
-         (dir ? *dir : std::string("none found: set --data or CAREFLOW_DATA")) +
+  std::string where;
+  if (dir) where = *dir;
+  else if (!explicit_dir().empty()) where = "the folder given with --data, " + explicit_dir() + ", does not exist";
+  else if (const char* env = std::getenv("CAREFLOW_DATA"); env && *env)
+    where = std::string("the folder in CAREFLOW_DATA, ") + env + ", does not exist";
+  else where = "none found: set --data or CAREFLOW_DATA";
+  return "needs " + relative_path + " in the reference data folder (" + where +
          "); see docs/reference-data.md for which published file goes there";
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <pugixml.hpp>
+#include <tbb/parallel_for.h>
 #include <unordered_map>
 
 namespace careflow::ssda903 {
@@ -109,6 +110,12 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   for (const auto& f : fits)
     if (f.foreign == 0 && f.matched == f.schema_size) return f.t;
   const auto hint = table_from_file_name(file_name);
+  // A file named as a table and holding only some of its columns (even one: "MISSING" alone in
+  // missing.csv), or at least two of them beside columns it does not have (CHILD, DOB and SEX in
+  // ad1.csv): trust the name, since no other table fits exactly (that was checked above).
+  if (hint)
+    for (const auto& f : fits)
+      if (f.t == *hint && (f.foreign == 0 || f.matched >= 2)) return f.t;
   // Otherwise the best fit: fewest foreign columns, then most matched, then fewest missing.
   std::sort(fits.begin(), fits.end(), [](const Fit& a, const Fit& b) {
     if (a.foreign != b.foreign) return a.foreign < b.foreign;
@@ -166,19 +173,21 @@ std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_n
       problems.add({Severity::warning, csv.source, 1, std::string(s.columns[k]), "missing-column",
                     fmt::format("the {} table has no {} column; it is treated as blank in every row",
                                 s.name, s.columns[k])});
+  csv.upper_case();
+  bool identity = csv.cols() == s.columns.size();
+  for (size_t k = 0; k < s.columns.size() && identity; ++k) identity = from[k] == static_cast<int>(k);
+  if (identity) {
+    // The usual case: the file's columns are the table's, in order. Keep its cells as they are.
+    auto columns = std::move(out.data.columns);
+    out.data = std::move(csv);
+    out.data.columns = std::move(columns);
+    return out;
+  }
   out.data.reserve(csv.rows(), 0);
-  std::vector<std::string> cells(s.columns.size());
   std::vector<std::string_view> views(s.columns.size());
   for (size_t r = 0; r < csv.rows(); ++r) {
-    for (size_t k = 0; k < s.columns.size(); ++k) {
-      cells[k].clear();
-      if (from[k] >= 0) {
-        const auto v = csv.cell(r, static_cast<size_t>(from[k]));
-        cells[k].assign(v);
-        for (auto& ch : cells[k]) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      }
-      views[k] = cells[k];
-    }
+    for (size_t k = 0; k < s.columns.size(); ++k)
+      views[k] = from[k] >= 0 ? csv.cell(r, static_cast<size_t>(from[k])) : std::string_view{};
     out.data.add_row(views, csv.line(r));
   }
   return out;
@@ -212,28 +221,38 @@ Return read_return_files(const std::vector<std::string>& files, CollectionYear y
   ret.year = year;
   std::vector<std::string> sorted = files;
   std::sort(sorted.begin(), sorted.end());
-  for (const auto& path : sorted) {
-    if (has_extension(path, ".xml")) {
-      read_return_xml(path, ret, problems);
-      continue;
-    }
+  // Files are parsed in parallel, then assembled in name order so results never depend on timing.
+  struct Parsed {
+    ProblemLog problems;
+    FileReport report;
+    std::optional<ReturnTable> table;
+  };
+  std::vector<Parsed> parsed(sorted.size());
+  tbb::parallel_for(size_t{0}, sorted.size(), [&](size_t i) {
+    const std::string& path = sorted[i];
+    if (has_extension(path, ".xml")) return;  // XML fills several tables: read below, in order
     CsvReadResult r = read_csv(path);
-    problems.append(r.problems);
-    FileReport rep{path, std::nullopt, r.table.encoding, r.records_read, r.records_rejected,
-                   r.blank_records};
+    Parsed& p = parsed[i];
+    p.problems = std::move(r.problems);
+    p.report = FileReport{path, std::nullopt, r.table.encoding, r.records_read, r.records_rejected, r.blank_records};
     if (r.blank_records)
-      problems.add({Severity::warning, path, 0, "", "blank-rows",
-                    fmt::format("{} row(s) with every field empty were skipped", r.blank_records)});
+      p.problems.add({Severity::warning, path, 0, "", "blank-rows",
+                      fmt::format("{} row(s) with every field empty were skipped", r.blank_records)});
     if (r.readable) {
       const std::string name = fs::path(path).filename().string();
-      if (auto t = to_return_table(std::move(r.table), name, problems)) {
-        rep.table = t->table;
-        append_table(ret, std::move(*t));
-      } else {
-        rep.records_rejected = rep.records_read;  // nothing of an unrecognised file is used
-      }
+      p.table = to_return_table(std::move(r.table), name, p.problems);
+      if (p.table) p.report.table = p.table->table;
+      else p.report.records_rejected = p.report.records_read;  // nothing of an unrecognised file is used
     }
-    ret.files.push_back(std::move(rep));
+  });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (has_extension(sorted[i], ".xml")) {
+      read_return_xml(sorted[i], ret, problems);
+      continue;
+    }
+    problems.append(parsed[i].problems);
+    if (parsed[i].table) append_table(ret, std::move(*parsed[i].table));
+    ret.files.push_back(std::move(parsed[i].report));
   }
   return ret;
 }

@@ -1,0 +1,79 @@
+// careflow benchmark: how a council compares with councils of similar need, from published
+// council-level statistics in the reference data folder.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "careflow/benchmark/report.hpp"
+#include "careflow/io/reference_data.hpp"
+#include "command.hpp"
+
+namespace {
+
+struct Options {
+  std::string la, out, data, format = "csv,json,xlsx,html";
+  int year = 2025;
+};
+
+int run(const Options& o) {
+  using namespace careflow;
+  if (!o.data.empty()) set_reference_data_dir(o.data);
+  if (!reference_file(benchmark::kClaSeries)) {
+    fmt::print(stderr, "careflow benchmark: {}\n", missing_reference_message(benchmark::kClaSeries));
+    return 2;
+  }
+  const auto d = benchmark::load_public_data();
+  for (auto& m : d.missing) fmt::print(stderr, "careflow benchmark: note: {} (continuing without it)\n", m);
+  const int la = d.find_council(o.la);
+  if (!la) {
+    fmt::print(stderr, "careflow benchmark: no council matches '{}' (use an ONS code, DfE LA number or name)\n", o.la);
+    return 2;
+  }
+  const auto* row = d.council_year(la, o.year);
+  if (!row || !row->reports()) {
+    std::string why = "no published row";
+    if (row) why = fmt::format("{} did not exist", row->name);
+    for (auto& c : benchmark::boundary_changes())
+      for (int s : c.successors)
+        if (s == la && o.year < c.first_year) why += fmt::format(" ({}; it reports from {})", c.description, c.first_year);
+    fmt::print(stderr, "careflow benchmark: council {} in {}: {}\n", la, o.year, why);
+    return 2;
+  }
+  const auto rep = benchmark::build_report(d, la, o.year);
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  std::set<std::string> formats;
+  std::stringstream ss(o.format);
+  for (std::string f; std::getline(ss, f, ',');) formats.insert(f);
+  std::string err;
+  int status = 0;
+  auto fail = [&](const std::string& what) { fmt::print(stderr, "careflow benchmark: {}: {}\n", what, err); status = 1; };
+  if (formats.count("csv"))
+    for (auto& t : rep.tables)
+      if (!write_csv(t, o.out + "/" + t.id + ".csv", &err)) fail(t.id);
+  if (formats.count("json") && !write_json(rep.tables, o.out + "/benchmark.json", &err)) fail("json");
+  if (formats.count("xlsx") && !write_xlsx(rep.tables, o.out + "/benchmark.xlsx", &err, "careflow benchmark")) fail("xlsx");
+  if (formats.count("html")) {
+    std::ofstream h(o.out + "/benchmark.html", std::ios::binary);
+    h << rep.html;
+    if (!h) { err = "cannot write"; fail("benchmark.html"); }
+  }
+  fmt::print("{} ({}), {}: {} tables written to {}\n", rep.council_name, la, o.year, rep.tables.size(), o.out);
+  return status;
+}
+
+careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("benchmark", "Compare a council with statistical neighbours, region and England");
+  sub->add_option("--la", opts->la, "Council: ONS code, DfE LA number or name")->required();
+  sub->add_option("--year", opts->year, "CLA year (2025 = at 31 March 2025)");
+  sub->add_option("--out", opts->out, "Output folder")->required();
+  sub->add_option("--format", opts->format, "Comma-separated: csv,json,xlsx,html");
+  sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");
+  sub->callback([opts, &exit_code] { exit_code = run(*opts); });
+}}};
+
+}  // namespace

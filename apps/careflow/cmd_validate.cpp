@@ -1,0 +1,209 @@
+// careflow validate: runs DfE's SSDA903 validation rules over a year's return (and last year's,
+// for the rules that compare years) and writes one row per error, with summaries per rule and
+// per child. Exit status: 0 no errors, 1 errors found, 2 unusable input.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "careflow/core/privacy.hpp"
+#include "careflow/io/output_table.hpp"
+#include "careflow/io/postcodes.hpp"
+#include "careflow/io/ssda903.hpp"
+#include "careflow/validate/engine.hpp"
+#include "command.hpp"
+
+namespace careflow::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::vector<std::string> this_year, last_year;
+  int year = 0;
+  std::string la, format = "text", out;
+  bool pseudonymise = false;
+  bool no_postcodes = false;
+};
+
+ssda903::Return read_inputs(const std::vector<std::string>& paths, CollectionYear y, ProblemLog& log) {
+  if (paths.size() == 1 && fs::is_directory(paths[0])) return ssda903::read_return_folder(paths[0], y, log);
+  return ssda903::read_return_files(paths, y, log);
+}
+
+int run(const Options& o) {
+  int year = o.year;
+  if (year == 0 && !o.this_year.empty()) {
+    const auto guess = parse_collection_year(fs::path(o.this_year[0]).filename().string());
+    if (guess) year = guess->end_year;
+  }
+  if (year == 0) {
+    fmt::print(stderr, "careflow validate: give --year (the collection end year, e.g. 2025); it "
+                       "could not be inferred from the folder name\n");
+    return 2;
+  }
+  for (const auto& p : o.this_year)
+    if (!fs::exists(p)) {
+      fmt::print(stderr, "careflow validate: {} does not exist\n", p);
+      return 2;
+    }
+  ProblemLog problems;
+  const CollectionYear cy{year};
+  ssda903::Return this_year = read_inputs(o.this_year, cy, problems);
+  std::optional<ssda903::Return> last_year;
+  if (!o.last_year.empty()) last_year = read_inputs(o.last_year, CollectionYear{year - 1}, problems);
+  bool any_table = false;
+  for (const auto& t : this_year.tables) any_table |= t.has_value();
+  for (const auto& p : problems.all()) fmt::print(stderr, "{}\n", to_string(p));
+  if (!any_table) {
+    fmt::print(stderr, "careflow validate: no SSDA903 table could be read from the input\n");
+    return 2;
+  }
+
+  // Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) from the ONS postcode directory,
+  // when it is in the reference data folder; without it those rules say they were not run.
+  std::optional<PostcodeDirectory> postcodes;
+  std::optional<validate::DerivedEpisodeFields> derived, derived_last;
+  if (!o.no_postcodes) {
+    ProblemLog pc_log;
+    postcodes = PostcodeDirectory::load_reference(pc_log);
+    for (const auto& p : pc_log.all()) fmt::print(stderr, "{}\n", to_string(p));
+    if (postcodes) {
+      if (const auto* e = this_year.find(ssda903::Table::episodes))
+        derived = validate::derive_episode_fields(*e, *postcodes, o.la);
+      if (last_year)
+        if (const auto* e = last_year->find(ssda903::Table::episodes))
+          derived_last = validate::derive_episode_fields(*e, *postcodes, o.la);
+    }
+  }
+
+  validate::ValidationInput in;
+  in.postcodes = postcodes ? &*postcodes : nullptr;
+  in.derived = derived ? &*derived : nullptr;
+  in.derived_last = derived_last ? &*derived_last : nullptr;
+  in.this_year = &this_year;
+  in.last_year = last_year ? &*last_year : nullptr;
+  in.year = cy;
+  in.la = o.la;
+  const auto results = validate::validate(in);
+
+  auto child_label = [&](std::string_view id) {
+    return o.pseudonymise ? pseudonymise(id) : std::string(id);
+  };
+  OutputTable errors;
+  errors.id = "errors";
+  errors.title = fmt::format("SSDA903 validation errors, {}", cy.label());
+  errors.notes = o.pseudonymise ? "Child identifiers are pseudonymised." : "";
+  errors.add_column("rule", "Rule").add_column("message", "Message").add_column("table", "Table")
+      .add_column("line", "Line in file").add_column("file", "File").add_column("child", "Child")
+      .add_column("fields", "Fields");
+  OutputTable by_rule;
+  by_rule.id = "summary_by_rule";
+  by_rule.title = "Errors per rule";
+  by_rule.add_column("rule", "Rule").add_column("status", "Status").add_column("errors", "Errors")
+      .add_column("message", "Message").add_column("note", "Note");
+  std::map<std::string, std::pair<size_t, std::set<std::string>>> per_child;
+  size_t total = 0;
+  for (const auto& r : results) {
+    size_t n = 0;
+    for (const auto& [t, rows] : r.flagged) {
+      const auto* rt = this_year.find(t);
+      for (size_t row : rows) {
+        const std::string child = child_label(rt->cell(row, 0));
+        errors.add_row({std::string(r.rule->code), std::string(r.rule->message),
+                        std::string(ssda903::schema(t).name), static_cast<double>(rt->line(row)),
+                        rt->source_of(row), child, std::string(r.rule->affected_fields)});
+        auto& pc = per_child[child];
+        ++pc.first;
+        pc.second.insert(std::string(r.rule->code));
+        ++n;
+      }
+    }
+    total += n;
+    const char* status = r.outcome == validate::Outcome::ran ? "run"
+                         : r.outcome == validate::Outcome::not_run ? "not run" : "not implemented";
+    by_rule.add_row({std::string(r.rule->code), std::string(status), static_cast<double>(n),
+                     std::string(r.rule->message), r.reason});
+  }
+  OutputTable by_child;
+  by_child.id = "summary_by_child";
+  by_child.title = "Errors per child";
+  by_child.add_column("child", "Child").add_column("errors", "Errors").add_column("rules", "Rules");
+  for (const auto& [child, v] : per_child) {
+    std::string rules;
+    for (const auto& c : v.second) rules += (rules.empty() ? "" : ",") + c;
+    by_child.add_row({child, static_cast<double>(v.first), rules});
+  }
+
+  const std::vector<OutputTable> tables = {errors, by_rule, by_child};
+  std::string error;
+  bool ok = true;
+  if (o.format == "text") {
+    std::string text;
+    for (const auto& row : errors.rows)
+      text += fmt::format("{}:{}: [{}] {} ({}; child {})\n", format_cell(row[4]), format_cell(row[3]),
+                          format_cell(row[0]), format_cell(row[1]), format_cell(row[6]), format_cell(row[5]));
+    size_t ran = 0, not_run = 0, missing = 0;
+    for (const auto& r : results)
+      (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
+    text += fmt::format("{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
+                        "not yet implemented, in {}\n", total, per_child.size(), ran, not_run, missing, cy.label());
+    for (const auto& r : results)
+      if (r.outcome == validate::Outcome::not_run)
+        text += fmt::format("not run: {} ({})\n", r.rule->code, r.reason);
+    if (o.out.empty()) {
+      fmt::print("{}", text);
+    } else if (FILE* f = std::fopen(o.out.c_str(), "w")) {
+      std::fputs(text.c_str(), f);
+      std::fclose(f);
+    } else {
+      ok = false;
+      error = "cannot write " + o.out;
+    }
+  } else if (o.format == "csv") {
+    if (o.out.empty()) {
+      fmt::print("{}", to_csv(errors));
+    } else {
+      ok = write_csv(errors, o.out, &error) &&
+           write_csv(by_rule, (fs::path(o.out).replace_extension("").string() + "_by_rule.csv"), &error) &&
+           write_csv(by_child, (fs::path(o.out).replace_extension("").string() + "_by_child.csv"), &error);
+    }
+  } else if (o.format == "json") {
+    if (o.out.empty()) {
+      fmt::print("[{},{},{}]\n", to_json(errors), to_json(by_rule), to_json(by_child));
+    } else {
+      ok = write_json(tables, o.out, &error);
+    }
+  } else if (o.format == "xlsx") {
+    if (o.out.empty()) {
+      fmt::print(stderr, "careflow validate: --format xlsx needs --out FILE.xlsx\n");
+      return 2;
+    }
+    ok = write_xlsx(tables, o.out, &error, "careflow SSDA903 validation");
+  }
+  if (!ok) {
+    fmt::print(stderr, "careflow validate: {}\n", error);
+    return 2;
+  }
+  return total ? 1 : 0;
+}
+
+const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return against DfE's validation rules");
+  cmd->add_option("--this-year", opts->this_year, "This year's return: a folder, or its files")->required();
+  cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
+  cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");
+  cmd->add_option("--la", opts->la, "The council's ONS code, e.g. E09000027");
+  cmd->add_flag("--no-postcodes", opts->no_postcodes,
+                "Do not load the postcode directory (postcode-derived rules are then not run)");
+  cmd->add_flag("--pseudonymise", opts->pseudonymise, "Show pseudonyms instead of child identifiers");
+  cmd->add_option("--format", opts->format, "text, csv, json or xlsx")
+      ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
+  cmd->add_option("--out", opts->out, "Output file (standard output if absent; needed for xlsx)");
+  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+}}};
+
+}  // namespace
+}  // namespace careflow::cli

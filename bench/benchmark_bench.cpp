@@ -1,0 +1,51 @@
+// Benchmark subsystem at national scale: every council for every year, 2010-2025. Run on demand:
+//   build/bench/bench_benchmark_bench   (needs the shared reference data folder)
+#include <benchmark/benchmark.h>
+
+#include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/report.hpp"
+#include "careflow/io/reference_data.hpp"
+
+using namespace careflow::benchmark;
+
+static const PublicData& data() {
+  // The folder comes from CAREFLOW_DATA or ../shared/data/public (see reference_data.hpp).
+  static const PublicData d = load_public_data();
+  return d;
+}
+
+// Loading every reference file the subsystem reads.
+static void BM_LoadPublicData(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(load_public_data());
+}
+BENCHMARK(BM_LoadPublicData)->Unit(benchmark::kMillisecond);
+
+// Every council, every year: comparisons on four measures, funnel, need model and change.
+static void BM_AllCouncilsAllYears(benchmark::State& state) {
+  const auto& d = data();
+  if (d.cla.empty()) { state.SkipWithError("reference data not found"); return; }
+  for (auto _ : state) {
+    size_t n = 0;
+    for (int y = 2010; y <= 2025; ++y) {
+      const auto f = funnel(d, y);
+      const auto m = need_model(d, y);
+      const auto c = change(d, y - 5, y);
+      n += f.points.size() + m.rows.size() + c.size();
+      for (auto* a : d.councils_in(y))
+        for (auto ms : {Measure::rate, Measure::starters, Measure::ceasers, Measure::stock})
+          benchmark::DoNotOptimize(compare(d, a->la_number, y, ms));
+    }
+    benchmark::DoNotOptimize(n);
+  }
+}
+BENCHMARK(BM_AllCouncilsAllYears)->Unit(benchmark::kMillisecond);
+
+// The full report (all tables, HTML with charts) for one council.
+static void BM_OneCouncilReport(benchmark::State& state) {
+  const auto& d = data();
+  if (d.cla.empty()) { state.SkipWithError("reference data not found"); return; }
+  for (auto _ : state) benchmark::DoNotOptimize(build_report(d, 805, 2025));
+}
+BENCHMARK(BM_OneCouncilReport)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,61 @@
+// Validating a large synthetic return: every rule active in 2024/25 over N children, each with
+// a Header row, three contiguous episodes, a review and a missing period. The data are simple
+// and mostly valid; the point is the engine's cost per row, not realism.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include "careflow/io/ssda903.hpp"
+#include "careflow/validate/engine.hpp"
+
+using namespace careflow;
+
+namespace {
+
+ssda903::Return make_return(int children) {
+  std::string header = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
+  std::string episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n";
+  std::string reviews = "CHILD,DOB,REVIEW,REVIEW_CODE\n";
+  std::string missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\n";
+  for (int c = 0; c < children; ++c) {
+    const int day = 1 + c % 28;
+    const std::string dob = fmt::format("{:02}/06/{}", day, 2008 + c % 10);
+    header += fmt::format("{},{},{},WBRI,UN2,,\n", c, c % 2 ? "M" : "F", dob);
+    episodes += fmt::format("{},{:02}/04/2024,S,C2,N1,U1,PR1,{:02}/07/2024,X1,CHANGE,,,\n", c, day, day);
+    episodes += fmt::format("{},{:02}/07/2024,P,C2,N1,U4,PR1,{:02}/10/2024,X1,CARPL,,,\n", c, day, day);
+    episodes += fmt::format("{},{:02}/10/2024,P,C2,N1,K2,PR2,,,,,,\n", c, day);
+    reviews += fmt::format("{},{},{:02}/09/2024,PN1\n", c, dob, day);
+    missing += fmt::format("{},{},M,{:02}/11/2024,{:02}/11/2024\n", c, dob, day, day + 1);
+  }
+  ssda903::Return ret;
+  ret.year = CollectionYear{2025};
+  ProblemLog log;
+  for (auto* text : {&header, &episodes, &reviews, &missing}) {
+    const char* name = text == &header ? "header.csv" : text == &episodes ? "episodes.csv"
+                       : text == &reviews ? "reviews.csv" : "missing.csv";
+    auto csv = parse_csv(*text, name);
+    auto t = ssda903::to_return_table(std::move(csv.table), name, log);
+    ret.tables[static_cast<size_t>(t->table)] = std::move(*t);
+  }
+  return ret;
+}
+
+void BM_ValidateYear(benchmark::State& state) {
+  const auto ret = make_return(static_cast<int>(state.range(0)));
+  validate::ValidationInput in;
+  in.this_year = &ret;
+  in.year = CollectionYear{2025};
+  size_t flags = 0;
+  for (auto _ : state) {
+    const auto results = validate::validate(in);
+    for (const auto& r : results)
+      for (const auto& [t, rows] : r.flagged) flags += rows.size();
+    benchmark::DoNotOptimize(flags);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["children"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_ValidateYear)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

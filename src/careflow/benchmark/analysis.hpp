@@ -1,0 +1,138 @@
+// The statistics behind council benchmarking: exact Poisson funnel limits, a Poisson GLM with a
+// population offset (IRLS on Eigen), comparisons with statistical neighbours, region and England,
+// five-year change, and a council's own figures set beside the published ones.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "careflow/benchmark/public_data.hpp"
+
+namespace careflow::benchmark {
+
+// ---- Exact Poisson limits -----------------------------------------------------------------
+// For an expected count `expected` and two-sided level `coverage` (0.95, 0.998): the lower limit
+// L solves P(Poisson(L) >= expected) = a and the upper U solves P(Poisson(U) <= expected) = a,
+// a = (1 - coverage)/2, through the chi-square/gamma identity (Garwood 1936):
+// L = chi2_inv(a, 2E)/2, U = chi2_inv(1-a, 2E+2)/2 (non-integer E by continuity). Used both for funnel control limits
+// (E = national rate x population) and for exact intervals around an observed count.
+struct PoissonLimits { double lower, upper; };
+PoissonLimits exact_poisson_limits(double expected, double coverage);
+
+struct FunnelPoint {
+  int la_number; std::string name; double population, count, rate;
+  double lo95, hi95, lo998, hi998;   // rate limits at this population
+  int outside;                       // -2/-1 below 99.8%/95%, 0 inside, +1/+2 above 95%/99.8%
+  double od_lo998 = 0, od_hi998 = 0; // overdispersion-adjusted 99.8% limits (see Funnel::tau2)
+  int od_outside = 0;                // -1 below, +1 above the adjusted 99.8% limits
+};
+struct Funnel {
+  int year; double national_rate;    // per 10,000, from the sum of councils' counts and populations
+  std::vector<FunnelPoint> points;
+  std::vector<std::string> excluded; // councils without a count or population, with the reason
+  // Spiegelhalter (2005) additive random-effects adjustment: phi is the mean squared z-score
+  // (z winsorised at 10%/90%), tau2 the between-council variance of rates per child (0 when
+  // phi <= (n-1)/n). Adjusted limits: theta +/- z_p * sqrt(theta/population + tau2).
+  double phi = 1, tau2 = 0;
+};
+Funnel funnel(const PublicData& d, int year);
+// phi and tau2 from z-scores and weights w = 1/s^2 (winsor: fraction pulled in at each end;
+// the k = floor(winsor * n) smallest and largest z are set to the next value inwards).
+struct Overdispersion { double phi, tau2; };
+Overdispersion overdispersion(const std::vector<double>& z, const std::vector<double>& w, double winsor = 0.1);
+// Limit curves for drawing: populations spaced over [pmin, pmax], rates per 10,000.
+struct FunnelCurves { std::vector<double> population, lo95, hi95, lo998, hi998, od_lo998, od_hi998; };
+FunnelCurves funnel_curves(double national_rate, double pmin, double pmax, int n = 120, double tau2 = 0);
+
+// ---- Poisson GLM ------------------------------------------------------------------------------
+struct GlmResult {
+  std::vector<std::string> names;       // "intercept", covariates
+  std::vector<double> beta, se, lo, hi; // log rate-ratio scale; 95% Wald intervals (quasi-Poisson
+                                        // scaled when overdispersed: se *= sqrt(max(1, phi)))
+  double deviance = 0, pearson_chi2 = 0, dispersion = 1;  // phi = Pearson chi2 / (n - p)
+  int n = 0, iterations = 0;
+  bool converged = false;
+  double alpha = 0;                     // negative binomial: Var = mu + alpha mu^2 (0 for Poisson)
+};
+// y: counts; x: rows of covariates (intercept added); offset: log exposure.
+GlmResult poisson_glm(const std::vector<double>& y, const std::vector<std::vector<double>>& x,
+                      const std::vector<double>& offset, std::vector<std::string> names,
+                      int max_iter = 50, double tol = 1e-10);
+
+// Negative binomial (NB2) GLM, log link and offset: IRLS with weights mu / (1 + alpha mu), alternating
+// with the moment estimate of alpha that sets Pearson chi2 / (n - p) to 1. Intervals are Wald 95%
+// from the NB information (not rescaled).
+GlmResult negbin_glm(const std::vector<double>& y, const std::vector<std::vector<double>>& x,
+                     const std::vector<double>& offset, std::vector<std::string> names, int max_iter = 100,
+                     double tol = 1e-9);
+
+struct NeedRow {
+  int la_number; std::string name, ons_code;
+  double population, count, idaci, low_income_share;  // share: low-income 0-19 per 0-17 child
+  double expected, ratio, ratio_lo, ratio_hi;         // need-adjusted O/E with exact 95% interval
+};
+struct NeedModel {
+  int year, deprivation_fy;
+  GlmResult fit;
+  GlmResult nb_fit;                     // the same covariates, negative binomial
+  std::vector<NeedRow> rows;
+  std::vector<std::string> excluded;
+  // Inverse intervention law check: simple Poisson gradient of the rate on IDACI score alone,
+  // as the rate ratio per 0.1 of IDACI score with its interval.
+  double idaci_gradient_rr = 0, idaci_gradient_lo = 0, idaci_gradient_hi = 0;
+};
+NeedModel need_model(const PublicData& d, int year);
+
+// ---- Comparisons ------------------------------------------------------------------------------
+enum class Measure { stock, starters, ceasers, rate };
+std::string measure_label(Measure m);
+std::optional<double> measure_value(const AreaYear& a, Measure m);  // rates per 10,000 for counts too? no: raw
+
+struct Comparison {
+  Measure measure; int year;
+  std::optional<double> council, neighbours_mean, neighbours_median, region, england;
+  int rank = 0, of = 0;          // 1 = highest value among councils reporting it
+  int quartile = 0;              // 1 = lowest quarter ... 4 = highest quarter
+  int neighbours_found = 0;
+};
+// Counts are compared as rates per 10,000 children (starters and ceasers included) so that
+// councils of different size compare; `Measure::stock` is the raw count for reference.
+Comparison compare(const PublicData& d, int la_number, int year, Measure m);
+std::vector<int> neighbours_for(const PublicData& d, int la_number, int year);
+
+// LAIT publishes England (LA number 970) and regions (980-990) beside councils; those published
+// aggregates are used. Rank and quartile are among councils reporting in the CLA series that year.
+struct LaitComparison {
+  std::string code, label; int year;
+  std::optional<double> council, neighbours_mean, neighbours_median, region, england;
+  std::string council_marker;   // meaning of a missing council value
+  int rank = 0, of = 0, quartile = 0, neighbours_found = 0;
+};
+LaitComparison compare_lait(const PublicData& d, int la_number, int year, const LaitMeasure& m);
+
+// ---- Change -----------------------------------------------------------------------------------
+struct ChangeRow {
+  int la_number; std::string name, ons_code;
+  double stock_from, stock_to, pct_change, rate_from, rate_to;
+  std::optional<double> idaci;          // 2019 score (for change in rate against deprivation)
+  std::optional<double> low_income_change;  // change in low-income share, percentage points
+  std::string ofsted;
+};
+// Councils reporting in both `from` and `to` (boundary-changed councils excluded, with reason).
+std::vector<ChangeRow> change(const PublicData& d, int from, int to, std::vector<std::string>* excluded = nullptr);
+
+// ---- A council's own figures beside the published ones -----------------------------------------
+struct OwnYear { int year; long stock, starters, ceasers; };
+struct OwnComparison {
+  int year; std::string measure;
+  double own; std::optional<double> published; std::string published_marker;
+  double tolerance;              // half the publication's rounding unit
+  bool disagrees;                // |own - published| > tolerance (never when published is missing)
+};
+// Rates are compared after computing the council's own rate with the published population and
+// rounding to whole numbers, as DfE publishes them. Council counts since 2010 are unrounded
+// (tolerance 0); national and regional counts are rounded to the nearest 10 (tolerance 5).
+std::vector<OwnComparison> compare_own(const PublicData& d, int la_number, const std::vector<OwnYear>& own);
+
+}  // namespace careflow::benchmark

@@ -1,0 +1,345 @@
+#include "careflow/benchmark/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "careflow/report/svg_chart.hpp"
+
+namespace careflow::benchmark {
+namespace {
+
+Cell num(std::optional<double> v) { return v && std::isfinite(*v) ? Cell(*v) : Cell(std::monostate{}); }
+Cell num(double v) { return std::isfinite(v) ? Cell(v) : Cell(std::monostate{}); }
+// A published value as a cell: suppressed stays "suppressed", other markers become missing with
+// their meaning kept in a neighbouring text column by the caller.
+Cell pub(const Published& p) {
+  if (p.has()) return p.value;
+  if (p.marker == Marker::suppressed) return Suppressed{};
+  return std::monostate{};
+}
+
+std::string html_table(const OutputTable& t) {
+  using report::xml_escape;
+  std::string h = fmt::format("<h2 id=\"{}\">{}</h2>\n", xml_escape(t.id), xml_escape(t.title));
+  if (!t.notes.empty()) h += fmt::format("<p class=\"notes\">{}</p>\n", xml_escape(t.notes));
+  h += "<table><thead><tr>";
+  for (auto& c : t.columns) h += "<th>" + xml_escape(c.label) + "</th>";
+  h += "</tr></thead><tbody>\n";
+  for (auto& r : t.rows) {
+    h += "<tr>";
+    for (size_t i = 0; i < r.size(); ++i)
+      h += "<td>" + xml_escape(format_cell(r[i], t.columns[i].decimals)) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table>\n";
+}
+
+const BoundaryChange* change_creating(int la) {
+  for (auto& c : boundary_changes())
+    if (std::find(c.successors.begin(), c.successors.end(), la) != c.successors.end()) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own) {
+  BenchmarkReport rep;
+  rep.la_number = la;
+  rep.year = year;
+  const AreaYear* self = d.council_year(la, year);
+  rep.council_name = self ? self->name : fmt::format("LA {}", la);
+  const std::string region = d.region_of.count(la) ? d.region_of.at(la) : "";
+  const std::string sources =
+      "Source: DfE Children looked after in England including adoption (combined series 2010-2025). "
+      "Contains public sector information licensed under the Open Government Licence v3.0.";
+
+  // 1. Comparison with neighbours, region and England.
+  OutputTable cmp;
+  cmp.id = "comparison";
+  cmp.title = fmt::format("{} compared with statistical neighbours, region and England, {}", rep.council_name, year);
+  cmp.notes = "Rank 1 is the highest value among councils reporting it. Quartile 1 is the lowest quarter. "
+              "Starters and ceasers are per 10,000 children aged 0-17. Neighbours: DfE 2025 model from 2024, "
+              "2021 model before. " + sources;
+  cmp.add_column("measure", "Measure").add_column("council", "Council", 1)
+      .add_column("neighbours_mean", "Neighbours mean", 1).add_column("neighbours_median", "Neighbours median", 1)
+      .add_column("neighbours_n", "Neighbours with data").add_column("region", "Region: " + region, 1)
+      .add_column("england", "England", 1).add_column("rank", "Rank").add_column("of", "Of")
+      .add_column("quartile", "Quartile");
+  for (auto m : {Measure::rate, Measure::starters, Measure::ceasers, Measure::stock}) {
+    auto c = compare(d, la, year, m);
+    cmp.add_row({measure_label(m), num(c.council), num(c.neighbours_mean), num(c.neighbours_median),
+                 double(c.neighbours_found), num(c.region), num(c.england),
+                 c.rank ? Cell(double(c.rank)) : Cell{}, c.of ? Cell(double(c.of)) : Cell{},
+                 c.quartile ? Cell(double(c.quartile)) : Cell{}});
+  }
+  rep.tables.push_back(std::move(cmp));
+
+  // 1b. Other published measures (LAIT).
+  OutputTable oth;
+  oth.id = "other_measures";
+  oth.title = fmt::format("{}: placement stability, children in need, child protection, unit costs, {}", rep.council_name, year);
+  oth.notes = "Source: DfE Local Authority Interactive Tool (LAIT); region and England as published there. Financial years are shown by their end year "
+              "(2025 = 2024-25 outturn). Rank 1 is the highest value; quartile 1 the lowest quarter. "
+              "Contains public sector information licensed under the Open Government Licence v3.0.";
+  oth.add_column("measure", "Measure").add_column("council", "Council", 1).add_column("council_note", "Note")
+      .add_column("neighbours_mean", "Neighbours mean", 1).add_column("neighbours_median", "Neighbours median", 1)
+      .add_column("region", "Region", 1).add_column("england", "England", 1)
+      .add_column("rank", "Rank").add_column("of", "Of").add_column("quartile", "Quartile");
+  for (auto& m : lait_measures()) {
+    auto c = compare_lait(d, la, year, m);
+    oth.add_row({c.label, num(c.council), c.council_marker, num(c.neighbours_mean), num(c.neighbours_median),
+                 num(c.region), num(c.england), c.rank ? Cell(double(c.rank)) : Cell{},
+                 c.of ? Cell(double(c.of)) : Cell{}, c.quartile ? Cell(double(c.quartile)) : Cell{}});
+  }
+  rep.tables.push_back(std::move(oth));
+
+  // 2. Trend.
+  OutputTable tr;
+  tr.id = "trend";
+  tr.title = fmt::format("{}: children looked after per 10,000, 2010-{}", rep.council_name, year);
+  tr.notes = "Rates are blank where DfE published no population (2010-2013). " + sources;
+  tr.add_column("year", "Year").add_column("council_count", "Council count").add_column("council_rate", "Council rate", 1)
+      .add_column("neighbours_mean_rate", "Neighbours mean rate", 1).add_column("region_rate", "Region rate", 1)
+      .add_column("england_rate", "England rate", 1).add_column("note", "Note");
+  report::Series s_c{rep.council_name, {}, {}, "#c00000"}, s_sn{"Neighbours (mean)", {}, {}, "#1f4e79"},
+      s_r{"Region", {}, {}, "#7f7f7f", true}, s_e{"England", {}, {}, "#000000", true};
+  const BoundaryChange* created = change_creating(la);
+  for (int y = 2010; y <= year; ++y) {
+    const AreaYear* a = d.council_year(la, y);
+    std::string note;
+    if (!a || !a->reports())
+      note = created && y < created->first_year ? "did not exist: " + created->description : "no published row";
+    else if (!a->stock.has()) note = std::string("count ") + std::string(marker_meaning(a->stock.marker));
+    auto c = compare(d, la, y, Measure::rate);
+    tr.add_row({double(y), a ? pub(a->stock) : Cell{}, num(c.council), num(c.neighbours_mean), num(c.region),
+                num(c.england), note});
+    for (auto [s, v] : {std::pair{&s_c, c.council}, {&s_sn, c.neighbours_mean}, {&s_r, c.region}, {&s_e, c.england}}) {
+      s->x.push_back(y);
+      s->y.push_back(v.value_or(std::nan("")));
+    }
+  }
+  rep.tables.push_back(std::move(tr));
+
+  // 3. Funnel plot.
+  const Funnel f = funnel(d, year);
+  OutputTable ft;
+  ft.id = "funnel";
+  ft.title = fmt::format("Funnel plot data: rate per 10,000 against child population, {}", year);
+  ft.notes = fmt::format("Centre: {:.2f} per 10,000 (sum of councils' counts over sum of populations). Exact Poisson "
+                         "limits at 95% and 99.8% (Garwood chi-square form). Outside: +2/-2 beyond 99.8%, +1/-1 beyond 95%. "
+                         "Overdispersion (Spiegelhalter 2005, z winsorised at 10%): phi = {:.1f}, tau = {:.1f} per 10,000; "
+                         "adjusted 99.8% limits allow for that between-council variation. Excluded: {}. ",
+                         f.national_rate, f.phi, std::sqrt(f.tau2) * 1e4, f.excluded.empty() ? "none" : fmt::format("{}", fmt::join(f.excluded, "; "))) + sources;
+  ft.add_column("la_number", "LA number").add_column("council", "Council").add_column("population", "Population 0-17")
+      .add_column("count", "Looked after").add_column("rate", "Rate per 10,000", 1)
+      .add_column("lower_998", "Lower 99.8%", 1).add_column("lower_95", "Lower 95%", 1)
+      .add_column("upper_95", "Upper 95%", 1).add_column("upper_998", "Upper 99.8%", 1).add_column("outside", "Outside")
+      .add_column("od_lower_998", "Overdispersed lower 99.8%", 1).add_column("od_upper_998", "Overdispersed upper 99.8%", 1)
+      .add_column("od_outside", "Outside overdispersed 99.8%");
+  report::Series pts{"Councils", {}, {}, "#1f4e79"};
+  std::vector<report::Label> hl;
+  double pmin = 1e300, pmax = 0;
+  for (auto& p : f.points) {
+    ft.add_row({double(p.la_number), p.name, p.population, p.count, p.rate, p.lo998, p.lo95, p.hi95, p.hi998,
+                double(p.outside), p.od_lo998, p.od_hi998, double(p.od_outside)});
+    pts.x.push_back(p.population);
+    pts.y.push_back(p.rate);
+    pmin = std::min(pmin, p.population);
+    pmax = std::max(pmax, p.population);
+    if (p.la_number == la) hl.push_back({p.population, p.rate, p.name});
+  }
+  OutputTable fo;
+  fo.id = "funnel_outside";
+  fo.title = fmt::format("Councils outside the funnel limits, {}", year);
+  fo.notes = "Councils whose count lies outside the 95% or 99.8% exact Poisson limits around the England rate.";
+  fo.add_column("council", "Council").add_column("rate", "Rate per 10,000", 1).add_column("where", "Where")
+      .add_column("overdispersed", "Outside overdispersed 99.8%");
+  for (auto& p : f.points)
+    if (p.outside)
+      fo.add_row({p.name, p.rate, std::string(p.outside > 0 ? "above " : "below ") + (std::abs(p.outside) == 2 ? "99.8%" : "95%"),
+                  std::string(p.od_outside > 0 ? "above" : p.od_outside < 0 ? "below" : "no")});
+  rep.tables.push_back(std::move(ft));
+  rep.tables.push_back(std::move(fo));
+
+  // 4-5. Need-adjusted comparison.
+  const NeedModel nm = need_model(d, year);
+  OutputTable co;
+  co.id = "need_model";
+  co.title = fmt::format("Poisson model of children looked after on need, {} (log population offset)", year);
+  co.notes = fmt::format("n = {} councils; deviance {:.1f}; Pearson dispersion {:.2f} (intervals scaled by its square root "
+                         "when above 1, quasi-Poisson). Need: IDACI 2019 average score; children in relative low income "
+                         "(DWP, ages 0-19, FY ending {}) per child aged 0-17. Population density is not in the reference "
+                         "data. IDACI-only gradient (inverse intervention law check): rate ratio {:.3f} per 0.1 IDACI "
+                         "score (95% {:.3f} to {:.3f}). Excluded: {}.",
+                         nm.fit.n, nm.fit.deviance, nm.fit.dispersion, nm.deprivation_fy, nm.idaci_gradient_rr,
+                         nm.idaci_gradient_lo, nm.idaci_gradient_hi,
+                         nm.excluded.empty() ? "none" : fmt::format("{}", fmt::join(nm.excluded, "; ")));
+  co.add_column("term", "Term").add_column("coefficient", "Coefficient (log)", 4).add_column("se", "Std. error", 4)
+      .add_column("rate_ratio", "Rate ratio", 3).add_column("rr_lower", "95% lower", 3).add_column("rr_upper", "95% upper", 3);
+  co.add_column("model", "Model");
+  for (size_t j = 0; j < nm.fit.beta.size(); ++j)
+    co.add_row({nm.fit.names[j], nm.fit.beta[j], nm.fit.se[j], std::exp(nm.fit.beta[j]), std::exp(nm.fit.lo[j]),
+                std::exp(nm.fit.hi[j]), std::string("Poisson (quasi-Poisson intervals)")});
+  if (nm.nb_fit.converged) {
+    for (size_t j = 0; j < nm.nb_fit.beta.size(); ++j)
+      co.add_row({nm.nb_fit.names[j], nm.nb_fit.beta[j], nm.nb_fit.se[j], std::exp(nm.nb_fit.beta[j]),
+                  std::exp(nm.nb_fit.lo[j]), std::exp(nm.nb_fit.hi[j]), std::string("Negative binomial")});
+    co.notes += fmt::format(" Negative binomial: alpha = {:.4f} (variance = mu + alpha mu^2), deviance {:.1f}.",
+                            nm.nb_fit.alpha, nm.nb_fit.deviance);
+  }
+  rep.tables.push_back(std::move(co));
+  OutputTable oe;
+  oe.id = "need_adjusted";
+  oe.title = fmt::format("Observed and need-expected children looked after, {}", year);
+  oe.notes = "Expected from the need model; ratio interval is the exact Poisson interval of the observed count over expected.";
+  oe.add_column("la_number", "LA number").add_column("council", "Council").add_column("idaci", "IDACI score", 3)
+      .add_column("low_income_share", "Low-income share", 3).add_column("observed", "Observed")
+      .add_column("expected", "Expected", 1).add_column("ratio", "Observed / expected", 2)
+      .add_column("ratio_lower", "95% lower", 2).add_column("ratio_upper", "95% upper", 2);
+  report::Series dep{"Councils", {}, {}, "#1f4e79"};
+  std::vector<report::Label> dep_hl;
+  for (auto& r : nm.rows) {
+    oe.add_row({double(r.la_number), r.name, r.idaci, r.low_income_share, r.count, r.expected, r.ratio, r.ratio_lo, r.ratio_hi});
+    dep.x.push_back(r.idaci);
+    dep.y.push_back(r.count / r.population * 1e4);
+    if (r.la_number == la) dep_hl.push_back({r.idaci, r.count / r.population * 1e4, r.name});
+  }
+  rep.tables.push_back(std::move(oe));
+
+  // 6. Change over five years.
+  std::vector<std::string> ch_ex;
+  const auto ch = change(d, year - 5, year, &ch_ex);
+  OutputTable ct;
+  ct.id = "reduced_over_five_years";
+  ct.title = fmt::format("Councils whose number looked after fell by more than 10%, {} to {}", year - 5, year);
+  ct.notes = fmt::format("Ofsted: latest overall effectiveness judgement as at 31 March 2025. Not comparable "
+                         "(boundary changes or missing counts): {}.", ch_ex.empty() ? "none" : fmt::format("{}", fmt::join(ch_ex, "; ")));
+  ct.add_column("la_number", "LA number").add_column("council", "Council").add_column("from", fmt::format("{}", year - 5))
+      .add_column("to", fmt::format("{}", year)).add_column("pct_change", "Change %", 1)
+      .add_column("rate_from", "Rate from", 1).add_column("rate_to", "Rate to", 1).add_column("ofsted", "Ofsted overall");
+  report::Series chs{"Councils", {}, {}, "#1f4e79"};
+  for (auto& r : ch) {
+    if (r.pct_change < -10)
+      ct.add_row({double(r.la_number), r.name, r.stock_from, r.stock_to, r.pct_change, num(r.rate_from), num(r.rate_to), r.ofsted});
+    if (r.low_income_change && std::isfinite(r.rate_to - r.rate_from)) {
+      chs.x.push_back(*r.low_income_change);
+      chs.y.push_back(r.rate_to - r.rate_from);
+    }
+  }
+  if (chs.x.size() > 2) {
+    // Ordinary least squares slope and correlation of change in rate on change in low-income share.
+    const double n = chs.x.size();
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < chs.x.size(); ++i) { mx += chs.x[i] / n; my += chs.y[i] / n; }
+    double sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < chs.x.size(); ++i) {
+      sxx += (chs.x[i] - mx) * (chs.x[i] - mx);
+      syy += (chs.y[i] - my) * (chs.y[i] - my);
+      sxy += (chs.x[i] - mx) * (chs.y[i] - my);
+    }
+    if (sxx > 0 && syy > 0)
+      ct.notes += fmt::format(" Across {} councils, change in rate against change in low-income share (percentage "
+                              "points, DWP FY ending {} to FY ending {}: the DWP series ends in 2022): slope {:.2f} per "
+                              "10,000 per point, correlation {:.2f}.",
+                              chs.x.size(), std::clamp(year - 5, 2015, 2022), std::clamp(year, 2015, 2022), sxy / sxx,
+                              sxy / std::sqrt(sxx * syy));
+  }
+  rep.tables.push_back(std::move(ct));
+
+  // 7. Own figures beside published.
+  if (!own.empty()) {
+    OutputTable ot;
+    ot.id = "own_vs_published";
+    ot.title = fmt::format("{}: own figures beside published figures", rep.council_name);
+    ot.notes = "Disagreement means a difference beyond the publication's rounding (counts exact, rates to the whole number).";
+    ot.add_column("year", "Year").add_column("measure", "Measure").add_column("own", "Own", 1)
+        .add_column("published", "Published").add_column("published_note", "Published note").add_column("disagrees", "Disagrees");
+    for (auto& c : compare_own(d, la, own))
+      ot.add_row({double(c.year), c.measure, num(c.own), num(c.published), c.published_marker, std::string(c.disagrees ? "yes" : "no")});
+    rep.tables.push_back(std::move(ot));
+  }
+
+  // 8. Boundary changes and data notes.
+  OutputTable bt;
+  bt.id = "boundary_changes";
+  bt.title = "Council boundary changes mapped in the series";
+  bt.add_column("change", "Change").add_column("first_year", "First year of successors")
+      .add_column("predecessors", "Predecessors (LA numbers)").add_column("successors", "Successors (LA numbers)");
+  for (auto& c : boundary_changes())
+    bt.add_row({c.description, double(c.first_year), fmt::format("{}", fmt::join(c.predecessors, ", ")),
+                fmt::format("{}", fmt::join(c.successors, ", "))});
+  rep.tables.push_back(std::move(bt));
+  if (!d.missing.empty() || !d.problems.empty()) {
+    OutputTable mt;
+    mt.id = "data_notes";
+    mt.title = "Reference data not available or not readable";
+    mt.add_column("note", "Note");
+    for (auto& m : d.missing) mt.add_row({m});
+    for (auto& m : d.problems) mt.add_row({m});
+    rep.tables.push_back(std::move(mt));
+  }
+
+  // HTML with charts.
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+                  report::xml_escape(fmt::format("careflow benchmark: {} {}", rep.council_name, year)) +
+                  "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                  "table{border-collapse:collapse;font-size:13px;margin-bottom:1.5em}td,th{border:1px solid #ccc;"
+                  "padding:3px 6px;text-align:right}th{background:#eef}.notes{font-size:13px;color:#555}</style>"
+                  "</head><body>\n";
+  h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
+  {
+    report::ChartOptions o{fmt::format("Funnel plot, {}", year), "Children aged 0-17 (log scale)", "Looked after per 10,000", 900, 480, true};
+    const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1, 120, f.tau2);
+    std::vector<report::Series> lim{{"95% limits", c.population, c.lo95, "#2e75b6", true},
+                                    {"", c.population, c.hi95, "#2e75b6", true},
+                                    {"99.8% limits", c.population, c.lo998, "#7030a0", false},
+                                    {"", c.population, c.hi998, "#7030a0", false},
+                                    {"99.8% overdispersed", c.population, c.od_lo998, "#c55a11", true},
+                                    {"", c.population, c.od_hi998, "#c55a11", true}};
+    if (!pts.x.empty()) h += report::funnel_chart(o, pts, f.national_rate, lim, hl);
+  }
+  {
+    report::ChartOptions o{"Trend: looked after per 10,000", "Year", "Per 10,000", 900, 400, false};
+    h += report::line_chart(o, {s_c, s_sn, s_r, s_e});
+  }
+  if (!dep.x.empty()) {
+    const auto g = poisson_glm([&] { std::vector<double> v; for (auto& r : nm.rows) v.push_back(r.count); return v; }(),
+                               [&] { std::vector<std::vector<double>> v; for (auto& r : nm.rows) v.push_back({r.idaci * 10}); return v; }(),
+                               [&] { std::vector<double> v; for (auto& r : nm.rows) v.push_back(std::log(r.population)); return v; }(),
+                               {"idaci"});
+    report::Series fit{"Poisson fit", {}, {}, "#c55a11"};
+    const double lo = *std::min_element(dep.x.begin(), dep.x.end()), hi = *std::max_element(dep.x.begin(), dep.x.end());
+    for (int i = 0; i <= 40 && g.converged; ++i) {
+      const double x = lo + (hi - lo) * i / 40;
+      fit.x.push_back(x);
+      fit.y.push_back(std::exp(g.beta[0] + g.beta[1] * x * 10) * 1e4);
+    }
+    report::ChartOptions o{fmt::format("Rate against deprivation (IDACI 2019), {}", year), "IDACI average score", "Looked after per 10,000", 900, 420, false};
+    h += report::scatter_chart(o, dep, g.converged ? &fit : nullptr, dep_hl);
+  }
+  if (!chs.x.empty()) {
+    report::ChartOptions o{fmt::format("Change in rate against change in low-income share, {}-{}", year - 5, year),
+                           "Change in low-income share (percentage points)", "Change in rate per 10,000", 900, 420, false};
+    h += report::scatter_chart(o, chs);
+  }
+  {
+    std::vector<std::string> cats{rep.council_name};
+    std::vector<double> vals;
+    vals.push_back(self ? measure_value(*self, Measure::rate).value_or(std::nan("")) : std::nan(""));
+    for (int n : neighbours_for(d, la, year))
+      if (auto* a = d.council_year(n, year); a && a->reports()) {
+        cats.push_back(a->name);
+        vals.push_back(measure_value(*a, Measure::rate).value_or(std::nan("")));
+      }
+    report::ChartOptions o{fmt::format("Rate per 10,000: council and statistical neighbours, {}", year), "", "Per 10,000", 900, 420, false};
+    h += report::bar_chart(o, cats, vals, 0);
+  }
+  for (auto& t : rep.tables) h += html_table(t);
+  h += "<p class=\"notes\">" + report::xml_escape(sources) + "</p>\n</body></html>\n";
+  rep.html = std::move(h);
+  return rep;
+}
+
+}  // namespace careflow::benchmark

@@ -1,0 +1,25 @@
+// Turns the benchmark analyses for one council and year into output tables (CSV/JSON/XLSX via
+// io/output_table.hpp) and a self-contained HTML page with inline SVG charts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "careflow/benchmark/analysis.hpp"
+#include "careflow/io/output_table.hpp"
+
+namespace careflow::benchmark {
+
+struct BenchmarkReport {
+  int la_number = 0, year = 0;
+  std::string council_name;
+  std::vector<OutputTable> tables;
+  std::string html;
+};
+
+// Runs every analysis for the council and year. `own` (may be empty) are the council's own
+// figures, set beside the published ones.
+BenchmarkReport build_report(const PublicData& d, int la_number, int year,
+                             const std::vector<OwnYear>& own = {});
+
+}  // namespace careflow::benchmark

@@ -1,0 +1,60 @@
+// The ONS postcode directory (ONSPD) as careflow uses it: postcode -> local authority (LTLA and
+// its upper tier, UTLA) and grid reference, so that a placement's LA, whether it is in or out of
+// the council's area, and its distance from home can be derived as DfE derives them. Loaded
+// once (2.7 million postcodes, about a second) into a sorted array of packed keys.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "careflow/io/problems.hpp"
+
+namespace careflow {
+
+// Upper-cased with spaces removed: "ab1 0aa" -> "AB10AA". The form keys are stored in.
+std::string normalise_postcode(std::string_view postcode);
+
+struct PostcodeInfo {
+  std::string_view laua;  // lower-tier LA (ONS code, e.g. E09000027)
+  std::string_view utla;  // upper-tier LA; equals laua where the lookup has no entry
+  bool has_grid = false;  // some postcodes (e.g. Channel Islands, new ones) have no grid reference
+  int32_t easting = 0;    // OSGB36 metres
+  int32_t northing = 0;
+};
+
+class PostcodeDirectory {
+ public:
+  // Reads an ONSPD extract (CSV, optionally gzipped, with columns pcd, laua, oseast1m,
+  // osnrth1m) and, if given, the ONS LTLA -> UTLA lookup (LTLA23CD, UTLA23CD). Problems name
+  // the file; none if the directory cannot be read at all.
+  static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
+                                               const std::string& ltla_to_utla_path,
+                                               ProblemLog& problems);
+  // The same from the reference data folder (postcodes/onspd_postcodes.csv.gz and
+  // neighbours_and_geography/ons_ltla_to_utla_lookup_april_2023_england_wales.csv); when
+  // absent, a problem says which file is needed and where.
+  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems);
+
+  std::optional<PostcodeInfo> find(std::string_view postcode) const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    uint64_t key;      // normalised postcode, up to 8 bytes, packed big-endian (sorts as text)
+    uint16_t la;       // index into las_
+    int32_t easting;   // INT32_MIN when absent
+    int32_t northing;
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::string> las_;   // LTLA codes
+  std::vector<std::string> utlas_; // parallel to las_
+};
+
+// Straight-line distance in miles between two postcodes' grid references, rounded to one
+// decimal place as DfE's PL_DISTANCE is: sqrt(dE² + dN²) / 1000 / 1.6093. None without grids.
+std::optional<double> distance_miles(const PostcodeInfo& a, const PostcodeInfo& b);
+
+}  // namespace careflow

@@ -1,0 +1,188 @@
+#include "careflow/validate/engine.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "careflow/io/postcodes.hpp"
+#include "careflow/validate/rule_support.hpp"
+
+namespace careflow::validate {
+
+namespace {
+
+const RuleVersion kCatalogue[] = {
+#include "careflow/validate/rule_catalogue.inc"
+};
+
+struct Registered {
+  std::string code;
+  int version_year;
+  RuleImpl impl;
+};
+
+std::vector<Registered>& registered() {
+  static std::vector<Registered> r;
+  return r;
+}
+
+void ensure_registered() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    detail::register_row_rules();
+    detail::register_cross_table_rules();
+  });
+}
+
+}  // namespace
+
+const std::vector<RuleVersion>& catalogue() {
+  static const std::vector<RuleVersion> v(std::begin(kCatalogue), std::end(kCatalogue));
+  return v;
+}
+
+const RuleVersion* find_rule(std::string_view code, int year) {
+  for (const auto& v : catalogue())
+    if (v.code == code && v.active_in(year)) return &v;
+  return nullptr;
+}
+
+const RuleImpl* implementation(const RuleVersion& v) {
+  ensure_registered();
+  const RuleImpl* any = nullptr;
+  for (const auto& r : registered()) {
+    if (r.code != v.code) continue;
+    if (r.version_year == v.version_year) return &r.impl;
+    if (r.version_year == 0) any = &r.impl;
+  }
+  return any;
+}
+
+RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
+  RuleResult res;
+  res.rule = &v;
+  const RuleImpl* impl = implementation(v);
+  if (!impl) {
+    res.outcome = Outcome::not_implemented;
+    res.reason = "not yet implemented in careflow";
+    return res;
+  }
+  std::vector<std::string> missing;
+  if (impl->needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
+  if (impl->needs.postcodes && !in.derived)
+    missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
+  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider lists");
+  if (!missing.empty()) {
+    res.outcome = Outcome::not_run;
+    res.reason = "needs ";
+    for (size_t i = 0; i < missing.size(); ++i) res.reason += (i ? " and " : "") + missing[i];
+    return res;
+  }
+  res.flagged = impl->check(in);
+  for (auto it = res.flagged.begin(); it != res.flagged.end();)
+    it = it->second.empty() ? res.flagged.erase(it) : std::next(it);
+  return res;
+}
+
+std::vector<RuleResult> validate(const ValidationInput& in) {
+  std::vector<RuleResult> out;
+  for (const auto& v : catalogue())
+    if (v.active_in(in.year.end_year)) out.push_back(run_rule(v, in));
+  return out;
+}
+
+DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
+                                           const PostcodeDirectory& postcodes, std::string_view la) {
+  DerivedEpisodeFields d;
+  const size_t n = episodes.rows();
+  d.pl_la.resize(n);
+  d.pl_location.resize(n);
+  d.pl_distance.resize(n);
+  const size_t home_col = detail::col(ssda903::Table::episodes, "HOME_POST");
+  const size_t pl_col = detail::col(ssda903::Table::episodes, "PL_POST");
+  for (size_t r = 0; r < n; ++r) {
+    const auto pl = postcodes.find(episodes.cell(r, pl_col));
+    if (!pl) continue;
+    d.pl_la[r] = std::string(pl->utla);
+    if (!la.empty()) d.pl_location[r] = (pl->utla == la || pl->laua == la) ? "IN" : "OUT";
+    if (const auto home = postcodes.find(episodes.cell(r, home_col)))
+      if (const auto miles = distance_miles(*home, *pl)) d.pl_distance[r] = fmt::format("{:.1f}", *miles);
+  }
+  return d;
+}
+
+namespace detail {
+
+size_t col(Table t, std::string_view name) {
+  const auto& cols = ssda903::schema(t).columns;
+  const auto it = std::find(cols.begin(), cols.end(), name);
+  if (it == cols.end()) std::abort();  // a misspelt column in a rule: caught by the tests
+  return static_cast<size_t>(it - cols.begin());
+}
+
+std::optional<Date> return_date(std::string_view s) {
+  int part[3] = {0, 0, 0};
+  int digits[3] = {0, 0, 0};
+  int k = 0;
+  for (char c : s) {
+    if (c == '/') {
+      if (++k > 2) return std::nullopt;
+    } else if (c >= '0' && c <= '9') {
+      part[k] = part[k] * 10 + (c - '0');
+      if (++digits[k] > 4) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (k != 2 || digits[0] < 1 || digits[0] > 2 || digits[1] < 1 || digits[1] > 2 || digits[2] != 4)
+    return std::nullopt;
+  const int d = part[0], m = part[1], y = part[2];
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return Date::from_ymd(y, m, d);
+}
+
+Tab tab(const ValidationInput& in, Table t) {
+  return Tab{in.this_year ? in.this_year->find(t) : nullptr, t};
+}
+Tab last_tab(const ValidationInput& in, Table t) {
+  return Tab{in.last_year ? in.last_year->find(t) : nullptr, t};
+}
+
+void add_rule(std::string_view code, int version_year, RuleImpl impl) {
+  registered().push_back({std::string(code), version_year, std::move(impl)});
+}
+
+void add_row_rule(std::string_view code, int version_year, Table t, RowTest test) {
+  add_rule(code, version_year,
+           {{}, [t, test = std::move(test)](const ValidationInput& in) {
+              Flags f;
+              const Tab x = tab(in, t);
+              if (!x) return f;
+              std::vector<size_t> rows;
+              for (size_t r = 0; r < x.rows(); ++r)
+                if (test(Row{x, r, in.year.end_year, in})) rows.push_back(r);
+              put(f, t, std::move(rows));
+              return f;
+            }});
+}
+
+std::unordered_map<std::string_view, std::vector<size_t>> by_child(const Tab& t) {
+  std::unordered_map<std::string_view, std::vector<size_t>> m;
+  for (size_t r = 0; r < t.rows(); ++r) m[t(r, "CHILD")].push_back(r);
+  return m;
+}
+
+void put(Flags& f, Table t, std::vector<size_t> rows) {
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  if (rows.empty()) return;
+  auto& dst = f[t];
+  dst.insert(dst.end(), rows.begin(), rows.end());
+  std::sort(dst.begin(), dst.end());
+  dst.erase(std::unique(dst.begin(), dst.end()), dst.end());
+}
+
+}  // namespace detail
+}  // namespace careflow::validate

@@ -1,0 +1,102 @@
+// The SSDA903 validation rules: DfE's checks (and the reference tool's own consistency checks)
+// as a catalogue of versioned rules run over one year's return. Each rule version knows the
+// collection years it applies to, the data it needs, and flags rows of the tables it reads.
+// Rules that need data the user did not give (last year's return, the postcode directory, the
+// Ofsted provider lists) are reported as "not run" with the reason, never silently skipped.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "careflow/core/date.hpp"
+#include "careflow/io/ssda903.hpp"
+
+namespace careflow {
+class PostcodeDirectory;
+}
+
+namespace careflow::validate {
+
+// Ofsted provider information, keyed by URN (not yet loaded from the spreadsheets: rules that
+// need it report "not run").
+struct ProviderInfo {};
+
+// The fields DfE derives from an episode's postcodes, one entry per Episodes row (text as the
+// return would hold it): PL_LA, the placement's local authority; PL_LOCATION, IN or OUT of the
+// council's area; PL_DISTANCE, miles from home to placement, one decimal place.
+struct DerivedEpisodeFields {
+  std::vector<std::string> pl_la, pl_location, pl_distance;
+};
+
+// Derives them from HOME_POST and PL_POST with the postcode directory. PL_LA is the upper-tier
+// LA (children's services authority); unknown postcodes leave the fields blank.
+DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
+                                           const PostcodeDirectory& postcodes, std::string_view la);
+
+struct ValidationInput {
+  const ssda903::Return* this_year = nullptr;
+  const ssda903::Return* last_year = nullptr;   // optional
+  CollectionYear year;
+  std::string la;                                // the council's ONS code, e.g. E09000027
+  const PostcodeDirectory* postcodes = nullptr;  // optional
+  const ProviderInfo* providers = nullptr;       // optional
+  // Postcode-derived fields for this year's and last year's Episodes (from derive_episode_fields,
+  // or as supplied); rules that need them are not run without them.
+  const DerivedEpisodeFields* derived = nullptr;
+  const DerivedEpisodeFields* derived_last = nullptr;
+};
+
+// Rows flagged by a rule, per table: 0-based rows of the (this year's) table, sorted, unique.
+using Flags = std::map<ssda903::Table, std::vector<size_t>>;
+
+// What a rule needs beyond this year's return.
+struct Needs {
+  bool last_year = false;
+  bool postcodes = false;
+  bool providers = false;
+};
+
+// One version of one rule, as DfE and the reference tool define it.
+struct RuleVersion {
+  std::string_view code;
+  int version_year = 0;    // collection year whose specification introduced this version
+  int first_year = 0;      // first and last collection years this version is active in
+  int last_year = -1;
+  std::string_view message;         // DfE's message, verbatim
+  std::string_view affected_fields; // comma-separated
+  std::string_view tables;          // comma-separated, as the reference names them
+  bool active_in(int year) const { return year >= first_year && year <= last_year; }
+};
+
+using Check = std::function<Flags(const ValidationInput&)>;
+
+struct RuleImpl {
+  Needs needs;
+  Check check;
+};
+
+// Every rule version in the catalogue, in catalogue order (code, then version).
+const std::vector<RuleVersion>& catalogue();
+// The version of `code` active in `year`, if any.
+const RuleVersion* find_rule(std::string_view code, int year);
+// The implementation of a rule version, if written.
+const RuleImpl* implementation(const RuleVersion& v);
+
+enum class Outcome : uint8_t { ran, not_run, not_implemented };
+
+struct RuleResult {
+  const RuleVersion* rule = nullptr;
+  Outcome outcome = Outcome::ran;
+  std::string reason;  // for not_run: "needs last year's return" etc.
+  Flags flagged;
+};
+
+RuleResult run_rule(const RuleVersion& v, const ValidationInput& in);
+// Runs every rule active in `in.year`.
+std::vector<RuleResult> validate(const ValidationInput& in);
+
+}  // namespace careflow::validate
