@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/simulated_history.hpp"
+#include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
 
 namespace careflow::cli {
@@ -84,6 +86,36 @@ std::optional<std::string> parse_shift_flag(const std::string& text, Date start,
   if (auto e = parse_scenario_toml(toml, tmp)) return e;
   sc.shifts.insert(sc.shifts.end(), tmp.shifts.begin(), tmp.shifts.end());
   return std::nullopt;
+}
+
+// Fan chart of a forecast_total table: the microsimulation's 5-95 and 25-75 percentile lines
+// around its median, and the stock-flow model's expectation, against years from the origin.
+std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title) {
+  using report::Series;
+  std::vector<Series> lines(6);
+  const char* names[] = {"5th percentile", "25th percentile", "Median (microsimulation)", "75th percentile", "95th percentile",
+                         "Stock-flow model"};
+  const char* colours[] = {"#9dc3e6", "#2e75b6", "#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"};
+  const size_t cols[] = {t.column_index("p5"), t.column_index("p25"), t.column_index("p50"), t.column_index("p75"),
+                         t.column_index("p95"), t.column_index("stock_flow")};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    lines[i].name = names[i];
+    lines[i].colour = colours[i];
+    lines[i].dashed = i == 0 || i == 4 || i == 5;
+  }
+  for (const auto& r : t.rows) {
+    const auto d = parse_date(std::get<std::string>(r[0]));
+    const double x = (d.date - as_of) / 365.25;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      lines[i].x.push_back(x);
+      lines[i].y.push_back(std::get<double>(r[cols[i]]));
+    }
+  }
+  report::ChartOptions co;
+  co.title = title;
+  co.x_label = fmt::format("Years from {}", as_of.to_iso());
+  co.y_label = "Children looked after";
+  return report::line_chart(co, lines);
 }
 
 int run(const Options& o) {
@@ -199,12 +231,16 @@ int run(const Options& o) {
       fmt::print(stderr, "careflow forecast: {}\n", err);
       return 2;
     }
+    for (const auto& t : tables)
+      if (t.id.starts_with("forecast_total")) {
+        std::ofstream(fs::path(o.out) / (t.id + ".svg")) << fan_chart(t, s.as_of, t.title);
+      }
     // Scenarios are saved with their results so they can be re-run and compared later.
     for (const auto& path : o.scenarios) {
       fs::create_directories(fs::path(o.out) / "scenarios");
       fs::copy_file(path, fs::path(o.out) / "scenarios" / fs::path(path).filename(), fs::copy_options::overwrite_existing);
     }
-    fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx)\n", tables.size(), o.out);
+    fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx, fan charts forecast_total*.svg)\n", tables.size(), o.out);
   }
   return 0;
 }
