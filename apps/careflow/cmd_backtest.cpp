@@ -1,0 +1,110 @@
+// careflow backtest: how well would the forecasts have done? Origins every 31 March with enough
+// history; both models and a no-change baseline against what happened.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "careflow/core/ingest.hpp"
+#include "careflow/forecast/backtest.hpp"
+#include "careflow/forecast/simulated_history.hpp"
+#include "command.hpp"
+
+namespace careflow::cli {
+namespace {
+using namespace careflow::forecast;
+
+struct Options {
+  std::vector<std::string> inputs;
+  std::string year, out;
+  int runs = 200, horizon = 3, reference_days = 365, simulated = 0;
+  uint64_t seed = 1;
+  bool no_trend = false;
+  double growth = 0.04, entrants = 300;
+};
+
+int run(const Options& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  BacktestSettings s;
+  s.runs = o.runs;
+  s.seed = o.seed;
+  s.max_horizon_years = o.horizon;
+  s.reference_days = o.reference_days;
+  s.trend = !o.no_trend;
+  std::vector<BacktestPoint> points;
+  std::string notes;
+  if (o.simulated > 0) {
+    for (int i = 1; i <= o.simulated; ++i) {
+      SimulatedHistorySettings ss;
+      ss.seed = static_cast<uint64_t>(i);
+      ss.annual_growth = o.growth;
+      ss.entrants_per_year = o.entrants;
+      const History h = simulate_history(ss);
+      auto p = backtest(h, s);
+      points.insert(points.end(), p.begin(), p.end());
+    }
+    notes = fmt::format("{} simulated histories (careflow's generator with known dynamics: {} entrants a year growing {:.0f}% a year, "
+                        "duration-dependent leaving hazard), {} runs per forecast.",
+                        o.simulated, o.entrants, 100 * o.growth, o.runs);
+  } else {
+    std::optional<CollectionYear> year;
+    if (!o.year.empty()) year = parse_collection_year(o.year);
+    IngestReport report;
+    const History h = ingest(o.inputs, year, report);
+    points = backtest(h, s);
+    notes = fmt::format("{} runs per forecast.", o.runs);
+  }
+  if (points.empty()) {
+    fmt::print(stderr, "careflow backtest: not enough history (need {} years before an origin and 1 after)\n", s.min_history_years);
+    return 2;
+  }
+  const auto summary = summarise(points);
+  const auto table = backtest_summary_table(summary, notes);
+  fmt::print("careflow backtest: {}\n\n", notes);
+  fmt::print("  {:<11} {:<12} {:>7} {:>5} {:>7} {:>7} {:>9} {:>9}\n", "model", "measure", "horizon", "n", "MAPE%", "bias%", "cover80%", "cover95%");
+  for (const auto& x : summary)
+    fmt::print("  {:<11} {:<12} {:>7} {:>5} {:>7.2f} {:>+7.2f} {:>9} {:>9}\n", x.model, x.measure,
+               x.horizon == 0 ? std::string("all") : fmt::format("{}y", x.horizon), x.n, x.mape, x.bias,
+               x.cover80 < 0 ? "" : fmt::format("{:.1f}", x.cover80), x.cover95 < 0 ? "" : fmt::format("{:.1f}", x.cover95));
+  fmt::print("\nBacktest took {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (!o.out.empty()) {
+    namespace fs = std::filesystem;
+    fs::create_directories(o.out);
+    std::string err;
+    const std::vector<OutputTable> tables{table, backtest_points_table(points)};
+    for (const auto& t : tables)
+      if (!write_csv(t, (fs::path(o.out) / (t.id + ".csv")).string(), &err)) {
+        fmt::print(stderr, "careflow backtest: {}\n", err);
+        return 2;
+      }
+    if (!write_json(tables, (fs::path(o.out) / "backtest.json").string(), &err) ||
+        !write_xlsx(tables, (fs::path(o.out) / "backtest.xlsx").string(), &err, "careflow backtest")) {
+      fmt::print(stderr, "careflow backtest: {}\n", err);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+const Register reg{{"backtest", [](CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("backtest", "Test the forecasting models on the history: accuracy and interval coverage");
+  cmd->add_option("inputs", o->inputs, "Return folders or files (as for careflow ingest)");
+  cmd->add_option("--year", o->year, "Collection year for inputs whose name does not say");
+  cmd->add_option("--runs", o->runs, "Microsimulation runs per forecast (default 200)")->check(CLI::Range(10, 100000));
+  cmd->add_option("--seed", o->seed, "Random seed (default 1)");
+  cmd->add_option("--horizon", o->horizon, "Longest horizon in years (default 3)")->check(CLI::Range(1, 10));
+  cmd->add_option("--reference-days", o->reference_days, "Reference window in days (default 365)")->check(CLI::Range(30, 3650));
+  cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
+  cmd->add_option("--simulated", o->simulated, "Backtest on this many simulated histories with known dynamics instead");
+  cmd->add_option("--growth", o->growth, "Yearly growth of entrants in simulated histories (default 0.04)");
+  cmd->add_option("--entrants", o->entrants, "Entrants a year in simulated histories (default 300)");
+  cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
+  cmd->callback([o, &exit_code] {
+    if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated N");
+    exit_code = run(*o);
+  });
+}}};
+
+}  // namespace
+}  // namespace careflow::cli

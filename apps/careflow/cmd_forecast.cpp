@@ -1,0 +1,276 @@
+// careflow forecast: numbers and spend, by the sector's stock-flow model and by microsimulation,
+// for a baseline and any number of named scenarios compared with it.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "careflow/core/ingest.hpp"
+#include "careflow/forecast/forecast.hpp"
+#include "careflow/forecast/simulated_history.hpp"
+#include "careflow/report/svg_chart.hpp"
+#include "command.hpp"
+
+namespace careflow::cli {
+namespace {
+using namespace careflow::forecast;
+
+struct Options {
+  std::vector<std::string> inputs;
+  std::string year, as_of, out, unit_costs;
+  std::vector<std::string> scenarios, entries, shifts;
+  int years = 5, runs = 1000, reference_days = 365;
+  uint64_t seed = 1;
+  bool no_trend = false;
+  double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
+  int simulated = 0;
+};
+
+void print_table(const OutputTable& t, size_t max_rows = 40) {
+  fmt::print("\n{}\n", t.title);
+  std::vector<size_t> width(t.columns.size());
+  for (size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].label.size();
+  for (size_t i = 0; i < t.rows.size() && i < max_rows; ++i)
+    for (size_t c = 0; c < t.rows[i].size(); ++c)
+      width[c] = std::max(width[c], format_cell(t.rows[i][c], t.columns[c].decimals).size());
+  for (size_t c = 0; c < t.columns.size(); ++c) fmt::print("  {:>{}}", t.columns[c].label, width[c]);
+  fmt::print("\n");
+  for (size_t i = 0; i < t.rows.size() && i < max_rows; ++i) {
+    for (size_t c = 0; c < t.rows[i].size(); ++c) fmt::print("  {:>{}}", format_cell(t.rows[i][c], t.columns[c].decimals), width[c]);
+    fmt::print("\n");
+  }
+  if (t.rows.size() > max_rows) fmt::print("  ... {} more rows\n", t.rows.size() - max_rows);
+}
+
+// "10-15:-20%:2025-04-01" -> ages 10..15, factor 0.8, from 1 April 2025 (default: forecast start).
+std::optional<std::string> parse_entry_flag(const std::string& text, Date start, Scenario& sc) {
+  const auto c1 = text.find(':');
+  if (c1 == std::string::npos) return "expected AGES:CHANGE[:FROM], e.g. 10-15:-20%:2025-04-01";
+  const std::string ages = text.substr(0, c1);
+  std::string rest = text.substr(c1 + 1), from;
+  if (const auto c2 = rest.find(':'); c2 != std::string::npos) from = rest.substr(c2 + 1), rest = rest.substr(0, c2);
+  EntryChange e;
+  const auto dash = ages.find('-');
+  try {
+    e.age_from = std::stoi(ages.substr(0, dash));
+    e.age_to = dash == std::string::npos ? e.age_from : std::stoi(ages.substr(dash + 1));
+    const bool pct = !rest.empty() && rest.back() == '%';
+    const double v = std::stod(pct ? rest.substr(0, rest.size() - 1) : rest);
+    e.factor = 1.0 + (pct ? v / 100 : v);
+  } catch (...) {
+    return fmt::format("cannot read entry change '{}'", text);
+  }
+  e.from = start + 1;
+  if (!from.empty()) {
+    const auto p = parse_date(from);
+    if (!p) return fmt::format("cannot read date '{}'", from);
+    e.from = p.date;
+  }
+  sc.entry_changes.push_back(e);
+  return std::nullopt;
+}
+
+// "foster_ifa:foster_in_house:21:3" -> 21 children over 3 years from the forecast start.
+std::optional<std::string> parse_shift_flag(const std::string& text, Date start, Scenario& sc) {
+  std::string toml = "";
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  for (size_t c; (c = text.find(':', pos)) != std::string::npos; pos = c + 1) parts.push_back(text.substr(pos, c - pos));
+  parts.push_back(text.substr(pos));
+  if (parts.size() != 4) return "expected FROM_KIND:TO_KIND:CHILDREN:YEARS, e.g. foster_ifa:foster_in_house:21:3";
+  const Date end = start + 1 + static_cast<int32_t>(std::lround(std::stod(parts[3]) * 365.25));
+  toml = fmt::format("[[shift]]\nfrom_kind = \"{}\"\nto_kind = \"{}\"\nchildren = {}\nstart = \"{}\"\nend = \"{}\"\n", parts[0],
+                     parts[1], std::stod(parts[2]), (start + 1).to_iso(), end.to_iso());
+  Scenario tmp;
+  if (auto e = parse_scenario_toml(toml, tmp)) return e;
+  sc.shifts.insert(sc.shifts.end(), tmp.shifts.begin(), tmp.shifts.end());
+  return std::nullopt;
+}
+
+// Fan chart of a forecast_total table: the microsimulation's 5-95 and 25-75 percentile lines
+// around its median, and the stock-flow model's expectation, against years from the origin.
+std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title) {
+  using report::Series;
+  std::vector<Series> lines(6);
+  const char* names[] = {"5th percentile", "25th percentile", "Median (microsimulation)", "75th percentile", "95th percentile",
+                         "Stock-flow model"};
+  const char* colours[] = {"#9dc3e6", "#2e75b6", "#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"};
+  const size_t cols[] = {t.column_index("p5"), t.column_index("p25"), t.column_index("p50"), t.column_index("p75"),
+                         t.column_index("p95"), t.column_index("stock_flow")};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    lines[i].name = names[i];
+    lines[i].colour = colours[i];
+    lines[i].dashed = i == 0 || i == 4 || i == 5;
+  }
+  for (const auto& r : t.rows) {
+    const auto d = parse_date(std::get<std::string>(r[0]));
+    const double x = (d.date - as_of) / 365.25;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      lines[i].x.push_back(x);
+      lines[i].y.push_back(std::get<double>(r[cols[i]]));
+    }
+  }
+  report::ChartOptions co;
+  co.title = title;
+  co.x_label = fmt::format("Years from {}", as_of.to_iso());
+  co.y_label = "Children looked after";
+  return report::line_chart(co, lines);
+}
+
+int run(const Options& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  History h;
+  if (o.simulated > 0) {
+    SimulatedHistorySettings ss;
+    ss.seed = static_cast<uint64_t>(o.simulated);
+    ss.annual_growth = 0.04;
+    h = simulate_history(ss);
+  } else {
+    std::optional<CollectionYear> year;
+    if (!o.year.empty()) year = parse_collection_year(o.year);
+    IngestReport report;
+    h = ingest(o.inputs, year, report);
+  }
+  if (h.periods.empty() || h.years.empty()) {
+    fmt::print(stderr, "careflow forecast: no periods of care found in the input\n");
+    return 2;
+  }
+  ForecastSettings s;
+  s.as_of = h.data_end();
+  if (!o.as_of.empty()) {
+    const auto p = parse_date(o.as_of);
+    if (!p) {
+      fmt::print(stderr, "careflow forecast: cannot read --as-of '{}'\n", o.as_of);
+      return 2;
+    }
+    s.as_of = p.date;
+  }
+  s.years = o.years;
+  s.runs = o.runs;
+  s.seed = o.seed;
+  s.reference_days = o.reference_days;
+  s.arrivals_window_days = o.reference_days;
+  s.trend = !o.no_trend;
+  // Base costs (shared by the baseline and every scenario unless a scenario overrides them).
+  Scenario baseline;
+  if (!o.unit_costs.empty())
+    if (auto e = load_unit_costs_csv(o.unit_costs, baseline.costs)) {
+      fmt::print(stderr, "careflow forecast: {}\n", *e);
+      return 2;
+    }
+  baseline.costs.inflation = o.inflation;
+  std::vector<Scenario> scenarios;
+  for (const auto& path : o.scenarios) {
+    Scenario sc;
+    sc.costs = baseline.costs;
+    if (auto e = load_scenario_toml(path, sc)) {
+      fmt::print(stderr, "careflow forecast: {}\n", *e);
+      return 2;
+    }
+    scenarios.push_back(std::move(sc));
+  }
+  if (!o.entries.empty() || !o.shifts.empty() || o.return_home != 1.0 || o.population_growth != 0.0) {
+    Scenario sc;
+    sc.name = "flags";
+    sc.costs = baseline.costs;
+    for (const auto& e : o.entries)
+      if (auto err = parse_entry_flag(e, s.as_of, sc)) {
+        fmt::print(stderr, "careflow forecast: --entries: {}\n", *err);
+        return 2;
+      }
+    for (const auto& e : o.shifts)
+      if (auto err = parse_shift_flag(e, s.as_of, sc)) {
+        fmt::print(stderr, "careflow forecast: --shift: {}\n", *err);
+        return 2;
+      }
+    sc.return_home_factor = o.return_home;
+    sc.return_home_from = s.as_of + 1;
+    sc.population_growth = o.population_growth;
+    scenarios.push_back(std::move(sc));
+  }
+  const auto ms = s.microsim();
+  const MicrosimModel model = fit_microsim(h, ms);
+  const StockFlowModel sf = fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
+  fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year, s.e. {:.1f}); "
+             "{} runs x {} years, seed {}\n",
+             model.in_care.size(), s.as_of.to_iso(), [&] { double t = 0; for (double x : model.arrivals_per_day) t += x; return t * 365.25; }(),
+             100 * (std::exp(model.trend) - 1), 100 * model.trend_se, s.runs, s.years, s.seed);
+  const ModelRun base = run_models(h, s, baseline, &sf, &model);
+  std::vector<OutputTable> tables = forecast_tables(s, baseline, base);
+  for (const auto& sc : scenarios) {
+    const ModelRun r = run_models(h, s, sc, &sf, &model);
+    auto more = forecast_tables(s, sc, r);
+    tables.insert(tables.end(), more.begin(), more.end());
+    tables.push_back(scenario_difference_table(sc, base, r));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& t : tables)
+    if (t.id.starts_with("spend_by_financial_year") || t.id.starts_with("scenario_difference")) print_table(t);
+  // Yearly view of the totals.
+  for (const auto& t : tables)
+    if (t.id == "forecast_total") {
+      OutputTable yearly = t;
+      yearly.rows.clear();
+      for (const auto& r : t.rows)
+        if (std::get<std::string>(r[0]).substr(5) == "03-31") yearly.rows.push_back(r);
+      print_table(yearly);
+    }
+  fmt::print("\nForecast took {:.1f} s\n", secs);
+  if (!o.out.empty()) {
+    namespace fs = std::filesystem;
+    fs::create_directories(o.out);
+    std::string err;
+    for (const auto& t : tables)
+      if (!write_csv(t, (fs::path(o.out) / (t.id + ".csv")).string(), &err)) {
+        fmt::print(stderr, "careflow forecast: {}\n", err);
+        return 2;
+      }
+    if (!write_json(tables, (fs::path(o.out) / "forecast.json").string(), &err) ||
+        !write_xlsx(tables, (fs::path(o.out) / "forecast.xlsx").string(), &err, "careflow forecast")) {
+      fmt::print(stderr, "careflow forecast: {}\n", err);
+      return 2;
+    }
+    for (const auto& t : tables)
+      if (t.id.starts_with("forecast_total")) {
+        std::ofstream(fs::path(o.out) / (t.id + ".svg")) << fan_chart(t, s.as_of, t.title);
+      }
+    // Scenarios are saved with their results so they can be re-run and compared later.
+    for (const auto& path : o.scenarios) {
+      fs::create_directories(fs::path(o.out) / "scenarios");
+      fs::copy_file(path, fs::path(o.out) / "scenarios" / fs::path(path).filename(), fs::copy_options::overwrite_existing);
+    }
+    fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx, fan charts forecast_total*.svg)\n", tables.size(), o.out);
+  }
+  return 0;
+}
+
+const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("forecast", "Forecast numbers in care and placement spend, with scenarios");
+  cmd->add_option("inputs", o->inputs, "Return folders or files (as for careflow ingest)");
+  cmd->add_option("--year", o->year, "Collection year for inputs whose name does not say");
+  cmd->add_option("--years", o->years, "Years to forecast (default 5)")->check(CLI::Range(1, 20));
+  cmd->add_option("--runs", o->runs, "Microsimulation runs (default 1000)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed", o->seed, "Random seed (default 1)");
+  cmd->add_option("--as-of", o->as_of, "Forecast origin (default: end of the latest return)");
+  cmd->add_option("--reference-days", o->reference_days, "Reference window for rates and entrants, in days (default 365)")
+      ->check(CLI::Range(30, 3650));
+  cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
+  cmd->add_option("--scenario", o->scenarios, "Scenario file (TOML; see docs/forecast.md); repeatable");
+  cmd->add_option("--entries", o->entries, "Change entries: AGES:CHANGE[:FROM], e.g. 10-15:-20%:2025-04-01; repeatable");
+  cmd->add_option("--return-home", o->return_home, "Multiply returns home within 6 months by this factor (e.g. 1.2)");
+  cmd->add_option("--shift", o->shifts, "Move children: FROM_KIND:TO_KIND:CHILDREN:YEARS, e.g. foster_ifa:foster_in_house:21:3");
+  cmd->add_option("--population-growth", o->population_growth, "Yearly growth applied to entries (e.g. 0.01)");
+  cmd->add_option("--unit-costs", o->unit_costs, "CSV of kind,weekly_cost (default: illustrative costs)");
+  cmd->add_option("--inflation", o->inflation, "Yearly cost inflation applied each April (e.g. 0.03)");
+  cmd->add_option("--simulated", o->simulated, "Forecast a simulated history with this seed instead of returns (demo)");
+  cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
+  cmd->callback([o, &exit_code] {
+    if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated SEED");
+    exit_code = run(*o);
+  });
+}}};
+
+}  // namespace
+}  // namespace careflow::cli

@@ -1,0 +1,148 @@
+#include "careflow/forecast/backtest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "careflow/forecast/forecast.hpp"
+
+namespace careflow::forecast {
+
+std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s) {
+  std::vector<BacktestPoint> out;
+  if (h.years.empty()) return out;
+  const Date data_start = h.data_start(), data_end = h.data_end();
+  for (const auto& y : h.years) {
+    const Date T = y.end();
+    if (T - data_start < s.min_history_years * 365 || T + 365 > data_end) continue;
+    ForecastSettings fs;
+    fs.as_of = T;
+    fs.years = std::min(s.max_horizon_years, (data_end - T) / 365);
+    fs.runs = s.runs;
+    fs.seed = s.seed + static_cast<uint64_t>(y.end_year);
+    fs.reference_days = s.reference_days;
+    fs.arrivals_window_days = s.reference_days;
+    fs.trend = s.trend;
+    const ModelRun run = run_models(h, fs, Scenario{});
+    const auto start_kinds = actual_by_kind(h, T);
+    const auto& r = run.microsim;
+    for (int hz = 1; hz <= fs.years; ++hz) {
+      const Date target = CollectionYear{y.end_year + hz}.end();
+      const auto it = std::find(r.month_ends.begin(), r.month_ends.end(), target);
+      if (it == r.month_ends.end()) continue;
+      const size_t mo = static_cast<size_t>(it - r.month_ends.begin());
+      const size_t day = target - T;
+      const auto actual = actual_by_kind(h, target);
+      // Measures: the total and the four broad categories (index 0 = total, 1 + broad).
+      for (int measure = 0; measure <= kBroadCount; ++measure) {
+        auto in_measure = [&](int k) { return measure == 0 || static_cast<int>(broad_of(static_cast<Kind>(k))) == measure - 1; };
+        const std::string name = measure == 0 ? "total" : std::string(broad_name(static_cast<Broad>(measure - 1)));
+        double a = 0, naive = 0;
+        for (int k = 0; k < kKindCount; ++k)
+          if (in_measure(k)) a += actual[k], naive += start_kinds[k];
+        std::vector<double> v(r.runs, 0.0);
+        for (int run_i = 0; run_i < r.runs; ++run_i)
+          for (int k = 0; k < kKindCount; ++k)
+            if (in_measure(k)) v[run_i] += r.kind(run_i, mo, k);
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= r.runs;
+        std::sort(v.begin(), v.end());
+        out.push_back({"microsim", name, T, hz, a, mean, quantile(v, 0.10), quantile(v, 0.90), quantile(v, 0.025),
+                       quantile(v, 0.975), true});
+        double sf = 0, var = 0;
+        const auto& sp = run.stock_flow.space;
+        for (int st = 0; st < sp.in_care(); ++st)
+          if (measure == 0 || static_cast<int>(sp.broad_of_state(st)) == measure - 1)
+            sf += run.projection.mean[day - 1][st], var += run.projection.variance[day - 1][st];
+        const double sd = std::sqrt(var);
+        out.push_back({"stock_flow", name, T, hz, a, sf, sf - 1.2816 * sd, sf + 1.2816 * sd, sf - 1.96 * sd, sf + 1.96 * sd, true});
+        out.push_back({"naive", name, T, hz, a, naive, 0, 0, 0, 0, false});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points) {
+  std::map<std::tuple<std::string, std::string, int>, std::vector<const BacktestPoint*>> groups;
+  for (const auto& p : points) {
+    groups[{p.model, p.measure, p.horizon}].push_back(&p);
+    groups[{p.model, p.measure, 0}].push_back(&p);
+  }
+  std::vector<BacktestSummary> out;
+  for (const auto& [key, ps] : groups) {
+    BacktestSummary s{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
+    double ape = 0, pe = 0, c80 = 0, c95 = 0;
+    bool interval = false;
+    for (const auto* p : ps) {
+      if (p->actual <= 0) continue;
+      ++s.n;
+      ape += std::abs(p->forecast - p->actual) / p->actual;
+      pe += (p->forecast - p->actual) / p->actual;
+      interval = p->has_interval;
+      c80 += p->actual >= p->lo80 && p->actual <= p->hi80;
+      c95 += p->actual >= p->lo95 && p->actual <= p->hi95;
+    }
+    if (s.n == 0) continue;
+    const double n = static_cast<double>(s.n);
+    s.mape = 100 * ape / n;
+    s.bias = 100 * pe / n;
+    if (interval) {
+      s.cover80 = 100 * c80 / n;
+      s.cover95 = 100 * c95 / n;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+OutputTable backtest_points_table(const std::vector<BacktestPoint>& points) {
+  OutputTable t{"backtest_points", "Backtest: each forecast against what happened", "", {}, {}};
+  t.add_column("model", "Model");
+  t.add_column("measure", "Measure");
+  t.add_column("origin", "Forecast origin");
+  t.add_column("horizon_years", "Horizon (years)");
+  t.add_column("actual", "Actual");
+  t.add_column("forecast", "Forecast", 1);
+  t.add_column("lo80", "80% lower", 1);
+  t.add_column("hi80", "80% upper", 1);
+  t.add_column("lo95", "95% lower", 1);
+  t.add_column("hi95", "95% upper", 1);
+  for (const auto& p : points) {
+    std::vector<Cell> row;
+    row.reserve(10);
+    row.emplace_back(std::in_place_type<std::string>, p.model);
+    row.emplace_back(std::in_place_type<std::string>, p.measure);
+    row.emplace_back(std::in_place_type<std::string>, p.origin.to_iso());
+    row.emplace_back(static_cast<double>(p.horizon));
+    row.emplace_back(p.actual);
+    row.emplace_back(p.forecast);
+    for (double x : {p.lo80, p.hi80, p.lo95, p.hi95}) {
+      if (p.has_interval) row.emplace_back(x);
+      else row.emplace_back(std::monostate{});
+    }
+    t.add_row(std::move(row));
+  }
+  return t;
+}
+
+OutputTable backtest_summary_table(const std::vector<BacktestSummary>& summary, const std::string& notes) {
+  OutputTable t{"backtest_summary", "Backtest: accuracy and interval coverage by model, measure and horizon", notes, {}, {}};
+  t.add_column("model", "Model");
+  t.add_column("measure", "Measure");
+  t.add_column("horizon", "Horizon");
+  t.add_column("n", "Forecasts");
+  t.add_column("mape", "MAPE %", 1);
+  t.add_column("bias", "Bias %", 1);
+  t.add_column("coverage_80", "80% coverage %", 1);
+  t.add_column("coverage_95", "95% coverage %", 1);
+  for (const auto& s : summary) {
+    t.add_row({s.model, s.measure, s.horizon == 0 ? std::string("all") : std::to_string(s.horizon) + "y",
+               static_cast<double>(s.n), s.mape, s.bias, s.cover80 < 0 ? Cell{} : Cell{s.cover80},
+               s.cover95 < 0 ? Cell{} : Cell{s.cover95}});
+  }
+  return t;
+}
+
+}  // namespace careflow::forecast

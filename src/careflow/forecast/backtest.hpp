@@ -1,0 +1,47 @@
+// The built-in backtest: for each 31 March origin in the history with enough data before it,
+// fit both models on what was known then, forecast 1-3 years, and compare with what happened:
+// absolute percentage error and bias of the total and of each placement category, and whether
+// the 80% and 95% intervals covered the outcome; a naive "no change" forecast is the yardstick.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "careflow/core/history.hpp"
+#include "careflow/io/output_table.hpp"
+
+namespace careflow::forecast {
+
+struct BacktestSettings {
+  int runs = 200;
+  uint64_t seed = 1;
+  int max_horizon_years = 3;
+  int min_history_years = 3;  // data needed before an origin
+  int reference_days = 365;
+  bool trend = true;
+};
+
+struct BacktestPoint {
+  std::string model;    // microsim, stock_flow, naive
+  std::string measure;  // total, or a category (fostering, residential, supported, other)
+  Date origin;
+  int horizon = 0;      // years
+  double actual = 0, forecast = 0;
+  double lo80 = 0, hi80 = 0, lo95 = 0, hi95 = 0;
+  bool has_interval = false;
+};
+
+struct BacktestSummary {
+  std::string model, measure;
+  int horizon = 0;  // 0 = all horizons
+  size_t n = 0;
+  double mape = 0, bias = 0;           // percent
+  double cover80 = -1, cover95 = -1;   // percent; -1 when the model has no interval
+};
+
+std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s);
+std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points);
+OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);
+OutputTable backtest_summary_table(const std::vector<BacktestSummary>& summary, const std::string& notes);
+
+}  // namespace careflow::forecast

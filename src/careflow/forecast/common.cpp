@@ -1,0 +1,133 @@
+#include "careflow/forecast/common.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace careflow::forecast {
+
+std::string_view kind_name(Kind k) {
+  constexpr std::array<std::string_view, kKindCount> n{
+      "foster_relative", "foster_in_house", "foster_ifa", "residential_in_house", "residential_external",
+      "supported", "secure", "with_parents", "adoption", "other"};
+  return n[static_cast<size_t>(k)];
+}
+std::string_view kind_label(Kind k) {
+  constexpr std::array<std::string_view, kKindCount> n{
+      "Fostering (friend/relative)", "Fostering (in-house)", "Fostering (IFA)", "Residential (in-house)",
+      "Residential (external)", "Supported accommodation", "Secure home", "Placed with parents",
+      "Placed for adoption", "Other"};
+  return n[static_cast<size_t>(k)];
+}
+
+Kind kind_of(CodeIndex place, CodeIndex provider) {
+  const std::string_view c = codes::placement_type.code(place);
+  const std::string_view p = codes::placement_provider.code(provider);
+  const bool external = p == "PR4" || p == "PR5";
+  if (c.empty()) return Kind::other;
+  if (c == "U1" || c == "U2" || c == "U3") return Kind::foster_relative;
+  if (c == "U4" || c == "U5" || c == "U6") return external ? Kind::foster_ifa : Kind::foster_in_house;
+  if (c == "K2" || c == "R1" || c == "P3" || c == "S1")
+    return external ? Kind::residential_external : Kind::residential_in_house;
+  if (c == "H5" || c == "P2" || c == "K3") return Kind::supported;
+  if (c == "K1") return Kind::secure;
+  if (c == "P1") return Kind::with_parents;
+  if (c[0] == 'A') return Kind::adoption;
+  return Kind::other;
+}
+
+std::string_view broad_name(Broad b) {
+  constexpr std::array<std::string_view, kBroadCount> n{"fostering", "residential", "supported", "other"};
+  return n[static_cast<size_t>(b)];
+}
+std::string_view broad_label(Broad b) {
+  constexpr std::array<std::string_view, kBroadCount> n{"Fostering", "Residential", "Supported", "Other"};
+  return n[static_cast<size_t>(b)];
+}
+Broad broad_of(Kind k) {
+  switch (k) {
+    case Kind::foster_relative:
+    case Kind::foster_in_house:
+    case Kind::foster_ifa: return Broad::fostering;
+    case Kind::residential_in_house:
+    case Kind::residential_external: return Broad::residential;
+    case Kind::supported: return Broad::supported;
+    default: return Broad::other;
+  }
+}
+
+std::string AgeBands::label(int b) const {
+  if (b + 1 < count()) {
+    if (lower[b + 1] - lower[b] == 1 && lower[b] == 0) return "Under 1";
+    return fmt::format("{} to {}", lower[b], lower[b + 1] - 1);
+  }
+  return fmt::format("{} and over", lower[b]);
+}
+std::string AgeBands::name(int b) const {
+  if (b + 1 < count()) return fmt::format("age_{}_{}", lower[b], lower[b + 1] - 1);
+  return fmt::format("age_{}_plus", lower[b]);
+}
+
+std::string financial_year_label(int end_year) { return fmt::format("{}-{:02d}", end_year - 1, end_year % 100); }
+
+Date month_end(Date d) {
+  const auto ymd = d.ymd();
+  return Date::from_ymd(ymd.year, ymd.month, days_in_month(ymd.year, ymd.month));
+}
+
+double Rng::normal() {
+  // Box-Muller; one value per call keeps the stream position simple.
+  const double u1 = 1.0 - uniform(), u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+int64_t Rng::poisson(double mean) {
+  if (mean <= 0) return 0;
+  if (mean > 500) {
+    const double x = std::floor(mean + std::sqrt(mean) * normal() + 0.5);
+    return x < 0 ? 0 : static_cast<int64_t>(x);
+  }
+  // Inversion by sequential search from 0 (expected mean+1 steps).
+  double p = std::exp(-mean), cdf = p;
+  const double u = uniform();
+  int64_t k = 0;
+  while (u > cdf && k < 100000) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    cdf += p;
+    if (p < 1e-300 && static_cast<double>(k) > mean) break;
+  }
+  return k;
+}
+
+double Rng::gamma(double shape) {
+  if (shape < 1.0) return gamma(shape + 1.0) * std::pow(uniform() + 1e-300, 1.0 / shape);
+  const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x, v;
+    do {
+      x = normal();
+      v = 1.0 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = uniform();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v))) return d * v;
+  }
+}
+
+size_t Rng::pick(const std::vector<double>& cumulative) {
+  const double u = uniform() * cumulative.back();
+  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+  return std::min(static_cast<size_t>(it - cumulative.begin()), cumulative.size() - 1);
+}
+
+double quantile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double h = (static_cast<double>(v.size()) - 1) * p;
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+}  // namespace careflow::forecast

@@ -1,0 +1,126 @@
+// Shared vocabulary of the forecasting models: placement kinds (the unit of cost and of the
+// microsimulation), the Social Finance model's broad categories, age bands, financial years and
+// a small reproducible random generator. Kept in one header so that both models, costs,
+// scenarios and the backtest classify a child identically.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "careflow/core/code_lists.hpp"
+#include "careflow/core/date.hpp"
+
+namespace careflow::forecast {
+
+// Placement kinds: the Social Finance regional model's nine cost items (PLACE x PLACE_PROVIDER),
+// plus placed for adoption, which it folds into "Other". In-house = provider PR1-PR3 (or
+// missing), external = PR4-PR5.
+enum class Kind : uint8_t {
+  foster_relative,       // U1-U3
+  foster_in_house,       // U4-U6 with PR1-PR3
+  foster_ifa,            // U4-U6 with PR4-PR5 (independent fostering agency)
+  residential_in_house,  // K2, R1, P3, S1 with PR1-PR3
+  residential_external,  // the same with PR4-PR5
+  supported,             // H5, P2, K3
+  secure,                // K1
+  with_parents,          // P1
+  adoption,              // A3-A6
+  other,                 // everything else, and missing
+};
+inline constexpr int kKindCount = 10;
+std::string_view kind_name(Kind k);   // snake_case
+std::string_view kind_label(Kind k);  // for people
+Kind kind_of(CodeIndex place, CodeIndex provider);
+
+// The Social Finance model's four categories (regional generation: K3, P3, S1 included).
+enum class Broad : uint8_t { fostering, residential, supported, other };
+inline constexpr int kBroadCount = 4;
+std::string_view broad_name(Broad b);
+std::string_view broad_label(Broad b);
+Broad broad_of(Kind k);
+
+// Age bands by completed years at their lower edges; default = the SF model's and DfE's
+// (under 1, 1-4, 5-9, 10-15, 16+).
+struct AgeBands {
+  std::vector<int> lower{0, 1, 5, 10, 16};
+  int count() const { return static_cast<int>(lower.size()); }
+  int band_of_age(int age) const {
+    int b = 0;
+    for (int i = 0; i < count(); ++i)
+      if (age >= lower[i]) b = i;
+    return b;
+  }
+  std::string label(int b) const;
+  std::string name(int b) const;
+};
+
+// Financial year containing a date, named by its ending year (2025 = April 2024 - March 2025).
+inline int financial_year_of(Date d) {
+  const auto ymd = d.ymd();
+  return ymd.month >= 4 ? ymd.year + 1 : ymd.year;
+}
+std::string financial_year_label(int end_year);  // "2024-25"
+// Quarter of the financial year, 1 (Apr-Jun) .. 4 (Jan-Mar).
+inline int financial_quarter_of(Date d) {
+  const int m = d.ymd().month;
+  return m >= 4 ? (m - 4) / 3 + 1 : 4;
+}
+// Last day of the month containing d.
+Date month_end(Date d);
+
+// xoshiro256** seeded through splitmix64: fast, small, and identical on every platform, so a
+// run's numbers depend only on (seed, run index), never on threads or library versions.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) {
+    for (auto& s : s_) s = splitmix(seed);
+  }
+  uint64_t next() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  // -log(u) with u in (0, 1]: log is markedly cheaper than log1p and this is the hot path.
+  double exponential() { return -std::log1p(-uniform()); }
+  double normal();
+  // Poisson by inversion for small means, by the normal approximation with continuity
+  // correction above 500 (an error far below Monte Carlo noise at that size).
+  int64_t poisson(double mean);
+  // Gamma(shape, 1) by Marsaglia-Tsang.
+  double gamma(double shape);
+  // Index drawn with probability proportional to weights (cumulative, last = total).
+  size_t pick(const std::vector<double>& cumulative);
+
+  static uint64_t splitmix(uint64_t& x) {
+    uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
+
+// Seed of run `run` of a forecast seeded with `seed`.
+inline uint64_t run_seed(uint64_t seed, uint64_t run) {
+  uint64_t x = seed * 0x100000001b3ULL + run;
+  return Rng::splitmix(x);
+}
+
+// Empirical quantile (type 7, as R's default and numpy's) of unsorted values; p in [0, 1].
+double quantile(std::vector<double> values, double p);
+
+}  // namespace careflow::forecast

@@ -1,0 +1,318 @@
+#include "careflow/forecast/forecast.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+namespace careflow::forecast {
+
+MicrosimSettings ForecastSettings::microsim() const {
+  MicrosimSettings m;
+  m.as_of = as_of;
+  m.years = years;
+  m.runs = runs;
+  m.seed = seed;
+  m.arrivals_window_days = arrivals_window_days;
+  m.trend = trend;
+  m.bands = bands;
+  return m;
+}
+
+EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start) {
+  if (sc.entry_changes.empty() && sc.population_growth == 0.0) return {};
+  return [&sc, sp, start](int state, Date d) {
+    const int b = sp.band_of(state);
+    const int lo = sp.bands.lower[b];
+    const int hi = b + 1 < sp.bands.count() ? sp.bands.lower[b + 1] - 1 : 17;
+    double m = 0;
+    for (int age = lo; age <= hi; ++age) m += sc.entry_multiplier(age, d, start);
+    return m / (hi - lo + 1);
+  };
+}
+
+std::array<double, kKindCount> actual_by_kind(const History& h, Date d) {
+  std::array<double, kKindCount> out{};
+  for (const auto& p : h.periods) {
+    if (p.short_breaks || p.start > d || (!p.end.is_open() && p.end <= d)) continue;
+    if (!h.children[p.child].dob_known) continue;
+    Kind k = Kind::other;
+    for (uint32_t i = 0; i < p.placement_count; ++i) {
+      const Placement& pl = h.placements[p.first_placement + i];
+      if (pl.start > d) break;
+      k = kind_of(pl.placement_type, pl.provider);
+    }
+    out[static_cast<size_t>(k)] += 1;
+  }
+  return out;
+}
+
+ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc, const StockFlowModel* fitted_sf,
+                    const MicrosimModel* fitted_ms) {
+  ModelRun run;
+  const auto ms = s.microsim();
+  const MicrosimModel model = fitted_ms ? *fitted_ms : fit_microsim(h, ms);
+  run.microsim = simulate(model, ms, sc);
+  run.stock_flow = fitted_sf ? *fitted_sf : fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
+  run.projection = project(run.stock_flow, run.microsim.days, stock_flow_entry_multiplier(sc, run.stock_flow.space, s.as_of));
+  // Spend: each category costed at its kinds' historic shares (as the regional model does),
+  // with mix shifts moving children between kinds (and categories).
+  const auto& sp = run.stock_flow.space;
+  std::array<double, kBroadCount> unit{};
+  for (int k = 0; k < kKindCount; ++k)
+    unit[static_cast<size_t>(broad_of(static_cast<Kind>(k)))] += run.stock_flow.kind_share[k] * sc.costs.weekly[k] / 7.0;
+  run.stock_flow_daily_spend.resize(run.microsim.days);
+  for (int d = 1; d <= run.microsim.days; ++d) {
+    const Date day = s.as_of + d;
+    std::array<double, kBroadCount> n{};
+    for (int st = 0; st < sp.in_care(); ++st) n[static_cast<size_t>(sp.broad_of_state(st))] += run.projection.mean[d - 1][st];
+    double cost = 0;
+    for (int b = 0; b < kBroadCount; ++b) cost += n[b] * unit[b];
+    for (const auto& sh : sc.shifts) {
+      const double moved = sc.shifted(sh, day);
+      cost += moved * (sc.costs.weekly[static_cast<size_t>(sh.to_kind)] - sc.costs.weekly[static_cast<size_t>(sh.from_kind)]) / 7.0;
+    }
+    run.stock_flow_daily_spend[d - 1] = cost * sc.costs.inflation_factor(day, s.as_of);
+  }
+  return run;
+}
+
+namespace {
+
+// A scenario's name as it appears in table ids and file names: lower case, [a-z0-9_].
+std::string scenario_id(const std::string& name) {
+  std::string id;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') id += static_cast<char>(c - 'A' + 'a');
+    else if (ok) id += c;
+    else if (!id.empty() && id.back() != '_') id += '_';
+  }
+  return id.empty() ? "scenario" : id;
+}
+
+const std::array<double, 5> kPercentiles{0.05, 0.25, 0.5, 0.75, 0.95};
+
+void add_percentile_columns(OutputTable& t, int decimals) {
+  for (double p : kPercentiles)
+    t.add_column(fmt::format("p{}", static_cast<int>(p * 100)), fmt::format("{}th percentile", static_cast<int>(p * 100)), decimals);
+}
+void add_percentiles(std::vector<Cell>& row, std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  for (double p : kPercentiles) row.emplace_back(quantile(v, p));
+}
+
+// Per run, per financial year: spend (sum of months in the year).
+std::vector<std::vector<double>> spend_by_fy(const MicrosimResult& r) {
+  std::vector<std::vector<double>> out(r.fy_count, std::vector<double>(r.runs, 0.0));
+  for (int run = 0; run < r.runs; ++run)
+    for (size_t mo = 0; mo < r.month_ends.size(); ++mo)
+      out[financial_year_of(r.month_ends[mo]) - r.first_fy][run] += r.spend_in(run, mo);
+  return out;
+}
+
+std::string costs_note(const Scenario& sc) {
+  return sc.costs.illustrative
+             ? "Unit costs are ILLUSTRATIVE defaults (docs/forecast.md), not a source: give your own with --unit-costs."
+             : "Unit costs as given by the user.";
+}
+
+}  // namespace
+
+std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run) {
+  std::vector<OutputTable> out;
+  const auto& r = run.microsim;
+  const size_t months = r.month_ends.size();
+  const std::string suffix = sc.is_baseline() ? std::string() : fmt::format("_{}", scenario_id(sc.name));
+  {
+    OutputTable t{"forecast_total" + suffix, "Children looked after at each month end: microsimulation percentiles and the stock-flow model",
+                  fmt::format("Scenario '{}'. Forecast from {} over {} runs, seed {}. Stock-flow band: mean +/- 1.96 s.d. "
+                              "(multinomial + Poisson variance, as the Social Finance regional model).",
+                              sc.name, s.as_of.to_iso(), r.runs, s.seed), {}, {}};
+    t.add_column("month_end", "Month end");
+    add_percentile_columns(t, 1);
+    t.add_column("microsim_mean", "Microsimulation mean", 1);
+    t.add_column("stock_flow", "Stock-flow model", 1);
+    t.add_column("stock_flow_low", "Stock-flow lower (95%)", 1);
+    t.add_column("stock_flow_high", "Stock-flow upper (95%)", 1);
+    for (size_t mo = 0; mo < months; ++mo) {
+      std::vector<double> v(r.runs);
+      double mean = 0;
+      for (int run_i = 0; run_i < r.runs; ++run_i) mean += v[run_i] = r.total(run_i, mo);
+      std::vector<Cell> row{r.month_ends[mo].to_iso()};
+      add_percentiles(row, v);
+      row.emplace_back(mean / r.runs);
+      const size_t day = r.month_ends[mo] - s.as_of;
+      const double m = run.projection.total(day), sd = std::sqrt(run.projection.total_variance(day));
+      row.emplace_back(m);
+      row.emplace_back(std::max(0.0, m - 1.96 * sd));
+      row.emplace_back(m + 1.96 * sd);
+      t.add_row(std::move(row));
+    }
+    out.push_back(std::move(t));
+  }
+  {
+    OutputTable t{"forecast_by_placement" + suffix, "Children looked after at each month end by placement (microsimulation)",
+                  "Placement kinds: PLACE x PLACE_PROVIDER as in docs/forecast.md.", {}, {}};
+    t.add_column("month_end", "Month end");
+    t.add_column("placement", "Placement");
+    add_percentile_columns(t, 1);
+    for (size_t mo = 0; mo < months; ++mo)
+      for (int k = 0; k < kKindCount; ++k) {
+        std::vector<double> v(r.runs);
+        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.kind(run_i, mo, k);
+        std::vector<Cell> row{r.month_ends[mo].to_iso(), std::string(kind_label(static_cast<Kind>(k)))};
+        add_percentiles(row, v);
+        t.add_row(std::move(row));
+      }
+    out.push_back(std::move(t));
+  }
+  {
+    OutputTable t{"forecast_by_age_band" + suffix, "Children looked after at each month end by age band (microsimulation)", "", {}, {}};
+    t.add_column("month_end", "Month end");
+    t.add_column("age_band", "Age band");
+    add_percentile_columns(t, 1);
+    for (size_t mo = 0; mo < months; ++mo)
+      for (int b = 0; b < r.bands; ++b) {
+        std::vector<double> v(r.runs);
+        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.band(run_i, mo, b);
+        std::vector<Cell> row{r.month_ends[mo].to_iso(), s.bands.label(b)};
+        add_percentiles(row, v);
+        t.add_row(std::move(row));
+      }
+    out.push_back(std::move(t));
+  }
+  {
+    OutputTable t{"stock_flow_by_state" + suffix, "Stock-flow model: expected children at each month end by age band and category", "", {}, {}};
+    t.add_column("month_end", "Month end");
+    t.add_column("state", "Age band - category");
+    t.add_column("expected", "Expected", 2);
+    const auto& sp = run.stock_flow.space;
+    for (size_t mo = 0; mo < months; ++mo) {
+      const size_t day = r.month_ends[mo] - s.as_of;
+      for (int st = 0; st < sp.in_care(); ++st)
+        t.add_row({r.month_ends[mo].to_iso(), sp.label(st), run.projection.mean[day - 1][st]});
+    }
+    out.push_back(std::move(t));
+  }
+  {
+    const auto fy = spend_by_fy(r);
+    OutputTable t{"spend_by_financial_year" + suffix, "Placement spend by financial year", costs_note(sc), {}, {}};
+    t.add_column("financial_year", "Financial year");
+    t.add_column("days_in_forecast", "Days forecast");
+    add_percentile_columns(t, 0);
+    t.add_column("microsim_mean", "Microsimulation mean", 0);
+    t.add_column("stock_flow", "Stock-flow model", 0);
+    for (int y = 0; y < r.fy_count; ++y) {
+      double sf = 0, days = 0, mean = 0;
+      for (int d = 1; d <= r.days; ++d)
+        if (financial_year_of(s.as_of + d) == r.first_fy + y && s.as_of + d <= r.month_ends.back())
+          sf += run.stock_flow_daily_spend[d - 1], days += 1;
+      if (days == 0) continue;
+      for (double x : fy[y]) mean += x;
+      std::vector<Cell> row{financial_year_label(r.first_fy + y), days};
+      add_percentiles(row, fy[y]);
+      row.emplace_back(mean / r.runs);
+      row.emplace_back(sf);
+      t.add_row(std::move(row));
+    }
+    out.push_back(std::move(t));
+  }
+  {
+    OutputTable t{"spend_by_quarter" + suffix, "Placement spend by financial quarter (microsimulation)", costs_note(sc), {}, {}};
+    t.add_column("financial_year", "Financial year");
+    t.add_column("quarter", "Quarter");
+    add_percentile_columns(t, 0);
+    std::map<std::pair<int, int>, std::vector<double>> q;
+    for (size_t mo = 0; mo < months; ++mo) {
+      auto& v = q[{financial_year_of(r.month_ends[mo]), financial_quarter_of(r.month_ends[mo])}];
+      v.resize(r.runs, 0.0);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] += r.spend_in(run_i, mo);
+    }
+    for (const auto& [key, v] : q) {
+      std::vector<Cell> row{financial_year_label(key.first), fmt::format("Q{}", key.second)};
+      add_percentiles(row, v);
+      t.add_row(std::move(row));
+    }
+    out.push_back(std::move(t));
+  }
+  {
+    OutputTable t{"exits_by_route" + suffix, "Children leaving care by route and financial year (microsimulation)",
+                  "Routes: home (E4A, E4B, E13), adoption (E11, E12), SGO/CAO (E41, E45-E48), other, and the 18th birthday.", {}, {}};
+    t.add_column("financial_year", "Financial year");
+    t.add_column("route", "Route");
+    add_percentile_columns(t, 0);
+    for (int y = 0; y < r.fy_count; ++y)
+      for (int ro = 0; ro < kRouteCount; ++ro) {
+        std::vector<double> v(r.runs);
+        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.exits[(run_i * r.fy_count + y) * kRouteCount + ro];
+        std::vector<Cell> row{financial_year_label(r.first_fy + y), std::string(route_name(static_cast<Route>(ro)))};
+        add_percentiles(row, v);
+        t.add_row(std::move(row));
+      }
+    out.push_back(std::move(t));
+  }
+  if (!sc.is_baseline())
+    for (auto& t : out) t.title += fmt::format(" (scenario '{}')", sc.name);
+  if (sc.is_baseline()) {
+    const auto& m = run.stock_flow;
+    OutputTable t{"stock_flow_rates", "Stock-flow model: daily transition rates and entries",
+                  "Mean over the reference window of transitions on a day / stock the day before, days with no stock skipped.", {}, {}};
+    t.add_column("from", "From");
+    t.add_column("to", "To");
+    t.add_column("daily_rate", "Daily rate", 8);
+    for (int a = 0; a < m.space.size(); ++a) {
+      if (m.entries[a] > 0) t.add_row({std::string("Entry"), m.space.label(a), m.entries[a]});
+      for (int b = 0; b < m.space.size(); ++b)
+        if (m.rate[a][b] > 0) t.add_row({m.space.label(a), m.space.label(b), m.rate[a][b]});
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen) {
+  OutputTable t{"scenario_difference_" + scenario_id(sc.name), fmt::format("Scenario '{}' minus baseline, by financial year", sc.name),
+                "Paired runs (same seeds): intervals are percentiles of the run-by-run difference. Negative spend = cost avoided. " +
+                    costs_note(sc),
+                {}, {}};
+  t.add_column("financial_year", "Financial year");
+  t.add_column("measure", "Measure");
+  add_percentile_columns(t, 1);
+  t.add_column("microsim_mean", "Microsimulation mean", 1);
+  t.add_column("stock_flow", "Stock-flow model", 1);
+  const auto& a = base.microsim;
+  const auto& b = scen.microsim;
+  const auto fa = spend_by_fy(a), fb = spend_by_fy(b);
+  for (int y = 0; y < a.fy_count; ++y) {
+    // Children at the last month end within the year.
+    int last = -1;
+    for (size_t mo = 0; mo < a.month_ends.size(); ++mo)
+      if (financial_year_of(a.month_ends[mo]) == a.first_fy + y) last = static_cast<int>(mo);
+    if (last < 0) continue;
+    std::vector<double> dn(a.runs), ds(a.runs);
+    double mn = 0, msp = 0;
+    for (int run = 0; run < a.runs; ++run) {
+      mn += dn[run] = b.total(run, last) - a.total(run, last);
+      msp += ds[run] = fb[y][run] - fa[y][run];
+    }
+    const size_t day = a.month_ends[last] - a.start;
+    double sf_spend = 0;
+    for (size_t d = 1; d <= day; ++d)
+      if (financial_year_of(a.start + static_cast<int32_t>(d)) == a.first_fy + y)
+        sf_spend += scen.stock_flow_daily_spend[d - 1] - base.stock_flow_daily_spend[d - 1];
+    std::vector<Cell> row{financial_year_label(a.first_fy + y), fmt::format("children at {}", a.month_ends[last].to_iso())};
+    add_percentiles(row, dn);
+    row.emplace_back(mn / a.runs);
+    row.emplace_back(scen.projection.total(day) - base.projection.total(day));
+    t.add_row(std::move(row));
+    std::vector<Cell> row2{financial_year_label(a.first_fy + y), std::string("spend")};
+    add_percentiles(row2, ds);
+    row2.emplace_back(msp / a.runs);
+    row2.emplace_back(sf_spend);
+    t.add_row(std::move(row2));
+  }
+  return t;
+}
+
+}  // namespace careflow::forecast

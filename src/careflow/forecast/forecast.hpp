@@ -1,0 +1,51 @@
+// One forecast: both models fitted on a history as at a date, projected with a scenario, and the
+// results as output tables (numbers, spend, exits, the stock-flow model's rates, and the
+// scenario's difference from the baseline with intervals from paired runs).
+#pragma once
+
+#include <vector>
+
+#include "careflow/core/history.hpp"
+#include "careflow/forecast/microsim.hpp"
+#include "careflow/forecast/scenario.hpp"
+#include "careflow/forecast/stock_flow.hpp"
+#include "careflow/io/output_table.hpp"
+
+namespace careflow::forecast {
+
+struct ForecastSettings {
+  Date as_of;                 // forecast origin; default: the history's data end
+  int years = 5;
+  int runs = 1000;
+  uint64_t seed = 1;
+  int reference_days = 365;   // stock-flow reference window ending at as_of
+  int arrivals_window_days = 365;
+  bool trend = true;
+  AgeBands bands;
+  MicrosimSettings microsim() const;
+};
+
+// Stock-flow entry multiplier for a scenario: a band's entries are scaled by the scenario's
+// factor for the ages it covers, weighted by the years of the band each change covers.
+EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start);
+
+struct ModelRun {
+  StockFlowModel stock_flow;
+  StockFlowProjection projection;
+  MicrosimResult microsim;
+  std::vector<double> stock_flow_daily_spend;  // day 1..days
+};
+
+ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc,
+                    const StockFlowModel* fitted_sf = nullptr, const MicrosimModel* fitted_ms = nullptr);
+
+// Tables of one scenario's forecast.
+std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run);
+// Scenario minus baseline by financial year: children at the year end and spend in the year.
+OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen);
+
+// Looked after at the end of `d` by placement kind, children with a known date of birth only
+// (as the models see them).
+std::array<double, kKindCount> actual_by_kind(const History& h, Date d);
+
+}  // namespace careflow::forecast

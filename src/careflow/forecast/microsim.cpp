@@ -1,0 +1,510 @@
+#include "careflow/forecast/microsim.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace careflow::forecast {
+
+std::string_view route_name(Route r) {
+  constexpr std::array<std::string_view, kRouteCount> n{"home", "adoption", "sgo", "other", "age_18"};
+  return n[static_cast<size_t>(r)];
+}
+
+double Hazard::cumulative(double t) const {
+  const auto it = std::upper_bound(edges.begin(), edges.end(), t);
+  const size_t k = static_cast<size_t>(it - edges.begin()) - 1;
+  return cum[k] + (t - edges[k]) * rate[k];
+}
+
+double Hazard::inverse(double H) const {
+  const auto it = std::upper_bound(cum.begin(), cum.end(), H);
+  const size_t k = static_cast<size_t>(it - cum.begin()) - 1;
+  if (rate[k] <= 0) return std::numeric_limits<double>::infinity();
+  return edges[k] + (H - cum[k]) / rate[k];
+}
+
+double Hazard::sample_given(double u, double E, double m, double m_until) const {
+  if (m_until <= 0 || m == 1.0) return inverse(cumulative(u) + E);
+  const double HM = cumulative(m_until);
+  const double Hu = u < m_until ? m * cumulative(u) : m * HM + cumulative(u) - HM;
+  const double target = Hu + E;
+  if (m > 0 && target <= m * HM) return inverse(target / m);
+  return inverse(target - m * HM + HM);
+}
+
+void Hazard::finish() {
+  cum.assign(edges.size(), 0.0);
+  for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
+}
+
+namespace {
+
+const std::vector<double> kEdges{0,    7,    14,   30,   61,   91,   122,  152,  182,  243,
+                                 304,  365,  456,  547,  638,  730,  912,  1095, 1460, 1825,
+                                 2190, 2555, 2920, 3650, 4380, 5110, 5840, 6570};
+
+// Counts of events and days at risk per interval of the duration grid.
+struct Exposure {
+  std::vector<double> events = std::vector<double>(kEdges.size(), 0.0);
+  std::vector<double> days = std::vector<double>(kEdges.size(), 0.0);
+  double total_days() const {
+    double t = 0;
+    for (double d : days) t += d;
+    return t;
+  }
+  // At risk from duration u0 to u1; an event at u1 if `event`.
+  void add(double u0, double u1, bool event) {
+    if (u1 < u0) return;
+    for (size_t k = 0; k < kEdges.size(); ++k) {
+      const double lo = kEdges[k], hi = k + 1 < kEdges.size() ? kEdges[k + 1] : 1e18;
+      if (hi <= u0) continue;
+      if (lo > u1) break;
+      days[k] += std::max(0.0, std::min(hi, u1) - std::max(lo, u0));
+      if (event && u1 >= lo && u1 < hi) events[k] += 1;
+    }
+  }
+  Exposure& operator+=(const Exposure& o) {
+    for (size_t k = 0; k < kEdges.size(); ++k) events[k] += o.events[k], days[k] += o.days[k];
+    return *this;
+  }
+};
+
+// Hazard per interval; intervals with under `min_days` at risk take the previous interval's rate
+// (or `fallback` before any).
+Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
+  Hazard h;
+  h.edges = kEdges;
+  h.rate.assign(kEdges.size(), 0.0);
+  double last = fallback;
+  for (size_t k = 0; k < kEdges.size(); ++k) {
+    if (e.days[k] >= min_days) last = e.events[k] / e.days[k];
+    h.rate[k] = last;
+  }
+  h.finish();
+  return h;
+}
+
+int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
+int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
+
+Route route_of(CodeIndex rec) {
+  const auto g = cease_group(rec);
+  if (!g) return Route::other;
+  switch (*g) {
+    case CeaseGroup::returned_home:
+    case CeaseGroup::lives_with_others: return Route::home;
+    case CeaseGroup::adopted: return Route::adoption;
+    case CeaseGroup::special_guardianship:
+    case CeaseGroup::residence_order: return Route::sgo;
+    default: return Route::other;
+  }
+}
+
+std::vector<double> cumulative(const std::vector<double>& w) {
+  std::vector<double> c(w.size());
+  double t = 0;
+  for (size_t i = 0; i < w.size(); ++i) c[i] = t += w[i];
+  return c;
+}
+
+
+}  // namespace
+
+MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
+  MicrosimModel m;
+  m.as_of = s.as_of;
+  m.bands = s.bands;
+  const Date T = s.as_of, data_start = h.data_start();
+  std::array<Exposure, 18> leave;
+  std::array<std::array<double, 2>, 18> early{};  // [age at entry] {home exits < 182 days, all exits < 182}
+  std::array<std::array<double, kRouteCount>, 15> routes{};
+  std::array<std::array<Exposure, 5>, kKindCount> moves;
+  std::array<std::array<std::array<double, kKindCount>, 5>, kKindCount> dest{};
+  std::array<std::array<double, kKindCount>, 18> first{};
+  std::array<double, 18> window_count{};
+  const Date window_start = T - (s.arrivals_window_days - 1);
+  const int blocks = std::max(1, s.trend_years);
+  std::vector<double> block_count(blocks, 0.0);
+
+  const CodeIndex rne_s = codes::reason_new_episode.find("S");
+  for (ChildIndex c = 0; c < h.children.size(); ++c) {
+    const Child& ch = h.children[c];
+    if (!ch.dob_known) continue;
+    const Date bd18 = birthday(ch.dob, 18);
+    for (const auto& p : h.periods_of(c)) {
+      if (p.short_breaks || p.start > T) continue;
+      const int a = std::clamp(age_on(ch.dob, p.start), 0, 17);
+      const bool ended = !p.end.is_open() && p.end <= T;
+      const Date end = ended ? p.end : T;
+      // Leaving care: left-truncated at the data start, censored at T and at the 18th birthday.
+      // A period already running when the data start whose first episode we see is not its
+      // start (RNE other than S) has an unknown start: it would pass for a short stay that
+      // nobody left, so it is left out of the estimate.
+      const bool start_known = p.start >= data_start || h.episodes[p.first_episode].reason_new == rne_s;
+      const double u0 = std::max(0, data_start - p.start);
+      const bool at18 = ended && p.end >= bd18 - 1;
+      const double u1 = (at18 ? std::min(end, bd18) : end) - p.start;
+      if (start_known) leave[a].add(u0, u1, ended && !at18);
+      if (ended && !at18 && p.end >= data_start) {
+        const int dur = p.end - p.start;
+        const Route r = route_of(p.reason_ceased);
+        routes[iband(age_on(ch.dob, p.end)) * 3 + tic_band(dur)][static_cast<size_t>(r)] += 1;
+        if (dur < 182) {
+          early[a][0] += r == Route::home;
+          early[a][1] += 1;
+        }
+      }
+      // Entrants.
+      if (p.start >= data_start) {
+        const int back = (T - p.start) / 365;
+        if (back < blocks) block_count[back] += 1;
+      }
+      if (p.start >= window_start) {
+        window_count[a] += 1;
+        m.entry_age_days[a].push_back(p.start - ch.dob);
+      }
+      // Placements.
+      for (uint32_t i = 0; i < p.placement_count; ++i) {
+        const Placement& pl = h.placements[p.first_placement + i];
+        if (pl.start > T) break;
+        const Kind k = kind_of(pl.placement_type, pl.provider);
+        if (i == 0 && p.start >= T - 3 * 365) first[a][static_cast<size_t>(k)] += 1;
+        const bool pl_ended = !pl.end.is_open() && pl.end <= T;
+        const bool moved = pl_ended && i + 1 < p.placement_count && h.placements[p.first_placement + i + 1].start == pl.end &&
+                           h.placements[p.first_placement + i + 1].start <= T;
+        const int b = iband(age_on(ch.dob, pl.start));
+        const double v0 = std::max(0, data_start - pl.start);
+        const double v1 = (pl_ended ? pl.end : T) - pl.start;
+        moves[static_cast<size_t>(k)][b].add(v0, v1, moved);
+        if (moved) {
+          const Placement& nx = h.placements[p.first_placement + i + 1];
+          dest[static_cast<size_t>(k)][b][static_cast<size_t>(kind_of(nx.placement_type, nx.provider))] += 1;
+        }
+      }
+    }
+  }
+  // Leaving-care hazards, pooled over neighbouring ages at entry.
+  Exposure all;
+  for (const auto& e : leave) all += e;
+  double all_events = 0;
+  for (double x : all.events) all_events += x;
+  const double overall = all.total_days() > 0 ? all_events / all.total_days() : 1.0 / 365;
+  m.leave_events = std::max(1.0, all_events);
+  for (int a = 0; a < 18; ++a) {
+    Exposure pooled;
+    for (int b = std::max(0, a - 1); b <= std::min(17, a + 1); ++b) pooled += leave[b];
+    m.leave[a] = make_hazard(pooled, overall);
+    double home = 0, n = 0;
+    for (int b = std::max(0, a - 1); b <= std::min(17, a + 1); ++b) home += early[b][0], n += early[b][1];
+    m.home_share_early[a] = n > 0 ? home / n : 0.5;
+  }
+  std::array<double, kRouteCount> route_all{};
+  for (const auto& r : routes)
+    for (int i = 0; i < kRouteCount; ++i) route_all[i] += r[i];
+  for (int i = 0; i < 15; ++i) {
+    double n = 0;
+    for (int j = 0; j < kRouteCount - 1; ++j) n += routes[i][j];
+    const auto& src = n >= 5 ? routes[i] : route_all;
+    double t = 0;
+    for (int j = 0; j < kRouteCount; ++j) m.route_cum[i][j] = t += (j < kRouteCount - 1 ? src[j] : 0.0);
+    if (t == 0) m.route_cum[i] = {1, 1, 1, 1, 1};  // nothing observed: home
+  }
+  // Placement moves: by kind and age band, falling back to the kind, then to all kinds.
+  Exposure moves_all;
+  for (auto& kb : moves)
+    for (auto& e : kb) moves_all += e;
+  double mv_events = 0;
+  for (double x : moves_all.events) mv_events += x;
+  const double mv_overall = moves_all.total_days() > 0 ? mv_events / moves_all.total_days() : 1.0 / 730;
+  std::array<double, kKindCount> dest_all{};
+  for (int k = 0; k < kKindCount; ++k) {
+    Exposure kind_pool;
+    std::array<double, kKindCount> kind_dest{};
+    for (int b = 0; b < 5; ++b) {
+      kind_pool += moves[k][b];
+      for (int j = 0; j < kKindCount; ++j) kind_dest[j] += dest[k][b][j], dest_all[j] += dest[k][b][j];
+    }
+    const Hazard kind_h = kind_pool.total_days() >= 3650 ? make_hazard(kind_pool, mv_overall) : make_hazard(moves_all, mv_overall);
+    for (int b = 0; b < 5; ++b) {
+      m.move[k][b] = moves[k][b].total_days() >= 3650 ? make_hazard(moves[k][b], mv_overall) : kind_h;
+      double n = 0;
+      for (double x : dest[k][b]) n += x;
+      double nk = 0;
+      for (double x : kind_dest) nk += x;
+      const auto& src = n >= 10 ? dest[k][b] : nk >= 10 ? kind_dest : dest_all;
+      m.destination[k][b] = cumulative(std::vector<double>(src.begin(), src.end()));
+      if (m.destination[k][b].back() <= 0) m.destination[k][b].assign(kKindCount, 1.0);  // stays in kind 0
+    }
+  }
+  for (int k = 0; k < kKindCount; ++k)
+    if (m.destination[k][0].back() <= 0) m.destination[k][0] = cumulative(std::vector<double>(kKindCount, 1.0));
+  // First placement kind by age at entry, pooled over neighbouring ages.
+  for (int a = 0; a < 18; ++a) {
+    // Own age when there are 30 or more entrants, else widen to +-1, then +-2 years.
+    std::vector<double> w(kKindCount, 0.0);
+    double n = 0;
+    for (int width = 0; width <= 2 && n < 30; ++width) {
+      std::fill(w.begin(), w.end(), 0.0);
+      n = 0;
+      for (int b = std::max(0, a - width); b <= std::min(17, a + width); ++b)
+        for (int k = 0; k < kKindCount; ++k) w[k] += first[b][k], n += first[b][k];
+    }
+    if (n == 0) w[static_cast<size_t>(Kind::foster_in_house)] = 1;
+    m.first_kind[a] = cumulative(w);
+  }
+  // Arrivals: level and age mix from the window; trend from yearly blocks (Poisson log-linear
+  // regression by iteratively reweighted least squares; over-dispersion from Pearson's chi-square).
+  double window_total = 0;
+  for (double x : window_count) window_total += x;
+  for (int a = 0; a < 18; ++a) m.arrivals_per_day[a] = window_count[a] / s.arrivals_window_days;
+  m.level_count = std::max(1.0, window_total);
+  int full_blocks = 0;
+  for (int j = 0; j < blocks; ++j)
+    if (T - 365 * (j + 1) + 1 >= data_start) full_blocks = j + 1;
+  if (s.trend && full_blocks >= 3) {
+    double alpha = std::log(std::max(1.0, window_total)), beta = 0;
+    double s00 = 0, s01 = 0, s11 = 0;
+    for (int it = 0; it < 30; ++it) {
+      s00 = s01 = s11 = 0;
+      double r0 = 0, r1 = 0;
+      for (int j = 0; j < full_blocks; ++j) {
+        const double x = -(j + 0.5), mu = std::exp(alpha + beta * x), y = block_count[j];
+        s00 += mu, s01 += mu * x, s11 += mu * x * x;
+        r0 += y - mu, r1 += (y - mu) * x;
+      }
+      const double det = s00 * s11 - s01 * s01;
+      if (det <= 0) break;
+      alpha += (s11 * r0 - s01 * r1) / det;
+      beta += (s00 * r1 - s01 * r0) / det;
+    }
+    double pearson = 0;
+    for (int j = 0; j < full_blocks; ++j) {
+      const double mu = std::exp(alpha + beta * -(j + 0.5));
+      pearson += (block_count[j] - mu) * (block_count[j] - mu) / mu;
+    }
+    const double phi = full_blocks > 2 ? std::max(1.0, pearson / (full_blocks - 2)) : 1.0;
+    const double det = s00 * s11 - s01 * s01;
+    m.trend = beta;
+    m.trend_se = det > 0 ? std::sqrt(phi * s00 / det) : 0.0;
+    // Rescale the window's age mix to the fitted instantaneous rate at T.
+    const double level = std::exp(alpha) / 365.25;
+    if (window_total > 0)
+      for (int a = 0; a < 18; ++a) m.arrivals_per_day[a] = level * window_count[a] / window_total;
+    m.level_count = std::max(1.0, block_count[0]);
+  }
+  // Children in care at T.
+  for (ChildIndex c = 0; c < h.children.size(); ++c) {
+    const Child& ch = h.children[c];
+    if (!ch.dob_known) continue;
+    for (const auto& p : h.periods_of(c)) {
+      if (p.short_breaks || p.start > T || (!p.end.is_open() && p.end <= T)) continue;
+      MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other};
+      for (uint32_t i = 0; i < p.placement_count; ++i) {
+        const Placement& pl = h.placements[p.first_placement + i];
+        if (pl.start > T) break;
+        cur.placement_start = pl.start;
+        cur.kind = kind_of(pl.placement_type, pl.provider);
+      }
+      m.in_care.push_back(cur);
+    }
+  }
+  return m;
+}
+
+double MicrosimResult::total(int run, size_t month) const {
+  double t = 0;
+  for (int k = 0; k < kKindCount; ++k) t += kind(run, month, k);
+  return t;
+}
+
+MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const Scenario& sc) {
+  MicrosimResult res;
+  const Date T = m.as_of;
+  const auto ymd = T.ymd();
+  const Date end = Date::from_ymd(ymd.year + s.years, ymd.month, std::min(ymd.day, days_in_month(ymd.year + s.years, ymd.month)));
+  const int days = end - T;
+  res.start = T;
+  res.days = days;
+  res.runs = s.runs;
+  res.bands = s.bands.count();
+  for (Date d = month_end(T + 1); d <= end; d = month_end(d + 1)) res.month_ends.push_back(d);
+  const size_t months = res.month_ends.size();
+  std::vector<int> month_of_day(days + 2, static_cast<int>(months));  // day index -> month slot
+  {
+    size_t mi = 0;
+    for (int i = 1; i <= days; ++i) {
+      while (mi < months && res.month_ends[mi] < T + i) ++mi;
+      month_of_day[i] = static_cast<int>(mi);
+    }
+  }
+  res.first_fy = financial_year_of(T + 1);
+  res.fy_count = financial_year_of(end) - res.first_fy + 1;
+  res.by_kind.assign(static_cast<size_t>(s.runs) * months * kKindCount, 0.f);
+  res.by_band.assign(static_cast<size_t>(s.runs) * months * res.bands, 0.f);
+  res.spend.assign(static_cast<size_t>(s.runs) * months, 0.0);
+  res.exits.assign(static_cast<size_t>(s.runs) * res.fy_count * kRouteCount, 0.f);
+  std::vector<double> infl(days + 1, 1.0), weekly(kKindCount);
+  for (int i = 1; i <= days; ++i) infl[i] = sc.costs.inflation_factor(T + i, T);
+  for (int k = 0; k < kKindCount; ++k) weekly[k] = sc.costs.weekly[k] / 7.0;
+  const int NB = res.bands;
+  // Per-day lookups and birthday offsets, computed once rather than per child.
+  std::vector<int> fy_of_day(days + 1, 0);
+  for (int i = 1; i <= days; ++i) fy_of_day[i] = financial_year_of(T + i) - res.first_fy;
+  std::vector<int32_t> band_offset(NB + 1, 0);
+  for (int b = 0; b < NB; ++b) band_offset[b] = static_cast<int32_t>(std::lround(s.bands.lower[b] * 365.25));
+  const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
+
+  tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
+    std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB);
+    std::vector<double> stock(kKindCount);
+    for (int run = range.begin(); run != range.end(); ++run) {
+      Rng rng(run_seed(s.seed, static_cast<uint64_t>(run)));
+      std::fill(dk.begin(), dk.end(), 0);
+      std::fill(db.begin(), db.end(), 0);
+      float* exits = &res.exits[static_cast<size_t>(run) * res.fy_count * kRouteCount];
+      const double level = s.parameter_uncertainty ? rng.gamma(m.level_count) / m.level_count : 1.0;
+      const double beta = s.trend ? m.trend + (s.parameter_uncertainty ? rng.normal() * m.trend_se : 0.0) : 0.0;
+      // Uncertainty of the leaving hazards' level: all hazards scaled by Gamma(n, n), n = exits
+      // observed; scaling a hazard by g is dividing the Exp(1) draw by g.
+      const double leave_scale = s.parameter_uncertainty ? m.leave_events / std::max(1e-9, rng.gamma(m.leave_events)) : 1.0;
+
+      auto add_kind = [&](Date a, Date b, Kind k) {
+        const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
+        if (ia >= ib) return;
+        dk[ia * kKindCount + static_cast<int>(k)] += 1;
+        dk[ib * kKindCount + static_cast<int>(k)] -= 1;
+      };
+      auto add_band = [&](Date a, Date b, int band) {
+        const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
+        if (ia >= ib) return;
+        db[ia * NB + band] += 1;
+        db[ib * NB + band] -= 1;
+      };
+      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind) {
+        const Date bd18 = dob + offset18;
+        if (now >= bd18) return;
+        double mult = 1.0, until = 0.0, p_home = 0.0;
+        if (sc.return_home_factor != 1.0 && ps >= sc.return_home_from) {
+          p_home = m.home_share_early[a];
+          mult = 1.0 + (sc.return_home_factor - 1.0) * p_home;
+          until = sc.return_home_days;
+        }
+        const double dur = m.leave[a].sample_given(now - ps, rng.exponential() * leave_scale, mult, until);
+        Date stop = bd18;
+        Route route = Route::age_18;
+        if (dur < static_cast<double>(bd18 - ps)) {
+          stop = std::max(now + 1, ps + static_cast<int32_t>(std::ceil(dur)));
+          if (stop >= bd18) stop = bd18;
+        }
+        if (stop < bd18) {
+          const int age = (stop - dob) * 4 / 1461;
+          const auto& rc = m.route_cum[iband(std::min(age, 17)) * 3 + tic_band(stop - ps)];
+          if (until > 0 && stop - ps < until) {
+            if (rng.uniform() < p_home * sc.return_home_factor / mult) route = Route::home;
+            else {
+              route = Route::other;
+              for (int tries = 0; tries < 20; ++tries) {
+                const double u = rng.uniform() * rc[kRouteCount - 1];
+                int r = 0;
+                while (r < kRouteCount - 2 && rc[r] <= u) ++r;
+                if (r != 0) { route = static_cast<Route>(r); break; }
+              }
+            }
+          } else {
+            const double u = rng.uniform() * rc[kRouteCount - 1];
+            int r = 0;
+            while (r < kRouteCount - 2 && rc[r] <= u) ++r;
+            route = static_cast<Route>(r);
+          }
+        }
+        if (stop - T >= 1 && stop - T <= days) {
+          const int fy = fy_of_day[stop - T];
+          exits[fy * kRouteCount + static_cast<int>(route)] += 1;
+        }
+        // Placements, simulated only as far as the horizon.
+        Date t = now, pstart = pst;
+        Kind k = kind;
+        for (int moves = 0; moves < 200 && t <= end; ++moves) {
+          const int age = (t - dob) * 4 / 1461;
+          const double v = m.move[static_cast<int>(k)][iband(age)].sample_given(t - pstart, rng.exponential());
+          const double mv_d = static_cast<double>(pstart.days()) + std::ceil(v);
+          if (mv_d >= static_cast<double>(stop.days()) || moves == 199) {
+            add_kind(t, stop, k);
+            break;
+          }
+          const Date mv(static_cast<int32_t>(std::max(mv_d, static_cast<double>(t.days() + 1))));
+          if (mv >= stop) { add_kind(t, stop, k); break; }
+          add_kind(t, mv, k);
+          k = static_cast<Kind>(rng.pick(m.destination[static_cast<int>(k)][iband(age)]));
+          t = pstart = mv;
+        }
+        // Age bands.
+        Date a0 = now;
+        for (int b = 0; b < NB; ++b) {
+          const Date hi = b + 1 < NB ? dob + band_offset[b + 1] : stop;
+          const Date b1 = std::min(hi, stop);
+          if (b1 > a0) {
+            add_band(a0, b1, b);
+            a0 = b1;
+          }
+        }
+      };
+      for (const auto& c : m.in_care) child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind);
+      // Entrants, month by month.
+      for (Date a = T + 1; a <= end;) {
+        const Date b = std::min(month_end(a), end);
+        const int len = (b - a) + 1;
+        const Date mid = a + len / 2;
+        const double growth = std::exp(beta * ((mid - T) / 365.25)) * level;
+        for (int age = 0; age < 18; ++age) {
+          const double mean = m.arrivals_per_day[age] * len * growth * sc.entry_multiplier(age, mid, T);
+          const int64_t n = rng.poisson(mean);
+          for (int64_t i = 0; i < n; ++i) {
+            const Date day = a + static_cast<int32_t>(rng.uniform() * len);
+            const auto& ages = m.entry_age_days[age];
+            const int32_t age_days = ages.empty() ? static_cast<int32_t>((age + rng.uniform()) * 365.25)
+                                                  : ages[static_cast<size_t>(rng.uniform() * ages.size())];
+            const Date dob = day - age_days;
+            const Kind k = static_cast<Kind>(rng.pick(m.first_kind[age]));
+            child(day, day, day, dob, age, k);
+          }
+        }
+        a = b + 1;
+      }
+      // Daily stocks, mix shifts, snapshots and spend.
+      std::fill(stock.begin(), stock.end(), 0.0);
+      std::vector<double> bstock(NB, 0.0);
+      float* out_k = &res.by_kind[static_cast<size_t>(run) * months * kKindCount];
+      float* out_b = &res.by_band[static_cast<size_t>(run) * months * NB];
+      double* out_s = &res.spend[static_cast<size_t>(run) * months];
+      std::vector<double> shifted(kKindCount);
+      for (int i = 1; i <= days; ++i) {
+        for (int k = 0; k < kKindCount; ++k) stock[k] += dk[i * kKindCount + k];
+        for (int b = 0; b < NB; ++b) bstock[b] += db[i * NB + b];
+        shifted = stock;
+        for (const auto& sh : sc.shifts) {
+          const double n = std::min(sc.shifted(sh, T + i), shifted[static_cast<int>(sh.from_kind)]);
+          shifted[static_cast<int>(sh.from_kind)] -= n;
+          shifted[static_cast<int>(sh.to_kind)] += n;
+        }
+        const int mi = month_of_day[i];
+        if (mi < static_cast<int>(months)) {
+          double cost = 0;
+          for (int k = 0; k < kKindCount; ++k) cost += shifted[k] * weekly[k];
+          out_s[mi] += cost * infl[i];
+          if (T + i == res.month_ends[mi]) {
+            for (int k = 0; k < kKindCount; ++k) out_k[mi * kKindCount + k] = static_cast<float>(shifted[k]);
+            for (int b = 0; b < NB; ++b) out_b[mi * NB + b] = static_cast<float>(bstock[b]);
+          }
+        }
+      }
+    }
+  });
+  return res;
+}
+
+}  // namespace careflow::forecast

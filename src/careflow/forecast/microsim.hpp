@@ -1,0 +1,90 @@
+// The stochastic microsimulation: each child in care on the forecast date continues their
+// period of care, with the time still to spend drawn from the empirical hazard of leaving care
+// given the time already spent (by age at entry, pooled with neighbouring ages; censoring and
+// left truncation handled as in Kaplan-Meier); the 18th birthday ends care. New entrants arrive
+// by single year of age as Poisson processes at the rate of the reference window, with a fitted
+// log-linear trend. Placements follow a semi-Markov pathway (move hazard by time in placement,
+// destination by kind and age band) sampled from history. Each run has its own seed derived
+// from (seed, run), so results do not depend on the number of threads.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "careflow/core/history.hpp"
+#include "careflow/forecast/common.hpp"
+#include "careflow/forecast/scenario.hpp"
+
+namespace careflow::forecast {
+
+struct MicrosimSettings {
+  Date as_of;                  // forecast origin: only what was known on this date is used
+  int years = 5;
+  int runs = 1000;
+  uint64_t seed = 1;
+  int arrivals_window_days = 365;  // level and age mix of entrants
+  bool trend = true;               // fit a log-linear trend to yearly entrants (needs 3+ years)
+  int trend_years = 5;
+  bool parameter_uncertainty = true;  // draw the entry level and trend per run
+  AgeBands bands;
+};
+
+// Exit routes reported per financial year.
+enum class Route : uint8_t { home, adoption, sgo, other, age_18 };
+inline constexpr int kRouteCount = 5;
+std::string_view route_name(Route r);
+
+// Piecewise-constant hazard on a grid of durations (days), as a cumulative hazard at the edges.
+struct Hazard {
+  std::vector<double> edges;  // edges[0] = 0; the last interval extends for ever
+  std::vector<double> rate;   // daily hazard within [edges[k], edges[k+1])
+  std::vector<double> cum;    // cumulative hazard at edges[k]
+  double cumulative(double t) const;
+  double inverse(double H) const;  // smallest t with cumulative(t) = H (infinity if never)
+  // A duration t >= u drawn given survival to u; hazard multiplied by `m` before `m_until`.
+  double sample_given(double u, double E, double m = 1.0, double m_until = 0.0) const;
+  void finish();  // fills cum from rate
+};
+
+struct MicrosimModel {
+  Date as_of;
+  AgeBands bands;
+  std::array<Hazard, 18> leave;                    // by age at entry
+  std::array<double, 18> home_share_early{};       // share of exits within 6 months that are home
+  std::array<std::array<double, kRouteCount>, 18 * 3> route_cum{};  // by (age band at exit, tic band)
+  std::array<std::array<Hazard, 5>, kKindCount> move;  // by kind, age band (0-4,5-9,10-15,16+ folded to 5)
+  std::array<std::array<std::vector<double>, 5>, kKindCount> destination;  // cumulative weights over kinds
+  std::array<std::vector<double>, 18> first_kind;  // cumulative weights over kinds, by age at entry
+  std::array<double, 18> arrivals_per_day{};       // at the origin
+  std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
+  double trend = 0.0, trend_se = 0.0;              // log growth per year of entrants, and its s.e.
+  double level_count = 0.0;                        // entrants behind the level (for its uncertainty)
+  double leave_events = 0.0;                       // exits behind the leaving hazards (likewise)
+  struct Current {
+    Date period_start, placement_start, dob;
+    int age_at_entry;
+    Kind kind;
+  };
+  std::vector<Current> in_care;  // children in care at the origin
+};
+
+MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s);
+
+struct MicrosimResult {
+  Date start;  // origin; day k = start + k
+  int days = 0, runs = 0, bands = 0;
+  std::vector<Date> month_ends;  // snapshot dates within the horizon
+  // [run][month][kind], [run][month][band], [run][month] (spend within the month).
+  std::vector<float> by_kind, by_band;
+  std::vector<double> spend;
+  std::vector<float> exits;  // [run][fy index][route], fy index from the first forecast year
+  int first_fy = 0, fy_count = 0;
+  float kind(int run, size_t month, int k) const { return by_kind[(run * month_ends.size() + month) * kKindCount + k]; }
+  float band(int run, size_t month, int b) const { return by_band[(run * month_ends.size() + month) * bands + b]; }
+  double total(int run, size_t month) const;
+  double spend_in(int run, size_t month) const { return spend[run * month_ends.size() + month]; }
+};
+
+MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const Scenario& sc);
+
+}  // namespace careflow::forecast

@@ -1,0 +1,188 @@
+#include "careflow/forecast/microsim.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cmath>
+
+#include "careflow/forecast/simulated_history.hpp"
+#include "careflow/forecast/stock_flow.hpp"
+
+using namespace careflow;
+using namespace careflow::forecast;
+
+namespace {
+// Everyone enters at age `age`, leaves care at a constant daily hazard `mu` (exponential stays),
+// no re-entries, no trend: 1,500 entrants a year for ten collection years 2015/16..2024/25.
+SimulatedHistorySettings constant_hazard(int age, double mu, uint64_t seed = 7) {
+  SimulatedHistorySettings s;
+  s.first_year = 2016;
+  s.last_year = 2025;
+  s.entrants_per_year = 1500;
+  s.early_hazard = s.late_hazard = mu;
+  s.reentry_share = 0;
+  s.age_weights.fill(0);
+  s.age_weights[age] = 1;
+  s.seed = seed;
+  return s;
+}
+double mean_total(const MicrosimResult& r, size_t month) {
+  double t = 0;
+  for (int run = 0; run < r.runs; ++run) t += r.total(run, month);
+  return t / r.runs;
+}
+}  // namespace
+
+TEST(Hazard, ConditionalSamplingInvertsTheCumulativeHazard) {
+  Hazard h;
+  h.edges = {0, 100, 200};
+  h.rate = {0.01, 0.02, 0.0};
+  h.finish();
+  EXPECT_NEAR(h.cumulative(150), 1.0 + 1.0, 1e-12);
+  // Given survival to 50 (H = 0.5), E = 1 gives H = 1.5: in the second interval at 100 + 0.5/0.02.
+  EXPECT_NEAR(h.sample_given(50, 1.0), 125, 1e-9);
+  // Beyond the last rate of zero the event never happens.
+  EXPECT_TRUE(std::isinf(h.sample_given(50, 5.0)));
+  // Doubling the hazard before day 100: E = 1 from 0 reaches H = 1 at day 50.
+  EXPECT_NEAR(h.sample_given(0, 1.0, 2.0, 100), 50, 1e-9);
+  // E = 2.5 from 0: 2 used by day 100, then 0.5 at 0.02 a day = 25 more days.
+  EXPECT_NEAR(h.sample_given(0, 2.5, 2.0, 100), 125, 1e-9);
+}
+
+// With a constant hazard mu and arrivals lambda a day the expected number in care is
+// N(t) = N0 e^{-mu t} + (lambda/mu)(1 - e^{-mu t}); started from the steady state, it stays at
+// lambda/mu = (1500/365.25) * 365 = 1499.0. Both models, fitted from the simulated returns, must
+// recover it (the entry rate is estimated from three years, about 4,500 entrants: s.e. 1.5%).
+TEST(Microsim, ConstantHazardMeanConvergesToAnalyticSteadyState) {
+  const History h = simulate_history(constant_hazard(3, 1.0 / 365));
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 3;
+  s.runs = 40;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  const MicrosimModel m = fit_microsim(h, s);
+  const double truth = 1500 / 365.25 * 365;
+  // Fitted hazard in the first year of care close to 1/365.
+  EXPECT_NEAR(m.leave[3].cumulative(365), 1.0, 0.05);
+  const MicrosimResult r = simulate(m, s, Scenario{});
+  ASSERT_EQ(r.month_ends.size(), 36u);
+  const double mean36 = mean_total(r, 35);
+  EXPECT_NEAR(mean36 / truth, 1.0, 0.04);
+  // The deterministic model on the same data.
+  const StockFlowModel sf = fit_stock_flow(h, {h.data_end() - 3 * 365 + 1, h.data_end(), {}});
+  const auto p = project(sf, r.days);
+  EXPECT_NEAR(p.total(r.days) / truth, 1.0, 0.04);
+  EXPECT_NEAR(mean36 / p.total(r.days), 1.0, 0.04);
+  // Spread: with independent stays the number in care is Poisson (variance = mean), plus the
+  // entry-level uncertainty drawn per run (s.e. 1.5%): the s.d. over runs must be of that order.
+  double ss = 0;
+  for (int run = 0; run < r.runs; ++run) ss += std::pow(r.total(run, 35) - mean36, 2);
+  const double sd = std::sqrt(ss / (r.runs - 1));
+  EXPECT_GT(sd, 0.5 * std::sqrt(truth));
+  EXPECT_LT(sd, 3.0 * std::sqrt(truth + std::pow(0.015 * truth, 2)));
+}
+
+TEST(Microsim, SameResultWhateverTheNumberOfThreads) {
+  const History h = simulate_history(constant_hazard(8, 1.0 / 300, 3));
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 1;
+  s.runs = 12;
+  const MicrosimModel m = fit_microsim(h, s);
+  MicrosimResult one, many;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = simulate(m, s, Scenario{});
+  }
+  many = simulate(m, s, Scenario{});
+  EXPECT_EQ(one.by_kind, many.by_kind);
+  EXPECT_EQ(one.spend, many.spend);
+  s.seed = 2;
+  const MicrosimResult other = simulate(m, s, Scenario{});
+  EXPECT_NE(one.by_kind, other.by_kind);
+}
+
+// Cutting entries of 10-15s by 20% from the forecast start. Everyone enters at 12 with
+// exponential stays (mean 365 days), so the 10-15 band is the whole population (bar the ~3%
+// who reach 16 within three years). After t = 3 years:
+// N = N0 e^{-3} + 0.8 (lambda/mu)(1 - e^{-3}) with N0 = lambda/mu, so N / N_base =
+// e^{-3} + 0.8 (1 - e^{-3}) = 0.8100.
+TEST(Microsim, EntryCutLowersTheBandByTheSteadyStateAmount) {
+  const History h = simulate_history(constant_hazard(12, 1.0 / 365, 11));
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 3;
+  s.runs = 30;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  const MicrosimModel m = fit_microsim(h, s);
+  Scenario cut;
+  cut.entry_changes.push_back({10, 15, 0.8, s.as_of + 1});
+  const auto base = simulate(m, s, Scenario{});
+  const auto scen = simulate(m, s, cut);
+  double b = 0, c = 0;
+  for (int run = 0; run < s.runs; ++run) b += base.band(run, 35, 3), c += scen.band(run, 35, 3);
+  EXPECT_NEAR(c / b, std::exp(-3.0) + 0.8 * (1 - std::exp(-3.0)), 0.02);
+}
+
+// Returns home within six months up by half (factor 1.5). With constant hazard mu = 1/365 and
+// a home share p of early exits (0.85 in the simulated data, REC E4A for children over 5), the
+// hazard in the first 182 days becomes m mu with m = 1 + 0.5 p = 1.425. Mean stay of a new
+// entrant: (1 - e^{-m mu 182})/(m mu) + e^{-m mu 182}/mu = 130.3 + 179.3 = 309.6 days against
+// 365. At three years new entrants contribute lambda (309.6 - 14.7) (the tail beyond three years
+// is 179.3 e^{-mu (1095-182)} = 14.7) and the children already in care N0 e^{-3} = 18.2 lambda
+// in both; the baseline is 365 lambda: ratio (18.2 + 294.9) / 365 = 0.858.
+TEST(Microsim, MoreEarlyReturnsHomeShortenStays) {
+  const History h = simulate_history(constant_hazard(12, 1.0 / 365, 5));
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 3;
+  s.runs = 30;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  const MicrosimModel m = fit_microsim(h, s);
+  EXPECT_NEAR(m.home_share_early[12], 0.85, 0.04);
+  Scenario home;
+  home.return_home_factor = 1.5;
+  home.return_home_from = s.as_of + 1;
+  const auto base = simulate(m, s, Scenario{});
+  const auto scen = simulate(m, s, home);
+  EXPECT_NEAR(mean_total(scen, 35) / mean_total(base, 35), 0.858, 0.025);
+  // More of the exits are home.
+  double hb = 0, hs = 0;
+  for (int run = 0; run < s.runs; ++run)
+    for (int fy = 0; fy < base.fy_count; ++fy)
+      hb += base.exits[(run * base.fy_count + fy) * kRouteCount], hs += scen.exits[(run * scen.fy_count + fy) * kRouteCount];
+  EXPECT_GT(hs, hb);
+}
+
+// 21 children from IFA to in-house fostering, phased in over three years: with common random
+// numbers the two runs differ only by the shift, so after the end date exactly 21 fewer are in
+// IFA, and spend differs by (550 - 950)/7 a day per child moved.
+TEST(Microsim, MixShiftMovesChildrenAndSpend) {
+  auto cfg = constant_hazard(8, 1.0 / 700, 9);
+  const History h = simulate_history(cfg);
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 4;
+  s.runs = 5;
+  const MicrosimModel m = fit_microsim(h, s);
+  Scenario sh;
+  sh.shifts.push_back({Kind::foster_ifa, Kind::foster_in_house, 21, s.as_of + 1, s.as_of + 1 + 3 * 365});
+  const auto base = simulate(m, s, Scenario{});
+  const auto scen = simulate(m, s, sh);
+  const size_t last = base.month_ends.size() - 1;
+  const int ifa = static_cast<int>(Kind::foster_ifa), inh = static_cast<int>(Kind::foster_in_house);
+  double moved_days = 0;
+  for (int i = 1; i <= base.days; ++i)
+    if (s.as_of + i <= base.month_ends[last]) moved_days += sh.shifted(sh.shifts[0], s.as_of + i);
+  for (int run = 0; run < s.runs; ++run) {
+    ASSERT_GT(base.kind(run, last, ifa), 21);
+    EXPECT_FLOAT_EQ(scen.kind(run, last, ifa), base.kind(run, last, ifa) - 21);
+    EXPECT_FLOAT_EQ(scen.kind(run, last, inh), base.kind(run, last, inh) + 21);
+    double db = 0;
+    for (size_t mo = 0; mo <= last; ++mo) db += scen.spend_in(run, mo) - base.spend_in(run, mo);
+    EXPECT_NEAR(db, moved_days * (550.0 - 950.0) / 7, 1e-3 * moved_days);
+  }
+}
