@@ -15,6 +15,7 @@ struct BenchmarkReport {
   std::string council_name;
   std::vector<OutputTable> tables;
   std::string html;
+  std::string own_summary;  // one line on own figures against published (empty without own figures)
 };
 
 // Runs every analysis for the council and year. `own` (may be empty) are the council's own
