@@ -361,9 +361,11 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                                     c.measure == "rate_per_10000" ? 1 : 0, *c.published));
       }
     }
+    const size_t shown = std::min<size_t>(which.size(), 6);
+    std::string listed = fmt::format("{}", fmt::join(which.begin(), which.begin() + static_cast<long>(shown), "; "));
+    if (which.size() > shown) listed += fmt::format("; and {} more (table own_vs_published)", which.size() - shown);
     own_line = fmt::format("Own returns against published figures: {} of {} comparisons agree within published "
-                           "rounding{}{}.", compared - disagree, compared, disagree ? "; beyond rounding: " : "",
-                           fmt::format("{}", fmt::join(which, "; ")));
+                           "rounding{}{}.", compared - disagree, compared, disagree ? "; beyond rounding: " : "", listed);
     ot.notes = own_line + " " + ot.notes;
     rep.own_summary = own_line;
     rep.tables.push_back(std::move(ot));
