@@ -96,11 +96,28 @@ PoissonLimits negbin_ratio_interval(double y, double e, double alpha, double cov
       if ((bh == 1) != rising) break;
       hi += std::log(2.0);
     }
+    // Illinois (modified regula falsi) on g(t) = f(exp(t) e) - a inside the bracket: converges
+    // superlinearly, about 8 evaluations instead of 40 for bisection to the same 1e-12.
+    auto g = [&](double lt) { return f(std::exp(lt) * e) - a; };
+    double glo = g(lo), ghi = g(hi);
+    if (std::isnan(glo) || std::isnan(ghi)) return std::nan("");
+    int side = 0;
     for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
-      const double mid = 0.5 * (lo + hi);
-      const int bm = below(mid);
-      if (bm < 0) return std::nan("");
-      ((bm == 1) == rising ? lo : hi) = mid;
+      double t = (glo != ghi) ? hi - ghi * (hi - lo) / (ghi - glo) : 0.5 * (lo + hi);
+      if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
+      const double gt = g(t);
+      if (std::isnan(gt)) return std::nan("");
+      if (gt == 0) return std::exp(t);
+      if ((gt < 0) == (glo < 0)) {
+        lo = t; glo = gt;
+        if (side == -1) ghi /= 2;
+        side = -1;
+      } else {
+        hi = t; ghi = gt;
+        if (side == 1) glo /= 2;
+        side = 1;
+      }
+      if (std::abs(gt) < 1e-15) return std::exp(t);
     }
     return std::exp(0.5 * (lo + hi));
   };

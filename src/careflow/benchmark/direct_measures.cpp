@@ -188,7 +188,15 @@ static std::optional<double> median_of(std::vector<double> v) {
   return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
-DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m) {
+std::vector<double> direct_values(const PublicData& d, int year, const DirectMeasure& m) {
+  std::vector<double> all;
+  for (auto* a : d.councils_in(year))
+    if (auto v = direct_value(d, m, a->la_number, "", year)) all.push_back(*v);
+  return all;
+}
+
+DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m,
+                                const std::vector<double>* all_values) {
   DirectComparison c;
   c.code = m.code;
   c.label = m.label;
@@ -205,9 +213,8 @@ DirectComparison compare_direct(const PublicData& d, int la, int year, const Dir
   if (auto r = d.region_of.find(la); r != d.region_of.end()) c.region = direct_value(d, m, 0, r->second, year);
   c.england = direct_value(d, m, 0, "", year);
   if (c.council) {
-    std::vector<double> all;
-    for (auto* a : d.councils_in(year))
-      if (auto v = direct_value(d, m, a->la_number, "", year)) all.push_back(*v);
+    const std::vector<double> own_all = all_values ? std::vector<double>{} : direct_values(d, year, m);
+    const std::vector<double>& all = all_values ? *all_values : own_all;
     c.of = static_cast<int>(all.size());
     c.rank = 1 + static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v > *c.council; }));
     const int below = static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v < *c.council; }));

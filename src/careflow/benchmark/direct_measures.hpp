@@ -43,7 +43,11 @@ struct DirectComparison {
 // marker of the missing published value it comes from.
 std::optional<double> direct_value(const PublicData& d, const DirectMeasure& m, int la, const std::string& region,
                                    int year, std::string* why = nullptr);
-DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m);
+// Rank and quartile are among every council reporting in the CLA series that year; pass
+// `all_values` (from direct_values) when comparing many councils for the same year and measure.
+DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m,
+                                const std::vector<double>* all_values = nullptr);
+std::vector<double> direct_values(const PublicData& d, int year, const DirectMeasure& m);
 
 // Shares (percent of the group's "Total") of starters by category of need or legal status, or of
 // ceasers by reason: council, neighbours' mean share, region, England. A suppressed number is a
