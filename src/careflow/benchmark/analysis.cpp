@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace careflow::benchmark {
@@ -56,9 +57,16 @@ static double beta_inc(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   gsl_sf_result res;
-  gsl_error_handler_t* old = gsl_set_error_handler_off();
-  const int status = gsl_sf_beta_inc_e(a, b, x, &res);
-  gsl_set_error_handler(old);
+  int status;
+  {
+    // GSL's error handler is process-wide: the lock keeps concurrent callers from restoring each
+    // other's saved handler out of order.
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    gsl_error_handler_t* old = gsl_set_error_handler_off();
+    status = gsl_sf_beta_inc_e(a, b, x, &res);
+    gsl_set_error_handler(old);
+  }
   if (status == GSL_EUNDRFLW) return 0.0;  // a tail probability below the smallest double
   return status == GSL_SUCCESS ? res.val : std::nan("");
 }
