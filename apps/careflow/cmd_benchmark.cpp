@@ -45,6 +45,7 @@ int run(const Options& o) {
     return 2;
   }
   std::vector<benchmark::OwnYear> own;
+  std::vector<benchmark::OwnBreakdown> own_need;
   if (!o.returns.empty()) {
     const auto od = benchmark::own_data_from_returns(o.returns);
     if (od.years.empty()) {
@@ -55,8 +56,9 @@ int run(const Options& o) {
     fmt::print("Own returns: {} file(s), {} collection year(s), {} error(s), {} repair(s) (details: careflow ingest)\n",
                od.files_read, od.years.size(), od.errors, od.repairs);
     own = od.years;
+    own_need = od.starters_by_need;
   }
-  const auto rep = benchmark::build_report(d, la, o.year, own);
+  const auto rep = benchmark::build_report(d, la, o.year, own, own_need);
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   std::set<std::string> formats;

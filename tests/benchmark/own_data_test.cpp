@@ -14,6 +14,7 @@
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/report.hpp"
 #include "careflow/synth/synth.hpp"
+#include "shared_data.hpp"
 
 using namespace careflow;
 using namespace careflow::benchmark;
@@ -220,4 +221,39 @@ TEST(OwnData, CommandPutsOwnReturnsBesidePublished) {
   std::stringstream ls;
   ls << lg.rdbuf();
   EXPECT_NE(ls.str().find("14 of 16"), std::string::npos) << ls.str();
+}
+
+TEST(OwnData, StartersByNeedBesidePublishedShares) {
+  const auto& s = synthetic();
+  const OwnData od = own_data_from_returns({s.dir.string()});
+  ASSERT_EQ(od.starters_by_need.size(), 4u);
+  for (auto& b : od.starters_by_need) {
+    SCOPED_TRACE(b.year);
+    // One category per period starting in the year: the totals are the generator's starters.
+    EXPECT_EQ(b.total, s.year(b.year).starters);
+    long sum = 0;
+    for (auto& [code, n] : b.counts) {
+      sum += n;
+      EXPECT_TRUE(code == "Missing" || (code.size() == 2 && code[0] == 'N' && code[1] >= '1' && code[1] <= '8')) << code;
+    }
+    EXPECT_EQ(sum, b.total);
+  }
+  REQUIRE_SHARED_DATA(d);
+  // The published starters table stops in 2022, which the synthetic returns cover.
+  const auto rep = build_report(*d, 805, 2025, od.years, od.starters_by_need);
+  const OutputTable* t = nullptr;
+  for (auto& x : rep.tables)
+    if (x.id == "starters_by_need") t = &x;
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->columns.back().name, "own_share");
+  const auto& b22 = od.starters_by_need[0];
+  ASSERT_EQ(b22.year, 2022);
+  double n = 0, share = 0;
+  for (auto& r : t->rows) {
+    n += std::get<double>(r[r.size() - 2]);
+    share += std::get<double>(r.back());
+  }
+  const long missing = b22.counts.count("Missing") ? b22.counts.at("Missing") : 0;
+  EXPECT_EQ(n, double(b22.total - missing));
+  EXPECT_NEAR(share, 100.0 * double(b22.total - missing) / double(b22.total), 1e-9);
 }

@@ -52,7 +52,8 @@ const BoundaryChange* change_creating(int la) {
 
 }  // namespace
 
-BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own) {
+BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
+                             const std::vector<OwnBreakdown>& own_need) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -158,12 +159,32 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         .add_column("neighbours_mean", "Neighbours mean %", 1).add_column("neighbours_n", "Neighbours with data")
         .add_column("neighbours_missing", "Neighbours suppressed or missing")
         .add_column("region", "Region %", 1).add_column("england", "England %", 1);
+    const OwnBreakdown* mine = nullptr;
+    if (std::string(id) == "starters_by_need")
+      for (auto& o : own_need)
+        if (o.year == y && o.total > 0) mine = &o;
+    if (mine) {
+      bt.add_column("own_number", "Own returns number").add_column("own_share", "Own returns %", 1);
+      bt.notes += fmt::format(" Own returns: category of need of the first episode of each period of care starting in "
+                              "the year ({} periods; blank codes: {}).", mine->total,
+                              mine->counts.count("Missing") ? mine->counts.at("Missing") : 0);
+    }
     for (auto& b : compare_breakdown(d, la, y, table, group)) {
       const Published* n = nullptr;
       if (auto it = d.breakdowns.find({table, group, b.characteristic}); it != d.breakdowns.end())
         n = it->second.at_council(la, y);
-      bt.add_row({b.characteristic, n ? pub(*n) : Cell{}, num(b.council_share), b.council_marker, num(b.neighbours_mean),
-                  double(b.neighbours_found), double(b.neighbours_missing), num(b.region), num(b.england)});
+      std::vector<Cell> row{b.characteristic, n ? pub(*n) : Cell{}, num(b.council_share), b.council_marker,
+                            num(b.neighbours_mean), double(b.neighbours_found), double(b.neighbours_missing),
+                            num(b.region), num(b.england)};
+      if (mine) {
+        // "N1. Abuse or neglect" -> "N1".
+        const std::string code = b.characteristic.substr(0, b.characteristic.find('.'));
+        const auto it = mine->counts.find(code);
+        const double k = it == mine->counts.end() ? 0.0 : double(it->second);
+        row.push_back(k);
+        row.push_back(k / double(mine->total) * 100.0);
+      }
+      bt.add_row(std::move(row));
     }
     rep.tables.push_back(std::move(bt));
   }
