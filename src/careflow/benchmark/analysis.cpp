@@ -81,7 +81,7 @@ PoissonLimits negbin_ratio_interval(double y, double e, double alpha, double cov
     return {l.lower / e, l.upper / e};
   }
   const double r = 1.0 / alpha;
-  // Bisection on log(theta): P(Y >= y | theta) rises with theta, P(Y <= y | theta) falls. The
+  // Root-finding on log(theta): P(Y >= y | theta) rises with theta, P(Y <= y | theta) falls. The
   // bracket grows from theta = max(y, 1) / e by factors of 2, so that the incomplete beta function
   // is never asked for absurdly extreme arguments.
   auto solve = [&](auto&& f, bool rising) {
