@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/direct_measures.hpp"
 #include "careflow/benchmark/report.hpp"
 #include "careflow/io/reference_data.hpp"
 
@@ -20,7 +21,9 @@ static void BM_LoadPublicData(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadPublicData)->Unit(benchmark::kMillisecond);
 
-// Every council, every year: comparisons on four measures, funnel, need model and change.
+// Every council, every year: comparisons on four measures, funnel, need model (Poisson and
+// negative binomial, with both O/E intervals for every council) and change; plus, from 2013, the
+// eight CIN/CP/S251 measures and (in the years the tables cover) the three starter/ceaser breakdowns.
 static void BM_AllCouncilsAllYears(benchmark::State& state) {
   const auto& d = data();
   if (d.cla.empty()) { state.SkipWithError("reference data not found"); return; }
@@ -34,6 +37,19 @@ static void BM_AllCouncilsAllYears(benchmark::State& state) {
       for (auto* a : d.councils_in(y))
         for (auto ms : {Measure::rate, Measure::starters, Measure::ceasers, Measure::stock})
           benchmark::DoNotOptimize(compare(d, a->la_number, y, ms));
+      if (y >= 2013) {
+        std::vector<std::vector<double>> all;  // every council's value, once per measure and year
+        for (auto& dm : direct_measures()) all.push_back(direct_values(d, y, dm));
+        for (auto* a : d.councils_in(y)) {
+          for (size_t k = 0; k < all.size(); ++k)
+            benchmark::DoNotOptimize(compare_direct(d, a->la_number, y, direct_measures()[k], &all[k]));
+          if (y >= 2018 && y <= 2022)
+            for (auto g : {"Category of need", "Legal status"})
+              benchmark::DoNotOptimize(compare_breakdown(d, a->la_number, y, "starters", g));
+          if (y >= 2020 && y <= 2024)
+            benchmark::DoNotOptimize(compare_breakdown(d, a->la_number, y, "ceasers", "Reason episode ceased"));
+        }
+      }
     }
     benchmark::DoNotOptimize(n);
   }

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/report.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
@@ -15,6 +16,7 @@ namespace {
 
 struct Options {
   std::string la, out, data, format = "csv,json,xlsx,html";
+  std::vector<std::string> returns;
   int year = 2025;
 };
 
@@ -42,7 +44,21 @@ int run(const Options& o) {
     fmt::print(stderr, "careflow benchmark: council {} in {}: {}\n", la, o.year, why);
     return 2;
   }
-  const auto rep = benchmark::build_report(d, la, o.year);
+  std::vector<benchmark::OwnYear> own;
+  std::vector<benchmark::OwnBreakdown> own_need;
+  if (!o.returns.empty()) {
+    const auto od = benchmark::own_data_from_returns(o.returns);
+    if (od.years.empty()) {
+      fmt::print(stderr, "careflow benchmark: no collection year could be read from --returns ({} file(s) read)\n",
+                 od.files_read);
+      return 2;
+    }
+    fmt::print("Own returns: {} file(s), {} collection year(s), {} error(s), {} repair(s) (details: careflow ingest)\n",
+               od.files_read, od.years.size(), od.errors, od.repairs);
+    own = od.years;
+    own_need = od.starters_by_need;
+  }
+  const auto rep = benchmark::build_report(d, la, o.year, own, own_need);
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   std::set<std::string> formats;
@@ -61,6 +77,7 @@ int run(const Options& o) {
     h << rep.html;
     if (!h) { err = "cannot write"; fail("benchmark.html"); }
   }
+  if (!rep.own_summary.empty()) fmt::print("{}\n", rep.own_summary);
   fmt::print("{} ({}), {}: {} tables written to {}\n", rep.council_name, la, o.year, rep.tables.size(), o.out);
   return status;
 }
@@ -72,6 +89,8 @@ careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
   sub->add_option("--year", opts->year, "CLA year (2025 = at 31 March 2025)");
   sub->add_option("--out", opts->out, "Output folder")->required();
   sub->add_option("--format", opts->format, "Comma-separated: csv,json,xlsx,html");
+  sub->add_option("--returns", opts->returns,
+                  "The council's own SSDA903 returns (folders or PATH@YEAR, as for careflow ingest), set beside the published figures");
   sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");
   sub->callback([opts, &exit_code] { exit_code = run(*opts); });
 }}};

@@ -87,8 +87,20 @@ TEST(Report, BuildsEveryTableAndChart) {
   std::set<std::string> ids;
   for (auto& t : rep.tables) ids.insert(t.id);
   for (auto id : {"comparison", "other_measures", "trend", "funnel", "funnel_outside", "need_model", "need_adjusted",
-                  "reduced_over_five_years", "own_vs_published", "boundary_changes"})
+                  "reduced_over_five_years", "own_vs_published", "boundary_changes", "cin_cp_finance",
+                  "starters_by_need", "starters_by_legal_status", "ceasers_by_reason"})
     EXPECT_TRUE(ids.count(id)) << id;
+  // The own figures are the published ones: every comparison agrees, and the page says so.
+  EXPECT_NE(rep.html.find("Own returns against published figures: 4 of 4 comparisons agree"), std::string::npos);
+  EXPECT_EQ(rep.own_summary, "Own returns against published figures: 4 of 4 comparisons agree within published rounding.");
+  // need_adjusted carries both intervals: the NB one contains the Poisson one for Hartlepool.
+  for (auto& t : rep.tables)
+    if (t.id == "need_adjusted")
+      for (auto& r : t.rows)
+        if (std::get<double>(r[0]) == 805) {
+          EXPECT_LT(std::get<double>(r[11]), std::get<double>(r[7]));
+          EXPECT_GT(std::get<double>(r[12]), std::get<double>(r[8]));
+        }
   // Five charts, no scripts or external resources.
   size_t svgs = 0;
   for (size_t p = 0; (p = rep.html.find("<svg", p)) != std::string::npos; ++p) ++svgs;

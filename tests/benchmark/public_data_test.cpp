@@ -18,8 +18,11 @@ TEST(Markers, KeptWithTheirMeaningNeverZero) {
   EXPECT_EQ(parse_published(".").marker, Marker::not_available);
   EXPECT_EQ(parse_published("").marker, Marker::not_available);
   EXPECT_EQ(parse_published("-").marker, Marker::negligible);
+  EXPECT_EQ(parse_published("k").marker, Marker::negligible);        // EES: a percentage below 0.5
+  EXPECT_EQ(parse_published("u").marker, Marker::low_reliability);   // EES: low reliability
+  EXPECT_EQ(marker_meaning(Marker::low_reliability), "low reliability");
   EXPECT_EQ(parse_published("n/a").marker, Marker::unreadable);
-  for (auto s : {"x", "c", "z", "..", ".", "-", ""}) EXPECT_TRUE(std::isnan(parse_published(s).value)) << s;
+  for (auto s : {"x", "c", "z", "..", ".", "-", "", "k", "u"}) EXPECT_TRUE(std::isnan(parse_published(s).value)) << s;
   EXPECT_EQ(parse_published(" 72,670 ").value, 72670);
   EXPECT_EQ(parse_published("0").value, 0);
   EXPECT_TRUE(parse_published("0").has());

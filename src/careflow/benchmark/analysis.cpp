@@ -1,6 +1,7 @@
 #include "careflow/benchmark/analysis.hpp"
 
 #include <fmt/format.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include <Eigen/Dense>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace careflow::benchmark {
@@ -45,6 +47,91 @@ PoissonLimits exact_poisson_limits(double e, double coverage) {
   PoissonLimits l;
   l.lower = e <= 0 ? 0.0 : gamma_p_inverse(e, a, lo, hi);
   l.upper = gamma_p_inverse(e + 1.0, 1.0 - a, lo, hi);
+  return l;
+}
+
+// P(Y >= y) and P(Y <= y) for Y ~ NB2 with mean m and size r = 1/alpha, through the regularised
+// incomplete beta function (gsl_sf_beta_inc_e, so that extreme arguments give an error code
+// rather than the GSL abort handler).
+static double beta_inc(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  gsl_sf_result res;
+  int status;
+  {
+    // GSL's error handler is process-wide: the lock keeps concurrent callers from restoring each
+    // other's saved handler out of order.
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    gsl_error_handler_t* old = gsl_set_error_handler_off();
+    status = gsl_sf_beta_inc_e(a, b, x, &res);
+    gsl_set_error_handler(old);
+  }
+  if (status == GSL_EUNDRFLW) return 0.0;  // a tail probability below the smallest double
+  return status == GSL_SUCCESS ? res.val : std::nan("");
+}
+static double nb_upper_tail(double y, double m, double r) { return y <= 0 ? 1.0 : beta_inc(y, r, m / (r + m)); }
+static double nb_lower_tail(double y, double m, double r) { return beta_inc(r, y + 1.0, r / (r + m)); }
+
+PoissonLimits negbin_ratio_interval(double y, double e, double alpha, double coverage) {
+  const double a = (1.0 - coverage) / 2.0;
+  if (!(e > 0) || !(y >= 0) || !(a > 0 && a < 0.5) || !(alpha >= 0)) return {std::nan(""), std::nan("")};
+  if (alpha < 1e-10) {
+    const auto l = exact_poisson_limits(y, coverage);
+    return {l.lower / e, l.upper / e};
+  }
+  const double r = 1.0 / alpha;
+  // Root-finding on log(theta): P(Y >= y | theta) rises with theta, P(Y <= y | theta) falls. The
+  // bracket grows from theta = max(y, 1) / e by factors of 2, so that the incomplete beta function
+  // is never asked for absurdly extreme arguments.
+  auto solve = [&](auto&& f, bool rising) {
+    const double start = std::log(std::max(y, 1.0) / e);
+    auto below = [&](double lt) {  // is f(theta) below a (NaN: unknown)
+      const double v = f(std::exp(lt) * e);
+      return std::isnan(v) ? -1 : v < a ? 1 : 0;
+    };
+    double lo = start, hi = start;
+    // Find lo with f on the "rising=below" side and hi on the other side.
+    for (int k = 0; k < 80; ++k) {
+      const int bl = below(lo);
+      if (bl < 0) return std::nan("");
+      if ((bl == 1) == rising) break;
+      lo -= std::log(2.0);
+    }
+    for (int k = 0; k < 80; ++k) {
+      const int bh = below(hi);
+      if (bh < 0) return std::nan("");
+      if ((bh == 1) != rising) break;
+      hi += std::log(2.0);
+    }
+    // Illinois (modified regula falsi) on g(t) = f(exp(t) e) - a inside the bracket: converges
+    // superlinearly, about 8 evaluations instead of 40 for bisection to the same 1e-12.
+    auto g = [&](double lt) { return f(std::exp(lt) * e) - a; };
+    double glo = g(lo), ghi = g(hi);
+    if (std::isnan(glo) || std::isnan(ghi)) return std::nan("");
+    int side = 0;
+    for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+      double t = (glo != ghi) ? hi - ghi * (hi - lo) / (ghi - glo) : 0.5 * (lo + hi);
+      if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
+      const double gt = g(t);
+      if (std::isnan(gt)) return std::nan("");
+      if (gt == 0) return std::exp(t);
+      if ((gt < 0) == (glo < 0)) {
+        lo = t; glo = gt;
+        if (side == -1) ghi /= 2;
+        side = -1;
+      } else {
+        hi = t; ghi = gt;
+        if (side == 1) glo /= 2;
+        side = 1;
+      }
+      if (std::abs(gt) < 1e-15) return std::exp(t);
+    }
+    return std::exp(0.5 * (lo + hi));
+  };
+  PoissonLimits l;
+  l.lower = y <= 0 ? 0.0 : solve([&](double m) { return nb_upper_tail(y, m, r); }, true);
+  l.upper = solve([&](double m) { return nb_lower_tail(y, m, r); }, false);
   return l;
 }
 
@@ -265,7 +352,7 @@ NeedModel need_model(const PublicData& d, int year) {
       continue;
     }
     NeedRow r{a->la_number, a->name, a->ons_code, a->population.value, a->stock.value, *idaci,
-              *li / a->population.value, 0, 0, 0, 0};
+              *li / a->population.value, 0, 0, 0, 0, std::nan(""), std::nan(""), std::nan(""), std::nan("")};
     m.rows.push_back(r);
     y.push_back(r.count);
     off.push_back(std::log(r.population));
@@ -283,6 +370,14 @@ NeedModel need_model(const PublicData& d, int year) {
     const auto l = exact_poisson_limits(r.count, 0.95);
     r.ratio_lo = l.lower / r.expected;
     r.ratio_hi = l.upper / r.expected;
+    if (m.nb_fit.converged) {
+      const auto& b = m.nb_fit.beta;
+      r.nb_expected = std::exp(b[0] + b[1] * x[i][0] + b[2] * x[i][1] + off[i]);
+      r.nb_ratio = r.count / r.nb_expected;
+      const auto nb = negbin_ratio_interval(r.count, r.nb_expected, m.nb_fit.alpha, 0.95);
+      r.nb_lo = nb.lower;
+      r.nb_hi = nb.upper;
+    }
   }
   const auto g = poisson_glm(y, x_idaci, off, {"idaci_score_per_0.1"});
   if (g.converged) {
@@ -435,24 +530,46 @@ std::vector<ChangeRow> change(const PublicData& d, int from, int to, std::vector
   return out;
 }
 
+double council_rounding_unit(const PublicData& d, int year, Measure m) {
+  int n = 0;
+  for (auto* a : d.councils_in(year)) {
+    const Published& p = m == Measure::starters ? a->starters : m == Measure::ceasers ? a->ceasers : a->stock;
+    if (!p.has()) continue;
+    if (std::fmod(p.value, 10.0) != 0) return 1;
+    ++n;
+  }
+  return n >= 20 ? 10 : 1;
+}
+
 std::vector<OwnComparison> compare_own(const PublicData& d, int la, const std::vector<OwnYear>& own) {
   std::vector<OwnComparison> out;
   for (auto& o : own) {
     const AreaYear* p = d.council_year(la, o.year);
-    auto add = [&](std::string what, double mine, const Published* pub, double tol) {
-      OwnComparison c{o.year, std::move(what), mine, std::nullopt, "", tol, false};
+    auto add = [&](std::string what, double mine, const Published* pub, double unit) {
+      OwnComparison c{o.year, std::move(what), mine, std::nullopt, "", unit / 2, false, unit, std::nan("")};
       if (!pub) c.published_marker = "no published row";
-      else if (pub->has()) { c.published = pub->value; c.disagrees = std::abs(mine - pub->value) > tol + 1e-9; }
-      else c.published_marker = std::string(marker_meaning(pub->marker));
+      else if (pub->has()) {
+        c.published = pub->value;
+        c.difference = mine - pub->value;
+        // Agrees when mine would be published as P: P - R/2 <= mine < P + R/2 (half up); the
+        // 1e-9 absorbs floating-point error in a recomputed rate exactly on a half.
+        const double lo = pub->value - unit / 2, hi = pub->value + unit / 2;
+        c.disagrees = unit <= 1 && c.measure != "rate_per_10000" ? std::abs(c.difference) > 1e-9
+                                                           : !(mine >= lo - 1e-9 && mine < hi - 1e-9);
+      } else c.published_marker = std::string(marker_meaning(pub->marker));
       out.push_back(std::move(c));
     };
-    add("stock", static_cast<double>(o.stock), p ? &p->stock : nullptr, 0);
-    add("starters", static_cast<double>(o.starters), p ? &p->starters : nullptr, 0);
-    add("ceasers", static_cast<double>(o.ceasers), p ? &p->ceasers : nullptr, 0);
+    add("stock", static_cast<double>(o.stock), p ? &p->stock : nullptr, council_rounding_unit(d, o.year, Measure::stock));
+    add("starters", static_cast<double>(o.starters), p ? &p->starters : nullptr,
+        council_rounding_unit(d, o.year, Measure::starters));
+    add("ceasers", static_cast<double>(o.ceasers), p ? &p->ceasers : nullptr,
+        council_rounding_unit(d, o.year, Measure::ceasers));
     if (p && p->population.has() && p->population.value > 0)
-      add("rate_per_10000", static_cast<double>(o.stock) / p->population.value * 1e4, &p->rate, 0.5);
-    else
-      add("rate_per_10000", std::nan(""), nullptr, 0.5);
+      add("rate_per_10000", static_cast<double>(o.stock) / p->population.value * 1e4, &p->rate, 1);
+    else {
+      add("rate_per_10000", std::nan(""), nullptr, 1);
+      if (p) out.back().published_marker = "no published population";
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // five-year change, and a council's own figures set beside the published ones.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,10 +68,21 @@ GlmResult negbin_glm(const std::vector<double>& y, const std::vector<std::vector
                      const std::vector<double>& offset, std::vector<std::string> names, int max_iter = 100,
                      double tol = 1e-9);
 
+// Interval for a ratio theta = (true mean) / expected when the observed count varies about
+// theta * expected as a negative binomial NB2 with variance m + alpha m^2 (alpha from the NB fit):
+// the lower limit solves P(Y >= observed | theta_L) = a and the upper P(Y <= observed | theta_U) = a,
+// a = (1 - coverage) / 2 (the Garwood construction with NB in place of Poisson; alpha = 0 gives
+// the exact Poisson interval over expected). Tail probabilities by the regularised incomplete
+// beta function: P(Y <= k) = I_{r/(r+m)}(r, k+1), r = 1/alpha.
+PoissonLimits negbin_ratio_interval(double observed, double expected, double alpha, double coverage);
+
 struct NeedRow {
   int la_number; std::string name, ons_code;
   double population, count, idaci, low_income_share;  // share: low-income 0-19 per 0-17 child
   double expected, ratio, ratio_lo, ratio_hi;         // need-adjusted O/E with exact 95% interval
+  // The same from the negative-binomial fit: expected from its coefficients, interval from
+  // negbin_ratio_interval with its alpha (allows for between-council variation). NaN if no fit.
+  double nb_expected = std::nan(""), nb_ratio = std::nan(""), nb_lo = std::nan(""), nb_hi = std::nan("");
 };
 struct NeedModel {
   int year, deprivation_fy;
@@ -128,11 +140,19 @@ struct OwnComparison {
   int year; std::string measure;
   double own; std::optional<double> published; std::string published_marker;
   double tolerance;              // half the publication's rounding unit
-  bool disagrees;                // |own - published| > tolerance (never when published is missing)
+  bool disagrees;                // own does not round to published (never when published is missing)
+  double rounding_unit = 1;      // 1 (exact counts, whole-number rates) or 10 (counts rounded to 10)
+  double difference = std::nan("");  // own - published, when published
 };
-// Rates are compared after computing the council's own rate with the published population and
-// rounding to whole numbers, as DfE publishes them. Council counts since 2010 are unrounded
-// (tolerance 0); national and regional counts are rounded to the nearest 10 (tolerance 5).
+// "Beyond rounding", precisely: a published value P rounded (half up) to a unit R agrees with the
+// council's own figure x when P - R/2 <= x < P + R/2, i.e. when x itself would be published as P.
+// For counts R = council_rounding_unit(...) (1: exact, so x must equal P; 10 in a release that
+// rounds council counts to the nearest 10). For the rate, x = own count at 31 March / published
+// population 0-17 x 10,000 and R = 1 (DfE publishes whole numbers). `tolerance` is R/2.
 std::vector<OwnComparison> compare_own(const PublicData& d, int la_number, const std::vector<OwnYear>& own);
+// The rounding unit of a year's published council counts: 10 when every published council value of
+// the measure that year (at least 20 of them) is a multiple of 10 -- for unrounded counts the
+// chance of that is 1 in 10^20 -- else 1. In the combined 2010-2025 series every year is unrounded.
+double council_rounding_unit(const PublicData& d, int year, Measure m);
 
 }  // namespace careflow::benchmark

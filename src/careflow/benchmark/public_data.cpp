@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "careflow/benchmark/direct_measures.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/reference_data.hpp"
 
@@ -20,6 +21,7 @@ std::string_view marker_meaning(Marker m) {
     case Marker::not_available: return "not available";
     case Marker::negligible: return "negligible";
     case Marker::unreadable: return "unreadable";
+    case Marker::low_reliability: return "low reliability";
   }
   return "?";
 }
@@ -36,7 +38,8 @@ Published parse_published(std::string_view cell) {
   if (cell.empty() || cell == ".." || cell == ".") { p.marker = Marker::not_available; return p; }
   if (cell == "x" || cell == "c" || cell == "X" || cell == "C") { p.marker = Marker::suppressed; return p; }
   if (cell == "z" || cell == "Z") { p.marker = Marker::not_applicable; return p; }
-  if (cell == "-") { p.marker = Marker::negligible; return p; }
+  if (cell == "-" || cell == "k" || cell == "K") { p.marker = Marker::negligible; return p; }
+  if (cell == "u" || cell == "U") { p.marker = Marker::low_reliability; return p; }
   std::string s;
   for (char ch : cell) if (ch != ',') s += ch;  // thousands separators
   double v = 0;
@@ -260,6 +263,7 @@ PublicData load_public_data(LoadOptions options) {
     for (size_t i = 0; i < t->rows(); ++i)
       d.ofsted_overall[std::string(t->cell(i, 1))] = c < 0 ? "" : std::string(t->cell(i, c));
   }
+  if (options.direct) load_direct_measures(d);  // after region_of: S251 regional sums need it
   return d;
 }
 

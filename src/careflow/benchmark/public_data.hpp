@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace careflow::benchmark {
@@ -19,8 +20,9 @@ enum class Marker : unsigned char {
   suppressed,      // "x" or "c": withheld (small numbers or confidentiality)
   not_applicable,  // "z": e.g. the council did not exist that year
   not_available,   // ".." or "." or blank: not collected or not published
-  negligible,      // "-": fewer than half the rounding unit
+  negligible,      // "-": fewer than half the rounding unit; "k": a percentage below 0.5
   unreadable,      // anything else: kept, and reported as a problem by the loader
+  low_reliability, // "u": DfE withholds a value of low reliability
 };
 std::string_view marker_meaning(Marker m);
 
@@ -63,6 +65,17 @@ const std::vector<BoundaryChange>& boundary_changes();
 // successor of a split county inherits the county's value (an approximation, documented).
 const std::vector<std::string>& code_aliases(const std::string& ons_code);
 
+// A published measure at every level, as the publisher gives it (counts, percentages or, for
+// S251, pounds): councils by DfE LA number, regions by name (lower case), England.
+struct AreaSeries {
+  std::map<std::pair<int, int>, Published> council;          // (LA number, year)
+  std::map<std::pair<std::string, int>, Published> region;   // (region name in lower case, year)
+  std::map<int, Published> england;                          // year
+  const Published* at_council(int la, int year) const;
+  const Published* at_region(const std::string& region, int year) const;
+  const Published* at_england(int year) const;
+};
+
 struct PublicData {
   std::vector<AreaYear> cla;                              // combined series, all levels
   std::map<std::string, double> idaci_score_2019;        // ONS code -> IDACI 2019 average score
@@ -74,6 +87,15 @@ struct PublicData {
   // Selected LAIT measures (see lait_measures()): code -> (LA number, year) -> value. Financial
   // years are keyed by their end year ("2024-25 (OT)" -> 2025), matching CLA years.
   std::map<std::string, std::map<std::pair<int, int>, Published>> lait;
+  // Counts and percentages read directly from CIN census and S251 files (see direct_measures.hpp):
+  // code -> series. Codes: cin_at31, referrals, rereferral_pct, cpp_starts, cpp_subsequent_pct,
+  // cpp_at31 (CIN census b1, c1, d3, d5; CIN year = CLA year) and s251_cla_net, s251_cyp_net
+  // (S251 table A1 net current expenditure in pounds; keyed by the financial year's end year).
+  std::map<std::string, AreaSeries> direct;
+  // Starter and ceaser breakdowns (EES "characteristics" tables): (table, group, characteristic)
+  // -> numbers. table: "starters" (2018-2022) or "ceasers" (2020-2024); group e.g. "Category of
+  // need", "Legal status", "Reason episode ceased"; characteristic "Total" is the group's total.
+  std::map<std::tuple<std::string, std::string, std::string>, AreaSeries> breakdowns;
   std::vector<std::string> missing;    // one plain message per reference file that is absent
   std::vector<std::string> problems;   // unreadable cells, with file and line
 
@@ -109,11 +131,18 @@ inline constexpr const char* kNeighbours2025 = "neighbours_and_geography/statist
 inline constexpr const char* kNeighbours2021 = "neighbours_and_geography/statistical_neighbours_april_2021_dfe.csv";
 inline constexpr const char* kLaList = "neighbours_and_geography/dfe_lait_la_code_list_region_type.csv";
 inline constexpr const char* kLait = "lait/lait_csc_finance_workforce_measures_la_2016_to_2025.csv";
+inline constexpr const char* kStarters = "england_cla/la_children_who_started_to_be_looked_after_2018_to_2022.csv";
+inline constexpr const char* kCeasers = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
+inline constexpr const char* kCinB1 = "england_cin/b1_children_in_need_2013_to_2025.csv";
+inline constexpr const char* kCinC1 = "england_cin/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv";
+inline constexpr const char* kCinD3 = "england_cin/d3_cpps_subsequent_plan_2013_to_2025.csv";
+inline constexpr const char* kCinD5 = "england_cin/d5_cpps_at31march_by_duration_2013_to_2025.csv";
+inline constexpr const char* kS251A1 = "finance/s251_outturn_table_a1_cyp_services_la_2014_15_to_2018_19.csv";
 inline constexpr const char* kOfsted = "ofsted/ofsted_la_childrens_services_latest_judgements_as_at_31_march_2025.csv";
 
 // Loads every file it can; absent files are listed in `missing`, never fatal. The LAIT file is
 // the largest (197k rows); callers that do not compare LAIT measures may skip it.
-struct LoadOptions { bool lait = true; };
+struct LoadOptions { bool lait = true; bool direct = true; };
 PublicData load_public_data(LoadOptions options = {});
 
 }  // namespace careflow::benchmark

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <tuple>
 
+#include "careflow/benchmark/direct_measures.hpp"
 #include "careflow/report/svg_chart.hpp"
 
 namespace careflow::benchmark {
@@ -36,6 +39,11 @@ std::string html_table(const OutputTable& t) {
   return h + "</tbody></table>\n";
 }
 
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
 const BoundaryChange* change_creating(int la) {
   for (auto& c : boundary_changes())
     if (std::find(c.successors.begin(), c.successors.end(), la) != c.successors.end()) return &c;
@@ -44,7 +52,8 @@ const BoundaryChange* change_creating(int la) {
 
 }  // namespace
 
-BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own) {
+BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
+                             const std::vector<OwnBreakdown>& own_need) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -94,6 +103,91 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                  c.of ? Cell(double(c.of)) : Cell{}, c.quartile ? Cell(double(c.quartile)) : Cell{}});
   }
   rep.tables.push_back(std::move(oth));
+
+  // 1c. CIN census and S251 read directly, latest year at or before the report's year.
+  if (!d.direct.empty()) {
+    OutputTable dt;
+    dt.id = "cin_cp_finance";
+    dt.title = fmt::format("{}: children in need, child protection and S251 spend (read from the CIN census and S251 files)",
+                           rep.council_name);
+    dt.notes = "Source: DfE Characteristics of children in need (tables b1, c1, d3, d5; year to 31 March) and DfE "
+               "S251 outturn table A1 (financial year shown by its end year; net current expenditure summed over "
+               "detail lines: subtotal lines 'Total ...', the grand totals, memorandum lines '(included in ... "
+               "above)' and CERA are left out; region and England are sums of councils). Rates per 10,000 use the "
+               "CLA series' population aged 0-17; S251 per child looked after uses the count at 31 March. The year "
+               "is the latest at or before the report's year with an England value. Rank 1 is the highest. "
+               "Contains public sector information licensed under the Open Government Licence v3.0.";
+    dt.add_column("measure", "Measure").add_column("year", "Year").add_column("council", "Council", 1)
+        .add_column("council_note", "Note").add_column("neighbours_mean", "Neighbours mean", 1)
+        .add_column("neighbours_median", "Neighbours median", 1).add_column("neighbours_n", "Neighbours with data")
+        .add_column("region", "Region", 1).add_column("england", "England", 1).add_column("rank", "Rank")
+        .add_column("of", "Of").add_column("quartile", "Quartile");
+    for (auto& m : direct_measures()) {
+      int y = 0;
+      if (auto it = d.direct.find(m.code); it != d.direct.end())
+        for (auto& [yy, v] : it->second.england)
+          if (yy <= year && v.has()) y = std::max(y, yy);
+      if (!y) {
+        dt.add_row({std::string(m.label), Cell{}, Cell{}, std::string("no published value"), Cell{}, Cell{}, 0.0,
+                    Cell{}, Cell{}, Cell{}, Cell{}, Cell{}});
+        continue;
+      }
+      auto c = compare_direct(d, la, y, m);
+      dt.add_row({c.label, double(y), num(c.council), c.council_marker, num(c.neighbours_mean), num(c.neighbours_median),
+                  double(c.neighbours_found), num(c.region), num(c.england), c.rank ? Cell(double(c.rank)) : Cell{},
+                  c.of ? Cell(double(c.of)) : Cell{}, c.quartile ? Cell(double(c.quartile)) : Cell{}});
+    }
+    rep.tables.push_back(std::move(dt));
+  }
+  // 1d. Starters by category of need and legal status, ceasers by reason: shares.
+  for (auto [id, table, group] : {std::tuple{"starters_by_need", "starters", "Category of need"},
+                                  {"starters_by_legal_status", "starters", "Legal status"},
+                                  {"ceasers_by_reason", "ceasers", "Reason episode ceased"}}) {
+    const int y = breakdown_year(d, table, year);
+    if (!y) continue;
+    OutputTable bt;
+    bt.id = id;
+    bt.title = fmt::format("{}: children who {} by {}, {} (share of all, %)", rep.council_name,
+                           std::string(table) == "starters" ? "started to be looked after" : "ceased to be looked after",
+                           lower_first(group), y);
+    bt.notes = fmt::format("Source: DfE Children looked after in England, {} characteristics table (latest year in the "
+                           "reference data at or before {}). Share = number / the group's total x 100. A suppressed "
+                           "number ('c') is a missing share, never zero; neighbours' mean is over those with a share.",
+                           table, year);
+    bt.add_column("characteristic", "Characteristic").add_column("council_number", "Council number")
+        .add_column("council_share", "Council %", 1).add_column("council_note", "Note")
+        .add_column("neighbours_mean", "Neighbours mean %", 1).add_column("neighbours_n", "Neighbours with data")
+        .add_column("neighbours_missing", "Neighbours suppressed or missing")
+        .add_column("region", "Region %", 1).add_column("england", "England %", 1);
+    const OwnBreakdown* mine = nullptr;
+    if (std::string(id) == "starters_by_need")
+      for (auto& o : own_need)
+        if (o.year == y && o.total > 0) mine = &o;
+    if (mine) {
+      bt.add_column("own_number", "Own returns number").add_column("own_share", "Own returns %", 1);
+      bt.notes += fmt::format(" Own returns: category of need of the first episode of each period of care starting in "
+                              "the year ({} periods; blank codes: {}).", mine->total,
+                              mine->counts.count("Missing") ? mine->counts.at("Missing") : 0);
+    }
+    for (auto& b : compare_breakdown(d, la, y, table, group)) {
+      const Published* n = nullptr;
+      if (auto it = d.breakdowns.find({table, group, b.characteristic}); it != d.breakdowns.end())
+        n = it->second.at_council(la, y);
+      std::vector<Cell> row{b.characteristic, n ? pub(*n) : Cell{}, num(b.council_share), b.council_marker,
+                            num(b.neighbours_mean), double(b.neighbours_found), double(b.neighbours_missing),
+                            num(b.region), num(b.england)};
+      if (mine) {
+        // "N1. Abuse or neglect" -> "N1".
+        const std::string code = b.characteristic.substr(0, b.characteristic.find('.'));
+        const auto it = mine->counts.find(code);
+        const double k = it == mine->counts.end() ? 0.0 : double(it->second);
+        row.push_back(k);
+        row.push_back(k / double(mine->total) * 100.0);
+      }
+      bt.add_row(std::move(row));
+    }
+    rep.tables.push_back(std::move(bt));
+  }
 
   // 2. Trend.
   OutputTable tr;
@@ -193,15 +287,26 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   OutputTable oe;
   oe.id = "need_adjusted";
   oe.title = fmt::format("Observed and need-expected children looked after, {}", year);
-  oe.notes = "Expected from the need model; ratio interval is the exact Poisson interval of the observed count over expected.";
+  oe.notes = fmt::format("Poisson: expected from the Poisson need model; interval = exact Poisson interval of the "
+                         "observed count over expected (chance alone, for reference: with dispersion {:.1f} most "
+                         "councils' intervals exclude 1). Negative binomial: expected from the NB2 fit; interval allows "
+                         "for between-council variation (alpha = {:.4f}): the ratios theta for which the observed count "
+                         "is within the central 95% of NB(theta x expected, alpha); about 95% of councils whose need "
+                         "explains their count have 1 inside it. Councils whose NB interval excludes 1 are unusual "
+                         "among councils of similar need.", nm.fit.dispersion, nm.nb_fit.alpha);
   oe.add_column("la_number", "LA number").add_column("council", "Council").add_column("idaci", "IDACI score", 3)
       .add_column("low_income_share", "Low-income share", 3).add_column("observed", "Observed")
-      .add_column("expected", "Expected", 1).add_column("ratio", "Observed / expected", 2)
-      .add_column("ratio_lower", "95% lower", 2).add_column("ratio_upper", "95% upper", 2);
+      .add_column("expected", "Expected (Poisson)", 1).add_column("ratio", "Observed / expected (Poisson)", 2)
+      .add_column("ratio_lower", "Poisson 95% lower", 2).add_column("ratio_upper", "Poisson 95% upper", 2)
+      .add_column("nb_expected", "Expected (NB)", 1).add_column("nb_ratio", "Observed / expected (NB)", 2)
+      .add_column("nb_lower", "NB 95% lower", 2).add_column("nb_upper", "NB 95% upper", 2)
+      .add_column("nb_outside", "NB interval excludes 1");
   report::Series dep{"Councils", {}, {}, "#1f4e79"};
   std::vector<report::Label> dep_hl;
   for (auto& r : nm.rows) {
-    oe.add_row({double(r.la_number), r.name, r.idaci, r.low_income_share, r.count, r.expected, r.ratio, r.ratio_lo, r.ratio_hi});
+    oe.add_row({double(r.la_number), r.name, r.idaci, r.low_income_share, r.count, r.expected, r.ratio, r.ratio_lo, r.ratio_hi,
+                num(r.nb_expected), num(r.nb_ratio), num(r.nb_lo), num(r.nb_hi),
+                std::isfinite(r.nb_lo) ? Cell(std::string(r.nb_lo > 1 ? "above" : r.nb_hi < 1 ? "below" : "no")) : Cell{}});
     dep.x.push_back(r.idaci);
     dep.y.push_back(r.count / r.population * 1e4);
     if (r.la_number == la) dep_hl.push_back({r.idaci, r.count / r.population * 1e4, r.name});
@@ -249,15 +354,41 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   rep.tables.push_back(std::move(ct));
 
   // 7. Own figures beside published.
+  std::string own_line;
   if (!own.empty()) {
+    const auto oc = compare_own(d, la, own);
     OutputTable ot;
     ot.id = "own_vs_published";
-    ot.title = fmt::format("{}: own figures beside published figures", rep.council_name);
-    ot.notes = "Disagreement means a difference beyond the publication's rounding (counts exact, rates to the whole number).";
+    ot.title = fmt::format("{}: own figures (from its returns) beside published figures", rep.council_name);
+    ot.notes = "Own: from the council's SSDA903 returns (looked after at 31 March; periods of care started and "
+               "ceased in the collection year). Own rate = own count at 31 March / published population aged 0-17 "
+               "x 10,000. Beyond rounding: a published value P rounded half up to unit R agrees with the own "
+               "figure x when P - R/2 <= x < P + R/2 (x would be published as P); R = 1 for council counts "
+               "published unrounded (x must equal P), 10 where a release rounds council counts to 10, 1 for "
+               "rates (whole numbers). A published marker (suppressed, not applicable) is never a disagreement.";
     ot.add_column("year", "Year").add_column("measure", "Measure").add_column("own", "Own", 1)
-        .add_column("published", "Published").add_column("published_note", "Published note").add_column("disagrees", "Disagrees");
-    for (auto& c : compare_own(d, la, own))
-      ot.add_row({double(c.year), c.measure, num(c.own), num(c.published), c.published_marker, std::string(c.disagrees ? "yes" : "no")});
+        .add_column("published", "Published").add_column("published_note", "Published note")
+        .add_column("rounding_unit", "Rounding unit").add_column("difference", "Own - published", 1)
+        .add_column("disagrees", "Beyond rounding");
+    int compared = 0, disagree = 0;
+    std::vector<std::string> which;
+    for (auto& c : oc) {
+      ot.add_row({double(c.year), c.measure, num(c.own), num(c.published), c.published_marker, c.rounding_unit,
+                  num(c.difference), std::string(c.disagrees ? "yes" : "no")});
+      compared += c.published.has_value();
+      if (c.disagrees) {
+        ++disagree;
+        which.push_back(fmt::format("{} {} (own {:.{}f}, published {:g})", c.year, c.measure, c.own,
+                                    c.measure == "rate_per_10000" ? 1 : 0, *c.published));
+      }
+    }
+    const size_t shown = std::min<size_t>(which.size(), 6);
+    std::string listed = fmt::format("{}", fmt::join(which.begin(), which.begin() + static_cast<long>(shown), "; "));
+    if (which.size() > shown) listed += fmt::format("; and {} more (table own_vs_published)", which.size() - shown);
+    own_line = fmt::format("Own returns against published figures: {} of {} comparisons agree within published "
+                           "rounding{}{}.", compared - disagree, compared, disagree ? "; beyond rounding: " : "", listed);
+    ot.notes = own_line + " " + ot.notes;
+    rep.own_summary = own_line;
     rep.tables.push_back(std::move(ot));
   }
 
@@ -289,6 +420,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                   "padding:3px 6px;text-align:right}th{background:#eef}.notes{font-size:13px;color:#555}</style>"
                   "</head><body>\n";
   h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
+  if (!own_line.empty()) h += "<p class=\"own\">" + report::xml_escape(own_line) + "</p>\n";
   {
     report::ChartOptions o{fmt::format("Funnel plot, {}", year), "Children aged 0-17 (log scale)", "Looked after per 10,000", 900, 480, true};
     const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1, 120, f.tau2);

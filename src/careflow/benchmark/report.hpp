@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/own_data.hpp"
 #include "careflow/io/output_table.hpp"
 
 namespace careflow::benchmark {
@@ -15,11 +16,13 @@ struct BenchmarkReport {
   std::string council_name;
   std::vector<OutputTable> tables;
   std::string html;
+  std::string own_summary;  // one line on own figures against published (empty without own figures)
 };
 
 // Runs every analysis for the council and year. `own` (may be empty) are the council's own
-// figures, set beside the published ones.
+// figures, set beside the published ones; `own_need` (may be empty) its starters by category of
+// need, set beside the published shares in `starters_by_need` when it covers that table's year.
 BenchmarkReport build_report(const PublicData& d, int la_number, int year,
-                             const std::vector<OwnYear>& own = {});
+                             const std::vector<OwnYear>& own = {}, const std::vector<OwnBreakdown>& own_need = {});
 
 }  // namespace careflow::benchmark

@@ -1,0 +1,270 @@
+#include "careflow/benchmark/direct_measures.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "careflow/benchmark/analysis.hpp"
+#include "careflow/io/csv.hpp"
+#include "careflow/io/reference_data.hpp"
+
+namespace careflow::benchmark {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+std::optional<CsvTable> open_table(const char* rel, PublicData& d) {
+  auto path = reference_file(rel);
+  if (!path) { d.missing.push_back(missing_reference_message(rel)); return std::nullopt; }
+  auto r = read_csv(*path);
+  if (!r.readable) { d.missing.push_back(fmt::format("cannot read {} ({})", rel, *path)); return std::nullopt; }
+  return std::move(r.table);
+}
+
+// Stores a published cell at the row's level. EES tables: time_period, geographic_level,
+// region_name, old_la_code.
+void put(AreaSeries& s, const CsvTable& t, size_t i, int year, Published v) {
+  const auto level = t.cell(i, t.find_column("geographic_level"));
+  if (level == "National") s.england[year] = v;
+  else if (level == "Regional") s.region[{lower(t.cell(i, t.find_column("region_name"))), year}] = v;
+  else if (level == "Local authority") {
+    const auto la = parse_published(t.cell(i, t.find_column("old_la_code")));
+    if (la.has()) s.council[{static_cast<int>(la.value), year}] = v;
+  }
+}
+
+void read_ees(PublicData& d, const char* rel, const std::vector<std::pair<const char*, const char*>>& columns) {
+  auto t = open_table(rel, d);
+  if (!t) return;
+  const int cy = t->find_column("time_period");
+  std::vector<int> cols;
+  for (auto& [col, code] : columns) {
+    cols.push_back(t->find_column(col));
+    if (cols.back() < 0) d.problems.push_back(fmt::format("{}: no column {}", rel, col));
+  }
+  for (size_t i = 0; i < t->rows(); ++i) {
+    const auto y = parse_published(t->cell(i, cy));
+    if (!y.has()) continue;
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (cols[k] < 0) continue;
+      const auto v = parse_published(t->cell(i, cols[k]));
+      if (v.marker == Marker::unreadable)
+        d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
+      put(d.direct[columns[k].second], *t, i, static_cast<int>(y.value), v);
+    }
+  }
+}
+
+}  // namespace
+
+bool s251_line_excluded(const std::string& description) {
+  // Skip the line number ("3.1.11 ", "16 ", "6. ").
+  size_t p = 0;
+  while (p < description.size() && (std::isdigit(static_cast<unsigned char>(description[p])) ||
+                                    description[p] == '.' || description[p] == 'a'))
+    ++p;
+  const std::string rest = lower(std::string_view(description).substr(p));
+  const auto text = rest.substr(std::min(rest.size(), rest.find_first_not_of(' ')));
+  return text.rfind("total", 0) == 0 || text.rfind("children and young people's services expenditure", 0) == 0 ||
+         text.find("included in") != std::string::npos || text.find("(cera)") != std::string::npos;
+}
+
+void load_direct_measures(PublicData& d) {
+  read_ees(d, kCinB1, {{"At31_episodes", "cin_at31"}});
+  read_ees(d, kCinC1, {{"referral_count", "referrals"}, {"rereferral_percent", "rereferral_pct"}});
+  read_ees(d, kCinD3, {{"CPP_start", "cpp_starts"}, {"CPP_subsequent_percent", "cpp_subsequent_pct"}});
+  read_ees(d, kCinD5, {{"CPP_At31", "cpp_at31"}});
+  if (auto t = open_table(kS251A1, d)) {
+    // Net current expenditure, detail lines only, summed per council and year; councils' sums
+    // give the region and England (the file has no aggregate rows). A blank detail line counts
+    // as not published for that council and year (then the council has no total).
+    const int cfy = t->find_column("financial_year"), cla = t->find_column("LA"), cg = t->find_column("ReportGroup"),
+              cd = t->find_column("Description"), cn = t->find_column("NetCurrentExpenditure");
+    std::map<std::pair<int, int>, std::pair<double, bool>> cla_net, cyp_net;  // sum, complete
+    for (size_t i = 0; i < t->rows(); ++i) {
+      const auto fy = t->cell(i, cfy);  // "2018-19"
+      const auto la = parse_published(t->cell(i, cla));
+      if (fy.size() < 7 || !la.has()) continue;
+      const int year = 2000 + std::atoi(std::string(fy.substr(5, 2)).c_str());
+      if (s251_line_excluded(std::string(t->cell(i, cd)))) continue;
+      const auto v = parse_published(t->cell(i, cn));
+      const std::pair<int, int> key{static_cast<int>(la.value), year};
+      auto add = [&](std::map<std::pair<int, int>, std::pair<double, bool>>& m) {
+        auto [it, fresh] = m.try_emplace(key, 0.0, true);
+        if (v.has()) it->second.first += v.value;
+        else it->second.second = false;
+      };
+      add(cyp_net);
+      if (lower(t->cell(i, cg)) == "children looked after") add(cla_net);
+    }
+    for (auto [m, code] : {std::pair{&cla_net, "s251_cla_net"}, {&cyp_net, "s251_cyp_net"}}) {
+      auto& s = d.direct[code];
+      for (auto& [key, sum] : *m) {
+        s.council[key] = sum.second ? Published{sum.first, Marker::value} : Published{std::nan(""), Marker::not_available};
+        if (!sum.second) continue;
+        auto r = d.region_of.find(key.first);
+        for (auto* agg : {&s.england[key.second], r != d.region_of.end() ? &s.region[{lower(r->second), key.second}] : nullptr}) {
+          if (!agg) continue;
+          if (agg->marker != Marker::value) *agg = {0.0, Marker::value};
+          agg->value += sum.first;
+        }
+      }
+    }
+  }
+  for (auto [rel, table] : {std::pair{kStarters, "starters"}, {kCeasers, "ceasers"}}) {
+    auto t = open_table(rel, d);
+    if (!t) continue;
+    const int cy = t->find_column("time_period"), cg = t->find_column("cla_group"),
+              cc = t->find_column("characteristic"), cn = t->find_column("number");
+    for (size_t i = 0; i < t->rows(); ++i) {
+      const auto y = parse_published(t->cell(i, cy));
+      if (!y.has()) continue;
+      const auto v = parse_published(t->cell(i, cn));
+      if (v.marker == Marker::unreadable)
+        d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
+      put(d.breakdowns[{table, std::string(t->cell(i, cg)), std::string(t->cell(i, cc))}], *t, i,
+          static_cast<int>(y.value), v);
+    }
+  }
+}
+
+const std::vector<DirectMeasure>& direct_measures() {
+  static const std::vector<DirectMeasure> m = {
+      {"cin_at31", "Children in need at 31 March, per 10,000 (CIN census b1)", "rate"},
+      {"referrals", "Referrals in the year, per 10,000 (c1)", "rate"},
+      {"rereferral_pct", "Re-referrals within 12 months, % of referrals (c1)", "pct"},
+      {"cpp_starts", "Child protection plans started, per 10,000 (d3)", "rate"},
+      {"cpp_subsequent_pct", "Second or subsequent plans, % of plans started (d3)", "pct"},
+      {"cpp_at31", "Child protection plans at 31 March, per 10,000 (d5)", "rate"},
+      {"s251_cla_net", "S251 net spend on children looked after per child looked after at 31 March, GBP (A1)", "per_cla"},
+      {"s251_cyp_net", "S251 net spend on children's and young people's services per child aged 0-17, GBP (A1)", "per_child"},
+  };
+  return m;
+}
+
+const Published* AreaSeries::at_council(int la, int year) const {
+  auto it = council.find({la, year});
+  return it == council.end() ? nullptr : &it->second;
+}
+const Published* AreaSeries::at_region(const std::string& r, int year) const {
+  auto it = region.find({lower(r), year});
+  return it == region.end() ? nullptr : &it->second;
+}
+const Published* AreaSeries::at_england(int year) const {
+  auto it = england.find(year);
+  return it == england.end() ? nullptr : &it->second;
+}
+
+std::optional<double> direct_value(const PublicData& d, const DirectMeasure& m, int la, const std::string& region,
+                                   int year, std::string* why) {
+  auto fail = [&](std::string w) -> std::optional<double> { if (why) *why = std::move(w); return std::nullopt; };
+  auto sit = d.direct.find(m.code);
+  if (sit == d.direct.end()) return fail("file not loaded");
+  const Published* v = la > 0 ? sit->second.at_council(la, year) : !region.empty() ? sit->second.at_region(region, year)
+                                                                                  : sit->second.at_england(year);
+  if (!v) return fail("no published value");
+  if (!v->has()) return fail(std::string(marker_meaning(v->marker)));
+  const std::string kind = m.kind;
+  if (kind == "pct") return v->value;
+  const AreaYear* a = la > 0 ? d.council_year(la, year) : !region.empty() ? d.region_year(region, year) : d.national_year(year);
+  if (!a) return fail("no CLA row for the denominator");
+  const Published& den = kind == "per_cla" ? a->stock : a->population;
+  if (!den.has() || den.value <= 0) return fail(fmt::format("denominator {}", marker_meaning(den.marker)));
+  return kind == "rate" ? v->value / den.value * 1e4 : v->value / den.value;
+}
+
+static std::optional<double> median_of(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+std::vector<double> direct_values(const PublicData& d, int year, const DirectMeasure& m) {
+  std::vector<double> all;
+  for (auto* a : d.councils_in(year))
+    if (auto v = direct_value(d, m, a->la_number, "", year)) all.push_back(*v);
+  return all;
+}
+
+DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m,
+                                const std::vector<double>* all_values) {
+  DirectComparison c;
+  c.code = m.code;
+  c.label = m.label;
+  c.year = year;
+  c.council = direct_value(d, m, la, "", year, &c.council_marker);
+  std::vector<double> sn;
+  for (int n : neighbours_for(d, la, year)) {
+    if (auto v = direct_value(d, m, n, "", year)) sn.push_back(*v);
+    else ++c.neighbours_missing;
+  }
+  c.neighbours_found = static_cast<int>(sn.size());
+  if (!sn.empty()) c.neighbours_mean = std::accumulate(sn.begin(), sn.end(), 0.0) / sn.size();
+  c.neighbours_median = median_of(sn);
+  if (auto r = d.region_of.find(la); r != d.region_of.end()) c.region = direct_value(d, m, 0, r->second, year);
+  c.england = direct_value(d, m, 0, "", year);
+  if (c.council) {
+    const std::vector<double> own_all = all_values ? std::vector<double>{} : direct_values(d, year, m);
+    const std::vector<double>& all = all_values ? *all_values : own_all;
+    c.of = static_cast<int>(all.size());
+    c.rank = 1 + static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v > *c.council; }));
+    const int below = static_cast<int>(std::count_if(all.begin(), all.end(), [&](double v) { return v < *c.council; }));
+    c.quartile = c.of ? std::min(4, 1 + 4 * below / c.of) : 0;
+  }
+  return c;
+}
+
+int breakdown_year(const PublicData& d, const std::string& table, int year) {
+  int best = 0;
+  for (auto& [key, s] : d.breakdowns)
+    if (std::get<0>(key) == table && std::get<2>(key) == "Total")
+      for (auto& [y, v] : s.england)
+        if (y <= year) best = std::max(best, y);
+  return best;
+}
+
+std::vector<BreakdownComparison> compare_breakdown(const PublicData& d, int la, int year, const std::string& table,
+                                                   const std::string& group) {
+  std::vector<BreakdownComparison> out;
+  auto total_it = d.breakdowns.find({table, group, "Total"});
+  if (total_it == d.breakdowns.end()) return out;
+  const AreaSeries& total = total_it->second;
+  const std::string region = d.region_of.count(la) ? d.region_of.at(la) : "";
+  auto share = [](const Published* n, const Published* t) -> std::optional<double> {
+    if (!n || !t || !n->has() || !t->has() || t->value <= 0) return std::nullopt;
+    return n->value / t->value * 100.0;
+  };
+  const auto sns = neighbours_for(d, la, year);
+  for (auto& [key, s] : d.breakdowns) {
+    if (std::get<0>(key) != table || std::get<1>(key) != group || std::get<2>(key) == "Total") continue;
+    BreakdownComparison b;
+    b.characteristic = std::get<2>(key);
+    const Published* cn = s.at_council(la, year);
+    if (cn && cn->has()) b.council_number = cn->value;
+    b.council_share = share(cn, total.at_council(la, year));
+    if (!b.council_share)
+      b.council_marker = !cn ? "no published value" : !cn->has() ? std::string(marker_meaning(cn->marker)) : "total missing";
+    std::vector<double> v;
+    for (int n : sns) {
+      if (auto x = share(s.at_council(n, year), total.at_council(n, year))) v.push_back(*x);
+      else ++b.neighbours_missing;
+    }
+    b.neighbours_found = static_cast<int>(v.size());
+    if (!v.empty()) b.neighbours_mean = std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+    if (!region.empty()) b.region = share(s.at_region(region, year), total.at_region(region, year));
+    b.england = share(s.at_england(year), total.at_england(year));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace careflow::benchmark
