@@ -62,6 +62,17 @@ const Deviation kDeviations[] = {
     {"635", "lac2022_23", 1,
      "DfE's message flags LA_PERM/DATE_PERM given with PREV_PERM Z1; the reference flags them "
      "only when PREV_PERM is blank, so misses Z1 with LA_PERM (row 3)"},
+    {"184", "lac2022_23", 1,
+     "DfE's message flags a decision to place for adoption made before the child was born; the "
+     "reference also flags one made on the birth date (row 0) and one made after it (row 1, "
+     "10/02/2019 against a DOB of 31/05/2018)"},
+    {"374", "lac2022_23", 1,
+     "DfE's message: a child in residential employment should be at least 14; the reference skips "
+     "open episodes, so misses child 444 placed P3 as a baby in an episode still open (row 3)"},
+    {"574", "lac2022_23", 1,
+     "DfE's message: a new missing period cannot start while the previous one is open or before "
+     "it ended; careflow flags the new period (rows 1, 4, 6, 8), the reference flags the earlier "
+     "period for children 111 and 444 (rows 0 and 9)"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

@@ -118,7 +118,18 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < h.rows(); ++r) {
                          const auto it = lr.find(h(r, "CHILD"));
-                         if (it != lr.end() && l(it->second, field) != h(r, field)) rows.push_back(r);
+                         if (it == lr.end()) continue;
+                         std::string_view was = l(it->second, field), is = h(r, field);
+                         // SEX changed from 1/2 to M/F/U in 2024/25: compare 1 as M and 2 as F,
+                         // so a child recorded 1 in 2023/24 and M in 2024/25 is not flagged.
+                         if (field == "SEX") {
+                           auto norm = [](std::string_view s) -> std::string_view {
+                             return s == "1" ? "M" : s == "2" ? "F" : s;
+                           };
+                           was = norm(was);
+                           is = norm(is);
+                         }
+                         if (was != is) rows.push_back(r);
                        }
                        put(f, Table::header, std::move(rows));
                        return f;

@@ -33,6 +33,7 @@ void ensure_registered() {
   std::call_once(once, [] {
     detail::register_row_rules();
     detail::register_cross_table_rules();
+    detail::register_sequence_rules();
   });
 }
 

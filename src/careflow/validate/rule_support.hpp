@@ -64,5 +64,6 @@ void put(Flags& f, Table t, std::vector<size_t> rows);
 
 void register_row_rules();
 void register_cross_table_rules();
+void register_sequence_rules();
 
 }  // namespace careflow::validate::detail

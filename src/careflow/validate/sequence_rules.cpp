@@ -1,0 +1,178 @@
+// Rules over a child's sequence of episodes or other dated records: how long a legal status or
+// short break lasted, repeated temporary placements, overlapping missing periods, and events
+// after the child left care. Written from DfE's messages (see docs/validate.md).
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "careflow/validate/rule_support.hpp"
+
+namespace careflow::validate::detail {
+
+namespace {
+
+
+// A child's rows with a valid date in `column`, in date order (ties in row order).
+std::vector<std::pair<Date, size_t>> in_order(const Tab& t, const std::vector<size_t>& rows,
+                                              std::string_view column) {
+  std::vector<std::pair<Date, size_t>> out;
+  for (size_t r : rows)
+    if (const auto d = t.date(r, column)) out.emplace_back(*d, r);
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  return out;
+}
+
+// 361-364: a legal status held for more than `max_days`, counting a run of contiguous episodes
+// with that status (each starting the day the previous ended) as one; an open episode runs to
+// the end of the collection year. Every episode of an over-long run is flagged.
+void legal_status_too_long(std::string_view code, std::string_view ls, int max_days) {
+  add_rule(code, 0, {{}, [ls, max_days](const ValidationInput& in) {
+                       Flags f;
+                       const Tab e = tab(in, Table::episodes);
+                       if (!e) return f;
+                       std::vector<size_t> rows;
+                       for (const auto& [child, rs] : by_child(e)) {
+                         std::vector<size_t> mine;
+                         for (size_t r : rs)
+                           if (e(r, "LS") == ls) mine.push_back(r);
+                         const auto eps = in_order(e, mine, "DECOM");
+                         for (size_t i = 0; i < eps.size();) {
+                           std::vector<size_t> run{eps[i].second};
+                           const Date start = eps[i].first;
+                           std::optional<Date> end = e(eps[i].second, "DEC").empty()
+                                                         ? std::optional<Date>(in.year.end())
+                                                         : e.date(eps[i].second, "DEC");
+                           size_t j = i + 1;
+                           while (j < eps.size() && end && *end == eps[j].first) {
+                             run.push_back(eps[j].second);
+                             end = e(eps[j].second, "DEC").empty() ? std::optional<Date>(in.year.end())
+                                                                    : e.date(eps[j].second, "DEC");
+                             ++j;
+                           }
+                           if (end && *end - start > max_days) rows.insert(rows.end(), run.begin(), run.end());
+                           i = j;
+                         }
+                       }
+                       put(f, Table::episodes, std::move(rows));
+                       return f;
+                     }});
+}
+
+}  // namespace
+
+void register_sequence_rules() {
+  using T = Table;
+  legal_status_too_long("361", "L1", 3);   // police protection: 72 hours
+  legal_status_too_long("362", "L2", 21);  // emergency protection order
+  legal_status_too_long("363", "L3", 7);   // child assessment order
+  legal_status_too_long("364", "J2", 21);  // PACE accommodation
+
+  // 365: one short break (V3) of more than 17 days; an open one runs to the year end.
+  add_row_rule("365", 0, T::episodes, [](const Row& r) {
+    if (r["LS"] != "V3") return false;
+    const auto start = r.date("DECOM");
+    const auto end = r.blank("DEC") ? std::optional<Date>(r.in.year.end()) : r.date("DEC");
+    return start && end && *end - *start > 17;
+  });
+
+  // 367: short breaks (V3) adding up to more than 75 days within the collection year; every
+  // finished V3 episode of the child is flagged.
+  add_rule("367", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e) return f;
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(e)) {
+               long days = 0;
+               std::vector<size_t> mine;
+               for (size_t r : rs) {
+                 if (e(r, "LS") != "V3") continue;
+                 const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
+                 if (!a || !b) continue;
+                 mine.push_back(r);
+                 days += std::max(0, std::min(*b, in.year.end()) - std::max(*a, in.year.start()));
+               }
+               if (days > 75) rows.insert(rows.end(), mine.begin(), mine.end());
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
+  // 374: residential employment (P3) for a child under 14 at the episode's start.
+  add_rule("374", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
+             if (!h || !e) return f;
+             std::unordered_map<std::string_view, Date> dob;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               if (e(r, "PLACE") != "P3") continue;
+               const auto it = dob.find(e(r, "CHILD"));
+               const auto start = e.date(r, "DECOM");
+               if (it != dob.end() && start && age_on(it->second, *start) < 14) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
+  // 377: more than two T3 (foster carer's holiday) placements in the year: all are flagged.
+  add_rule("377", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e) return f;
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(e)) {
+               std::vector<size_t> t3;
+               for (size_t r : rs)
+                 if (e(r, "PLACE") == "T3") t3.push_back(r);
+               if (t3.size() > 2) rows.insert(rows.end(), t3.begin(), t3.end());
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
+  // 184: decision to place for adoption before the child was born.
+  add_rule("184", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), p = tab(in, T::placed_for_adoption);
+             if (!h || !p) return f;
+             std::unordered_map<std::string_view, Date> dob;
+             for (size_t r = 0; r < h.rows(); ++r)
+               if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               const auto it = dob.find(p(r, "CHILD"));
+               const auto d = p.date(r, "DATE_PLACED");
+               if (it != dob.end() && d && *d < it->second) rows.push_back(r);
+             }
+             put(f, T::placed_for_adoption, std::move(rows));
+             return f;
+           }});
+
+  // 574: a missing period starting while the previous one is open, or before it ended (a period
+  // may start on the day the previous ended). The new period, which "cannot start", is flagged.
+  add_rule("574", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab m = tab(in, T::missing);
+             if (!m) return f;
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(m)) {
+               const auto ps = in_order(m, rs, "MIS_START");
+               for (size_t i = 1; i < ps.size(); ++i) {
+                 const size_t prev = ps[i - 1].second;
+                 const auto prev_end = m.date(prev, "MIS_END");
+                 if (m(prev, "MIS_END").empty() || (prev_end && *prev_end > ps[i].first)) {
+                   rows.push_back(ps[i].second);
+                 }
+               }
+             }
+             put(f, T::missing, std::move(rows));
+             return f;
+           }});
+
+}
+
+}  // namespace careflow::validate::detail

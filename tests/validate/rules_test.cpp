@@ -1,0 +1,108 @@
+// Hand-derived failing and passing rows for rules whose reference fixtures are thin, and the
+// 2024/25 SEX code change across years (rule 202). Each expectation is worked out in a comment.
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <utility>
+
+#include "careflow/io/csv.hpp"
+#include "careflow/io/ssda903.hpp"
+#include "careflow/validate/engine.hpp"
+
+using namespace careflow;
+using namespace careflow::validate;
+using ssda903::Table;
+
+namespace {
+
+// A return built from CSV text per table (file names as the return names them).
+ssda903::Return make_return(int year, std::initializer_list<std::pair<const char*, const char*>> files) {
+  ssda903::Return ret;
+  ret.year = CollectionYear{year};
+  ProblemLog log;
+  for (const auto& [name, text] : files) {
+    CsvReadResult csv = parse_csv(text, name);
+    auto t = ssda903::to_return_table(std::move(csv.table), name, log);
+    EXPECT_TRUE(t.has_value()) << name;
+    if (t) ret.tables[static_cast<size_t>(t->table)] = std::move(*t);
+  }
+  return ret;
+}
+
+Flags run(std::string_view code, int year, const ssda903::Return& ret,
+          const ssda903::Return* last = nullptr) {
+  ValidationInput in;
+  in.this_year = &ret;
+  in.last_year = last;
+  in.year = CollectionYear{year};
+  const RuleVersion* v = find_rule(code, year);
+  EXPECT_NE(v, nullptr) << code;
+  if (!v) return {};
+  RuleResult r = run_rule(*v, in);
+  EXPECT_EQ(r.outcome, Outcome::ran) << code << ": " << r.reason;
+  return r.flagged;
+}
+
+using Rows = std::vector<size_t>;
+
+}  // namespace
+
+TEST(Rule202, SexCodeChangeAcrossThe2024_25Boundary) {
+  // 2023/24 used 1/2; 2024/25 uses M/F/U. A: 1 -> M (same sex), B: 2 -> F (same), C: 1 -> F
+  // (a real change), D: 2 -> M (a change). Only C (row 2) and D (row 3) are flagged.
+  const auto last = make_return(2024, {{"header.csv", "CHILD,SEX\nA,1\nB,2\nC,1\nD,2\n"}});
+  const auto now = make_return(2025, {{"header.csv", "CHILD,SEX\nA,M\nB,F\nC,F\nD,M\n"}});
+  auto f = run("202", 2025, now, &last);
+  EXPECT_EQ(f[Table::header], (Rows{2, 3}));
+  // Within one coding (2023/24 against 2022/23): 1 -> 2 flagged, 1 -> 1 not.
+  const auto l2 = make_return(2023, {{"header.csv", "CHILD,SEX\nA,1\nB,1\n"}});
+  const auto n2 = make_return(2024, {{"header.csv", "CHILD,SEX\nA,1\nB,2\n"}});
+  f = run("202", 2024, n2, &l2);
+  EXPECT_EQ(f[Table::header], (Rows{1}));
+}
+
+TEST(SequenceRules, LegalStatusDurations) {
+  // 2024/25 (1 Apr 2024 - 31 Mar 2025). A: L1 1-3 May (2 days, passes); B: L1 1-3 May then
+  // L1 3-5 May, contiguous, 4 days > 3: both flagged; C: L1 open from 20 Mar 2025, 11 days to
+  // 31 Mar: flagged. So rows 1, 2, 3.
+  const auto r = make_return(2025, {{"episodes.csv",
+                                     "CHILD,DECOM,LS,DEC\n"
+                                     "A,01/05/2024,L1,03/05/2024\n"
+                                     "B,01/05/2024,L1,03/05/2024\n"
+                                     "B,03/05/2024,L1,05/05/2024\n"
+                                     "C,20/03/2025,L1,\n"}});
+  EXPECT_EQ(run("361", 2025, r)[Table::episodes], (Rows{1, 2, 3}));
+  // L2 for 21 days passes (1-22 May), 22 days fails (1-23 May).
+  const auto r2 = make_return(2025, {{"episodes.csv",
+                                      "CHILD,DECOM,LS,DEC\nA,01/05/2024,L2,22/05/2024\nB,01/05/2024,L2,23/05/2024\n"}});
+  EXPECT_EQ(run("362", 2025, r2)[Table::episodes], (Rows{1}));
+}
+
+TEST(SequenceRules, ShortBreaksAndHolidays) {
+  // 365: V3 of 17 days passes (1-18 May), 18 days fails (1-19 May).
+  const auto r = make_return(2025, {{"episodes.csv",
+                                     "CHILD,DECOM,LS,DEC\nA,01/05/2024,V3,18/05/2024\nB,01/05/2024,V3,19/05/2024\n"}});
+  EXPECT_EQ(run("365", 2025, r)[Table::episodes], (Rows{1}));
+  // 377: A has three T3 placements (all flagged: rows 0, 2, 3), B two (passes).
+  const auto t = make_return(2025, {{"episodes.csv",
+                                     "CHILD,DECOM,PLACE\nA,01/05/2024,T3\nA,02/05/2024,U1\nA,03/05/2024,T3\n"
+                                     "A,04/05/2024,T3\nB,01/05/2024,T3\nB,02/05/2024,T3\n"}});
+  EXPECT_EQ(run("377", 2025, t)[Table::episodes], (Rows{0, 2, 3}));
+}
+
+TEST(SequenceRules, ResidentialEmploymentAge) {
+  // 374: A born 1 Jun 2010 placed P3 on 31 May 2024 (13) fails; B born 1 May 2010 placed
+  // 1 May 2024 (14) passes.
+  const auto r = make_return(2025, {{"header.csv", "CHILD,DOB\nA,01/06/2010\nB,01/05/2010\n"},
+                                    {"episodes.csv", "CHILD,DECOM,PLACE\nA,31/05/2024,P3\nB,01/05/2024,P3\n"}});
+  EXPECT_EQ(run("374", 2025, r)[Table::episodes], (Rows{0}));
+}
+
+TEST(SequenceRules, MissingPeriodsOverlap) {
+  // 574: A's second period starts 3 Jun inside the first (1-5 Jun): the new one is flagged (1);
+  // B's periods touch (1-3 Jun, 3-4 Jun): pass.
+  const auto r = make_return(2025, {{"missing.csv",
+                                     "CHILD,MIS_START,MIS_END\nA,01/06/2024,05/06/2024\nA,03/06/2024,\n"
+                                     "B,01/06/2024,03/06/2024\nB,03/06/2024,04/06/2024\n"}});
+  EXPECT_EQ(run("574", 2025, r)[Table::missing], (Rows{1}));
+}
