@@ -69,6 +69,10 @@ const Deviation kDeviations[] = {
     {"374", "lac2022_23", 1,
      "DfE's message: a child in residential employment should be at least 14; the reference skips "
      "open episodes, so misses child 444 placed P3 as a baby in an episode still open (row 3)"},
+    {"501", "lac2022_23", 1,
+     "DfE's message: a new episode started before the end of the previous one; an episode left "
+     "open has not ended, so careflow also flags child 111's episode of 08/06/2020 that follows "
+     "an open one (row 3); the reference ignores open episodes (and so misses duplicated ones)"},
     {"574", "lac2022_23", 1,
      "DfE's message: a new missing period cannot start while the previous one is open or before "
      "it ended; careflow flags the new period (rows 1, 4, 6, 8), the reference flags the earlier "

@@ -285,8 +285,11 @@ void register_cross_table_rules() {
   // 501: an episode starts before the previous one ended.
   per_child_episodes("501", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
-      const auto prev_end = e.date(eps[i - 1].second, "DEC");
-      if (prev_end && eps[i].first < *prev_end) out.push_back(eps[i].second);
+      // An episode left open (blank DEC) has not ended, so any episode after it started before
+      // its end (this catches a duplicated open episode; the reference does not flag it).
+      const size_t prev = eps[i - 1].second;
+      const auto prev_end = e.date(prev, "DEC");
+      if ((prev_end && eps[i].first < *prev_end) || e(prev, "DEC").empty()) out.push_back(eps[i].second);
     }
   });
   // 437: died (E2) or aged 18+ (E15), yet later episodes follow.
