@@ -878,32 +878,47 @@ void register_cross_table_rules() {
              put(f, T::episodes, std::move(erows));
              return f;
            }});
-  // OC3 rows (with any item given) of children matching a test over their episodes.
+  // OC3 rows (with any item given) of children matching a test over their episodes. The
+  // episodes of this year and last are indexed by child once per run (a scan per OC3 row made
+  // the national benchmark quadratic).
+  struct Oc3Episodes {
+    Tab e, el;
+    std::unordered_map<std::string_view, std::vector<size_t>> now, last;
+    const std::vector<size_t>& of(const std::unordered_map<std::string_view, std::vector<size_t>>& m,
+                                  std::string_view child) const {
+      static const std::vector<size_t> none;
+      const auto it = m.find(child);
+      return it == m.end() ? none : it->second;
+    }
+  };
   auto oc3_where = [](std::string_view code, Needs needs,
-                      std::function<bool(std::string_view child, const Tab& o, size_t r, const ValidationInput& in)> test) {
+                      std::function<bool(std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x,
+                                         const ValidationInput& in)> test) {
     add_rule(code, 0, {needs, [=](const ValidationInput& in) {
                Flags f;
                const Tab o = tab(in, T::oc3);
+               if (!o) return f;
+               Oc3Episodes x{tab(in, T::episodes), last_tab(in, T::episodes), {}, {}};
+               if (x.e) x.now = by_child(x.e);
+               if (x.el) x.last = by_child(x.el);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
-                 if (test(o(r, "CHILD"), o, r, in)) rows.push_back(r);
+                 if (test(o(r, "CHILD"), o, r, x, in)) rows.push_back(r);
                put(f, T::oc3, std::move(rows));
                return f;
              }});
   };
   // 1000: died in care (REC E2) this year or last (last year's return used when given).
-  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
-    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
-      for (size_t r = 0; r < e.rows(); ++r)
-        if (e(r, "CHILD") == child && e(r, "REC") == "E2") return true;
+  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
+    for (size_t r : x.of(x.now, child))
+      if (x.e(r, "REC") == "E2") return true;
+    for (size_t r : x.of(x.last, child))
+      if (x.el(r, "REC") == "E2") return true;
     return false;
   });
   // 1002: no episodes this year or last.
-  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
-    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
-      for (size_t r = 0; r < e.rows(); ++r)
-        if (e(r, "CHILD") == child) return false;
-    return true;
+  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
+    return x.of(x.now, child).empty() && x.of(x.last, child).empty();
   });
   // The 17th and 18th birthdays that fall in the collection year.
   auto birthdays_in_year = [](Date dob, const ValidationInput& in) {
@@ -913,27 +928,25 @@ void register_cross_table_rules() {
     return out;
   };
   // 1007: still looked after (in an episode) on the 17th or 18th birthday in the year.
-  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
-    const Tab e = tab(in, T::episodes);
+    const Tab& e = x.e;
     for (const Date b : birthdays_in_year(*dob, in))
-      for (size_t q = 0; q < e.rows(); ++q) {
-        if (e(q, "CHILD") != child) continue;
+      for (size_t q : x.of(x.now, child)) {
         const auto s = e.date(q, "DECOM"), d = e.date(q, "DEC");
         if (s && *s <= b && (e(q, "DEC").empty() || (d && *d > b))) return true;
       }
     return false;
   });
   // 1016: left care in the year on or after the 17th or 18th birthday in the year.
-  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
-    const Tab e = tab(in, T::episodes);
+    const Tab& e = x.e;
     for (const Date b : birthdays_in_year(*dob, in))
-      for (size_t q = 0; q < e.rows(); ++q)
-        if (const auto d = e.date(q, "DEC"); e(q, "CHILD") == child && d && *d >= b && *d <= in.year.end())
-          return true;
+      for (size_t q : x.of(x.now, child))
+        if (const auto d = e.date(q, "DEC"); d && *d >= b && *d <= in.year.end()) return true;
     return false;
   });
 
