@@ -17,11 +17,7 @@ bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(),
 bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 
 // Child -> first Header row.
-std::unordered_map<std::string_view, size_t> header_rows(const Tab& h) {
-  std::unordered_map<std::string_view, size_t> m;
-  for (size_t r = 0; r < h.rows(); ++r) m.emplace(h(r, "CHILD"), r);
-  return m;
-}
+const std::unordered_map<std::string_view, size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
 
 // INT01-09: a child in table `t` who is not in Header.
 void child_not_in_header(std::string_view code, Table t) {
@@ -29,7 +25,7 @@ void child_not_in_header(std::string_view code, Table t) {
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto hr = header_rows(h);
+                       const auto& hr = header_rows(h);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < x.rows(); ++r)
                          if (!hr.count(x(r, "CHILD"))) rows.push_back(r);
@@ -44,7 +40,7 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto hr = header_rows(h);
+                       const auto& hr = header_rows(h);
                        std::vector<size_t> hrows, xrows;
                        for (size_t r = 0; r < x.rows(); ++r) {
                          const auto it = hr.find(x(r, "CHILD"));
@@ -81,7 +77,7 @@ void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, b
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
-                             const auto hr = header_rows(h);
+                             const auto& hr = header_rows(h);
                              std::vector<size_t> rows, hrows;
                              for (size_t r = 0; r < e.rows(); ++r) {
                                const auto it = hr.find(e(r, "CHILD"));
@@ -114,7 +110,7 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                        Flags f;
                        const Tab h = tab(in, Table::header), l = last_tab(in, Table::header);
                        if (!h || !l) return f;
-                       const auto lr = header_rows(l);
+                       const auto& lr = header_rows(l);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < h.rows(); ++r) {
                          const auto it = lr.find(h(r, "CHILD"));
@@ -241,7 +237,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> rows;
              for (size_t r = 0; r < h.rows(); ++r)
                if (!ec.count(h(r, "CHILD"))) rows.push_back(r);
@@ -303,7 +299,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto hr = header_rows(h);
+             const auto& hr = header_rows(h);
              std::vector<size_t> erows, hrows;
              for (const auto& [child, rs] : by_child(e)) {
                const auto eps = episodes_in_order(e, rs);
@@ -324,7 +320,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes);
              if (!e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              for (T t : {T::placed_for_adoption, T::missing, T::reviews, T::ad1, T::previous_permanence, T::oc2}) {
                const Tab x = tab(in, t);
                std::vector<size_t> rows;
@@ -421,7 +417,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab a = tab(in, ta), b = tab(in, tb);
                if (!a || !b) return f;
-               const auto bc = by_child(b);
+               const auto& bc = by_child(b);
                std::vector<size_t> ra, rb;
                for (size_t r = 0; r < a.rows(); ++r) {
                  const auto it = bc.find(a(r, "CHILD"));
@@ -524,7 +520,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ac = by_child(a);
+             const auto& ac = by_child(a);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                const auto rec = e(r, "REC");
@@ -545,7 +541,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
                if (!m || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> rows;
                for (size_t r = 0; r < m.rows(); ++r) {
                  const auto it = ec.find(m(r, "CHILD"));
@@ -611,7 +607,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), o = tab(in, T::oc3);
              if (!h || !o) return f;
-             const auto hr = header_rows(h);
+             const auto& hr = header_rows(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < o.rows(); ++r) {
                const auto it = hr.find(o(r, "CHILD"));
@@ -759,8 +755,8 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), l = last_tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !l || (needs_episode && !e)) return f;
-               const auto lr = header_rows(l);
-               const auto ec = by_child(e);
+               const auto& lr = header_rows(l);
+               const auto& ec = by_child(e);
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r) {
                  const auto it = lr.find(h(r, "CHILD"));
@@ -791,7 +787,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
                if (!e || !l) return f;
-               const auto lc = by_child(l);
+               const auto& lc = by_child(l);
                std::vector<size_t> rows;
                for (size_t r = 0; r < e.rows(); ++r) {
                  const auto d = e.date(r, "DECOM");
@@ -861,7 +857,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              const Date cutoff = Date::from_ymd(in.year.end_year, 3, 24);
              std::vector<size_t> hrows, erows;
              for (size_t r = 0; r < h.rows(); ++r) {
@@ -883,12 +879,13 @@ void register_cross_table_rules() {
   // the national benchmark quadratic).
   struct Oc3Episodes {
     Tab e, el;
-    std::unordered_map<std::string_view, std::vector<size_t>> now, last;
-    const std::vector<size_t>& of(const std::unordered_map<std::string_view, std::vector<size_t>>& m,
-                                  std::string_view child) const {
+    const ChildRows* now = nullptr;
+    const ChildRows* last = nullptr;
+    const std::vector<size_t>& of(const ChildRows* m, std::string_view child) const {
       static const std::vector<size_t> none;
-      const auto it = m.find(child);
-      return it == m.end() ? none : it->second;
+      if (!m) return none;
+      const auto it = m->find(child);
+      return it == m->end() ? none : it->second;
     }
   };
   auto oc3_where = [](std::string_view code, Needs needs,
@@ -898,9 +895,9 @@ void register_cross_table_rules() {
                Flags f;
                const Tab o = tab(in, T::oc3);
                if (!o) return f;
-               Oc3Episodes x{tab(in, T::episodes), last_tab(in, T::episodes), {}, {}};
-               if (x.e) x.now = by_child(x.e);
-               if (x.el) x.last = by_child(x.el);
+               Oc3Episodes x{tab(in, T::episodes), last_tab(in, T::episodes)};
+               if (x.e) x.now = &by_child(x.e);
+               if (x.el) x.last = &by_child(x.el);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (test(o(r, "CHILD"), o, r, x, in)) rows.push_back(r);
@@ -1012,7 +1009,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> hrows, erows;
                for (size_t r = 0; r < h.rows(); ++r) {
                  if (!one_of(h(r, "SEX"), female) || !h(r, "MOTHER").empty()) continue;
@@ -1042,7 +1039,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> hrows, erows;
              for (size_t r = 0; r < h.rows(); ++r) {
                const auto mc = h.date(r, "MC_DOB");
@@ -1066,7 +1063,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
              if (!h || !e || !o) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::unordered_set<std::string_view> leavers;
              for (size_t r = 0; r < o.rows(); ++r)
                if (any_given(o, r, kOc3Items)) leavers.insert(o(r, "CHILD"));
@@ -1089,7 +1086,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> arows, erows;
              for (size_t r = 0; r < a.rows(); ++r) {
                bool blank = false;
@@ -1132,7 +1129,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> arows, erows;
              for (size_t r = 0; r < a.rows(); ++r) {
                const auto it = ec.find(a(r, "CHILD"));
@@ -1155,7 +1152,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
              if (!p || !l) return f;
-             const auto lc = by_child(l);
+             const auto& lc = by_child(l);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto d = p.date(r, "DATE_PLACED");
@@ -1173,7 +1170,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
              if (!p || !l) return f;
-             const auto lc = by_child(l);
+             const auto& lc = by_child(l);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto it = lc.find(p(r, "CHILD"));
@@ -1285,7 +1282,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab d = tab(in, T::dolo), e = tab(in, T::episodes);
                if (!d || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> drows, erows;
                for (size_t r = 0; r < d.rows(); ++r) {
                  const auto s = d.date(r, "DOLO_START");
@@ -1398,7 +1395,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::previous_permanence);
              if (!e || !p) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              const Date cutoff = Date::from_ymd(2016, 4, 1);
              std::vector<size_t> prows, erows;
              for (size_t r = 0; r < p.rows(); ++r) {
@@ -1450,7 +1447,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
              if (!e || !p) return f;
-             const auto pc = by_child(p);
+             const auto& pc = by_child(p);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                const auto decom = e.date(r, "DECOM");

@@ -56,8 +56,23 @@ void add_rule(std::string_view code, int version_year, RuleImpl impl);
 // A rule that flags rows of one table by a per-row test.
 void add_row_rule(std::string_view code, int version_year, Table t, RowTest test);
 
-// Rows of a table grouped by child, in row order.
-std::unordered_map<std::string_view, std::vector<size_t>> by_child(const Tab& t);
+// Rows of a table grouped by child, in row order, and each child's first row. Built once per
+// table for a whole validation run (run_rule/validate hold the cache), so the ~300 rules do not
+// each re-index a national return.
+using ChildRows = std::unordered_map<std::string_view, std::vector<size_t>>;
+const ChildRows& by_child(const Tab& t);
+// Holds the indexes while alive (nested scopes share the outermost one's).
+class CacheScope {
+ public:
+  CacheScope();
+  ~CacheScope();
+  CacheScope(const CacheScope&) = delete;
+  CacheScope& operator=(const CacheScope&) = delete;
+
+ private:
+  bool owner_ = false;
+};
+const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab& t);
 
 // Sorts, de-duplicates and stores.
 void put(Flags& f, Table t, std::vector<size_t> rows);
