@@ -23,6 +23,7 @@ struct IndexCache {
   std::mutex lock;
   std::unordered_map<const ssda903::ReturnTable*, ChildRows> by_child;
   std::unordered_map<const ssda903::ReturnTable*, std::unordered_map<std::string_view, size_t>> first;
+  std::unordered_map<const ssda903::ReturnTable*, DateColumns> dates;
 };
 thread_local IndexCache* t_cache = nullptr;
 
@@ -183,11 +184,13 @@ std::optional<Date> return_date(std::string_view s) {
   return Date::from_ymd(y, m, d);
 }
 
+Tab with_dates(Tab t);
+
 Tab tab(const ValidationInput& in, Table t) {
-  return Tab{in.this_year ? in.this_year->find(t) : nullptr, t};
+  return with_dates(Tab{in.this_year ? in.this_year->find(t) : nullptr, t});
 }
 Tab last_tab(const ValidationInput& in, Table t) {
-  return Tab{in.last_year ? in.last_year->find(t) : nullptr, t};
+  return with_dates(Tab{in.last_year ? in.last_year->find(t) : nullptr, t});
 }
 
 void add_rule(std::string_view code, int version_year, RuleImpl impl) {
@@ -251,6 +254,25 @@ const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab
     const size_t c = col(t.table, "CHILD");
     for (size_t r = 0; r < t.rows(); ++r) m.emplace(t.t->cell(r, c), r);
   });
+}
+
+// Inside a run, a table's date columns are parsed once and shared by every rule.
+Tab with_dates(Tab t) {
+  if (!t || !t_cache) return t;
+  static const std::vector<std::string_view> kDateColumns = {
+      "DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
+      "DATE_PLACED_CEASED", "DATE_PERM", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC",
+      "DOLO_START", "DOLO_END"};
+  t.dates = &cached(&IndexCache::dates, t, [&t](DateColumns& d) {
+    const auto& cols = ssda903::schema(t.table).columns;
+    d.resize(cols.size());
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (std::find(kDateColumns.begin(), kDateColumns.end(), cols[c]) == kDateColumns.end()) continue;
+      d[c].reserve(t.rows());
+      for (size_t r = 0; r < t.rows(); ++r) d[c].push_back(return_date(t.t->cell(r, c)));
+    }
+  });
+  return t;
 }
 
 void put(Flags& f, Table t, std::vector<size_t> rows) {

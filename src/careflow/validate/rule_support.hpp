@@ -24,16 +24,22 @@ size_t col(Table t, std::string_view name);
 std::optional<Date> return_date(std::string_view s);
 
 // A table of this year's (or last year's) return, possibly absent.
+// A table's date columns parsed once per validation run (by column; empty: not a date column).
+using DateColumns = std::vector<std::vector<std::optional<Date>>>;
+
 struct Tab {
   const ssda903::ReturnTable* t = nullptr;
   Table table = Table::header;
+  const DateColumns* dates = nullptr;  // set inside a run
   explicit operator bool() const { return t != nullptr; }
   size_t rows() const { return t ? t->rows() : 0; }
   std::string_view operator()(size_t r, std::string_view column) const {
     return t->cell(r, col(table, column));
   }
   std::optional<Date> date(size_t r, std::string_view column) const {
-    return return_date((*this)(r, column));
+    const size_t c = col(table, column);
+    if (dates && !(*dates)[c].empty()) return (*dates)[c][r];
+    return return_date(t->cell(r, c));
   }
 };
 Tab tab(const ValidationInput& in, Table t);
