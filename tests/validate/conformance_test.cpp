@@ -89,7 +89,10 @@ std::vector<std::string> csvs_in(const fs::path& dir) {
   std::vector<std::string> out;
   if (!fs::is_directory(dir)) return out;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".csv") out.push_back(e.path().string());
+    // provider_info.csv is the Ofsted provider list the user supplies (--providers), not a
+    // table of the return.
+    if (e.is_regular_file() && e.path().extension() == ".csv" && e.path().filename() != "provider_info.csv")
+      out.push_back(e.path().string());
   return out;
 }
 
@@ -239,6 +242,9 @@ TEST(Conformance, ReferenceFixtures) {
     const auto derived_last = derived_from(dir / "prev" / "episodes.csv", last_year);
     if (derived) in.derived = &*derived;
     if (derived_last) in.derived_last = &*derived_last;
+    std::optional<ProviderInfo> providers;
+    if (fs::exists(dir / "provider_info.csv")) providers = read_provider_info((dir / "provider_info.csv").string(), problems);
+    if (providers) in.providers = &*providers;
     if (j["metadata"].contains("localAuthority")) in.la = meta_text(j["metadata"]["localAuthority"]);
 
     Flags expected;

@@ -2,10 +2,12 @@
 // short break lasted, repeated temporary placements, overlapping missing periods, and events
 // after the child left care. Written from DfE's messages (see docs/validate.md).
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "careflow/io/csv.hpp"
 #include "careflow/validate/rule_support.hpp"
 
 namespace careflow::validate::detail {
@@ -59,10 +61,61 @@ void legal_status_too_long(std::string_view code, std::string_view ls, int max_d
                      }});
 }
 
+
+// The latest registration end of a URN, if its registration has ended (no row without an end).
+std::optional<Date> registration_end(const ProviderInfo::Provider& p) {
+  if (p.reg_end_blank) return std::nullopt;
+  std::optional<Date> last;
+  for (const auto& d : p.reg_end)
+    if (d && (!last || *d > *last)) last = d;
+  return last;
+}
+
+// 227/228: the episode at a URN whose Ofsted registration had ended by `when` (the episode's
+// start, or its end, an open one at the year end).
+void registration_ended(std::string_view code, bool at_start) {
+  add_rule(code, 0, {{.providers = true}, [at_start](const ValidationInput& in) {
+                       Flags f;
+                       const Tab e = tab(in, Table::episodes);
+                       if (!e || !in.providers) return f;
+                       std::vector<size_t> rows;
+                       for (size_t r = 0; r < e.rows(); ++r) {
+                         const auto* p = in.providers->find(e(r, "URN"));
+                         if (!p) continue;
+                         const auto ended = registration_end(*p);
+                         if (!ended) continue;
+                         if (at_start) {
+                           const auto start = e.date(r, "DECOM");
+                           if (start && *ended <= *start) rows.push_back(r);
+                         } else {
+                           const auto stop = e(r, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(r, "DEC");
+                           if (stop && *ended < *stop) rows.push_back(r);
+                         }
+                       }
+                       put(f, Table::episodes, std::move(rows));
+                       return f;
+                     }});
+}
+
 }  // namespace
 
 void register_sequence_rules() {
   using T = Table;
+  registration_ended("227", true);
+  registration_ended("228", false);
+  // 1008: a URN not in the Ofsted provider lists (XXXXXXX, the placeholder, is accepted).
+  add_rule("1008", 0, {{.providers = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.providers) return f;
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto urn = e(r, "URN");
+               if (!urn.empty() && urn != "XXXXXXX" && !in.providers->find(urn)) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
   legal_status_too_long("361", "L1", 3);   // police protection: 72 hours
   legal_status_too_long("362", "L2", 21);  // emergency protection order
   legal_status_too_long("363", "L3", 7);   // child assessment order
@@ -176,3 +229,37 @@ void register_sequence_rules() {
 }
 
 }  // namespace careflow::validate::detail
+
+namespace careflow::validate {
+
+namespace {
+std::string upper_trim(std::string_view v) {
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+  std::string s(v);
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
+
+std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems) {
+  const CsvReadResult csv = read_csv(path);
+  const int urn = csv.table.find_column("URN"), end = csv.table.find_column("REG_END");
+  if (!csv.readable || urn < 0) {
+    problems.add({Severity::error, path, 1, "URN", "provider-list",
+                  "the Ofsted provider list has no URN column; the provider-list rules were not run"});
+    return std::nullopt;
+  }
+  ProviderInfo info;
+  for (size_t r = 0; r < csv.table.rows(); ++r) {
+    const std::string u = upper_trim(csv.table.cell(r, static_cast<size_t>(urn)));
+    if (u.empty()) continue;
+    auto& p = info.by_urn[u];
+    const std::string e = end < 0 ? std::string() : upper_trim(csv.table.cell(r, static_cast<size_t>(end)));
+    if (e.empty()) p.reg_end_blank = true;
+    else p.reg_end.push_back(detail::return_date(e));
+  }
+  return info;
+}
+
+}  // namespace careflow::validate
