@@ -2,6 +2,8 @@
 // 2024/25 SEX code change across years (rule 202). Each expectation is worked out in a comment.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <utility>
 
@@ -105,4 +107,38 @@ TEST(SequenceRules, MissingPeriodsOverlap) {
                                      "CHILD,MIS_START,MIS_END\nA,01/06/2024,05/06/2024\nA,03/06/2024,\n"
                                      "B,01/06/2024,03/06/2024\nB,03/06/2024,04/06/2024\n"}});
   EXPECT_EQ(run("574", 2025, r)[Table::missing], (Rows{1}));
+}
+
+TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
+  // Provider list: SC1 registered until 30 Jun 2024; SC2 has one ended row and one open row
+  // (still registered); SC3 until 1 May 2024.
+  const auto path = std::filesystem::temp_directory_path() / "careflow_rules_test_providers.csv";
+  {
+    std::ofstream f(path);
+    f << "URN,REG_END\nsc1,30/06/2024\nSC2,01/01/2020\nSC2,\nSC3,01/05/2024\n";
+  }
+  ProblemLog log;
+  const auto providers = read_provider_info(path.string(), log);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(providers.has_value());
+  // Episodes (2024/25): 0 SC1 1 May-1 Jun (inside the registration: passes both);
+  // 1 SC1 1 Jun, open (228: the year end is after 30 Jun: fails); 2 SC3 starting 1 May, the
+  // day registration ended (227 fails; 228 fails, ends 2 May); 3 SC2 (still registered: passes);
+  // 4 SC9 not in the list (1008 fails); 5 XXXXXXX placeholder and 6 blank (pass).
+  const auto r = make_return(2025, {{"episodes.csv",
+                                     "CHILD,DECOM,DEC,URN\nA,01/05/2024,01/06/2024,SC1\nA,01/06/2024,,SC1\n"
+                                     "B,01/05/2024,02/05/2024,SC3\nC,01/05/2024,,SC2\nD,01/05/2024,,SC9\n"
+                                     "E,01/05/2024,,XXXXXXX\nF,01/05/2024,,\n"}});
+  ValidationInput in;
+  in.this_year = &r;
+  in.year = CollectionYear{2025};
+  in.providers = &*providers;
+  EXPECT_EQ(run_rule(*find_rule("227", 2025), in).flagged[Table::episodes], (Rows{2}));
+  EXPECT_EQ(run_rule(*find_rule("228", 2025), in).flagged[Table::episodes], (Rows{1, 2}));
+  EXPECT_EQ(run_rule(*find_rule("1008", 2025), in).flagged[Table::episodes], (Rows{4}));
+  // Without the list the rules say what they need.
+  in.providers = nullptr;
+  const auto nr = run_rule(*find_rule("1008", 2025), in);
+  EXPECT_EQ(nr.outcome, Outcome::not_run);
+  EXPECT_NE(nr.reason.find("Ofsted provider list"), std::string::npos);
 }

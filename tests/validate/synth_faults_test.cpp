@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include <unistd.h>
+
 #include "careflow/io/ssda903.hpp"
 #include "careflow/synth/synth.hpp"
 #include "careflow/validate/engine.hpp"

@@ -104,7 +104,7 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   if (impl->needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
   if (impl->needs.postcodes && !in.derived)
     missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
-  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider lists");
+  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider list (--providers)");
   if (!missing.empty()) {
     res.outcome = Outcome::not_run;
     res.reason = "needs ";
