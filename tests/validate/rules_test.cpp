@@ -136,6 +136,25 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
   EXPECT_EQ(run_rule(*find_rule("227", 2025), in).flagged[Table::episodes], (Rows{2}));
   EXPECT_EQ(run_rule(*find_rule("228", 2025), in).flagged[Table::episodes], (Rows{1, 2}));
   EXPECT_EQ(run_rule(*find_rule("1008", 2025), in).flagged[Table::episodes], (Rows{4}));
+  // 219/224: SC1 is registered for K2 placements by PR1 or PR2 (codes given with spaces and
+  // lower case, read as the return is). Row 0 K2/PR2 passes; row 1 K1/PR3 fails both; row 2
+  // is at an unlisted URN (not these rules' business).
+  {
+    std::ofstream f(path);
+    f << "URN,PLACE_CODES,PROVIDER_CODES\nSC1,K2,\"pr1, PR2\"\n";
+  }
+  const auto p2 = read_provider_info(path.string(), log);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(p2.has_value());
+  const auto r2 = make_return(2025, {{"episodes.csv",
+                                      "CHILD,DECOM,PLACE,PLACE_PROVIDER,URN\nA,01/05/2024,K2,PR2,SC1\n"
+                                      "B,01/05/2024,K1,PR3,SC1\nC,01/05/2024,K1,PR3,SC9\n"}});
+  ValidationInput in2;
+  in2.this_year = &r2;
+  in2.year = CollectionYear{2025};
+  in2.providers = &*p2;
+  EXPECT_EQ(run_rule(*find_rule("219", 2025), in2).flagged[Table::episodes], (Rows{1}));
+  EXPECT_EQ(run_rule(*find_rule("224", 2025), in2).flagged[Table::episodes], (Rows{1}));
   // Without the list the rules say what they need.
   in.providers = nullptr;
   const auto nr = run_rule(*find_rule("1008", 2025), in);

@@ -29,6 +29,9 @@ struct ProviderInfo {
   struct Provider {
     std::vector<std::optional<Date>> reg_end;  // one per row of the URN; none: blank or invalid
     bool reg_end_blank = false;                // some row has no end: still registered
+    // Placement types and provider codes registered (PLACE_CODES, PROVIDER_CODES: comma-
+    // separated lists, the union over the URN's rows).
+    std::vector<std::string> place_codes, provider_codes;
   };
   std::map<std::string, Provider, std::less<>> by_urn;
   const Provider* find(std::string_view urn) const {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -102,6 +103,22 @@ void registration_ended(std::string_view code, bool at_start) {
 void register_sequence_rules() {
   using T = Table;
   registration_ended("227", true);
+  // 219/224: the episode's PLACE / PLACE_PROVIDER is not among those the URN is registered for.
+  for (auto [code, column, places] : {std::tuple{"219", "PLACE", true}, std::tuple{"224", "PLACE_PROVIDER", false}})
+    add_rule(code, 0, {{.providers = true}, [column = std::string_view(column), places = places](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes);
+               if (!e || !in.providers) return f;
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < e.rows(); ++r) {
+                 const auto* p = in.providers->find(e(r, "URN"));
+                 if (!p || e(r, column).empty()) continue;  // a blank code is other rules' business
+                 const auto& codes = places ? p->place_codes : p->provider_codes;
+                 if (std::find(codes.begin(), codes.end(), e(r, column)) == codes.end()) rows.push_back(r);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
   registration_ended("228", false);
   // 1008: a URN not in the Ofsted provider lists (XXXXXXX, the placeholder, is accepted).
   add_rule("1008", 0, {{.providers = true}, [](const ValidationInput& in) {
@@ -245,6 +262,18 @@ std::string upper_trim(std::string_view v) {
 std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems) {
   const CsvReadResult csv = read_csv(path);
   const int urn = csv.table.find_column("URN"), end = csv.table.find_column("REG_END");
+  const int places = csv.table.find_column("PLACE_CODES"), prov = csv.table.find_column("PROVIDER_CODES");
+  auto add_codes = [&](size_t r, int c, std::vector<std::string>& into) {
+    if (c < 0) return;
+    const std::string list = upper_trim(csv.table.cell(r, static_cast<size_t>(c)));
+    size_t from = 0;
+    while (from <= list.size()) {
+      const size_t comma = std::min(list.find(',', from), list.size());
+      std::string code = upper_trim(std::string_view(list).substr(from, comma - from));
+      if (!code.empty() && std::find(into.begin(), into.end(), code) == into.end()) into.push_back(code);
+      from = comma + 1;
+    }
+  };
   if (!csv.readable || urn < 0) {
     problems.add({Severity::error, path, 1, "URN", "provider-list",
                   "the Ofsted provider list has no URN column; the provider-list rules were not run"});
@@ -258,6 +287,8 @@ std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemL
     const std::string e = end < 0 ? std::string() : upper_trim(csv.table.cell(r, static_cast<size_t>(end)));
     if (e.empty()) p.reg_end_blank = true;
     else p.reg_end.push_back(detail::return_date(e));
+    add_codes(r, places, p.place_codes);
+    add_codes(r, prov, p.provider_codes);
   }
   return info;
 }
