@@ -155,6 +155,28 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
   in2.providers = &*p2;
   EXPECT_EQ(run_rule(*find_rule("219", 2025), in2).flagged[Table::episodes], (Rows{1}));
   EXPECT_EQ(run_rule(*find_rule("224", 2025), in2).flagged[Table::episodes], (Rows{1}));
+  // 221/229: SC1 registered at "AB1 2CD" in E09000027; SC2 elsewhere (E08000001).
+  {
+    std::ofstream f(path);
+    f << "URN,POSTCODE,LA_CODE_INFERRED\nSC1,AB1 2CD,E09000027\nSC2,ZZ9 9ZZ,E08000001\n";
+  }
+  const auto p3 = read_provider_info(path.string(), log);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(p3.has_value());
+  // Rows: 0 K2 at SC1 "AB12CD" PR1 (same postcode without the space; own LA: passes both);
+  // 1 K2 at SC1 "AB1 2CE" PR2 (221 fails: other postcode; 229 fails: PR2 in our area);
+  // 2 U1 at SC2 "XX1 1XX" PR1 (221 passes: foster placement; 229 fails: PR1 elsewhere).
+  const auto r3 = make_return(2025, {{"episodes.csv",
+                                      "CHILD,DECOM,PLACE,PLACE_PROVIDER,PL_POST,URN\n"
+                                      "A,01/05/2024,K2,PR1,AB12CD,SC1\nB,01/05/2024,K2,PR2,AB1 2CE,SC1\n"
+                                      "C,01/05/2024,U1,PR1,XX1 1XX,SC2\n"}});
+  ValidationInput in3;
+  in3.this_year = &r3;
+  in3.year = CollectionYear{2025};
+  in3.providers = &*p3;
+  in3.la = "E09000027";
+  EXPECT_EQ(run_rule(*find_rule("221", 2025), in3).flagged[Table::episodes], (Rows{1}));
+  EXPECT_EQ(run_rule(*find_rule("229", 2025), in3).flagged[Table::episodes], (Rows{1, 2}));
   // Without the list the rules say what they need.
   in.providers = nullptr;
   const auto nr = run_rule(*find_rule("1008", 2025), in);

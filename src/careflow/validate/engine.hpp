@@ -32,6 +32,8 @@ struct ProviderInfo {
     // Placement types and provider codes registered (PLACE_CODES, PROVIDER_CODES: comma-
     // separated lists, the union over the URN's rows).
     std::vector<std::string> place_codes, provider_codes;
+    // Registered postcodes (spaces removed) and the LA codes inferred from them, over its rows.
+    std::vector<std::string> postcodes, la_codes;
   };
   std::map<std::string, Provider, std::less<>> by_urn;
   const Provider* find(std::string_view urn) const {

@@ -103,6 +103,45 @@ void registration_ended(std::string_view code, bool at_start) {
 void register_sequence_rules() {
   using T = Table;
   registration_ended("227", true);
+  // 221: PL_POST is not the URN's registered postcode, for placements in registered settings
+  // (children's homes, residential schools, secure units; plus H5 in 2023/24, K3 from 2024/25).
+  for (auto [version, types] : {std::pair{2023, std::vector<std::string_view>{"K1", "K2", "R3", "S1"}},
+                                std::pair{2024, std::vector<std::string_view>{"K1", "K2", "R3", "S1", "H5"}},
+                                std::pair{2025, std::vector<std::string_view>{"K1", "K2", "K3", "R3", "S1"}}})
+    add_rule("221", version, {{.providers = true}, [types = types](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes);
+               if (!e || !in.providers) return f;
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < e.rows(); ++r) {
+                 const auto* p = in.providers->find(e(r, "URN"));
+                 if (!p || e(r, "PL_POST").empty()) continue;
+                 if (std::find(types.begin(), types.end(), e(r, "PLACE")) == types.end()) continue;
+                 std::string post(e(r, "PL_POST"));
+                 post.erase(std::remove(post.begin(), post.end(), ' '), post.end());
+                 if (std::find(p->postcodes.begin(), p->postcodes.end(), post) == p->postcodes.end()) rows.push_back(r);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  // 229: PR1 (the council's own provision) at a provider whose postcode lies in another LA, or
+  // PR2 (another LA's) at one in this council's area (LA_CODE_INFERRED against --la).
+  add_rule("229", 0, {{.providers = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.providers || in.la.empty()) return f;  // without --la nothing to compare
+             std::string la = in.la;
+             for (auto& c : la) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               const auto* p = in.providers->find(e(r, "URN"));
+               if (!p) continue;
+               const bool ours = std::find(p->la_codes.begin(), p->la_codes.end(), la) != p->la_codes.end();
+               if ((e(r, "PLACE_PROVIDER") == "PR1" && !ours) || (e(r, "PLACE_PROVIDER") == "PR2" && ours)) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
   // 219/224: the episode's PLACE / PLACE_PROVIDER is not among those the URN is registered for.
   for (auto [code, column, places] : {std::tuple{"219", "PLACE", true}, std::tuple{"224", "PLACE_PROVIDER", false}})
     add_rule(code, 0, {{.providers = true}, [column = std::string_view(column), places = places](const ValidationInput& in) {
@@ -288,6 +327,14 @@ std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemL
     if (e.empty()) p.reg_end_blank = true;
     else p.reg_end.push_back(detail::return_date(e));
     add_codes(r, places, p.place_codes);
+    auto add_text = [&](int c, std::vector<std::string>& into, bool strip_spaces) {
+      if (c < 0) return;
+      std::string v = upper_trim(csv.table.cell(r, static_cast<size_t>(c)));
+      if (strip_spaces) v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
+      if (std::find(into.begin(), into.end(), v) == into.end()) into.push_back(v);
+    };
+    add_text(csv.table.find_column("POSTCODE"), p.postcodes, true);
+    add_text(csv.table.find_column("LA_CODE_INFERRED"), p.la_codes, false);
     add_codes(r, prov, p.provider_codes);
   }
   return info;
