@@ -69,6 +69,10 @@ const Deviation kDeviations[] = {
     {"374", "lac2022_23", 1,
      "DfE's message: a child in residential employment should be at least 14; the reference skips "
      "open episodes, so misses child 444 placed P3 as a baby in an episode still open (row 3)"},
+    {"411", "lac2022_23", 1,
+     "DfE's message: PL_LOCATION disagrees with PL_LA; careflow compares PL_LA with the council "
+     "(both 'auth') and flags OUT there (row 3) and IN elsewhere (row 4); the reference compares "
+     "PL_LA with the LA's name, so flags IN at the council's own LA (row 0) and misses row 3"},
     {"501", "lac2022_23", 1,
      "DfE's message: a new episode started before the end of the previous one; an episode left "
      "open has not ended, so careflow also flags child 111's episode of 08/06/2020 that follows "

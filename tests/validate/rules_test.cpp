@@ -183,3 +183,20 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
   EXPECT_EQ(nr.outcome, Outcome::not_run);
   EXPECT_NE(nr.reason.find("Ofsted provider list"), std::string::npos);
 }
+
+TEST(PostcodeRules, LocationAgainstPlacementLa) {
+  // 411 with the council E09000027: row 0 IN at E09000027 passes; row 1 OUT at E09000027
+  // fails; row 2 IN at E08000001 fails; row 3 OUT at E08000001 passes; row 4 (no PL_LA) passes.
+  const auto r = make_return(2025, {{"episodes.csv", "CHILD,DECOM\nA,01/05/2024\nB,01/05/2024\nC,01/05/2024\n"
+                                                      "D,01/05/2024\nE,01/05/2024\n"}});
+  DerivedEpisodeFields d;
+  d.pl_la = {"E09000027", "E09000027", "E08000001", "E08000001", ""};
+  d.pl_location = {"IN", "OUT", "IN", "OUT", ""};
+  d.pl_distance = {"", "", "", "", ""};
+  ValidationInput in;
+  in.this_year = &r;
+  in.year = CollectionYear{2025};
+  in.derived = &d;
+  in.la = "E09000027";
+  EXPECT_EQ(run_rule(*find_rule("411", 2025), in).flagged[Table::episodes], (Rows{1, 2}));
+}

@@ -103,6 +103,27 @@ void registration_ended(std::string_view code, bool at_start) {
 void register_sequence_rules() {
   using T = Table;
   registration_ended("227", true);
+  // 411: PL_LOCATION (IN/OUT, derived) disagrees with whether PL_LA (derived) is this council.
+  add_rule("411", 0, {{.postcodes = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.derived || in.la.empty()) return f;
+             auto upper = [](std::string_view v) {
+               std::string s(v);
+               for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+               return s;
+             };
+             const std::string la = upper(in.la);
+             std::vector<size_t> rows;
+             const size_t n = std::min<size_t>(e.rows(), std::min(in.derived->pl_la.size(), in.derived->pl_location.size()));
+             for (size_t r = 0; r < n; ++r) {
+               const std::string pl_la = upper(in.derived->pl_la[r]), loc = upper(in.derived->pl_location[r]);
+               if (pl_la.empty() || loc.empty()) continue;
+               if ((pl_la == la && loc == "OUT") || (pl_la != la && loc == "IN")) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
   // 221: PL_POST is not the URN's registered postcode, for placements in registered settings
   // (children's homes, residential schools, secure units; plus H5 in 2023/24, K3 from 2024/25).
   for (auto [version, types] : {std::pair{2023, std::vector<std::string_view>{"K1", "K2", "R3", "S1"}},
