@@ -92,6 +92,15 @@ TEST(SequenceRules, ShortBreaksAndHolidays) {
   EXPECT_EQ(run("377", 2025, t)[Table::episodes], (Rows{0, 2, 3}));
 }
 
+TEST(SequenceRules, FirstEpisodeStartsWithS) {
+  // 357 (2024/25): A's first episode starts 1 May 2024 with P (fails, row 1); B's starts with S
+  // (passes); C's first episode started before the year (carried over, passes).
+  const auto r = make_return(2025, {{"episodes.csv",
+                                     "CHILD,DECOM,RNE\nA,01/06/2024,P\nA,01/05/2024,P\nB,01/05/2024,S\n"
+                                     "C,01/05/2023,P\nC,01/05/2024,P\n"}});
+  EXPECT_EQ(run("357", 2025, r)[Table::episodes], (Rows{1}));
+}
+
 TEST(SequenceRules, ResidentialEmploymentAge) {
   // 374: A born 1 Jun 2010 placed P3 on 31 May 2024 (13) fails; B born 1 May 2010 placed
   // 1 May 2024 (14) passes.

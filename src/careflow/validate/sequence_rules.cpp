@@ -198,6 +198,22 @@ void register_sequence_rules() {
   legal_status_too_long("363", "L3", 7);   // child assessment order
   legal_status_too_long("364", "J2", 21);  // PACE accommodation
 
+  // 357: the child's first episode in the return starts in the year (so no episode before it
+  // is open at the start) yet its reason for new episode is not S (a new period of care).
+  add_rule("357", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e) return f;
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(e)) {
+               const auto eps = in_order(e, rs, "DECOM");
+               if (!eps.empty() && eps.front().first >= in.year.start() && e(eps.front().second, "RNE") != "S")
+                 rows.push_back(eps.front().second);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
   // 365: one short break (V3) of more than 17 days; an open one runs to the year end.
   add_row_rule("365", 0, T::episodes, [](const Row& r) {
     if (r["LS"] != "V3") return false;
