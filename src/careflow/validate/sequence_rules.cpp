@@ -1,6 +1,8 @@
-// Rules over a child's sequence of episodes or other dated records: how long a legal status or
-// short break lasted, repeated temporary placements, overlapping missing periods, and events
-// after the child left care. Written from DfE's messages (see docs/validate.md).
+// Rules over a child's sequence of episodes or other dated records (how long a legal status or
+// short break lasted, repeated temporary placements, overlapping missing periods, the first
+// episode's reason), and the rules that check episodes against the Ofsted provider list the
+// user supplies (219-229, 1008) or the postcode-derived fields (411). Written from DfE's
+// messages (see docs/validate.md); where the reference differs, docs/validation-deviations.md.
 #include <algorithm>
 #include <cctype>
 #include <string>
