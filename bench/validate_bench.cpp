@@ -4,7 +4,11 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <unistd.h>
+
 #include "careflow/io/ssda903.hpp"
+#include "careflow/synth/synth.hpp"
 #include "careflow/validate/engine.hpp"
 
 using namespace careflow;
@@ -55,6 +59,47 @@ void BM_ValidateYear(benchmark::State& state) {
   state.counters["children"] = static_cast<double>(state.range(0));
 }
 BENCHMARK(BM_ValidateYear)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// A national-scale return: England as one council (synth's `national`, about 83,000 looked
+// after at 31 March, 100,000+ children in the year), 2024/25 with 2023/24 as last year's
+// return, every rule. The returns are generated and read once, outside the timing.
+struct National {
+  ssda903::Return this_year, last_year;
+  National() {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("careflow_validate_bench_" + std::to_string(::getpid()));
+    synth::SynthOptions o;
+    o.first_year = 2024;
+    o.last_year = 2025;
+    o.national = true;
+    synth::generate(o, dir.string());
+    ProblemLog log;
+    this_year = ssda903::read_return_folder((dir / synth::year_folder(2025)).string(), CollectionYear{2025}, log);
+    last_year = ssda903::read_return_folder((dir / synth::year_folder(2024)).string(), CollectionYear{2024}, log);
+    fs::remove_all(dir);
+  }
+};
+
+void BM_ValidateNational(benchmark::State& state) {
+  static const National n;
+  validate::ValidationInput in;
+  in.this_year = &n.this_year;
+  in.last_year = &n.last_year;
+  in.year = CollectionYear{2025};
+  size_t flags = 0;
+  for (auto _ : state) {
+    const auto results = validate::validate(in);
+    for (const auto& r : results)
+      for (const auto& [t, rows] : r.flagged) flags += rows.size();
+    benchmark::DoNotOptimize(flags);
+  }
+  const auto* h = n.this_year.find(ssda903::Table::header);
+  const auto* e = n.this_year.find(ssda903::Table::episodes);
+  state.counters["children"] = h ? static_cast<double>(h->rows()) : 0;
+  state.counters["episodes"] = e ? static_cast<double>(e->rows()) : 0;
+  state.counters["flags"] = static_cast<double>(flags / std::max<size_t>(1, state.iterations()));
+}
+BENCHMARK(BM_ValidateNational)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime()->MinTime(3.0);
 
 }  // namespace
 

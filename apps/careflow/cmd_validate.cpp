@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 struct Options {
   std::vector<std::string> this_year, last_year;
   int year = 0;
-  std::string la, format = "text", out;
+  std::string la, format = "text", out, providers;
   bool pseudonymise = false;
   bool no_postcodes = false;
 };
@@ -78,7 +78,17 @@ int run(const Options& o) {
     }
   }
 
+  // The Ofsted provider list (provider_info), when given; without it rules 219-229 and 1008
+  // say they were not run.
+  std::optional<validate::ProviderInfo> providers;
+  if (!o.providers.empty()) {
+    ProblemLog pv_log;
+    providers = validate::read_provider_info(o.providers, pv_log);
+    for (const auto& p : pv_log.all()) fmt::print(stderr, "{}\n", to_string(p));
+  }
+
   validate::ValidationInput in;
+  in.providers = providers ? &*providers : nullptr;
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
   in.derived_last = derived_last ? &*derived_last : nullptr;
@@ -196,6 +206,9 @@ const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
   cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");
   cmd->add_option("--la", opts->la, "The council's ONS code, e.g. E09000027");
+  cmd->add_option("--providers", opts->providers,
+                  "Ofsted provider list as CSV (URN, LA_NAME_FROM_FILE, PLACE_CODES, PROVIDER_CODES, "
+                  "REG_END, POSTCODE, LA_CODE_INFERRED, LA_NAME_INFERRED)");
   cmd->add_flag("--no-postcodes", opts->no_postcodes,
                 "Do not load the postcode directory (postcode-derived rules are then not run)");
   cmd->add_flag("--pseudonymise", opts->pseudonymise, "Show pseudonyms instead of child identifiers");

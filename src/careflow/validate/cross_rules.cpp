@@ -17,11 +17,7 @@ bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(),
 bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 
 // Child -> first Header row.
-std::unordered_map<std::string_view, size_t> header_rows(const Tab& h) {
-  std::unordered_map<std::string_view, size_t> m;
-  for (size_t r = 0; r < h.rows(); ++r) m.emplace(h(r, "CHILD"), r);
-  return m;
-}
+const std::unordered_map<std::string_view, size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
 
 // INT01-09: a child in table `t` who is not in Header.
 void child_not_in_header(std::string_view code, Table t) {
@@ -29,7 +25,7 @@ void child_not_in_header(std::string_view code, Table t) {
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto hr = header_rows(h);
+                       const auto& hr = header_rows(h);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < x.rows(); ++r)
                          if (!hr.count(x(r, "CHILD"))) rows.push_back(r);
@@ -44,7 +40,7 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto hr = header_rows(h);
+                       const auto& hr = header_rows(h);
                        std::vector<size_t> hrows, xrows;
                        for (size_t r = 0; r < x.rows(); ++r) {
                          const auto it = hr.find(x(r, "CHILD"));
@@ -81,7 +77,7 @@ void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, b
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
-                             const auto hr = header_rows(h);
+                             const auto& hr = header_rows(h);
                              std::vector<size_t> rows, hrows;
                              for (size_t r = 0; r < e.rows(); ++r) {
                                const auto it = hr.find(e(r, "CHILD"));
@@ -114,11 +110,22 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                        Flags f;
                        const Tab h = tab(in, Table::header), l = last_tab(in, Table::header);
                        if (!h || !l) return f;
-                       const auto lr = header_rows(l);
+                       const auto& lr = header_rows(l);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < h.rows(); ++r) {
                          const auto it = lr.find(h(r, "CHILD"));
-                         if (it != lr.end() && l(it->second, field) != h(r, field)) rows.push_back(r);
+                         if (it == lr.end()) continue;
+                         std::string_view was = l(it->second, field), is = h(r, field);
+                         // SEX changed from 1/2 to M/F/U in 2024/25: compare 1 as M and 2 as F,
+                         // so a child recorded 1 in 2023/24 and M in 2024/25 is not flagged.
+                         if (field == "SEX") {
+                           auto norm = [](std::string_view s) -> std::string_view {
+                             return s == "1" ? "M" : s == "2" ? "F" : s;
+                           };
+                           was = norm(was);
+                           is = norm(is);
+                         }
+                         if (was != is) rows.push_back(r);
                        }
                        put(f, Table::header, std::move(rows));
                        return f;
@@ -230,7 +237,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> rows;
              for (size_t r = 0; r < h.rows(); ++r)
                if (!ec.count(h(r, "CHILD"))) rows.push_back(r);
@@ -274,8 +281,11 @@ void register_cross_table_rules() {
   // 501: an episode starts before the previous one ended.
   per_child_episodes("501", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
-      const auto prev_end = e.date(eps[i - 1].second, "DEC");
-      if (prev_end && eps[i].first < *prev_end) out.push_back(eps[i].second);
+      // An episode left open (blank DEC) has not ended, so any episode after it started before
+      // its end (this catches a duplicated open episode; the reference does not flag it).
+      const size_t prev = eps[i - 1].second;
+      const auto prev_end = e.date(prev, "DEC");
+      if ((prev_end && eps[i].first < *prev_end) || e(prev, "DEC").empty()) out.push_back(eps[i].second);
     }
   });
   // 437: died (E2) or aged 18+ (E15), yet later episodes follow.
@@ -289,7 +299,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto hr = header_rows(h);
+             const auto& hr = header_rows(h);
              std::vector<size_t> erows, hrows;
              for (const auto& [child, rs] : by_child(e)) {
                const auto eps = episodes_in_order(e, rs);
@@ -310,7 +320,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes);
              if (!e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              for (T t : {T::placed_for_adoption, T::missing, T::reviews, T::ad1, T::previous_permanence, T::oc2}) {
                const Tab x = tab(in, t);
                std::vector<size_t> rows;
@@ -407,7 +417,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab a = tab(in, ta), b = tab(in, tb);
                if (!a || !b) return f;
-               const auto bc = by_child(b);
+               const auto& bc = by_child(b);
                std::vector<size_t> ra, rb;
                for (size_t r = 0; r < a.rows(); ++r) {
                  const auto it = bc.find(a(r, "CHILD"));
@@ -510,7 +520,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ac = by_child(a);
+             const auto& ac = by_child(a);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                const auto rec = e(r, "REC");
@@ -531,7 +541,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
                if (!m || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> rows;
                for (size_t r = 0; r < m.rows(); ++r) {
                  const auto it = ec.find(m(r, "CHILD"));
@@ -597,7 +607,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), o = tab(in, T::oc3);
              if (!h || !o) return f;
-             const auto hr = header_rows(h);
+             const auto& hr = header_rows(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < o.rows(); ++r) {
                const auto it = hr.find(o(r, "CHILD"));
@@ -745,8 +755,8 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), l = last_tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !l || (needs_episode && !e)) return f;
-               const auto lr = header_rows(l);
-               const auto ec = by_child(e);
+               const auto& lr = header_rows(l);
+               const auto& ec = by_child(e);
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r) {
                  const auto it = lr.find(h(r, "CHILD"));
@@ -777,7 +787,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
                if (!e || !l) return f;
-               const auto lc = by_child(l);
+               const auto& lc = by_child(l);
                std::vector<size_t> rows;
                for (size_t r = 0; r < e.rows(); ++r) {
                  const auto d = e.date(r, "DECOM");
@@ -847,7 +857,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              const Date cutoff = Date::from_ymd(in.year.end_year, 3, 24);
              std::vector<size_t> hrows, erows;
              for (size_t r = 0; r < h.rows(); ++r) {
@@ -864,32 +874,48 @@ void register_cross_table_rules() {
              put(f, T::episodes, std::move(erows));
              return f;
            }});
-  // OC3 rows (with any item given) of children matching a test over their episodes.
+  // OC3 rows (with any item given) of children matching a test over their episodes. The
+  // episodes of this year and last are indexed by child once per run (a scan per OC3 row made
+  // the national benchmark quadratic).
+  struct Oc3Episodes {
+    Tab e, el;
+    const ChildRows* now = nullptr;
+    const ChildRows* last = nullptr;
+    const std::vector<size_t>& of(const ChildRows* m, std::string_view child) const {
+      static const std::vector<size_t> none;
+      if (!m) return none;
+      const auto it = m->find(child);
+      return it == m->end() ? none : it->second;
+    }
+  };
   auto oc3_where = [](std::string_view code, Needs needs,
-                      std::function<bool(std::string_view child, const Tab& o, size_t r, const ValidationInput& in)> test) {
+                      std::function<bool(std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x,
+                                         const ValidationInput& in)> test) {
     add_rule(code, 0, {needs, [=](const ValidationInput& in) {
                Flags f;
                const Tab o = tab(in, T::oc3);
+               if (!o) return f;
+               Oc3Episodes x{tab(in, T::episodes), last_tab(in, T::episodes)};
+               if (x.e) x.now = &by_child(x.e);
+               if (x.el) x.last = &by_child(x.el);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
-                 if (test(o(r, "CHILD"), o, r, in)) rows.push_back(r);
+                 if (test(o(r, "CHILD"), o, r, x, in)) rows.push_back(r);
                put(f, T::oc3, std::move(rows));
                return f;
              }});
   };
   // 1000: died in care (REC E2) this year or last (last year's return used when given).
-  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
-    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
-      for (size_t r = 0; r < e.rows(); ++r)
-        if (e(r, "CHILD") == child && e(r, "REC") == "E2") return true;
+  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
+    for (size_t r : x.of(x.now, child))
+      if (x.e(r, "REC") == "E2") return true;
+    for (size_t r : x.of(x.last, child))
+      if (x.el(r, "REC") == "E2") return true;
     return false;
   });
   // 1002: no episodes this year or last.
-  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const ValidationInput& in) {
-    for (const Tab& e : {tab(in, T::episodes), last_tab(in, T::episodes)})
-      for (size_t r = 0; r < e.rows(); ++r)
-        if (e(r, "CHILD") == child) return false;
-    return true;
+  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
+    return x.of(x.now, child).empty() && x.of(x.last, child).empty();
   });
   // The 17th and 18th birthdays that fall in the collection year.
   auto birthdays_in_year = [](Date dob, const ValidationInput& in) {
@@ -899,27 +925,25 @@ void register_cross_table_rules() {
     return out;
   };
   // 1007: still looked after (in an episode) on the 17th or 18th birthday in the year.
-  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
-    const Tab e = tab(in, T::episodes);
+    const Tab& e = x.e;
     for (const Date b : birthdays_in_year(*dob, in))
-      for (size_t q = 0; q < e.rows(); ++q) {
-        if (e(q, "CHILD") != child) continue;
+      for (size_t q : x.of(x.now, child)) {
         const auto s = e.date(q, "DECOM"), d = e.date(q, "DEC");
         if (s && *s <= b && (e(q, "DEC").empty() || (d && *d > b))) return true;
       }
     return false;
   });
   // 1016: left care in the year on or after the 17th or 18th birthday in the year.
-  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const ValidationInput& in) {
+  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
-    const Tab e = tab(in, T::episodes);
+    const Tab& e = x.e;
     for (const Date b : birthdays_in_year(*dob, in))
-      for (size_t q = 0; q < e.rows(); ++q)
-        if (const auto d = e.date(q, "DEC"); e(q, "CHILD") == child && d && *d >= b && *d <= in.year.end())
-          return true;
+      for (size_t q : x.of(x.now, child))
+        if (const auto d = e.date(q, "DEC"); d && *d >= b && *d <= in.year.end()) return true;
     return false;
   });
 
@@ -985,7 +1009,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> hrows, erows;
                for (size_t r = 0; r < h.rows(); ++r) {
                  if (!one_of(h(r, "SEX"), female) || !h(r, "MOTHER").empty()) continue;
@@ -1015,7 +1039,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> hrows, erows;
              for (size_t r = 0; r < h.rows(); ++r) {
                const auto mc = h.date(r, "MC_DOB");
@@ -1039,7 +1063,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
              if (!h || !e || !o) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::unordered_set<std::string_view> leavers;
              for (size_t r = 0; r < o.rows(); ++r)
                if (any_given(o, r, kOc3Items)) leavers.insert(o(r, "CHILD"));
@@ -1062,7 +1086,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> arows, erows;
              for (size_t r = 0; r < a.rows(); ++r) {
                bool blank = false;
@@ -1105,7 +1129,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              std::vector<size_t> arows, erows;
              for (size_t r = 0; r < a.rows(); ++r) {
                const auto it = ec.find(a(r, "CHILD"));
@@ -1128,7 +1152,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
              if (!p || !l) return f;
-             const auto lc = by_child(l);
+             const auto& lc = by_child(l);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto d = p.date(r, "DATE_PLACED");
@@ -1146,7 +1170,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
              if (!p || !l) return f;
-             const auto lc = by_child(l);
+             const auto& lc = by_child(l);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto it = lc.find(p(r, "CHILD"));
@@ -1258,7 +1282,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab d = tab(in, T::dolo), e = tab(in, T::episodes);
                if (!d || !e) return f;
-               const auto ec = by_child(e);
+               const auto& ec = by_child(e);
                std::vector<size_t> drows, erows;
                for (size_t r = 0; r < d.rows(); ++r) {
                  const auto s = d.date(r, "DOLO_START");
@@ -1371,7 +1395,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::previous_permanence);
              if (!e || !p) return f;
-             const auto ec = by_child(e);
+             const auto& ec = by_child(e);
              const Date cutoff = Date::from_ymd(2016, 4, 1);
              std::vector<size_t> prows, erows;
              for (size_t r = 0; r < p.rows(); ++r) {
@@ -1423,7 +1447,7 @@ void register_cross_table_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
              if (!e || !p) return f;
-             const auto pc = by_child(p);
+             const auto& pc = by_child(p);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                const auto decom = e.date(r, "DECOM");

@@ -2,12 +2,41 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <mutex>
+
+#include <tbb/parallel_for.h>
 
 #include <fmt/format.h>
 
 #include "careflow/io/postcodes.hpp"
 #include "careflow/validate/rule_support.hpp"
+
+namespace careflow::validate::detail {
+namespace {
+// Indexes of the tables of one validation run, keyed by table. Tables are not modified while
+// rules run, so an index stays valid for the run; the cache is dropped when the run ends (a
+// later run may reuse a table's address for other data).
+// Rules of one run may execute on several threads, which share the run's cache (a mutex guards
+// it; elements of an unordered_map keep their address as it grows).
+struct IndexCache {
+  std::mutex lock;
+  std::unordered_map<const ssda903::ReturnTable*, ChildRows> by_child;
+  std::unordered_map<const ssda903::ReturnTable*, std::unordered_map<std::string_view, size_t>> first;
+  std::unordered_map<const ssda903::ReturnTable*, DateColumns> dates;
+};
+thread_local IndexCache* t_cache = nullptr;
+
+// Lets a worker thread use the cache of the run that started it.
+struct CacheBinding {
+  IndexCache* saved;
+  explicit CacheBinding(IndexCache* c) : saved(t_cache) { t_cache = c; }
+  ~CacheBinding() { t_cache = saved; }
+  CacheBinding(const CacheBinding&) = delete;
+  CacheBinding& operator=(const CacheBinding&) = delete;
+};
+}  // namespace
+}  // namespace careflow::validate::detail
 
 namespace careflow::validate {
 
@@ -33,6 +62,7 @@ void ensure_registered() {
   std::call_once(once, [] {
     detail::register_row_rules();
     detail::register_cross_table_rules();
+    detail::register_sequence_rules();
   });
 }
 
@@ -61,6 +91,7 @@ const RuleImpl* implementation(const RuleVersion& v) {
 }
 
 RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
+  detail::CacheScope scope;
   RuleResult res;
   res.rule = &v;
   const RuleImpl* impl = implementation(v);
@@ -73,7 +104,7 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   if (impl->needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
   if (impl->needs.postcodes && !in.derived)
     missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
-  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider lists");
+  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider list (--providers)");
   if (!missing.empty()) {
     res.outcome = Outcome::not_run;
     res.reason = "needs ";
@@ -87,9 +118,19 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
 }
 
 std::vector<RuleResult> validate(const ValidationInput& in) {
-  std::vector<RuleResult> out;
+  detail::CacheScope scope;  // one set of table indexes for every rule
+  ensure_registered();
+  std::vector<const RuleVersion*> active;
   for (const auto& v : catalogue())
-    if (v.active_in(in.year.end_year)) out.push_back(run_rule(v, in));
+    if (v.active_in(in.year.end_year)) active.push_back(&v);
+  // Rules are independent and read the return only: run them in parallel (results in
+  // catalogue order whatever the scheduling).
+  std::vector<RuleResult> out(active.size());
+  detail::IndexCache* cache = detail::t_cache;
+  tbb::parallel_for(size_t{0}, active.size(), [&](size_t i) {
+    detail::CacheBinding bind(cache);
+    out[i] = run_rule(*active[i], in);
+  });
   return out;
 }
 
@@ -143,11 +184,13 @@ std::optional<Date> return_date(std::string_view s) {
   return Date::from_ymd(y, m, d);
 }
 
+Tab with_dates(Tab t);
+
 Tab tab(const ValidationInput& in, Table t) {
-  return Tab{in.this_year ? in.this_year->find(t) : nullptr, t};
+  return with_dates(Tab{in.this_year ? in.this_year->find(t) : nullptr, t});
 }
 Tab last_tab(const ValidationInput& in, Table t) {
-  return Tab{in.last_year ? in.last_year->find(t) : nullptr, t};
+  return with_dates(Tab{in.last_year ? in.last_year->find(t) : nullptr, t});
 }
 
 void add_rule(std::string_view code, int version_year, RuleImpl impl) {
@@ -168,10 +211,68 @@ void add_row_rule(std::string_view code, int version_year, Table t, RowTest test
             }});
 }
 
-std::unordered_map<std::string_view, std::vector<size_t>> by_child(const Tab& t) {
-  std::unordered_map<std::string_view, std::vector<size_t>> m;
-  for (size_t r = 0; r < t.rows(); ++r) m[t(r, "CHILD")].push_back(r);
-  return m;
+CacheScope::CacheScope() {
+  if (!t_cache) {
+    t_cache = new IndexCache;
+    owner_ = true;
+  }
+}
+CacheScope::~CacheScope() {
+  if (owner_) {
+    delete t_cache;
+    t_cache = nullptr;
+  }
+}
+
+// Outside a run (no cache) each call builds an index kept for the thread's life; rules always
+// run inside one (run_rule and validate hold a CacheScope).
+template <class Map, class Build>
+const Map& cached(std::unordered_map<const ssda903::ReturnTable*, Map> IndexCache::*member, const Tab& t,
+                  Build build) {
+  static const Map kNone;
+  if (!t) return kNone;
+  if (!t_cache) {
+    thread_local std::deque<Map> loose;
+    build(loose.emplace_back());
+    return loose.back();
+  }
+  std::lock_guard<std::mutex> g(t_cache->lock);
+  auto [it, fresh] = (t_cache->*member).try_emplace(t.t);
+  if (fresh) build(it->second);
+  return it->second;
+}
+
+const ChildRows& by_child(const Tab& t) {
+  return cached(&IndexCache::by_child, t, [&t](ChildRows& m) {
+    const size_t c = col(t.table, "CHILD");
+    for (size_t r = 0; r < t.rows(); ++r) m[t.t->cell(r, c)].push_back(r);
+  });
+}
+
+const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab& t) {
+  return cached(&IndexCache::first, t, [&t](std::unordered_map<std::string_view, size_t>& m) {
+    const size_t c = col(t.table, "CHILD");
+    for (size_t r = 0; r < t.rows(); ++r) m.emplace(t.t->cell(r, c), r);
+  });
+}
+
+// Inside a run, a table's date columns are parsed once and shared by every rule.
+Tab with_dates(Tab t) {
+  if (!t || !t_cache) return t;
+  static const std::vector<std::string_view> kDateColumns = {
+      "DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
+      "DATE_PLACED_CEASED", "DATE_PERM", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC",
+      "DOLO_START", "DOLO_END"};
+  t.dates = &cached(&IndexCache::dates, t, [&t](DateColumns& d) {
+    const auto& cols = ssda903::schema(t.table).columns;
+    d.resize(cols.size());
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (std::find(kDateColumns.begin(), kDateColumns.end(), cols[c]) == kDateColumns.end()) continue;
+      d[c].reserve(t.rows());
+      for (size_t r = 0; r < t.rows(); ++r) d[c].push_back(return_date(t.t->cell(r, c)));
+    }
+  });
+  return t;
 }
 
 void put(Flags& f, Table t, std::vector<size_t> rows) {

@@ -21,9 +21,28 @@ class PostcodeDirectory;
 
 namespace careflow::validate {
 
-// Ofsted provider information, keyed by URN (not yet loaded from the spreadsheets: rules that
-// need it report "not run").
-struct ProviderInfo {};
+// Ofsted provider information (DfE's provider_info: the children's homes and social care
+// providers lists), one entry per URN, as the user supplies it in a CSV with columns URN,
+// LA_NAME_FROM_FILE, PLACE_CODES, PROVIDER_CODES, REG_END, POSTCODE, LA_CODE_INFERRED,
+// LA_NAME_INFERRED (any may be absent; text upper-cased and trimmed like the return).
+struct ProviderInfo {
+  struct Provider {
+    std::vector<std::optional<Date>> reg_end;  // one per row of the URN; none: blank or invalid
+    bool reg_end_blank = false;                // some row has no end: still registered
+    // Placement types and provider codes registered (PLACE_CODES, PROVIDER_CODES: comma-
+    // separated lists, the union over the URN's rows).
+    std::vector<std::string> place_codes, provider_codes;
+    // Registered postcodes (spaces removed) and the LA codes inferred from them, over its rows.
+    std::vector<std::string> postcodes, la_codes;
+  };
+  std::map<std::string, Provider, std::less<>> by_urn;
+  const Provider* find(std::string_view urn) const {
+    const auto it = by_urn.find(urn);
+    return it == by_urn.end() ? nullptr : &it->second;
+  }
+};
+// Reads provider_info from a CSV; nullopt (with a problem logged) when it has no URN column.
+std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems);
 
 // The fields DfE derives from an episode's postcodes, one entry per Episodes row (text as the
 // return would hold it): PL_LA, the placement's local authority; PL_LOCATION, IN or OUT of the

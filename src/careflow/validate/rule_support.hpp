@@ -24,16 +24,22 @@ size_t col(Table t, std::string_view name);
 std::optional<Date> return_date(std::string_view s);
 
 // A table of this year's (or last year's) return, possibly absent.
+// A table's date columns parsed once per validation run (by column; empty: not a date column).
+using DateColumns = std::vector<std::vector<std::optional<Date>>>;
+
 struct Tab {
   const ssda903::ReturnTable* t = nullptr;
   Table table = Table::header;
+  const DateColumns* dates = nullptr;  // set inside a run
   explicit operator bool() const { return t != nullptr; }
   size_t rows() const { return t ? t->rows() : 0; }
   std::string_view operator()(size_t r, std::string_view column) const {
     return t->cell(r, col(table, column));
   }
   std::optional<Date> date(size_t r, std::string_view column) const {
-    return return_date((*this)(r, column));
+    const size_t c = col(table, column);
+    if (dates && !(*dates)[c].empty()) return (*dates)[c][r];
+    return return_date(t->cell(r, c));
   }
 };
 Tab tab(const ValidationInput& in, Table t);
@@ -56,13 +62,29 @@ void add_rule(std::string_view code, int version_year, RuleImpl impl);
 // A rule that flags rows of one table by a per-row test.
 void add_row_rule(std::string_view code, int version_year, Table t, RowTest test);
 
-// Rows of a table grouped by child, in row order.
-std::unordered_map<std::string_view, std::vector<size_t>> by_child(const Tab& t);
+// Rows of a table grouped by child, in row order, and each child's first row. Built once per
+// table for a whole validation run (run_rule/validate hold the cache), so the ~300 rules do not
+// each re-index a national return.
+using ChildRows = std::unordered_map<std::string_view, std::vector<size_t>>;
+const ChildRows& by_child(const Tab& t);
+// Holds the indexes while alive (nested scopes share the outermost one's).
+class CacheScope {
+ public:
+  CacheScope();
+  ~CacheScope();
+  CacheScope(const CacheScope&) = delete;
+  CacheScope& operator=(const CacheScope&) = delete;
+
+ private:
+  bool owner_ = false;
+};
+const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab& t);
 
 // Sorts, de-duplicates and stores.
 void put(Flags& f, Table t, std::vector<size_t> rows);
 
 void register_row_rules();
 void register_cross_table_rules();
+void register_sequence_rules();
 
 }  // namespace careflow::validate::detail
