@@ -1,6 +1,7 @@
 // Hand-derived checks of the engine: strict return dates, "not run" reporting, rule versions by
 // year, and the CLI's exit status on good, bad and unusable input.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -73,7 +74,7 @@ int run_cli(const std::string& args) {
 }  // namespace
 
 TEST(Cli, ExitStatus) {
-  const fs::path dir = fs::temp_directory_path() / "careflow_validate_test_lac2024_25";
+  const fs::path dir = fs::temp_directory_path() / ("careflow_validate_test_lac2024_25_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "header.csv") << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2010,WBRI,UN2,,\n";
@@ -95,7 +96,7 @@ TEST(Cli, ExitStatus) {
 TEST(DerivedFields, FromPostcodes) {
   // Two postcodes 3 km east and 4 km north apart (5 km = 3.1 miles), in different LTLAs of one
   // county (E10000001), and one unknown placement postcode.
-  const fs::path dir = fs::temp_directory_path() / "careflow_validate_derived_test";
+  const fs::path dir = fs::temp_directory_path() / ("careflow_validate_derived_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "onspd.csv") << "pcd,laua,oseast1m,osnrth1m\n"
                                    << "AA1 1AA,E07000001,100000,200000\n"

@@ -1,6 +1,7 @@
 // Hand-derived failing and passing rows for rules whose reference fixtures are thin, and the
 // 2024/25 SEX code change across years (rule 202). Each expectation is worked out in a comment.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -121,7 +122,7 @@ TEST(SequenceRules, MissingPeriodsOverlap) {
 TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
   // Provider list: SC1 registered until 30 Jun 2024; SC2 has one ended row and one open row
   // (still registered); SC3 until 1 May 2024.
-  const auto path = std::filesystem::temp_directory_path() / "careflow_rules_test_providers.csv";
+  const auto path = std::filesystem::temp_directory_path() / ("careflow_rules_test_providers_" + std::to_string(::getpid()) + ".csv");
   {
     std::ofstream f(path);
     f << "URN,REG_END\nsc1,30/06/2024\nSC2,01/01/2020\nSC2,\nSC3,01/05/2024\n";
