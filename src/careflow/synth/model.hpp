@@ -6,38 +6,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "careflow/core/random.hpp"
+
 #include "careflow/core/code_lists.hpp"
 #include "careflow/core/date.hpp"
 #include "careflow/synth/synth.hpp"
 
 namespace careflow::synth {
 
-// xoshiro256** (Blackman and Vigna), seeded by splitmix64. Written here rather than taken from
-// <random> because the standard distributions differ between library versions, and the same
-// seed must give the same bytes on every machine.
-class Rng {
+// The generator's draws, over careflow's own xoshiro256** (core/random.hpp) rather than <random>,
+// whose distributions differ between library versions: the same seed must give the same bytes
+// on every machine.
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(uint64_t seed) {
-    for (auto& s : s_) s = splitmix(seed);
-  }
-  static uint64_t splitmix(uint64_t& x) {
-    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0,1)
+  using Xoshiro256::Xoshiro256;
   bool chance(double p) { return uniform() < p; }
   int below(int n) { return static_cast<int>(uniform() * n); }                // 0..n-1
   int between(int lo, int hi) { return lo + below(hi - lo + 1); }            // inclusive
@@ -61,10 +43,6 @@ class Rng {
     }
     return static_cast<int>(N - 1);
   }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
 };
 
 // ---- A child's history ------------------------------------------------------------------------
