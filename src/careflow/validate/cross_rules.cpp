@@ -134,6 +134,20 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
 
 
 // A child's episodes with a valid DECOM, in date order (ties in row order).
+// Each child's open final episode in last year's return (the latest DECOM among episodes with
+// no DEC): this year's first episode must carry on from it (502, 503x, 452).
+std::unordered_map<std::string_view, std::pair<Date, size_t>> last_open_final_episodes(const Tab& l) {
+  std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
+  for (size_t r = 0; r < l.rows(); ++r) {
+    if (!l(r, "DEC").empty()) continue;
+    const auto d = l.date(r, "DECOM");
+    if (!d) continue;
+    auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
+    if (!inserted && *d >= it->second.first) it->second = {*d, r};
+  }
+  return open_final;
+}
+
 std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows) {
   std::vector<std::pair<Date, size_t>> out;
   for (size_t r : rows)
@@ -711,14 +725,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
                if (!e || !l) return f;
-               std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
-               for (size_t r = 0; r < l.rows(); ++r) {
-                 if (!l(r, "DEC").empty()) continue;
-                 const auto d = l.date(r, "DECOM");
-                 if (!d) continue;
-                 auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
-                 if (!inserted && *d >= it->second.first) it->second = {*d, r};
-               }
+               const auto open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
                for (const auto& [child, rs] : by_child(e)) {
                  const auto it = open_final.find(child);
@@ -1345,14 +1352,7 @@ void register_cross_table_rules() {
                if (!e || !l || !in.derived || !in.derived_last) return f;
                const auto& now = (*in.derived).*field;
                const auto& last = (*in.derived_last).*field;
-               std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
-               for (size_t r = 0; r < l.rows(); ++r) {
-                 if (!l(r, "DEC").empty()) continue;
-                 const auto d = l.date(r, "DECOM");
-                 if (!d) continue;
-                 auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
-                 if (!inserted && *d >= it->second.first) it->second = {*d, r};
-               }
+               const auto open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
                for (const auto& [child, rs] : by_child(e)) {
                  const auto it = open_final.find(child);
