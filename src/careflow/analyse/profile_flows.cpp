@@ -375,7 +375,8 @@ void flows(Context& cx, Assessment& a) {
       std::string text;
       double best_n = 0;
       for (auto& row : t.table.rows) {
-        const auto& name = std::get<std::string>(row[0]);
+        // A copy: the row grows below, which may move its cells.
+        const std::string name = std::get<std::string>(row[0]);
         int g = 0;
         for (; g < kCeaseGroupCount; ++g)
           if (label(static_cast<CeaseGroup>(g)) == name) break;
