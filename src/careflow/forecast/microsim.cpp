@@ -14,9 +14,14 @@ std::string_view route_name(Route r) {
   return n[static_cast<size_t>(r)];
 }
 
-double Hazard::cumulative(double t) const {
+size_t Hazard::interval(double t) const {
+  if (t >= 0 && t < static_cast<double>(interval_of_day.size())) return interval_of_day[static_cast<size_t>(t)];
   const auto it = std::upper_bound(edges.begin(), edges.end(), t);
-  const size_t k = static_cast<size_t>(it - edges.begin()) - 1;
+  return static_cast<size_t>(it - edges.begin()) - 1;
+}
+
+double Hazard::cumulative(double t) const {
+  const size_t k = interval(t);
   return cum[k] + (t - edges[k]) * rate[k];
 }
 
@@ -39,6 +44,17 @@ double Hazard::sample_given(double u, double E, double m, double m_until) const 
 void Hazard::finish() {
   cum.assign(edges.size(), 0.0);
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
+  interval_of_day.clear();
+  const bool whole = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
+                     std::all_of(edges.begin(), edges.end(), [](double e) { return e == std::floor(e); });
+  if (!whole) return;
+  // Day d (and any t in [d, d + 1)) lies in the last interval whose edge is <= d.
+  interval_of_day.resize(static_cast<size_t>(edges.back()));
+  size_t k = 0;
+  for (size_t d = 0; d < interval_of_day.size(); ++d) {
+    while (k + 1 < edges.size() && edges[k + 1] <= static_cast<double>(d)) ++k;
+    interval_of_day[d] = static_cast<uint8_t>(k);
+  }
 }
 
 namespace {
@@ -124,6 +140,10 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::array<std::array<double, kRouteCount>, 15> routes{};
   std::array<std::array<Exposure, 5>, kKindCount> moves;
   std::array<std::array<std::array<double, kKindCount>, 5>, kKindCount> dest{};
+  // [kind][age band][remaining band][destination]
+  constexpr int RB = MicrosimModel::kRemainingBands;
+  std::vector<double> dest_rem(static_cast<size_t>(kKindCount) * 5 * RB * kKindCount, 0.0);
+  auto dr = [&](int k, int b, int r) { return &dest_rem[((static_cast<size_t>(k) * 5 + b) * RB + r) * kKindCount]; };
   std::array<std::array<double, kKindCount>, 18> first{};
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
@@ -182,7 +202,14 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         moves[static_cast<size_t>(k)][b].add(v0, v1, moved);
         if (moved) {
           const Placement& nx = h.placements[p.first_placement + i + 1];
-          dest[static_cast<size_t>(k)][b][static_cast<size_t>(kind_of(nx.placement_type, nx.provider))] += 1;
+          const auto to = static_cast<size_t>(kind_of(nx.placement_type, nx.provider));
+          dest[static_cast<size_t>(k)][b][to] += 1;
+          // Time still to spend in care after the move: known when the period ended by T, at
+          // least T - move when open (then only usable once that is a year or more).
+          int rb = -1;
+          if (ended) rb = MicrosimModel::remaining_band(std::min(p.end, bd18) - nx.start);
+          else if (T - nx.start >= 365) rb = RB - 1;
+          if (rb >= 0) dr(static_cast<int>(k), b, rb)[to] += 1;
         }
       }
     }
@@ -242,6 +269,23 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   }
   for (int k = 0; k < kKindCount; ++k)
     if (m.destination[k][0].back() <= 0) m.destination[k][0] = cumulative(std::vector<double>(kKindCount, 1.0));
+  // By time still to spend: (kind, band, remaining) with 10+ moves, else (kind, remaining) pooled
+  // over bands, else the destination without it.
+  for (int k = 0; k < kKindCount; ++k)
+    for (int b = 0; b < 5; ++b)
+      for (int r = 0; r < RB; ++r) {
+        std::vector<double> own(dr(k, b, r), dr(k, b, r) + kKindCount), kind_pool(kKindCount, 0.0);
+        for (int b2 = 0; b2 < 5; ++b2)
+          for (int j = 0; j < kKindCount; ++j) kind_pool[j] += dr(k, b2, r)[j];
+        auto total = [](const std::vector<double>& w) {
+          double t = 0;
+          for (double x : w) t += x;
+          return t;
+        };
+        if (total(own) >= 10) m.destination_by_remaining[k][b][r] = cumulative(own);
+        else if (total(kind_pool) >= 10) m.destination_by_remaining[k][b][r] = cumulative(kind_pool);
+        else m.destination_by_remaining[k][b][r] = m.destination[k][b];
+      }
   // First placement kind by age at entry, pooled over neighbouring ages.
   for (int a = 0; a < 18; ++a) {
     // Own age when there are 30 or more entrants, else widen to +-1, then +-2 years.
@@ -439,7 +483,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const Date mv(static_cast<int32_t>(std::max(mv_d, static_cast<double>(t.days() + 1))));
           if (mv >= stop) { add_kind(t, stop, k); break; }
           add_kind(t, mv, k);
-          k = static_cast<Kind>(rng.pick(m.destination[static_cast<int>(k)][iband(age)]));
+          const auto& rem = m.destination_by_remaining[static_cast<int>(k)][iband(age)];
+          const int rb = MicrosimModel::remaining_band(stop - mv);
+          k = static_cast<Kind>(rng.pick(rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
           t = pstart = mv;
         }
         // Age bands.
