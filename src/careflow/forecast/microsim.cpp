@@ -104,6 +104,28 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
+// Hazard::sample_given(u, E) without a multiplier, for the inner loop: u's interval from the
+// day table and a forward scan of the cumulative hazard from there (the event is usually within
+// a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
+inline double sample_fast(const Hazard& h, double u, double E) {
+  size_t k = u >= 0 && u < static_cast<double>(h.interval_of_day.size()) ? h.interval_of_day[static_cast<size_t>(u)]
+                                                                          : h.interval(u);
+  const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
+  const size_t n = h.cum.size();
+  while (k + 1 < n && h.cum[k + 1] <= target) ++k;
+  if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
+  return h.edges[k] + (target - h.cum[k]) / h.rate[k];
+}
+
+// Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
+inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
+  const double u = rng.uniform() * c.back();
+  size_t i = 0;
+  const size_t last = c.size() - 1;
+  while (i < last && c[i] <= u) ++i;
+  return i;
+}
+
 int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
@@ -437,7 +459,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           mult = 1.0 + (sc.return_home_factor - 1.0) * p_home;
           until = sc.return_home_days;
         }
-        const double dur = m.leave[a].sample_given(now - ps, rng.exponential() * leave_scale, mult, until);
+        const double E = rng.exponential() * leave_scale;
+        const double dur = until > 0 && mult != 1.0 ? m.leave[a].sample_given(now - ps, E, mult, until)
+                                                    : sample_fast(m.leave[a], now - ps, E);
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {
@@ -474,7 +498,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         Kind k = kind;
         for (int moves = 0; moves < 200 && t <= end; ++moves) {
           const int age = (t - dob) * 4 / 1461;
-          const double v = m.move[static_cast<int>(k)][iband(age)].sample_given(t - pstart, rng.exponential());
+          const double v = sample_fast(m.move[static_cast<int>(k)][iband(age)], t - pstart, rng.exponential());
           const double mv_d = static_cast<double>(pstart.days()) + std::ceil(v);
           if (mv_d >= static_cast<double>(stop.days()) || moves == 199) {
             add_kind(t, stop, k);
@@ -485,7 +509,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           add_kind(t, mv, k);
           const auto& rem = m.destination_by_remaining[static_cast<int>(k)][iband(age)];
           const int rb = MicrosimModel::remaining_band(stop - mv);
-          k = static_cast<Kind>(rng.pick(rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
+          k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
           t = pstart = mv;
         }
         // Age bands.
@@ -515,7 +539,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const int32_t age_days = ages.empty() ? static_cast<int32_t>((age + rng.uniform()) * 365.25)
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
-            const Kind k = static_cast<Kind>(rng.pick(m.first_kind[age]));
+            const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
             child(day, day, day, dob, age, k);
           }
         }
