@@ -354,8 +354,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     }
     const double phi = full_blocks > 2 ? std::max(1.0, pearson / (full_blocks - 2)) : 1.0;
     const double det = s00 * s11 - s01 * s01;
-    m.trend = beta;
     m.trend_se = det > 0 ? std::sqrt(phi * s00 / det) : 0.0;
+    // Shrink the trend towards no change by its signal-to-noise ratio, b^2 / (b^2 + se^2): a
+    // trend fitted to five years of a council's ~150 entrants is mostly noise, and
+    // extrapolating it five years ahead is where the microsimulation's error grew.
+    const double se2 = m.trend_se * m.trend_se;
+    m.trend = beta * (beta * beta + se2 > 0 ? beta * beta / (beta * beta + se2) : 1.0);
     // Rescale the window's age mix to the fitted instantaneous rate at T.
     const double level = std::exp(alpha) / 365.25;
     if (window_total > 0)
