@@ -15,7 +15,11 @@ std::string_view route_name(Route r) {
 }
 
 size_t Hazard::interval(double t) const {
-  if (t >= 0 && t < static_cast<double>(interval_of_day.size())) return interval_of_day[static_cast<size_t>(t)];
+  if (t >= 0 && t < 7.0 * static_cast<double>(interval_of_week.size())) {
+    size_t k = interval_of_week[static_cast<size_t>(t / 7.0)];
+    while (k + 1 < edges.size() && edges[k + 1] <= t) ++k;
+    return k;
+  }
   const auto it = std::upper_bound(edges.begin(), edges.end(), t);
   return static_cast<size_t>(it - edges.begin()) - 1;
 }
@@ -44,16 +48,16 @@ double Hazard::sample_given(double u, double E, double m, double m_until) const 
 void Hazard::finish() {
   cum.assign(edges.size(), 0.0);
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
-  interval_of_day.clear();
-  const bool whole = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
-                     std::all_of(edges.begin(), edges.end(), [](double e) { return e == std::floor(e); });
-  if (!whole) return;
-  // Day d (and any t in [d, d + 1)) lies in the last interval whose edge is <= d.
-  interval_of_day.resize(static_cast<size_t>(edges.back()));
+  interval_of_week.clear();
+  const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
+                      std::is_sorted(edges.begin(), edges.end());
+  if (!usable) return;
+  // Entry w: the last interval whose edge is <= 7w, a lower bound for any t in [7w, 7w + 7).
+  interval_of_week.resize(static_cast<size_t>(edges.back() / 7.0));
   size_t k = 0;
-  for (size_t d = 0; d < interval_of_day.size(); ++d) {
-    while (k + 1 < edges.size() && edges[k + 1] <= static_cast<double>(d)) ++k;
-    interval_of_day[d] = static_cast<uint8_t>(k);
+  for (size_t w = 0; w < interval_of_week.size(); ++w) {
+    while (k + 1 < edges.size() && edges[k + 1] <= 7.0 * static_cast<double>(w)) ++k;
+    interval_of_week[w] = static_cast<uint8_t>(k);
   }
 }
 
@@ -108,8 +112,7 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
 // day table and a forward scan of the cumulative hazard from there (the event is usually within
 // a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
 inline double sample_fast(const Hazard& h, double u, double E) {
-  size_t k = u >= 0 && u < static_cast<double>(h.interval_of_day.size()) ? h.interval_of_day[static_cast<size_t>(u)]
-                                                                          : h.interval(u);
+  size_t k = h.interval(u);
   const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
   const size_t n = h.cum.size();
   while (k + 1 < n && h.cum[k + 1] <= target) ++k;
