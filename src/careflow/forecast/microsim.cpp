@@ -112,7 +112,13 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
 // day table and a forward scan of the cumulative hazard from there (the event is usually within
 // a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
 inline double sample_fast(const Hazard& h, double u, double E) {
-  size_t k = h.interval(u);
+  size_t k;
+  if (u >= 0 && u < 7.0 * static_cast<double>(h.interval_of_week.size())) {  // Hazard::interval, inlined
+    k = h.interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
+    while (h.edges[k + 1] <= u) ++k;  // u is below the last edge here
+  } else {
+    k = h.interval(u);
+  }
   const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
   const size_t n = h.cum.size();
   while (k + 1 < n && h.cum[k + 1] <= target) ++k;
