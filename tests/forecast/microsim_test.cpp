@@ -49,6 +49,29 @@ TEST(Hazard, ConditionalSamplingInvertsTheCumulativeHazard) {
   EXPECT_NEAR(h.sample_given(0, 2.5, 2.0, 100), 125, 1e-9);
 }
 
+// The week look-up table (Hazard::interval_of_week) must give the same interval as a search of
+// the edges, including exactly on edges and just below them. By hand: cum = 0, 0.7, 2.1, 2.9, 3.21.
+TEST(Hazard, WeekTableAgreesWithHandComputedCumulative) {
+  Hazard h;
+  h.edges = {0, 7, 14, 30, 61};
+  h.rate = {0.1, 0.2, 0.05, 0.01, 0.0};
+  h.finish();
+  ASSERT_EQ(h.interval_of_week.size(), 8u);  // weeks starting 0, 7, ..., 49 (< 61)
+  EXPECT_EQ(h.interval(6.999), 0u);
+  EXPECT_EQ(h.interval(7.0), 1u);
+  EXPECT_EQ(h.interval(29.99), 2u);
+  EXPECT_EQ(h.interval(30.0), 3u);
+  EXPECT_EQ(h.interval(100.0), 4u);  // beyond the table: binary search
+  EXPECT_NEAR(h.cumulative(7), 0.7, 1e-12);
+  EXPECT_NEAR(h.cumulative(13.5), 0.7 + 6.5 * 0.2, 1e-12);
+  EXPECT_NEAR(h.cumulative(29.99), 2.1 + 15.99 * 0.05, 1e-12);
+  EXPECT_NEAR(h.cumulative(100), 3.21, 1e-12);
+  // From day 7 (H = 0.7), E = 1.4 reaches H = 2.1 exactly at the edge 14.
+  EXPECT_NEAR(h.sample_given(7, 1.4), 14, 1e-9);
+  // From day 20 (H = 2.4), E = 0.6 reaches 3.0 in [30, 61): 30 + 0.1/0.01 = 40.
+  EXPECT_NEAR(h.sample_given(20, 0.6), 40, 1e-9);
+}
+
 // With a constant hazard mu and arrivals lambda a day the expected number in care is
 // N(t) = N0 e^{-mu t} + (lambda/mu)(1 - e^{-mu t}); started from the steady state, it stays at
 // lambda/mu = (1500/365.25) * 365 = 1499.0. Both models, fitted from the simulated returns, must

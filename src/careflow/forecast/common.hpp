@@ -92,7 +92,7 @@ class Rng {
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
   // -log(u) with u in (0, 1]: log is markedly cheaper than log1p and this is the hot path.
-  double exponential() { return -std::log1p(-uniform()); }
+  double exponential() { return -std::log(1.0 - uniform()); }
   double normal();
   // Poisson by inversion for small means, by the normal approximation with continuity
   // correction above 500 (an error far below Monte Carlo noise at that size).

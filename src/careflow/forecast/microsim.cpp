@@ -14,9 +14,18 @@ std::string_view route_name(Route r) {
   return n[static_cast<size_t>(r)];
 }
 
-double Hazard::cumulative(double t) const {
+size_t Hazard::interval(double t) const {
+  if (t >= 0 && t < 7.0 * static_cast<double>(interval_of_week.size())) {
+    size_t k = interval_of_week[static_cast<size_t>(t / 7.0)];
+    while (k + 1 < edges.size() && edges[k + 1] <= t) ++k;
+    return k;
+  }
   const auto it = std::upper_bound(edges.begin(), edges.end(), t);
-  const size_t k = static_cast<size_t>(it - edges.begin()) - 1;
+  return static_cast<size_t>(it - edges.begin()) - 1;
+}
+
+double Hazard::cumulative(double t) const {
+  const size_t k = interval(t);
   return cum[k] + (t - edges[k]) * rate[k];
 }
 
@@ -39,6 +48,17 @@ double Hazard::sample_given(double u, double E, double m, double m_until) const 
 void Hazard::finish() {
   cum.assign(edges.size(), 0.0);
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
+  interval_of_week.clear();
+  const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
+                      std::is_sorted(edges.begin(), edges.end());
+  if (!usable) return;
+  // Entry w: the last interval whose edge is <= 7w, a lower bound for any t in [7w, 7w + 7).
+  interval_of_week.resize(static_cast<size_t>(edges.back() / 7.0));
+  size_t k = 0;
+  for (size_t w = 0; w < interval_of_week.size(); ++w) {
+    while (k + 1 < edges.size() && edges[k + 1] <= 7.0 * static_cast<double>(w)) ++k;
+    interval_of_week[w] = static_cast<uint8_t>(k);
+  }
 }
 
 namespace {
@@ -88,6 +108,33 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
+// Hazard::sample_given(u, E) without a multiplier, for the inner loop: u's interval from the
+// day table and a forward scan of the cumulative hazard from there (the event is usually within
+// a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
+inline double sample_fast(const Hazard& h, double u, double E) {
+  size_t k;
+  if (u >= 0 && u < 7.0 * static_cast<double>(h.interval_of_week.size())) {  // Hazard::interval, inlined
+    k = h.interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
+    while (h.edges[k + 1] <= u) ++k;  // u is below the last edge here
+  } else {
+    k = h.interval(u);
+  }
+  const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
+  const size_t n = h.cum.size();
+  while (k + 1 < n && h.cum[k + 1] <= target) ++k;
+  if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
+  return h.edges[k] + (target - h.cum[k]) / h.rate[k];
+}
+
+// Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
+inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
+  const double u = rng.uniform() * c.back();
+  size_t i = 0;
+  const size_t last = c.size() - 1;
+  while (i < last && c[i] <= u) ++i;
+  return i;
+}
+
 int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
@@ -124,6 +171,10 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::array<std::array<double, kRouteCount>, 15> routes{};
   std::array<std::array<Exposure, 5>, kKindCount> moves;
   std::array<std::array<std::array<double, kKindCount>, 5>, kKindCount> dest{};
+  // [kind][age band][remaining band][destination]
+  constexpr int RB = MicrosimModel::kRemainingBands;
+  std::vector<double> dest_rem(static_cast<size_t>(kKindCount) * 5 * RB * kKindCount, 0.0);
+  auto dr = [&](int k, int b, int r) { return &dest_rem[((static_cast<size_t>(k) * 5 + b) * RB + r) * kKindCount]; };
   std::array<std::array<double, kKindCount>, 18> first{};
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
@@ -182,7 +233,14 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         moves[static_cast<size_t>(k)][b].add(v0, v1, moved);
         if (moved) {
           const Placement& nx = h.placements[p.first_placement + i + 1];
-          dest[static_cast<size_t>(k)][b][static_cast<size_t>(kind_of(nx.placement_type, nx.provider))] += 1;
+          const auto to = static_cast<size_t>(kind_of(nx.placement_type, nx.provider));
+          dest[static_cast<size_t>(k)][b][to] += 1;
+          // Time still to spend in care after the move: known when the period ended by T, at
+          // least T - move when open (then only usable once that is a year or more).
+          int rb = -1;
+          if (ended) rb = MicrosimModel::remaining_band(std::min(p.end, bd18) - nx.start);
+          else if (T - nx.start >= 365) rb = RB - 1;
+          if (rb >= 0) dr(static_cast<int>(k), b, rb)[to] += 1;
         }
       }
     }
@@ -242,6 +300,23 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   }
   for (int k = 0; k < kKindCount; ++k)
     if (m.destination[k][0].back() <= 0) m.destination[k][0] = cumulative(std::vector<double>(kKindCount, 1.0));
+  // By time still to spend: (kind, band, remaining) with 10+ moves, else (kind, remaining) pooled
+  // over bands, else the destination without it.
+  for (int k = 0; k < kKindCount; ++k)
+    for (int b = 0; b < 5; ++b)
+      for (int r = 0; r < RB; ++r) {
+        std::vector<double> own(dr(k, b, r), dr(k, b, r) + kKindCount), kind_pool(kKindCount, 0.0);
+        for (int b2 = 0; b2 < 5; ++b2)
+          for (int j = 0; j < kKindCount; ++j) kind_pool[j] += dr(k, b2, r)[j];
+        auto total = [](const std::vector<double>& w) {
+          double t = 0;
+          for (double x : w) t += x;
+          return t;
+        };
+        if (total(own) >= 10) m.destination_by_remaining[k][b][r] = cumulative(own);
+        else if (total(kind_pool) >= 10) m.destination_by_remaining[k][b][r] = cumulative(kind_pool);
+        else m.destination_by_remaining[k][b][r] = m.destination[k][b];
+      }
   // First placement kind by age at entry, pooled over neighbouring ages.
   for (int a = 0; a < 18; ++a) {
     // Own age when there are 30 or more entrants, else widen to +-1, then +-2 years.
@@ -288,8 +363,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     }
     const double phi = full_blocks > 2 ? std::max(1.0, pearson / (full_blocks - 2)) : 1.0;
     const double det = s00 * s11 - s01 * s01;
-    m.trend = beta;
     m.trend_se = det > 0 ? std::sqrt(phi * s00 / det) : 0.0;
+    // Shrink the trend towards no change by its signal-to-noise ratio, b^2 / (b^2 + se^2): a
+    // trend fitted to five years of a council's ~150 entrants is mostly noise, and
+    // extrapolating it five years ahead is where the microsimulation's error grew.
+    const double se2 = m.trend_se * m.trend_se;
+    m.trend = beta * (beta * beta + se2 > 0 ? beta * beta / (beta * beta + se2) : 1.0);
     // Rescale the window's age mix to the fitted instantaneous rate at T.
     const double level = std::exp(alpha) / 365.25;
     if (window_total > 0)
@@ -393,7 +472,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           mult = 1.0 + (sc.return_home_factor - 1.0) * p_home;
           until = sc.return_home_days;
         }
-        const double dur = m.leave[a].sample_given(now - ps, rng.exponential() * leave_scale, mult, until);
+        const double E = rng.exponential() * leave_scale;
+        const double dur = until > 0 && mult != 1.0 ? m.leave[a].sample_given(now - ps, E, mult, until)
+                                                    : sample_fast(m.leave[a], now - ps, E);
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {
@@ -430,7 +511,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         Kind k = kind;
         for (int moves = 0; moves < 200 && t <= end; ++moves) {
           const int age = (t - dob) * 4 / 1461;
-          const double v = m.move[static_cast<int>(k)][iband(age)].sample_given(t - pstart, rng.exponential());
+          const double v = sample_fast(m.move[static_cast<int>(k)][iband(age)], t - pstart, rng.exponential());
           const double mv_d = static_cast<double>(pstart.days()) + std::ceil(v);
           if (mv_d >= static_cast<double>(stop.days()) || moves == 199) {
             add_kind(t, stop, k);
@@ -439,7 +520,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const Date mv(static_cast<int32_t>(std::max(mv_d, static_cast<double>(t.days() + 1))));
           if (mv >= stop) { add_kind(t, stop, k); break; }
           add_kind(t, mv, k);
-          k = static_cast<Kind>(rng.pick(m.destination[static_cast<int>(k)][iband(age)]));
+          const auto& rem = m.destination_by_remaining[static_cast<int>(k)][iband(age)];
+          const int rb = MicrosimModel::remaining_band(stop - mv);
+          k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
           t = pstart = mv;
         }
         // Age bands.
@@ -469,7 +552,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const int32_t age_days = ages.empty() ? static_cast<int32_t>((age + rng.uniform()) * 365.25)
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
-            const Kind k = static_cast<Kind>(rng.pick(m.first_kind[age]));
+            const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
             child(day, day, day, dob, age, k);
           }
         }

@@ -43,7 +43,12 @@ struct Hazard {
   double inverse(double H) const;  // smallest t with cumulative(t) = H (infinity if never)
   // A duration t >= u drawn given survival to u; hazard multiplied by `m` before `m_until`.
   double sample_given(double u, double E, double m = 1.0, double m_until = 0.0) const;
-  void finish();  // fills cum from rate
+  void finish();  // fills cum from rate (and the lookup table below)
+  // Interval of the first day of each week before the last edge (edges every 7+ days): with a
+  // short forward scan it makes cumulative() a table look-up in the simulation's inner loop
+  // instead of a binary search, in under 1 kB per hazard (a table by day missed the cache).
+  std::vector<uint8_t> interval_of_week;
+  size_t interval(double t) const;
 };
 
 struct MicrosimModel {
@@ -54,6 +59,14 @@ struct MicrosimModel {
   std::array<std::array<double, kRouteCount>, 18 * 3> route_cum{};  // by (age band at exit, tic band)
   std::array<std::array<Hazard, 5>, kKindCount> move;  // by kind, age band (0-4,5-9,10-15,16+ folded to 5)
   std::array<std::array<std::vector<double>, 5>, kKindCount> destination;  // cumulative weights over kinds
+  // Destination also by the time still to spend in care after the move (< 182 days, 182-364,
+  // >= 365 days, the 18th birthday included): moves just before leaving (home on placement with
+  // parents before a return home, to former carers before an SGO, to semi-independence before
+  // 18) are not made by children who stay. Without it the pooled destinations drain fostering
+  // into kinds that, in the simulation, nobody then leaves. Empty: use `destination`.
+  static constexpr int kRemainingBands = 3;
+  std::array<std::array<std::array<std::vector<double>, kRemainingBands>, 5>, kKindCount> destination_by_remaining;
+  static int remaining_band(int days) { return days < 182 ? 0 : days < 365 ? 1 : 2; }
   std::array<std::vector<double>, 18> first_kind;  // cumulative weights over kinds, by age at entry
   std::array<double, 18> arrivals_per_day{};       // at the origin
   std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
