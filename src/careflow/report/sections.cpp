@@ -107,6 +107,7 @@ ExtraSection compare_section(const benchmark::PublicData& d, const std::string& 
                             {"", c.population, c.hi998, "#7030a0", false}};
     ChartOptions o{fmt::format("Looked after per 10,000 children, every council, {}", year_label(y)),
                    "Children aged 0-17 (log scale)", "Looked after per 10,000", 760, 420, true};
+    o.legend_right = true;  // room for the council's label at the right edge
     s.html += "<h3>Funnel plot</h3>" + funnel_chart(o, pts, f.national_rate, lim, hl);
     const char* where[] = {"below the 99.8% limit", "below the 95% limit", "within the 95% limits",
                            "above the 95% limit", "above the 99.8% limit"};
@@ -175,7 +176,7 @@ ExtraSection compare_section(const benchmark::PublicData& d, const std::string& 
     std::vector<std::string> cats{self->name};
     std::vector<Series> bars{{"Observed", {0}, {row->count * per}, palette(0)},
                              {"Expected (Poisson)", {0}, {row->expected * per}, palette(1)}};
-    if (std::isfinite(row->nb_expected)) bars.push_back({"Expected (negative binomial)", {0}, {row->nb_expected * per}, palette(2)});
+    if (std::isfinite(row->nb_expected)) bars.push_back({"Expected (neg. binomial)", {0}, {row->nb_expected * per}, palette(2)});
     s.html += "<h3>Need-adjusted expected rate</h3>" + grouped_bar_chart(bo, cats, bars);
     add_table(s, std::move(need));
   }
@@ -233,7 +234,8 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   yearly.add_column("date", "31 March").add_column("actual", "Actual", 0).add_column("p5", "5th percentile", 0)
       .add_column("p50", "Median", 0).add_column("p95", "95th percentile", 0).add_column("stock_flow", "Stock-flow model", 0);
   Series actual{"Actual", {}, {}, "#000000"};
-  const int last = fs.as_of.ymd().month > 3 ? fs.as_of.ymd().year : fs.as_of.ymd().year - 1;
+  const int yr = fs.as_of.ymd().year;
+  const int last = fs.as_of >= Date::from_ymd(yr, 3, 31) ? yr : yr - 1;  // the last 31 March known
   for (int y = std::max(h.years.front().end_year, last - 4); y <= last; ++y) {
     const Date d = Date::from_ymd(y, 3, 31);
     if (d > fs.as_of) continue;

@@ -185,7 +185,7 @@ std::string legend(const ChartOptions& o, const std::vector<const Series*>& ss, 
   }
   for (auto* s : ss) {
     if (s->name.empty()) continue;
-    const std::string name = s->name.size() > 28 ? s->name.substr(0, 27) + "..." : s->name;
+    const std::string name = s->name.size() > 25 ? s->name.substr(0, 24) + "..." : s->name;
     r += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"{4}/>"
                      "<text x=\"{5}\" y=\"{6}\">{7}</text>\n",
                      x, y, x + 20, s->colour, s->dashed ? " stroke-dasharray=\"6 4\"" : "", x + 25, y + 4, xml_escape(name));
@@ -333,7 +333,7 @@ std::string grouped_bar_chart(const ChartOptions& o, const std::vector<std::stri
                      height - 10, xml_escape(o.x_label));
   for (size_t i = 0; i < cats.size(); ++i) {
     const int gy = kTop + int(i) * group_h;
-    const std::string label = cats[i].size() > 36 ? cats[i].substr(0, 35) + "..." : cats[i];
+    const std::string label = cats[i].size() > 31 ? cats[i].substr(0, 30) + "..." : cats[i];
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 6, gy + int(per) * bar / 2 + 4,
                        xml_escape(label));
     double base = 0;
@@ -358,7 +358,7 @@ std::string grouped_bar_chart(const ChartOptions& o, const std::vector<std::stri
     for (auto& s : series) {
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
                          o.width - kLegendWidth + 10, y - 5, s.colour, o.width - kLegendWidth + 25, y + 4,
-                         xml_escape(s.name.size() > 28 ? s.name.substr(0, 27) + "..." : s.name));
+                         xml_escape(s.name.size() > 25 ? s.name.substr(0, 24) + "..." : s.name));
       y += 16;
     }
   }
