@@ -14,7 +14,8 @@ namespace {
 struct Options {
   std::vector<std::string> inputs;
   std::string out, la, year, reference_date, data, population, unit_costs, projection, area;
-  int from = 0, to = 0;
+  int from = 0, to = 0, forecast_runs = 200;
+  uint64_t seed = 1;
   bool no_suppression = false;
   std::vector<std::string> filters;
 };
@@ -62,6 +63,19 @@ int run(const Options& o) {
   ro.suppression = !o.no_suppression;
   ro.area_label = o.area;
   if (ro.area_label.empty() && !a.la_name.empty()) ro.area_label = a.la_name + " (" + o.la + ")";
+  // How we compare (published data, when the council is known and the series is there) and the
+  // forecast, each of which says plainly what is missing rather than disappearing.
+  ro.extra.push_back(report::compare_section(o.la, a.years.empty() ? 0 : a.years.back().end_year));
+  if (o.forecast_runs > 0) {
+    report::ForecastSectionOptions fo;
+    fo.runs = o.forecast_runs;
+    fo.seed = o.seed;
+    fo.suppression = ro.suppression;
+    auto fs = report::forecast_section(h, fo);
+    if (!a.filter.empty())
+      fs.limitations.push_back("The forecast covers every child in the returns: --filter does not apply to it.");
+    ro.extra.push_back(std::move(fs));
+  }
   report::ReportFiles files;
   std::string err;
   if (!report::write_report(a, o.out, ro, files, &err)) {
@@ -69,6 +83,8 @@ int run(const Options& o) {
     return 2;
   }
   for (const auto& l : a.limitations) fmt::print("  note: {}\n", l);
+  for (const auto& sec : ro.extra)
+    for (const auto& l : sec.limitations) fmt::print("  note: {}\n", l);
   if (!ro.suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
   fmt::print("Wrote {} tables (CSV in {}/csv, {}, {})\n{}\n", files.csv.size(), o.out, files.xlsx, files.json, files.html);
   return ingest_report.problems.count(Severity::error) ? 1 : 0;
@@ -91,6 +107,9 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_group (or placement_type),weekly_cost");
   cmd->add_option("--projection", opts->projection, "CSV year,age,population: projected children by single year of age");
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
+  cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default 200; 0: no forecast)")
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--seed", opts->seed, "Random seed of the forecast (default 1)");
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }}};
 

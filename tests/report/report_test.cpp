@@ -169,6 +169,12 @@ TEST(Report, RendersInHeadlessChromium) {
   const auto a = analyse::assess(h, o);
   report::ReportOptions ro;
   ro.area_label = "Synthetic council (test data)";
+  // The sections from benchmark and forecast render too (the comparison with public data when the
+  // reference folder has it, else its note saying what is missing).
+  ro.extra.push_back(report::compare_section("E08000025", 2025));
+  report::ForecastSectionOptions fo;
+  fo.runs = 50;
+  ro.extra.push_back(report::forecast_section(h, fo));
   report::ReportFiles files;
   std::string err;
   ASSERT_TRUE(report::write_report(a, tr.root() + "/out", ro, files, &err)) << err;

@@ -87,3 +87,79 @@ TEST(SvgBar, OneBarPerValueHighlightInAccent) {
   EXPECT_EQ(count(svg, "<rect"), 2u);  // the missing value draws no bar
   EXPECT_EQ(count(svg, "#c00000"), 1u);
 }
+
+// Year labels: four categories spread over the x axis 64..696 at 64, 274.7, 485.3 and 696. A
+// withheld value breaks the line (two polylines) and is marked "c" at its place, x = 485.3.
+TEST(SvgLine, YearLabelsAndWithheldMarker) {
+  ChartOptions o{"Starters", "", "children"};
+  o.x_categories = {"2021/22", "2022/23", "2023/24", "2024/25"};
+  Series s{"Started", {0, 1, 2, 3}, {1, 2, std::nan(""), 4}};
+  s.withheld = {false, false, true, false};
+  const auto svg = line_chart(o, {s});
+  EXPECT_EQ(count(svg, "<polyline"), 2u);
+  EXPECT_EQ(count(svg, "class=\"withheld\""), 1u);
+  EXPECT_NE(svg.find("class=\"withheld\" x=\"485.3\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">2021/22</text>"), std::string::npos);
+  EXPECT_NE(svg.find("x=\"696.0\" y=\"384\" text-anchor=\"middle\">2024/25<"), std::string::npos) << svg;
+  // A NaN that was merely missing (not withheld) gets no marker.
+  s.withheld.clear();
+  EXPECT_EQ(count(line_chart(o, {s}), "class=\"withheld\""), 0u);
+}
+
+// A step line holds each value until the next x: (0,1) (10,1) (10,0.5) (20,0.5) (20,0.25) —
+// five vertices for three points.
+TEST(SvgLine, StepLineForKaplanMeier) {
+  ChartOptions o{"KM", "days", "share"};
+  Series s{"All", {0, 10, 20}, {1, 0.5, 0.25}};
+  s.step = true;
+  const auto svg = line_chart(o, {s});
+  const auto at = svg.find("points=\"");
+  ASSERT_NE(at, std::string::npos);
+  const auto pts = svg.substr(at + 8, svg.find('"', at + 8) - at - 8);
+  EXPECT_EQ(count(pts, ","), 5u) << pts;
+  s.step = false;
+  const auto plain = line_chart(o, {s});
+  const auto at2 = plain.find("points=\"");
+  EXPECT_EQ(count(plain.substr(at2 + 8, plain.find('"', at2 + 8) - at2 - 8), ","), 3u);
+}
+
+// A band from lo {1,2,3} to hi {3,4,5}: one polygon of six vertices, drawn under the lines. The
+// y axis runs from 0 to 5 + 5% = 5.25 over pixels 368..40, so hi = 3 at x = 0 is at
+// 368 - 3 / 5.25 x 328 = 180.6, the polygon's first vertex.
+TEST(SvgLine, ShadedBand) {
+  ChartOptions o{"Fan", "years", "children"};
+  Band b{"5-95", {0, 1, 2}, {1, 2, 3}, {3, 4, 5}};
+  Series m{"Median", {0, 1, 2}, {2, 3, 4}};
+  const auto svg = line_chart(o, {m}, {b});
+  EXPECT_EQ(count(svg, "<polygon"), 1u);
+  EXPECT_NE(svg.find("points=\"64.0,180.6 "), std::string::npos) << svg;
+  const auto at = svg.find("<polygon");
+  const auto pts = svg.substr(svg.find("points=\"", at) + 8);
+  EXPECT_EQ(count(pts.substr(0, pts.find('"')), ","), 6u);
+  EXPECT_LT(at, svg.find("<polyline"));  // under the median line
+  EXPECT_NE(svg.find(">5-95<"), std::string::npos);  // in the legend
+}
+
+// Horizontal bars: labels take 220 px on the left, one series leaves a 24 px right margin, so
+// the plot is 720 - 220 - 24 = 476 px wide; the axis for a maximum of 10 ends at 10 (ticks
+// 0, 2, ... 10): 10 spans 476 px and 5 spans 238. The withheld value is marked "c".
+TEST(SvgBar, GroupedBarsWithWithheldMarker) {
+  ChartOptions o{"Placements", "children", ""};
+  Series s{"n", {}, {10, std::nan(""), 5}};
+  s.withheld = {false, true, false};
+  const auto svg = grouped_bar_chart(o, {"A", "B", "C"}, {s});
+  EXPECT_EQ(count(svg, "<rect"), 2u);
+  EXPECT_NE(svg.find("width=\"476.0\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("width=\"238.0\""), std::string::npos);
+  EXPECT_EQ(count(svg, "class=\"withheld\""), 1u);
+}
+
+// Stacked: 2 then 3 end to end. Two series take a 190 px legend margin: plot 720 - 220 - 190 =
+// 310 px for 0..5, so 2 is 124 px from x = 220 and 3 is 186 px from x = 344.
+TEST(SvgBar, StackedBars) {
+  ChartOptions o{"Spend", "£m", ""};
+  const auto svg = grouped_bar_chart(o, {"2025-26"}, {{"In-house", {}, {2}, "#111"}, {"External", {}, {3}, "#222"}}, true);
+  EXPECT_NE(svg.find("x=\"220.0\" y=\"40\" width=\"124.0\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("x=\"344.0\" y=\"40\" width=\"186.0\""), std::string::npos);
+  EXPECT_NE(svg.find(">External<"), std::string::npos);
+}

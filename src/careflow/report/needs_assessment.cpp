@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "careflow/report/charts.hpp"
+#include "careflow/report/svg_chart.hpp"
 
 // g++ 12 false positive inside std::variant copies (see analyse/analyse.cpp).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -16,11 +16,6 @@
 namespace careflow::report {
 namespace {
 
-using interim::bar_chart_svg;
-using interim::ChartSpec;
-using interim::escape_xml;
-using interim::line_chart_svg;
-using interim::Series;
 
 struct Section {
   const char* id;
@@ -60,89 +55,120 @@ std::string cell_text(const Cell& c, int decimals) {
   return format_cell(c, decimals);
 }
 
-std::optional<double> value(const Cell& c) {
-  if (const double* d = std::get_if<double>(&c)) return *d;
-  return std::nullopt;
+// A table column as a chart series: values by row (NaN where missing or withheld, with the
+// withheld ones flagged so the chart marks them "c").
+Series column_series(const OutputTable& tb, size_t col, size_t begin, size_t end, size_t colour) {
+  Series s{tb.columns[col].label, {}, {}, palette(colour)};
+  for (size_t r = begin; r < end; ++r) {
+    const Cell& c = tb.rows[r][col];
+    const double* d = std::get_if<double>(&c);
+    s.x.push_back(double(s.x.size()));
+    s.y.push_back(d ? *d : std::nan(""));
+    s.withheld.push_back(std::holds_alternative<Suppressed>(c));
+  }
+  return s;
 }
 
 std::string chart_for(const analyse::Table& t, size_t year_count) {
   using analyse::Chart;
   const auto& tb = t.table;
   if (tb.rows.empty()) return "";
-  ChartSpec c;
-  c.title = tb.title;
-  c.y_label = t.y_label;
+  ChartOptions o;
+  o.title = tb.title;
+  o.y_label = t.y_label;
+  o.width = 760;
+  o.height = 320;
+  o.legend_right = true;
+  const size_t end = t.total_row ? *t.total_row : tb.rows.size();
   switch (t.chart) {
     case Chart::none: return "";
-    case Chart::year_lines:
-    case Chart::step: {
-      for (const auto& r : tb.rows) c.x_labels.push_back(cell_text(r[0], 0));
+    case Chart::year_lines: {
+      for (const auto& r : tb.rows) o.x_categories.push_back(cell_text(r[0], 0));
+      std::vector<Series> lines;
+      for (size_t col : t.series) lines.push_back(column_series(tb, col, 0, tb.rows.size(), lines.size()));
+      return line_chart(o, lines);
+    }
+    case Chart::step: {  // x = days in the first column
+      o.x_label = tb.columns[0].label;
+      std::vector<Series> lines;
       for (size_t col : t.series) {
-        Series s{tb.columns[col].label, {}};
-        for (const auto& r : tb.rows) s.values.push_back(value(r[col]));
-        c.series.push_back(std::move(s));
+        Series s = column_series(tb, col, 0, tb.rows.size(), lines.size());
+        for (size_t r = 0; r < tb.rows.size(); ++r) {
+          const double* d = std::get_if<double>(&tb.rows[r][0]);
+          s.x[r] = d ? *d : std::nan("");
+        }
+        s.step = true;
+        lines.push_back(std::move(s));
       }
-      c.step = t.chart == Chart::step;
-      return line_chart_svg(c);
+      return line_chart(o, lines);
     }
     case Chart::category_lines: {
-      const size_t end = t.total_row ? *t.total_row : tb.rows.size();
       if (year_count <= 1) {  // one year: a bar per category
-        for (size_t r = 0; r < end; ++r) c.x_labels.push_back(cell_text(tb.rows[r][0], 0));
-        Series s{tb.columns[1].label, {}};
-        for (size_t r = 0; r < end; ++r) s.values.push_back(value(tb.rows[r][1]));
-        c.series.push_back(std::move(s));
-        return bar_chart_svg(c);
+        std::vector<std::string> cats;
+        for (size_t r = 0; r < end; ++r) cats.push_back(cell_text(tb.rows[r][0], 0));
+        o.x_label = tb.columns[1].label;
+        return grouped_bar_chart(o, cats, {column_series(tb, 1, 0, end, 0)});
       }
-      for (size_t y = 1; y <= year_count; ++y) c.x_labels.push_back(tb.columns[y].label);
+      for (size_t y = 1; y <= year_count; ++y) o.x_categories.push_back(tb.columns[y].label);
       // The largest categories in the latest year, so the chart stays readable.
       std::vector<std::pair<double, size_t>> order;
-      for (size_t r = 0; r < end; ++r) order.push_back({value(tb.rows[r][year_count]).value_or(0), r});
+      for (size_t r = 0; r < end; ++r) {
+        const double* d = std::get_if<double>(&tb.rows[r][year_count]);
+        order.push_back({d ? *d : 0, r});
+      }
       std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first > b.first; });
       if (order.size() > 8) order.resize(8);
+      std::vector<Series> lines;
       for (auto [v, r] : order) {
-        Series s{cell_text(tb.rows[r][0], 0), {}};
-        for (size_t y = 1; y <= year_count; ++y) s.values.push_back(value(tb.rows[r][y]));
-        c.series.push_back(std::move(s));
+        Series s{cell_text(tb.rows[r][0], 0), {}, {}, palette(lines.size())};
+        for (size_t y = 1; y <= year_count; ++y) {
+          const double* d = std::get_if<double>(&tb.rows[r][y]);
+          s.x.push_back(double(y - 1));
+          s.y.push_back(d ? *d : std::nan(""));
+          s.withheld.push_back(std::holds_alternative<Suppressed>(tb.rows[r][y]));
+        }
+        lines.push_back(std::move(s));
       }
-      return line_chart_svg(c);
+      return line_chart(o, lines);
     }
     case Chart::bars: {
-      const size_t end = t.total_row ? *t.total_row : tb.rows.size();
+      std::vector<std::string> cats;
       for (size_t r = 0; r < end; ++r) {
         std::string label = cell_text(tb.rows[r][0], 0);
         if (tb.columns.size() > 1 && tb.columns[1].name == "group") label += ": " + cell_text(tb.rows[r][1], 0);
-        c.x_labels.push_back(label);
+        cats.push_back(label);
       }
-      for (size_t col : t.series) {
-        Series s{tb.columns[col].label, {}};
-        for (size_t r = 0; r < end; ++r) s.values.push_back(value(tb.rows[r][col]));
-        c.series.push_back(std::move(s));
-      }
-      return bar_chart_svg(c);
+      std::vector<Series> bars;
+      for (size_t col : t.series) bars.push_back(column_series(tb, col, 0, end, bars.size()));
+      o.x_label = t.y_label;
+      o.legend_right = bars.size() > 1;
+      return grouped_bar_chart(o, cats, bars);
     }
   }
   return "";
 }
 
-std::string html_table(const analyse::Table& t) {
-  const auto& tb = t.table;
+}  // namespace
+
+std::string table_html(const OutputTable& tb, std::optional<size_t> total_row) {
   std::string s = "<div class=\"scroll\"><table><thead><tr>";
-  for (const auto& c : tb.columns) s += "<th>" + escape_xml(c.label) + "</th>";
+  for (const auto& c : tb.columns) s += "<th>" + xml_escape(c.label) + "</th>";
   s += "</tr></thead><tbody>";
   for (size_t r = 0; r < tb.rows.size(); ++r) {
-    s += t.total_row && *t.total_row == r ? "<tr class=\"total\">" : "<tr>";
+    s += total_row && *total_row == r ? "<tr class=\"total\">" : "<tr>";
     for (size_t c = 0; c < tb.rows[r].size(); ++c) {
       const auto& cell = tb.rows[r][c];
       const bool num = std::holds_alternative<double>(cell) || std::holds_alternative<Suppressed>(cell);
       s += num ? "<td class=\"n\">" : "<td>";
-      s += escape_xml(cell_text(cell, tb.columns[c].decimals)) + "</td>";
+      s += xml_escape(cell_text(cell, tb.columns[c].decimals)) + "</td>";
     }
     s += "</tr>";
   }
   s += "</tbody></table></div>";
   return s;
 }
+
+namespace {
 
 constexpr const char* kCss = R"(
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0;background:#f3f2f1}
@@ -199,43 +225,49 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
                                            : a.years.front().label() + " to " + a.years.back().label();
   std::string s = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">";
   s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  s += "<title>" + escape_xml("Children looked after: needs assessment, " + area) + "</title>";
+  s += "<title>" + xml_escape("Children looked after: needs assessment, " + area) + "</title>";
   s += std::string("<style>") + kCss + "</style></head><body><main>";
   s += "<h1>Children looked after: needs assessment</h1>";
-  s += "<p class=\"meta\">" + escape_xml(fmt::format("{}. Collection years {}; reference date {}. Made by careflow from "
+  s += "<p class=\"meta\">" + xml_escape(fmt::format("{}. Collection years {}; reference date {}. Made by careflow from "
                                                      "the council's SSDA903 returns.",
                                                      area, span, a.reference_date.to_string())) +
        "</p>";
   if (!a.filter.empty())
-    s += "<p class=\"warn\">" + escape_xml("Only some children are counted: " + a.filter + ".") + "</p>";
+    s += "<p class=\"warn\">" + xml_escape("Only some children are counted: " + a.filter + ".") + "</p>";
   s += o.suppression
            ? "<p class=\"warn\">Disclosure control is on: counts of 1 to 5 are shown as c, with further cells withheld where "
              "totals would reveal them, and percentages of withheld counts withheld.</p>"
            : "<p class=\"warn\"><strong>Not for publication:</strong> disclosure control is off (--no-suppression); small "
              "numbers are shown.</p>";
   s += "<nav><h2>Contents</h2><ol><li><a href=\"#key\">Key messages</a></li>";
-  for (const auto& sec : kSections) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, escape_xml(sec.title));
+  for (const auto& sec : kSections) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
+  for (const auto& sec : o.extra) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
   s += "<li><a href=\"#notes\">What could not be done, and definitions</a></li></ol></nav>";
   s += "<h2 id=\"key\">Key messages</h2><ul class=\"keys\">";
   if (publishable_messages(a, o.suppression).empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
-  for (const auto& m : publishable_messages(a, o.suppression)) s += "<li>" + escape_xml(m.text) + "</li>";
+  for (const auto& m : publishable_messages(a, o.suppression)) s += "<li>" + xml_escape(m.text) + "</li>";
   s += "</ul>";
   for (const auto& sec : kSections) {
-    s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, escape_xml(sec.title), escape_xml(sec.intro));
+    s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, xml_escape(sec.title), xml_escape(sec.intro));
     bool any = false;
     for (const auto& t : tables) {
       if (t.section != sec.id) continue;
       any = true;
-      s += fmt::format("<h3 id=\"t-{}\">{}</h3>", t.table.id, escape_xml(t.table.title));
+      s += fmt::format("<h3 id=\"t-{}\">{}</h3>", t.table.id, xml_escape(t.table.title));
       s += chart_for(t, a.years.size());
-      s += html_table(t);
-      if (!t.table.notes.empty()) s += "<p class=\"note\">" + escape_xml(t.table.notes) + "</p>";
+      s += table_html(t.table, t.total_row);
+      if (!t.table.notes.empty()) s += "<p class=\"note\">" + xml_escape(t.table.notes) + "</p>";
     }
     if (!any) s += "<p class=\"note\">Nothing to show: see the notes at the end.</p>";
     s += "</section>";
   }
+  for (const auto& sec : o.extra)
+    s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, xml_escape(sec.title), xml_escape(sec.intro)) +
+         sec.html + "</section>";
   s += "<h2 id=\"notes\">What could not be done, and definitions</h2><ul>";
-  for (const auto& l : a.limitations) s += "<li>" + escape_xml(l) + "</li>";
+  for (const auto& l : a.limitations) s += "<li>" + xml_escape(l) + "</li>";
+  for (const auto& sec : o.extra)
+    for (const auto& l : sec.limitations) s += "<li>" + xml_escape(l) + "</li>";
   s += "<li>Definitions (period of care, looked after on a date, starters and ceasers, days in care) are those of "
        "careflow's docs/model.md and follow DfE's; each table's note gives its own.</li>";
   s += "<li>England figures: DfE 'Children looked after in England including adoptions'. Contains public sector "
@@ -271,6 +303,10 @@ bool write_report(const analyse::Assessment& a, const std::string& dir, const Re
   notes.add_column("kind", "Kind").add_column("text", "Text");
   for (const auto& m : publishable_messages(a, o.suppression)) notes.add_row({std::string("key message"), m.text});
   for (const auto& l : a.limitations) notes.add_row({std::string("limitation"), l});
+  for (const auto& sec : o.extra) {
+    for (const auto& l : sec.limitations) notes.add_row({std::string("limitation"), l});
+    plain.insert(plain.end(), sec.tables.begin(), sec.tables.end());
+  }
   notes.add_row({std::string("disclosure control"), std::string(o.suppression ? "on" : "OFF: not for publication")});
   plain.insert(plain.begin(), notes);
   for (const auto& t : plain) {

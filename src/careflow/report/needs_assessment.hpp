@@ -3,18 +3,26 @@
 // network), an XLSX workbook with one sheet per table, and CSV and JSON of every table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/report/disclosure.hpp"
+#include "careflow/report/sections.hpp"
 
 namespace careflow::report {
 
 struct ReportOptions {
   bool suppression = true;   // --no-suppression turns it off (internal use only)
   std::string area_label;    // "Birmingham (E08000025)"; from the assessment when empty
+  // Sections from benchmark and forecast (sections.hpp), after analyse's own; their tables are
+  // written with the others.
+  std::vector<ExtraSection> extra;
 };
+
+// An HTML table (numbers right-aligned with thousands separators, withheld cells as c).
+std::string table_html(const OutputTable& t, std::optional<size_t> total_row = std::nullopt);
 
 // The spec disclosure control uses for an analysis table.
 DisclosureSpec disclosure_spec(const analyse::Table& t);

@@ -45,8 +45,16 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return t;
 }
 
+const char* palette(size_t i) {
+  static constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                                             "#D55E00", "#000000", "#999999", "#F0E442"};
+  return kColours[i % std::size(kColours)];
+}
+
 namespace {
-constexpr int kLeft = 64, kRight = 24, kTop = 40, kBottom = 52;
+constexpr int kLeft = 64, kRight = 24, kTop = 40, kBottom = 52, kLegendWidth = 190;
+
+int right_margin(const ChartOptions& o) { return o.legend_right ? kLegendWidth : kRight; }
 
 std::string num(double v) {
   if (std::abs(v) >= 1e6) return fmt::format("{:.1f}m", v / 1e6);
@@ -81,7 +89,8 @@ Frame open_frame(const ChartOptions& o, double x0, double x1, double y0, double 
   const double pad = (y1 - y0) * 0.05;
   y1 += pad;
   if (!y_from_zero) y0 -= pad;
-  f.x = Scale{x0, x1, double(kLeft), double(o.width - kRight), o.log_x && x0 > 0};
+  const int right = right_margin(o);
+  f.x = Scale{x0, x1, double(kLeft), double(o.width - right), o.log_x && x0 > 0};
   f.y = Scale{y0, y1, double(o.height - kBottom), double(kTop), false};
   f.out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
@@ -90,16 +99,21 @@ Frame open_frame(const ChartOptions& o, double x0, double x1, double y0, double 
       o.width, o.height, xml_escape(o.title), kLeft);
   // Axes, ticks and grid.
   const double bx = o.height - kBottom;
-  f.out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", kLeft, bx, o.width - kRight);
+  f.out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", kLeft, bx, o.width - right);
   f.out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>\n", kLeft, kTop, bx);
   for (double t : nice_ticks(f.y.d0, f.y.d1)) {
     const double py = f.y(t);
     f.out += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#ddd\"/>"
                          "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
-                         kLeft, py, o.width - kRight, kLeft - 6, py + 4, num(t));
+                         kLeft, py, o.width - right, kLeft - 6, py + 4, num(t));
   }
   std::vector<double> xt;
-  if (!numeric_x) {
+  if (!o.x_categories.empty()) {
+    const size_t n = o.x_categories.size(), every = (n + 9) / 10;
+    for (size_t i = 0; i < n; i += every)
+      f.out += fmt::format("<text x=\"{0:.1f}\" y=\"{1}\" text-anchor=\"middle\">{2}</text>\n", f.x(double(i)), bx + 16,
+                           xml_escape(o.x_categories[i]));
+  } else if (!numeric_x) {
   } else if (f.x.log) {
     for (double p = std::pow(10.0, std::floor(std::log10(x0))); p <= x1 * 1.0001; p *= 10)
       for (double m : {1.0, 2.0, 5.0})
@@ -110,7 +124,7 @@ Frame open_frame(const ChartOptions& o, double x0, double x1, double y0, double 
   for (double t : xt)
     f.out += fmt::format("<text x=\"{0:.1f}\" y=\"{1}\" text-anchor=\"middle\">{2}</text>\n", f.x(t), bx + 16, num(t));
   f.out += fmt::format("<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\">{2}</text>\n",
-                       (kLeft + o.width - kRight) / 2, o.height - 10, xml_escape(o.x_label));
+                       (kLeft + o.width - right) / 2, o.height - 10, xml_escape(o.x_label));
   f.out += fmt::format("<text transform=\"translate(14,{0}) rotate(-90)\" text-anchor=\"middle\">{1}</text>\n",
                        (kTop + bx) / 2, xml_escape(o.y_label));
   return f;
@@ -124,23 +138,57 @@ std::string polyline(const Frame& f, const Series& s, double width) {
                        width, s.dashed ? " stroke-dasharray=\"6 4\"" : "", pts);
     pts.clear();
   };
+  double last_y = 0;
   for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
     if (!std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) { flush(); continue; }
-    pts += fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", f.x(s.x[i]), f.y(s.y[i]));
+    if (s.step && !pts.empty()) pts += fmt::format(" {:.1f},{:.1f}", f.x(s.x[i]), last_y);
+    last_y = f.y(s.y[i]);
+    pts += fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", f.x(s.x[i]), last_y);
   }
   flush();
   return r;
 }
 
-std::string legend(const ChartOptions& o, const std::vector<const Series*>& ss) {
+// "c" on the base line where a value was withheld by disclosure control.
+std::string withheld_marks(const Frame& f, const Series& s) {
+  std::string r;
+  for (size_t i = 0; i < s.x.size() && i < s.withheld.size(); ++i)
+    if (s.withheld[i] && std::isfinite(s.x[i]))
+      r += fmt::format("<text class=\"withheld\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" fill=\"{}\" "
+                       "font-style=\"italic\">c<title>withheld</title></text>\n",
+                       f.x(s.x[i]), f.y.p0 - 4, s.colour);
+  return r;
+}
+
+std::string band_svg(const Frame& f, const Band& b) {
+  std::string up, down;
+  for (size_t i = 0; i < b.x.size() && i < b.lo.size() && i < b.hi.size(); ++i) {
+    if (!std::isfinite(b.x[i]) || !std::isfinite(b.lo[i]) || !std::isfinite(b.hi[i])) continue;
+    up += fmt::format("{}{:.1f},{:.1f}", up.empty() ? "" : " ", f.x(b.x[i]), f.y(b.hi[i]));
+    down = fmt::format(" {:.1f},{:.1f}", f.x(b.x[i]), f.y(b.lo[i])) + down;
+  }
+  if (up.empty()) return "";
+  return fmt::format("<polygon class=\"band\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"none\" points=\"{}{}\"/>\n", b.colour,
+                     b.opacity, up, down);
+}
+
+std::string legend(const ChartOptions& o, const std::vector<const Series*>& ss, const std::vector<Band>& bands = {}) {
   std::string r;
   int y = kTop + 4;
+  const int x = o.legend_right ? o.width - kLegendWidth + 10 : o.width - kRight - 170;
+  for (auto& b : bands) {
+    if (b.name.empty()) continue;
+    r += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"20\" height=\"10\" fill=\"{}\" fill-opacity=\"{}\"/>"
+                     "<text x=\"{}\" y=\"{}\">{}</text>\n",
+                     x, y - 5, b.colour, b.opacity, x + 25, y + 4, xml_escape(b.name));
+    y += 16;
+  }
   for (auto* s : ss) {
     if (s->name.empty()) continue;
+    const std::string name = s->name.size() > 25 ? s->name.substr(0, 24) + "..." : s->name;
     r += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"{4}/>"
                      "<text x=\"{5}\" y=\"{6}\">{7}</text>\n",
-                     o.width - kRight - 170, y, o.width - kRight - 150, s->colour,
-                     s->dashed ? " stroke-dasharray=\"6 4\"" : "", o.width - kRight - 145, y + 4, xml_escape(s->name));
+                     x, y, x + 20, s->colour, s->dashed ? " stroke-dasharray=\"6 4\"" : "", x + 25, y + 4, xml_escape(name));
     y += 16;
   }
   return r;
@@ -165,14 +213,27 @@ std::string points_svg(const Frame& f, const Series& s) {
 }
 }  // namespace
 
-std::string line_chart(const ChartOptions& o, const std::vector<Series>& lines) {
+std::string line_chart(const ChartOptions& o, const std::vector<Series>& lines, const std::vector<Band>& bands) {
   std::vector<const Series*> ss;
   for (auto& s : lines) ss.push_back(&s);
+  // Bands count towards the bounds as two curves each.
+  std::vector<Series> edges;
+  for (auto& b : bands) {
+    edges.push_back({"", b.x, b.lo});
+    edges.push_back({"", b.x, b.hi});
+  }
+  std::vector<const Series*> all = ss;
+  for (auto& e : edges) all.push_back(&e);
   double x0, x1, y0, y1;
-  bounds(ss, x0, x1, y0, y1);
+  bounds(all, x0, x1, y0, y1);
+  if (!o.x_categories.empty()) {  // every category has its place, values or not
+    x0 = 0;
+    x1 = std::max<double>(1, double(o.x_categories.size()) - 1);
+  }
   Frame f = open_frame(o, x0, x1, y0, y1, true);
-  for (auto& s : lines) f.out += polyline(f, s, 2);
-  f.out += legend(o, ss);
+  for (auto& b : bands) f.out += band_svg(f, b);
+  for (auto& s : lines) f.out += polyline(f, s, 2) + withheld_marks(f, s);
+  f.out += legend(o, ss, bands);
   return f.out + "</svg>\n";
 }
 
@@ -237,6 +298,71 @@ std::string bar_chart(const ChartOptions& o, const std::vector<std::string>& cat
                            o.height - kBottom + 14, xml_escape(cats[i]));
   }
   return f.out + "</svg>\n";
+}
+
+std::string grouped_bar_chart(const ChartOptions& o, const std::vector<std::string>& cats, const std::vector<Series>& series,
+                              bool stacked) {
+  constexpr int left = 220, bar = 11, gap = 6;
+  const int right = o.legend_right || series.size() > 1 ? kLegendWidth : kRight;
+  const size_t per = stacked ? 1 : std::max<size_t>(1, series.size());
+  const int group_h = int(per) * bar + gap;
+  const int height = kTop + kBottom + int(cats.size()) * group_h;
+  double hi = 0;
+  for (size_t i = 0; i < cats.size(); ++i) {
+    double sum = 0;
+    for (auto& s : series)
+      if (i < s.y.size() && std::isfinite(s.y[i])) {
+        sum += std::max(0.0, s.y[i]);
+        hi = std::max(hi, s.y[i]);
+      }
+    if (stacked) hi = std::max(hi, sum);
+  }
+  const auto ticks = nice_ticks(0, hi > 0 ? hi : 1);
+  const Scale x{0, std::max(hi > 0 ? hi : 1, ticks.empty() ? 1 : ticks.back()), double(left), double(o.width - right)};
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n<title>{2}</title>\n"
+      "<text x=\"{3}\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n",
+      o.width, height, xml_escape(o.title), 8);
+  const int bottom = height - kBottom;
+  for (double t : ticks)
+    out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>"
+                       "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                       x(t), kTop, bottom, bottom + 16, num(t));
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", (left + o.width - right) / 2,
+                     height - 10, xml_escape(o.x_label));
+  for (size_t i = 0; i < cats.size(); ++i) {
+    const int gy = kTop + int(i) * group_h;
+    const std::string label = cats[i].size() > 31 ? cats[i].substr(0, 30) + "..." : cats[i];
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 6, gy + int(per) * bar / 2 + 4,
+                       xml_escape(label));
+    double base = 0;
+    for (size_t k = 0; k < series.size(); ++k) {
+      const auto& s = series[k];
+      const int y = gy + (stacked ? 0 : int(k) * bar);
+      if (i >= s.y.size() || !std::isfinite(s.y[i])) {
+        if (i < s.withheld.size() && s.withheld[i])
+          out += fmt::format("<text class=\"withheld\" x=\"{:.1f}\" y=\"{}\" fill=\"#505a5f\" font-style=\"italic\">c"
+                             "<title>withheld</title></text>\n",
+                             x(base) + 3, y + 9);
+        continue;
+      }
+      const double v = std::max(0.0, s.y[i]);
+      out += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+                         x(base), y, x(base + v) - x(base), bar - 2, s.colour, xml_escape(s.name), num(s.y[i]));
+      if (stacked) base += v;
+    }
+  }
+  if (right == kLegendWidth) {
+    int y = kTop + 4;
+    for (auto& s : series) {
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
+                         o.width - kLegendWidth + 10, y - 5, s.colour, o.width - kLegendWidth + 25, y + 4,
+                         xml_escape(s.name.size() > 25 ? s.name.substr(0, 24) + "..." : s.name));
+      y += 16;
+    }
+  }
+  return out + "</svg>\n";
 }
 
 }  // namespace careflow::report

@@ -1,0 +1,296 @@
+#include "careflow/report/sections.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/public_data.hpp"
+#include "careflow/forecast/forecast.hpp"
+#include "careflow/io/reference_data.hpp"
+#include "careflow/report/disclosure.hpp"
+#include "careflow/report/needs_assessment.hpp"
+#include "careflow/report/svg_chart.hpp"
+
+namespace careflow::report {
+namespace {
+
+std::string note(const std::string& text) { return "<p class=\"note\">" + xml_escape(text) + "</p>"; }
+
+std::string year_label(int end_year) { return CollectionYear{end_year}.label(); }
+
+Cell opt(const std::optional<double>& v) { return v ? Cell{*v} : Cell{}; }
+
+// The table, its HTML and its note, added to the section.
+void add_table(ExtraSection& s, OutputTable t) {
+  s.html += fmt::format("<h3 id=\"t-{}\">{}</h3>", t.id, xml_escape(t.title));
+  s.html += table_html(t);
+  if (!t.notes.empty()) s.html += note(t.notes);
+  s.tables.push_back(std::move(t));
+}
+
+ExtraSection compare_shell() {
+  return {"compare", "How we compare",
+          "The council's published rate of children looked after against every council (funnel plot), against its "
+          "statistical neighbours, region and England over time, and against the rate expected from its "
+          "deprivation. Published figures: DfE, ONS and DWP, read from the reference data folder.",
+          "", {}, {}};
+}
+
+}  // namespace
+
+ExtraSection compare_section(const std::string& la, int year) {
+  if (la.empty()) {
+    ExtraSection s = compare_shell();
+    s.html = note("Not available: the council is not known. Give --la (ONS code or DfE number) to compare it with "
+                  "other councils.");
+    s.limitations.push_back("How we compare: no council given (--la).");
+    return s;
+  }
+  if (!reference_file(benchmark::kClaSeries)) {
+    ExtraSection s = compare_shell();
+    const std::string m = missing_reference_message(benchmark::kClaSeries);
+    s.html = note("Not available: the published council-level series is missing. " + m);
+    s.limitations.push_back("How we compare: " + m);
+    return s;
+  }
+  benchmark::LoadOptions lo;
+  lo.lait = false;    // the largest file, and none of its measures is drawn here
+  lo.direct = false;
+  return compare_section(benchmark::load_public_data(lo), la, year);
+}
+
+ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year) {
+  using namespace benchmark;
+  ExtraSection s = compare_shell();
+  const int n = la.empty() ? 0 : d.find_council(la);
+  if (!n) {
+    const std::string m = fmt::format("no council in the published series matches '{}'.", la);
+    s.html = note("Not available: " + m);
+    s.limitations.push_back("How we compare: " + m);
+    return s;
+  }
+  // The latest published year up to `year` in which the council reports.
+  int y = year;
+  while (y > 2010 && !(d.council_year(n, y) && d.council_year(n, y)->reports() && d.council_year(n, y)->rate.has())) --y;
+  const AreaYear* self = d.council_year(n, y);
+  if (!self || !self->reports() || !self->rate.has()) {
+    s.html = note(fmt::format("Not available: council {} has no published rate up to {}.", n, year_label(year)));
+    s.limitations.push_back(fmt::format("How we compare: no published rate for council {}.", n));
+    return s;
+  }
+  if (y != year)
+    s.html += note(fmt::format("The latest published year is {}; the returns run to {}.", year_label(y), year_label(year)));
+
+  // Funnel plot.
+  const Funnel f = funnel(d, y);
+  Series pts{"Councils", {}, {}, "#1f4e79"};
+  std::vector<Label> hl;
+  double pmin = 1e300, pmax = 0;
+  int outside = 0;
+  for (const auto& p : f.points) {
+    pts.x.push_back(p.population);
+    pts.y.push_back(p.rate);
+    pmin = std::min(pmin, p.population);
+    pmax = std::max(pmax, p.population);
+    if (p.la_number == n) {
+      hl.push_back({p.population, p.rate, p.name});
+      outside = p.outside;
+    }
+  }
+  if (!pts.x.empty()) {
+    const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1, 120, f.tau2);
+    std::vector<Series> lim{{"95% limits", c.population, c.lo95, "#2e75b6", true},
+                            {"", c.population, c.hi95, "#2e75b6", true},
+                            {"99.8% limits", c.population, c.lo998, "#7030a0", false},
+                            {"", c.population, c.hi998, "#7030a0", false}};
+    ChartOptions o{fmt::format("Looked after per 10,000 children, every council, {}", year_label(y)),
+                   "Children aged 0-17 (log scale)", "Looked after per 10,000", 760, 420, true};
+    o.legend_right = true;  // room for the council's label at the right edge
+    s.html += "<h3>Funnel plot</h3>" + funnel_chart(o, pts, f.national_rate, lim, hl);
+    const char* where[] = {"below the 99.8% limit", "below the 95% limit", "within the 95% limits",
+                           "above the 95% limit", "above the 99.8% limit"};
+    s.html += note(fmt::format("Each dot is a council; the line is England's rate ({:.0f} per 10,000) and the curves the "
+                               "exact Poisson limits within which a council's rate would fall by chance alone. {} ({:.0f} "
+                               "per 10,000) is {}.",
+                               f.national_rate, self->name, self->rate.value, where[std::clamp(outside, -2, 2) + 2]));
+  }
+
+  // Trend against neighbours, region and England.
+  OutputTable trend;
+  trend.id = "compare_trend";
+  trend.title = "Looked after per 10,000 children: council, statistical neighbours, region and England";
+  trend.notes = "Published rates (DfE). Neighbours: the mean of the council's DfE statistical neighbours reporting that "
+                "year. Rank 1 = the highest rate.";
+  trend.add_column("year", "Year").add_column("council", "Council", 0).add_column("neighbours", "Neighbours (mean)", 1)
+      .add_column("region", "Region", 0).add_column("england", "England", 0).add_column("rank", "Rank", 0)
+      .add_column("of", "Of", 0);
+  std::vector<Series> lines{{self->name, {}, {}, palette(0)},
+                            {"Statistical neighbours", {}, {}, palette(1), true},
+                            {"Region", {}, {}, palette(2)},
+                            {"England", {}, {}, "#000000", true}};
+  ChartOptions to{"Looked after per 10,000 children over ten years", "", "Per 10,000", 760, 340};
+  to.legend_right = true;
+  for (int yy = std::max(2011, y - 9); yy <= y; ++yy) {
+    const Comparison c = compare(d, n, yy, Measure::rate);
+    trend.add_row({year_label(yy), opt(c.council), opt(c.neighbours_mean), opt(c.region), opt(c.england),
+                   c.rank ? Cell{double(c.rank)} : Cell{}, c.of ? Cell{double(c.of)} : Cell{}});
+    const double x = double(to.x_categories.size());
+    to.x_categories.push_back(year_label(yy));
+    const std::optional<double> v[] = {c.council, c.neighbours_mean, c.region, c.england};
+    for (size_t i = 0; i < 4; ++i) {
+      lines[i].x.push_back(x);
+      lines[i].y.push_back(v[i].value_or(std::nan("")));
+    }
+  }
+  s.html += "<h3>Trend against neighbours, region and England</h3>" + line_chart(to, lines);
+  add_table(s, std::move(trend));
+
+  // Need-adjusted expected rate.
+  const NeedModel nm = need_model(d, y);
+  const NeedRow* row = nullptr;
+  for (const auto& r : nm.rows)
+    if (r.la_number == n) row = &r;
+  if (!row || !(row->population > 0)) {
+    s.html += note("The need-adjusted expected rate is not available: the council has no deprivation figures in the "
+                   "reference data for " + year_label(y) + ".");
+  } else {
+    OutputTable need;
+    need.id = "compare_need";
+    need.title = fmt::format("Observed and need-adjusted expected rate per 10,000, {}", year_label(y));
+    need.notes = fmt::format(
+        "Expected: the rate predicted for the council's IDACI 2019 score and share of children in low-income families by "
+        "a Poisson model over every council (negative binomial: allowing for variation between councils). A ratio above "
+        "1 means more children looked after than councils of similar need; the interval is 95%. Deprivation year: "
+        "financial year ending {}.",
+        nm.deprivation_fy);
+    need.add_column("model", "Model").add_column("observed", "Observed rate", 1).add_column("expected", "Expected rate", 1)
+        .add_column("ratio", "Observed / expected", 2).add_column("lo", "Lower 95%", 2).add_column("hi", "Upper 95%", 2);
+    const double per = 1e4 / row->population;
+    need.add_row({std::string("Poisson"), row->count * per, row->expected * per, row->ratio, row->ratio_lo, row->ratio_hi});
+    if (std::isfinite(row->nb_ratio))
+      need.add_row({std::string("Negative binomial"), row->count * per, row->nb_expected * per, row->nb_ratio, row->nb_lo,
+                    row->nb_hi});
+    ChartOptions bo{"Observed and need-adjusted expected rate", "Looked after per 10,000", "", 760, 0};
+    std::vector<std::string> cats{self->name};
+    std::vector<Series> bars{{"Observed", {0}, {row->count * per}, palette(0)},
+                             {"Expected (Poisson)", {0}, {row->expected * per}, palette(1)}};
+    if (std::isfinite(row->nb_expected)) bars.push_back({"Expected (neg. binomial)", {0}, {row->nb_expected * per}, palette(2)});
+    s.html += "<h3>Need-adjusted expected rate</h3>" + grouped_bar_chart(bo, cats, bars);
+    add_table(s, std::move(need));
+  }
+  s.html += note("Source: DfE 'Children looked after in England including adoptions' and statistical neighbours; MHCLG "
+                 "English indices of deprivation 2019; DWP children in low-income families. Open Government Licence v3.0. "
+                 "More comparisons: careflow benchmark.");
+  return s;
+}
+
+ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o) {
+  using namespace forecast;
+  ExtraSection s{"forecast", "Forecast",
+                 "Numbers in care and placement spend for the next years if entries, exits and moves continue as in "
+                 "the last year (with the recent trend in entries): a microsimulation of each child, whose spread of runs "
+                 "gives the range, beside the sector's deterministic stock-flow model.",
+                 "", {}, {}};
+  if (h.periods.empty() || h.years.empty()) {
+    s.html = note("Not available: no periods of care to forecast from.");
+    return s;
+  }
+  ForecastSettings fs;
+  fs.as_of = h.data_end();
+  fs.years = o.years;
+  fs.runs = o.runs;
+  fs.seed = o.seed;
+  const Scenario baseline;
+  const ModelRun run = run_models(h, fs, baseline);
+  const auto tables = forecast_tables(fs, baseline, run);
+  const OutputTable* total = nullptr;
+  const OutputTable* spend = nullptr;
+  for (const auto& t : tables) {
+    if (t.id == "forecast_total") total = &t;
+    if (t.id == "spend_by_financial_year") spend = &t;
+  }
+  if (!total || total->rows.empty()) {
+    s.html = note("Not available: the models produced no forecast (too little history before the forecast date).");
+    return s;
+  }
+  const size_t c5 = total->column_index("p5"), c25 = total->column_index("p25"), c50 = total->column_index("p50"),
+               c75 = total->column_index("p75"), c95 = total->column_index("p95"), csf = total->column_index("stock_flow"),
+               csl = total->column_index("stock_flow_low"), csh = total->column_index("stock_flow_high");
+  auto num = [](const Cell& c) { const double* d = std::get_if<double>(&c); return d ? *d : std::nan(""); };
+  Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
+  Band sf_band{"Stock-flow 95% band", {}, {}, {}, "#f4b183", 0.45};
+  Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
+  Series sf_alone{"Stock-flow model", {}, {}, "#c55a11"};
+  OutputTable yearly;
+  yearly.id = "forecast_31_march";
+  yearly.title = "Children looked after at 31 March: recent years and forecast";
+  yearly.notes = fmt::format(
+      "Actual: looked after at the end of 31 March (children with a date of birth, as the models see them). Forecast from "
+      "{}: microsimulation ({} runs, seed {}) median and percentiles, and the stock-flow model's expectation with its 95% "
+      "band. A projection of current patterns, not a target.",
+      fs.as_of.to_iso(), o.runs, o.seed);
+  yearly.add_column("date", "31 March").add_column("actual", "Actual", 0).add_column("p5", "5th percentile", 0)
+      .add_column("p50", "Median", 0).add_column("p95", "95th percentile", 0).add_column("stock_flow", "Stock-flow model", 0);
+  Series actual{"Actual", {}, {}, "#000000"};
+  const int yr = fs.as_of.ymd().year;
+  const int last = fs.as_of >= Date::from_ymd(yr, 3, 31) ? yr : yr - 1;  // the last 31 March known
+  for (int y = std::max(h.years.front().end_year, last - 4); y <= last; ++y) {
+    const Date d = Date::from_ymd(y, 3, 31);
+    if (d > fs.as_of) continue;
+    double n = 0;
+    for (double k : actual_by_kind(h, d)) n += k;
+    actual.x.push_back((d - fs.as_of) / 365.25);
+    actual.y.push_back(n);
+    yearly.add_row({d.to_iso(), std::round(n), Cell{}, Cell{}, Cell{}, Cell{}});
+  }
+  for (const auto& r : total->rows) {
+    const auto d = parse_date(std::get<std::string>(r[0]));
+    const double x = (d.date - fs.as_of) / 365.25;
+    outer.x.push_back(x), outer.lo.push_back(num(r[c5])), outer.hi.push_back(num(r[c95]));
+    inner.x.push_back(x), inner.lo.push_back(num(r[c25])), inner.hi.push_back(num(r[c75]));
+    sf_band.x.push_back(x), sf_band.lo.push_back(num(r[csl])), sf_band.hi.push_back(num(r[csh]));
+    median.x.push_back(x), median.y.push_back(num(r[c50]));
+    sf.x.push_back(x), sf.y.push_back(num(r[csf]));
+    if (std::get<std::string>(r[0]).ends_with("-03-31"))
+      yearly.add_row({std::get<std::string>(r[0]), Cell{}, num(r[c5]), num(r[c50]), num(r[c95]), num(r[csf])});
+  }
+  sf_alone.x = sf.x, sf_alone.y = sf.y;
+  ChartOptions fo{"Children looked after: forecast range (microsimulation)", fmt::format("Years from {}", fs.as_of.to_iso()),
+                  "Children looked after", 760, 380};
+  fo.legend_right = true;
+  s.html += "<h3>Numbers in care</h3>" + line_chart(fo, {actual, median, sf}, {outer, inner});
+  ChartOptions so{"Children looked after: stock-flow projection", fo.x_label, "Children looked after", 760, 340};
+  so.legend_right = true;
+  s.html += line_chart(so, {actual, sf_alone}, {sf_band});
+  // The actual numbers are counts of children: disclosure control applies to them.
+  if (o.suppression) {
+    DisclosureSpec spec;
+    spec.count_columns = {1};
+    if (suppress(yearly, spec).primary) yearly.notes += " c = withheld: counts of 1 to 5.";
+  }
+  add_table(s, std::move(yearly));
+  if (spend && !spend->rows.empty()) {
+    const size_t fy = spend->column_index("financial_year"), mm = spend->column_index("microsim_mean"),
+                 ss = spend->column_index("stock_flow");
+    std::vector<std::string> cats;
+    Series a{"Microsimulation mean", {}, {}, palette(0)}, b{"Stock-flow model", {}, {}, palette(1)};
+    for (const auto& r : spend->rows) {
+      cats.push_back(format_cell(r[fy], 0));
+      a.y.push_back(num(r[mm]) / 1e6);
+      b.y.push_back(num(r[ss]) / 1e6);
+    }
+    ChartOptions bo{"Placement spend by financial year (£ million)", "£ million", "", 760, 0};
+    s.html += "<h3>Spend by financial year</h3>" + grouped_bar_chart(bo, cats, {a, b});
+    add_table(s, *spend);
+  }
+  s.html += note(fmt::format(
+      "Microsimulation: {} runs from {}; bands are the 5th-95th and 25th-75th percentiles of the "
+      "runs at each month end. How well these models would have forecast the council's past: careflow backtest "
+      "(rolling-origin errors of both models). Scenarios and more runs: careflow forecast.",
+      o.runs, fs.as_of.to_iso()));
+  return s;
+}
+
+}  // namespace careflow::report

@@ -1,0 +1,44 @@
+// Sections of the needs assessment drawn from the other subsystems, through their public
+// headers only: "How we compare" (benchmark: funnel plot, trend against neighbours, region and
+// England, need-adjusted expected rate) and "Forecast" (forecast: microsimulation fan chart,
+// the deterministic stock-flow projection, spend by financial year). Each section says plainly
+// what is missing when it cannot be drawn, so the report never silently drops a theme.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "careflow/core/history.hpp"
+#include "careflow/io/output_table.hpp"
+
+namespace careflow::benchmark {
+struct PublicData;
+}
+
+namespace careflow::report {
+
+// A section written outside analyse/: its HTML (charts, tables, notes) and its tables for the
+// CSV, JSON and XLSX outputs (disclosure control already applied).
+struct ExtraSection {
+  std::string id, title, intro, html;
+  std::vector<OutputTable> tables;
+  std::vector<std::string> limitations;  // what could not be done, for the notes at the end
+};
+
+// "How we compare" for council `la` (ONS code, DfE number or name) in CLA year `year` (the
+// latest published year up to it). Loads the published series when reference_file() finds it;
+// without it, or without `la`, the section says what is missing.
+ExtraSection compare_section(const std::string& la, int year);
+ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year);
+
+struct ForecastSectionOptions {
+  int runs = 200;   // microsimulation runs: enough for stable 5th/95th percentiles of a council
+  int years = 5;
+  uint64_t seed = 1;
+  bool suppression = true;  // the actual counts beside the forecast are counts of children
+};
+// "Forecast" from the history as at its data end.
+ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o);
+
+}  // namespace careflow::report

@@ -1,0 +1,172 @@
+// The sections drawn from benchmark and forecast: each renders (a section and an <svg>), says
+// what is missing when it cannot be drawn, its numbers agree with independent derivations, and
+// disclosure control applies to the counts of children it shows.
+#include "careflow/report/sections.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "analyse/fixture.hpp"
+#include "careflow/analyse/analyse.hpp"
+#include "careflow/benchmark/public_data.hpp"
+#include "careflow/io/reference_data.hpp"
+#include "careflow/report/needs_assessment.hpp"
+#include "synthetic_council.hpp"
+
+using namespace careflow;
+
+namespace {
+
+const OutputTable& find(const report::ExtraSection& s, const std::string& id) {
+  for (const auto& t : s.tables)
+    if (t.id == id) return t;
+  throw std::runtime_error("no table " + id);
+}
+
+benchmark::AreaYear area(int year, benchmark::Level level, int la, const std::string& name, double stock, double pop,
+                         double rate) {
+  benchmark::AreaYear a;
+  a.year = year;
+  a.level = level;
+  a.la_number = la;
+  a.name = name;
+  a.ons_code = la ? "E0900000" + std::to_string(la % 10) : "E92000001";
+  a.stock = {stock, benchmark::Marker::value};
+  a.population = {pop, benchmark::Marker::value};
+  a.rate = {rate, benchmark::Marker::value};
+  return a;
+}
+
+// Three councils: Alpha 100 children of 20,000 (50 per 10,000), Beta 300 of 30,000 (100), Gamma
+// 600 of 50,000 (120); England as published: 70 per 10,000.
+benchmark::PublicData three_councils() {
+  benchmark::PublicData d;
+  for (int y : {2024, 2025}) {
+    d.cla.push_back(area(y, benchmark::Level::council, 101, "Alpha", 100, 20000, 50));
+    d.cla.push_back(area(y, benchmark::Level::council, 102, "Beta", 300, 30000, 100));
+    d.cla.push_back(area(y, benchmark::Level::council, 103, "Gamma", 600, 50000, 120));
+    d.cla.push_back(area(y, benchmark::Level::national, 0, "England", 82000, 12000000, 70));
+  }
+  d.build_index();
+  return d;
+}
+
+}  // namespace
+
+// Funnel centre = (100 + 300 + 600) / (20,000 + 30,000 + 50,000) x 10,000 = 100 per 10,000 (the
+// sum of the councils, not England's published 70). Alpha's expected count at that rate is 200;
+// its 100 is about 7 standard deviations (sqrt 200 = 14) below: outside the 99.8% limits. In
+// the trend Alpha's rate is 50, England's 70, and it ranks 3rd of 3 (1 = highest).
+TEST(CompareSection, FunnelTrendAndRank) {
+  const auto s = report::compare_section(three_councils(), "101", 2025);
+  EXPECT_EQ(s.id, "compare");
+  EXPECT_NE(s.html.find("<svg"), std::string::npos);
+  EXPECT_NE(s.html.find("England&#39;s rate (100 per 10,000)"), std::string::npos) << s.html.substr(0, 3000);
+  EXPECT_NE(s.html.find("Alpha (50 per 10,000) is below the 99.8% limit"), std::string::npos);
+  const auto& t = find(s, "compare_trend");
+  const auto& last = t.rows.back();
+  EXPECT_EQ(std::get<std::string>(last[0]), "2024/25");
+  EXPECT_EQ(std::get<double>(last[t.column_index("council")]), 50);
+  EXPECT_EQ(std::get<double>(last[t.column_index("england")]), 70);
+  EXPECT_EQ(std::get<double>(last[t.column_index("rank")]), 3);
+  EXPECT_EQ(std::get<double>(last[t.column_index("of")]), 3);
+  // No deprivation figures: the need-adjusted rate says it is not available.
+  EXPECT_NE(s.html.find("need-adjusted expected rate is not available"), std::string::npos);
+  // Returns running past the published years: the latest published year is used, and said.
+  const auto later = report::compare_section(three_councils(), "101", 2026);
+  EXPECT_NE(later.html.find("The latest published year is 2024/25"), std::string::npos);
+}
+
+TEST(CompareSection, SaysWhatIsMissing) {
+  const auto no_la = report::compare_section("", 2025);
+  EXPECT_NE(no_la.html.find("the council is not known"), std::string::npos);
+  EXPECT_EQ(no_la.html.find("<svg"), std::string::npos);
+  EXPECT_FALSE(no_la.limitations.empty());
+  const auto unknown = report::compare_section(three_councils(), "Nowhere", 2025);
+  EXPECT_NE(unknown.html.find("no council in the published series matches"), std::string::npos);
+  // An empty reference folder: the published series is missing, and the section says so.
+  careflow::testing::TempReturns tr;
+  const auto saved = reference_data_dir();
+  set_reference_data_dir(tr.root());
+  const auto none = report::compare_section("E08000025", 2025);
+  set_reference_data_dir(saved.value_or(""));
+  EXPECT_NE(none.html.find("published council-level series is missing"), std::string::npos) << none.html;
+}
+
+// The forecast of a synthetic council: a fan chart (two percentile bands), the stock-flow chart
+// and spend; the actual number at 31 March 2025 beside the forecast equals analyse's own count
+// at 31 March (a different code path: analyse's period-of-care scan against forecast's
+// placement-kind count; every synthetic child has a date of birth).
+TEST(ForecastSection, FanChartSpendAndActualsAgreeWithAnalyse) {
+  careflow::testing::TempReturns tr;
+  careflow::testing::write_synthetic_returns(tr, {300, 2023, 2025, 7});
+  IngestReport ir;
+  const History h = ingest({tr.root()}, std::nullopt, ir);
+  report::ForecastSectionOptions o;
+  o.runs = 40;
+  o.suppression = false;
+  const auto s = report::forecast_section(h, o);
+  EXPECT_EQ(s.id, "forecast");
+  size_t svgs = 0, bands = 0;
+  for (size_t p = 0; (p = s.html.find("<svg", p)) != std::string::npos; ++p) ++svgs;
+  for (size_t p = 0; (p = s.html.find("class=\"band\"", p)) != std::string::npos; ++p) ++bands;
+  EXPECT_EQ(svgs, 3u);   // fan chart, stock-flow chart, spend
+  EXPECT_EQ(bands, 3u);  // 5-95 and 25-75, and the stock-flow 95% band
+  const auto& y = find(s, "forecast_31_march");
+  const auto a = analyse::assess(h, {});
+  double analysed = -1;
+  for (const auto& t : a.tables)
+    if (t.table.id == "looked_after_at_31_march")
+      for (const auto& r : t.table.rows)
+        if (std::get<std::string>(r[0]) == "2024/25") analysed = std::get<double>(r[1]);
+  ASSERT_GT(analysed, 5);
+  bool found = false;
+  for (const auto& r : y.rows)
+    if (std::get<std::string>(r[0]) == "2025-03-31" && std::holds_alternative<double>(r[1])) {
+      EXPECT_EQ(std::get<double>(r[1]), analysed);
+      found = true;
+    }
+  EXPECT_TRUE(found);
+  // Five forecast years, each 31 March with a median between its 5th and 95th percentiles.
+  int forecast_rows = 0;
+  for (const auto& r : y.rows)
+    if (std::holds_alternative<double>(r[3])) {
+      ++forecast_rows;
+      EXPECT_LE(std::get<double>(r[2]), std::get<double>(r[3]));
+      EXPECT_LE(std::get<double>(r[3]), std::get<double>(r[4]));
+    }
+  EXPECT_EQ(forecast_rows, 5);
+  EXPECT_NO_THROW(find(s, "spend_by_financial_year"));
+  // In the page: listed in the contents, rendered after analyse's sections.
+  report::ReportOptions ro;
+  ro.extra = {report::compare_section("", 2025), s};
+  const std::string html = report::render_html(a, report::publishable(a, true), ro);
+  EXPECT_NE(html.find("<a href=\"#forecast\">Forecast</a>"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"forecast\">"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"compare\">How we compare</h2>"), std::string::npos);
+  EXPECT_LT(html.find("<h2 id=\"projection\">"), html.find("<h2 id=\"forecast\">"));
+}
+
+// The hand-built council has 5 children looked after at 31/03/2024 and 2 at 31/03/2025
+// (analyse/fixture.hpp): counts of 1 to 5, withheld beside the forecast; shown without
+// suppression.
+TEST(ForecastSection, ActualCountsAreSuppressed) {
+  careflow::testing::TempReturns tr;
+  IngestReport ir;
+  const History h = careflow::testing::hand_built_history(tr, ir);
+  report::ForecastSectionOptions o;
+  o.runs = 20;
+  const auto on = report::forecast_section(h, o);
+  const auto& t = find(on, "forecast_31_march");
+  ASSERT_EQ(std::get<std::string>(t.rows[0][0]), "2024-03-31");
+  EXPECT_TRUE(std::holds_alternative<Suppressed>(t.rows[0][1]));
+  EXPECT_TRUE(std::holds_alternative<Suppressed>(t.rows[1][1]));
+  EXPECT_NE(on.html.find(">c<"), std::string::npos);
+  o.suppression = false;
+  const auto off = report::forecast_section(h, o);
+  const auto& u = find(off, "forecast_31_march");
+  EXPECT_EQ(std::get<double>(u.rows[0][1]), 5);
+  EXPECT_EQ(std::get<double>(u.rows[1][1]), 2);
+}
