@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on synthetic data: install, build, generate a council's returns, ingest them and
-# print the summary (later stages add the report and forecast).
+# The main job on synthetic data: install, build, generate ten years of a council's returns,
+# read them, and write the needs-assessment report with its forecast (path printed last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

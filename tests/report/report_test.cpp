@@ -179,7 +179,8 @@ TEST(Report, RendersInHeadlessChromium) {
   std::string err;
   ASSERT_TRUE(report::write_report(a, tr.root() + "/out", ro, files, &err)) << err;
   const std::string png = tr.root() + "/shot.png";
-  const std::string cmd = chromium +
+  // A timeout: a browser that hangs must fail the test, not stall the suite.
+  const std::string cmd = "timeout 120 " + chromium +
                           " --headless --no-sandbox --disable-gpu --disable-background-networking "
                           "--disable-component-update --disable-sync --no-first-run --hide-scrollbars "
                           "--user-data-dir=" + tr.root() + "/profile --window-size=1100,1400 --screenshot=" + png +

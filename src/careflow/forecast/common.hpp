@@ -13,6 +13,7 @@
 
 #include "careflow/core/code_lists.hpp"
 #include "careflow/core/date.hpp"
+#include "careflow/core/random.hpp"
 
 namespace careflow::forecast {
 
@@ -72,25 +73,11 @@ inline int financial_quarter_of(Date d) {
 // Last day of the month containing d.
 Date month_end(Date d);
 
-// xoshiro256** seeded through splitmix64: fast, small, and identical on every platform, so a
-// run's numbers depend only on (seed, run index), never on threads or library versions.
-class Rng {
+// The simulation's draws over careflow's xoshiro256** (core/random.hpp): a run's numbers depend
+// only on (seed, run index), never on threads or library versions.
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(uint64_t seed) {
-    for (auto& s : s_) s = splitmix(seed);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  using Xoshiro256::Xoshiro256;
   // -log(u) with u in (0, 1]: log is markedly cheaper than log1p and this is the hot path.
   double exponential() { return -std::log(1.0 - uniform()); }
   double normal();
@@ -101,17 +88,6 @@ class Rng {
   double gamma(double shape);
   // Index drawn with probability proportional to weights (cumulative, last = total).
   size_t pick(const std::vector<double>& cumulative);
-
-  static uint64_t splitmix(uint64_t& x) {
-    uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
 };
 
 // Seed of run `run` of a forecast seeded with `seed`.
