@@ -136,7 +136,7 @@ TEST(Report, WritesSelfContainedHtmlWorkbookAndTablesWithoutIdentifiers) {
 // The CLI on a synthetic council: exit 0, every output written, the report path printed last.
 TEST(Report, CommandLine) {
   careflow::testing::TempReturns tr;
-  careflow::testing::write_synthetic_returns(tr, {300, 2023, 2025, 7});
+  careflow::testing::write_synthetic_council(tr, 300, 2023, 2025, 7);
   const std::string out = tr.root() + "/report";
   const std::string log = tr.root() + "/log.txt";
   const std::string cmd = std::string(CAREFLOW_CLI_PATH) + " report " + tr.folder("2022_23") + " " +
@@ -158,7 +158,7 @@ TEST(Report, RendersInHeadlessChromium) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) GTEST_SKIP() << "chromium not installed (CAREFLOW_WITH_BROWSER=1 scripts/install-deps.sh)";
   careflow::testing::TempReturns tr;
-  careflow::testing::write_synthetic_returns(tr, {});
+  careflow::testing::write_synthetic_council(tr, 500, 2021, 2025, 20250331);
   IngestReport ir;
   const History h = ingest({tr.root()}, std::nullopt, ir);
   // A population that gives the synthetic council a rate near England's (about 120 children).

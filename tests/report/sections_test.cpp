@@ -101,7 +101,7 @@ TEST(CompareSection, SaysWhatIsMissing) {
 // placement-kind count; every synthetic child has a date of birth).
 TEST(ForecastSection, FanChartSpendAndActualsAgreeWithAnalyse) {
   careflow::testing::TempReturns tr;
-  careflow::testing::write_synthetic_returns(tr, {300, 2023, 2025, 7});
+  careflow::testing::write_synthetic_council(tr, 300, 2023, 2025, 7);
   IngestReport ir;
   const History h = ingest({tr.root()}, std::nullopt, ir);
   report::ForecastSectionOptions o;
