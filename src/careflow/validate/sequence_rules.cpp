@@ -100,6 +100,14 @@ void registration_ended(std::string_view code, bool at_start) {
                      }});
 }
 
+// Each child's date of birth from the Header (children whose DOB is not a valid date are absent).
+std::unordered_map<std::string_view, Date> dob_by_child(const Tab& h) {
+  std::unordered_map<std::string_view, Date> dob;
+  for (size_t r = 0; r < h.rows(); ++r)
+    if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+  return dob;
+}
+
 }  // namespace
 
 void register_sequence_rules() {
@@ -252,9 +260,7 @@ void register_sequence_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             std::unordered_map<std::string_view, Date> dob;
-             for (size_t r = 0; r < h.rows(); ++r)
-               if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+             const auto dob = dob_by_child(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                if (e(r, "PLACE") != "P3") continue;
@@ -287,9 +293,7 @@ void register_sequence_rules() {
              Flags f;
              const Tab h = tab(in, T::header), p = tab(in, T::placed_for_adoption);
              if (!h || !p) return f;
-             std::unordered_map<std::string_view, Date> dob;
-             for (size_t r = 0; r < h.rows(); ++r)
-               if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+             const auto dob = dob_by_child(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto it = dob.find(p(r, "CHILD"));
