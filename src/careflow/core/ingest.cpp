@@ -2,10 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "careflow/core/privacy.hpp"
 #include "careflow/core/string_index.hpp"
@@ -53,9 +64,11 @@ bool folder_has_return_files(const fs::path& dir) {
 
 }  // namespace
 
-std::vector<Return> read_returns(const std::vector<std::string>& inputs,
-                                 std::optional<CollectionYear> year, IngestReport& report) {
-  StageTimer timer;
+namespace {
+
+// Which files hold which collection year's return, years ascending; unusable inputs reported.
+std::vector<std::pair<CollectionYear, std::vector<std::string>>> returns_by_year(
+    const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report) {
   // year -> files
   std::map<int, std::vector<std::string>> by_year;
   auto add = [&](const fs::path& p, std::optional<CollectionYear> y, const std::string& input) {
@@ -108,94 +121,527 @@ std::vector<Return> read_returns(const std::vector<std::string>& inputs,
   }
   std::vector<std::pair<CollectionYear, std::vector<std::string>>> years;
   for (auto& [y, files] : by_year) years.emplace_back(CollectionYear{y}, std::move(files));
-  std::vector<Return> returns = ssda903::read_returns_by_year(years, report.problems);
+  return years;
+}
+
+}  // namespace
+
+std::vector<Return> read_returns(const std::vector<std::string>& inputs,
+                                 std::optional<CollectionYear> year, IngestReport& report) {
+  StageTimer timer;
+  std::vector<Return> returns = ssda903::read_returns_by_year(returns_by_year(inputs, year, report), report.problems);
   timer.lap("read files");
   return returns;
 }
 
 // ---- Building the history -------------------------------------------------------------------
+//
+// The history is built in two steps. First every file ("unit") is turned into compact records
+// as soon as it is parsed, in parallel: child identifiers packed, dates parsed, codes looked
+// up, and each row's own problems written to the unit's log. Then, one unit at a time in file
+// order, the records are merged: identifiers become children, header and UASC rows (whose
+// outcome depends on earlier rows) are applied, and the unit's text is freed. Episodes and the
+// dated tables are then reconciled in parallel. Each stage keeps its own problem log and the
+// logs are joined in a fixed order, so the report is the same, line for line, whatever the
+// timing: the order of a single pass over the tables, table by table, return by return.
 
 namespace {
 
 constexpr size_t idx(Table t) { return static_cast<size_t>(t); }
+constexpr uint32_t kNone = UINT32_MAX;
 
-// An Episodes row as read, before reconciliation.
+// A child identifier packed in 12 bytes when it has at most 11 characters (DfE's CHILD has at
+// most 10): hashing and comparing it then reads no text. Longer ones are kept as strings and
+// `lo` indexes them.
+struct PackedId {
+  static constexpr uint32_t kLong = 0xFF000000u;
+  uint64_t lo = 0;  // characters 0-7
+  uint32_t hi = 0;  // characters 8-10, and the length in the top byte
+  bool is_long() const { return (hi & kLong) == kLong; }
+};
+
+PackedId pack_id(std::string_view s, std::vector<std::string>& long_ids) {
+  PackedId p;
+  if (s.size() > 11) {
+    p.lo = long_ids.size();
+    p.hi = PackedId::kLong;
+    long_ids.emplace_back(s);
+    return p;
+  }
+  char b[12] = {};
+  std::memcpy(b, s.data(), s.size());
+  std::memcpy(&p.lo, b, 8);
+  uint32_t rest = 0;
+  std::memcpy(&rest, b + 8, 3);
+  p.hi = rest | static_cast<uint32_t>(s.size()) << 24;
+  return p;
+}
+
+// Every child identifier seen, each with a provisional index in order of first sight. Open
+// addressing over packed identifiers: one cache line per lookup, no string compares.
+class ChildRegistry {
+ public:
+  ChildRegistry() { rehash(1 << 16); }
+
+  // Resolves a unit's identifiers, in order. `long_ids` holds the unit's long identifiers.
+  void resolve(const std::vector<PackedId>& ids, const std::vector<std::string>& long_ids,
+               std::vector<uint32_t>& out) {
+    out.resize(ids.size());
+    constexpr size_t kAhead = 8;  // lookups are cache misses: start the next ones early
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i + kAhead < ids.size() && !ids[i + kAhead].is_long())
+        __builtin_prefetch(&slots_[hash(ids[i + kAhead]) & mask_]);
+      out[i] = ids[i].is_long() ? resolve_long(long_ids[ids[i].lo]) : resolve_short(ids[i]);
+    }
+  }
+
+  size_t size() const { return names_.size(); }
+  // The identifier as text.
+  std::string name(uint32_t i) const {
+    const PackedId& p = names_[i];
+    if (p.is_long()) return long_names_[p.lo];
+    char b[12];
+    std::memcpy(b, &p.lo, 8);
+    std::memcpy(b + 8, &p.hi, 3);
+    return std::string(b, p.hi >> 24);
+  }
+  // Orders as the identifiers' text does, without building it when both are packed: bytes
+  // compared big-endian, then length (which also orders identifiers holding NUL bytes).
+  bool less(uint32_t a, uint32_t b) const {
+    const PackedId& x = names_[a];
+    const PackedId& y = names_[b];
+    if (x.is_long() || y.is_long()) return name(a) < name(b);
+    const uint64_t xl = __builtin_bswap64(x.lo), yl = __builtin_bswap64(y.lo);
+    if (xl != yl) return xl < yl;
+    const uint32_t xh = __builtin_bswap32(x.hi << 8) , yh = __builtin_bswap32(y.hi << 8);
+    if (xh != yh) return xh < yh;
+    return (x.hi >> 24) < (y.hi >> 24);
+  }
+
+ private:
+  struct Slot {
+    uint64_t lo = 0;
+    uint32_t hi = 0;
+    uint32_t index = kNone;
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  std::vector<PackedId> names_;
+  std::vector<std::string> long_names_;
+  std::unordered_map<std::string, uint32_t> long_index_;
+
+  static uint64_t hash(const PackedId& p) {
+    uint64_t h = p.lo * 0x9E3779B97F4A7C15ULL ^ (static_cast<uint64_t>(p.hi) * 0xC2B2AE3D27D4EB4FULL);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 32);
+  }
+
+  uint32_t resolve_short(const PackedId& p) {
+    for (size_t s = hash(p) & mask_;; s = (s + 1) & mask_) {
+      Slot& slot = slots_[s];
+      if (slot.index == kNone) {
+        const auto i = static_cast<uint32_t>(names_.size());
+        slot = {p.lo, p.hi, i};
+        names_.push_back(p);
+        if (names_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);
+        return i;
+      }
+      if (slot.lo == p.lo && slot.hi == p.hi) return slot.index;
+    }
+  }
+
+  uint32_t resolve_long(const std::string& s) {
+    const auto [it, inserted] = long_index_.emplace(s, static_cast<uint32_t>(names_.size()));
+    if (inserted) {
+      names_.push_back({long_names_.size(), PackedId::kLong});
+      long_names_.push_back(s);
+    }
+    return it->second;
+  }
+
+  void rehash(size_t cap) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    for (const Slot& o : old) {
+      if (o.index == kNone) continue;
+      size_t s = hash(PackedId{o.lo, o.hi}) & mask_;
+      while (slots_[s].index != kNone) s = (s + 1) & mask_;
+      slots_[s] = o;
+    }
+  }
+};
+
+// Where a record came from. Units are numbered in the order the returns' tables hold their
+// rows (by year, then file name), so (unit, row) orders rows as a table of the return would.
+struct Origin {
+  uint32_t unit = 0;
+  uint32_t row = 0;   // within the unit's rows of its table
+  uint32_t line = 0;  // for problems
+};
+
+// An Episodes row as read, before reconciliation. `e.child` holds, until the unit is merged,
+// the row's position in its unit's identifiers; the postcodes, the unit's own string numbers.
 struct RawEpisode {
   Episode e;
-  uint32_t return_index = 0;  // position of the return in `returns` (ascending years)
-  uint32_t row = 0;           // row within that return's Episodes table
+  Origin at;
   bool rec_given = false;
+};
+
+template <typename Record>
+struct Dated {
+  Record rec;
+  Origin at;
+};
+
+// A Header row: what the merge needs to apply it in order. `child` as in RawEpisode, or kNone.
+struct HeaderRow {
+  uint32_t child = kNone;
+  Date dob;
+  DateError dob_error = DateError::ok;
+  CodeIndex sex = kNoCode, ethnicity = kNoCode;
+  uint32_t line = 0;
+  uint32_t problems_end = 0;  // this row's own problems end here in the unit's header log
+};
+
+struct UascRow {
+  uint32_t child = 0;
+  Date ceased;
+};
+
+// One table's rows from one unit.
+struct UnitTable {
+  uint32_t rows = 0;
+  size_t rejected = 0;
+  std::vector<PackedId> ids;  // per row with a CHILD, in order
+  ProblemLog problems;        // the rows' own problems, in row order
+};
+
+// Everything read from one unit (a file, or a file's rows of one table of a given Return).
+struct Unit {
+  uint32_t index = 0;
+  uint32_t return_index = 0;
+  std::string path;
+  bool is_file = true;  // false: a table already read into a Return (build_history)
+  ProblemLog read_problems;
+  ssda903::FileReport report;
+  std::array<UnitTable, ssda903::kTableCount> tables;
+  std::vector<std::string> long_ids;
+  std::vector<std::string> strings;  // postcodes and URNs, numbered from 1 in order of first sight
+  std::vector<HeaderRow> headers;
+  std::vector<UascRow> uasc;
+  std::vector<RawEpisode> episodes;
+  std::vector<Dated<MissingSpell>> missing;
+  std::vector<Dated<Review>> reviews;
+  std::vector<Dated<Adoption>> adoptions;
+  std::vector<Dated<AdoptionDecision>> decisions;
+};
+
+// Turns one unit's rows into records. Runs in parallel with other units: it touches only the
+// unit. Each helper reports what the row-by-row builder reported, in the same order.
+class UnitReader final : public ssda903::TableRowSink {
+ public:
+  UnitReader(Unit& u, int year) : u_(u), year_(static_cast<uint16_t>(year)) {}
+
+  void row(Table table, const std::string_view* cells, uint32_t line) override {
+    UnitTable& t = u_.tables[idx(table)];
+    const uint32_t row = t.rows++;
+    cells_ = cells;
+    line_ = line;
+    table_ = table;
+    problems_ = &t.problems;
+    if (table == Table::header) {
+      read_header(t, row);
+      return;
+    }
+    const std::string_view id = cells[0];
+    if (id.empty()) {
+      ++t.rejected;
+      missing_key();
+      return;
+    }
+    const auto child = static_cast<uint32_t>(t.ids.size());
+    t.ids.push_back(pack_id(id, u_.long_ids));
+    const Origin at{u_.index, row, line};
+    switch (table) {
+      case Table::uasc: u_.uasc.push_back({child, optional_date(ssda903::uasc_col::DUC)}); break;
+      case Table::episodes: read_episode(t, child, at); break;
+      case Table::missing: {
+        namespace mc = ssda903::missing_col;
+        const auto d = key_date(t, mc::MIS_START);
+        if (!d) break;
+        MissingSpell m;
+        m.child = child;
+        m.start = *d;
+        m.end = optional_date(mc::MIS_END);
+        m.type = code(mc::MISSING, codes::missing_type);
+        u_.missing.push_back({m, at});
+        break;
+      }
+      case Table::reviews: {
+        namespace rc = ssda903::reviews_col;
+        const auto d = key_date(t, rc::REVIEW);
+        if (!d) break;
+        u_.reviews.push_back({Review{child, *d, code(rc::REVIEW_CODE, codes::review_participation)}, at});
+        break;
+      }
+      case Table::ad1: {
+        namespace ac = ssda903::ad1_col;
+        const auto d = key_date(t, ac::DATE_INT);
+        if (!d) break;
+        Adoption a;
+        a.child = child;
+        a.should_be_placed = *d;
+        a.matched = optional_date(ac::DATE_MATCH);
+        a.by_foster_carer = code(ac::FOSTER_CARE, codes::foster_care);
+        a.number_of_adopters = code(ac::NB_ADOPTR, codes::number_of_adopters);
+        a.sex_of_adopters = code(ac::SEX_ADOPTR, codes::sex_of_adopters);
+        a.legal_status_of_adopters = code(ac::LS_ADOPTR, codes::legal_status_of_adopters);
+        u_.adoptions.push_back({a, at});
+        break;
+      }
+      case Table::placed_for_adoption: {
+        namespace pc = ssda903::placed_col;
+        const auto d = key_date(t, pc::DATE_PLACED);
+        if (!d) break;
+        AdoptionDecision a;
+        a.child = child;
+        a.decided = *d;
+        a.reversed = optional_date(pc::DATE_PLACED_CEASED);
+        a.reason_reversed = code(pc::REASON_PLACED_CEASED, codes::reason_placed_ceased);
+        u_.decisions.push_back({a, at});
+        break;
+      }
+      default: break;  // tables not modelled yet: the child is registered, the row kept
+    }
+  }
+
+  // Feeds a table already read into a Return: rows [first, last), all from one file.
+  void feed(const ReturnTable& t, size_t first, size_t last) {
+    std::vector<std::string_view> cells(t.data.cols());
+    for (size_t r = first; r < last; ++r) {
+      for (size_t c = 0; c < cells.size(); ++c) cells[c] = t.cell(r, c);
+      row(t.table, cells.data(), t.line(r));
+    }
+  }
+
+ private:
+  Unit& u_;
+  uint16_t year_;
+  const std::string_view* cells_ = nullptr;
+  uint32_t line_ = 0;
+  Table table_ = Table::header;
+  ProblemLog* problems_ = nullptr;
+  StringIndex local_strings_;
+
+  void problem(Severity s, size_t col, std::string rule, std::string message) {
+    problems_->add({s, u_.path, line_, std::string(ssda903::schema(table_).columns[col]), std::move(rule),
+                    std::move(message)});
+  }
+
+  void missing_key() {
+    problems_->add({Severity::error, u_.path, line_, "CHILD", "missing-key", "no CHILD identifier; the row was rejected"});
+  }
+
+  CodeIndex code(size_t col, const CodeList& list) {
+    const auto v = cells_[col];
+    if (v.empty()) return kNoCode;
+    const CodeIndex i = list.find(v);
+    if (i == kNoCode)
+      problem(Severity::warning, col, "unknown-code", fmt::format("'{}' is not a {} code; treated as missing", v, list.name()));
+    return i;
+  }
+
+  // A date that is optional in the row: invalid -> warning, treated as missing.
+  Date optional_date(size_t col) {
+    const auto v = cells_[col];
+    if (v.empty()) return Date::open();
+    const auto p = parse_date(v);
+    if (!p) {
+      problem(Severity::warning, col, "bad-date", fmt::format("'{}': {}; treated as missing", v, describe(p.error)));
+      return Date::open();
+    }
+    return p.date;
+  }
+
+  // A date that keys the row: invalid -> the row is rejected.
+  std::optional<Date> key_date(UnitTable& t, size_t col) {
+    const auto v = cells_[col];
+    const auto p = parse_date(v);
+    if (!p) {
+      ++t.rejected;
+      problem(Severity::error, col, "bad-key-date", fmt::format("'{}': {}; the row was rejected", v, describe(p.error)));
+      return std::nullopt;
+    }
+    return p.date;
+  }
+
+  // Postcodes and URNs repeat endlessly: each distinct one is numbered once per unit, and the
+  // merge maps the unit's numbers to the history's.
+  uint32_t intern(std::string_view s) {
+    if (s.empty()) return 0;
+    const auto [index, inserted] = local_strings_.insert(s, static_cast<uint32_t>(u_.strings.size() + 1));
+    if (inserted) u_.strings.emplace_back(s);
+    return index;
+  }
+
+  void read_header(UnitTable& t, uint32_t) {
+    namespace hc = ssda903::header_col;
+    HeaderRow h;
+    h.line = line_;
+    const std::string_view id = cells_[hc::CHILD];
+    if (id.empty()) {
+      ++t.rejected;
+      missing_key();
+    } else {
+      h.child = static_cast<uint32_t>(t.ids.size());
+      t.ids.push_back(pack_id(id, u_.long_ids));
+      const auto dob_text = cells_[hc::DOB];
+      const auto dob = parse_date(dob_text);
+      h.dob = dob.date;
+      h.dob_error = dob.error;
+      if (!dob)
+        problem(Severity::warning, hc::DOB, "bad-date",
+                fmt::format("'{}': {}; the child's age is unknown", dob_text, describe(dob.error)));
+      h.sex = code(hc::SEX, codes::sex);
+      h.ethnicity = code(hc::ETHNIC, codes::ethnic);
+    }
+    h.problems_end = static_cast<uint32_t>(t.problems.all().size());
+    u_.headers.push_back(h);
+  }
+
+  void read_episode(UnitTable& t, uint32_t child, const Origin& at) {
+    namespace ec = ssda903::episodes_col;
+    const auto start = key_date(t, ec::DECOM);
+    if (!start) return;
+    RawEpisode x;
+    x.at = at;
+    Episode& e = x.e;
+    e.child = child;
+    e.start = *start;
+    e.end = optional_date(ec::DEC);
+    e.reason_new = code(ec::RNE, codes::reason_new_episode);
+    e.legal_status = code(ec::LS, codes::legal_status);
+    e.need = code(ec::CIN, codes::category_of_need);
+    e.placement_type = code(ec::PLACE, codes::placement_type);
+    e.provider = code(ec::PLACE_PROVIDER, codes::placement_provider);
+    e.reason_ceased = code(ec::REC, codes::reason_episode_ceased);
+    e.reason_place_change = code(ec::REASON_PLACE_CHANGE, codes::reason_place_change);
+    e.collection_year = year_;
+    e.home_postcode = intern(cells_[ec::HOME_POST]);
+    e.placement_postcode = intern(cells_[ec::PL_POST]);
+    e.urn = intern(cells_[ec::URN]);
+    x.rec_given = !cells_[ec::REC].empty();
+    if (!e.end.is_open() && e.end < e.start) {
+      problem(Severity::warning, ec::DEC, "dec-before-decom",
+              fmt::format("DEC {} is before DECOM {}; DEC treated as missing", e.end.to_string(), e.start.to_string()));
+      e.end = Date::open();
+    }
+    u_.episodes.push_back(x);
+  }
+};
+
+// What a child's rows have said so far, by provisional index, while units are merged.
+struct ChildState {
+  Date dob;
+  bool dob_known = false;
+  CodeIndex sex = kNoCode, ethnicity = kNoCode;
+  int latest_return = 0;
+  int header_year = 0;  // year of the header row used (0 = none yet)
+  int uasc_year = 0;    // year of the last UASC row
+  bool uasc = false;
+  Date uasc_ceased = Date::open();
+};
+
+// The stages whose problems are reported, in the order they are reported.
+enum Stage : size_t {
+  kHeaders, kUasc, kEpisodes, kReconcile, kPeriods, kNoHeader, kMissing, kReviews, kAd1, kPlaced,
+  kOc2, kOc3, kPrevPerm, kSwEpisodes, kDolo, kStageCount
 };
 
 class Builder {
  public:
-  Builder(const std::vector<Return>& returns, IngestReport& report) : returns_(returns), report_(report) {}
+  Builder(IngestReport& report, std::vector<CollectionYear> years) : report_(report) {
+    h_.years = std::move(years);
+  }
 
-  History run() {
-    for (const auto& r : returns_) h_.years.push_back(r.year);
+  // Merges one unit; units must arrive in order of their index.
+  void merge(Unit& u) {
+    const int year = h_.years[u.return_index].end_year;
+    if (unit_paths_.size() <= u.index) unit_paths_.resize(u.index + 1);
+    unit_paths_[u.index] = u.path;
+    if (u.is_file) {
+      report_.problems.append(u.read_problems);
+      tally_file(u);
+    }
+    std::vector<uint32_t> child;
+    for (size_t k = 0; k < ssda903::kTableCount; ++k) {
+      UnitTable& t = u.tables[k];
+      if (t.rows == 0) continue;
+      auto& tally = report_.tables[k];
+      tally.rejected += t.rejected;
+      registry_.resolve(t.ids, u.long_ids, child);
+      if (state_.size() < registry_.size()) state_.resize(registry_.size());
+      switch (static_cast<Table>(k)) {
+        case Table::header: merge_headers(u, t, child, year); break;
+        case Table::uasc: merge_uasc(u, child, year); break;
+        case Table::episodes: merge_episodes(u, child); break;
+        case Table::missing: append(u.missing, child, missing_); break;
+        case Table::reviews: append(u.reviews, child, reviews_); break;
+        case Table::ad1: append(u.adoptions, child, adoptions_); break;
+        case Table::placed_for_adoption: append(u.decisions, child, decisions_); break;
+        default: tally.kept += t.ids.size(); break;
+      }
+      if (k != idx(Table::header)) logs_[stage_of(static_cast<Table>(k))].append(t.problems);
+    }
+  }
+
+  History finish() {
     StageTimer timer;
-    tally_files();
-    collect_children();
+    order_children();
     timer.lap("children");
-    read_headers();
-    read_uasc();
-    read_episodes();
-    timer.lap("read episodes");
-    reconcile_episodes();
-    timer.lap("reconcile");
-    build_periods_and_placements();
-    timer.lap("periods and placements");
-    read_missing();
-    read_reviews();
-    read_adoptions();
-    count_other_tables();
-    timer.lap("other tables");
+    tbb::task_group group;
+    group.run([this] {
+      reconcile_episodes();
+      build_periods_and_placements();
+      report_missing_headers();
+    });
+    group.run([this] { dedupe(Table::missing, missing_, h_.missing); });
+    group.run([this] { dedupe(Table::reviews, reviews_, h_.reviews); });
+    group.run([this] {
+      dedupe(Table::ad1, adoptions_, h_.adoptions);
+      dedupe(Table::placed_for_adoption, decisions_, h_.adoption_decisions);
+    });
+    group.wait();
+    timer.lap("episodes and other tables");
+    for (auto& log : logs_) {
+      for (const auto& p : log.all())
+        if (p.severity == Severity::repair) ++report_.repairs_by_rule[p.rule];
+      report_.problems.append(log);
+    }
+    h_.strings.reserve(strings_.size() + 1);
+    for (auto& s : strings_) h_.strings.push_back(std::move(s));
     return std::move(h_);
   }
 
- private:
-  const std::vector<Return>& returns_;
-  IngestReport& report_;
-  History h_;
-  StringIndex child_index_;
-  StringIndex string_index_;
-  // Per return, per table, per row: the child's index (or StringIndex::kAbsent without CHILD).
-  std::vector<std::array<std::vector<ChildIndex>, ssda903::kTableCount>> row_child_;
-  std::vector<int> header_year_;  // per child: year of the header row used (0 = none yet)
-
-  void problem(Severity s, const ReturnTable& t, size_t row, std::string column, std::string rule,
-               std::string message) {
-    if (s == Severity::repair) ++report_.repairs_by_rule[rule];
-    report_.problems.add({s, t.source_of(row), t.line(row), std::move(column), std::move(rule), std::move(message)});
-  }
-
-  // Postcodes and URNs repeat endlessly; each distinct one is stored once. Keys view the
-  // returns' own cells, which outlive the builder.
-  uint32_t intern(std::string_view s) {
-    if (s.empty()) return 0;
-    const auto [index, inserted] = string_index_.insert(s, static_cast<uint32_t>(h_.strings.size()));
-    if (inserted) h_.strings.emplace_back(s);
-    return index;
-  }
-
-  void tally_files() {
-    for (const auto& r : returns_)
+  // Per-file counts, for a Return read without streaming (XML files count their tables' rows).
+  void tally_files(const std::vector<Return>& returns) {
+    for (const auto& r : returns)
       for (const auto& f : r.files) {
         ++report_.files_read;
         if (!f.table) {
           ++report_.files_unrecognised;
           continue;
         }
-        // XML files fill several tables; their per-table counts come from the rows themselves.
-        if (f.path.size() > 4 && (f.path.ends_with(".xml") || f.path.ends_with(".XML"))) continue;
+        if (is_xml_name(f.path)) continue;
         auto& t = report_.tables[idx(*f.table)];
         t.read += f.records_read;
         t.unreadable += f.records_rejected + f.blank_records;
       }
-    // XML rows: count what arrived in the tables beyond the CSV records.
-    for (const auto& r : returns_)
+    for (const auto& r : returns)
       for (const auto& f : r.files)
-        if (f.table && (f.path.ends_with(".xml") || f.path.ends_with(".XML"))) {
+        if (f.table && is_xml_name(f.path)) {
           for (size_t k = 0; k < ssda903::kTableCount; ++k)
             if (const auto* t = r.find(static_cast<Table>(k)))
               for (size_t row = 0; row < t->rows(); ++row)
@@ -205,246 +651,236 @@ class Builder {
         }
   }
 
-  // Every identifier in any table becomes a child, sorted so that the history does not depend
-  // on file order.
-  void collect_children() {
-    // Each row's identifier is looked up once; distinct identifiers are then sorted so that
-    // child indexes do not depend on file order, and the rows' indexes remapped.
-    size_t rows = 0;
-    for (const auto& r : returns_)
-      for (const auto& t : r.tables)
-        if (t) rows += t->rows();
-    child_index_ = StringIndex(1 << 16);  // grows as needed
-    std::vector<std::string_view> ids;
-    row_child_.resize(returns_.size());
-    for (size_t ri = 0; ri < returns_.size(); ++ri)
-      for (size_t k = 0; k < ssda903::kTableCount; ++k) {
-        const auto& t = returns_[ri].tables[k];
-        if (!t) continue;
-        auto& out = row_child_[ri][k];
-        out.resize(t->rows());
-        for (size_t row = 0; row < t->rows(); ++row) {
-          const auto id = t->cell(row, 0);
-          if (id.empty()) {
-            out[row] = StringIndex::kAbsent;
-            continue;
-          }
-          const auto [index, inserted] = child_index_.insert(id, static_cast<uint32_t>(ids.size()));
-          if (inserted) ids.push_back(id);
-          out[row] = index;
-        }
-      }
-    // Sort the identifiers; order[i] is the sorted position of first-seen identifier i.
-    std::vector<uint32_t> by_name(ids.size());
-    for (uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
-    std::sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
-    std::vector<uint32_t> position(ids.size());
-    h_.children.resize(ids.size());
-    for (uint32_t p = 0; p < by_name.size(); ++p) {
-      position[by_name[p]] = p;
-      h_.children[p].id = std::string(ids[by_name[p]]);
+ private:
+  IngestReport& report_;
+  History h_;
+  ChildRegistry registry_;
+  std::vector<ChildState> state_;
+  std::array<ProblemLog, kStageCount> logs_;
+  std::vector<RawEpisode> raw_;
+  std::vector<Dated<MissingSpell>> missing_;
+  std::vector<Dated<Review>> reviews_;
+  std::vector<Dated<Adoption>> adoptions_;
+  std::vector<Dated<AdoptionDecision>> decisions_;
+  std::vector<std::string> unit_paths_;  // by unit index
+  // Interned postcodes and URNs (the history's strings from 1); keys view the deque's strings,
+  // which never move.
+  std::deque<std::string> strings_;
+  StringIndex string_index_;
+  std::vector<int> header_year_;  // per child (final index)
+
+  static bool is_xml_name(const std::string& p) {
+    return p.size() > 4 && (p.ends_with(".xml") || p.ends_with(".XML"));
+  }
+
+  static Stage stage_of(Table t) {
+    switch (t) {
+      case Table::header: return kHeaders;
+      case Table::uasc: return kUasc;
+      case Table::episodes: return kEpisodes;
+      case Table::missing: return kMissing;
+      case Table::reviews: return kReviews;
+      case Table::ad1: return kAd1;
+      case Table::placed_for_adoption: return kPlaced;
+      case Table::oc2: return kOc2;
+      case Table::oc3: return kOc3;
+      case Table::previous_permanence: return kPrevPerm;
+      case Table::sw_episodes: return kSwEpisodes;
+      case Table::dolo: return kDolo;
     }
-    for (auto& tables : row_child_)
-      for (auto& rows_of_table : tables)
-        for (auto& c : rows_of_table)
-          if (c != StringIndex::kAbsent) c = position[c];
-    header_year_.assign(ids.size(), 0);
+    return kDolo;
   }
 
-  std::optional<ChildIndex> child_of(const ReturnTable& t, size_t row, TableTally& tally) {
-    const ChildIndex c = row_child_[return_of(t)][static_cast<size_t>(t.table)][row];
-    if (c == StringIndex::kAbsent) {
-      ++tally.rejected;
-      problem(Severity::error, t, row, "CHILD", "missing-key", "no CHILD identifier; the row was rejected");
-      return std::nullopt;
+  void tally_file(const Unit& u) {
+    const auto& f = u.report;
+    ++report_.files_read;
+    if (!f.table) {
+      ++report_.files_unrecognised;
+      return;
     }
-    return c;
-  }
-
-  // Which return a table belongs to (tables are owned by the returns, so compare addresses).
-  size_t return_of(const ReturnTable& t) const {
-    for (size_t ri = 0; ri < returns_.size(); ++ri)
-      if (const auto* x = returns_[ri].find(t.table); x == &t) return ri;
-    return 0;
-  }
-
-  CodeIndex code(const ReturnTable& t, size_t row, size_t col, const CodeList& list) {
-    const auto v = t.cell(row, col);
-    if (v.empty()) return kNoCode;
-    const CodeIndex i = list.find(v);
-    if (i == kNoCode)
-      problem(Severity::warning, t, row, std::string(t.data.columns[col]), "unknown-code",
-              fmt::format("'{}' is not a {} code; treated as missing", v, list.name()));
-    return i;
-  }
-
-  // A date that is optional in the row: invalid -> warning, treated as missing.
-  Date optional_date(const ReturnTable& t, size_t row, size_t col) {
-    const auto v = t.cell(row, col);
-    if (v.empty()) return Date::open();
-    const auto p = parse_date(v);
-    if (!p) {
-      problem(Severity::warning, t, row, std::string(t.data.columns[col]), "bad-date",
-              fmt::format("'{}': {}; treated as missing", v, describe(p.error)));
-      return Date::open();
+    if (!is_xml_name(f.path)) {
+      auto& t = report_.tables[idx(*f.table)];
+      t.read += f.records_read;
+      t.unreadable += f.records_rejected + f.blank_records;
+      return;
     }
-    return p.date;
+    for (size_t k = 0; k < ssda903::kTableCount; ++k) report_.tables[k].read += u.tables[k].rows;
+    report_.tables[idx(Table::header)].read += f.records_rejected;
+    report_.tables[idx(Table::header)].rejected += f.records_rejected;
   }
 
-  // A date that keys the row: invalid -> the row is rejected.
-  std::optional<Date> key_date(const ReturnTable& t, size_t row, size_t col, TableTally& tally) {
-    const auto v = t.cell(row, col);
-    const auto p = parse_date(v);
-    if (!p) {
-      ++tally.rejected;
-      problem(Severity::error, t, row, std::string(t.data.columns[col]), "bad-key-date",
-              fmt::format("'{}': {}; the row was rejected", v, describe(p.error)));
-      return std::nullopt;
-    }
-    return p.date;
-  }
+  const std::string& path_of(const Origin& at) const { return unit_paths_[at.unit]; }
 
-  void read_headers() {
+  // Header rows take effect in order: which row is used, and whether the date of birth changed,
+  // depend on the rows before. Their own problems were found when they were read.
+  void merge_headers(Unit& u, const UnitTable& t, const std::vector<uint32_t>& child, int year) {
     auto& tally = report_.tables[idx(Table::header)];
-    namespace hc = ssda903::header_col;
-    for (const auto& r : returns_) {
-      const ReturnTable* t = r.find(Table::header);
-      if (!t) continue;
-      for (size_t row = 0; row < t->rows(); ++row) {
-        const auto c = child_of(*t, row, tally);
-        if (!c) continue;
-        Child& ch = h_.children[*c];
-        if (header_year_[*c] == r.year.end_year) {
+    ProblemLog& log = logs_[kHeaders];
+    const auto& own = t.problems.all();
+    size_t next = 0;
+    for (const HeaderRow& h : u.headers) {
+      if (h.child != kNone) {
+        const uint32_t c = child[h.child];
+        ChildState& ch = state_[c];
+        if (ch.header_year == year) {
           ++tally.duplicates;
-          problem(Severity::repair, *t, row, "", "duplicate-header",
-                  fmt::format("child {} has more than one header row in this return; the last is used",
-                              pseudonymise(ch.id)));
-        } else if (header_year_[*c] != 0) {
+          log.add({Severity::repair, u.path, h.line, "", "duplicate-header",
+                   fmt::format("child {} has more than one header row in this return; the last is used",
+                               pseudonymise(registry_.name(c)))});
+        } else if (ch.header_year != 0) {
           ++tally.superseded;
         } else {
           ++tally.kept;
         }
-        const auto dob_text = t->cell(row, hc::DOB);
-        const auto dob = parse_date(dob_text);
-        if (!dob) {
-          problem(Severity::warning, *t, row, "DOB", "bad-date",
-                  fmt::format("'{}': {}; the child's age is unknown", dob_text, describe(dob.error)));
-        } else if (ch.dob_known && ch.dob != dob.date && header_year_[*c] != r.year.end_year) {
-          problem(Severity::warning, *t, row, "DOB", "dob-changed",
-                  fmt::format("child {}'s date of birth differs from an earlier return ({} before, {} now); "
-                              "the latest is used", pseudonymise(ch.id), ch.dob.to_string(), dob.date.to_string()));
-        }
-        if (dob) {
-          ch.dob = dob.date;
+        if (h.dob_error == DateError::ok && ch.dob_known && ch.dob != h.dob && ch.header_year != year)
+          log.add({Severity::warning, u.path, h.line, "DOB", "dob-changed",
+                   fmt::format("child {}'s date of birth differs from an earlier return ({} before, {} now); "
+                               "the latest is used", pseudonymise(registry_.name(c)), ch.dob.to_string(),
+                               h.dob.to_string())});
+        if (h.dob_error == DateError::ok) {
+          ch.dob = h.dob;
           ch.dob_known = true;
         }
-        ch.sex = code(*t, row, hc::SEX, codes::sex);
-        ch.ethnicity = code(*t, row, hc::ETHNIC, codes::ethnic);
-        ch.latest_return = std::max(ch.latest_return, r.year.end_year);
-        header_year_[*c] = r.year.end_year;
+        ch.sex = h.sex;
+        ch.ethnicity = h.ethnicity;
+        ch.latest_return = std::max(ch.latest_return, year);
+        ch.header_year = year;
       }
+      for (; next < h.problems_end; ++next) log.add(own[next]);
     }
   }
 
-  void read_uasc() {
+  void merge_uasc(Unit& u, const std::vector<uint32_t>& child, int year) {
     auto& tally = report_.tables[idx(Table::uasc)];
-    std::vector<int> seen(h_.children.size(), 0);
-    for (const auto& r : returns_) {
-      const ReturnTable* t = r.find(Table::uasc);
-      if (!t) continue;
-      for (size_t row = 0; row < t->rows(); ++row) {
-        const auto c = child_of(*t, row, tally);
-        if (!c) continue;
-        if (seen[*c] == r.year.end_year) ++tally.duplicates;
-        else if (seen[*c]) ++tally.superseded;
-        else ++tally.kept;
-        seen[*c] = r.year.end_year;
-        Child& ch = h_.children[*c];
-        ch.uasc = true;
-        ch.uasc_ceased = optional_date(*t, row, ssda903::uasc_col::DUC);
-      }
+    for (const UascRow& r : u.uasc) {
+      ChildState& ch = state_[child[r.child]];
+      if (ch.uasc_year == year) ++tally.duplicates;
+      else if (ch.uasc_year) ++tally.superseded;
+      else ++tally.kept;
+      ch.uasc_year = year;
+      ch.uasc = true;
+      ch.uasc_ceased = r.ceased;
     }
   }
 
-  std::vector<RawEpisode> raw_;
+  uint32_t intern(const std::vector<std::string>& unit_strings, uint32_t local) {
+    if (local == 0) return 0;
+    const std::string& s = unit_strings[local - 1];
+    const uint32_t found = string_index_.find(s);
+    if (found != StringIndex::kAbsent) return found;
+    strings_.push_back(s);
+    const auto i = static_cast<uint32_t>(strings_.size());  // the history's string 0 is ""
+    string_index_.insert(strings_.back(), i);
+    return i;
+  }
 
-  void read_episodes() {
-    auto& tally = report_.tables[idx(Table::episodes)];
-    namespace ec = ssda903::episodes_col;
-    size_t total = 0;
-    for (const auto& r : returns_)
-      if (const auto* t = r.find(Table::episodes)) total += t->rows();
-    raw_.reserve(total);
-    for (uint32_t ri = 0; ri < returns_.size(); ++ri) {
-      const Return& r = returns_[ri];
-      const ReturnTable* t = r.find(Table::episodes);
-      if (!t) continue;
-      for (size_t row = 0; row < t->rows(); ++row) {
-        const auto c = child_of(*t, row, tally);
-        if (!c) continue;
-        const auto start = key_date(*t, row, ec::DECOM, tally);
-        if (!start) continue;
-        RawEpisode x;
-        x.return_index = ri;
-        x.row = static_cast<uint32_t>(row);
-        Episode& e = x.e;
-        e.child = *c;
-        e.start = *start;
-        e.end = optional_date(*t, row, ec::DEC);
-        e.reason_new = code(*t, row, ec::RNE, codes::reason_new_episode);
-        e.legal_status = code(*t, row, ec::LS, codes::legal_status);
-        e.need = code(*t, row, ec::CIN, codes::category_of_need);
-        e.placement_type = code(*t, row, ec::PLACE, codes::placement_type);
-        e.provider = code(*t, row, ec::PLACE_PROVIDER, codes::placement_provider);
-        e.reason_ceased = code(*t, row, ec::REC, codes::reason_episode_ceased);
-        e.reason_place_change = code(*t, row, ec::REASON_PLACE_CHANGE, codes::reason_place_change);
-        e.collection_year = static_cast<uint16_t>(r.year.end_year);
-        e.home_postcode = intern(t->cell(row, ec::HOME_POST));
-        e.placement_postcode = intern(t->cell(row, ec::PL_POST));
-        e.urn = intern(t->cell(row, ec::URN));
-        x.rec_given = !t->cell(row, ec::REC).empty();
-        if (!e.end.is_open() && e.end < e.start) {
-          problem(Severity::warning, *t, row, "DEC", "dec-before-decom",
-                  fmt::format("DEC {} is before DECOM {}; DEC treated as missing", e.end.to_string(),
-                              e.start.to_string()));
-          e.end = Date::open();
-        }
-        raw_.push_back(x);
-      }
+  void merge_episodes(Unit& u, const std::vector<uint32_t>& child) {
+    // Each of the unit's strings is looked up once, in order of first sight in the unit, which
+    // is their order of first sight overall since units are merged in order.
+    std::vector<uint32_t> global(u.strings.size() + 1, 0);
+    for (uint32_t i = 1; i <= u.strings.size(); ++i) global[i] = intern(u.strings, i);
+    if (raw_.capacity() < raw_.size() + u.episodes.size())
+      raw_.reserve(std::max(raw_.size() + u.episodes.size(), raw_.capacity() * 2));
+    for (RawEpisode& x : u.episodes) {
+      x.e.child = child[x.e.child];
+      x.e.home_postcode = global[x.e.home_postcode];
+      x.e.placement_postcode = global[x.e.placement_postcode];
+      x.e.urn = global[x.e.urn];
+      raw_.push_back(x);
     }
   }
 
-  const ReturnTable& episodes_table(const RawEpisode& x) const { return *returns_[x.return_index].find(Table::episodes); }
+  template <typename Record>
+  void append(std::vector<Dated<Record>>& in, const std::vector<uint32_t>& child, std::vector<Dated<Record>>& out) {
+    if (in.empty()) return;
+    if (out.capacity() < out.size() + in.size()) out.reserve(std::max(out.size() + in.size(), out.capacity() * 2));
+    for (auto& d : in) {
+      d.rec.child = child[d.rec.child];
+      out.push_back(d);
+    }
+  }
+
+  // Children are numbered in the order of their identifiers, so that the history does not
+  // depend on file order; every record's provisional index is then renumbered.
+  void order_children() {
+    const size_t n = registry_.size();
+    std::vector<uint32_t> by_name(n);
+    for (uint32_t i = 0; i < n; ++i) by_name[i] = i;
+    tbb::parallel_sort(by_name.begin(), by_name.end(), [&](uint32_t a, uint32_t b) { return registry_.less(a, b); });
+    std::vector<uint32_t> position(n);
+    h_.children.resize(n);
+    header_year_.assign(n, 0);
+    tbb::parallel_for(tbb::blocked_range<uint32_t>(0, static_cast<uint32_t>(n)), [&](const auto& range) {
+      for (uint32_t p = range.begin(); p < range.end(); ++p) {
+        const uint32_t c = by_name[p];
+        position[c] = p;
+        const ChildState& s = state_[c];
+        Child& ch = h_.children[p];
+        ch.id = registry_.name(c);
+        ch.dob = s.dob;
+        ch.dob_known = s.dob_known;
+        ch.sex = s.sex;
+        ch.ethnicity = s.ethnicity;
+        ch.latest_return = s.latest_return;
+        ch.uasc = s.uasc;
+        ch.uasc_ceased = s.uasc_ceased;
+        header_year_[p] = s.header_year;
+      }
+    });
+    state_.clear();
+    state_.shrink_to_fit();
+    auto renumber = [&](auto& records, auto child_of) {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, records.size()), [&](const auto& range) {
+        for (size_t i = range.begin(); i < range.end(); ++i) child_of(records[i]) = position[child_of(records[i])];
+      });
+    };
+    renumber(raw_, [](RawEpisode& x) -> ChildIndex& { return x.e.child; });
+    renumber(missing_, [](auto& d) -> ChildIndex& { return d.rec.child; });
+    renumber(reviews_, [](auto& d) -> ChildIndex& { return d.rec.child; });
+    renumber(adoptions_, [](auto& d) -> ChildIndex& { return d.rec.child; });
+    renumber(decisions_, [](auto& d) -> ChildIndex& { return d.rec.child; });
+  }
+
+  void problem(Stage stage, Severity s, const Origin& at, std::string column, std::string rule, std::string message) {
+    logs_[stage].add({s, path_of(at), at.line, std::move(column), std::move(rule), std::move(message)});
+  }
 
   void repair(const RawEpisode& x, std::string column, std::string rule, std::string message) {
-    problem(Severity::repair, episodes_table(x), x.row, std::move(column), std::move(rule), std::move(message));
+    problem(kReconcile, Severity::repair, x.at, std::move(column), std::move(rule), std::move(message));
   }
+
+  static bool later_first(const Origin& a, const Origin& b) {
+    if (a.unit != b.unit) return a.unit > b.unit;
+    return a.row > b.row;
+  }
+
+  std::vector<Origin> kept_sources_;  // per episode
 
   void reconcile_episodes() {
     const CodeIndex kRneStart = codes::reason_new_episode.find("S");
     const CodeIndex kRecX1 = codes::reason_episode_ceased.find("X1");
     auto& tally = report_.tables[idx(Table::episodes)];
     // Latest return first within each (child, DECOM); within a return, the later row first.
-    std::sort(raw_.begin(), raw_.end(), [](const RawEpisode& a, const RawEpisode& b) {
+    tbb::parallel_sort(raw_.begin(), raw_.end(), [](const RawEpisode& a, const RawEpisode& b) {
       if (a.e.child != b.e.child) return a.e.child < b.e.child;
       if (a.e.start != b.e.start) return a.e.start < b.e.start;
-      if (a.return_index != b.return_index) return a.return_index > b.return_index;
-      return a.row > b.row;
+      return later_first(a.at, b.at);
     });
     std::vector<RawEpisode> kept;
     kept.reserve(raw_.size());
+    auto return_of = [&](const RawEpisode& x) { return unit_return_[x.at.unit]; };
     for (size_t i = 0; i < raw_.size();) {
       size_t j = i + 1;
       while (j < raw_.size() && raw_[j].e.child == raw_[i].e.child && raw_[j].e.start == raw_[i].e.start) {
         // Sorted by return (latest first) then row (last first): the same return twice in a row
         // is a duplicate within that return, whichever return's copy is used in the end.
         const RawEpisode& newer = raw_[j - 1];
-        if (raw_[j].return_index == newer.return_index) {
+        if (return_of(raw_[j]) == return_of(newer)) {
           ++tally.duplicates;
           repair(raw_[j], "DECOM", "duplicate-episode",
                  fmt::format("child {} has two episodes starting {} in one return; the later row (line {}) is used",
                              pseudonymise(h_.children[raw_[i].e.child].id), raw_[i].e.start.to_string(),
-                             episodes_table(newer).line(newer.row)));
+                             newer.at.line));
         } else {
           ++tally.superseded;
         }
@@ -459,7 +895,7 @@ class Builder {
 
     // Which years have a return: an episode left open in year Y must reappear in Y+1's return.
     std::vector<int> years;
-    for (const auto& r : returns_) years.push_back(r.year.end_year);
+    for (const auto& y : h_.years) years.push_back(y.end_year);
     auto has_return = [&](int y) { return std::binary_search(years.begin(), years.end(), y); };
 
     for (size_t i = 0; i < kept.size(); ++i) {
@@ -500,20 +936,20 @@ class Builder {
                              e.start.to_string(), y.end_year, CollectionYear{y.end_year + 1}.label(),
                              y.end().to_string()));
         } else if (x.rec_given) {
-          problem(Severity::warning, episodes_table(x), x.row, "REC", "rec-without-dec",
+          problem(kReconcile, Severity::warning, x.at, "REC", "rec-without-dec",
                   fmt::format("child {}'s episode from {} has a reason ceased but no end date; it is treated "
                               "as still open", who(), e.start.to_string()));
           e.reason_ceased = kNoCode;
         }
       }
     }
-    h_.episodes.reserve(kept.size());
-    for (auto& x : kept) h_.episodes.push_back(x.e);
-    kept_sources_.reserve(kept.size());
-    for (auto& x : kept) kept_sources_.push_back({x.return_index, x.row});
+    h_.episodes.resize(kept.size());
+    kept_sources_.resize(kept.size());
+    for (size_t i = 0; i < kept.size(); ++i) {
+      h_.episodes[i] = kept[i].e;
+      kept_sources_[i] = kept[i].at;
+    }
   }
-
-  std::vector<std::pair<uint32_t, uint32_t>> kept_sources_;  // per episode: (return, row)
 
   void build_periods_and_placements() {
     const CodeIndex S = codes::reason_new_episode.find("S");
@@ -535,23 +971,22 @@ class Builder {
         bool new_period = j == i;
         if (!new_period) {
           const Episode& prev = eps[j - 1];
-          const auto [ri, row] = kept_sources_[j];
-          const ReturnTable& t = *returns_[ri].find(Table::episodes);
+          const Origin& at = kept_sources_[j];
           const auto who = [&] { return pseudonymise(ch.id); };
           if (e.reason_new == S) {
             new_period = true;
             if (prev.end == e.start && prev.reason_ceased == X1)
-              problem(Severity::repair, t, row, "RNE", "new-period-after-x1",
+              problem(kPeriods, Severity::repair, at, "RNE", "new-period-after-x1",
                       fmt::format("child {}'s episode from {} starts a period (RNE S) though the previous "
                                   "episode ended X1 that day; a new period of care is started", who(), e.start.to_string()));
           } else if (prev.end != e.start) {
             new_period = true;
-            problem(Severity::repair, t, row, "DECOM", "gap-starts-new-period",
+            problem(kPeriods, Severity::repair, at, "DECOM", "gap-starts-new-period",
                     fmt::format("child {}'s episode from {} follows a gap since {} without RNE S; a new period "
                                 "of care is started", who(), e.start.to_string(), prev.end.to_string()));
           } else if (prev.reason_ceased != X1 && prev.reason_ceased != kNoCode) {
             new_period = true;
-            problem(Severity::repair, t, row, "RNE", "re-entry-without-s",
+            problem(kPeriods, Severity::repair, at, "RNE", "re-entry-without-s",
                     fmt::format("child {}'s episode from {} continues an episode that ended care ({}); a new "
                                 "period of care is started", who(), e.start.to_string(),
                                 codes::reason_episode_ceased.code(prev.reason_ceased)));
@@ -609,6 +1044,7 @@ class Builder {
       i = j;
     }
     kept_sources_.clear();
+    kept_sources_.shrink_to_fit();
     for (size_t c = 0; c < h_.children.size(); ++c) {
       Child& ch = h_.children[c];
       if (ch.episode_count == 0) {
@@ -616,45 +1052,16 @@ class Builder {
         ch.first_period = static_cast<uint32_t>(h_.periods.size());
         ch.first_placement = static_cast<uint32_t>(h_.placements.size());
       }
-      if (ch.episode_count > 0 && header_year_[c] == 0)
-        report_.problems.add({Severity::warning, "", 0, "", "no-header",
-                              fmt::format("child {} has episodes but no header row in any return; sex, date of "
-                                          "birth and ethnicity are unknown", pseudonymise(ch.id))});
     }
   }
 
-  // Tables keyed by (CHILD, a date): de-duplicated across returns like episodes.
-  template <typename Record, typename Make>
-  void read_dated(Table table, size_t date_col, std::vector<Record>& out, Make make) {
-    auto& tally = report_.tables[idx(table)];
-    struct Raw { Record rec; uint32_t ri; uint32_t row; };
-    std::vector<Raw> raws;
-    for (uint32_t ri = 0; ri < returns_.size(); ++ri) {
-      const ReturnTable* t = returns_[ri].find(table);
-      if (!t) continue;
-      for (size_t row = 0; row < t->rows(); ++row) {
-        const auto c = child_of(*t, row, tally);
-        if (!c) continue;
-        const auto d = key_date(*t, row, date_col, tally);
-        if (!d) continue;
-        raws.push_back({make(*t, row, *c, *d), ri, static_cast<uint32_t>(row)});
-      }
-    }
-    auto key = [](const Record& r) { return std::pair{r.child, first_date(r)}; };
-    std::sort(raws.begin(), raws.end(), [&](const Raw& a, const Raw& b) {
-      if (key(a.rec) != key(b.rec)) return key(a.rec) < key(b.rec);
-      if (a.ri != b.ri) return a.ri > b.ri;
-      return a.row > b.row;
-    });
-    for (size_t i = 0; i < raws.size();) {
-      size_t j = i + 1;
-      for (; j < raws.size() && key(raws[j].rec) == key(raws[i].rec); ++j) {
-        if (raws[j].ri == raws[i].ri) ++tally.duplicates;
-        else ++tally.superseded;
-      }
-      out.push_back(raws[i].rec);
-      ++tally.kept;
-      i = j;
+  void report_missing_headers() {
+    for (size_t c = 0; c < h_.children.size(); ++c) {
+      const Child& ch = h_.children[c];
+      if (ch.episode_count > 0 && header_year_[c] == 0)
+        logs_[kNoHeader].add({Severity::warning, "", 0, "", "no-header",
+                              fmt::format("child {} has episodes but no header row in any return; sex, date of "
+                                          "birth and ethnicity are unknown", pseudonymise(ch.id))});
     }
   }
 
@@ -663,77 +1070,186 @@ class Builder {
   static Date first_date(const Adoption& a) { return a.should_be_placed; }
   static Date first_date(const AdoptionDecision& a) { return a.decided; }
 
-  void read_missing() {
-    namespace mc = ssda903::missing_col;
-    read_dated(Table::missing, mc::MIS_START, h_.missing, [&](const ReturnTable& t, size_t row, ChildIndex c, Date d) {
-      MissingSpell m;
-      m.child = c;
-      m.start = d;
-      m.end = optional_date(t, row, mc::MIS_END);
-      m.type = code(t, row, mc::MISSING, codes::missing_type);
-      return m;
+  // Tables keyed by (CHILD, a date): de-duplicated across returns like episodes.
+  template <typename Record>
+  void dedupe(Table table, std::vector<Dated<Record>>& raws, std::vector<Record>& out) {
+    auto& tally = report_.tables[idx(table)];
+    auto key = [](const Record& r) { return std::pair{r.child, first_date(r)}; };
+    std::sort(raws.begin(), raws.end(), [&](const Dated<Record>& a, const Dated<Record>& b) {
+      if (key(a.rec) != key(b.rec)) return key(a.rec) < key(b.rec);
+      return later_first(a.at, b.at);
     });
-  }
-
-  void read_reviews() {
-    namespace rc = ssda903::reviews_col;
-    read_dated(Table::reviews, rc::REVIEW, h_.reviews, [&](const ReturnTable& t, size_t row, ChildIndex c, Date d) {
-      return Review{c, d, code(t, row, rc::REVIEW_CODE, codes::review_participation)};
-    });
-  }
-
-  void read_adoptions() {
-    namespace ac = ssda903::ad1_col;
-    read_dated(Table::ad1, ac::DATE_INT, h_.adoptions, [&](const ReturnTable& t, size_t row, ChildIndex c, Date d) {
-      Adoption a;
-      a.child = c;
-      a.should_be_placed = d;
-      a.matched = optional_date(t, row, ac::DATE_MATCH);
-      a.by_foster_carer = code(t, row, ac::FOSTER_CARE, codes::foster_care);
-      a.number_of_adopters = code(t, row, ac::NB_ADOPTR, codes::number_of_adopters);
-      a.sex_of_adopters = code(t, row, ac::SEX_ADOPTR, codes::sex_of_adopters);
-      a.legal_status_of_adopters = code(t, row, ac::LS_ADOPTR, codes::legal_status_of_adopters);
-      return a;
-    });
-    namespace pc = ssda903::placed_col;
-    read_dated(Table::placed_for_adoption, pc::DATE_PLACED, h_.adoption_decisions,
-               [&](const ReturnTable& t, size_t row, ChildIndex c, Date d) {
-                 AdoptionDecision a;
-                 a.child = c;
-                 a.decided = d;
-                 a.reversed = optional_date(t, row, pc::DATE_PLACED_CEASED);
-                 a.reason_reversed = code(t, row, pc::REASON_PLACED_CEASED, codes::reason_placed_ceased);
-                 return a;
-               });
-  }
-
-  // Tables careflow does not model yet (outcomes, previous permanence, social workers, DoLOs):
-  // each row with a child is kept for validation; rows without one are rejected and reported.
-  void count_other_tables() {
-    for (Table t : {Table::oc2, Table::oc3, Table::previous_permanence, Table::sw_episodes, Table::dolo}) {
-      auto& tally = report_.tables[idx(t)];
-      for (const auto& r : returns_)
-        if (const auto* table = r.find(t))
-          for (size_t row = 0; row < table->rows(); ++row)
-            if (child_of(*table, row, tally)) ++tally.kept;
+    for (size_t i = 0; i < raws.size();) {
+      size_t j = i + 1;
+      for (; j < raws.size() && key(raws[j].rec) == key(raws[i].rec); ++j) {
+        if (unit_return_[raws[j].at.unit] == unit_return_[raws[i].at.unit]) ++tally.duplicates;
+        else ++tally.superseded;
+      }
+      out.push_back(raws[i].rec);
+      ++tally.kept;
+      i = j;
     }
+    raws.clear();
+    raws.shrink_to_fit();
   }
+
+ public:
+  std::vector<uint32_t> unit_return_;  // by unit index: the return it belongs to
 };
 
 }  // namespace
 
-History build_history(const std::vector<Return>& returns, IngestReport& report) {
-  if (!std::is_sorted(returns.begin(), returns.end(), [](const Return& a, const Return& b) { return a.year < b.year; })) {
-    std::vector<Return> copy(returns);
-    std::sort(copy.begin(), copy.end(), [](const Return& a, const Return& b) { return a.year < b.year; });
-    return Builder(copy, report).run();
+namespace {
+
+// Runs `fill` on units in parallel and `merge` on each, in order of index, as soon as it and
+// every unit before it are filled. A few units are in flight at once, so memory holds a few
+// files' records, never the whole input's text.
+template <typename Fill, typename Merge>
+void run_units(size_t count, Fill fill, Merge merge) {
+  size_t next = 0;
+  const size_t tokens = 2 * static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 2;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Unit*>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& fc) -> Unit* {
+                                      if (next == count) {
+                                        fc.stop();
+                                        return nullptr;
+                                      }
+                                      auto* u = new Unit;
+                                      u->index = static_cast<uint32_t>(next++);
+                                      return u;
+                                    }) &
+          tbb::make_filter<Unit*, Unit*>(tbb::filter_mode::parallel,
+                                         [&](Unit* u) {
+                                           fill(*u);
+                                           return u;
+                                         }) &
+          tbb::make_filter<Unit*, void>(tbb::filter_mode::serial_in_order, [&](Unit* u) {
+            std::unique_ptr<Unit> owned(u);
+            merge(*u);
+          }));
+}
+
+// Text buffers for files being parsed, kept for the next file: a buffer is faulted in once.
+class BufferPool {
+ public:
+  std::string take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return {};
+    std::string b = std::move(free_.back());
+    free_.pop_back();
+    return b;
   }
-  return Builder(returns, report).run();
+  void give(std::string b) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(b));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> free_;
+};
+
+bool is_xml_file(const std::string& path) {
+  auto ext = fs::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".xml";
+}
+
+}  // namespace
+
+History build_history(const std::vector<Return>& returns_in, IngestReport& report) {
+  std::vector<Return> sorted;
+  const std::vector<Return>* returns = &returns_in;
+  if (!std::is_sorted(returns_in.begin(), returns_in.end(), [](const Return& a, const Return& b) { return a.year < b.year; })) {
+    sorted = returns_in;
+    std::sort(sorted.begin(), sorted.end(), [](const Return& a, const Return& b) { return a.year < b.year; });
+    returns = &sorted;
+  }
+  StageTimer timer;
+  std::vector<CollectionYear> years;
+  for (const auto& r : *returns) years.push_back(r.year);
+  Builder builder(report, years);
+  builder.tally_files(*returns);
+  // One unit per run of a table's rows from one file, numbered return by return so that
+  // (unit, row) orders each table's rows as the returns hold them.
+  struct Part {
+    const ReturnTable* table;
+    size_t first, last;
+    uint32_t return_index;
+    const std::string* path;
+  };
+  std::vector<Part> parts;
+  for (uint32_t ri = 0; ri < returns->size(); ++ri)
+    for (const auto& slot : (*returns)[ri].tables) {
+      if (!slot) continue;
+      const ReturnTable& t = *slot;
+      std::vector<std::pair<size_t, const std::string*>> starts{{0, &t.source()}};
+      for (const auto& s : t.more_sources) starts.emplace_back(s.first_row, &s.file);
+      for (size_t k = 0; k < starts.size(); ++k) {
+        const size_t last = k + 1 < starts.size() ? starts[k + 1].first : t.rows();
+        if (starts[k].first < last) parts.push_back({&t, starts[k].first, last, ri, starts[k].second});
+      }
+    }
+  for (const auto& p : parts) builder.unit_return_.push_back(p.return_index);
+  run_units(
+      parts.size(),
+      [&](Unit& u) {
+        const Part& p = parts[u.index];
+        u.return_index = p.return_index;
+        u.path = *p.path;
+        u.is_file = false;
+        UnitReader(u, years[p.return_index].end_year).feed(*p.table, p.first, p.last);
+      },
+      [&](Unit& u) { builder.merge(u); });
+  timer.lap("read tables");
+  return builder.finish();
 }
 
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report) {
-  const auto returns = read_returns(inputs, year, report);
-  return build_history(returns, report);
+  StageTimer timer;
+  const auto by_year = returns_by_year(inputs, year, report);
+  // Every file of every year, in (year, name) order: the order read_returns assembles them in.
+  struct Job {
+    uint32_t return_index;
+    std::string path;
+  };
+  std::vector<Job> jobs;
+  std::vector<CollectionYear> years;
+  for (uint32_t y = 0; y < by_year.size(); ++y) {
+    years.push_back(by_year[y].first);
+    std::vector<std::string> files = by_year[y].second;
+    std::sort(files.begin(), files.end());
+    for (auto& f : files) jobs.push_back({y, std::move(f)});
+  }
+  Builder builder(report, years);
+  for (const auto& j : jobs) builder.unit_return_.push_back(j.return_index);
+  BufferPool buffers;
+  run_units(
+      jobs.size(),
+      [&](Unit& u) {
+        const Job& job = jobs[u.index];
+        u.return_index = job.return_index;
+        u.path = job.path;
+        UnitReader reader(u, years[job.return_index].end_year);
+        if (is_xml_file(job.path)) {
+          // The XML form fills several tables: read it whole, then take its tables in order.
+          Return r;
+          r.year = years[job.return_index];
+          ssda903::read_return_xml(job.path, r, u.read_problems);
+          u.report = r.files.back();
+          for (const auto& t : r.tables)
+            if (t) reader.feed(*t, 0, t->rows());
+          return;
+        }
+        std::string buffer = buffers.take();
+        u.report = ssda903::stream_return_csv(job.path, buffer, reader, u.read_problems);
+        buffers.give(std::move(buffer));
+      },
+      [&](Unit& u) { builder.merge(u); });
+  timer.lap("read files");
+  return builder.finish();
 }
 
 }  // namespace careflow

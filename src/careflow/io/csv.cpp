@@ -37,10 +37,14 @@ void CsvTable::add_row(const std::vector<std::string_view>& cells, uint32_t line
   lines_.push_back(line);
 }
 
-void CsvTable::upper_case() {
+namespace {
+void upper_case_ascii(char* p, size_t n) {
   // Branch-free so the compiler vectorises it.
-  for (auto& c : text_) c = static_cast<char>(c - ((c >= 'a' && c <= 'z') ? 32 : 0));
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<char>(p[i] - ((p[i] >= 'a' && p[i] <= 'z') ? 32 : 0));
 }
+}  // namespace
+
+void CsvTable::upper_case() { upper_case_ascii(text_.data(), text_.size()); }
 
 void CsvTable::reserve(size_t rows, size_t bytes) {
   text_.reserve(bytes);
@@ -64,17 +68,18 @@ bool read_file(const std::string& path, std::string& out) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
-  out.clear();
-  // Size the buffer once (a national file is hundreds of megabytes), then read into it.
+  // Size the buffer once (a national file is hundreds of megabytes), then read into it. Only
+  // growth is zero-filled: a buffer that already held a larger file is just overwritten.
+  size_t got = 0;
   if (std::fseek(f, 0, SEEK_END) == 0) {
     const long size = std::ftell(f);
     std::rewind(f);
     if (size > 0) {
-      out.resize(static_cast<size_t>(size));
-      const size_t got = std::fread(out.data(), 1, out.size(), f);
-      out.resize(got);
+      if (out.size() < static_cast<size_t>(size)) out.resize(static_cast<size_t>(size));
+      got = std::fread(out.data(), 1, static_cast<size_t>(size), f);
     }
   }
+  out.resize(got);
   char buf[1 << 16];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);  // grew meanwhile, or a pipe
@@ -214,15 +219,16 @@ std::string csv_escape(std::string_view f) {
   return out;
 }
 
-// A single pass over the text: fields are unquoted into the table's buffer as they are read.
+// A single pass over the text, in place: fields are unquoted into the buffer as they are read,
+// and either indexed in the table or handed to a sink.
 class CsvParser {
  public:
-  CsvParser(std::string text, CsvReadResult& r) : in_(std::move(text)), r_(r) {}
+  CsvParser(std::string& text, CsvReadResult& r, CsvRowSink* sink) : buf_(text), r_(r), sink_(sink) {}
 
   void run() {
     // Most exports contain no quote characters at all: such files take a vectorised path that
     // finds delimiters sixteen bytes at a time and copies nothing.
-    if (std::memchr(in_.data(), '"', in_.size()) == nullptr) {
+    if (std::memchr(buf_.data(), '"', buf_.size()) == nullptr) {
       run_unquoted();
       return;
     }
@@ -250,8 +256,7 @@ class CsvParser {
 
   void run_unquoted() {
     CsvTable& t = r_.table;
-    std::string& buf = t.text_;
-    buf = std::move(in_);
+    std::string& buf = buf_;
     const char* const in = buf.data();
     const size_t n = buf.size();
     size_t block = SIZE_MAX;
@@ -271,7 +276,7 @@ class CsvParser {
     };
     size_t lines = 1;
     for (const char* p = in; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(in + n - p)))); ++p) ++lines;
-    t.lines_.reserve(lines);
+    if (!sink_) t.lines_.reserve(lines);
 
     std::vector<std::pair<uint32_t, uint32_t>> fields;
     fields.reserve(64);
@@ -294,7 +299,9 @@ class CsvParser {
         ++line;
         break;
       }
+      const bool had_header = have_header;
       accept_record(fields, record_line, have_header, in);
+      if (!had_header && have_header) upper_case_rest(i);
     }
     finish(have_header);
   }
@@ -305,8 +312,7 @@ class CsvParser {
     std::vector<std::pair<uint32_t, uint32_t>> fields;
     // Parsed in place: unquoting never lengthens text, so the write position never passes the
     // read position, and an unquoted field in a file without quotes needs no copy at all.
-    std::string& out = t.text_;
-    out = std::move(in_);
+    std::string& out = buf_;
     char* const base = out.data();
     const char* const in = base;
     size_t w = 0;
@@ -328,7 +334,7 @@ class CsvParser {
     {
       size_t lines = 1;
       for (const char* p = in; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(in + n - p)))); ++p) ++lines;
-      t.lines_.reserve(lines);
+      if (!sink_) t.lines_.reserve(lines);
       fields.reserve(64);
     }
     while (i < n) {
@@ -385,7 +391,9 @@ class CsvParser {
       }
       // A record that did not become a row (the header, a blank or malformed record) leaves
       // its bytes unused; writing resumes at the read position so later fields need no copy.
+      const bool had_header = have_header;
       if (!accept_record(fields, record_line, have_header, base)) w = i;
+      if (!had_header && have_header) upper_case_rest(i);
     }
     out.resize(w);
     finish(have_header);
@@ -400,9 +408,14 @@ class CsvParser {
     if (!have_header) {
       if (blank) return false;  // leading empty lines before the header
       for (auto [b, e] : fields) t.columns.emplace_back(base + b, e - b);
+      have_header = true;
+      if (sink_) {
+        sink_->header(t.columns);
+        views_.resize(t.columns.size());
+        return false;
+      }
       t.begin_.reserve(t.lines_.capacity() * t.columns.size());
       t.length_.reserve(t.lines_.capacity() * t.columns.size());
-      have_header = true;
       return false;
     }
     ++r_.records_read;
@@ -428,12 +441,24 @@ class CsvParser {
         ++r_.records_rejected;
         return false;
       }
+    if (sink_) {
+      for (size_t k = 0; k < fields.size(); ++k)
+        views_[k] = std::string_view(base + fields[k].first, fields[k].second - fields[k].first);
+      sink_->row(views_.data(), record_line);
+      return false;  // consumed: its bytes may be overwritten
+    }
     for (auto [b, e] : fields) {
       t.begin_.push_back(b);
       t.length_.push_back(static_cast<uint16_t>(e - b));
     }
     t.lines_.push_back(record_line);
     return true;
+  }
+
+  // A sink sees cells upper-cased, as the table's readers do after upper_case(); the header is
+  // left as written (problems quote it). Unread bytes only: delimiters and quotes are unchanged.
+  void upper_case_rest(size_t from) {
+    if (sink_ && from < buf_.size()) upper_case_ascii(buf_.data() + from, buf_.size() - from);
   }
 
   void finish(bool have_header) {
@@ -444,26 +469,43 @@ class CsvParser {
   }
 
  private:
-  std::string in_;
+  std::string& buf_;
   CsvReadResult& r_;
+  CsvRowSink* sink_;
+  std::vector<std::string_view> views_;
 };
 
 namespace {
-// Converts owned bytes to UTF-8, reusing the buffer when they already are UTF-8.
-std::string decode_owned(std::string bytes, TextEncoding& enc) {
+// Converts bytes to UTF-8 in their own buffer, which is left as it is when they already are.
+void decode_in_place(std::string& bytes, TextEncoding& enc) {
   const std::string_view b(bytes);
   if (b.substr(0, 3) == "\xEF\xBB\xBF") {
     enc = TextEncoding::utf8_bom;
     bytes.erase(0, 3);
-    return bytes;
+    return;
   }
   bool le = true;
   if (b.substr(0, 2) != "\xFF\xFE" && b.substr(0, 2) != "\xFE\xFF" && !looks_like_bomless_utf16(b, le) &&
       is_valid_utf8(b)) {
     enc = TextEncoding::utf8;
-    return bytes;
+    return;
   }
-  return decode_to_utf8(b, enc);
+  const std::string decoded = decode_to_utf8(b, enc);
+  bytes.assign(decoded);  // keeps the buffer's capacity for the caller's next file
+}
+
+// What parse_csv_owned and stream_csv share: decoding, its warning, and the size limit.
+bool prepare_text(std::string& text, CsvReadResult& r) {
+  decode_in_place(text, r.table.encoding);
+  if (r.table.encoding == TextEncoding::windows1252)
+    r.problems.add({Severity::warning, r.table.source, 0, "", "encoding",
+                    "the file is not valid UTF-8; it was read as Windows-1252 (Excel's default)"});
+  if (text.size() >= UINT32_MAX) {
+    r.problems.add({Severity::error, r.table.source, 0, "", "too-large",
+                    "the file is larger than 4 GB; split it by year"});
+    return false;
+  }
+  return true;
 }
 }  // namespace
 
@@ -474,16 +516,20 @@ CsvReadResult parse_csv(std::string_view bytes, std::string source) {
 CsvReadResult parse_csv_owned(std::string bytes, std::string source) {
   CsvReadResult r;
   r.table.source = std::move(source);
-  std::string text = decode_owned(std::move(bytes), r.table.encoding);
-  if (r.table.encoding == TextEncoding::windows1252)
-    r.problems.add({Severity::warning, r.table.source, 0, "", "encoding",
-                    "the file is not valid UTF-8; it was read as Windows-1252 (Excel's default)"});
-  if (text.size() >= UINT32_MAX) {
-    r.problems.add({Severity::error, r.table.source, 0, "", "too-large",
-                    "the file is larger than 4 GB; split it by year"});
+  r.table.text_ = std::move(bytes);
+  if (!prepare_text(r.table.text_, r)) {
+    r.table.text_.clear();
     return r;
   }
-  CsvParser(std::move(text), r).run();
+  CsvParser(r.table.text_, r, nullptr).run();
+  return r;
+}
+
+CsvReadResult stream_csv(std::string& bytes, std::string source, CsvRowSink& sink) {
+  CsvReadResult r;
+  r.table.source = std::move(source);
+  if (!prepare_text(bytes, r)) return r;
+  CsvParser(bytes, r, &sink).run();
   return r;
 }
 

@@ -42,6 +42,7 @@ class CsvTable {
 
  private:
   friend class CsvParser;
+  friend struct CsvReadResult parse_csv_owned(std::string bytes, std::string source);
   std::string text_;
   // Six bytes a cell: a national history has tens of millions of cells. No SSDA903 field comes
   // near kMaxCellLength; a record with a longer cell is rejected and reported.
@@ -59,8 +60,25 @@ struct CsvReadResult {
   size_t blank_records = 0;    // records whose every field is empty: skipped, and reported
 };
 
+// Receives a CSV's rows as they are parsed, for readers that turn each row into their own
+// records at once: no cell index is built and the text can be reused for the next file, which
+// at national scale saves hundreds of megabytes of memory that would be touched once.
+class CsvRowSink {
+ public:
+  virtual ~CsvRowSink() = default;
+  // The header row, as written in the file; called once, before any row.
+  virtual void header(const std::vector<std::string>& columns) = 0;
+  // A record with as many fields as the header (other records are rejected and reported as by
+  // read_csv). Fields are trimmed and upper-cased; the views are valid only during the call.
+  virtual void row(const std::string_view* fields, uint32_t line) = 0;
+};
+
 // Reads and parses a file. Never throws for bad content; problems are in the result.
 CsvReadResult read_csv(const std::string& path);
+// Parses `bytes` in place and hands each row to `sink`. The result counts records and reports
+// problems exactly as parse_csv does; its table has the header and encoding but no rows.
+// `bytes` keeps its capacity, so that the caller can read the next file into it.
+CsvReadResult stream_csv(std::string& bytes, std::string source, CsvRowSink& sink);
 // Parses bytes already in memory; `source` names them in problems.
 CsvReadResult parse_csv(std::string_view bytes, std::string source);
 // The same, taking ownership of the bytes so that UTF-8 input is parsed without a copy.
@@ -69,7 +87,8 @@ CsvReadResult parse_csv_owned(std::string bytes, std::string source);
 // Converts raw bytes of any supported encoding to UTF-8 and says which it was.
 std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);
 
-// Reads a whole file into memory; false if it cannot be opened.
+// Reads a whole file into memory; false if it cannot be opened. Reuses `out`'s capacity: a
+// buffer read into again and again is neither zero-filled nor faulted in afresh.
 bool read_file(const std::string& path, std::string& out);
 
 // Quotes a field for CSV output when it needs it (RFC 4180).

@@ -132,51 +132,64 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   return fits.front().t;
 }
 
-std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_name,
-                                           ProblemLog& problems) {
-  const auto t = identify_table(csv.columns, file_name);
+std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, const std::string& source,
+                                     std::string_view file_name, ProblemLog& problems) {
+  const auto t = identify_table(columns, file_name);
   if (!t) {
-    problems.add({Severity::error, csv.source, 1, "", "unknown-table",
+    problems.add({Severity::error, source, 1, "", "unknown-table",
                   fmt::format("the columns ({}) do not match any SSDA903 table; the file was not "
                               "used. Each table's columns are listed in docs/ingestion.md",
-                              fmt::join(csv.columns, ", "))});
+                              fmt::join(columns, ", "))});
     return std::nullopt;
   }
   const TableSchema& s = schema(*t);
-  ReturnTable out;
-  out.table = *t;
-  out.data.source = csv.source;
-  out.data.encoding = csv.encoding;
-  out.data.columns.assign(s.columns.begin(), s.columns.end());
-  out.has_column.assign(s.columns.size(), false);
-  std::vector<int> from(s.columns.size(), -1);
-  for (size_t c = 0; c < csv.columns.size(); ++c) {
-    const std::string name = upper(csv.columns[c]);
+  ColumnMap m;
+  m.table = *t;
+  m.has_column.assign(s.columns.size(), false);
+  m.from.assign(s.columns.size(), -1);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const std::string name = upper(columns[c]);
     const auto it = std::find(s.columns.begin(), s.columns.end(), name);
     if (it == s.columns.end()) {
-      out.extra_columns.push_back(csv.columns[c]);
-      problems.add({Severity::warning, csv.source, 1, csv.columns[c], "extra-column",
+      m.extra_columns.push_back(columns[c]);
+      problems.add({Severity::warning, source, 1, columns[c], "extra-column",
                     fmt::format("column is not part of the {} table and was ignored", s.name)});
       continue;
     }
     const auto k = static_cast<size_t>(it - s.columns.begin());
-    if (from[k] >= 0) {
-      problems.add({Severity::warning, csv.source, 1, csv.columns[c], "duplicate-column",
+    if (m.from[k] >= 0) {
+      problems.add({Severity::warning, source, 1, columns[c], "duplicate-column",
                     "column appears twice; the first was used"});
       continue;
     }
-    from[k] = static_cast<int>(c);
-    out.has_column[k] = true;
+    m.from[k] = static_cast<int>(c);
+    m.has_column[k] = true;
   }
   for (size_t k = 0; k < s.columns.size(); ++k)
-    if (from[k] < 0)
-      problems.add({Severity::warning, csv.source, 1, std::string(s.columns[k]), "missing-column",
+    if (m.from[k] < 0)
+      problems.add({Severity::warning, source, 1, std::string(s.columns[k]), "missing-column",
                     fmt::format("the {} table has no {} column; it is treated as blank in every row",
                                 s.name, s.columns[k])});
+  m.identity = columns.size() == s.columns.size();
+  for (size_t k = 0; k < s.columns.size() && m.identity; ++k) m.identity = m.from[k] == static_cast<int>(k);
+  return m;
+}
+
+std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_name,
+                                           ProblemLog& problems) {
+  auto map = map_columns(csv.columns, csv.source, file_name, problems);
+  if (!map) return std::nullopt;
+  const TableSchema& s = schema(map->table);
+  const std::vector<int>& from = map->from;
+  ReturnTable out;
+  out.table = map->table;
+  out.data.source = csv.source;
+  out.data.encoding = csv.encoding;
+  out.data.columns.assign(s.columns.begin(), s.columns.end());
+  out.has_column = std::move(map->has_column);
+  out.extra_columns = std::move(map->extra_columns);
   csv.upper_case();
-  bool identity = csv.cols() == s.columns.size();
-  for (size_t k = 0; k < s.columns.size() && identity; ++k) identity = from[k] == static_cast<int>(k);
-  if (identity) {
+  if (map->identity) {
     // The usual case: the file's columns are the table's, in order. Keep its cells as they are.
     auto columns = std::move(out.data.columns);
     out.data = std::move(csv);
@@ -261,6 +274,64 @@ std::vector<Return> read_returns_by_year(const std::vector<std::pair<CollectionY
     ret.files.push_back(std::move(parsed[i].report));
   }
   return out;
+}
+
+namespace {
+
+// Puts a file's columns into the table's order as each row is parsed.
+class MappedRows final : public CsvRowSink {
+ public:
+  MappedRows(const std::string& path, std::string_view file_name, TableRowSink& out)
+      : path_(path), file_name_(file_name), out_(out) {}
+
+  void header(const std::vector<std::string>& columns) override {
+    map = map_columns(columns, path_, file_name_, column_problems);
+    if (map) cells_.resize(map->from.size());
+  }
+
+  void row(const std::string_view* fields, uint32_t line) override {
+    if (!map) return;  // not a table: reported once, and every record counted as rejected
+    if (map->identity) {
+      out_.row(map->table, fields, line);
+      return;
+    }
+    for (size_t k = 0; k < cells_.size(); ++k)
+      cells_[k] = map->from[k] >= 0 ? fields[map->from[k]] : std::string_view{};
+    out_.row(map->table, cells_.data(), line);
+  }
+
+  std::optional<ColumnMap> map;
+  ProblemLog column_problems;  // reported after the parser's own problems, as read_return_files does
+
+ private:
+  const std::string& path_;
+  std::string_view file_name_;
+  TableRowSink& out_;
+  std::vector<std::string_view> cells_;
+};
+
+}  // namespace
+
+FileReport stream_return_csv(const std::string& path, std::string& buffer, TableRowSink& sink,
+                             ProblemLog& problems) {
+  if (!read_file(path, buffer)) {
+    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    return FileReport{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
+  }
+  const std::string name = fs::path(path).filename().string();
+  MappedRows rows(path, name, sink);
+  const CsvReadResult r = stream_csv(buffer, path, rows);
+  problems.append(r.problems);
+  FileReport report{path, std::nullopt, r.table.encoding, r.records_read, r.records_rejected, r.blank_records};
+  if (r.blank_records)
+    problems.add({Severity::warning, path, 0, "", "blank-rows",
+                  fmt::format("{} row(s) with every field empty were skipped", r.blank_records)});
+  if (r.readable) {
+    problems.append(rows.column_problems);
+    if (rows.map) report.table = rows.map->table;
+    else report.records_rejected = report.records_read;  // nothing of an unrecognised file is used
+  }
+  return report;
 }
 
 Return read_return_files(const std::vector<std::string>& files, CollectionYear year, ProblemLog& problems) {

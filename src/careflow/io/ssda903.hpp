@@ -98,6 +98,33 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
 std::optional<ReturnTable> to_return_table(CsvTable csv, std::string_view file_name,
                                            ProblemLog& problems);
 
+// Where each of a table's columns is in a file: the file's column, or -1 (read as blank).
+struct ColumnMap {
+  Table table = Table::header;
+  std::vector<int> from;                   // per schema column
+  std::vector<bool> has_column;            // per schema column
+  std::vector<std::string> extra_columns;  // in the file, not in the table
+  bool identity = false;                   // the file's columns are the table's, in order
+};
+// Recognises the table from a file's header and maps its columns, reporting unknown, extra,
+// repeated and missing columns (as to_return_table does). None: not an SSDA903 table.
+std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, const std::string& source,
+                                     std::string_view file_name, ProblemLog& problems);
+
+// Receives a return's rows one at a time, cells in the table's column order (upper-cased and
+// trimmed, as in ReturnTable), for readers that keep only their own compact records.
+class TableRowSink {
+ public:
+  virtual ~TableRowSink() = default;
+  virtual void row(Table table, const std::string_view* cells, uint32_t line) = 0;
+};
+
+// Reads one CSV file of a return and hands its rows to `sink` as they are parsed, reporting
+// exactly what read_return_files reports for it. `buffer` holds the text while it is parsed
+// and keeps its capacity for the next file.
+FileReport stream_return_csv(const std::string& path, std::string& buffer, TableRowSink& sink,
+                             ProblemLog& problems);
+
 // Reads every .csv and .xml file in a folder (not recursive) as one year's return.
 Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems);
 // Reads the named files as one year's return.
