@@ -152,6 +152,29 @@ namespace {
 constexpr size_t idx(Table t) { return static_cast<size_t>(t); }
 constexpr uint32_t kNone = UINT32_MAX;
 
+// Large arrays are filled once, front to back: on huge pages that is one page fault per 2 MB
+// instead of per 4 KB (page faults were a third of ingest time). Advice only: without
+// transparent huge pages it does nothing.
+void advise_huge(const void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = 2u << 20;
+  if (bytes < 2 * kHuge) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+// Reserves room for `n` elements (doubling, so appends stay amortised O(1)), advising huge pages
+// before the new storage is touched.
+template <typename T>
+void grow_huge(std::vector<T>& v, size_t n) {
+  if (v.capacity() >= n) return;
+  std::vector<T> bigger;
+  bigger.reserve(std::max(n, v.capacity() * 2));
+  advise_huge(bigger.data(), bigger.capacity() * sizeof(T));
+  bigger.insert(bigger.end(), v.begin(), v.end());
+  v = std::move(bigger);
+}
+
 // A child identifier packed in 12 bytes when it has at most 11 characters (DfE's CHILD has at
 // most 10): hashing and comparing it then reads no text. Longer ones are kept as strings and
 // `lo` indexes them.
@@ -191,14 +214,15 @@ class PackedIndex {
   }
 
   // Resolves a unit's identifiers, in order. `long_ids` holds the unit's long identifiers.
+  // With `skip_empty`, the empty string is not numbered and resolves to kNone.
   void resolve(const std::vector<PackedId>& ids, const std::vector<std::string>& long_ids,
-               std::vector<uint32_t>& out) {
+               std::vector<uint32_t>& out, bool skip_empty = false) {
     out.resize(ids.size());
     constexpr size_t kAhead = 8;  // lookups are cache misses: start the next ones early
     for (size_t i = 0; i < ids.size(); ++i) {
       if (i + kAhead < ids.size() && !ids[i + kAhead].is_long())
         __builtin_prefetch(&slots_[hash(ids[i + kAhead]) & mask_]);
-      out[i] = resolve(ids[i], long_ids);
+      out[i] = skip_empty && ids[i].lo == 0 && ids[i].hi == 0 ? kNone : resolve(ids[i], long_ids);
     }
   }
 
@@ -269,6 +293,8 @@ class PackedIndex {
 
   void rehash(size_t cap) {
     std::vector<Slot> old = std::move(slots_);
+    slots_.reserve(cap);
+    advise_huge(slots_.data(), cap * sizeof(Slot));
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
     for (const Slot& o : old) {
@@ -279,29 +305,6 @@ class PackedIndex {
     }
   }
 };
-
-// Large arrays are filled once, front to back: on huge pages that is one page fault per 2 MB
-// instead of per 4 KB (page faults were a third of ingest time). Advice only: without
-// transparent huge pages it does nothing.
-void advise_huge(const void* data, size_t bytes) {
-  constexpr uintptr_t kHuge = 2u << 20;
-  if (bytes < 2 * kHuge) return;
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-// Reserves room for `n` elements (doubling, so appends stay amortised O(1)), advising huge pages
-// before the new storage is touched.
-template <typename T>
-void grow_huge(std::vector<T>& v, size_t n) {
-  if (v.capacity() >= n) return;
-  std::vector<T> bigger;
-  bigger.reserve(std::max(n, v.capacity() * 2));
-  advise_huge(bigger.data(), bigger.capacity() * sizeof(T));
-  bigger.insert(bigger.end(), v.begin(), v.end());
-  v = std::move(bigger);
-}
 
 // Where a record came from. Units are numbered in the order the returns' tables hold their
 // rows (by year, then file name), so (unit, row) orders rows as a table of the return would.
@@ -344,8 +347,8 @@ struct UascRow {
 struct UnitTable {
   uint32_t rows = 0;
   size_t rejected = 0;
-  std::vector<PackedId> ids;  // per row with a CHILD, in order
-  ProblemLog problems;        // the rows' own problems, in row order
+  size_t with_child = 0;  // rows with a CHILD
+  ProblemLog problems;    // the rows' own problems, in row order
 };
 
 // Everything read from one unit (a file, or a file's rows of one table of a given Return).
@@ -357,6 +360,7 @@ struct Unit {
   ProblemLog read_problems;
   ssda903::FileReport report;
   std::array<UnitTable, ssda903::kTableCount> tables;
+  std::vector<PackedId> ids;  // CHILD of each row that has one, in order (records index this)
   std::vector<std::string> long_ids;
   std::vector<PackedId> strings;  // per episode: HOME_POST, PL_POST and URN ('' packs to length 0)
   std::vector<HeaderRow> headers;
@@ -374,9 +378,10 @@ struct Unit {
     for (auto& t : tables) {
       t.rows = 0;
       t.rejected = 0;
-      t.ids.clear();
+      t.with_child = 0;
       t.problems = ProblemLog{};
     }
+    ids.clear();
     long_ids.clear();
     strings.clear();
     headers.clear();
@@ -393,11 +398,13 @@ struct Unit {
 // unit. Each helper reports what the row-by-row builder reported, in the same order.
 class UnitReader final : public ssda903::TableRowSink {
  public:
-  UnitReader(Unit& u, int year) : u_(u), year_(static_cast<uint16_t>(year)) {}
+  // `bytes`: the file's size, which bounds its number of rows.
+  UnitReader(Unit& u, int year, size_t bytes) : u_(u), year_(static_cast<uint16_t>(year)), bytes_(bytes) {}
 
   void row(Table table, const std::string_view* cells, uint32_t line) override {
     UnitTable& t = u_.tables[idx(table)];
     const uint32_t row = t.rows++;
+    if (row == 0) make_room(table);
     cells_ = cells;
     line_ = line;
     table_ = table;
@@ -412,8 +419,9 @@ class UnitReader final : public ssda903::TableRowSink {
       missing_key();
       return;
     }
-    const auto child = static_cast<uint32_t>(t.ids.size());
-    t.ids.push_back(pack_id(id, u_.long_ids));
+    const auto child = static_cast<uint32_t>(u_.ids.size());
+    u_.ids.push_back(pack_id(id, u_.long_ids));
+    ++t.with_child;
     const Origin at{u_.index, row, line};
     switch (table) {
       case Table::uasc: u_.uasc.push_back({child, optional_date(ssda903::uasc_col::DUC)}); break;
@@ -480,6 +488,27 @@ class UnitReader final : public ssda903::TableRowSink {
  private:
   Unit& u_;
   uint16_t year_;
+  size_t bytes_;
+
+  // Room for as many rows as the file could hold (an SSDA903 row is rarely under 16 bytes):
+  // only what is used is touched, and the unit keeps the room for its next file.
+  void make_room(Table table) {
+    const size_t rows = bytes_ / 16 + 16;
+    grow_huge(u_.ids, u_.ids.size() + rows);
+    switch (table) {
+      case Table::header: grow_huge(u_.headers, rows); break;
+      case Table::uasc: grow_huge(u_.uasc, rows); break;
+      case Table::episodes:
+        grow_huge(u_.episodes, rows);
+        grow_huge(u_.strings, 3 * rows);
+        break;
+      case Table::missing: grow_huge(u_.missing, rows); break;
+      case Table::reviews: grow_huge(u_.reviews, rows); break;
+      case Table::ad1: grow_huge(u_.adoptions, rows); break;
+      case Table::placed_for_adoption: grow_huge(u_.decisions, rows); break;
+      default: break;
+    }
+  }
   const std::string_view* cells_ = nullptr;
   uint32_t line_ = 0;
   Table table_ = Table::header;
@@ -539,8 +568,9 @@ class UnitReader final : public ssda903::TableRowSink {
       ++t.rejected;
       missing_key();
     } else {
-      h.child = static_cast<uint32_t>(t.ids.size());
-      t.ids.push_back(pack_id(id, u_.long_ids));
+      h.child = static_cast<uint32_t>(u_.ids.size());
+      u_.ids.push_back(pack_id(id, u_.long_ids));
+      ++t.with_child;
       const auto dob_text = cells_[hc::DOB];
       const auto dob = parse_date(dob_text);
       h.dob = dob.date;
@@ -619,14 +649,14 @@ class Builder {
       report_.problems.append(u.read_problems);
       tally_file(u);
     }
-    std::vector<uint32_t> child;
+    std::vector<uint32_t>& child = child_;
+    registry_.resolve(u.ids, u.long_ids, child);
+    if (state_.size() < registry_.size()) state_.resize(registry_.size());
     for (size_t k = 0; k < ssda903::kTableCount; ++k) {
       UnitTable& t = u.tables[k];
       if (t.rows == 0) continue;
       auto& tally = report_.tables[k];
       tally.rejected += t.rejected;
-      registry_.resolve(t.ids, u.long_ids, child);
-      if (state_.size() < registry_.size()) state_.resize(registry_.size());
       switch (static_cast<Table>(k)) {
         case Table::header: merge_headers(u, t, child, year); break;
         case Table::uasc: merge_uasc(u, child, year); break;
@@ -635,7 +665,7 @@ class Builder {
         case Table::reviews: append(u.reviews, child, reviews_); break;
         case Table::ad1: append(u.adoptions, child, adoptions_); break;
         case Table::placed_for_adoption: append(u.decisions, child, decisions_); break;
-        default: tally.kept += t.ids.size(); break;
+        default: tally.kept += t.with_child; break;
       }
       if (k != idx(Table::header)) logs_[stage_of(static_cast<Table>(k))].append(t.problems);
     }
@@ -697,6 +727,7 @@ class Builder {
   IngestReport& report_;
   History h_;
   PackedIndex registry_;  // child identifiers
+  std::vector<uint32_t> child_, string_;  // a unit's identifiers and strings, resolved
   PackedIndex strings_;   // postcodes and URNs: the history's strings from 1
   std::vector<ChildState> state_;
   std::array<ProblemLog, kStageCount> logs_;
@@ -802,21 +833,27 @@ class Builder {
     }
   }
 
-  uint32_t intern(const PackedId& p, const std::vector<std::string>& long_ids) {
-    if (p.hi == 0 && p.lo == 0) return 0;  // empty: the history's string 0
-    return strings_.resolve(p, long_ids) + 1;
+  // Room for a unit's records. The first return's count foretells the rest (each year's return
+  // is about the size of the last), so room for every year is reserved at once: one copy, and
+  // only what is used is ever touched.
+  template <typename T>
+  void make_room(std::vector<T>& v, size_t add) {
+    if (v.empty()) grow_huge(v, add * (h_.years.size() + 1) * 5 / 4);
+    grow_huge(v, v.size() + add);
   }
 
   void merge_episodes(Unit& u, const std::vector<uint32_t>& child) {
     // Units are merged in order, so strings are numbered in order of first sight overall.
-    grow_huge(raw_, raw_.size() + u.episodes.size());
-    const PackedId* keys = u.strings.data();
+    make_room(raw_, u.episodes.size());
+    strings_.resolve(u.strings, u.long_ids, string_, true);
+    auto number = [](uint32_t i) { return i == kNone ? 0 : i + 1; };  // the history's string 0 is ""
+    const uint32_t* s = string_.data();
     for (RawEpisode& x : u.episodes) {
       x.e.child = child[x.e.child];
-      x.e.home_postcode = intern(keys[0], u.long_ids);
-      x.e.placement_postcode = intern(keys[1], u.long_ids);
-      x.e.urn = intern(keys[2], u.long_ids);
-      keys += 3;
+      x.e.home_postcode = number(s[0]);
+      x.e.placement_postcode = number(s[1]);
+      x.e.urn = number(s[2]);
+      s += 3;
       raw_.push_back(x);
     }
   }
@@ -824,7 +861,7 @@ class Builder {
   template <typename Record>
   void append(std::vector<Dated<Record>>& in, const std::vector<uint32_t>& child, std::vector<Dated<Record>>& out) {
     if (in.empty()) return;
-    grow_huge(out, out.size() + in.size());
+    make_room(out, in.size());
     for (auto& d : in) {
       d.rec.child = child[d.rec.child];
       out.push_back(d);
@@ -1154,7 +1191,7 @@ void run_units(size_t count, Fill fill, Merge merge) {
   // Merged units are emptied and reused, so their arrays are not faulted in again per file.
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<Unit>> pool;
-  const size_t tokens = 2 * static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 2;
+  const size_t tokens = static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 2;
   tbb::parallel_pipeline(
       tokens,
       tbb::make_filter<void, Unit*>(tbb::filter_mode::serial_in_order,
@@ -1258,7 +1295,7 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
         u.return_index = p.return_index;
         u.path = *p.path;
         u.is_file = false;
-        UnitReader(u, years[p.return_index].end_year).feed(*p.table, p.first, p.last);
+        UnitReader(u, years[p.return_index].end_year, (p.last - p.first) * 16).feed(*p.table, p.first, p.last);
       },
       [&](Unit& u) { builder.merge(u); });
   timer.lap("read tables");
@@ -1290,7 +1327,9 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
         const Job& job = jobs[u.index];
         u.return_index = job.return_index;
         u.path = job.path;
-        UnitReader reader(u, years[job.return_index].end_year);
+        std::error_code ec;
+        const auto bytes = fs::file_size(job.path, ec);
+        UnitReader reader(u, years[job.return_index].end_year, ec ? 0 : static_cast<size_t>(bytes));
         if (is_xml_file(job.path)) {
           // The XML form fills several tables: read it whole, then take its tables in order.
           Return r;
