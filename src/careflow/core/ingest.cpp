@@ -274,6 +274,7 @@ class PackedIndex {
       if (slot.index == kNone) {
         const auto i = static_cast<uint32_t>(names_.size());
         slot = {p.lo, p.hi, i};
+        grow_huge(names_, names_.size() + 1);
         names_.push_back(p);
         if (names_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);
         return i;
@@ -651,7 +652,10 @@ class Builder {
     }
     std::vector<uint32_t>& child = child_;
     registry_.resolve(u.ids, u.long_ids, child);
-    if (state_.size() < registry_.size()) state_.resize(registry_.size());
+    if (state_.size() < registry_.size()) {
+      grow_huge(state_, registry_.size());
+      state_.resize(registry_.size());
+    }
     for (size_t k = 0; k < ssda903::kTableCount; ++k) {
       UnitTable& t = u.tables[k];
       if (t.rows == 0) continue;
@@ -1229,11 +1233,20 @@ void run_units(size_t count, Fill fill, Merge merge) {
 // Text buffers for files being parsed, kept for the next file: a buffer is faulted in once.
 class BufferPool {
  public:
+  explicit BufferPool(size_t largest_file) : largest_(largest_file) {}
+
   std::string take() {
-    std::lock_guard lock(mutex_);
-    if (free_.empty()) return {};
-    std::string b = std::move(free_.back());
-    free_.pop_back();
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        std::string b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+      }
+    }
+    std::string b;
+    b.reserve(largest_);
+    advise_huge(b.data(), largest_);
     return b;
   }
   void give(std::string b) {
@@ -1242,6 +1255,7 @@ class BufferPool {
   }
 
  private:
+  size_t largest_;
   std::mutex mutex_;
   std::vector<std::string> free_;
 };
@@ -1319,8 +1333,14 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
     for (auto& f : files) jobs.push_back({y, std::move(f)});
   }
   Builder builder(report, years);
-  for (const auto& j : jobs) builder.unit_return_.push_back(j.return_index);
-  BufferPool buffers;
+  size_t largest = 0;
+  for (const auto& j : jobs) {
+    builder.unit_return_.push_back(j.return_index);
+    std::error_code ec;
+    const auto bytes = fs::file_size(j.path, ec);
+    if (!ec) largest = std::max(largest, static_cast<size_t>(bytes));
+  }
+  BufferPool buffers(largest);
   run_units(
       jobs.size(),
       [&](Unit& u) {
