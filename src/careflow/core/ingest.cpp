@@ -276,7 +276,7 @@ class PackedIndex {
         slot = {p.lo, p.hi, i};
         grow_huge(names_, names_.size() + 1);
         names_.push_back(p);
-        if (names_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);
+        if (names_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
         return i;
       }
       if (slot.lo == p.lo && slot.hi == p.hi) return slot.index;
@@ -944,8 +944,9 @@ class Builder {
       if (a.e.start != b.e.start) return a.e.start < b.e.start;
       return later_first(a.at, b.at);
     });
-    std::vector<RawEpisode> kept;
-    grow_huge(kept, raw_.size());
+    // The copy used of each episode is moved to the front of raw_ (kept[i] never overtakes raw_[i]).
+    std::vector<RawEpisode>& kept = raw_;
+    size_t kept_count = 0;
     auto return_of = [&](const RawEpisode& x) { return unit_return_[x.at.unit]; };
     for (size_t i = 0; i < raw_.size();) {
       size_t j = i + 1;
@@ -964,11 +965,10 @@ class Builder {
         }
         ++j;
       }
-      kept.push_back(raw_[i]);
+      raw_[kept_count++] = raw_[i];
       i = j;
     }
-    raw_.clear();
-    raw_.shrink_to_fit();
+    kept.resize(kept_count);
     tally.kept = kept.size();
 
     // Which years have a return: an episode left open in year Y must reappear in Y+1's return.
@@ -1029,6 +1029,8 @@ class Builder {
       h_.episodes[i] = kept[i].e;
       kept_sources_[i] = kept[i].at;
     }
+    raw_.clear();
+    raw_.shrink_to_fit();
   }
 
   void build_periods_and_placements() {
