@@ -932,7 +932,6 @@ class Builder {
     return a.row > b.row;
   }
 
-  std::vector<Origin> kept_sources_;  // per episode
 
   void reconcile_episodes() {
     const CodeIndex kRneStart = codes::reason_new_episode.find("S");
@@ -1023,14 +1022,8 @@ class Builder {
     }
     grow_huge(h_.episodes, kept.size());
     h_.episodes.resize(kept.size());
-    grow_huge(kept_sources_, kept.size());
-    kept_sources_.resize(kept.size());
-    for (size_t i = 0; i < kept.size(); ++i) {
-      h_.episodes[i] = kept[i].e;
-      kept_sources_[i] = kept[i].at;
-    }
-    raw_.clear();
-    raw_.shrink_to_fit();
+    // raw_ keeps each episode's origin, for the problems periods of care may report.
+    for (size_t i = 0; i < kept.size(); ++i) h_.episodes[i] = kept[i].e;
   }
 
   void build_periods_and_placements() {
@@ -1057,7 +1050,7 @@ class Builder {
         bool new_period = j == i;
         if (!new_period) {
           const Episode& prev = eps[j - 1];
-          const Origin& at = kept_sources_[j];
+          const Origin& at = raw_[j].at;
           const auto who = [&] { return pseudonymise(ch.id); };
           if (e.reason_new == S) {
             new_period = true;
@@ -1129,8 +1122,8 @@ class Builder {
       ch.placement_count = static_cast<uint32_t>(h_.placements.size() - ch.first_placement);
       i = j;
     }
-    kept_sources_.clear();
-    kept_sources_.shrink_to_fit();
+    raw_.clear();
+    raw_.shrink_to_fit();
     for (size_t c = 0; c < h_.children.size(); ++c) {
       Child& ch = h_.children[c];
       if (ch.episode_count == 0) {
