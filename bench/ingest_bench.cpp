@@ -36,10 +36,18 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+// Page faults were a third of ingest time at national scale (docs/benchmarks.md): count them.
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
 void BM_Ingest(benchmark::State& state) {
   const bool national = state.range(0) != 0;
   const std::string& dir = returns_for(national);
   size_t episodes = 0, children = 0;
+  const long faults_before = minor_faults();
   for (auto _ : state) {
     careflow::IngestReport report;
     const auto h = careflow::ingest({dir}, std::nullopt, report);
@@ -50,6 +58,8 @@ void BM_Ingest(benchmark::State& state) {
   state.counters["episodes"] = static_cast<double>(episodes);
   state.counters["children"] = static_cast<double>(children);
   state.counters["peak_rss_MB"] = peak_rss_mb();
+  state.counters["minor_faults_per_run"] =
+      static_cast<double>(minor_faults() - faults_before) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_Ingest)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 

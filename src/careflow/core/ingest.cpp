@@ -12,15 +12,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
-#include <sys/mman.h>
-
 #include "careflow/core/privacy.hpp"
+#include "careflow/core/huge_pages.hpp"
 #include "careflow/core/string_index.hpp"
 
 namespace careflow {
@@ -142,7 +140,7 @@ std::vector<Return> read_returns(const std::vector<std::string>& inputs,
 // as soon as it is parsed, in parallel: child identifiers packed, dates parsed, codes looked
 // up, and each row's own problems written to the unit's log. Then, one unit at a time in file
 // order, the records are merged: identifiers become children, header and UASC rows (whose
-// outcome depends on earlier rows) are applied, and the unit's text is freed. Episodes and the
+// outcome depends on earlier rows) are applied, and the unit is emptied for another file. Episodes and the
 // dated tables are then reconciled in parallel. Each stage keeps its own problem log and the
 // logs are joined in a fixed order, so the report is the same, line for line, whatever the
 // timing: the order of a single pass over the tables, table by table, return by return.
@@ -152,161 +150,6 @@ namespace {
 constexpr size_t idx(Table t) { return static_cast<size_t>(t); }
 constexpr uint32_t kNone = UINT32_MAX;
 
-// Large arrays are filled once, front to back: on huge pages that is one page fault per 2 MB
-// instead of per 4 KB (page faults were a third of ingest time). Advice only: without
-// transparent huge pages it does nothing.
-void advise_huge(const void* data, size_t bytes) {
-  constexpr uintptr_t kHuge = 2u << 20;
-  if (bytes < 2 * kHuge) return;
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-// Reserves room for `n` elements (doubling, so appends stay amortised O(1)), advising huge pages
-// before the new storage is touched.
-template <typename T>
-void grow_huge(std::vector<T>& v, size_t n) {
-  if (v.capacity() >= n) return;
-  std::vector<T> bigger;
-  bigger.reserve(std::max(n, v.capacity() * 2));
-  advise_huge(bigger.data(), bigger.capacity() * sizeof(T));
-  bigger.insert(bigger.end(), v.begin(), v.end());
-  v = std::move(bigger);
-}
-
-// A child identifier packed in 12 bytes when it has at most 11 characters (DfE's CHILD has at
-// most 10): hashing and comparing it then reads no text. Longer ones are kept as strings and
-// `lo` indexes them.
-struct PackedId {
-  static constexpr uint32_t kLong = 0xFF000000u;
-  uint64_t lo = 0;  // characters 0-7
-  uint32_t hi = 0;  // characters 8-10, and the length in the top byte
-  bool is_long() const { return (hi & kLong) == kLong; }
-};
-
-PackedId pack_id(std::string_view s, std::vector<std::string>& long_ids) {
-  PackedId p;
-  if (s.size() > 11) {
-    p.lo = long_ids.size();
-    p.hi = PackedId::kLong;
-    long_ids.emplace_back(s);
-    return p;
-  }
-  char b[12] = {};
-  std::memcpy(b, s.data(), s.size());
-  std::memcpy(&p.lo, b, 8);
-  uint32_t rest = 0;
-  std::memcpy(&rest, b + 8, 3);
-  p.hi = rest | static_cast<uint32_t>(s.size()) << 24;
-  return p;
-}
-
-// Every distinct short string seen (child identifiers; postcodes and URNs), each numbered in
-// order of first sight. Open addressing over packed strings: one cache line per lookup, no
-// string compares, and the text of a unit can be freed once its strings are resolved.
-class PackedIndex {
- public:
-  PackedIndex() { rehash(1 << 16); }
-
-  uint32_t resolve(const PackedId& p, const std::vector<std::string>& long_ids) {
-    return p.is_long() ? resolve_long(long_ids[p.lo]) : resolve_short(p);
-  }
-
-  // Resolves a unit's identifiers, in order. `long_ids` holds the unit's long identifiers.
-  // With `skip_empty`, the empty string is not numbered and resolves to kNone.
-  void resolve(const std::vector<PackedId>& ids, const std::vector<std::string>& long_ids,
-               std::vector<uint32_t>& out, bool skip_empty = false) {
-    out.resize(ids.size());
-    constexpr size_t kAhead = 8;  // lookups are cache misses: start the next ones early
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (i + kAhead < ids.size() && !ids[i + kAhead].is_long())
-        __builtin_prefetch(&slots_[hash(ids[i + kAhead]) & mask_]);
-      out[i] = skip_empty && ids[i].lo == 0 && ids[i].hi == 0 ? kNone : resolve(ids[i], long_ids);
-    }
-  }
-
-  size_t size() const { return names_.size(); }
-  // The identifier as text.
-  std::string name(uint32_t i) const {
-    const PackedId& p = names_[i];
-    if (p.is_long()) return long_names_[p.lo];
-    char b[12];
-    std::memcpy(b, &p.lo, 8);
-    std::memcpy(b + 8, &p.hi, 3);
-    return std::string(b, p.hi >> 24);
-  }
-  // Orders as the identifiers' text does, without building it when both are packed: bytes
-  // compared big-endian, then length (which also orders identifiers holding NUL bytes).
-  bool less(uint32_t a, uint32_t b) const {
-    const PackedId& x = names_[a];
-    const PackedId& y = names_[b];
-    if (x.is_long() || y.is_long()) return name(a) < name(b);
-    const uint64_t xl = __builtin_bswap64(x.lo), yl = __builtin_bswap64(y.lo);
-    if (xl != yl) return xl < yl;
-    const uint32_t xh = __builtin_bswap32(x.hi << 8) , yh = __builtin_bswap32(y.hi << 8);
-    if (xh != yh) return xh < yh;
-    return (x.hi >> 24) < (y.hi >> 24);
-  }
-
- private:
-  struct Slot {
-    uint64_t lo = 0;
-    uint32_t hi = 0;
-    uint32_t index = kNone;
-  };
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  std::vector<PackedId> names_;
-  std::vector<std::string> long_names_;
-  std::unordered_map<std::string, uint32_t> long_index_;
-
-  static uint64_t hash(const PackedId& p) {
-    uint64_t h = p.lo * 0x9E3779B97F4A7C15ULL ^ (static_cast<uint64_t>(p.hi) * 0xC2B2AE3D27D4EB4FULL);
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    return h ^ (h >> 32);
-  }
-
-  uint32_t resolve_short(const PackedId& p) {
-    for (size_t s = hash(p) & mask_;; s = (s + 1) & mask_) {
-      Slot& slot = slots_[s];
-      if (slot.index == kNone) {
-        const auto i = static_cast<uint32_t>(names_.size());
-        slot = {p.lo, p.hi, i};
-        grow_huge(names_, names_.size() + 1);
-        names_.push_back(p);
-        if (names_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
-        return i;
-      }
-      if (slot.lo == p.lo && slot.hi == p.hi) return slot.index;
-    }
-  }
-
-  uint32_t resolve_long(const std::string& s) {
-    const auto [it, inserted] = long_index_.emplace(s, static_cast<uint32_t>(names_.size()));
-    if (inserted) {
-      names_.push_back({long_names_.size(), PackedId::kLong});
-      long_names_.push_back(s);
-    }
-    return it->second;
-  }
-
-  void rehash(size_t cap) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.reserve(cap);
-    advise_huge(slots_.data(), cap * sizeof(Slot));
-    slots_.assign(cap, Slot{});
-    mask_ = cap - 1;
-    for (const Slot& o : old) {
-      if (o.index == kNone) continue;
-      size_t s = hash(PackedId{o.lo, o.hi}) & mask_;
-      while (slots_[s].index != kNone) s = (s + 1) & mask_;
-      slots_[s] = o;
-    }
-  }
-};
-
 // Where a record came from. Units are numbered in the order the returns' tables hold their
 // rows (by year, then file name), so (unit, row) orders rows as a table of the return would.
 struct Origin {
@@ -315,8 +158,8 @@ struct Origin {
   uint32_t line = 0;  // for problems
 };
 
-// An Episodes row as read, before reconciliation. `e.child` holds, until the unit is merged,
-// the row's position in its unit's identifiers; the postcodes, the unit's own string numbers.
+// An Episodes row as read, before reconciliation. Until the unit is merged, `e.child` is the
+// row's position in the unit's identifiers, and its postcodes and URN wait in the unit's strings.
 struct RawEpisode {
   Episode e;
   Origin at;
@@ -361,9 +204,9 @@ struct Unit {
   ProblemLog read_problems;
   ssda903::FileReport report;
   std::array<UnitTable, ssda903::kTableCount> tables;
-  std::vector<PackedId> ids;  // CHILD of each row that has one, in order (records index this)
+  std::vector<PackedString> ids;  // CHILD of each row that has one, in order (records index this)
   std::vector<std::string> long_ids;
-  std::vector<PackedId> strings;  // per episode: HOME_POST, PL_POST and URN ('' packs to length 0)
+  std::vector<PackedString> strings;  // per episode: HOME_POST, PL_POST and URN ('' packs to length 0)
   std::vector<HeaderRow> headers;
   std::vector<UascRow> uasc;
   std::vector<RawEpisode> episodes;
@@ -421,7 +264,7 @@ class UnitReader final : public ssda903::TableRowSink {
       return;
     }
     const auto child = static_cast<uint32_t>(u_.ids.size());
-    u_.ids.push_back(pack_id(id, u_.long_ids));
+    u_.ids.push_back(pack_string(id, u_.long_ids));
     ++t.with_child;
     const Origin at{u_.index, row, line};
     switch (table) {
@@ -558,7 +401,7 @@ class UnitReader final : public ssda903::TableRowSink {
   }
 
   // Postcodes and URNs repeat: the merge numbers each distinct one once, in order of first sight.
-  void keep_string(std::string_view s) { u_.strings.push_back(pack_id(s, u_.long_ids)); }
+  void keep_string(std::string_view s) { u_.strings.push_back(pack_string(s, u_.long_ids)); }
 
   void read_header(UnitTable& t, uint32_t) {
     namespace hc = ssda903::header_col;
@@ -570,7 +413,7 @@ class UnitReader final : public ssda903::TableRowSink {
       missing_key();
     } else {
       h.child = static_cast<uint32_t>(u_.ids.size());
-      u_.ids.push_back(pack_id(id, u_.long_ids));
+      u_.ids.push_back(pack_string(id, u_.long_ids));
       ++t.with_child;
       const auto dob_text = cells_[hc::DOB];
       const auto dob = parse_date(dob_text);
@@ -730,9 +573,9 @@ class Builder {
  private:
   IngestReport& report_;
   History h_;
-  PackedIndex registry_;  // child identifiers
+  StringIndex registry_;  // child identifiers
   std::vector<uint32_t> child_, string_;  // a unit's identifiers and strings, resolved
-  PackedIndex strings_;   // postcodes and URNs: the history's strings from 1
+  StringIndex strings_;   // postcodes and URNs: the history's strings from 1
   std::vector<ChildState> state_;
   std::array<ProblemLog, kStageCount> logs_;
   std::vector<RawEpisode> raw_;
@@ -850,7 +693,7 @@ class Builder {
     // Units are merged in order, so strings are numbered in order of first sight overall.
     make_room(raw_, u.episodes.size());
     strings_.resolve(u.strings, u.long_ids, string_, true);
-    auto number = [](uint32_t i) { return i == kNone ? 0 : i + 1; };  // the history's string 0 is ""
+    auto number = [](uint32_t i) { return i == StringIndex::kAbsent ? 0 : i + 1; };  // the history's string 0 is ""
     const uint32_t* s = string_.data();
     for (RawEpisode& x : u.episodes) {
       x.e.child = child[x.e.child];
