@@ -337,7 +337,9 @@ class UnitReader final : public ssda903::TableRowSink {
   // Room for as many rows as the file could hold (an SSDA903 row is rarely under 16 bytes):
   // only what is used is touched, and the unit keeps the room for its next file.
   void make_room(Table table) {
-    const size_t rows = bytes_ / 16 + 16;
+    // Capped, so that a huge file does not ask for more address space than a small machine
+    // would grant at once: beyond it the arrays grow as they fill.
+    const size_t rows = std::min<size_t>(bytes_ / 16 + 16, size_t{4} << 20);
     grow_huge(u_.ids, u_.ids.size() + rows);
     switch (table) {
       case Table::header: grow_huge(u_.headers, rows); break;
@@ -685,7 +687,8 @@ class Builder {
   // only what is used is ever touched.
   template <typename T>
   void make_room(std::vector<T>& v, size_t add) {
-    if (v.empty()) grow_huge(v, add * (h_.years.size() + 1) * 5 / 4);
+    constexpr size_t kMostForetold = size_t{256} << 20;  // bytes; beyond it, grow as they fill
+    if (v.empty()) grow_huge(v, std::min(add * (h_.years.size() + 1) * 5 / 4, std::max(add, kMostForetold / sizeof(T))));
     grow_huge(v, v.size() + add);
   }
 
@@ -1082,9 +1085,11 @@ class BufferPool {
         return b;
       }
     }
+    // Room for the largest file up to a cap (a larger one grows its buffer when it is read).
+    const size_t room = std::min(largest_, size_t{64} << 20);
     std::string b;
-    b.reserve(largest_);
-    advise_huge(b.data(), largest_);
+    b.reserve(room);
+    advise_huge(b.data(), room);
     return b;
   }
   void give(std::string b) {
