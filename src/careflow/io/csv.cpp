@@ -235,6 +235,13 @@ class CsvParser {
     run_general();
   }
 
+  // One record per line is a close upper bound on the rows.
+  static size_t count_lines(const char* in, size_t n) {
+    size_t lines = 1;
+    for (const char* p = in; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(in + n - p)))); ++p) ++lines;
+    return lines;
+  }
+
   // Marks the positions of ',', '\n' and '\r' in the 64 bytes from `p` (fewer at the end).
   static uint64_t delimiter_mask(const char* p, size_t available) {
     alignas(16) char tail[64];
@@ -274,9 +281,7 @@ class CsvParser {
       }
       return n;
     };
-    size_t lines = 1;
-    for (const char* p = in; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(in + n - p)))); ++p) ++lines;
-    if (!sink_) t.lines_.reserve(lines);
+    if (!sink_) t.lines_.reserve(count_lines(in, n));  // a sink keeps no per-row index
 
     std::vector<std::pair<uint32_t, uint32_t>> fields;
     fields.reserve(64);
@@ -332,9 +337,7 @@ class CsvParser {
     };
     // Reserve for the whole file up front: one record per line is a close upper bound.
     {
-      size_t lines = 1;
-      for (const char* p = in; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(in + n - p)))); ++p) ++lines;
-      if (!sink_) t.lines_.reserve(lines);
+      if (!sink_) t.lines_.reserve(count_lines(in, n));
       fields.reserve(64);
     }
     while (i < n) {
