@@ -94,3 +94,40 @@ TEST(Csv, OverlongFieldIsRejectedAndReported) {
     EXPECT_EQ(r.table.cell(0, 1), "y");
   }
 }
+
+// A sink sees exactly the rows parse_csv keeps (upper-cased, as the returns' tables hold them),
+// with the same lines, counts and problems; the header is as written.
+TEST(Csv, StreamedRowsAreTheParsedRowsUpperCased) {
+  struct Collect final : CsvRowSink {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<uint32_t> lines;
+    void header(const std::vector<std::string>& c) override { columns = c; }
+    void row(const std::string_view* fields, uint32_t line) override {
+      rows.emplace_back(fields, fields + columns.size());
+      lines.push_back(line);
+    }
+  };
+  for (const std::string& text : {std::string("Child,Code\r\na1, x \r\n\"b,2\",\"q\"\"y\"\r\n,\r\nc3\r\nd4,z\r\n"),
+                                 std::string("Child,Code\na1, x \n,\nc3\nd4,z\n")}) {
+    const auto parsed = parse_csv(text, "t.csv");
+    Collect sink;
+    std::string bytes = text;
+    const auto streamed = stream_csv(bytes, "t.csv", sink);
+    EXPECT_EQ(sink.columns, (std::vector<std::string>{"Child", "Code"}));
+    ASSERT_EQ(sink.rows.size(), parsed.table.rows());
+    for (size_t r = 0; r < sink.rows.size(); ++r) {
+      EXPECT_EQ(sink.lines[r], parsed.table.line(r));
+      for (size_t c = 0; c < 2; ++c) {
+        std::string upper(parsed.table.cell(r, c));
+        for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        EXPECT_EQ(sink.rows[r][c], upper);
+      }
+    }
+    EXPECT_EQ(streamed.records_read, parsed.records_read);
+    EXPECT_EQ(streamed.records_rejected, 1u);  // "c3": one field of two
+    EXPECT_EQ(streamed.blank_records, 1u);
+    ASSERT_EQ(streamed.problems.all().size(), parsed.problems.all().size());
+    EXPECT_EQ(streamed.problems.all()[0].line, parsed.problems.all()[0].line);
+  }
+}

@@ -87,8 +87,8 @@ CsvReadResult parse_csv_owned(std::string bytes, std::string source);
 // Converts raw bytes of any supported encoding to UTF-8 and says which it was.
 std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);
 
-// Reads a whole file into memory; false if it cannot be opened. Reuses `out`'s capacity: a
-// buffer read into again and again is neither zero-filled nor faulted in afresh.
+// Reads a whole file into memory; false if it cannot be opened. Reuses `out`'s memory: a
+// buffer read into again and again is zero-filled only where it grows.
 bool read_file(const std::string& path, std::string& out);
 
 // Quotes a field for CSV output when it needs it (RFC 4180).
