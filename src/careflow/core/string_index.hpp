@@ -35,7 +35,7 @@ inline PackedString pack_string(std::string_view s, std::vector<std::string>& lo
     return p;
   }
   char b[12] = {};
-  std::memcpy(b, s.data(), s.size());
+  if (!s.empty()) std::memcpy(b, s.data(), s.size());  // a blank cell may have no data at all
   std::memcpy(&p.lo, b, 8);
   uint32_t rest = 0;
   std::memcpy(&rest, b + 8, 3);
