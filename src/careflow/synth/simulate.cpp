@@ -330,7 +330,25 @@ class ChildSim {
       t = d, ls = to;
       return true;
     };
-    if (ls == k.L1 || ls == k.L2) add_ls(t + r_.between(1, 8), to_court ? k.C1 : k.V2);
+    if (ls == k.L1 || ls == k.L2) {
+      const Date planned = t + r_.between(1, 8);
+      const size_t at = changes.size();
+      const CodeIndex to = to_court ? k.C1 : k.V2;
+      const bool added = add_ls(planned, to);
+      // Police protection lasts at most 72 hours (rule 361): the next status starts by then.
+      // Only this one date moves; the draws and every later date stay as they were planned, so
+      // the rest of the child's history is unchanged.
+      if (ls0 == k.L1) {
+        const Date by = std::min(planned, t0 + 3);
+        if (added) {
+          changes[at].date = by;
+        } else if (by < end) {
+          Change ch;
+          ch.date = by, ch.ls = true, ch.new_ls = to;
+          changes.push_back(ch);
+        }
+      }
+    }
     if (ls == k.V2 && to_court && !c_.uasc) add_ls(days(t, r_.lognormal(90, 0.7)), k.C1);
     if (ls == k.C1) {
       if (pathway == kAdoption && e1_date < end) {
@@ -448,7 +466,9 @@ class ChildSim {
     }
     PeriodInfo info;
     info.start = t0, info.end = end;
-    info.home_postcode = static_cast<uint32_t>(r_.below(1 << 20));
+    // Placeholder draws where postcodes were once drawn (now assign_postcodes, on a stream of
+    // its own): kept so that every later draw, and so each seed's care histories, stay the same.
+    r_.below(1 << 20);
     if (first) {
       static constexpr double w[] = {.02, .03, .02, .05, .88};
       info.prev_perm = k.prev[r_.pick(w)];
@@ -467,7 +487,7 @@ class ChildSim {
     Episode e;
     e.start = t0, e.rne = k.S, e.ls = ls0, e.cin = cin, e.place = p0, e.provider = pls.front().provider;
     e.urn = urn_for(p0);
-    e.postcode = static_cast<uint32_t>(r_.below(1 << 20));
+    r_.below(1 << 20);  // placeholder draw, as above
     fix_parents(e);
     for (size_t i = 0; i < changes.size();) {
       const Date d = changes[i].date;
@@ -481,7 +501,7 @@ class ChildSim {
           pl_change = true, next.place = ch.new_place, next.provider = ch.provider, rpc = ch.rpc;
           same = ch.same_carer;
           next.urn = same ? e.urn : urn_for(ch.new_place);
-          if (!same) next.postcode = static_cast<uint32_t>(r_.below(1 << 20));
+          if (!same) r_.below(1 << 20);  // placeholder draw, as above
           if (urn_for(next.place) == 0) next.urn = 0;
         }
       }

@@ -15,6 +15,7 @@
 #include "careflow/io/ssda903.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/model.hpp"
+#include "careflow/synth/postcodes.hpp"
 
 namespace careflow::synth {
 
@@ -85,6 +86,26 @@ class Messiness {
   Rng r_;
   int year_;
 };
+
+// Previous permanence is collected for children who started care from this date.
+constexpr Date kPrevPermFrom = Date::from_ymd(2016, 4, 1);
+
+// A three-digit DfE LA code (LA_PERM, rule 633): the 152 councils, uniformly.
+std::string la_perm_code(Rng& r) {
+  static const std::vector<int> codes = [] {
+    static constexpr int ranges[][2] = {
+        {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
+        {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
+        {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
+        {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
+        {935, 938}};
+    std::vector<int> v;
+    for (const auto& [a, b] : ranges)
+      for (int x = a; x <= b; ++x) v.push_back(x);
+    return v;
+  }();
+  return std::to_string(codes[static_cast<size_t>(r.below(static_cast<int>(codes.size())))]);
+}
 
 bool in_care_on(const Child& c, Date d) {
   for (const Episode& e : c.episodes)
@@ -218,9 +239,11 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       if (closed) episodes.buf.append(codes::reason_episode_ceased.code(e.rec));
       episodes.buf.push_back(',');
       if (closed) episodes.buf.append(codes::reason_place_change.code(e.rpc));
-      episodes.buf.append(",");
-      // HOME_POST and PL_POST are left blank: no real postcodes are invented for children.
-      episodes.buf.append(",,");
+      episodes.buf.push_back(',');
+      if (e.home_post != kNoPostcode) episodes.buf.append(w.postcodes->directory().postcode(e.home_post));
+      episodes.buf.push_back(',');
+      if (e.pl_post != kNoPostcode) episodes.buf.append(w.postcodes->directory().postcode(e.pl_post));
+      episodes.buf.push_back(',');
       if (e.urn) episodes.buf.append("SC").append(std::to_string(e.urn));
       episodes.end_row();
       switch (fault) {
@@ -254,16 +277,31 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       if (duc <= ye) put_date(uasc.buf, duc);
       uasc.end_row();
     }
-    // Previous permanence: for the latest period that started by the year end.
+    // Previous permanence: for the latest period that started by the year end. Collected for
+    // children starting care from 1 April 2016; blank for a child whose episodes in the return
+    // all began before then (rule 634).
     {
       const PeriodInfo* p = nullptr;
       for (const PeriodInfo& q : c.periods)
         if (q.start <= ye) p = &q;
-      prevperm.buf.append(id).append(",").append(dob).append(",").append(codes::previous_permanence.code(p->prev_perm));
-      prevperm.buf.append(",,");
-      if (p->prev_perm_year && codes::previous_permanence.code(p->prev_perm) != "Z1" &&
-          codes::previous_permanence.code(p->prev_perm) != "P4")
-        prevperm.buf.append("ZZ/ZZ/").append(std::to_string(p->prev_perm_year));
+      bool since_2016 = false;
+      for (size_t i = first; i < last; ++i) since_2016 |= c.episodes[i].start >= kPrevPermFrom;
+      prevperm.buf.append(id).append(",").append(dob).push_back(',');
+      const auto option = codes::previous_permanence.code(p->prev_perm);
+      if (since_2016) {
+        prevperm.buf.append(option).push_back(',');
+        // An order is recorded with the council that made it and the year it was made, the rest
+        // of the date usually unknown; both are needed for the record to be complete (rule 630).
+        if (option != "Z1") {
+          Rng r(c.seed ^ (0x5045524Dull + static_cast<uint64_t>(p->start.days())));  // "PERM"
+          prevperm.buf.append(option == "P4" ? std::string("999") : la_perm_code(r)).append(",ZZ/ZZ/");
+          put_uint(prevperm.buf, static_cast<uint64_t>(p->prev_perm_year ? p->prev_perm_year : c.dob.year()));
+        } else {
+          prevperm.buf.push_back(',');
+        }
+      } else {
+        prevperm.buf.append(",,");
+      }
       prevperm.end_row();
     }
     // Missing
@@ -437,6 +475,8 @@ void count_truth(const World& w, GroundTruth& g) {
   std::vector<int64_t> stock(static_cast<size_t>(ny)), starters(static_cast<size_t>(ny)), ceasers(static_cast<size_t>(ny));
   std::map<std::string, std::map<std::string, double>> mix;
   int64_t stock_total = 0, three_plus = 0, uasc = 0, all_starters = 0, new_starters = 0;
+  int64_t located = 0, outside = 0, over_20 = 0, no_distance = 0;
+  const PostcodeSampler* pc = w.postcodes;
   const auto year_index = [&](Date d) { return collection_year_of(d).end_year - o.first_year; };
   for (const Child& c : w.children) {
     bool seen = false;
@@ -483,6 +523,17 @@ void count_truth(const World& w, GroundTruth& g) {
             mix["Placement at 31 March (%)"][placement_label(e.place)] += 1;
             mix["Legal status at 31 March (%)"][ls_label(e.ls)] += 1;
             mix["Provider at 31 March (%)"][provider_label(e.provider)] += 1;
+            // Where placed, as DfE counts it: outside the council's area, and over 20 miles
+            // from home by PL_DISTANCE (no distance without a home postcode).
+            if (pc && e.pl_post != kNoPostcode) {
+              const int own = w.council >= 0 ? w.council
+                              : e.home_post != kNoPostcode ? pc->council_of(e.home_post) : -1;
+              if (own >= 0) ++located, outside += pc->council_of(e.pl_post) != own;
+              const auto miles = e.home_post == kNoPostcode ? std::nullopt
+                                 : distance_miles(pc->directory().info(e.home_post), pc->directory().info(e.pl_post));
+              if (!miles) ++no_distance;
+              else over_20 += *miles > 20.0;
+            }
             if (c.uasc && age_on(c.dob, d) < 18) ++uasc;
             int placements = 0;
             for (const Episode& x : c.episodes)
@@ -509,6 +560,12 @@ void count_truth(const World& w, GroundTruth& g) {
     for (auto& [k, v] : m) total += v;
     for (auto& [k, v] : m) v = total > 0 ? 100.0 * v / total : 0;
   }
+  if (pc && stock_total) {
+    auto& loc = mix["Placement location at 31 March (%)"];
+    loc["Outside the council's area"] = located ? 100.0 * outside / located : 0;
+    loc["Over 20 miles from home"] = 100.0 * over_20 / stock_total;
+    loc["Distance not known (no home postcode)"] = 100.0 * no_distance / stock_total;
+  }
   mix["Other (%)"]["Three or more placements in the year"] = stock_total ? 100.0 * three_plus / stock_total : 0;
   mix["Other (%)"]["UASC among those looked after"] = stock_total ? 100.0 * uasc / stock_total : 0;
   mix["Other (%)"]["Re-entries among starters"] = all_starters ? 100.0 * (all_starters - new_starters) / all_starters : 0;
@@ -523,6 +580,9 @@ void write_json(const GroundTruth& g, const SynthOptions& o, const std::string& 
   j["seed"] = o.seed;
   j["years"] = {o.first_year, o.last_year};
   j["messiness"] = o.messiness;
+  j["la"] = g.la;
+  j["postcodes"] = g.postcodes;
+  if (!g.postcodes) j["postcodes_note"] = g.postcodes_note;
   j["children"] = g.children;
   j["episodes"] = g.episodes;
   j["periods_of_care"] = g.periods_of_care;
@@ -557,6 +617,27 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   SynthOptions o = options;
   if (o.last_year < o.first_year) std::swap(o.first_year, o.last_year);
   o.messiness = std::clamp(o.messiness, 0.0, 1.0);
+  for (auto& ch : o.la) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  GroundTruth g;
+  const PostcodeSampler* postcodes = nullptr;
+  int council = -1;
+  if (!o.postcodes) {
+    g.postcodes_note = "postcodes were not asked for";
+  } else if ((postcodes = reference_postcodes(g.postcodes_note)) && postcodes->councils().empty()) {
+    g.postcodes_note = "the postcode directory holds no council in England";
+    postcodes = nullptr;
+  }
+  if (postcodes && !o.national) {
+    const auto& all = postcodes->councils();
+    // The home area by seed, from a stream of its own: the same council for the same seed.
+    council = o.la.empty() ? Rng(o.seed ^ 0x486F6D6541726561ull).below(static_cast<int>(all.size()))
+                           : postcodes->council(o.la);
+    if (council < 0)
+      throw std::runtime_error("--la " + o.la + " is not an upper-tier local authority in England in the postcode directory");
+    g.la = all[static_cast<size_t>(council)];
+  } else if (!o.national) {
+    g.la = o.la;
+  }
   std::filesystem::create_directories(out_dir);
   using Clock = std::chrono::steady_clock;
   const bool timing = std::getenv("CAREFLOW_SYNTH_TIMING") != nullptr;
@@ -569,9 +650,14 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   };
   std::optional<tbb::global_control> limit;
   if (o.threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(o.threads));
-  const World w = simulate(o);
+  World w = simulate(o);
   lap("simulate");
-  GroundTruth g;
+  if (postcodes) {
+    w.postcodes = postcodes, w.council = council;
+    assign_postcodes(w);
+    g.postcodes = true;
+    lap("postcodes");
+  }
   count_truth(w, g);
   lap("ground truth");
   const int ny = o.last_year - o.first_year + 1;
