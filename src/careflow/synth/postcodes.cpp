@@ -148,13 +148,13 @@ Reach reach(std::string_view place, std::string_view provider) {
     if (kind == 'A') return {6, 0.8, +1};
     return {4, 0.8, +1};
   }
-  if (provider == "PR2") return {14, 0.7, -1};
-  if (kin) return {6, 1.1, 0};
-  if (kind == 'U') return {12, 0.9, 0};   // independent fostering agencies
-  if (kind == 'A') return {16, 0.9, 0};   // voluntary adoption agencies' adopters
-  if (home) return {26, 0.9, 0};
-  if (supported) return {7, 1.0, 0};
-  if (kind == 'R' || kind == 'S') return {30, 0.8, 0};
+  if (provider == "PR2") return {18, 0.7, -1};
+  if (kin) return {8, 1.1, 0};
+  if (kind == 'U') return {15, 1.0, 0};   // independent fostering agencies
+  if (kind == 'A') return {20, 0.9, 0};   // voluntary adoption agencies' adopters
+  if (home) return {32, 0.9, 0};
+  if (supported) return {10, 1.0, 0};
+  if (kind == 'R' || kind == 'S') return {35, 0.8, 0};
   return {5, 1.2, 0};                     // Z: other placements
 }
 // Reach beyond this is a placement at the far end of England at most (rule 454 flags > 350).
@@ -188,16 +188,21 @@ void assign_postcodes(World& w) {
           if (!c.uasc) home = home == kNoPostcode || r.chance(0.25) ? new_home(home) : home;
           if (home != kNoPostcode) anchor = home;
         }
-        if (e.rne == S || e.rne == P || e.rne == B || place == kNoPostcode) {
-          const auto pl = codes::placement_type.code(e.place);
+        const auto pl = codes::placement_type.code(e.place);
+        // Only a child placed with parents lives at the home postcode (rule 392d); carers who
+        // stay the same keep theirs.
+        const bool at_home = place != kNoPostcode && place == home && pl != "P1";
+        if (e.rne == S || e.rne == P || e.rne == B || place == kNoPostcode || at_home) {
           const auto provider = e.provider == kNoCode ? std::string_view() : codes::placement_provider.code(e.provider);
           if (pl == "P1" && home != kNoPostcode && r.chance(0.7)) {
             place = home;  // back with the family it came from
           } else {
             const Reach x = reach(pl, provider);
             const int area = council >= 0 ? council : s->council_of(anchor);
-            const double miles = std::min(kMaxMiles, r.lognormal(x.median, x.sigma));
-            place = s->near(r, anchor, miles, x.where == 0 ? -1 : area, x.where > 0);
+            for (int attempt = 0; attempt < 8 && (attempt == 0 || (place == home && pl != "P1")); ++attempt) {
+              const double miles = std::min(kMaxMiles, r.lognormal(x.median, x.sigma));
+              place = s->near(r, anchor, miles, x.where == 0 ? -1 : area, x.where > 0);
+            }
           }
         }
         e.home_post = home;

@@ -113,6 +113,23 @@ bool in_care_on(const Child& c, Date d) {
   return false;
 }
 
+// Whether the child has an OC3 row (and no episode) in a year's return: a care leaver, left
+// at 16 or over after 13 weeks, with a 17th-21st birthday in the year after leaving.
+bool oc3_row_in(const Child& c, int year) {
+  const CollectionYear cy{year};
+  const PeriodInfo& p = c.periods.back();
+  if (p.end > cy.end() || age_on(c.dob, p.end) < 16 || p.end - p.start < 91) return false;
+  bool leaver = false;
+  for (int a = 17; a <= 21; ++a) {
+    const Date b = birthday(c.dob, a);
+    leaver |= b >= cy.start() && b <= cy.end() && b > p.end;
+  }
+  if (!leaver) return false;
+  for (const Episode& e : c.episodes)
+    if (e.start <= cy.end() && e.end >= cy.start()) return false;
+  return true;
+}
+
 struct YearOutput {
   YearTruth truth;
   std::vector<Fault> faults;
@@ -178,7 +195,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     if (age_on(c.dob, ye) < 4) header.buf.append("UN1");
     else if (c.upn) header.buf.append(upn_text(c.upn));
     else if (c.uasc) header.buf.append("UN2");
-    else header.buf.append(c.periods.back().start > ye - 7 && c.periods.back().start <= ye ? "UN4" : "UN3");
+    // UN4 only while every episode in the return began in the last week (rule 210 reads the
+    // first one): a child back in care this week after an earlier spell is UN3.
+    else header.buf.append(in_return && c.episodes[first].start >= ye - 7 ? "UN4" : "UN3");
     header.buf.push_back(',');
     // MOTHER only for girls looked after in the year (rule 628: not for care leavers only), and
     // only once the baby is born before the year ends or care does (rule 625). For care leavers
@@ -196,7 +215,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       Rng r(c.seed ^ static_cast<uint64_t>(year));
       static constexpr double touch[] = {.86, .06, .01, .04, .02, .01};
       static constexpr const char* touch_c[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"};
-      const int t = r.pick(touch);
+      int t = r.pick(touch);
+      // A young person reported as having died stays so in later returns (rule 348).
+      for (int yy = year - 1; yy >= year - 5 && t != 2; --yy) {
+        Rng earlier(c.seed ^ static_cast<uint64_t>(yy));
+        if (oc3_row_in(c, yy) && earlier.pick(touch) == 2) t = 2;
+      }
       oc3.buf.append(id).append(",").append(dob).append(",").append(touch_c[t]).push_back(',');
       if (t == 0) {
         static constexpr double act[] = {.06, .01, .25, .04, .04, .01, .12, .04, .08, .33, .02};
@@ -368,7 +392,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         oc2.end_row();
       }
     }
-    if (year >= 2024)
+    if (year >= 2024) {
+      // From 2025/26 the child's latest social-worker episode in the return is left open
+      // (SW17STG2), even when care has ended.
+      const SwEpisode* latest = nullptr;
+      for (const SwEpisode& s : c.social_workers)
+        if (s.start <= ye && s.end >= ys) latest = &s;
       for (const SwEpisode& s : c.social_workers) {
         if (s.start > ye || s.end < ys) continue;
         sw.buf.append(id).append(",").append(dob).append(",SW");
@@ -377,11 +406,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         sw.buf.append(b).push_back(',');
         put_date(sw.buf, s.start);
         sw.buf.push_back(',');
-        if (s.end <= ye) put_date(sw.buf, s.end);
+        if (s.end <= ye && !(year >= 2026 && &s == latest)) put_date(sw.buf, s.end);
         sw.buf.push_back(',');
         sw.buf.append(codes::sw_reason.code(s.reason));  // the validator wants it on every row
         sw.end_row();
       }
+    }
     if (year >= 2027)
       for (const Dolo& d : c.dolos) {
         if (d.start > ye || d.end < ys || d.start >= d.end) continue;
