@@ -167,10 +167,13 @@ void assign_postcodes(World& w) {
   if (!s) return;
   const CodeIndex S = codes::reason_new_episode.find("S"), P = codes::reason_new_episode.find("P"),
                   B = codes::reason_new_episode.find("B");
+  // Children whose care ended before the first return are in no file (most of the 18 years of
+  // burn-in): nothing to draw for them.
+  const Date first_return = CollectionYear{w.options.first_year}.start();
   tbb::parallel_for(tbb::blocked_range<size_t>(0, w.children.size(), 2048), [&](const auto& range) {
     for (size_t i = range.begin(); i != range.end(); ++i) {
       Child& c = w.children[i];
-      if (c.episodes.empty()) continue;
+      if (c.episodes.empty() || c.episodes.back().end < first_return) continue;
       Rng r(c.seed ^ 0x506F5374436F6465ull);  // a stream of its own ("PoStCode")
       // Unaccompanied children have no family home here (HOME_POST is not required for them);
       // their placements are drawn from a point in the council's area instead.

@@ -580,7 +580,15 @@ class ChildSim {
     const Codes& k = K();
     auto& eps = c_.episodes;
     if (from >= eps.size() || eps[from].ls != k.L1) return;
-    const Date cut = eps[from].start + 3;
+    // At 72 hours, or a day or two sooner if the child is missing then: an episode ending while
+    // the child is missing reads as care ending so (rule 580).
+    auto missing_on = [&](Date d) {
+      for (const Missing& m : c_.missing)
+        if (m.start <= d && m.end >= d) return true;
+      return false;
+    };
+    Date cut = eps[from].start + 3;
+    while (cut > eps[from].start + 1 && missing_on(cut)) cut = cut - 1;
     size_t j = from;
     while (j < eps.size() && eps[j].ls == k.L1) ++j;
     if (eps[j - 1].end <= cut) return;
