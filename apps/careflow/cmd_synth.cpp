@@ -43,6 +43,10 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
   cmd->add_option("--messiness", args->options.messiness,
                   "0..1: inject data-quality faults (recorded in ground_truth.json)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--la", args->options.la,
+                  "The council's home area, an upper-tier LA code in England (e.g. E08000025); default: chosen by the seed");
+  cmd->add_flag("--no-postcodes", [args](int64_t) { args->options.postcodes = false; },
+                "Leave HOME_POST and PL_POST blank instead of drawing them from the postcode directory");
   cmd->add_option("--threads", args->options.threads, "Worker threads (0: all cores); the output does not depend on it");
   cmd->callback([args, &exit_code] {
     if (!parse_years(args->years, args->options.first_year, args->options.last_year)) {
@@ -59,6 +63,12 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
                  truth.years.size(), careflow::synth::year_folder(args->options.first_year),
                  careflow::synth::year_folder(args->options.last_year), args->out, secs, truth.children,
                  truth.episodes, truth.periods_of_care, truth.placements, truth.faults.size());
+      if (truth.postcodes)
+        fmt::print("Postcodes: HOME_POST and PL_POST drawn from the ONS postcode directory{}.\n",
+                   truth.la.empty() ? ", each family in its own council" : ", home area " + truth.la +
+                   " (validate with --la " + truth.la + ")");
+      else
+        fmt::print("Postcodes: none written, HOME_POST and PL_POST are blank: {}.\n", truth.postcodes_note);
       for (const auto& y : truth.years)
         fmt::print("  {}: {} looked after at 31 March, {} started, {} ceased\n",
                    careflow::synth::year_folder(y.year), y.looked_after_31_march, y.starters, y.ceasers);

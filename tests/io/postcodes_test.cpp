@@ -21,7 +21,9 @@ TEST(Postcodes, LookupAndDistance) {
                                    << "AB1 0AA,E07000001,100000,200000\n"
                                    << "ZZ9 9ZZ,E07000002,103000,204000\n"
                                    << "GY1 1AA,L99999999,,\n";
-  std::ofstream(dir / "utla.csv") << "LTLA23CD,LTLA23NM,UTLA23CD,UTLA23NM\nE07000001,A,E10000001,County\n";
+  // A name with a quoted comma (as ONS writes "Bristol, City of") must not shift the columns.
+  std::ofstream(dir / "utla.csv") << "LTLA23CD,LTLA23NM,UTLA23CD,UTLA23NM\nE07000001,A,E10000001,County\n"
+                                  << "E07000002,\"Bristol, City of\",E06000023,\"Bristol, City of\"\n";
   ProblemLog log;
   const auto d = PostcodeDirectory::load((dir / "onspd.csv").string(), (dir / "utla.csv").string(), log);
   ASSERT_TRUE(d);
@@ -30,7 +32,8 @@ TEST(Postcodes, LookupAndDistance) {
   ASSERT_TRUE(a && b && g);
   EXPECT_EQ(a->laua, "E07000001");
   EXPECT_EQ(a->utla, "E10000001");
-  EXPECT_EQ(b->utla, "E07000002");  // not in the lookup: its own upper tier
+  EXPECT_EQ(b->utla, "E06000023");
+  EXPECT_EQ(g->utla, "L99999999");  // not in the lookup: its own upper tier
   EXPECT_FALSE(d->find("AB1 0AB"));
   // dE = 3000 m, dN = 4000 m: 5000 m = 5 / 1.6093 = 3.107 miles -> 3.1.
   EXPECT_DOUBLE_EQ(*distance_miles(*a, *b), 3.1);

@@ -38,12 +38,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Splits a simple CSV line (ONS files have no quoted commas in these columns).
+// Splits a simple CSV line. Names in the LA lookup may hold quoted commas ("Bristol, City
+// of"), which would otherwise shift the code columns after them; codes never hold quotes.
 void split(std::string_view line, std::vector<std::string_view>& out) {
   out.clear();
   size_t b = 0;
+  bool quoted = false;
   for (size_t i = 0; i <= line.size(); ++i)
-    if (i == line.size() || line[i] == ',') {
+    if (i < line.size() && line[i] == '"') {
+      quoted = !quoted;
+    } else if (i == line.size() || (line[i] == ',' && !quoted)) {
       out.push_back(trim(line.substr(b, i - b)));
       b = i + 1;
     }
@@ -173,13 +177,26 @@ std::optional<PostcodeInfo> PostcodeDirectory::find(std::string_view postcode) c
   const auto it = std::lower_bound(entries_.begin(), entries_.end(), *key,
                                    [](const Entry& e, uint64_t k) { return e.key < k; });
   if (it == entries_.end() || it->key != *key) return std::nullopt;
+  return info(static_cast<size_t>(it - entries_.begin()));
+}
+
+PostcodeInfo PostcodeDirectory::info(size_t i) const {
+  const Entry& e = entries_[i];
   PostcodeInfo info;
-  info.laua = las_[it->la];
-  info.utla = utlas_[it->la];
-  info.has_grid = it->easting != INT32_MIN && it->northing != INT32_MIN;
-  info.easting = info.has_grid ? it->easting : 0;
-  info.northing = info.has_grid ? it->northing : 0;
+  info.laua = las_[e.la];
+  info.utla = utlas_[e.la];
+  info.has_grid = e.easting != INT32_MIN && e.northing != INT32_MIN;
+  info.easting = info.has_grid ? e.easting : 0;
+  info.northing = info.has_grid ? e.northing : 0;
   return info;
+}
+
+std::string PostcodeDirectory::postcode(size_t i) const {
+  std::string s;
+  for (int b = 7; b >= 0; --b)
+    if (const char c = static_cast<char>((entries_[i].key >> (8 * b)) & 0xFF)) s.push_back(c);
+  if (s.size() > 3) s.insert(s.size() - 3, 1, ' ');
+  return s;
 }
 
 std::optional<double> distance_miles(const PostcodeInfo& a, const PostcodeInfo& b) {

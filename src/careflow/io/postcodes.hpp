@@ -40,6 +40,11 @@ class PostcodeDirectory {
 
   std::optional<PostcodeInfo> find(std::string_view postcode) const;
   size_t size() const { return entries_.size(); }
+  // The i-th postcode (0 <= i < size(), in postcode order), for code that draws postcodes
+  // rather than looks them up (careflow synth): its details, and its written form with one
+  // space before the inward code ("AB1 0AA"), as councils' systems hold it.
+  PostcodeInfo info(size_t i) const;
+  std::string postcode(size_t i) const;
 
  private:
   struct Entry {

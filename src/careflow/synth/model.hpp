@@ -47,12 +47,17 @@ class Rng : public Xoshiro256 {
 
 // ---- A child's history ------------------------------------------------------------------------
 
+inline constexpr uint32_t kNoPostcode = UINT32_MAX;
+
 struct Episode {
   Date start, end;  // end is the DEC; Date::open() if beyond the simulated horizon
   CodeIndex rne = kNoCode, ls = kNoCode, cin = kNoCode, place = kNoCode, provider = kNoCode,
             rec = kNoCode, rpc = kNoCode;
   uint32_t urn = 0;  // 0: none
-  uint32_t postcode = 0;
+  // Postcodes, as numbers in the postcode directory (kNoPostcode: none), drawn after the
+  // simulation from a stream of their own (assign_postcodes), so the care dynamics of a seed
+  // do not depend on them. HOME_POST is the family home when the period of care began.
+  uint32_t home_post = kNoPostcode, pl_post = kNoPostcode;
 };
 
 struct Review {
@@ -85,7 +90,6 @@ struct PeriodInfo {
   Date start, end;  // end open() if beyond horizon
   CodeIndex prev_perm = kNoCode;
   int prev_perm_year = 0;
-  uint32_t home_postcode = 0;
 };
 
 struct Child {
@@ -107,10 +111,16 @@ struct Child {
   uint64_t seed = 0;
 };
 
+class PostcodeSampler;
+
 struct World {
   SynthOptions options;
   Date horizon;  // 31 March of the last year; anything later is unknown to the returns
   std::vector<Child> children;
+  // Set by generate() when the postcode directory is there: the council's home area (-1 for
+  // England as a whole, where each family's own council is its home area).
+  const PostcodeSampler* postcodes = nullptr;
+  int council = -1;
 };
 
 // Simulates every child who could appear in the returns (from 18 years before the first year).

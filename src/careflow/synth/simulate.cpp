@@ -330,7 +330,8 @@ class ChildSim {
       t = d, ls = to;
       return true;
     };
-    if (ls == k.L1 || ls == k.L2) add_ls(t + r_.between(1, 8), to_court ? k.C1 : k.V2);
+    const CodeIndex after_protection = to_court ? k.C1 : k.V2;
+    if (ls == k.L1 || ls == k.L2) add_ls(t + r_.between(1, 8), after_protection);
     if (ls == k.V2 && to_court && !c_.uasc) add_ls(days(t, r_.lognormal(90, 0.7)), k.C1);
     if (ls == k.C1) {
       if (pathway == kAdoption && e1_date < end) {
@@ -448,7 +449,9 @@ class ChildSim {
     }
     PeriodInfo info;
     info.start = t0, info.end = end;
-    info.home_postcode = static_cast<uint32_t>(r_.below(1 << 20));
+    // Placeholder draws where postcodes were once drawn (now assign_postcodes, on a stream of
+    // its own): kept so that every later draw, and so each seed's care histories, stay the same.
+    r_.below(1 << 20);
     if (first) {
       static constexpr double w[] = {.02, .03, .02, .05, .88};
       info.prev_perm = k.prev[r_.pick(w)];
@@ -464,10 +467,11 @@ class ChildSim {
     auto fix_parents = [&](Episode& x) {
       if (x.place == k.P1 && x.ls == k.V2) x.place = k.U3, x.provider = k.PR1, x.urn = urn_for(k.U3);
     };
+    const size_t first_episode = c_.episodes.size();
     Episode e;
     e.start = t0, e.rne = k.S, e.ls = ls0, e.cin = cin, e.place = p0, e.provider = pls.front().provider;
     e.urn = urn_for(p0);
-    e.postcode = static_cast<uint32_t>(r_.below(1 << 20));
+    r_.below(1 << 20);  // placeholder draw, as above
     fix_parents(e);
     for (size_t i = 0; i < changes.size();) {
       const Date d = changes[i].date;
@@ -481,13 +485,14 @@ class ChildSim {
           pl_change = true, next.place = ch.new_place, next.provider = ch.provider, rpc = ch.rpc;
           same = ch.same_carer;
           next.urn = same ? e.urn : urn_for(ch.new_place);
-          if (!same) next.postcode = static_cast<uint32_t>(r_.below(1 << 20));
+          if (!same) r_.below(1 << 20);  // placeholder draw, as above
           if (urn_for(next.place) == 0) next.urn = 0;
         }
       }
+      // Placed for adoption under a placement order needs the order (rule 408); a status change
+      // overridden so is no change, and no new episode (rules 217, 336: A5 with RNE L).
+      if ((next.place == k.A5 || next.place == k.A6) && next.ls != k.E1) next.ls = k.E1, ls_change = e.ls != k.E1;
       if (!ls_change && !pl_change) continue;
-      // Placed for adoption under a placement order needs the order (rule 408).
-      if ((next.place == k.A5 || next.place == k.A6) && next.ls != k.E1) next.ls = k.E1, ls_change = true;
       if (next.place == k.P1 && next.ls == k.V2) {
         fix_parents(next);
         if (!pl_change) pl_change = true, same = false, rpc = K().rpc[0];
@@ -515,7 +520,10 @@ class ChildSim {
     c_.episodes.push_back(e);
 
     // A period over before the first return is in no file: the rest is not worth drawing.
-    if (end < window_start_) return {end, rec};
+    if (end < window_start_) {
+      end_police_protection(first_episode, after_protection);
+      return {end, rec};
+    }
     // Reviews: within 20 working days, then 3 months, then every 6 months.
     for (Date d = t0 + r_.between(10, 28); d < end && d <= horizon_;) {
       const int a = age_on(c_.dob, d);
@@ -560,7 +568,66 @@ class ChildSim {
     for (const Episode& ep : c_.episodes)
       if (ep.start >= t0 && ep.place == k.K2 && age_on(c_.dob, ep.start) >= 12 && r_.chance(0.04))
         c_.dolos.push_back({ep.start + r_.between(1, 20), ep.end});
+    end_police_protection(first_episode, after_protection);
     return {end, rec};
+  }
+
+  // Police protection lasts at most 72 hours (rule 361); the simulation draws up to 8 days. The
+  // status that follows it is brought forward to the 72 hours here, once every draw of the
+  // period is made, so that nothing else in the child's history moves: only the DEC of the
+  // police-protection episode and the DECOM of the one after (split or merged as needed).
+  void end_police_protection(size_t from, CodeIndex after) {
+    const Codes& k = K();
+    auto& eps = c_.episodes;
+    if (from >= eps.size() || eps[from].ls != k.L1) return;
+    // At 72 hours, or a day or two sooner if the child is missing then: an episode ending while
+    // the child is missing reads as care ending so (rule 580).
+    auto missing_on = [&](Date d) {
+      for (const Missing& m : c_.missing)
+        if (m.start <= d && m.end >= d) return true;
+      return false;
+    };
+    Date cut = eps[from].start + 3;
+    while (cut > eps[from].start + 1 && missing_on(cut)) cut = cut - 1;
+    size_t j = from;
+    while (j < eps.size() && eps[j].ls == k.L1) ++j;
+    if (eps[j - 1].end <= cut) return;
+    const CodeIndex to = j < eps.size() ? eps[j].ls : after;
+    auto settle = [&](Episode& x) {
+      x.ls = to;
+      // Not placed with parents under section 20 (rule 378): the child is already where the
+      // next episode has it (with relatives), or, at the end of the period, under an order.
+      if (x.place == k.P1 && to == k.V2) {
+        if (j < eps.size()) x.place = eps[j].place, x.provider = eps[j].provider, x.urn = eps[j].urn;
+        else x.ls = k.C1;
+      }
+    };
+    for (size_t i = from; i < j; ++i) {
+      Episode& e = eps[i];
+      if (e.start >= cut) {
+        settle(e);
+      } else if (e.end > cut) {
+        Episode later = e;
+        later.start = cut, later.rne = k.L;
+        settle(later);
+        e.end = cut, e.rec = k.X1, e.rpc = kNoCode;
+        eps.insert(eps.begin() + static_cast<long>(i) + 1, later);
+        ++i, ++j;
+      }
+    }
+    // Where the protection used to end, the status no longer changes.
+    if (j < eps.size()) {
+      Episode& n = eps[j];
+      if (n.rne == k.L) {
+        Episode& p = eps[j - 1];
+        p.end = n.end, p.rec = n.rec, p.rpc = n.rpc;
+        eps.erase(eps.begin() + static_cast<long>(j));
+      } else if (n.rne == k.B) {
+        n.rne = k.P;
+      } else if (n.rne == k.U) {
+        n.rne = k.T;
+      }
+    }
   }
 };
 
@@ -638,6 +705,21 @@ World simulate(const SynthOptions& o) {
       ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers);
       sim.run(t0);
       if (c.mother && c.mc_dob > w.horizon) c.mother = false;
+      // A baby born in a year after the mother's last episode that year ended is recorded by
+      // neither return as DfE's rules read them (625 that year, 626 the next): the birth is put
+      // on that day instead. No draw: the care history is untouched.
+      if (c.mother) {
+        const CollectionYear y = collection_year_of(c.mc_dob);
+        bool in_year = false;
+        Date latest_end;
+        bool ended = false;
+        for (const Episode& e : c.episodes)
+          if (e.start <= y.end() && e.end >= y.start()) {
+            in_year = true;
+            if (e.end <= y.end() && (!ended || e.end > latest_end)) latest_end = e.end, ended = true;
+          }
+        if (in_year && ended && c.mc_dob > latest_end) c.mc_dob = latest_end;
+      }
     }
   });
   return w;

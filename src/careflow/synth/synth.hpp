@@ -30,6 +30,12 @@ struct SynthOptions {
   double trend_per_year = 0.0;  // linear trend in arrivals, e.g. 0.02 = +2% a year
   double messiness = 0.0;       // 0..1: rate of injected data-quality faults
   int threads = 0;              // 0: as many as the machine has (output does not depend on it)
+  // The council's home area, an upper-tier LA code in England (e.g. "E08000025"); empty: one
+  // chosen by the seed. HOME_POST and PL_POST are drawn from the ONS postcode directory in the
+  // reference data folder; without it (or with postcodes = false) they are left blank.
+  // Ignored with `national`: each family's own council is its home area then.
+  std::string la;
+  bool postcodes = true;
 };
 
 // One injected fault, where it is, for tests of validation and repair.
@@ -60,12 +66,17 @@ struct GroundTruth {
   int64_t placements = 0;
   std::vector<YearTruth> years;
   std::vector<Fault> faults;
+  // The council's home area (the `la` to validate with); empty for England or without postcodes.
+  std::string la;
+  bool postcodes = false;       // HOME_POST and PL_POST written
+  std::string postcodes_note;   // why not, when they are blank
   // Mixes for calibration (docs/synth.md): label -> share in percent, for the last year.
   std::map<std::string, std::map<std::string, double>> calibration;
 };
 
 // Simulates and writes the returns into out_dir/<YYYY_YY>/ plus out_dir/ground_truth.json.
-// Throws std::runtime_error only if the folder cannot be written.
+// Throws std::runtime_error if the folder cannot be written or `la` is not a council in the
+// postcode directory (checked before anything is written).
 GroundTruth generate(const SynthOptions& options, const std::string& out_dir);
 
 // Folder name of a collection year: 2024 -> "2023_24".

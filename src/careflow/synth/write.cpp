@@ -15,6 +15,7 @@
 #include "careflow/io/ssda903.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/model.hpp"
+#include "careflow/synth/postcodes.hpp"
 
 namespace careflow::synth {
 
@@ -86,10 +87,47 @@ class Messiness {
   int year_;
 };
 
+// Previous permanence is collected for children who started care from this date.
+constexpr Date kPrevPermFrom = Date::from_ymd(2016, 4, 1);
+
+// A three-digit DfE LA code (LA_PERM, rule 633): the 152 councils, uniformly.
+std::string la_perm_code(Rng& r) {
+  static const std::vector<int> codes = [] {
+    static constexpr int ranges[][2] = {
+        {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
+        {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
+        {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
+        {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
+        {935, 938}};
+    std::vector<int> v;
+    for (const auto& [a, b] : ranges)
+      for (int x = a; x <= b; ++x) v.push_back(x);
+    return v;
+  }();
+  return std::to_string(codes[static_cast<size_t>(r.below(static_cast<int>(codes.size())))]);
+}
+
 bool in_care_on(const Child& c, Date d) {
   for (const Episode& e : c.episodes)
     if (e.start <= d && e.end > d) return true;
   return false;
+}
+
+// Whether the child has an OC3 row (and no episode) in a year's return: a care leaver, left
+// at 16 or over after 13 weeks, with a 17th-21st birthday in the year after leaving.
+bool oc3_row_in(const Child& c, int year) {
+  const CollectionYear cy{year};
+  const PeriodInfo& p = c.periods.back();
+  if (p.end > cy.end() || age_on(c.dob, p.end) < 16 || p.end - p.start < 91) return false;
+  bool leaver = false;
+  for (int a = 17; a <= 21; ++a) {
+    const Date b = birthday(c.dob, a);
+    leaver |= b >= cy.start() && b <= cy.end() && b > p.end;
+  }
+  if (!leaver) return false;
+  for (const Episode& e : c.episodes)
+    if (e.start <= cy.end() && e.end >= cy.start()) return false;
+  return true;
 }
 
 struct YearOutput {
@@ -157,7 +195,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     if (age_on(c.dob, ye) < 4) header.buf.append("UN1");
     else if (c.upn) header.buf.append(upn_text(c.upn));
     else if (c.uasc) header.buf.append("UN2");
-    else header.buf.append(c.periods.back().start > ye - 7 && c.periods.back().start <= ye ? "UN4" : "UN3");
+    // UN4 only while every episode in the return began in the last week (rule 210 reads the
+    // first one): a child back in care this week after an earlier spell is UN3.
+    else header.buf.append(in_return && c.episodes[first].start >= ye - 7 ? "UN4" : "UN3");
     header.buf.push_back(',');
     // MOTHER only for girls looked after in the year (rule 628: not for care leavers only), and
     // only once the baby is born before the year ends or care does (rule 625). For care leavers
@@ -175,7 +215,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       Rng r(c.seed ^ static_cast<uint64_t>(year));
       static constexpr double touch[] = {.86, .06, .01, .04, .02, .01};
       static constexpr const char* touch_c[] = {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"};
-      const int t = r.pick(touch);
+      int t = r.pick(touch);
+      // A young person reported as having died stays so in later returns (rule 348).
+      for (int yy = year - 1; yy >= year - 5 && t != 2; --yy) {
+        Rng earlier(c.seed ^ static_cast<uint64_t>(yy));
+        if (oc3_row_in(c, yy) && earlier.pick(touch) == 2) t = 2;
+      }
       oc3.buf.append(id).append(",").append(dob).append(",").append(touch_c[t]).push_back(',');
       if (t == 0) {
         static constexpr double act[] = {.06, .01, .25, .04, .04, .01, .12, .04, .08, .33, .02};
@@ -218,9 +263,11 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       if (closed) episodes.buf.append(codes::reason_episode_ceased.code(e.rec));
       episodes.buf.push_back(',');
       if (closed) episodes.buf.append(codes::reason_place_change.code(e.rpc));
-      episodes.buf.append(",");
-      // HOME_POST and PL_POST are left blank: no real postcodes are invented for children.
-      episodes.buf.append(",,");
+      episodes.buf.push_back(',');
+      if (e.home_post != kNoPostcode) episodes.buf.append(w.postcodes->directory().postcode(e.home_post));
+      episodes.buf.push_back(',');
+      if (e.pl_post != kNoPostcode) episodes.buf.append(w.postcodes->directory().postcode(e.pl_post));
+      episodes.buf.push_back(',');
       if (e.urn) episodes.buf.append("SC").append(std::to_string(e.urn));
       episodes.end_row();
       switch (fault) {
@@ -254,16 +301,31 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       if (duc <= ye) put_date(uasc.buf, duc);
       uasc.end_row();
     }
-    // Previous permanence: for the latest period that started by the year end.
+    // Previous permanence: for the latest period that started by the year end. Collected for
+    // children starting care from 1 April 2016; blank for a child whose episodes in the return
+    // all began before then (rule 634).
     {
       const PeriodInfo* p = nullptr;
       for (const PeriodInfo& q : c.periods)
         if (q.start <= ye) p = &q;
-      prevperm.buf.append(id).append(",").append(dob).append(",").append(codes::previous_permanence.code(p->prev_perm));
-      prevperm.buf.append(",,");
-      if (p->prev_perm_year && codes::previous_permanence.code(p->prev_perm) != "Z1" &&
-          codes::previous_permanence.code(p->prev_perm) != "P4")
-        prevperm.buf.append("ZZ/ZZ/").append(std::to_string(p->prev_perm_year));
+      bool since_2016 = false;
+      for (size_t i = first; i < last; ++i) since_2016 |= c.episodes[i].start >= kPrevPermFrom;
+      prevperm.buf.append(id).append(",").append(dob).push_back(',');
+      const auto option = codes::previous_permanence.code(p->prev_perm);
+      if (since_2016) {
+        prevperm.buf.append(option).push_back(',');
+        // An order is recorded with the council that made it and the year it was made, the rest
+        // of the date usually unknown; both are needed for the record to be complete (rule 630).
+        if (option != "Z1") {
+          Rng r(c.seed ^ (0x5045524Dull + static_cast<uint64_t>(p->start.days())));  // "PERM"
+          prevperm.buf.append(option == "P4" ? std::string("999") : la_perm_code(r)).append(",ZZ/ZZ/");
+          put_uint(prevperm.buf, static_cast<uint64_t>(p->prev_perm_year ? p->prev_perm_year : c.dob.year()));
+        } else {
+          prevperm.buf.push_back(',');
+        }
+      } else {
+        prevperm.buf.append(",,");
+      }
       prevperm.end_row();
     }
     // Missing
@@ -330,7 +392,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         oc2.end_row();
       }
     }
-    if (year >= 2024)
+    if (year >= 2024) {
+      // From 2025/26 the child's latest social-worker episode in the return is left open
+      // (SW17STG2), even when care has ended.
+      const SwEpisode* latest = nullptr;
+      for (const SwEpisode& s : c.social_workers)
+        if (s.start <= ye && s.end >= ys) latest = &s;
       for (const SwEpisode& s : c.social_workers) {
         if (s.start > ye || s.end < ys) continue;
         sw.buf.append(id).append(",").append(dob).append(",SW");
@@ -339,11 +406,12 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         sw.buf.append(b).push_back(',');
         put_date(sw.buf, s.start);
         sw.buf.push_back(',');
-        if (s.end <= ye) put_date(sw.buf, s.end);
+        if (s.end <= ye && !(year >= 2026 && &s == latest)) put_date(sw.buf, s.end);
         sw.buf.push_back(',');
         sw.buf.append(codes::sw_reason.code(s.reason));  // the validator wants it on every row
         sw.end_row();
       }
+    }
     if (year >= 2027)
       for (const Dolo& d : c.dolos) {
         if (d.start > ye || d.end < ys || d.start >= d.end) continue;
@@ -437,6 +505,8 @@ void count_truth(const World& w, GroundTruth& g) {
   std::vector<int64_t> stock(static_cast<size_t>(ny)), starters(static_cast<size_t>(ny)), ceasers(static_cast<size_t>(ny));
   std::map<std::string, std::map<std::string, double>> mix;
   int64_t stock_total = 0, three_plus = 0, uasc = 0, all_starters = 0, new_starters = 0;
+  int64_t located = 0, outside = 0, over_20 = 0, no_distance = 0;
+  const PostcodeSampler* pc = w.postcodes;
   const auto year_index = [&](Date d) { return collection_year_of(d).end_year - o.first_year; };
   for (const Child& c : w.children) {
     bool seen = false;
@@ -483,6 +553,17 @@ void count_truth(const World& w, GroundTruth& g) {
             mix["Placement at 31 March (%)"][placement_label(e.place)] += 1;
             mix["Legal status at 31 March (%)"][ls_label(e.ls)] += 1;
             mix["Provider at 31 March (%)"][provider_label(e.provider)] += 1;
+            // Where placed, as DfE counts it: outside the council's area, and over 20 miles
+            // from home by PL_DISTANCE (no distance without a home postcode).
+            if (pc && e.pl_post != kNoPostcode) {
+              const int own = w.council >= 0 ? w.council
+                              : e.home_post != kNoPostcode ? pc->council_of(e.home_post) : -1;
+              if (own >= 0) ++located, outside += pc->council_of(e.pl_post) != own;
+              const auto miles = e.home_post == kNoPostcode ? std::nullopt
+                                 : distance_miles(pc->directory().info(e.home_post), pc->directory().info(e.pl_post));
+              if (!miles) ++no_distance;
+              else over_20 += *miles > 20.0;
+            }
             if (c.uasc && age_on(c.dob, d) < 18) ++uasc;
             int placements = 0;
             for (const Episode& x : c.episodes)
@@ -509,6 +590,12 @@ void count_truth(const World& w, GroundTruth& g) {
     for (auto& [k, v] : m) total += v;
     for (auto& [k, v] : m) v = total > 0 ? 100.0 * v / total : 0;
   }
+  if (pc && stock_total) {
+    auto& loc = mix["Placement location at 31 March (%)"];
+    loc["Outside the council's area"] = located ? 100.0 * outside / located : 0;
+    loc["Over 20 miles from home"] = 100.0 * over_20 / stock_total;
+    loc["Distance not known (no home postcode)"] = 100.0 * no_distance / stock_total;
+  }
   mix["Other (%)"]["Three or more placements in the year"] = stock_total ? 100.0 * three_plus / stock_total : 0;
   mix["Other (%)"]["UASC among those looked after"] = stock_total ? 100.0 * uasc / stock_total : 0;
   mix["Other (%)"]["Re-entries among starters"] = all_starters ? 100.0 * (all_starters - new_starters) / all_starters : 0;
@@ -523,6 +610,9 @@ void write_json(const GroundTruth& g, const SynthOptions& o, const std::string& 
   j["seed"] = o.seed;
   j["years"] = {o.first_year, o.last_year};
   j["messiness"] = o.messiness;
+  j["la"] = g.la;
+  j["postcodes"] = g.postcodes;
+  if (!g.postcodes) j["postcodes_note"] = g.postcodes_note;
   j["children"] = g.children;
   j["episodes"] = g.episodes;
   j["periods_of_care"] = g.periods_of_care;
@@ -557,6 +647,27 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   SynthOptions o = options;
   if (o.last_year < o.first_year) std::swap(o.first_year, o.last_year);
   o.messiness = std::clamp(o.messiness, 0.0, 1.0);
+  for (auto& ch : o.la) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  GroundTruth g;
+  const PostcodeSampler* postcodes = nullptr;
+  int council = -1;
+  if (!o.postcodes) {
+    g.postcodes_note = "postcodes were not asked for";
+  } else if ((postcodes = reference_postcodes(g.postcodes_note)) && postcodes->councils().empty()) {
+    g.postcodes_note = "the postcode directory holds no council in England";
+    postcodes = nullptr;
+  }
+  if (postcodes && !o.national) {
+    const auto& all = postcodes->councils();
+    // The home area by seed, from a stream of its own: the same council for the same seed.
+    council = o.la.empty() ? Rng(o.seed ^ 0x486F6D6541726561ull).below(static_cast<int>(all.size()))
+                           : postcodes->council(o.la);
+    if (council < 0)
+      throw std::runtime_error("--la " + o.la + " is not an upper-tier local authority in England in the postcode directory");
+    g.la = all[static_cast<size_t>(council)];
+  } else if (!o.national) {
+    g.la = o.la;
+  }
   std::filesystem::create_directories(out_dir);
   using Clock = std::chrono::steady_clock;
   const bool timing = std::getenv("CAREFLOW_SYNTH_TIMING") != nullptr;
@@ -569,9 +680,14 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   };
   std::optional<tbb::global_control> limit;
   if (o.threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(o.threads));
-  const World w = simulate(o);
+  World w = simulate(o);
   lap("simulate");
-  GroundTruth g;
+  if (postcodes) {
+    w.postcodes = postcodes, w.council = council;
+    assign_postcodes(w);
+    g.postcodes = true;
+    lap("postcodes");
+  }
   count_truth(w, g);
   lap("ground truth");
   const int ny = o.last_year - o.first_year + 1;
