@@ -4,6 +4,7 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <limits>
 
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/forecast/stock_flow.hpp"
@@ -208,4 +209,75 @@ TEST(Microsim, MixShiftMovesChildrenAndSpend) {
     for (size_t mo = 0; mo <= last; ++mo) db += scen.spend_in(run, mo) - base.spend_in(run, mo);
     EXPECT_NEAR(db, moved_days * (550.0 - 950.0) / 7, 1e-3 * moved_days);
   }
+}
+
+// Flat counts: the regression's slope is 0 and, with mu_j = 100 at x_j = -0.5, -1.5, -2.5,
+// s00 = 300, s01 = -450, s11 = 875, det = 300 * 875 - 450^2 = 60,000, so
+// s.e.^2 = s00 / det = 0.005 (Pearson's chi-square is 0: no over-dispersion). With a prior s.d.
+// of 0.05 the posterior s.d. is sqrt(0.0025 * 0.005 / 0.0075) = 0.0408248; the level is 100.
+TEST(EntryTrend, FlatCountsGiveNoTrendAndThePoissonStandardError) {
+  const EntryTrend t = fit_entry_trend({100, 100, 100}, 0.05);
+  EXPECT_NEAR(t.fitted, 0.0, 1e-9);
+  EXPECT_NEAR(t.fitted_se, std::sqrt(0.005), 1e-9);
+  EXPECT_NEAR(t.trend, 0.0, 1e-9);
+  EXPECT_NEAR(t.trend_sd, 0.0408248, 1e-6);
+  EXPECT_NEAR(t.level_per_year, 100.0, 1e-9);
+  // Fewer than three years: no trend, the level is the mean.
+  const EntryTrend two = fit_entry_trend({120, 80}, 0.05);
+  EXPECT_EQ(two.trend, 0.0);
+  EXPECT_NEAR(two.level_per_year, 100.0, 1e-12);
+}
+
+// Counts exactly on 100 e^{0.1 x} at x = -0.5, -1.5, -2.5: 95.12294, 86.07080, 77.88008. The fit
+// is exact (slope 0.1, intercept 100, Pearson 0), and with mu_j = y_j: s00 = 259.07382,
+// s01 = -371.36786, s11 = 704.19052, det = 44,523.237, s.e.^2 = s00 / det = 0.00581884.
+// Prior s.d. 0.05 (variance 0.0025): posterior mean 0.1 * 0.0025 / (0.0025 + 0.00581884) =
+// 0.0300522, s.d. sqrt(0.0025 * 0.00581884 / 0.00831884) = 0.0418174. Level given that slope:
+// 259.07382 / (e^{-0.0150261} + e^{-0.0450784} + e^{-0.0751306}) = 90.31270 a year; without a
+// prior (infinite s.d.) the slope is kept and the level is the intercept, 100.
+TEST(EntryTrend, PriorShrinksAnExactTrendByThePrecisionShare) {
+  std::vector<double> y;
+  for (double x : {-0.5, -1.5, -2.5}) y.push_back(100 * std::exp(0.1 * x));
+  const EntryTrend t = fit_entry_trend(y, 0.05);
+  EXPECT_NEAR(t.fitted, 0.1, 1e-9);
+  EXPECT_NEAR(t.fitted_se, 0.0762814, 1e-6);
+  EXPECT_NEAR(t.trend, 0.0300522, 1e-6);
+  EXPECT_NEAR(t.trend_sd, 0.0418174, 1e-6);
+  EXPECT_NEAR(t.level_per_year, 90.31270, 1e-4);
+  const EntryTrend raw = fit_entry_trend(y, std::numeric_limits<double>::infinity());
+  EXPECT_NEAR(raw.trend, 0.1, 1e-9);
+  EXPECT_NEAR(raw.trend_sd, 0.0762814, 1e-6);
+  EXPECT_NEAR(raw.level_per_year, 100.0, 1e-6);
+}
+
+// Two-level leaving hazard (1/100 a day in the first 180 days, 1/1000 after), everyone entering
+// at 3, many moves (so many periods running at the data start have an unknown start: their first
+// visible placement is RNE = P). Those children's own hazard, of time since the data start, must
+// be the late 1/1000 (they are all past 180 days), and the forecast must stay at the steady state
+// lambda [(1 - e^{-1.8}) / 0.01 + e^{-1.8} / 0.001] = (1500 / 365.25) (83.47 + 165.30) = 1021.7
+// (the 18th birthday cuts off < 0.1%). Here the old rule (duration from the first visible
+// placement, itself already years long) was only 1.5% low, so this checks the cohort hazard
+// rather than discriminating the rules; on synth returns the difference was large (docs).
+TEST(Microsim, ChildrenWhosePeriodStartIsUnknownKeepTheLongStayersHazard) {
+  SimulatedHistorySettings cfg = constant_hazard(3, 1.0 / 100, 21);
+  cfg.late_hazard = 1.0 / 1000;
+  cfg.early_days = 180;
+  cfg.move_hazard = 1.0 / 150;
+  const History h = simulate_history(cfg);
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2019}.end();
+  s.years = 2;
+  s.runs = 40;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  const MicrosimModel m = fit_microsim(h, s);
+  int unknown = 0;
+  for (const auto& c : m.in_care) unknown += c.unknown_start_band >= 0;
+  EXPECT_GT(unknown, 100);
+  // Cohort hazard of time since the data start: 1/1000 (about 600 exits: s.e. 4%).
+  EXPECT_NEAR(m.leave_unknown_start[1].cumulative(1000) / 1000, 1.0 / 1000, 0.15 / 1000);
+  const double steady = 1500 / 365.25 * ((1 - std::exp(-1.8)) / 0.01 + std::exp(-1.8) / 0.001);
+  const MicrosimResult r = simulate(m, s, Scenario{});
+  EXPECT_NEAR(mean_total(r, 11) / steady, 1.0, 0.05);
+  EXPECT_NEAR(mean_total(r, 23) / steady, 1.0, 0.05);
 }
