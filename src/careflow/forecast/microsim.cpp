@@ -49,6 +49,21 @@ void Hazard::finish() {
   cum.assign(edges.size(), 0.0);
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
   interval_of_week.clear();
+  interval_of_cum.clear();
+  cum_steps_per_unit = 0;
+  if (edges.size() <= 256 && !cum.empty() && cum.back() > 0 && std::isfinite(cum.back())) {
+    constexpr int G = 256;
+    cum_steps_per_unit = G / cum.back();
+    interval_of_cum.resize(G);
+    size_t k = 0;
+    for (int g = 0; g < G; ++g) {
+      // Entry g: the last interval whose cumulative hazard at its start is <= H_g = g / steps, a
+      // lower bound for any H in [H_g, H_{g+1}).
+      const double Hg = g / cum_steps_per_unit;
+      while (k + 1 < cum.size() && cum[k + 1] <= Hg) ++k;
+      interval_of_cum[g] = static_cast<uint8_t>(k);
+    }
+  }
   const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
                       std::is_sorted(edges.begin(), edges.end());
   if (!usable) return;
@@ -121,6 +136,10 @@ inline double sample_fast(const Hazard& h, double u, double E) {
   }
   const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
   const size_t n = h.cum.size();
+  // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
+  const double g = target * h.cum_steps_per_unit;
+  if (g < static_cast<double>(h.interval_of_cum.size())) k = std::max<size_t>(k, h.interval_of_cum[static_cast<size_t>(g)]);
+  else if (!h.interval_of_cum.empty()) k = std::max(k, n - 1);
   while (k + 1 < n && h.cum[k + 1] <= target) ++k;
   if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
   return h.edges[k] + (target - h.cum[k]) / h.rate[k];

@@ -53,6 +53,11 @@ struct Hazard {
   // instead of a binary search, in under 1 kB per hazard (a table by day missed the cache).
   std::vector<uint8_t> interval_of_week;
   size_t interval(double t) const;
+  // Likewise on the cumulative hazard scale, for the inverse: the interval holding H for H in
+  // 256 equal steps of [0, cum.back()). The forward scan from the interval of the time already
+  // spent to that of the target was the simulation's costliest line (up to ~20 intervals).
+  std::vector<uint8_t> interval_of_cum;
+  double cum_steps_per_unit = 0;
 };
 
 struct MicrosimModel {
