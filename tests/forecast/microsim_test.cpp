@@ -304,3 +304,92 @@ TEST(Rng, ZigguratExponentialFollowsTheExponentialLaw) {
     EXPECT_NEAR(above[k] / n, p, 5 * se + 1e-7) << "x = " << x[k];
   }
 }
+
+namespace {
+// Children of 8 (born 1 January 2011) in in-house fostering from 1 May 2019 who move on
+// 1 January 2021 to `to` and leave care `days_after` days later with `rec`.
+void add_mover(History& h, int i, Kind to, int days_after, const char* rec) {
+  const auto [place_to, prov_to] = to == Kind::with_parents ? std::pair{"P1", "PR1"} : std::pair{"U4", "PR4"};
+  const Date start = Date::from_ymd(2019, 5, 1), move = Date::from_ymd(2021, 1, 1), end = move + days_after;
+  Child ch;
+  ch.id = "M";
+  ch.id += std::to_string(i);
+  ch.dob = Date::from_ymd(2011, 1, 1);
+  ch.dob_known = true;
+  ch.sex = codes::sex.find("1");
+  ch.latest_return = 2023;
+  const auto ci = static_cast<ChildIndex>(h.children.size());
+  ch.first_episode = static_cast<uint32_t>(h.episodes.size());
+  ch.first_placement = static_cast<uint32_t>(h.placements.size());
+  ch.first_period = static_cast<uint32_t>(h.periods.size());
+  PeriodOfCare p;
+  p.child = ci;
+  p.first_episode = ch.first_episode;
+  p.first_placement = ch.first_placement;
+  p.start = start;
+  p.end = end;
+  p.reason_ceased = codes::reason_episode_ceased.find(rec);
+  const std::array<std::tuple<Date, Date, const char*, const char*, const char*, const char*>, 2> eps{
+      {{start, move, "S", "U4", "PR1", "X1"}, {move, end, "P", place_to, prov_to, rec}}};
+  for (const auto& [a, b, rne, place, prov, rc] : eps) {
+    Episode e;
+    e.child = ci;
+    e.start = a;
+    e.end = b;
+    e.reason_new = codes::reason_new_episode.find(rne);
+    e.placement_type = codes::placement_type.find(place);
+    e.provider = codes::placement_provider.find(prov);
+    e.reason_ceased = codes::reason_episode_ceased.find(rc);
+    e.legal_status = codes::legal_status.find("C2");
+    e.collection_year = static_cast<uint16_t>(collection_year_of(b).end_year);
+    Placement pl;
+    pl.child = ci;
+    pl.period = static_cast<uint32_t>(h.periods.size());
+    pl.first_episode = static_cast<uint32_t>(h.episodes.size());
+    pl.episode_count = 1;
+    pl.start = a;
+    pl.end = b;
+    pl.placement_type = e.placement_type;
+    pl.provider = e.provider;
+    h.episodes.push_back(e);
+    h.placements.push_back(pl);
+  }
+  p.episode_count = p.placement_count = 2;
+  h.periods.push_back(p);
+  ch.episode_count = ch.placement_count = 2;
+  ch.period_count = 1;
+  h.children.push_back(std::move(ch));
+}
+}  // namespace
+
+// Destinations by the time still to spend in care after a move. Twenty children aged 8 move from
+// in-house fostering to placed with parents 59 days before returning home (E4A), twenty move to
+// an IFA 516 days before leaving (E13). Counted by hand: from in-house fostering, age band 5-9,
+// with under 182 days left the destination is placed with parents 20/20; with a year or more
+// left, the IFA 20/20; pooled over the time left (the rule's fallback and the old model) 20/40
+// each. Nothing else moved, so these cells use their own counts (10 or more moves).
+TEST(Microsim, MoveDestinationsDependOnTheTimeLeftInCare) {
+  History h;
+  for (int y = 2017; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  for (int i = 0; i < 20; ++i) add_mover(h, i, Kind::with_parents, 59, "E4A");
+  for (int i = 0; i < 20; ++i) add_mover(h, 20 + i, Kind::foster_ifa, 516, "E13");
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2023}.end();
+  s.trend = false;
+  const MicrosimModel m = fit_microsim(h, s);
+  const int inh = static_cast<int>(Kind::foster_in_house), band = 2;  // 5-9
+  auto share = [](const std::vector<double>& cum, Kind k) {
+    const auto i = static_cast<size_t>(k);
+    return (cum[i] - (i > 0 ? cum[i - 1] : 0.0)) / cum.back();
+  };
+  const auto& soon = m.destination_by_remaining[inh][band][MicrosimModel::remaining_band(59)];
+  const auto& later = m.destination_by_remaining[inh][band][MicrosimModel::remaining_band(516)];
+  ASSERT_EQ(MicrosimModel::remaining_band(59), 0);
+  ASSERT_EQ(MicrosimModel::remaining_band(516), 2);
+  EXPECT_DOUBLE_EQ(share(soon, Kind::with_parents), 1.0);
+  EXPECT_DOUBLE_EQ(share(later, Kind::foster_ifa), 1.0);
+  EXPECT_DOUBLE_EQ(share(m.destination[inh][band], Kind::with_parents), 0.5);
+  EXPECT_DOUBLE_EQ(share(m.destination[inh][band], Kind::foster_ifa), 0.5);
+  // 182-364 days left: no such moves, so the pooled destination is used.
+  EXPECT_EQ(m.destination_by_remaining[inh][band][1], m.destination[inh][band]);
+}
