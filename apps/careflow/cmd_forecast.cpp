@@ -194,7 +194,7 @@ int run(const Options& o) {
   const auto ms = s.microsim();
   const MicrosimModel model = fit_microsim(h, ms);
   const StockFlowModel sf = fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
-  fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year, s.e. {:.1f}); "
+  fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year after the prior, s.d. {:.1f}); "
              "{} runs x {} years, seed {}\n",
              model.in_care.size(), s.as_of.to_iso(), [&] { double t = 0; for (double x : model.arrivals_per_day) t += x; return t * 365.25; }(),
              100 * (std::exp(model.trend) - 1), 100 * model.trend_se, s.runs, s.years, s.seed);
