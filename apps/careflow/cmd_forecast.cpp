@@ -23,6 +23,7 @@ struct Options {
   int years = 5, runs = 1000, reference_days = 365;
   uint64_t seed = 1;
   bool no_trend = false;
+  double trend_prior_sd = 0.05;
   double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
   int simulated = 0;
 };
@@ -152,6 +153,7 @@ int run(const Options& o) {
   s.reference_days = o.reference_days;
   s.arrivals_window_days = o.reference_days;
   s.trend = !o.no_trend;
+  s.trend_prior_sd = o.trend_prior_sd;
   // Base costs (shared by the baseline and every scenario unless a scenario overrides them).
   Scenario baseline;
   if (!o.unit_costs.empty())
@@ -192,7 +194,7 @@ int run(const Options& o) {
   const auto ms = s.microsim();
   const MicrosimModel model = fit_microsim(h, ms);
   const StockFlowModel sf = fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
-  fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year, s.e. {:.1f}); "
+  fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year after the prior, s.d. {:.1f}); "
              "{} runs x {} years, seed {}\n",
              model.in_care.size(), s.as_of.to_iso(), [&] { double t = 0; for (double x : model.arrivals_per_day) t += x; return t * 365.25; }(),
              100 * (std::exp(model.trend) - 1), 100 * model.trend_se, s.runs, s.years, s.seed);
@@ -257,6 +259,9 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--reference-days", o->reference_days, "Reference window for rates and entrants, in days (default 365)")
       ->check(CLI::Range(30, 3650));
   cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
+  cmd->add_option("--trend-prior-sd", o->trend_prior_sd,
+                  "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--scenario", o->scenarios, "Scenario file (TOML; see docs/forecast.md); repeatable");
   cmd->add_option("--entries", o->entries, "Change entries: AGES:CHANGE[:FROM], e.g. 10-15:-20%:2025-04-01; repeatable");
   cmd->add_option("--return-home", o->return_home, "Multiply returns home within 6 months by this factor (e.g. 1.2)");

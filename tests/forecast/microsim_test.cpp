@@ -4,6 +4,7 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <limits>
 
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/forecast/stock_flow.hpp"
@@ -208,4 +209,187 @@ TEST(Microsim, MixShiftMovesChildrenAndSpend) {
     for (size_t mo = 0; mo <= last; ++mo) db += scen.spend_in(run, mo) - base.spend_in(run, mo);
     EXPECT_NEAR(db, moved_days * (550.0 - 950.0) / 7, 1e-3 * moved_days);
   }
+}
+
+// Flat counts: the regression's slope is 0 and, with mu_j = 100 at x_j = -0.5, -1.5, -2.5,
+// s00 = 300, s01 = -450, s11 = 875, det = 300 * 875 - 450^2 = 60,000, so
+// s.e.^2 = s00 / det = 0.005 (Pearson's chi-square is 0: no over-dispersion). With a prior s.d.
+// of 0.05 the posterior s.d. is sqrt(0.0025 * 0.005 / 0.0075) = 0.0408248; the level is 100.
+TEST(EntryTrend, FlatCountsGiveNoTrendAndThePoissonStandardError) {
+  const EntryTrend t = fit_entry_trend({100, 100, 100}, 0.05);
+  EXPECT_NEAR(t.fitted, 0.0, 1e-9);
+  EXPECT_NEAR(t.fitted_se, std::sqrt(0.005), 1e-9);
+  EXPECT_NEAR(t.trend, 0.0, 1e-9);
+  EXPECT_NEAR(t.trend_sd, 0.0408248, 1e-6);
+  EXPECT_NEAR(t.level_per_year, 100.0, 1e-9);
+  // Fewer than three years: no trend, the level is the mean.
+  const EntryTrend two = fit_entry_trend({120, 80}, 0.05);
+  EXPECT_EQ(two.trend, 0.0);
+  EXPECT_NEAR(two.level_per_year, 100.0, 1e-12);
+}
+
+// Counts exactly on 100 e^{0.1 x} at x = -0.5, -1.5, -2.5: 95.12294, 86.07080, 77.88008. The fit
+// is exact (slope 0.1, intercept 100, Pearson 0), and with mu_j = y_j: s00 = 259.07382,
+// s01 = -371.36786, s11 = 704.19052, det = 44,523.237, s.e.^2 = s00 / det = 0.00581884.
+// Prior s.d. 0.05 (variance 0.0025): posterior mean 0.1 * 0.0025 / (0.0025 + 0.00581884) =
+// 0.0300522, s.d. sqrt(0.0025 * 0.00581884 / 0.00831884) = 0.0418174. Level given that slope:
+// 259.07382 / (e^{-0.0150261} + e^{-0.0450784} + e^{-0.0751306}) = 90.31270 a year; without a
+// prior (infinite s.d.) the slope is kept and the level is the intercept, 100.
+TEST(EntryTrend, PriorShrinksAnExactTrendByThePrecisionShare) {
+  std::vector<double> y;
+  for (double x : {-0.5, -1.5, -2.5}) y.push_back(100 * std::exp(0.1 * x));
+  const EntryTrend t = fit_entry_trend(y, 0.05);
+  EXPECT_NEAR(t.fitted, 0.1, 1e-9);
+  EXPECT_NEAR(t.fitted_se, 0.0762814, 1e-6);
+  EXPECT_NEAR(t.trend, 0.0300522, 1e-6);
+  EXPECT_NEAR(t.trend_sd, 0.0418174, 1e-6);
+  EXPECT_NEAR(t.level_per_year, 90.31270, 1e-4);
+  const EntryTrend raw = fit_entry_trend(y, std::numeric_limits<double>::infinity());
+  EXPECT_NEAR(raw.trend, 0.1, 1e-9);
+  EXPECT_NEAR(raw.trend_sd, 0.0762814, 1e-6);
+  EXPECT_NEAR(raw.level_per_year, 100.0, 1e-6);
+}
+
+// Two-level leaving hazard (1/100 a day in the first 180 days, 1/1000 after), everyone entering
+// at 3, many moves (so many periods running at the data start have an unknown start: their first
+// visible placement is RNE = P). Those children's own hazard, of time since the data start, must
+// be the late 1/1000 (they are all past 180 days), and the forecast must stay at the steady state
+// lambda [(1 - e^{-1.8}) / 0.01 + e^{-1.8} / 0.001] = (1500 / 365.25) (83.47 + 165.30) = 1021.7
+// (the 18th birthday cuts off < 0.1%). Here the old rule (duration from the first visible
+// placement, itself already years long) was only 1.5% low, so this checks the cohort hazard
+// rather than discriminating the rules; on synth returns the difference was large (docs).
+TEST(Microsim, ChildrenWhosePeriodStartIsUnknownKeepTheLongStayersHazard) {
+  SimulatedHistorySettings cfg = constant_hazard(3, 1.0 / 100, 21);
+  cfg.late_hazard = 1.0 / 1000;
+  cfg.early_days = 180;
+  cfg.move_hazard = 1.0 / 150;
+  const History h = simulate_history(cfg);
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2019}.end();
+  s.years = 2;
+  s.runs = 40;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  const MicrosimModel m = fit_microsim(h, s);
+  int unknown = 0;
+  for (const auto& c : m.in_care) unknown += c.unknown_start_band >= 0;
+  EXPECT_GT(unknown, 100);
+  // Cohort hazard of time since the data start: 1/1000 (about 600 exits: s.e. 4%).
+  EXPECT_NEAR(m.leave_unknown_start[1].cumulative(1000) / 1000, 1.0 / 1000, 0.15 / 1000);
+  const double steady = 1500 / 365.25 * ((1 - std::exp(-1.8)) / 0.01 + std::exp(-1.8) / 0.001);
+  const MicrosimResult r = simulate(m, s, Scenario{});
+  EXPECT_NEAR(mean_total(r, 11) / steady, 1.0, 0.05);
+  EXPECT_NEAR(mean_total(r, 23) / steady, 1.0, 0.05);
+}
+
+// The ziggurat exponential against the Exp(1) law: mean 1, variance 1, and the tail
+// probabilities e^{-x} at x = 0.1, 1, 3, 7.7 (the tail start) and 10, from 2 million draws
+// (binomial s.e. at most 0.00035; tolerances are 5 s.e. or more).
+TEST(Rng, ZigguratExponentialFollowsTheExponentialLaw) {
+  Rng rng(12345);
+  const int n = 2000000;
+  double sum = 0, sum2 = 0;
+  std::array<double, 5> x{0.1, 1, 3, 7.69711747013104972, 10}, above{};
+  for (int i = 0; i < n; ++i) {
+    const double e = rng.exponential();
+    ASSERT_GE(e, 0.0);
+    sum += e, sum2 += e * e;
+    for (size_t k = 0; k < x.size(); ++k) above[k] += e > x[k];
+  }
+  const double mean = sum / n;
+  EXPECT_NEAR(mean, 1.0, 0.004);                       // s.e. 1/sqrt(n) = 0.0007
+  EXPECT_NEAR(sum2 / n - mean * mean, 1.0, 0.012);      // s.e. sqrt(8/n) = 0.002
+  for (size_t k = 0; k < x.size(); ++k) {
+    const double p = std::exp(-x[k]), se = std::sqrt(p * (1 - p) / n);
+    EXPECT_NEAR(above[k] / n, p, 5 * se + 1e-7) << "x = " << x[k];
+  }
+}
+
+namespace {
+// Children of 8 (born 1 January 2011) in in-house fostering from 1 May 2019 who move on
+// 1 January 2021 to `to` and leave care `days_after` days later with `rec`.
+void add_mover(History& h, int i, Kind to, int days_after, const char* rec) {
+  const auto [place_to, prov_to] = to == Kind::with_parents ? std::pair{"P1", "PR1"} : std::pair{"U4", "PR4"};
+  const Date start = Date::from_ymd(2019, 5, 1), move = Date::from_ymd(2021, 1, 1), end = move + days_after;
+  Child ch;
+  ch.id = "M";
+  ch.id += std::to_string(i);
+  ch.dob = Date::from_ymd(2011, 1, 1);
+  ch.dob_known = true;
+  ch.sex = codes::sex.find("1");
+  ch.latest_return = 2023;
+  const auto ci = static_cast<ChildIndex>(h.children.size());
+  ch.first_episode = static_cast<uint32_t>(h.episodes.size());
+  ch.first_placement = static_cast<uint32_t>(h.placements.size());
+  ch.first_period = static_cast<uint32_t>(h.periods.size());
+  PeriodOfCare p;
+  p.child = ci;
+  p.first_episode = ch.first_episode;
+  p.first_placement = ch.first_placement;
+  p.start = start;
+  p.end = end;
+  p.reason_ceased = codes::reason_episode_ceased.find(rec);
+  const std::array<std::tuple<Date, Date, const char*, const char*, const char*, const char*>, 2> eps{
+      {{start, move, "S", "U4", "PR1", "X1"}, {move, end, "P", place_to, prov_to, rec}}};
+  for (const auto& [a, b, rne, place, prov, rc] : eps) {
+    Episode e;
+    e.child = ci;
+    e.start = a;
+    e.end = b;
+    e.reason_new = codes::reason_new_episode.find(rne);
+    e.placement_type = codes::placement_type.find(place);
+    e.provider = codes::placement_provider.find(prov);
+    e.reason_ceased = codes::reason_episode_ceased.find(rc);
+    e.legal_status = codes::legal_status.find("C2");
+    e.collection_year = static_cast<uint16_t>(collection_year_of(b).end_year);
+    Placement pl;
+    pl.child = ci;
+    pl.period = static_cast<uint32_t>(h.periods.size());
+    pl.first_episode = static_cast<uint32_t>(h.episodes.size());
+    pl.episode_count = 1;
+    pl.start = a;
+    pl.end = b;
+    pl.placement_type = e.placement_type;
+    pl.provider = e.provider;
+    h.episodes.push_back(e);
+    h.placements.push_back(pl);
+  }
+  p.episode_count = p.placement_count = 2;
+  h.periods.push_back(p);
+  ch.episode_count = ch.placement_count = 2;
+  ch.period_count = 1;
+  h.children.push_back(std::move(ch));
+}
+}  // namespace
+
+// Destinations by the time still to spend in care after a move. Twenty children aged 8 move from
+// in-house fostering to placed with parents 59 days before returning home (E4A), twenty move to
+// an IFA 516 days before leaving (E13). Counted by hand: from in-house fostering, age band 5-9,
+// with under 182 days left the destination is placed with parents 20/20; with a year or more
+// left, the IFA 20/20; pooled over the time left (the rule's fallback and the old model) 20/40
+// each. Nothing else moved, so these cells use their own counts (10 or more moves).
+TEST(Microsim, MoveDestinationsDependOnTheTimeLeftInCare) {
+  History h;
+  for (int y = 2017; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  for (int i = 0; i < 20; ++i) add_mover(h, i, Kind::with_parents, 59, "E4A");
+  for (int i = 0; i < 20; ++i) add_mover(h, 20 + i, Kind::foster_ifa, 516, "E13");
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2023}.end();
+  s.trend = false;
+  const MicrosimModel m = fit_microsim(h, s);
+  const int inh = static_cast<int>(Kind::foster_in_house), band = 2;  // 5-9
+  auto share = [](const std::vector<double>& cum, Kind k) {
+    const auto i = static_cast<size_t>(k);
+    return (cum[i] - (i > 0 ? cum[i - 1] : 0.0)) / cum.back();
+  };
+  const auto& soon = m.destination_by_remaining[inh][band][MicrosimModel::remaining_band(59)];
+  const auto& later = m.destination_by_remaining[inh][band][MicrosimModel::remaining_band(516)];
+  ASSERT_EQ(MicrosimModel::remaining_band(59), 0);
+  ASSERT_EQ(MicrosimModel::remaining_band(516), 2);
+  EXPECT_DOUBLE_EQ(share(soon, Kind::with_parents), 1.0);
+  EXPECT_DOUBLE_EQ(share(later, Kind::foster_ifa), 1.0);
+  EXPECT_DOUBLE_EQ(share(m.destination[inh][band], Kind::with_parents), 0.5);
+  EXPECT_DOUBLE_EQ(share(m.destination[inh][band], Kind::foster_ifa), 0.5);
+  // 182-364 days left: no such moves, so the pooled destination is used.
+  EXPECT_EQ(m.destination_by_remaining[inh][band][1], m.destination[inh][band]);
 }

@@ -19,6 +19,7 @@ struct BacktestSettings {
   int min_history_years = 3;  // data needed before an origin
   int reference_days = 365;
   bool trend = true;
+  double trend_prior_sd = 0.05;
 };
 
 struct BacktestPoint {

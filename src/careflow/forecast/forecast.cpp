@@ -15,6 +15,7 @@ MicrosimSettings ForecastSettings::microsim() const {
   m.seed = seed;
   m.arrivals_window_days = arrivals_window_days;
   m.trend = trend;
+  m.trend_prior_sd = trend_prior_sd;
   m.bands = bands;
   return m;
 }

@@ -21,6 +21,7 @@ struct ForecastSettings {
   int reference_days = 365;   // stock-flow reference window ending at as_of
   int arrivals_window_days = 365;
   bool trend = true;
+  double trend_prior_sd = 0.05;  // MicrosimSettings::trend_prior_sd
   AgeBands bands;
   MicrosimSettings microsim() const;
 };

@@ -49,6 +49,21 @@ void Hazard::finish() {
   cum.assign(edges.size(), 0.0);
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
   interval_of_week.clear();
+  interval_of_cum.clear();
+  cum_steps_per_unit = 0;
+  if (edges.size() <= 256 && !cum.empty() && cum.back() > 0 && std::isfinite(cum.back())) {
+    constexpr int G = 256;
+    cum_steps_per_unit = G / cum.back();
+    interval_of_cum.resize(G);
+    size_t k = 0;
+    for (int g = 0; g < G; ++g) {
+      // Entry g: the last interval whose cumulative hazard at its start is <= H_g = g / steps, a
+      // lower bound for any H in [H_g, H_{g+1}).
+      const double Hg = g / cum_steps_per_unit;
+      while (k + 1 < cum.size() && cum[k + 1] <= Hg) ++k;
+      interval_of_cum[g] = static_cast<uint8_t>(k);
+    }
+  }
   const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
                       std::is_sorted(edges.begin(), edges.end());
   if (!usable) return;
@@ -121,6 +136,10 @@ inline double sample_fast(const Hazard& h, double u, double E) {
   }
   const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
   const size_t n = h.cum.size();
+  // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
+  const double g = target * h.cum_steps_per_unit;
+  if (g < static_cast<double>(h.interval_of_cum.size())) k = std::max<size_t>(k, h.interval_of_cum[static_cast<size_t>(g)]);
+  else if (!h.interval_of_cum.empty()) k = std::max(k, n - 1);
   while (k + 1 < n && h.cum[k + 1] <= target) ++k;
   if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
   return h.edges[k] + (target - h.cum[k]) / h.rate[k];
@@ -161,12 +180,66 @@ std::vector<double> cumulative(const std::vector<double>& w) {
 
 }  // namespace
 
+EntryTrend fit_entry_trend(const std::vector<double>& counts, double prior_sd) {
+  EntryTrend t;
+  const int n = static_cast<int>(counts.size());
+  double total = 0;
+  for (double y : counts) total += y;
+  t.level_per_year = n > 0 ? total / n : 0.0;
+  if (n < 3 || total <= 0) return t;
+  // Poisson log-linear regression on x_j = -(j + 0.5) years, by iteratively reweighted least
+  // squares; over-dispersion from Pearson's chi-square.
+  double alpha = std::log(total / n), beta = 0, s00 = 0, s01 = 0, s11 = 0;
+  for (int it = 0; it < 30; ++it) {
+    s00 = s01 = s11 = 0;
+    double r0 = 0, r1 = 0;
+    for (int j = 0; j < n; ++j) {
+      const double x = -(j + 0.5), mu = std::exp(alpha + beta * x);
+      s00 += mu, s01 += mu * x, s11 += mu * x * x;
+      r0 += counts[j] - mu, r1 += (counts[j] - mu) * x;
+    }
+    const double det = s00 * s11 - s01 * s01;
+    if (det <= 0) break;
+    alpha += (s11 * r0 - s01 * r1) / det;
+    beta += (s00 * r1 - s01 * r0) / det;
+  }
+  double pearson = 0;
+  for (int j = 0; j < n; ++j) {
+    const double mu = std::exp(alpha + beta * -(j + 0.5));
+    pearson += (counts[j] - mu) * (counts[j] - mu) / mu;
+  }
+  const double phi = std::max(1.0, pearson / (n - 2));
+  const double det = s00 * s11 - s01 * s01;
+  t.fitted = beta;
+  t.fitted_se = det > 0 ? std::sqrt(phi * s00 / det) : 0.0;
+  // Normal prior N(0, prior_sd^2) on the yearly log growth, combined with the fit's normal
+  // likelihood: the posterior mean and s.d. A council's ~150 entrants a year over 3-5 years
+  // give a s.e. of 3-7% a year, as large as any plausible sustained trend, so the data alone
+  // extrapolated noise (the microsimulation's 3-year error on synth councils was mostly this).
+  const double v = t.fitted_se * t.fitted_se, p = prior_sd * prior_sd;
+  if (prior_sd <= 0) {
+    t.trend = 0, t.trend_sd = 0;
+  } else if (v + p > 0 && std::isfinite(p)) {
+    t.trend = beta * p / (p + v);
+    t.trend_sd = std::sqrt(p * v / (p + v));
+  } else {
+    t.trend = beta, t.trend_sd = t.fitted_se;
+  }
+  // Level at the origin refitted given the trend used (the Poisson MLE of the intercept for a
+  // fixed slope): the unshrunk fit's intercept carries the noisy slope's extrapolation with it.
+  double w = 0;
+  for (int j = 0; j < n; ++j) w += std::exp(t.trend * -(j + 0.5));
+  t.level_per_year = total / w;
+  return t;
+}
+
 MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   MicrosimModel m;
   m.as_of = s.as_of;
   m.bands = s.bands;
   const Date T = s.as_of, data_start = h.data_start();
   std::array<Exposure, 18> leave;
+  std::array<Exposure, 5> leave_unknown;  // by age band at the data start; durations from the data start
   std::array<std::array<double, 2>, 18> early{};  // [age at entry] {home exits < 182 days, all exits < 182}
   std::array<std::array<double, kRouteCount>, 15> routes{};
   std::array<std::array<Exposure, 5>, kKindCount> moves;
@@ -200,6 +273,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       const bool at18 = ended && p.end >= bd18 - 1;
       const double u1 = (at18 ? std::min(end, bd18) : end) - p.start;
       if (start_known) leave[a].add(u0, u1, ended && !at18);
+      else leave_unknown[iband(age_on(ch.dob, data_start))].add(0, u1 - u0, ended && !at18);
       if (ended && !at18 && p.end >= data_start) {
         const int dur = p.end - p.start;
         const Route r = route_of(p.reason_ceased);
@@ -260,6 +334,14 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     for (int b = std::max(0, a - 1); b <= std::min(17, a + 1); ++b) home += early[b][0], n += early[b][1];
     m.home_share_early[a] = n > 0 ? home / n : 0.5;
   }
+  {
+    Exposure pooled;
+    for (const auto& e : leave_unknown) pooled += e;
+    const Hazard all_bands = make_hazard(pooled.total_days() >= 3650 ? pooled : all, overall);
+    for (int b = 0; b < 5; ++b)
+      m.leave_unknown_start[b] = leave_unknown[b].total_days() >= 3650 ? make_hazard(leave_unknown[b], overall) : all_bands;
+  }
+  m.data_start = data_start;
   std::array<double, kRouteCount> route_all{};
   for (const auto& r : routes)
     for (int i = 0; i < kRouteCount; ++i) route_all[i] += r[i];
@@ -341,38 +423,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   for (int j = 0; j < blocks; ++j)
     if (T - 365 * (j + 1) + 1 >= data_start) full_blocks = j + 1;
   if (s.trend && full_blocks >= 3) {
-    double alpha = std::log(std::max(1.0, window_total)), beta = 0;
-    double s00 = 0, s01 = 0, s11 = 0;
-    for (int it = 0; it < 30; ++it) {
-      s00 = s01 = s11 = 0;
-      double r0 = 0, r1 = 0;
-      for (int j = 0; j < full_blocks; ++j) {
-        const double x = -(j + 0.5), mu = std::exp(alpha + beta * x), y = block_count[j];
-        s00 += mu, s01 += mu * x, s11 += mu * x * x;
-        r0 += y - mu, r1 += (y - mu) * x;
-      }
-      const double det = s00 * s11 - s01 * s01;
-      if (det <= 0) break;
-      alpha += (s11 * r0 - s01 * r1) / det;
-      beta += (s00 * r1 - s01 * r0) / det;
-    }
-    double pearson = 0;
-    for (int j = 0; j < full_blocks; ++j) {
-      const double mu = std::exp(alpha + beta * -(j + 0.5));
-      pearson += (block_count[j] - mu) * (block_count[j] - mu) / mu;
-    }
-    const double phi = full_blocks > 2 ? std::max(1.0, pearson / (full_blocks - 2)) : 1.0;
-    const double det = s00 * s11 - s01 * s01;
-    m.trend_se = det > 0 ? std::sqrt(phi * s00 / det) : 0.0;
-    // Shrink the trend towards no change by its signal-to-noise ratio, b^2 / (b^2 + se^2): a
-    // trend fitted to five years of a council's ~150 entrants is mostly noise, and
-    // extrapolating it five years ahead is where the microsimulation's error grew.
-    const double se2 = m.trend_se * m.trend_se;
-    m.trend = beta * (beta * beta + se2 > 0 ? beta * beta / (beta * beta + se2) : 1.0);
-    // Rescale the window's age mix to the fitted instantaneous rate at T.
-    const double level = std::exp(alpha) / 365.25;
+    const EntryTrend et = fit_entry_trend(std::vector<double>(block_count.begin(), block_count.begin() + full_blocks), s.trend_prior_sd);
+    m.trend = et.trend;
+    m.trend_se = et.trend_sd;
+    // Rescale the window's age mix to the level at T.
     if (window_total > 0)
-      for (int a = 0; a < 18; ++a) m.arrivals_per_day[a] = level * window_count[a] / window_total;
+      for (int a = 0; a < 18; ++a) m.arrivals_per_day[a] = et.level_per_year / 365.25 * window_count[a] / window_total;
     m.level_count = std::max(1.0, block_count[0]);
   }
   // Children in care at T.
@@ -382,6 +438,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     for (const auto& p : h.periods_of(c)) {
       if (p.short_breaks || p.start > T || (!p.end.is_open() && p.end <= T)) continue;
       MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other};
+      if (p.start < data_start && h.episodes[p.first_episode].reason_new != rne_s)
+        cur.unknown_start_band = static_cast<int8_t>(iband(age_on(ch.dob, data_start)));
       for (uint32_t i = 0; i < p.placement_count; ++i) {
         const Placement& pl = h.placements[p.first_placement + i];
         if (pl.start > T) break;
@@ -463,7 +521,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         db[ia * NB + band] += 1;
         db[ib * NB + band] -= 1;
       };
-      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind) {
+      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave) {
         const Date bd18 = dob + offset18;
         if (now >= bd18) return;
         double mult = 1.0, until = 0.0, p_home = 0.0;
@@ -473,8 +531,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           until = sc.return_home_days;
         }
         const double E = rng.exponential() * leave_scale;
-        const double dur = until > 0 && mult != 1.0 ? m.leave[a].sample_given(now - ps, E, mult, until)
-                                                    : sample_fast(m.leave[a], now - ps, E);
+        const double dur = until > 0 && mult != 1.0 ? leave.sample_given(now - ps, E, mult, until)
+                                                    : sample_fast(leave, now - ps, E);
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {
@@ -536,7 +594,12 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           }
         }
       };
-      for (const auto& c : m.in_care) child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind);
+      for (const auto& c : m.in_care) {
+        if (c.unknown_start_band >= 0)
+          child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave_unknown_start[c.unknown_start_band]);
+        else
+          child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry]);
+      }
       // Entrants, month by month.
       for (Date a = T + 1; a <= end;) {
         const Date b = std::min(month_end(a), end);
@@ -553,7 +616,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
             const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
-            child(day, day, day, dob, age, k);
+            child(day, day, day, dob, age, k, m.leave[age]);
           }
         }
         a = b + 1;

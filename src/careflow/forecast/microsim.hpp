@@ -25,6 +25,10 @@ struct MicrosimSettings {
   int arrivals_window_days = 365;  // level and age mix of entrants
   bool trend = true;               // fit a log-linear trend to yearly entrants (needs 3+ years)
   int trend_years = 5;
+  // Prior s.d. of the yearly log growth of entrants (see fit_entry_trend): set a priori as the
+  // scale of sustained change in a council's entrants, not fitted to any backtest; infinity
+  // uses the fitted trend as it is, 0 no trend.
+  double trend_prior_sd = 0.05;
   bool parameter_uncertainty = true;  // draw the entry level and trend per run
   AgeBands bands;
 };
@@ -49,12 +53,25 @@ struct Hazard {
   // instead of a binary search, in under 1 kB per hazard (a table by day missed the cache).
   std::vector<uint8_t> interval_of_week;
   size_t interval(double t) const;
+  // Likewise on the cumulative hazard scale, for the inverse: the interval holding H for H in
+  // 256 equal steps of [0, cum.back()). The forward scan from the interval of the time already
+  // spent to that of the target was the simulation's costliest line (up to ~20 intervals).
+  std::vector<uint8_t> interval_of_cum;
+  double cum_steps_per_unit = 0;
 };
 
 struct MicrosimModel {
   Date as_of;
   AgeBands bands;
   std::array<Hazard, 18> leave;                    // by age at entry
+  // Children already in care when the data start whose period's start is not in the data (its
+  // first visible episode is not RNE = S) cannot be placed on the duration scale: their time in
+  // care is only known to exceed what is visible. Treated as if their period began at the first
+  // visible episode, long stayers would be given the high leaving hazard of new entrants. They
+  // follow their own hazard instead, of time since the data start, estimated from that cohort's
+  // own exits (by age band at the data start).
+  Date data_start;
+  std::array<Hazard, 5> leave_unknown_start;
   std::array<double, 18> home_share_early{};       // share of exits within 6 months that are home
   std::array<std::array<double, kRouteCount>, 18 * 3> route_cum{};  // by (age band at exit, tic band)
   std::array<std::array<Hazard, 5>, kKindCount> move;  // by kind, age band (0-4,5-9,10-15,16+ folded to 5)
@@ -77,9 +94,21 @@ struct MicrosimModel {
     Date period_start, placement_start, dob;
     int age_at_entry;
     Kind kind;
+    int8_t unknown_start_band = -1;  // >= 0: period start unknown, band of age at the data start
   };
   std::vector<Current> in_care;  // children in care at the origin
 };
+
+// Trend of yearly entrants: Poisson log-linear regression of counts[j] (entrants in the j-th
+// complete year before the origin, j = 0 the latest; needs 3), over-dispersed by Pearson's
+// chi-square, then combined with a N(0, prior_sd^2) prior on the log growth; the level at the
+// origin is refitted given the posterior mean trend.
+struct EntryTrend {
+  double fitted = 0, fitted_se = 0;  // regression slope (log growth a year) and its s.e.
+  double trend = 0, trend_sd = 0;    // posterior mean and s.d. (used by the simulation)
+  double level_per_year = 0;         // entrants a year at the origin given `trend`
+};
+EntryTrend fit_entry_trend(const std::vector<double>& counts, double prior_sd);
 
 MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s);
 

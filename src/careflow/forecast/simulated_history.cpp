@@ -74,7 +74,7 @@ History simulate_history(const SimulatedHistorySettings& s) {
     Date start = entry;
     while (start < bd18 && start <= data_end) {
       SimPeriod p{start, Date::open(), nullptr, {}};
-      const double E = rng.exponential(), early = s.early_hazard * s.early_days;
+      const double E = rng.exponential_by_inversion(), early = s.early_hazard * s.early_days;
       const double dur = E < early ? E / s.early_hazard : s.early_days + (E - early) / s.late_hazard;
       Date end = start + static_cast<int32_t>(std::ceil(std::min(dur, 30000.0)));
       if (end <= start) end = start + 1;
@@ -90,7 +90,7 @@ History simulate_history(const SimulatedHistorySettings& s) {
       Kind k = draw_kind(rng, age_on(dob, start));
       Date ps = start;
       while (true) {
-        const Date mv = ps + static_cast<int32_t>(std::ceil(rng.exponential() / s.move_hazard));
+        const Date mv = ps + static_cast<int32_t>(std::ceil(rng.exponential_by_inversion() / s.move_hazard));
         if (mv >= end) {
           p.placements.push_back({ps, end, k});
           break;
@@ -103,7 +103,7 @@ History simulate_history(const SimulatedHistorySettings& s) {
       }
       periods.push_back(std::move(p));
       if (std::string_view(periods.back().rec) == "E4A" && rng.uniform() < s.reentry_share)
-        start = end + 30 + static_cast<int32_t>(rng.exponential() * 300);
+        start = end + 30 + static_cast<int32_t>(rng.exponential_by_inversion() * 300);
       else break;
     }
     // What the returns would show: placements ending before the first return are absent, and
