@@ -81,6 +81,41 @@ const Deviation kDeviations[] = {
      "DfE's message: a new missing period cannot start while the previous one is open or before "
      "it ended; careflow flags the new period (rows 1, 4, 6, 8), the reference flags the earlier "
      "period for children 111 and 444 (rows 0 and 9)"},
+    // UASC status: DfE derives Header.UASC = 1 for every child in the UASC table (CSV returns);
+    // a blank DUC means the status has not ceased. The fixtures' UASC files have no SEX column, and
+    // the reference, without a Header for that year, counts a UASC row only when a field other
+    // than CHILD and DOB is filled, so children with a blank DUC are "not UASC" to it.
+    {"164", "lac2022_23", 2,
+     "child 345 is in last year's UASC table (DUC blank), so was UASC: careflow does not check its "
+     "distance (row 5); the reference does not count a UASC row without a DUC"},
+    {"392a", "lac2022_23", 2,
+     "child 555 is in last year's UASC table (DUC blank), so was UASC: careflow does not flag its "
+     "missing distance (row 8); the rule's own test asserts rows 1, 5, 8, and under ingest the "
+     "reference also flags row 6, which has a distance (XX1)"},
+    {"392b", "lac2022_23", 2,
+     "child 345 is in last year's UASC table (DUC blank), so was UASC and needs no postcodes: "
+     "careflow does not flag row 5; the reference does not count a UASC row without a DUC"},
+    {"205A", "lac2022_23", 2,
+     "child 101 is in last year's UASC table (DUC blank: status not ceased), so was UASC, and this "
+     "year's Header says UASC 0 with no date ceased last year: careflow flags it (Header row 0, "
+     "UASC row 0); the reference does not count a UASC row without a DUC"},
+    {"205B", "lac2022_23", 3,
+     "with no Header, every child in a UASC table is UASC that year. careflow flags children whose "
+     "DUC changed and does not fall in this year: 102, 108, 110 (DUC given last year, blank now; "
+     "rows 1, 7, 9) and 106 (row 5). The reference counts only rows with a DUC as UASC (so not "
+     "102, 108, 110) and also requires last year's DUC to be the 18th birthday (flagging 103, "
+     "whose DUC falls in this year, and 104, whose DUC is unchanged), which DfE's message does not say"},
+    {"205D", "lac2022_23", 2,
+     "child 1022 is in last year's UASC table (DUC blank), so was UASC last year: careflow does "
+     "not flag it (UASC row 11); the reference does not count a UASC row without a DUC"},
+    {"406", "lac2022_23", 1,
+     "the rule's own test asserts rows 0, 2, 6 (a distance for children UASC this year or last, "
+     "as the fixture's Header.UASC columns state), which careflow flags; ingested as an upload, "
+     "the reference flags nothing (its ingest answer differs from its own test's)"},
+    {"231", "lac2024_25", 1,
+     "the reference reads UASC_STATUS, a column no return has (it crashes on real uploads); "
+     "careflow uses the child's UASC status (Header.UASC or the UASC table). The fixture's "
+     "header.csv holds only DOB and UASC_STATUS, no CHILD, so no table can be recognised"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {
@@ -150,16 +185,32 @@ std::optional<DerivedEpisodeFields> derived_from(const fs::path& file, const ssd
   return d;
 }
 
-// An episodes.csv that carries derived columns is read without them (they are not part of the
-// return: a real upload never has them), so that the table is recognised as a real one would be.
-void read_episodes_without_derived(const fs::path& file, ssda903::Return& ret, ProblemLog& log) {
+// Fixtures for the UASC-status rules give Header.UASC as a column of header.csv, as an XML
+// return states it (for CSV returns DfE derives it from the UASC table, and careflow does so when
+// it is absent). The reader keeps only the return's columns, so the test reads it by line.
+std::optional<std::vector<std::string>> header_uasc_from(const fs::path& file, const ssda903::Return& ret) {
+  const auto* h = ret.find(ssda903::Table::header);
+  if (!h || !fs::exists(file)) return std::nullopt;
+  const CsvReadResult csv = read_csv(file.string());
+  const int c = csv.table.find_column("UASC");
+  if (c < 0) return std::nullopt;
+  std::map<uint32_t, size_t> by_line;
+  for (size_t r = 0; r < csv.table.rows(); ++r) by_line[csv.table.line(r)] = r;
+  std::vector<std::string> out;
+  for (size_t r = 0; r < h->rows(); ++r) out.emplace_back(csv.table.cell(by_line.at(h->line(r)), static_cast<size_t>(c)));
+  return out;
+}
+
+// An episodes.csv that carries derived columns, or a header.csv that carries UASC, is read
+// without them (they are not part of a CSV return: a real upload never has them), so that the
+// table is recognised as a real one would be.
+void read_without(const fs::path& file, ssda903::Table table, const std::vector<std::string>& drop,
+                  ssda903::Return& ret, ProblemLog& log) {
   if (!fs::exists(file)) return;
   const CsvReadResult csv = read_csv(file.string());
   std::vector<size_t> keep;
-  for (size_t c = 0; c < csv.table.cols(); ++c) {
-    const auto& name = csv.table.columns[c];
-    if (name != "PL_LA" && name != "PL_LOCATION" && name != "PL_DISTANCE") keep.push_back(c);
-  }
+  for (size_t c = 0; c < csv.table.cols(); ++c)
+    if (std::find(drop.begin(), drop.end(), csv.table.columns[c]) == drop.end()) keep.push_back(c);
   if (keep.size() == csv.table.cols()) return;
   CsvTable stripped;
   stripped.source = csv.table.source;
@@ -173,11 +224,11 @@ void read_episodes_without_derived(const fs::path& file, ssda903::Return& ret, P
     if (only_derived) cells[0] = {};
     stripped.add_row(cells, csv.table.line(r));
   }
-  auto t = ssda903::to_return_table(std::move(stripped), "episodes.csv", log);
+  auto t = ssda903::to_return_table(std::move(stripped), std::string(ssda903::schema(table).file_name), log);
   if (t) {
     for (auto& fr : ret.files)
       if (fr.path == file.string()) fr.table = t->table;
-    ret.tables[static_cast<size_t>(ssda903::Table::episodes)] = std::move(*t);
+    ret.tables[static_cast<size_t>(table)] = std::move(*t);
   }
 }
 
@@ -227,8 +278,11 @@ TEST(Conformance, ReferenceFixtures) {
     const auto prev_files = csvs_in(dir / "prev");
     ssda903::Return this_year = ssda903::read_return_files(this_files, CollectionYear{year}, problems);
     ssda903::Return last_year = ssda903::read_return_files(prev_files, CollectionYear{year - 1}, problems);
-    read_episodes_without_derived(dir / "episodes.csv", this_year, problems);
-    read_episodes_without_derived(dir / "prev" / "episodes.csv", last_year, problems);
+    const std::vector<std::string> derived_cols = {"PL_LA", "PL_LOCATION", "PL_DISTANCE"}, uasc_col = {"UASC"};
+    read_without(dir / "episodes.csv", ssda903::Table::episodes, derived_cols, this_year, problems);
+    read_without(dir / "prev" / "episodes.csv", ssda903::Table::episodes, derived_cols, last_year, problems);
+    read_without(dir / "header.csv", ssda903::Table::header, uasc_col, this_year, problems);
+    read_without(dir / "prev" / "header.csv", ssda903::Table::header, uasc_col, last_year, problems);
     // Every fixture file must be recognised as the table its name says.
     // (Apart from episodes.csv files of derived columns, re-read below, two fixtures cannot be recognised, and careflow refuses them as it would a real upload:
     // INT03's episodes.csv holds CHILD with Header's DOB and SEX; 233's holds
@@ -236,7 +290,7 @@ TEST(Conformance, ReferenceFixtures) {
     for (const auto& fr : this_year.files)
       if (!fr.table) {
         ++unrecognised_files;
-        EXPECT_TRUE(code == "INT03" || code == "233" || code == "454") << "unrecognised fixture file " << fr.path;
+        EXPECT_TRUE(code == "INT03" || code == "233" || code == "454" || code == "231") << "unrecognised fixture file " << fr.path;
       }
     ValidationInput in;
     in.this_year = &this_year;
@@ -246,6 +300,10 @@ TEST(Conformance, ReferenceFixtures) {
     const auto derived_last = derived_from(dir / "prev" / "episodes.csv", last_year);
     if (derived) in.derived = &*derived;
     if (derived_last) in.derived_last = &*derived_last;
+    const auto uasc = header_uasc_from(dir / "header.csv", this_year);
+    const auto uasc_last = header_uasc_from(dir / "prev" / "header.csv", last_year);
+    if (uasc) in.header_uasc = &*uasc;
+    if (uasc_last) in.header_uasc_last = &*uasc_last;
     std::optional<ProviderInfo> providers;
     if (fs::exists(dir / "provider_info.csv")) providers = read_provider_info((dir / "provider_info.csv").string(), problems);
     if (providers) in.providers = &*providers;
