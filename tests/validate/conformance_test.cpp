@@ -116,6 +116,28 @@ const Deviation kDeviations[] = {
      "the reference reads UASC_STATUS, a column no return has (it crashes on real uploads); "
      "careflow uses the child's UASC status (Header.UASC or the UASC table). The fixture's "
      "header.csv holds only DOB and UASC_STATUS, no CHILD, so no table can be recognised"},
+    {"1015", "lac2022_23", 1,
+     "as for 411: the reference compares PL_LA with the LA's name rather than its code, so flags "
+     "PR1 at the council's own LA ('auth', row 0); careflow compares with the council (--la) and "
+     "flags only row 1, as the rule's own test asserts"},
+    {"577", "lac2022_23", 1,
+     "DfE's message: the child ceased to be looked after while a missing period has no end date; "
+     "careflow flags the open periods of children whose care ended after they started (rows 0, "
+     "9, 10). The reference also flags periods that have an end date outside a period of care "
+     "(rows 1, 2, 7), which the message does not cover"},
+    {"707", "lac2026_27", 1,
+     "as for 577, with DoLOs: careflow flags the DoLOs without an end date of children whose care "
+     "ended after they started (rows 0, 9, 10); the reference also flags DoLOs with an end date "
+     "outside a period of care (rows 1, 2, 7)"},
+    {"578", "lac2022_23", 1,
+     "DfE's message: the missing period started after the child ceased to be looked after; child "
+     "6's period (row 7) started on 01/01/1981, before the child's only period of care (from "
+     "01/04/1983), not after it ended, so careflow does not flag it; the reference flags any start "
+     "outside a period of care"},
+    {"706", "lac2026_27", 1,
+     "child 1's DoLO open at the end of last year (from 03/01/1999) is not carried into this year; "
+     "careflow flags the child's DoLO at the start of this year (row 0, 01/01/2000), the reference "
+     "the child's last row (row 2)"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

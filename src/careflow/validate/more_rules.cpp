@@ -1,8 +1,229 @@
-// Rules added for issue #3 that are not about UASC status or adoption decisions.
+// Rules added for issue #3 that are not about UASC status or adoption decisions: the reason for
+// a new episode against what changed, temporary placements, own provision out of area,
+// previous permanence, care leavers in foyers, and missing periods and DoLOs against the periods
+// of care. Written from DfE's messages; where the reference differs,
+// docs/validation-deviations.md says why.
+#include <algorithm>
+#include <string>
+
+#include "careflow/core/la_codes.hpp"
 #include "careflow/validate/more_rules.hpp"
 
 namespace careflow::validate::detail {
 
-void register_other_rules() {}
+namespace {
+
+using T = Table;
+
+bool temporary(std::string_view place) {
+  return place == "T0" || place == "T1" || place == "T2" || place == "T3" || place == "T4";
+}
+
+// Flags Episodes rows by a test over each child's episodes in DECOM order (episodes whose DECOM
+// is not a valid date have no place in the order and are not compared).
+using SequenceTest = std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)>;
+void episode_sequence_rule(std::string_view code, int version, SequenceTest test) {
+  add_rule(code, version, {{}, [test = std::move(test)](const ValidationInput& in) {
+                             Flags f;
+                             const Tab e = tab(in, T::episodes);
+                             if (!e) return f;
+                             std::vector<size_t> rows;
+                             for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
+                             put(f, T::episodes, std::move(rows));
+                             return f;
+                           }});
+}
+
+// 434-436: an episode against the child's previous one: did the legal status change, and did the
+// placement (PLACE, PL_POST, URN, PLACE_PROVIDER; blank equals blank)?
+void reason_for_new_episode(std::string_view code, std::vector<std::string_view> reasons,
+                            std::function<bool(bool ls_changed, bool placement_changed)> wrong) {
+  episode_sequence_rule(code, 0, [reasons = std::move(reasons), wrong = std::move(wrong)](
+                                     const Tab& e, const auto& eps, std::vector<size_t>& rows) {
+    for (size_t i = 1; i < eps.size(); ++i) {
+      const size_t r = eps[i].second, p = eps[i - 1].second;
+      if (std::find(reasons.begin(), reasons.end(), e(r, "RNE")) == reasons.end()) continue;
+      bool placement_changed = false;
+      for (auto c : {"PLACE", "PL_POST", "URN", "PLACE_PROVIDER"}) placement_changed |= e(r, c) != e(p, c);
+      if (wrong(e(r, "LS") != e(p, "LS"), placement_changed)) rows.push_back(r);
+    }
+  });
+}
+
+// A child's periods of care from its episodes in DECOM order: an episode starting after the
+// previous one ended begins a new period. `end` is unset while the period is open.
+struct Period {
+  Date start;
+  std::optional<Date> end;
+};
+std::vector<Period> periods_of_care(const Tab& e, const std::vector<std::pair<Date, size_t>>& eps) {
+  std::vector<Period> out;
+  for (const auto& [decom, r] : eps) {
+    const auto dec = e.date(r, "DEC");
+    const bool open = e(r, "DEC").empty();
+    if (out.empty() || (out.back().end && decom > *out.back().end)) {
+      out.push_back({decom, open ? std::nullopt : dec});
+      continue;
+    }
+    // Contiguous or overlapping: the period runs to the later end (open if any episode is open).
+    auto& p = out.back();
+    if (open) p.end.reset();
+    else if (p.end && dec && *dec > *p.end) p.end = dec;
+  }
+  // An episode with a DEC that is not a valid date leaves its period's end unknown: treated as
+  // open, so nothing is flagged on a guess.
+  return out;
+}
+
+// 577, 707: a record (missing period, DoLO) with no end date, for a child whose period of care
+// ended on or after the record started: the child ceased to be looked after while it was open.
+void open_after_care_ended(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
+  add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+                       Flags f;
+                       const Tab x = tab(in, t), e = tab(in, T::episodes);
+                       if (!x || !e) return f;
+                       const auto& eps_by_child = by_child(e);
+                       std::vector<size_t> rows;
+                       for (size_t r = 0; r < x.rows(); ++r) {
+                         const auto start = x.date(r, start_col);
+                         if (!start || !x(r, end_col).empty()) continue;
+                         const auto it = eps_by_child.find(x(r, "CHILD"));
+                         if (it == eps_by_child.end()) continue;
+                         for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second)))
+                           if (p.end && *p.end >= *start) {
+                             rows.push_back(r);
+                             break;
+                           }
+                       }
+                       put(f, t, std::move(rows));
+                       return f;
+                     }});
+}
+
+// 576, 706: last year's open record (no end date) has no record this year with the same start.
+void open_last_year_not_carried(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
+  add_rule(code, 0, {{.last_year = true}, [=](const ValidationInput& in) {
+                       Flags f;
+                       const Tab x = tab(in, t), l = last_tab(in, t);
+                       if (!x || !l) return f;
+                       const auto& now = by_child(x);
+                       std::vector<size_t> rows;
+                       for (size_t r = 0; r < l.rows(); ++r) {
+                         if (!l(r, end_col).empty()) continue;
+                         const auto it = now.find(l(r, "CHILD"));
+                         if (it == now.end()) continue;  // the child is not in this year's table
+                         bool carried = false;
+                         for (size_t q : it->second) carried |= x(q, start_col) == l(r, start_col);
+                         // The record at the start of this year (earliest start; the first row
+                         // if none has a valid one) should have carried the open one on.
+                         if (carried) continue;
+                         size_t first = it->second.front();
+                         std::optional<Date> first_start;
+                         for (size_t q : it->second)
+                           if (const auto d = x.date(q, start_col); d && (!first_start || *d < *first_start)) {
+                             first = q;
+                             first_start = d;
+                           }
+                         rows.push_back(first);
+                       }
+                       put(f, t, std::move(rows));
+                       return f;
+                     }});
+}
+
+}  // namespace
+
+void register_other_rules() {
+  // 380: a temporary placement (T0-T4) must be a change of placement and carer (RNE P or B), not
+  // the start of a period of care (S) or a change that keeps the carer or the placement.
+  add_row_rule("380", 0, T::episodes, [](const Row& r) {
+    return temporary(r["PLACE"]) && r["RNE"] != "P" && r["RNE"] != "B";
+  });
+
+  reason_for_new_episode("434", {"L"}, [](bool ls, bool placement) { return !ls || placement; });
+  reason_for_new_episode("435", {"P", "T"}, [](bool ls, bool placement) { return ls || !placement; });
+  reason_for_new_episode("436", {"B", "U"}, [](bool ls, bool placement) { return !ls || !placement; });
+
+  // 383: after a temporary placement the child returns to the placement before it: the next
+  // episode is a change of placement (RNE P) back to the same PLACE (from 2025/26 also the same
+  // PL_POST). The episode that does not return is flagged.
+  for (const int version : {2023, 2026})
+    episode_sequence_rule("383", version, [version](const Tab& e, const auto& eps, std::vector<size_t>& rows) {
+      for (size_t i = 1; i + 1 < eps.size(); ++i) {
+        const size_t before = eps[i - 1].second, tmp = eps[i].second, after = eps[i + 1].second;
+        if (!temporary(e(tmp, "PLACE"))) continue;
+        const bool returned = e(after, "RNE") == "P" && e(after, "PLACE") == e(before, "PLACE") &&
+                              (version < 2026 || e(after, "PL_POST") == e(before, "PL_POST"));
+        if (!returned) rows.push_back(after);
+      }
+    });
+
+  // 1015: own provision (PR1) but the placement's LA (derived PL_LA) is not this council; not
+  // checked for foster or adoption placements (which may be outside the area by design), short
+  // breaks, or episodes without LS or PLACE. Nothing can be checked without --la.
+  add_rule("1015", 0, {{.postcodes = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.derived || in.la.empty()) return f;
+             auto upper = [](std::string_view v) {
+               std::string s(v);
+               for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+               return s;
+             };
+             const std::string la = upper(in.la);
+             static const std::vector<std::string_view> kExempt = {"A3", "A4", "A5", "A6", "U1", "U2",
+                                                                   "U3", "U4", "U5", "U6"};
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+               const auto place = e(r, "PLACE"), ls = e(r, "LS");
+               if (e(r, "PLACE_PROVIDER") != "PR1" || place.empty() || ls.empty() || ls == "V3" || ls == "V4") continue;
+               if (std::find(kExempt.begin(), kExempt.end(), place) != kExempt.end()) continue;
+               if (upper(in.derived->pl_la[r]) != la) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
+  // 633: LA_PERM, when given, is a 3-digit English LA code or 999 (unknown), WAL, SCO, NUK, NIR.
+  add_row_rule("633", 0, T::previous_permanence,
+               [](const Row& r) { return !r.blank("LA_PERM") && !la_perm_valid(r["LA_PERM"]); });
+
+  // 347 (from 2023/24): a care leaver under 18 living in a foyer (ACCOM T1/T2; the digit says
+  // whether the accommodation is suitable), by age at the start of the collection year.
+  add_row_rule("347", 0, T::oc3, [](const Row& r) {
+    const auto acc = r["ACCOM"];
+    if (acc.empty() || acc[0] != 'T') return false;
+    const auto dob = r.date("DOB");
+    return dob && age_on(*dob, r.in.year.start()) < 18;
+  });
+
+  open_after_care_ended("577", T::missing, "MIS_START", "MIS_END");
+  open_after_care_ended("707", T::dolo, "DOLO_START", "DOLO_END");
+  open_last_year_not_carried("576", T::missing, "MIS_START", "MIS_END");
+  open_last_year_not_carried("706", T::dolo, "DOLO_START", "DOLO_END");
+
+  // 578: a missing period starting after the child ceased to be looked after: after the end of a
+  // period of care and within no period of care.
+  add_rule("578", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
+             if (!m || !e) return f;
+             const auto& eps_by_child = by_child(e);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < m.rows(); ++r) {
+               const auto start = m.date(r, "MIS_START");
+               const auto it = eps_by_child.find(m(r, "CHILD"));
+               if (!start || it == eps_by_child.end()) continue;
+               bool within = false, after_end = false;
+               for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second))) {
+                 within |= p.start <= *start && (!p.end || *start <= *p.end);
+                 after_end |= p.end && *start > *p.end;
+               }
+               if (after_end && !within) rows.push_back(r);
+             }
+             put(f, T::missing, std::move(rows));
+             return f;
+           }});
+}
 
 }  // namespace careflow::validate::detail
