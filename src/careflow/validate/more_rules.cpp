@@ -55,6 +55,7 @@ void reason_for_new_episode(std::string_view code, std::vector<std::string_view>
 struct Period {
   Date start;
   std::optional<Date> end;
+  size_t first_row;  // the episode that started it
 };
 std::vector<Period> periods_of_care(const Tab& e, const std::vector<std::pair<Date, size_t>>& eps) {
   std::vector<Period> out;
@@ -62,7 +63,7 @@ std::vector<Period> periods_of_care(const Tab& e, const std::vector<std::pair<Da
     const auto dec = e.date(r, "DEC");
     const bool open = e(r, "DEC").empty();
     if (out.empty() || (out.back().end && decom > *out.back().end)) {
-      out.push_back({decom, open ? std::nullopt : dec});
+      out.push_back({decom, open ? std::nullopt : dec, r});
       continue;
     }
     // Contiguous or overlapping: the period runs to the later end (open if any episode is open).
@@ -73,6 +74,25 @@ std::vector<Period> periods_of_care(const Tab& e, const std::vector<std::pair<Da
   // An episode with a DEC that is not a valid date leaves its period's end unknown: treated as
   // open, so nothing is flagged on a guess.
   return out;
+}
+
+// DATE_PERM: d/m/yyyy where the day, the month or every part may be ZZ (not known); nullopt when
+// not of that form. `known_date` takes an unknown day or month as the first, and is unset when
+// the year is not known.
+struct PermDate {
+  std::optional<Date> known_date;
+};
+std::optional<PermDate> date_perm(std::string_view v) {
+  if (v == "ZZ/ZZ/ZZZZ") return PermDate{};
+  const size_t a = v.find('/'), b = a == std::string_view::npos ? a : v.find('/', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  std::string day(v.substr(0, a)), month(v.substr(a + 1, b - a - 1));
+  const std::string_view year = v.substr(b + 1);
+  if (day == "ZZ") day = "1";
+  if (month == "ZZ") month = "1";
+  const auto d = return_date(day + "/" + month + "/" + std::string(year));
+  if (!d) return std::nullopt;
+  return PermDate{d};
 }
 
 // 577, 707: a record (missing period, DoLO) with no end date, for a child whose period of care
@@ -196,6 +216,35 @@ void register_other_rules() {
     const auto dob = r.date("DOB");
     return dob && age_on(*dob, r.in.year.start()) < 18;
   });
+
+  // 632: DATE_PERM is not a date (d/m/yyyy, where the day, the month or all three parts may be
+  // ZZ, not known) or is not before the start of the child's current period of care. Both the
+  // PrevPerm row and the episode starting that period are flagged.
+  add_rule("632", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab p = tab(in, T::previous_permanence), e = tab(in, T::episodes);
+             if (!p) return f;
+             const auto& eps_by_child = by_child(e);
+             std::vector<size_t> prows, erows;
+             for (size_t r = 0; r < p.rows(); ++r) {
+               const auto v = p(r, "DATE_PERM");
+               if (v.empty()) continue;
+               const auto perm = date_perm(v);
+               const auto it = eps_by_child.find(p(r, "CHILD"));
+               std::optional<Period> current;
+               if (it != eps_by_child.end()) {
+                 const auto periods = periods_of_care(e, episodes_in_order(e, it->second));
+                 if (!periods.empty()) current = periods.back();
+               }
+               const bool bad = !perm || (perm->known_date && current && *perm->known_date >= current->start);
+               if (!bad) continue;
+               prows.push_back(r);
+               if (current) erows.push_back(current->first_row);
+             }
+             put(f, T::previous_permanence, std::move(prows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
 
   open_after_care_ended("577", T::missing, "MIS_START", "MIS_END");
   open_after_care_ended("707", T::dolo, "DOLO_START", "DOLO_END");
