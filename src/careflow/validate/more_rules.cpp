@@ -246,6 +246,89 @@ void register_other_rules() {
              return f;
            }});
 
+  // ---- The OC2 cohort (looked after continuously for 12 months at 31 March) ----
+  // 157: SDQ1 ("under 4 or over 16") given as the reason for no SDQ score for a child in the
+  // cohort who was at least 4 at the start of the year and at most 16 at its end.
+  // 186: no SDQ score, and no reason for none, for such a child (4 or over at the start, under 17
+  // at the end). 197B: neither a score nor a reason for a child aged 4 or 17 at 31 March.
+  auto oc2_cohort_rule = [](std::string_view code, std::function<bool(const Row&)> test) {
+    add_rule(code, 0, {{}, [test = std::move(test)](const ValidationInput& in) {
+               Flags f;
+               const Tab o = tab(in, T::oc2);
+               if (!o || !tab(in, T::episodes)) return f;
+               const auto cohort = twelve_month_cohort(in);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < o.rows(); ++r)
+                 if (cohort.count(o(r, "CHILD")) && test(Row{o, r, in.year.end_year, in})) rows.push_back(r);
+               put(f, T::oc2, std::move(rows));
+               return f;
+             }});
+  };
+  auto ages = [](const Row& r) -> std::optional<std::pair<int, int>> {
+    const auto dob = r.date("DOB");
+    if (!dob) return std::nullopt;
+    return std::pair{age_on(*dob, r.in.year.start()), age_on(*dob, r.in.year.end())};
+  };
+  oc2_cohort_rule("157", [ages](const Row& r) {
+    const auto a = ages(r);
+    return r["SDQ_REASON"] == "SDQ1" && r.blank("SDQ_SCORE") && a && a->first >= 4 && a->second <= 16;
+  });
+  oc2_cohort_rule("186", [ages](const Row& r) {
+    const auto a = ages(r);
+    return r.blank("SDQ_SCORE") && r.blank("SDQ_REASON") && a && a->first >= 4 && a->second < 17;
+  });
+  oc2_cohort_rule("197B", [ages](const Row& r) {
+    const auto a = ages(r);
+    return r.blank("SDQ_SCORE") && r.blank("SDQ_REASON") && a && (a->second == 4 || a->second == 17);
+  });
+
+  // 187: a child in the cohort with adoption (AD1) or care leaver (OC3) items completed.
+  add_rule("187", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             if (!tab(in, T::episodes)) return f;
+             const auto cohort = twelve_month_cohort(in);
+             auto flag_given = [&](Table t, std::vector<std::string_view> items) {
+               const Tab x = tab(in, t);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < x.rows(); ++r) {
+                 if (!cohort.count(x(r, "CHILD"))) continue;
+                 bool given = false;
+                 for (auto c : items) given |= !x(r, c).empty();
+                 if (given) rows.push_back(r);
+               }
+               put(f, t, std::move(rows));
+             };
+             flag_given(T::ad1, {"DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"});
+             flag_given(T::oc3, {"IN_TOUCH", "ACTIV", "ACCOM"});
+             return f;
+           }});
+
+  // 191: a child in the cohort with IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT or
+  // SUBSTANCE_MISUSE blank (the OC2 row is flagged) or with no OC2 row at all (the child's latest
+  // episode is flagged).
+  add_rule("191", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
+             if (!e) return f;
+             const auto cohort = twelve_month_cohort(in);
+             std::vector<size_t> orows, erows;
+             for (size_t r = 0; r < o.rows(); ++r) {
+               if (!cohort.count(o(r, "CHILD"))) continue;
+               bool blank = false;
+               for (auto c : {"IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE"}) blank |= o(r, c).empty();
+               if (blank) orows.push_back(r);
+             }
+             const auto& with_oc2 = by_child(o);
+             for (const auto& [child, rs] : by_child(e)) {
+               if (!cohort.count(child) || with_oc2.count(child)) continue;
+               const auto eps = episodes_in_order(e, rs);
+               if (!eps.empty()) erows.push_back(eps.back().second);
+             }
+             put(f, T::oc2, std::move(orows));
+             put(f, T::episodes, std::move(erows));
+             return f;
+           }});
+
   open_after_care_ended("577", T::missing, "MIS_START", "MIS_END");
   open_after_care_ended("707", T::dolo, "DOLO_START", "DOLO_END");
   open_last_year_not_carried("576", T::missing, "MIS_START", "MIS_END");
