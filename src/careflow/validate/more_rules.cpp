@@ -246,6 +246,50 @@ void register_other_rules() {
              return f;
            }});
 
+  // 218: a placement in England (derived PL_LA not Welsh, Scottish, Northern Irish or outside
+  // the UK: CON, NUK, or an ONS code starting W, S or N) of a type that needs a registered
+  // provider, open or ended after 31 March 2015, with no URN. The exempt types change by year.
+  auto outside_england = [](std::string_view la) {
+    return !la.empty() && (la[0] == 'W' || la[0] == 'S' || la[0] == 'N' || la[0] == 'C');
+  };
+  const std::vector<std::pair<int, std::vector<std::string_view>>> kUrnExempt = {
+      {2023, {"H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}},
+      {2025, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}},
+      {2026, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}}};
+  for (const auto& [version, exempt] : kUrnExempt)
+    add_rule("218", version, {{.postcodes = true}, [exempt, outside_england](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes);
+               if (!e || !in.derived) return f;
+               const Date since = Date::from_ymd(2015, 3, 31);
+               std::vector<size_t> rows;
+               for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+                 if (!e(r, "URN").empty() || outside_england(in.derived->pl_la[r])) continue;
+                 if (std::find(exempt.begin(), exempt.end(), e(r, "PLACE")) != exempt.end()) continue;
+                 const auto dec = e.date(r, "DEC");
+                 if (e(r, "DEC").empty() || (dec && *dec > since)) rows.push_back(r);
+               }
+               put(f, T::episodes, std::move(rows));
+               return f;
+             }});
+  // 230 (2023/24): an H5 placement in England open on or after 28 October 2023 (open, or ended
+  // after it) with no URN (blank, or XXXXXXX, the placeholder for an unregistered setting).
+  add_rule("230", 0, {{.postcodes = true}, [outside_england](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.derived) return f;
+             const Date from = Date::from_ymd(2023, 10, 28);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+               if (e(r, "PLACE") != "H5" || outside_england(in.derived->pl_la[r])) continue;
+               if (!e(r, "URN").empty() && e(r, "URN") != "XXXXXXX") continue;
+               const auto dec = e.date(r, "DEC");
+               if (e(r, "DEC").empty() || (dec && *dec > from)) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
   // ---- The OC2 cohort (looked after continuously for 12 months at 31 March) ----
   // 157: SDQ1 ("under 4 or over 16") given as the reason for no SDQ score for a child in the
   // cohort who was at least 4 at the start of the year and at most 16 at its end.
