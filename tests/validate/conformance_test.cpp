@@ -153,6 +153,21 @@ const Deviation kDeviations[] = {
      "children 6666 and 7777 were looked after without a break since 01/03/1979 (contiguous "
      "episodes), so careflow counts them in the cohort and flags their latest episodes (rows 7, 9) "
      "for having no OC2 data; the reference does not count them"},
+    {"SW01STG1", "lac2023_24", 1,
+     "DfE's message: a child looked after on 31 March with no social worker episode; careflow "
+     "flags that child's open episode (child8, Episodes row 6). The reference flags social worker "
+     "episodes with SW_ID, SW_DECOM or SW_REASON blank (SWEpisodes rows 0, 1, 2), as SW01a/b do, "
+     "and child7's, who has no episode (row 6)"},
+    {"SW10STG2", "lac2023_24", 1,
+     "DfE's message: a social worker episode started before the previous one ended; careflow "
+     "flags child 1's from 02/01/2000 (previous to 09/01, row 1), child 2's (row 3) and child 3's "
+     "from 10/01 and 18/01 (previous to 11/01 and 20/01, rows 4, 6). The reference applies the "
+     "2024/25 seven-day tolerance to 2023/24 and flags child 3's from 30/01 (row 7), which starts "
+     "after every other ended"},
+    {"SW10STG2", "lac2024_25", 1,
+     "DfE's 2024/25 rule: SW_DECOM must be on or after the previous SW_DEC less 7 days (FCONTA "
+     "exempt): row 3 only; the reference also flags a start more than 7 days after the previous "
+     "end (row 7), a gap the message does not describe"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

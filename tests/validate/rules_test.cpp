@@ -505,3 +505,23 @@ TEST(Oc2Rules, TwelveMonthCohort) {
   const auto x = make_return(2025, {{"oc2.csv", "CHILD,SDQ_REASON\nA,SDQ9\nB,SDQ1\nC,\n"}});
   EXPECT_EQ(run("196", 2025, x)[Table::oc2], (Rows{0}));
 }
+
+TEST(SocialWorkerRules, MissingAndOverlappingEpisodes) {
+  // SW01STG1 (2023/24): A looked after on 31 March with no social worker episode fails (row 0);
+  // B has one; C's care ended on 1 Jan 2024; D is on a short break.
+  const auto r = make_return(2024, {{"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/05/2023,C2,\nB,01/05/2023,C2,\n"
+                                                     "C,01/05/2023,C2,01/01/2024\nD,01/05/2023,V4,\n"},
+                                    {"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nB,SW1,01/05/2023,,\n"}});
+  EXPECT_EQ(run("SW01STG1", 2024, r)[Table::episodes], (Rows{0}));
+  // SW10STG2: A's second episode starts 10 days before the first ends (row 1), B's 5 days
+  // before (row 3), C's (FCONTA) 15 days before (row 5). From 2024/25 up to 7 days' overlap is
+  // allowed and FCONTA is exempt: row 1 only; in 2023/24 all three fail.
+  const char* sw = "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                   "A,S1,01/05/2024,20/05/2024,MGMT\nA,S2,10/05/2024,,MGMT\n"
+                   "B,S1,01/05/2024,20/05/2024,MGMT\nB,S2,15/05/2024,,MGMT\n"
+                   "C,S1,01/05/2024,20/05/2024,MGMT\nC,S2,05/05/2024,,FCONTA\n";
+  const auto s25 = make_return(2025, {{"sw_episodes.csv", sw}});
+  EXPECT_EQ(run("SW10STG2", 2025, s25)[Table::sw_episodes], (Rows{1}));
+  const auto s24 = make_return(2024, {{"sw_episodes.csv", sw}});
+  EXPECT_EQ(run("SW10STG2", 2024, s24)[Table::sw_episodes], (Rows{1, 3, 5}));
+}

@@ -5,6 +5,7 @@
 // docs/validation-deviations.md says why.
 #include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "careflow/core/la_codes.hpp"
 #include "careflow/validate/more_rules.hpp"
@@ -289,6 +290,52 @@ void register_other_rules() {
              put(f, T::episodes, std::move(rows));
              return f;
            }});
+
+  // ---- Social worker episodes ----
+  // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
+  // break open then) with no social worker episode at all: that episode is flagged.
+  add_rule("SW01STG1", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes);
+             if (!e) return f;
+             const auto& with_sw = by_child(sw);
+             const Date end = in.year.end();
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               if (e(r, "LS") == "V3" || e(r, "LS") == "V4" || with_sw.count(e(r, "CHILD"))) continue;
+               const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+               // A DECOM that is not a date (flagged by 141) does not hide an open episode.
+               if ((!decom || *decom <= end) && (e(r, "DEC").empty() || (dec && *dec > end))) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+  // SW10STG2: a social worker episode starting before the previous one (in SW_DECOM, then SW_DEC,
+  // order) ended. From 2024/25 DfE allows 7 days' overlap and exempts SW_REASON FCONTA.
+  for (const int version : {2024, 2025})
+    add_rule("SW10STG2", version, {{}, [version](const ValidationInput& in) {
+               Flags f;
+               const Tab sw = tab(in, T::sw_episodes);
+               if (!sw) return f;
+               std::vector<size_t> rows;
+               for (const auto& [child, rs] : by_child(sw)) {
+                 std::vector<std::tuple<Date, Date, size_t>> eps;  // start, end (or start), row
+                 for (size_t r : rs)
+                   if (const auto d = sw.date(r, "SW_DECOM")) eps.emplace_back(*d, sw.date(r, "SW_DEC").value_or(*d), r);
+                 std::stable_sort(eps.begin(), eps.end(), [](const auto& a, const auto& b) {
+                   return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+                 });
+                 for (size_t i = 1; i < eps.size(); ++i) {
+                   const size_t r = std::get<2>(eps[i]), p = std::get<2>(eps[i - 1]);
+                   if (sw(p, "SW_DEC").empty()) continue;  // no end date to start before
+                   const int tolerance = version >= 2025 ? 7 : 0;
+                   if (version >= 2025 && sw(r, "SW_REASON") == "FCONTA") continue;
+                   if (std::get<0>(eps[i]) < std::get<1>(eps[i - 1]) - tolerance) rows.push_back(r);
+                 }
+               }
+               put(f, T::sw_episodes, std::move(rows));
+               return f;
+             }});
 
   // ---- The OC2 cohort (looked after continuously for 12 months at 31 March) ----
   // 157: SDQ1 ("under 4 or over 16") given as the reason for no SDQ score for a child in the
