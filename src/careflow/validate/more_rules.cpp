@@ -4,6 +4,7 @@
 // of care. Written from DfE's messages; where the reference differs,
 // docs/validation-deviations.md says why.
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <tuple>
 
@@ -186,12 +187,12 @@ void register_other_rules() {
              Flags f;
              const Tab e = tab(in, T::episodes);
              if (!e || !in.derived || in.la.empty()) return f;
-             auto upper = [](std::string_view v) {
-               std::string s(v);
-               for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-               return s;
+             // The return upper-cases codes; --la may be given in either case.
+             auto same_la = [&in](std::string_view pl_la) {
+               return std::equal(pl_la.begin(), pl_la.end(), in.la.begin(), in.la.end(), [](char a, char b) {
+                 return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+               });
              };
-             const std::string la = upper(in.la);
              static const std::vector<std::string_view> kExempt = {"A3", "A4", "A5", "A6", "U1", "U2",
                                                                    "U3", "U4", "U5", "U6"};
              std::vector<size_t> rows;
@@ -199,7 +200,7 @@ void register_other_rules() {
                const auto place = e(r, "PLACE"), ls = e(r, "LS");
                if (e(r, "PLACE_PROVIDER") != "PR1" || place.empty() || ls.empty() || ls == "V3" || ls == "V4") continue;
                if (std::find(kExempt.begin(), kExempt.end(), place) != kExempt.end()) continue;
-               if (upper(in.derived->pl_la[r]) != la) rows.push_back(r);
+               if (!same_la(in.derived->pl_la[r])) rows.push_back(r);
              }
              put(f, T::episodes, std::move(rows));
              return f;
