@@ -15,6 +15,7 @@
 #include <set>
 
 #include "careflow/io/csv.hpp"
+#include "careflow/io/postcodes.hpp"
 
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
@@ -352,6 +353,21 @@ TEST(Conformance, ReferenceFixtures) {
     const auto derived_last = derived_from(dir / "prev" / "episodes.csv", last_year);
     if (derived) in.derived = &*derived;
     if (derived_last) in.derived_last = &*derived_last;
+    // A rule that looks postcodes up in the ONS directory itself (392c), in a case that gives
+    // postcodes rather than derived fields: load the directory from the shared reference data
+    // (once) and derive the fields, as the CLI does.
+    std::optional<DerivedEpisodeFields> derived_here;
+    if (code == "392c" && !derived && this_year.find(ssda903::Table::episodes)) {
+      static const std::optional<PostcodeDirectory> directory = [] {
+        ProblemLog pl;
+        return PostcodeDirectory::load_reference(pl);
+      }();
+      if (directory) {
+        in.postcodes = &*directory;
+        derived_here = derive_episode_fields(*this_year.find(ssda903::Table::episodes), *directory, in.la);
+        in.derived = &*derived_here;
+      }
+    }
     const auto uasc = header_uasc_from(dir / "header.csv", this_year);
     const auto uasc_last = header_uasc_from(dir / "prev" / "header.csv", last_year);
     if (uasc) in.header_uasc = &*uasc;

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "careflow/io/csv.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 
@@ -524,4 +525,27 @@ TEST(SocialWorkerRules, MissingAndOverlappingEpisodes) {
   EXPECT_EQ(run("SW10STG2", 2025, s25)[Table::sw_episodes], (Rows{1}));
   const auto s24 = make_return(2024, {{"sw_episodes.csv", sw}});
   EXPECT_EQ(run("SW10STG2", 2024, s24)[Table::sw_episodes], (Rows{1, 3, 5}));
+}
+
+TEST(PostcodeRules, PostcodesNotInTheDirectory) {
+  // 392c against a directory of one postcode, AA1 1AA: row 0 gives it for both (spacing is
+  // ignored in PL_POST), row 1's HOME_POST is unknown, row 2's PL_POST is unknown, row 3 gives
+  // none (392b's business, not 392c's).
+  const auto dir = std::filesystem::temp_directory_path() / ("careflow_rules_test_392c_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "onspd.csv") << "pcd,laua,oseast1m,osnrth1m\nAA1 1AA,E07000001,100000,200000\n";
+  std::ofstream(dir / "utla.csv") << "LTLA23CD,UTLA23CD\nE07000001,E10000001\n";
+  ProblemLog log;
+  const auto pcd = PostcodeDirectory::load((dir / "onspd.csv").string(), (dir / "utla.csv").string(), log);
+  ASSERT_TRUE(pcd);
+  const auto r = make_return(2025, {{"episodes.csv", "CHILD,DECOM,HOME_POST,PL_POST\nA,01/05/2024,AA1 1AA,AA11AA\n"
+                                                     "B,01/05/2024,ZZ9 9ZZ,AA1 1AA\nC,01/05/2024,AA1 1AA,ZZ9 9ZZ\nD,01/05/2024,,\n"}});
+  const auto d = derive_episode_fields(*r.find(Table::episodes), *pcd, "");
+  ValidationInput in;
+  in.this_year = &r;
+  in.year = CollectionYear{2025};
+  in.postcodes = &*pcd;
+  in.derived = &d;
+  EXPECT_EQ(run_in("392c", in)[Table::episodes], (Rows{1, 2}));
+  std::filesystem::remove_all(dir);
 }

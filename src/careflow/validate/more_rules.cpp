@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "careflow/core/la_codes.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/validate/more_rules.hpp"
 
 namespace careflow::validate::detail {
@@ -202,6 +203,24 @@ void register_other_rules() {
                if (std::find(kExempt.begin(), kExempt.end(), place) != kExempt.end()) continue;
                if (!same_la(in.derived->pl_la[r])) rows.push_back(r);
              }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
+
+  // 392c: HOME_POST or PL_POST given but not a postcode of the ONS directory. It needs the
+  // directory itself (ValidationInput::postcodes, which the CLI passes with the derived fields);
+  // given only derived fields there is nothing to look postcodes up in, and nothing is flagged.
+  add_rule("392c", 0, {{.postcodes = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes);
+             if (!e || !in.postcodes) return f;
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r)
+               for (auto c : {"HOME_POST", "PL_POST"})
+                 if (!e(r, c).empty() && !in.postcodes->find(e(r, c))) {
+                   rows.push_back(r);
+                   break;
+                 }
              put(f, T::episodes, std::move(rows));
              return f;
            }});
