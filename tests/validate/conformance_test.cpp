@@ -169,6 +169,21 @@ const Deviation kDeviations[] = {
      "DfE's 2024/25 rule: SW_DECOM must be on or after the previous SW_DEC less 7 days (FCONTA "
      "exempt): row 3 only; the reference also flags a start more than 7 days after the previous "
      "end (row 7), a gap the message does not describe"},
+    {"208", "lac2022_23", 1,
+     "nothing was recorded for child 1000 last year (UPN blank), so UN1 this year disagrees with "
+     "nothing; the reference's own comment allows a change from blank to UN1, but its test of it "
+     "can never be true (blanks are turned into text first), so it flags row 12"},
+    {"553", "lac2022_23", 1,
+     "DfE's message: a placement order with no date of the decision to place; child 555's "
+     "decision has its DATE_PLACED (only DATE_PLACED_CEASED is blank), so careflow does not flag "
+     "it (PlacedAdoption row 4); the reference does"},
+    {"555", "lac2022_23", 1,
+     "as for 553, with freeing orders: child 666's decision has its DATE_PLACED (only "
+     "DATE_PLACED_CEASED is blank), so careflow does not flag it (PlacedAdoption row 3)"},
+    {"558", "lac2022_23", 1,
+     "DfE's message: an adopted child's decision to place should have no date it ceased; children "
+     "F and G were adopted (E12, E11) and their only decisions have DATE_PLACED_CEASED (01/01/2020, "
+     "15/04/2020), so careflow flags their episodes (rows 6, 7) as well as D's and E's"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

@@ -549,3 +549,40 @@ TEST(PostcodeRules, PostcodesNotInTheDirectory) {
   EXPECT_EQ(run_in("392c", in)[Table::episodes], (Rows{1, 2}));
   std::filesystem::remove_all(dir);
 }
+
+TEST(HeaderRules, UpnAgainstLastYear) {
+  // 208: A's UPN changed from one real UPN to another (fails, row 0); B went from UN1 to UN2
+  // and C from UN3 to a real UPN (both allowed); D had none recorded last year; E went from
+  // UN4 to UN3 (fails, row 4); F from UN1 to blank (fails, row 5); G is new this year.
+  const auto last = make_return(2024, {{"header.csv", "CHILD,UPN\nA,A123456789012\nB,UN1\nC,UN3\nD,\nE,UN4\nF,UN1\n"}});
+  const auto now = make_return(2025, {{"header.csv", "CHILD,UPN\nA,B123456789012\nB,UN2\nC,C123456789012\nD,UN1\n"
+                                                     "E,UN3\nF,\nG,UN5\n"}});
+  EXPECT_EQ(run("208", 2025, now, &last)[Table::header], (Rows{0, 4, 5}));
+}
+
+TEST(AdoptionRules, OrderWithoutDecisionToPlace) {
+  // 553: A under a placement order (E1) has no decision at all (episode row 0); B's decision
+  // lacks DATE_PLACED (decision row 0); C's has it (passes); D is not under an order (passes).
+  const auto r = make_return(2024, {{"episodes.csv", "CHILD,LS\nA,E1\nB,E1\nC,E1\nD,C2\n"},
+                                    {"placed_for_adoption.csv", "CHILD,DATE_PLACED\nB,\nC,01/06/2023\nD,\n"}});
+  auto f = run("553", 2024, r);
+  EXPECT_EQ(f[Table::episodes], (Rows{0}));
+  EXPECT_EQ(f[Table::placed_for_adoption], (Rows{0}));
+  // 555 (to 2023/24), the same for freeing orders (D1): only D's episode would count, and it
+  // is C2 here, so nothing; with D under D1 and its decision lacking DATE_PLACED, row 2 fails.
+  EXPECT_TRUE(run("555", 2024, r).empty());
+  const auto d = make_return(2024, {{"episodes.csv", "CHILD,LS\nD,D1\n"},
+                                    {"placed_for_adoption.csv", "CHILD,DATE_PLACED\nB,\nC,01/06/2023\nD,\n"}});
+  EXPECT_EQ(run("555", 2024, d)[Table::placed_for_adoption], (Rows{2}));
+}
+
+TEST(AdoptionRules, AdoptedChildDecisionNotCeased) {
+  // 558: A was adopted (E11) and its latest decision (by DATE_PLACED) has a date ceased (fails,
+  // episode row 0); B was adopted and its latest decision is open, though an earlier one ceased
+  // (passes); C's decision ceased but C was not adopted (passes).
+  const auto r = make_return(2025, {{"episodes.csv", "CHILD,REC\nA,E11\nB,E12\nC,E4A\n"},
+                                    {"placed_for_adoption.csv", "CHILD,DATE_PLACED,DATE_PLACED_CEASED\n"
+                                                                "A,01/02/2024,01/06/2024\nB,01/02/2023,01/06/2023\n"
+                                                                "B,01/02/2024,\nC,01/02/2024,01/06/2024\n"}});
+  EXPECT_EQ(run("558", 2025, r)[Table::episodes], (Rows{0}));
+}

@@ -57,6 +57,22 @@ void decision_rule(std::string_view code, int version, DecisionTest test) {
                            }});
 }
 
+// Each child's latest decision: the latest valid DATE_PLACED, else the child's last row.
+std::unordered_map<std::string_view, size_t> latest_decisions(const Tab& p) {
+  std::unordered_map<std::string_view, size_t> latest;
+  for (const auto& [child, rs] : by_child(p)) {
+    size_t best = rs.back();
+    std::optional<Date> best_d;
+    for (size_t r : rs)
+      if (const auto d = p.date(r, "DATE_PLACED"); d && (!best_d || *d >= *best_d)) {
+        best = r;
+        best_d = d;
+      }
+    latest.emplace(child, best);
+  }
+  return latest;
+}
+
 // 561, 584: this year's decision against the child's latest decision last year (latest valid
 // DATE_PLACED; the last row when none is valid), when that one had ceased.
 void against_last_ceased(std::string_view code,
@@ -65,17 +81,7 @@ void against_last_ceased(std::string_view code,
                        Flags f;
                        const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
                        if (!p || !l) return f;
-                       std::unordered_map<std::string_view, size_t> latest;
-                       for (const auto& [child, rs] : by_child(l)) {
-                         size_t best = rs.back();
-                         std::optional<Date> best_d;
-                         for (size_t r : rs)
-                           if (const auto d = l.date(r, "DATE_PLACED"); d && (!best_d || *d >= *best_d)) {
-                             best = r;
-                             best_d = d;
-                           }
-                         latest.emplace(child, best);
-                       }
+                       const auto latest = latest_decisions(l);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < p.rows(); ++r) {
                          const auto it = latest.find(p(r, "CHILD"));
@@ -148,6 +154,51 @@ void register_adoption_rules() {
                put(f, T::placed_for_adoption, std::move(prows));
                return f;
              }});
+
+  // 553 (placement order, LS E1) and 555 (freeing order, D1, to 2023/24): the order is granted
+  // but there is no date of the decision to place for adoption: a decision of the child's without
+  // DATE_PLACED is flagged, or the episode when the child has no decision at all.
+  auto order_without_decision = [](std::string_view code, std::string_view ls) {
+    add_rule(code, 0, {{}, [ls](const ValidationInput& in) {
+               Flags f;
+               const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
+               if (!e) return f;
+               const auto& decisions = by_child(p);
+               std::vector<size_t> erows, prows;
+               for (size_t r = 0; r < e.rows(); ++r) {
+                 if (e(r, "LS") != ls) continue;
+                 const auto it = decisions.find(e(r, "CHILD"));
+                 if (it == decisions.end()) {
+                   erows.push_back(r);
+                   continue;
+                 }
+                 for (size_t q : it->second)
+                   if (p(q, "DATE_PLACED").empty()) prows.push_back(q);
+               }
+               put(f, T::episodes, std::move(erows));
+               put(f, T::placed_for_adoption, std::move(prows));
+               return f;
+             }});
+  };
+  order_without_decision("553", "E1");
+  order_without_decision("555", "D1");
+
+  // 558: an adopted child (episode REC E11/E12) whose latest decision to place for adoption has
+  // a DATE_PLACED_CEASED: adoption means the decision was not reversed. The episode is flagged.
+  add_rule("558", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
+             if (!e || !p) return f;
+             const auto latest = latest_decisions(p);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               if (e(r, "REC") != "E11" && e(r, "REC") != "E12") continue;
+               const auto it = latest.find(e(r, "CHILD"));
+               if (it != latest.end() && !p(it->second, "DATE_PLACED_CEASED").empty()) rows.push_back(r);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
 
   // 561: this year's DATE_PLACED is last year's, but last year's decision had ceased: a decision
   // made again needs its new date.

@@ -225,6 +225,29 @@ void register_other_rules() {
              return f;
            }});
 
+  // 208: this year's UPN disagrees with last year's for the same child. Not a disagreement:
+  // nothing recorded last year (blank); UN1 (not yet of school age) becoming UN2-UN5; an
+  // unknown code (UN1-UN5) becoming a real UPN. Blank in both years is 442's business.
+  add_rule("208", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), l = last_tab(in, T::header);
+             if (!h || !l) return f;
+             const auto& last_rows = first_row_by_child(l);
+             auto unknown = [](std::string_view u) { return u.size() == 3 && u.substr(0, 2) == "UN" && u[2] >= '1' && u[2] <= '5'; };
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               const auto it = last_rows.find(h(r, "CHILD"));
+               if (it == last_rows.end()) continue;
+               const std::string_view was = l(it->second, "UPN"), is = h(r, "UPN");
+               if (was.empty() || was == is) continue;
+               if (was == "UN1" && unknown(is)) continue;
+               if (unknown(was) && !is.empty() && !unknown(is)) continue;
+               rows.push_back(r);
+             }
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+
   // 633: LA_PERM, when given, is a 3-digit English LA code or 999 (unknown), WAL, SCO, NUK, NIR.
   add_row_rule("633", 0, T::previous_permanence,
                [](const Row& r) { return !r.blank("LA_PERM") && !la_perm_valid(r["LA_PERM"]); });
