@@ -184,6 +184,13 @@ const Deviation kDeviations[] = {
      "DfE's message: an adopted child's decision to place should have no date it ceased; children "
      "F and G were adopted (E12, E11) and their only decisions have DATE_PLACED_CEASED (01/01/2020, "
      "15/04/2020), so careflow flags their episodes (rows 6, 7) as well as D's and E's"},
+    {"105", "lac2022_23", 1,
+     "the fixture's CSV Header states UASC (2 in rows 6, 7), which careflow checks as it checks an "
+     "XML return's stated value; the reference skips 105 for every CSV upload, where it derives "
+     "the flag itself (careflow too, when no value is stated)"},
+    {"702", "lac2026_27", 1,
+     "DfE's message: the DoLO ended before it started; row 0 ends on the day it started, which "
+     "careflow does not flag; the reference flags an end on or before the start"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

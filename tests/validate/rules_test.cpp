@@ -586,3 +586,25 @@ TEST(AdoptionRules, AdoptedChildDecisionNotCeased) {
                                                                 "B,01/02/2024,\nC,01/02/2024,01/06/2024\n"}});
   EXPECT_EQ(run("558", 2025, r)[Table::episodes], (Rows{0}));
 }
+
+TEST(OtherRules, UascFlagDoloDatesAndSocialWorkerEndDates) {
+  // 105: a stated Header.UASC must be 0 or 1: "2" (row 1) and blank (row 2) fail.
+  const auto h = make_return(2025, {{"header.csv", "CHILD\nA\nB\nC\nD\n"}});
+  const std::vector<std::string> stated = {"0", "2", "", "1"};
+  ValidationInput in;
+  in.this_year = &h;
+  in.year = CollectionYear{2025};
+  in.header_uasc = &stated;
+  EXPECT_EQ(run_in("105", in)[Table::header], (Rows{1, 2}));
+  // 702 (2026/27): B's DoLO ends the day before it started (fails); A's ends the day it started
+  // and C's is open (pass).
+  const auto d = make_return(2027, {{"dolo.csv", "CHILD,DOLO_START,DOLO_END\nA,01/06/2026,01/06/2026\n"
+                                                 "B,02/06/2026,01/06/2026\nC,01/06/2026,\n"}});
+  EXPECT_EQ(run("702", 2027, d)[Table::dolo], (Rows{1}));
+  // SW07STG2 (2024/25: the reporting period runs from 1 Apr 2023 to 31 Mar 2025): an end on
+  // 31 Mar 2023 (row 0) or 1 Apr 2025 (row 2) fails; 1 Apr 2023 and 31 Mar 2025 pass.
+  const auto sw = make_return(2025, {{"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                         "A,S1,01/01/2023,31/03/2023,MGMT\nB,S1,01/01/2023,01/04/2023,MGMT\n"
+                                                         "C,S1,01/01/2025,01/04/2025,MGMT\nD,S1,01/01/2025,31/03/2025,MGMT\n"}});
+  EXPECT_EQ(run("SW07STG2", 2025, sw)[Table::sw_episodes], (Rows{0, 2}));
+}

@@ -334,6 +334,18 @@ void register_other_rules() {
              return f;
            }});
 
+  // SW07STG2 from 2024/25: SW_DEC before the start of the social worker reporting period (which
+  // from 2024/25 begins a year before the collection year) or after the collection year.
+  add_row_rule("SW07STG2", 2025, T::sw_episodes, [](const Row& r) {
+    const auto d = r.date("SW_DEC");
+    return d && (*d < CollectionYear{r.year - 1}.start() || *d > r.in.year.end());
+  });
+  // 702 (2026/27): a DoLO ending before it started.
+  add_row_rule("702", 0, T::dolo, [](const Row& r) {
+    const auto start = r.date("DOLO_START"), end = r.date("DOLO_END");
+    return start && end && *end < *start;
+  });
+
   // ---- Social worker episodes ----
   // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
   // break open then) with no social worker episode at all: that episode is flagged.

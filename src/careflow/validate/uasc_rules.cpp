@@ -154,6 +154,19 @@ void register_uasc_rules() {
              return f;
            }});
 
+  // 105: a stated Header.UASC (an XML return's) that is not 0 or 1, blank included. One derived
+  // from the UASC table (a CSV return) is always valid, so nothing is flagged then.
+  add_rule("105", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header);
+             if (!h || !in.header_uasc) return f;
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < h.rows() && r < in.header_uasc->size(); ++r)
+               if ((*in.header_uasc)[r] != "0" && (*in.header_uasc)[r] != "1") rows.push_back(r);
+             put(f, T::header, std::move(rows));
+             return f;
+           }});
+
   // 231 (query, from 2024/25): a UASC child under 11 at the end of the collection year.
   add_rule("231", 0, {{}, [](const ValidationInput& in) {
              Flags f;
