@@ -608,3 +608,13 @@ TEST(OtherRules, UascFlagDoloDatesAndSocialWorkerEndDates) {
                                                          "C,S1,01/01/2025,01/04/2025,MGMT\nD,S1,01/01/2025,31/03/2025,MGMT\n"}});
   EXPECT_EQ(run("SW07STG2", 2025, sw)[Table::sw_episodes], (Rows{0, 2}));
 }
+
+TEST(OtherRules, CareLeaverWithOpenEpisodeLastYear) {
+  // 1010: A's latest episode last year was open and A has none this year but an OC3 row
+  // (fails, row 0); B's latest episode last year had ended (passes); C has an episode this year.
+  const auto last = make_return(2024, {{"episodes.csv", "CHILD,DECOM,DEC\nA,01/05/2023,01/06/2023\nA,01/06/2023,\n"
+                                                        "B,01/05/2023,\nB,01/06/2023,01/07/2023\nC,01/05/2023,\n"}});
+  const auto now = make_return(2025, {{"episodes.csv", "CHILD,DECOM,DEC\nC,01/05/2023,01/06/2024\n"},
+                                      {"oc3.csv", "CHILD,IN_TOUCH,ACTIV,ACCOM\nA,YES,F1,H1\nB,YES,F1,H1\nC,YES,F1,H1\n"}});
+  EXPECT_EQ(run("1010", 2025, now, &last)[Table::oc3], (Rows{0}));
+}

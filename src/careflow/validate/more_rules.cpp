@@ -346,6 +346,26 @@ void register_other_rules() {
     return start && end && *end < *start;
   });
 
+  // 1010: a child with care leaver data (an OC3 row) whose latest episode last year was still
+  // open at its end, yet with no episode this year: the open episode cannot have ended.
+  add_rule("1010", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab o = tab(in, T::oc3), l = last_tab(in, T::episodes);
+             if (!o || !l) return f;
+             const auto& now = by_child(tab(in, T::episodes));
+             const auto& before = by_child(l);
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < o.rows(); ++r) {
+               const auto child = o(r, "CHILD");
+               const auto it = before.find(child);
+               if (now.count(child) || it == before.end()) continue;
+               const auto eps = episodes_in_order(l, it->second);
+               if (!eps.empty() && l(eps.back().second, "DEC").empty()) rows.push_back(r);
+             }
+             put(f, T::oc3, std::move(rows));
+             return f;
+           }});
+
   // ---- Social worker episodes ----
   // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
   // break open then) with no social worker episode at all: that episode is flagged.
