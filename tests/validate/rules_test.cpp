@@ -618,3 +618,48 @@ TEST(OtherRules, CareLeaverWithOpenEpisodeLastYear) {
                                       {"oc3.csv", "CHILD,IN_TOUCH,ACTIV,ACCOM\nA,YES,F1,H1\nB,YES,F1,H1\nC,YES,F1,H1\n"}});
   EXPECT_EQ(run("1010", 2025, now, &last)[Table::oc3], (Rows{0}));
 }
+
+TEST(AllRules, BareAndOddTablesDoNotCrash) {
+  // Every table of both years with odd values in every column (blank, bad dates, ZZ dates, a
+  // lone slash), with stated UASC and derived fields of the wrong length: every rule of every
+  // year runs to the end (the sanitizer build checks the memory use).
+  std::vector<std::string> texts;
+  for (const auto& s : ssda903::schemas()) {
+    std::string t;
+    for (size_t c = 0; c < s.columns.size(); ++c) t.append(c ? "," : "").append(s.columns[c]);
+    t += '\n';
+    for (const char* v : {"A", "/", "ZZ/ZZ/1990", "31/02/2020", "01/04/2024"}) {
+      for (size_t c = 0; c < s.columns.size(); ++c) t.append(c ? "," : "").append(c == 0 ? "A" : v);
+      t += '\n';
+    }
+    texts.push_back(std::move(t));
+  }
+  for (int year = 2023; year <= 2027; ++year) {
+    ssda903::Return now, last;
+    now.year = CollectionYear{year};
+    last.year = CollectionYear{year - 1};
+    ProblemLog log;
+    size_t i = 0;
+    for (const auto& s : ssda903::schemas()) {
+      for (auto* ret : {&now, &last}) {
+        auto t = ssda903::to_return_table(parse_csv(texts[i], std::string(s.file_name)).table, s.file_name, log);
+        if (t) ret->tables[static_cast<size_t>(t->table)] = std::move(*t);
+      }
+      ++i;
+    }
+    const std::vector<std::string> uasc = {"1"};  // shorter than the Header
+    DerivedEpisodeFields d;
+    d.pl_la = {"E09000027"};
+    d.pl_location = {"IN"};
+    d.pl_distance = {"x"};
+    ValidationInput in;
+    in.this_year = &now;
+    in.last_year = &last;
+    in.year = CollectionYear{year};
+    in.la = "e09000027";
+    in.header_uasc = in.header_uasc_last = &uasc;
+    in.derived = in.derived_last = &d;
+    const auto results = validate::validate(in);
+    EXPECT_FALSE(results.empty()) << year;
+  }
+}
