@@ -2,6 +2,7 @@
 // the child's episodes and last year's decisions. Written from DfE's messages; where the
 // reference differs, docs/validation-deviations.md says why.
 #include <algorithm>
+#include <cstdint>
 
 #include "careflow/validate/more_rules.hpp"
 
@@ -31,7 +32,7 @@ std::optional<size_t> episode_by_start(const Tab& e, const std::vector<size_t>& 
 }
 
 // 117, 118: PlacedAdoption rows failing a test against the child's episodes (by child); the row
-// and the episode the test names are flagged.
+// and the episode the test names are flagged (SIZE_MAX: the child has no episode to name).
 using DecisionTest = std::function<std::optional<size_t>(const Tab& p, size_t r, const Tab& e,
                                                          const std::vector<size_t>& eps, const ValidationInput&)>;
 void decision_rule(std::string_view code, int version, DecisionTest test) {
@@ -44,12 +45,10 @@ void decision_rule(std::string_view code, int version, DecisionTest test) {
                              std::vector<size_t> prows, erows;
                              for (size_t r = 0; r < p.rows(); ++r) {
                                const auto it = eps.find(p(r, "CHILD"));
-                               bool failed = false;
-                               if (const auto ep = test(p, r, e, it == eps.end() ? kNone : it->second, in)) {
-                                 failed = true;
-                                 if (*ep != SIZE_MAX) erows.push_back(*ep);
-                               }
-                               if (failed) prows.push_back(r);
+                               const auto ep = test(p, r, e, it == eps.end() ? kNone : it->second, in);
+                               if (!ep) continue;
+                               prows.push_back(r);
+                               if (*ep != SIZE_MAX) erows.push_back(*ep);
                              }
                              put(f, T::placed_for_adoption, std::move(prows));
                              put(f, T::episodes, std::move(erows));
