@@ -191,6 +191,12 @@ const Deviation kDeviations[] = {
     {"702", "lac2026_27", 1,
      "DfE's message: the DoLO ended before it started; row 0 ends on the day it started, which "
      "careflow does not flag; the reference flags an end on or before the start"},
+    {"SW11bSTG2", "lac2023_24", 1,
+     "child 6's episode ending 26/03/2000 is followed only by a row with no start date, so no "
+     "subsequent episode was provided: careflow flags the episode that ended (row 9), the "
+     "reference the empty row (row 10). Child 8's episode ending 28/03/2000 (row 14) is followed "
+     "by the child's episode starting 01/04/2000 (row 13), so careflow does not flag child 8; the "
+     "reference flags its empty row (row 15)"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

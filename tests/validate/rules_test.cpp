@@ -663,3 +663,13 @@ TEST(AllRules, BareAndOddTablesDoNotCrash) {
     EXPECT_FALSE(results.empty()) << year;
   }
 }
+
+TEST(SocialWorkerRules, EndedJustBefore31March) {
+  // SW11bSTG2 (2024/25, ends 31 Mar 2025): A's episode ended 28 Mar with none after (fails, row
+  // 0); B's ended 28 Mar and another began 29 Mar (passes); C's ended 20 Mar, more than five
+  // days before (passes: SW11a's business); D's is open.
+  const auto sw = make_return(2025, {{"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                         "A,S1,01/01/2025,28/03/2025,MGMT\nB,S1,01/01/2025,28/03/2025,MGMT\n"
+                                                         "B,S2,29/03/2025,,\nC,S1,01/01/2025,20/03/2025,MGMT\nD,S1,01/01/2025,,\n"}});
+  EXPECT_EQ(run("SW11bSTG2", 2025, sw)[Table::sw_episodes], (Rows{0}));
+}

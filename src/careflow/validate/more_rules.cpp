@@ -412,6 +412,28 @@ void register_other_rules() {
                return f;
              }});
 
+  // SW11bSTG2: a social worker episode ending in the last five days before 31 March with no
+  // subsequent episode (another of the child's starting on or after that end). The episode that
+  // ended is flagged.
+  add_rule("SW11bSTG2", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab sw = tab(in, T::sw_episodes);
+             if (!sw) return f;
+             const Date end = in.year.end();
+             std::vector<size_t> rows;
+             for (const auto& [child, rs] : by_child(sw))
+               for (size_t r : rs) {
+                 const auto dec = sw.date(r, "SW_DEC");
+                 if (!dec || *dec < end - 5 || *dec >= end) continue;
+                 bool followed = false;
+                 for (size_t q : rs)
+                   if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
+                 if (!followed) rows.push_back(r);
+               }
+             put(f, T::sw_episodes, std::move(rows));
+             return f;
+           }});
+
   // ---- The OC2 cohort (looked after continuously for 12 months at 31 March) ----
   // 157: SDQ1 ("under 4 or over 16") given as the reason for no SDQ score for a child in the
   // cohort who was at least 4 at the start of the year and at most 16 at its end.
