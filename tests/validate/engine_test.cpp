@@ -80,9 +80,9 @@ TEST(Cli, ExitStatus) {
   std::ofstream(dir / "header.csv") << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2010,WBRI,UN2,,\n";
   std::ofstream(dir / "episodes.csv")
       << "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
-      << "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n";
-  // A boy of 14 who started care this year in foster care: with no previous permanence (Z1)
-  // and an open episode, no rule applies.
+      << "1,01/05/2024,S,C2,N1,U1,PR1,,,,AB1 0JD,AB1 0JE,\n";
+  // A boy of 14 who started care this year in foster care: with no previous permanence (Z1),
+  // an open episode and both postcodes (392b), no rule applies.
   std::ofstream(dir / "previous_permanence.csv") << "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM\n1,01/01/2010,Z1,,\n";
   EXPECT_EQ(run_cli("--this-year " + dir.string()), 0);  // year inferred from the folder name
   std::ofstream(dir / "header.csv") << "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,X,31/02/2010,WBRI,UN2,,\n";

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "careflow/validate/more_rules.hpp"
 #include "careflow/validate/rule_support.hpp"
 
 namespace careflow::validate::detail {
@@ -148,6 +149,7 @@ std::unordered_map<std::string_view, std::pair<Date, size_t>> last_open_final_ep
   return open_final;
 }
 
+}  // namespace (shared with more_rules.hpp)
 std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows) {
   std::vector<std::pair<Date, size_t>> out;
   for (size_t r : rows)
@@ -155,6 +157,7 @@ std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
   return out;
 }
+namespace {
 
 // Flags Episodes rows by a per-child test over the child's episodes in date order.
 void per_child_episodes(std::string_view code,
@@ -185,6 +188,7 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 // Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
 // chain of contiguous episodes (each starting the day the previous ended), not short breaks
 // (V3/V4), from on or before 1 April of the year to 31 March.
+}  // namespace (shared with more_rules.hpp)
 std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& in) {
   std::unordered_set<std::string_view> out;
   const Tab e = tab(in, Table::episodes);
@@ -212,6 +216,7 @@ std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& 
   }
   return out;
 }
+namespace {
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "careflow/io/postcodes.hpp"
+#include "careflow/validate/more_rules.hpp"
 #include "careflow/validate/rule_support.hpp"
 
 namespace careflow::validate::detail {
@@ -63,6 +64,7 @@ void ensure_registered() {
     detail::register_row_rules();
     detail::register_cross_table_rules();
     detail::register_sequence_rules();
+    detail::register_more_rules();
   });
 }
 

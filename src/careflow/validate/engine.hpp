@@ -67,6 +67,10 @@ struct ValidationInput {
   // or as supplied); rules that need them are not run without them.
   const DerivedEpisodeFields* derived = nullptr;
   const DerivedEpisodeFields* derived_last = nullptr;
+  // Header.UASC (0/1) by Header row, where the return states it (an XML return's <UASC>, or as
+  // supplied); without it careflow derives it from the UASC table, as DfE does for CSV returns.
+  const std::vector<std::string>* header_uasc = nullptr;
+  const std::vector<std::string>* header_uasc_last = nullptr;
 };
 
 // Rows flagged by a rule, per table: 0-based rows of the (this year's) table, sorted, unique.
