@@ -1,6 +1,8 @@
 #include "careflow/validate/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
@@ -66,6 +68,14 @@ void ensure_registered() {
   });
 }
 
+// A rule runs on one thread from start to end, so the thread's CPU time is its cost even when
+// other processes share the cores.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 }  // namespace
 
 const std::vector<RuleVersion>& catalogue() {
@@ -127,10 +137,23 @@ std::vector<RuleResult> validate(const ValidationInput& in) {
   // catalogue order whatever the scheduling).
   std::vector<RuleResult> out(active.size());
   detail::IndexCache* cache = detail::t_cache;
+  std::vector<double> seconds(active.size());
   tbb::parallel_for(size_t{0}, active.size(), [&](size_t i) {
     detail::CacheBinding bind(cache);
+    const double t0 = thread_cpu_seconds();
     out[i] = run_rule(*active[i], in);
+    seconds[i] = thread_cpu_seconds() - t0;
   });
+  if (std::getenv("CAREFLOW_TIMING")) {
+    std::vector<size_t> order(active.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
+    double total = 0;
+    for (double s : seconds) total += s;
+    fmt::print(stderr, "  rules: {:.3f} s CPU in all; the slowest:\n", total);
+    for (size_t k = 0; k < std::min<size_t>(order.size(), 25); ++k)
+      fmt::print(stderr, "    {:<6} {:>8.3f} s\n", active[order[k]]->code, seconds[order[k]]);
+  }
   return out;
 }
 
