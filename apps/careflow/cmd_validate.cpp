@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -81,6 +82,12 @@ int run(const Options& o) {
       return 2;
     }
   StageTimer timer;
+  // The postcode directory (about a second to unpack and parse, on one thread) does not depend
+  // on the return: it is loaded while the returns are read.
+  ProblemLog pc_log;
+  std::future<std::optional<PostcodeDirectory>> postcodes_loading;
+  if (!o.no_postcodes)
+    postcodes_loading = std::async(std::launch::async, [&pc_log] { return PostcodeDirectory::load_reference(pc_log); });
   ProblemLog problems;
   const CollectionYear cy{year};
   ssda903::Return this_year = read_inputs(o.this_year, cy, problems);
@@ -91,6 +98,7 @@ int run(const Options& o) {
   for (const auto& t : this_year.tables) any_table |= t.has_value();
   for (const auto& p : problems.all()) fmt::print(stderr, "{}\n", to_string(p));
   if (!any_table) {
+    if (postcodes_loading.valid()) postcodes_loading.wait();
     fmt::print(stderr, "careflow validate: no SSDA903 table could be read from the input\n");
     return 2;
   }
@@ -100,8 +108,7 @@ int run(const Options& o) {
   std::optional<PostcodeDirectory> postcodes;
   std::optional<validate::DerivedEpisodeFields> derived, derived_last;
   if (!o.no_postcodes) {
-    ProblemLog pc_log;
-    postcodes = PostcodeDirectory::load_reference(pc_log);
+    postcodes = postcodes_loading.get();
     for (const auto& p : pc_log.all()) fmt::print(stderr, "{}\n", to_string(p));
     if (postcodes) {
       if (const auto* e = this_year.find(ssda903::Table::episodes))

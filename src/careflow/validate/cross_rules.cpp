@@ -17,7 +17,7 @@ bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(),
 bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 
 // Child -> first Header row.
-const std::unordered_map<std::string_view, size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
+const ChildMap<size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
 
 // INT01-09: a child in table `t` who is not in Header.
 void child_not_in_header(std::string_view code, Table t) {
@@ -136,16 +136,19 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
 // A child's episodes with a valid DECOM, in date order (ties in row order).
 // Each child's open final episode in last year's return (the latest DECOM among episodes with
 // no DEC): this year's first episode must carry on from it (502, 503x, 452).
-std::unordered_map<std::string_view, std::pair<Date, size_t>> last_open_final_episodes(const Tab& l) {
-  std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
-  for (size_t r = 0; r < l.rows(); ++r) {
-    if (!l(r, "DEC").empty()) continue;
-    const auto d = l.date(r, "DECOM");
-    if (!d) continue;
-    auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
-    if (!inserted && *d >= it->second.first) it->second = {*d, r};
-  }
-  return open_final;
+// Shared by the rules of a run (eleven rules compare against it).
+const ChildMap<std::pair<Date, size_t>>& last_open_final_episodes(const Tab& l) {
+  return shared<ChildMap<std::pair<Date, size_t>>>("last_open_final_episodes", l.t, [&l] {
+    ChildMap<std::pair<Date, size_t>> open_final;
+    for (size_t r = 0; r < l.rows(); ++r) {
+      if (!l(r, "DEC").empty()) continue;
+      const auto d = l.date(r, "DECOM");
+      if (!d) continue;
+      auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
+      if (!inserted && *d >= it->second.first) it->second = {*d, r};
+    }
+    return open_final;
+  });
 }
 
 std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows) {
@@ -154,6 +157,20 @@ std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::
     if (const auto d = e.date(r, "DECOM")) out.emplace_back(*d, r);
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
   return out;
+}
+
+// All of a child's episodes in date order: sorted once per run for every rule that needs them.
+const std::vector<std::pair<Date, size_t>>& episodes_in_order(const Tab& e, std::string_view child) {
+  using Ordered = ChildMap<std::vector<std::pair<Date, size_t>>>;
+  const Ordered& all = shared<Ordered>("episodes_in_order", e.t, [&e] {
+    const ChildRows& bc = by_child(e);
+    Ordered m(bc.size());
+    for (const auto& [c, rs] : bc) m.try_emplace(c, episodes_in_order(e, rs));
+    return m;
+  });
+  static const std::vector<std::pair<Date, size_t>> kNone;
+  const auto it = all.find(child);
+  return it == all.end() ? kNone : it->second;
 }
 
 // Flags Episodes rows by a per-child test over the child's episodes in date order.
@@ -165,7 +182,7 @@ void per_child_episodes(std::string_view code,
                        const Tab e = tab(in, Table::episodes);
                        if (!e) return f;
                        std::vector<size_t> rows;
-                       for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
+                       for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, child), rows);
                        put(f, Table::episodes, std::move(rows));
                        return f;
                      }});
@@ -184,33 +201,35 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 
 // Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
 // chain of contiguous episodes (each starting the day the previous ended), not short breaks
-// (V3/V4), from on or before 1 April of the year to 31 March.
-std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& in) {
-  std::unordered_set<std::string_view> out;
+// (V3/V4), from on or before 1 April of the year to 31 March. Shared by the OC2 rules of a run.
+const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in) {
   const Tab e = tab(in, Table::episodes);
-  const Date start = in.year.start(), end = in.year.end();
-  for (const auto& [child, rs] : by_child(e)) {
-    std::vector<size_t> kept;
-    for (size_t r : rs)
-      if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
-    const auto eps = episodes_in_order(e, kept);
-    // The episode covering 31 March, then back through contiguous ones.
-    int i = static_cast<int>(eps.size()) - 1;
-    for (; i >= 0; --i) {
-      const size_t r = eps[static_cast<size_t>(i)].second;
-      const auto dec = e.date(r, "DEC");
-      // The reference counts care that ended on 30 March as reaching 31 March.
-      if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+  return shared<ChildMap<bool>>("twelve_month_cohort", e.t, [&in, &e] {
+    ChildMap<bool> out;
+    const Date start = in.year.start(), end = in.year.end();
+    for (const auto& [child, rs] : by_child(e)) {
+      std::vector<size_t> kept;
+      for (size_t r : rs)
+        if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
+      const auto eps = episodes_in_order(e, kept);
+      // The episode covering 31 March, then back through contiguous ones.
+      int i = static_cast<int>(eps.size()) - 1;
+      for (; i >= 0; --i) {
+        const size_t r = eps[static_cast<size_t>(i)].second;
+        const auto dec = e.date(r, "DEC");
+        // The reference counts care that ended on 30 March as reaching 31 March.
+        if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+      }
+      if (i < 0) continue;
+      while (i > 0) {
+        const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
+        if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
+        --i;
+      }
+      if (eps[static_cast<size_t>(i)].first <= start) out.try_emplace(child, true);
     }
-    if (i < 0) continue;
-    while (i > 0) {
-      const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
-      if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
-      --i;
-    }
-    if (eps[static_cast<size_t>(i)].first <= start) out.insert(child);
-  }
-  return out;
+    return out;
+  });
 }
 
 }  // namespace
@@ -316,7 +335,7 @@ void register_cross_table_rules() {
              const auto& hr = header_rows(h);
              std::vector<size_t> erows, hrows;
              for (const auto& [child, rs] : by_child(e)) {
-               const auto eps = episodes_in_order(e, rs);
+               const auto& eps = episodes_in_order(e, child);
                const auto it = hr.find(child);
                if (eps.empty() || it == hr.end()) continue;
                const auto dob = h.date(it->second, "DOB");
@@ -641,7 +660,7 @@ void register_cross_table_rules() {
              if (!e || !o) return f;
              std::unordered_set<std::string_view> transferred;
              for (const auto& [child, rs] : by_child(e)) {
-               const auto eps = episodes_in_order(e, rs);
+               const auto& eps = episodes_in_order(e, child);
                if (!eps.empty() && e(eps.back().second, "REC") == "E3") transferred.insert(child);
              }
              std::vector<size_t> rows;
@@ -725,11 +744,11 @@ void register_cross_table_rules() {
                Flags f;
                const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
                if (!e || !l) return f;
-               const auto open_final = last_open_final_episodes(l);
+               const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
                for (const auto& [child, rs] : by_child(e)) {
                  const auto it = open_final.find(child);
-                 const auto eps = episodes_in_order(e, rs);
+                 const auto& eps = episodes_in_order(e, child);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second;
                  if (differs(e(first, field), l(it->second.second, field))) rows.push_back(first);
@@ -871,7 +890,7 @@ void register_cross_table_rules() {
                if (h(r, "UPN") != "UN4") continue;
                const auto it = ec.find(h(r, "CHILD"));
                if (it == ec.end()) continue;
-               const auto eps = episodes_in_order(e, it->second);
+               const auto& eps = episodes_in_order(e, it->first);
                if (!eps.empty() && eps.front().first < cutoff) {
                  hrows.push_back(r);
                  erows.push_back(eps.back().second);
@@ -960,7 +979,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
                if (!o || !e) return f;
-               const auto cohort = twelve_month_cohort(in);
+               const auto& cohort = twelve_month_cohort(in);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (test(o, r, cohort.count(o(r, "CHILD")) > 0, in)) rows.push_back(r);
@@ -1141,7 +1160,7 @@ void register_cross_table_rules() {
              for (size_t r = 0; r < a.rows(); ++r) {
                const auto it = ec.find(a(r, "CHILD"));
                if (it == ec.end()) continue;
-               const auto eps = episodes_in_order(e, it->second);
+               const auto& eps = episodes_in_order(e, it->first);
                const size_t last = eps.empty() ? it->second.back() : eps.back().second;
                const auto place = e(last, "PLACE");
                const auto fc = a(r, "FOSTER_CARE");
@@ -1352,11 +1371,11 @@ void register_cross_table_rules() {
                if (!e || !l || !in.derived || !in.derived_last) return f;
                const auto& now = (*in.derived).*field;
                const auto& last = (*in.derived_last).*field;
-               const auto open_final = last_open_final_episodes(l);
+               const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
                for (const auto& [child, rs] : by_child(e)) {
                  const auto it = open_final.find(child);
-                 const auto eps = episodes_in_order(e, rs);
+                 const auto& eps = episodes_in_order(e, child);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second, prev = it->second.second;
                  if (first < now.size() && prev < last.size() && now[first] != last[prev]) rows.push_back(first);
