@@ -1015,9 +1015,9 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !e) return f;
-               std::unordered_set<std::string_view> looked_after;
+               ChildMap<bool> looked_after;
                for (size_t r = 0; r < e.rows(); ++r)
-                 if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.insert(e(r, "CHILD"));
+                 if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.try_emplace(e(r, "CHILD"), true);
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r)
                  if (one_of(h(r, "SEX"), female) && h(r, "MOTHER").empty() && looked_after.count(h(r, "CHILD")))
