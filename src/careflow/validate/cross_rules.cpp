@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "careflow/validate/rule_support.hpp"
 
 namespace careflow::validate::detail {
@@ -19,16 +21,33 @@ bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 // Child -> first Header row.
 const ChildMap<size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
 
+// For each row of `from`, the first row of `to` with the same child (kNoRow: none). Some forty
+// rules join a table to Header row by row; the join is made once per run, not once per rule.
+constexpr size_t kNoRow = static_cast<size_t>(-1);
+const std::vector<size_t>& first_row_in(const Tab& to, const Tab& from) {
+  const std::string name = fmt::format("first_row_in {}", static_cast<const void*>(to.t));
+  return shared<std::vector<size_t>>(name, from.t, [&] {
+    const auto& first = first_row_by_child(to);
+    const size_t c = col(from.table, "CHILD");
+    std::vector<size_t> join(from.rows(), kNoRow);
+    for (size_t r = 0; r < from.rows(); ++r) {
+      const auto it = first.find(from.t->cell(r, c));
+      if (it != first.end()) join[r] = it->second;
+    }
+    return join;
+  });
+}
+
 // INT01-09: a child in table `t` who is not in Header.
 void child_not_in_header(std::string_view code, Table t) {
   add_rule(code, 0, {{}, [t](const ValidationInput& in) {
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto& hr = header_rows(h);
+                       const auto& hr = first_row_in(h, x);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < x.rows(); ++r)
-                         if (!hr.count(x(r, "CHILD"))) rows.push_back(r);
+                         if (hr[r] == kNoRow) rows.push_back(r);
                        put(f, t, std::move(rows));
                        return f;
                      }});
@@ -40,13 +59,12 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto& hr = header_rows(h);
+                       const auto& hr = first_row_in(h, x);
                        std::vector<size_t> hrows, xrows;
                        for (size_t r = 0; r < x.rows(); ++r) {
-                         const auto it = hr.find(x(r, "CHILD"));
-                         if (it == hr.end()) continue;
-                         if (h(it->second, field) != x(r, field)) {
-                           hrows.push_back(it->second);
+                         if (hr[r] == kNoRow) continue;
+                         if (h(hr[r], field) != x(r, field)) {
+                           hrows.push_back(hr[r]);
                            xrows.push_back(r);
                          }
                        }
@@ -77,15 +95,14 @@ void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, b
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
-                             const auto& hr = header_rows(h);
+                             const auto& hr = first_row_in(h, e);
                              std::vector<size_t> rows, hrows;
                              for (size_t r = 0; r < e.rows(); ++r) {
-                               const auto it = hr.find(e(r, "CHILD"));
-                               if (it == hr.end()) continue;
-                               const auto dob = h.date(it->second, "DOB");
+                               if (hr[r] == kNoRow) continue;
+                               const auto dob = h.date(hr[r], "DOB");
                                if (dob && test(e, r, *dob, in)) {
                                  rows.push_back(r);
-                                 hrows.push_back(it->second);
+                                 hrows.push_back(hr[r]);
                                }
                              }
                              put(f, Table::episodes, std::move(rows));
@@ -110,12 +127,11 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                        Flags f;
                        const Tab h = tab(in, Table::header), l = last_tab(in, Table::header);
                        if (!h || !l) return f;
-                       const auto& lr = header_rows(l);
+                       const auto& lr = first_row_in(l, h);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < h.rows(); ++r) {
-                         const auto it = lr.find(h(r, "CHILD"));
-                         if (it == lr.end()) continue;
-                         std::string_view was = l(it->second, field), is = h(r, field);
+                         if (lr[r] == kNoRow) continue;
+                         std::string_view was = l(lr[r], field), is = h(r, field);
                          // SEX changed from 1/2 to M/F/U in 2024/25: compare 1 as M and 2 as F,
                          // so a child recorded 1 in 2023/24 and M in 2024/25 is not flagged.
                          if (field == "SEX") {
@@ -781,13 +797,12 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), l = last_tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !l || (needs_episode && !e)) return f;
-               const auto& lr = header_rows(l);
-               const auto& ec = by_child(e);
+               const auto& lr = first_row_in(l, h);
+               const std::vector<size_t>* er = needs_episode ? &first_row_in(e, h) : nullptr;
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r) {
-                 const auto it = lr.find(h(r, "CHILD"));
-                 if (it == lr.end() || (needs_episode && !ec.count(h(r, "CHILD")))) continue;
-                 if (test(h, r, l, it->second, in)) rows.push_back(r);
+                 if (lr[r] == kNoRow || (er && (*er)[r] == kNoRow)) continue;
+                 if (test(h, r, l, lr[r], in)) rows.push_back(r);
                }
                put(f, T::header, std::move(rows));
                return f;
