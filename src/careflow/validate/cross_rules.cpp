@@ -175,15 +175,19 @@ std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::
   return out;
 }
 
-// All of a child's episodes in date order: sorted once per run for every rule that needs them.
-const std::vector<std::pair<Date, size_t>>& episodes_in_order(const Tab& e, std::string_view child) {
-  using Ordered = ChildMap<std::vector<std::pair<Date, size_t>>>;
-  const Ordered& all = shared<Ordered>("episodes_in_order", e.t, [&e] {
+// Every child's episodes in date order (children as in by_child): sorted once per run for every
+// rule that needs them.
+using EpisodesByChild = ChildMap<std::vector<std::pair<Date, size_t>>>;
+const EpisodesByChild& episodes_by_child_in_order(const Tab& e) {
+  return shared<EpisodesByChild>("episodes_in_order", e.t, [&e] {
     const ChildRows& bc = by_child(e);
-    Ordered m(bc.size());
+    EpisodesByChild m(bc.size());
     for (const auto& [c, rs] : bc) m.try_emplace(c, episodes_in_order(e, rs));
     return m;
   });
+}
+const std::vector<std::pair<Date, size_t>>& episodes_in_order(const Tab& e, std::string_view child) {
+  const EpisodesByChild& all = episodes_by_child_in_order(e);
   static const std::vector<std::pair<Date, size_t>> kNone;
   const auto it = all.find(child);
   return it == all.end() ? kNone : it->second;
@@ -198,7 +202,7 @@ void per_child_episodes(std::string_view code,
                        const Tab e = tab(in, Table::episodes);
                        if (!e) return f;
                        std::vector<size_t> rows;
-                       for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, child), rows);
+                       for (const auto& [child, eps] : episodes_by_child_in_order(e)) test(e, eps, rows);
                        put(f, Table::episodes, std::move(rows));
                        return f;
                      }});
@@ -762,9 +766,8 @@ void register_cross_table_rules() {
                if (!e || !l) return f;
                const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
-               for (const auto& [child, rs] : by_child(e)) {
+               for (const auto& [child, eps] : episodes_by_child_in_order(e)) {
                  const auto it = open_final.find(child);
-                 const auto& eps = episodes_in_order(e, child);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second;
                  if (differs(e(first, field), l(it->second.second, field))) rows.push_back(first);
@@ -1388,9 +1391,8 @@ void register_cross_table_rules() {
                const auto& last = (*in.derived_last).*field;
                const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
-               for (const auto& [child, rs] : by_child(e)) {
+               for (const auto& [child, eps] : episodes_by_child_in_order(e)) {
                  const auto it = open_final.find(child);
-                 const auto& eps = episodes_in_order(e, child);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second, prev = it->second.second;
                  if (first < now.size() && prev < last.size() && now[first] != last[prev]) rows.push_back(first);
