@@ -3,11 +3,17 @@
 // per child. Exit status: 0 no errors, 1 errors found, 2 unusable input.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
-#include <map>
-#include <set>
+#include <future>
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
 
 #include "careflow/core/privacy.hpp"
+#include "careflow/core/string_view_index.hpp"
 #include "careflow/io/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
@@ -25,6 +31,33 @@ struct Options {
   std::string la, format = "text", out, providers;
   bool pseudonymise = false;
   bool no_postcodes = false;
+};
+
+// Stage times on stderr when CAREFLOW_TIMING is set (as `careflow ingest` prints its own), so a
+// user can see whether reading, the rules or writing the errors dominates.
+class StageTimer {
+ public:
+  StageTimer() : on_(std::getenv("CAREFLOW_TIMING") != nullptr), t_(std::chrono::steady_clock::now()), cpu_(cpu()) {}
+  // Wall and CPU (all threads): on a shared machine the CPU time is the steadier figure.
+  void lap(const char* stage) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double c = cpu();
+    fmt::print(stderr, "  {:<24} {:>8.3f} s wall {:>8.3f} s CPU\n", stage,
+               std::chrono::duration<double>(now - t_).count(), c - cpu_);
+    t_ = now;
+    cpu_ = c;
+  }
+
+ private:
+  static double cpu() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  }
+  bool on_;
+  std::chrono::steady_clock::time_point t_;
+  double cpu_;
 };
 
 ssda903::Return read_inputs(const std::vector<std::string>& paths, CollectionYear y, ProblemLog& log) {
@@ -48,15 +81,24 @@ int run(const Options& o) {
       fmt::print(stderr, "careflow validate: {} does not exist\n", p);
       return 2;
     }
+  StageTimer timer;
+  // The postcode directory (about a second to unpack and parse, on one thread) does not depend
+  // on the return: it is loaded while the returns are read.
+  ProblemLog pc_log;
+  std::future<std::optional<PostcodeDirectory>> postcodes_loading;
+  if (!o.no_postcodes)
+    postcodes_loading = std::async(std::launch::async, [&pc_log] { return PostcodeDirectory::load_reference(pc_log); });
   ProblemLog problems;
   const CollectionYear cy{year};
   ssda903::Return this_year = read_inputs(o.this_year, cy, problems);
   std::optional<ssda903::Return> last_year;
   if (!o.last_year.empty()) last_year = read_inputs(o.last_year, CollectionYear{year - 1}, problems);
+  timer.lap("read returns");
   bool any_table = false;
   for (const auto& t : this_year.tables) any_table |= t.has_value();
   for (const auto& p : problems.all()) fmt::print(stderr, "{}\n", to_string(p));
   if (!any_table) {
+    if (postcodes_loading.valid()) postcodes_loading.wait();
     fmt::print(stderr, "careflow validate: no SSDA903 table could be read from the input\n");
     return 2;
   }
@@ -66,8 +108,7 @@ int run(const Options& o) {
   std::optional<PostcodeDirectory> postcodes;
   std::optional<validate::DerivedEpisodeFields> derived, derived_last;
   if (!o.no_postcodes) {
-    ProblemLog pc_log;
-    postcodes = PostcodeDirectory::load_reference(pc_log);
+    postcodes = postcodes_loading.get();
     for (const auto& p : pc_log.all()) fmt::print(stderr, "{}\n", to_string(p));
     if (postcodes) {
       if (const auto* e = this_year.find(ssda903::Table::episodes))
@@ -78,6 +119,7 @@ int run(const Options& o) {
     }
   }
 
+  timer.lap("postcodes");
   // The Ofsted provider list (provider_info), when given; without it rules 219-229 and 1008
   // say they were not run.
   std::optional<validate::ProviderInfo> providers;
@@ -97,10 +139,43 @@ int run(const Options& o) {
   in.year = cy;
   in.la = o.la;
   const auto results = validate::validate(in);
+  timer.lap("rules");
 
-  auto child_label = [&](std::string_view id) {
-    return o.pseudonymise ? pseudonymise(id) : std::string(id);
+  // The errors are kept as references (result, table, row, child) and turned into cells only
+  // as they are written: at national scale there are half a million of them.
+  struct ErrorRef {
+    uint32_t result, row, child;
+    ssda903::Table table;
   };
+  std::vector<ErrorRef> refs;
+  // Children with errors, keyed by identifier; their labels (pseudonyms when asked, made once
+  // per child) are sorted for the per-child summary.
+  StringViewIndex child_index;
+  struct ChildErrors {
+    std::string label;
+    size_t errors = 0;
+    std::vector<std::string_view> rules;
+  };
+  std::vector<ChildErrors> children;
+  std::vector<size_t> per_rule(results.size(), 0);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    for (const auto& [t, rows] : r.flagged) {
+      const auto* rt = this_year.find(t);
+      for (size_t row : rows) {
+        const std::string_view id = rt->cell(row, 0);
+        const auto [slot, fresh] = child_index.insert(id, static_cast<uint32_t>(children.size()));
+        if (fresh) children.push_back({o.pseudonymise ? pseudonymise(id) : std::string(id), 0, {}});
+        auto& c = children[slot];
+        ++c.errors;
+        if (c.rules.empty() || c.rules.back() != r.rule->code) c.rules.push_back(r.rule->code);
+        refs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(row), slot, t});
+        ++per_rule[i];
+      }
+    }
+  }
+  const size_t total = refs.size();
+
   OutputTable errors;
   errors.id = "errors";
   errors.title = fmt::format("SSDA903 validation errors, {}", cy.label());
@@ -108,68 +183,88 @@ int run(const Options& o) {
   errors.add_column("rule", "Rule").add_column("message", "Message").add_column("table", "Table")
       .add_column("line", "Line in file").add_column("file", "File").add_column("child", "Child")
       .add_column("fields", "Fields");
+  errors.lazy_rows = refs.size();
+  errors.make_row = [&](size_t k, std::vector<Cell>& cells) {
+    const ErrorRef& e = refs[k];
+    const validate::RuleVersion& rule = *results[e.result].rule;
+    const auto* rt = this_year.find(e.table);
+    set_text(cells[0], rule.code);
+    set_text(cells[1], rule.message);
+    set_text(cells[2], ssda903::schema(e.table).name);
+    cells[3] = static_cast<double>(rt->line(e.row));
+    set_text(cells[4], rt->source_of(e.row));
+    set_text(cells[5], children[e.child].label);
+    set_text(cells[6], rule.affected_fields);
+  };
   OutputTable by_rule;
   by_rule.id = "summary_by_rule";
   by_rule.title = "Errors per rule";
   by_rule.add_column("rule", "Rule").add_column("status", "Status").add_column("errors", "Errors")
       .add_column("message", "Message").add_column("note", "Note");
-  std::map<std::string, std::pair<size_t, std::set<std::string>>> per_child;
-  size_t total = 0;
-  for (const auto& r : results) {
-    size_t n = 0;
-    for (const auto& [t, rows] : r.flagged) {
-      const auto* rt = this_year.find(t);
-      for (size_t row : rows) {
-        const std::string child = child_label(rt->cell(row, 0));
-        errors.add_row({std::string(r.rule->code), std::string(r.rule->message),
-                        std::string(ssda903::schema(t).name), static_cast<double>(rt->line(row)),
-                        rt->source_of(row), child, std::string(r.rule->affected_fields)});
-        auto& pc = per_child[child];
-        ++pc.first;
-        pc.second.insert(std::string(r.rule->code));
-        ++n;
-      }
-    }
-    total += n;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
     const char* status = r.outcome == validate::Outcome::ran ? "run"
                          : r.outcome == validate::Outcome::not_run ? "not run" : "not implemented";
-    by_rule.add_row({std::string(r.rule->code), std::string(status), static_cast<double>(n),
+    by_rule.add_row({std::string(r.rule->code), std::string(status), static_cast<double>(per_rule[i]),
                      std::string(r.rule->message), r.reason});
   }
+  // Children in label order, each with its rule codes sorted and distinct.
+  std::vector<uint32_t> child_order(children.size());
+  for (uint32_t i = 0; i < child_order.size(); ++i) child_order[i] = i;
+  std::sort(child_order.begin(), child_order.end(),
+            [&](uint32_t a, uint32_t b) { return children[a].label < children[b].label; });
   OutputTable by_child;
   by_child.id = "summary_by_child";
   by_child.title = "Errors per child";
   by_child.add_column("child", "Child").add_column("errors", "Errors").add_column("rules", "Rules");
-  for (const auto& [child, v] : per_child) {
-    std::string rules;
-    for (const auto& c : v.second) rules += (rules.empty() ? "" : ",") + c;
-    by_child.add_row({child, static_cast<double>(v.first), rules});
-  }
-
+  by_child.lazy_rows = children.size();
+  std::string rules;
+  by_child.make_row = [&](size_t k, std::vector<Cell>& cells) {
+    auto& c = children[child_order[k]];
+    std::sort(c.rules.begin(), c.rules.end());
+    c.rules.erase(std::unique(c.rules.begin(), c.rules.end()), c.rules.end());
+    rules.clear();
+    for (const auto& code : c.rules) {
+      if (!rules.empty()) rules += ',';
+      rules += code;
+    }
+    set_text(cells[0], c.label);
+    cells[1] = static_cast<double>(c.errors);
+    set_text(cells[2], rules);
+  };
+  timer.lap("error tables");
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
   bool ok = true;
   if (o.format == "text") {
-    std::string text;
-    for (const auto& row : errors.rows)
-      text += fmt::format("{}:{}: [{}] {} ({}; child {})\n", format_cell(row[4]), format_cell(row[3]),
-                          format_cell(row[0]), format_cell(row[1]), format_cell(row[6]), format_cell(row[5]));
-    size_t ran = 0, not_run = 0, missing = 0;
-    for (const auto& r : results)
-      (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
-    text += fmt::format("{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
-                        "not yet implemented, in {}\n", total, per_child.size(), ran, not_run, missing, cy.label());
-    for (const auto& r : results)
-      if (r.outcome == validate::Outcome::not_run)
-        text += fmt::format("not run: {} ({})\n", r.rule->code, r.reason);
-    if (o.out.empty()) {
-      fmt::print("{}", text);
-    } else if (FILE* f = std::fopen(o.out.c_str(), "w")) {
-      std::fputs(text.c_str(), f);
-      std::fclose(f);
-    } else {
+    std::FILE* f = o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w");
+    if (!f) {
       ok = false;
       error = "cannot write " + o.out;
+    } else {
+      std::string text;
+      auto flush = [&] {
+        std::fwrite(text.data(), 1, text.size(), f);
+        text.clear();
+      };
+      for (const ErrorRef& e : refs) {
+        const validate::RuleVersion& rule = *results[e.result].rule;
+        const auto* rt = this_year.find(e.table);
+        fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
+                       rt->line(e.row), rule.code, rule.message, rule.affected_fields, children[e.child].label);
+        if (text.size() > (1u << 20)) flush();
+      }
+      size_t ran = 0, not_run = 0, missing = 0;
+      for (const auto& r : results)
+        (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
+      fmt::format_to(std::back_inserter(text), "{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
+                     "not yet implemented, in {}\n", total, children.size(), ran, not_run, missing, cy.label());
+      for (const auto& r : results)
+        if (r.outcome == validate::Outcome::not_run)
+          fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", r.rule->code, r.reason);
+      flush();
+      if (f != stdout) std::fclose(f);
+      else std::fflush(stdout);
     }
   } else if (o.format == "csv") {
     if (o.out.empty()) {
@@ -192,6 +287,7 @@ int run(const Options& o) {
     }
     ok = write_xlsx(tables, o.out, &error, "careflow SSDA903 validation");
   }
+  timer.lap("write");
   if (!ok) {
     fmt::print(stderr, "careflow validate: {}\n", error);
     return 2;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
 
 using namespace careflow;
 
@@ -31,4 +34,64 @@ TEST(OutputTable, XlsxIsWritten) {
   ASSERT_TRUE(write_xlsx({t, t}, path, &err)) << err;
   EXPECT_GT(std::filesystem::file_size(path), 1000u);
   std::filesystem::remove(path);
+}
+
+// The JSON writer streams; the document must be exactly what nlohmann::json's dump(1) makes of
+// the table built as a tree (the writer's previous implementation, rebuilt here as the
+// independent reference), including escapes, UTF-8, numbers, nulls and suppressed cells.
+TEST(OutputTable, StreamedJsonIsNlohmannDump) {
+  OutputTable t;
+  t.id = "t";
+  t.title = "Quotes \" and \\ and\nnewline, caf\xC3\xA9";
+  t.notes = "a note";
+  t.add_column("zeta", "Z").add_column("alpha", "A").add_column("mid", "M");
+  t.add_row({std::string("tab\there"), 12.0, 12.5});
+  t.add_row({Suppressed{}, std::monostate{}, -0.0});
+  t.add_row({std::string("\x01"), 1e20, 0.1});
+  t.add_row({std::string(""), -7.0, std::numeric_limits<double>::quiet_NaN()});
+  nlohmann::json j;
+  j["id"] = t.id;
+  j["title"] = t.title;
+  j["notes"] = t.notes;
+  j["columns"] = nlohmann::json::array();
+  for (const auto& c : t.columns) j["columns"].push_back({{"name", c.name}, {"label", c.label}});
+  j["rows"] = nlohmann::json::array();
+  for (const auto& row : t.rows) {
+    nlohmann::json r = nlohmann::json::object();
+    nlohmann::json suppressed = nlohmann::json::array();
+    for (size_t c = 0; c < row.size(); ++c) {
+      const auto& name = t.columns[c].name;
+      if (const auto* s = std::get_if<std::string>(&row[c])) r[name] = *s;
+      else if (const auto* d = std::get_if<double>(&row[c])) r[name] = std::isfinite(*d) ? nlohmann::json(*d) : nlohmann::json();
+      else {
+        r[name] = nullptr;
+        if (std::holds_alternative<Suppressed>(row[c])) suppressed.push_back(name);
+      }
+    }
+    if (!suppressed.empty()) r["suppressed"] = suppressed;
+    j["rows"].push_back(std::move(r));
+  }
+  EXPECT_EQ(to_json(t), j.dump(1));
+  OutputTable empty;
+  empty.id = "e";
+  EXPECT_EQ(to_json(empty), nlohmann::json({{"id", "e"}, {"title", ""}, {"columns", nlohmann::json::array()},
+                                            {"rows", nlohmann::json::array()}}).dump(1));
+}
+
+// Rows made on demand are written as the same rows held as cells would be.
+TEST(OutputTable, LazyRowsWriteLikeHeldRows) {
+  OutputTable held, lazy;
+  for (auto* t : {&held, &lazy}) {
+    t->id = "x";
+    t->add_column("name", "Name").add_column("n", "N");
+  }
+  for (int i = 0; i < 3; ++i) held.add_row({std::string(i == 1 ? "a,b" : "c"), static_cast<double>(i)});
+  lazy.lazy_rows = 3;
+  lazy.make_row = [](size_t i, std::vector<Cell>& cells) {
+    set_text(cells[0], i == 1 ? "a,b" : "c");
+    cells[1] = static_cast<double>(i);
+  };
+  EXPECT_EQ(to_csv(lazy), to_csv(held));
+  EXPECT_EQ(to_json(lazy), to_json(held));
+  EXPECT_EQ(lazy.row_count(), 3u);
 }

@@ -3,8 +3,11 @@
 // XLSX workbook. Analyses build these; writers never need to know which analysis made them.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -27,6 +30,15 @@ struct OutputTable {
   std::string notes;       // definitions, sources, suppression note
   std::vector<OutputColumn> columns;
   std::vector<std::vector<Cell>> rows;
+  // Rows made on demand, after `rows`, for tables too large to hold as cells (half a million
+  // validation errors at national scale are gigabytes as cells, and writing them is streamed).
+  // make_row(i, cells) fills the i-th of them (0-based, called in order), one cell per column.
+  size_t lazy_rows = 0;
+  std::function<void(size_t i, std::vector<Cell>& cells)> make_row = nullptr;
+
+  size_t row_count() const { return rows.size() + lazy_rows; }
+  // Calls f on every row, `rows` then the lazy ones, in order.
+  void for_each_row(const std::function<void(const std::vector<Cell>&)>& f) const;
 
   OutputTable& add_column(std::string name, std::string label, int decimals = -1);
   // Appends a row; it must have one cell per column.
@@ -35,8 +47,13 @@ struct OutputTable {
 };
 
 std::string format_cell(const Cell& c, int decimals = -1);  // "", text, number, "c"
+// Appends format_cell(c, decimals) to `out` without a temporary string.
+void append_cell(std::string& out, const Cell& c, int decimals = -1);
+// Makes `c` hold `text`, reusing its string's storage when it already holds one (for rows
+// refilled in a loop).
+void set_text(Cell& c, std::string_view text);
 
-// Writers. Each returns false (and sets `error`) if the file cannot be written.
+// Writers (streamed: a table is never held whole as text). Each returns false (and sets `error`) if the file cannot be written.
 bool write_csv(const OutputTable& t, const std::string& path, std::string* error = nullptr);
 std::string to_csv(const OutputTable& t);
 // JSON: {"id","title","notes","columns":[{name,label}], "rows":[{name: value}...]};

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "careflow/validate/more_rules.hpp"
 #include "careflow/validate/rule_support.hpp"
 
@@ -18,7 +20,24 @@ bool in(std::string_view v, const Set& s) { return std::find(s.begin(), s.end(),
 bool one_of(std::string_view v, const Set& s) { return in(v, s); }
 
 // Child -> first Header row.
-const std::unordered_map<std::string_view, size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
+const ChildMap<size_t>& header_rows(const Tab& h) { return first_row_by_child(h); }
+
+// For each row of `from`, the first row of `to` with the same child (kNoRow: none). Some forty
+// rules join a table to Header row by row; the join is made once per run, not once per rule.
+constexpr size_t kNoRow = static_cast<size_t>(-1);
+const std::vector<size_t>& first_row_in(const Tab& to, const Tab& from) {
+  const std::string name = fmt::format("first_row_in {}", static_cast<const void*>(to.t));
+  return shared<std::vector<size_t>>(name, from.t, [&] {
+    const auto& first = first_row_by_child(to);
+    const size_t c = col(from.table, "CHILD");
+    std::vector<size_t> join(from.rows(), kNoRow);
+    for (size_t r = 0; r < from.rows(); ++r) {
+      const auto it = first.find(from.t->cell(r, c));
+      if (it != first.end()) join[r] = it->second;
+    }
+    return join;
+  });
+}
 
 // INT01-09: a child in table `t` who is not in Header.
 void child_not_in_header(std::string_view code, Table t) {
@@ -26,10 +45,10 @@ void child_not_in_header(std::string_view code, Table t) {
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto& hr = header_rows(h);
+                       const auto& hr = first_row_in(h, x);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < x.rows(); ++r)
-                         if (!hr.count(x(r, "CHILD"))) rows.push_back(r);
+                         if (hr[r] == kNoRow) rows.push_back(r);
                        put(f, t, std::move(rows));
                        return f;
                      }});
@@ -41,13 +60,12 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
-                       const auto& hr = header_rows(h);
+                       const auto& hr = first_row_in(h, x);
                        std::vector<size_t> hrows, xrows;
                        for (size_t r = 0; r < x.rows(); ++r) {
-                         const auto it = hr.find(x(r, "CHILD"));
-                         if (it == hr.end()) continue;
-                         if (h(it->second, field) != x(r, field)) {
-                           hrows.push_back(it->second);
+                         if (hr[r] == kNoRow) continue;
+                         if (h(hr[r], field) != x(r, field)) {
+                           hrows.push_back(hr[r]);
                            xrows.push_back(r);
                          }
                        }
@@ -78,15 +96,14 @@ void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, b
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
-                             const auto& hr = header_rows(h);
+                             const auto& hr = first_row_in(h, e);
                              std::vector<size_t> rows, hrows;
                              for (size_t r = 0; r < e.rows(); ++r) {
-                               const auto it = hr.find(e(r, "CHILD"));
-                               if (it == hr.end()) continue;
-                               const auto dob = h.date(it->second, "DOB");
+                               if (hr[r] == kNoRow) continue;
+                               const auto dob = h.date(hr[r], "DOB");
                                if (dob && test(e, r, *dob, in)) {
                                  rows.push_back(r);
-                                 hrows.push_back(it->second);
+                                 hrows.push_back(hr[r]);
                                }
                              }
                              put(f, Table::episodes, std::move(rows));
@@ -111,12 +128,11 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
                        Flags f;
                        const Tab h = tab(in, Table::header), l = last_tab(in, Table::header);
                        if (!h || !l) return f;
-                       const auto& lr = header_rows(l);
+                       const auto& lr = first_row_in(l, h);
                        std::vector<size_t> rows;
                        for (size_t r = 0; r < h.rows(); ++r) {
-                         const auto it = lr.find(h(r, "CHILD"));
-                         if (it == lr.end()) continue;
-                         std::string_view was = l(it->second, field), is = h(r, field);
+                         if (lr[r] == kNoRow) continue;
+                         std::string_view was = l(lr[r], field), is = h(r, field);
                          // SEX changed from 1/2 to M/F/U in 2024/25: compare 1 as M and 2 as F,
                          // so a child recorded 1 in 2023/24 and M in 2024/25 is not flagged.
                          if (field == "SEX") {
@@ -137,16 +153,19 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
 // A child's episodes with a valid DECOM, in date order (ties in row order).
 // Each child's open final episode in last year's return (the latest DECOM among episodes with
 // no DEC): this year's first episode must carry on from it (502, 503x, 452).
-std::unordered_map<std::string_view, std::pair<Date, size_t>> last_open_final_episodes(const Tab& l) {
-  std::unordered_map<std::string_view, std::pair<Date, size_t>> open_final;
-  for (size_t r = 0; r < l.rows(); ++r) {
-    if (!l(r, "DEC").empty()) continue;
-    const auto d = l.date(r, "DECOM");
-    if (!d) continue;
-    auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
-    if (!inserted && *d >= it->second.first) it->second = {*d, r};
-  }
-  return open_final;
+// Shared by the rules of a run (eleven rules compare against it).
+const ChildMap<std::pair<Date, size_t>>& last_open_final_episodes(const Tab& l) {
+  return shared<ChildMap<std::pair<Date, size_t>>>("last_open_final_episodes", l.t, [&l] {
+    ChildMap<std::pair<Date, size_t>> open_final;
+    for (size_t r = 0; r < l.rows(); ++r) {
+      if (!l(r, "DEC").empty()) continue;
+      const auto d = l.date(r, "DECOM");
+      if (!d) continue;
+      auto [it, inserted] = open_final.try_emplace(l(r, "CHILD"), *d, r);
+      if (!inserted && *d >= it->second.first) it->second = {*d, r};
+    }
+    return open_final;
+  });
 }
 
 }  // namespace (shared with more_rules.hpp)
@@ -159,6 +178,24 @@ std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::
 }
 namespace {
 
+// Every child's episodes in date order (children as in by_child): sorted once per run for every
+// rule that needs them.
+using EpisodesByChild = ChildMap<std::vector<std::pair<Date, size_t>>>;
+const EpisodesByChild& episodes_by_child_in_order(const Tab& e) {
+  return shared<EpisodesByChild>("episodes_in_order", e.t, [&e] {
+    const ChildRows& bc = by_child(e);
+    EpisodesByChild m(bc.size());
+    for (const auto& [c, rs] : bc) m.try_emplace(c, episodes_in_order(e, rs));
+    return m;
+  });
+}
+const std::vector<std::pair<Date, size_t>>& episodes_in_order(const Tab& e, std::string_view child) {
+  const EpisodesByChild& all = episodes_by_child_in_order(e);
+  static const std::vector<std::pair<Date, size_t>> kNone;
+  const auto it = all.find(child);
+  return it == all.end() ? kNone : it->second;
+}
+
 // Flags Episodes rows by a per-child test over the child's episodes in date order.
 void per_child_episodes(std::string_view code,
                         std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&,
@@ -168,7 +205,7 @@ void per_child_episodes(std::string_view code,
                        const Tab e = tab(in, Table::episodes);
                        if (!e) return f;
                        std::vector<size_t> rows;
-                       for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
+                       for (const auto& [child, eps] : episodes_by_child_in_order(e)) test(e, eps, rows);
                        put(f, Table::episodes, std::move(rows));
                        return f;
                      }});
@@ -187,34 +224,36 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 
 // Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
 // chain of contiguous episodes (each starting the day the previous ended), not short breaks
-// (V3/V4), from on or before 1 April of the year to 31 March.
+// (V3/V4), from on or before 1 April of the year to 31 March. Shared by the OC2 rules of a run.
 }  // namespace (shared with more_rules.hpp)
-std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& in) {
-  std::unordered_set<std::string_view> out;
+const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in) {
   const Tab e = tab(in, Table::episodes);
-  const Date start = in.year.start(), end = in.year.end();
-  for (const auto& [child, rs] : by_child(e)) {
-    std::vector<size_t> kept;
-    for (size_t r : rs)
-      if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
-    const auto eps = episodes_in_order(e, kept);
-    // The episode covering 31 March, then back through contiguous ones.
-    int i = static_cast<int>(eps.size()) - 1;
-    for (; i >= 0; --i) {
-      const size_t r = eps[static_cast<size_t>(i)].second;
-      const auto dec = e.date(r, "DEC");
-      // The reference counts care that ended on 30 March as reaching 31 March.
-      if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+  return shared<ChildMap<bool>>("twelve_month_cohort", e.t, [&in, &e] {
+    ChildMap<bool> out;
+    const Date start = in.year.start(), end = in.year.end();
+    for (const auto& [child, rs] : by_child(e)) {
+      std::vector<size_t> kept;
+      for (size_t r : rs)
+        if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
+      const auto eps = episodes_in_order(e, kept);
+      // The episode covering 31 March, then back through contiguous ones.
+      int i = static_cast<int>(eps.size()) - 1;
+      for (; i >= 0; --i) {
+        const size_t r = eps[static_cast<size_t>(i)].second;
+        const auto dec = e.date(r, "DEC");
+        // The reference counts care that ended on 30 March as reaching 31 March.
+        if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+      }
+      if (i < 0) continue;
+      while (i > 0) {
+        const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
+        if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
+        --i;
+      }
+      if (eps[static_cast<size_t>(i)].first <= start) out.try_emplace(child, true);
     }
-    if (i < 0) continue;
-    while (i > 0) {
-      const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
-      if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
-      --i;
-    }
-    if (eps[static_cast<size_t>(i)].first <= start) out.insert(child);
-  }
-  return out;
+    return out;
+  });
 }
 namespace {
 
@@ -321,7 +360,7 @@ void register_cross_table_rules() {
              const auto& hr = header_rows(h);
              std::vector<size_t> erows, hrows;
              for (const auto& [child, rs] : by_child(e)) {
-               const auto eps = episodes_in_order(e, rs);
+               const auto& eps = episodes_in_order(e, child);
                const auto it = hr.find(child);
                if (eps.empty() || it == hr.end()) continue;
                const auto dob = h.date(it->second, "DOB");
@@ -646,7 +685,7 @@ void register_cross_table_rules() {
              if (!e || !o) return f;
              std::unordered_set<std::string_view> transferred;
              for (const auto& [child, rs] : by_child(e)) {
-               const auto eps = episodes_in_order(e, rs);
+               const auto& eps = episodes_in_order(e, child);
                if (!eps.empty() && e(eps.back().second, "REC") == "E3") transferred.insert(child);
              }
              std::vector<size_t> rows;
@@ -730,11 +769,10 @@ void register_cross_table_rules() {
                Flags f;
                const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
                if (!e || !l) return f;
-               const auto open_final = last_open_final_episodes(l);
+               const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
-               for (const auto& [child, rs] : by_child(e)) {
+               for (const auto& [child, eps] : episodes_by_child_in_order(e)) {
                  const auto it = open_final.find(child);
-                 const auto eps = episodes_in_order(e, rs);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second;
                  if (differs(e(first, field), l(it->second.second, field))) rows.push_back(first);
@@ -767,13 +805,12 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), l = last_tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !l || (needs_episode && !e)) return f;
-               const auto& lr = header_rows(l);
-               const auto& ec = by_child(e);
+               const auto& lr = first_row_in(l, h);
+               const std::vector<size_t>* er = needs_episode ? &first_row_in(e, h) : nullptr;
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r) {
-                 const auto it = lr.find(h(r, "CHILD"));
-                 if (it == lr.end() || (needs_episode && !ec.count(h(r, "CHILD")))) continue;
-                 if (test(h, r, l, it->second, in)) rows.push_back(r);
+                 if (lr[r] == kNoRow || (er && (*er)[r] == kNoRow)) continue;
+                 if (test(h, r, l, lr[r], in)) rows.push_back(r);
                }
                put(f, T::header, std::move(rows));
                return f;
@@ -876,7 +913,7 @@ void register_cross_table_rules() {
                if (h(r, "UPN") != "UN4") continue;
                const auto it = ec.find(h(r, "CHILD"));
                if (it == ec.end()) continue;
-               const auto eps = episodes_in_order(e, it->second);
+               const auto& eps = episodes_in_order(e, it->first);
                if (!eps.empty() && eps.front().first < cutoff) {
                  hrows.push_back(r);
                  erows.push_back(eps.back().second);
@@ -965,7 +1002,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
                if (!o || !e) return f;
-               const auto cohort = twelve_month_cohort(in);
+               const auto& cohort = twelve_month_cohort(in);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (test(o, r, cohort.count(o(r, "CHILD")) > 0, in)) rows.push_back(r);
@@ -1001,9 +1038,9 @@ void register_cross_table_rules() {
                Flags f;
                const Tab h = tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !e) return f;
-               std::unordered_set<std::string_view> looked_after;
+               ChildMap<bool> looked_after;
                for (size_t r = 0; r < e.rows(); ++r)
-                 if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.insert(e(r, "CHILD"));
+                 if (e(r, "LS") != "V3" && e(r, "LS") != "V4") looked_after.try_emplace(e(r, "CHILD"), true);
                std::vector<size_t> rows;
                for (size_t r = 0; r < h.rows(); ++r)
                  if (one_of(h(r, "SEX"), female) && h(r, "MOTHER").empty() && looked_after.count(h(r, "CHILD")))
@@ -1146,7 +1183,7 @@ void register_cross_table_rules() {
              for (size_t r = 0; r < a.rows(); ++r) {
                const auto it = ec.find(a(r, "CHILD"));
                if (it == ec.end()) continue;
-               const auto eps = episodes_in_order(e, it->second);
+               const auto& eps = episodes_in_order(e, it->first);
                const size_t last = eps.empty() ? it->second.back() : eps.back().second;
                const auto place = e(last, "PLACE");
                const auto fc = a(r, "FOSTER_CARE");
@@ -1357,11 +1394,10 @@ void register_cross_table_rules() {
                if (!e || !l || !in.derived || !in.derived_last) return f;
                const auto& now = (*in.derived).*field;
                const auto& last = (*in.derived_last).*field;
-               const auto open_final = last_open_final_episodes(l);
+               const auto& open_final = last_open_final_episodes(l);
                std::vector<size_t> rows;
-               for (const auto& [child, rs] : by_child(e)) {
+               for (const auto& [child, eps] : episodes_by_child_in_order(e)) {
                  const auto it = open_final.find(child);
-                 const auto eps = episodes_in_order(e, rs);
                  if (it == open_final.end() || eps.empty()) continue;
                  const size_t first = eps.front().second, prev = it->second.second;
                  if (first < now.size() && prev < last.size() && now[first] != last[prev]) rows.push_back(first);

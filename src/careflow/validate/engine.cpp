@@ -1,8 +1,11 @@
 #include "careflow/validate/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdlib>
-#include <deque>
+#include <map>
+#include <memory>
 #include <mutex>
 
 #include <tbb/parallel_for.h>
@@ -15,16 +18,19 @@
 
 namespace careflow::validate::detail {
 namespace {
-// Indexes of the tables of one validation run, keyed by table. Tables are not modified while
+// Indexes of the tables of one validation run, by name and table. Tables are not modified while
 // rules run, so an index stays valid for the run; the cache is dropped when the run ends (a
 // later run may reuse a table's address for other data).
-// Rules of one run may execute on several threads, which share the run's cache (a mutex guards
-// it; elements of an unordered_map keep their address as it grows).
+// Rules of one run execute on several threads, which share the run's cache: the mutex guards
+// only the map; each entry is built once (call_once), so a rule building one index does not
+// hold up rules that need another.
 struct IndexCache {
+  struct Entry {
+    std::once_flag once;
+    std::shared_ptr<const void> value;
+  };
   std::mutex lock;
-  std::unordered_map<const ssda903::ReturnTable*, ChildRows> by_child;
-  std::unordered_map<const ssda903::ReturnTable*, std::unordered_map<std::string_view, size_t>> first;
-  std::unordered_map<const ssda903::ReturnTable*, DateColumns> dates;
+  std::map<std::pair<std::string, const void*>, std::shared_ptr<Entry>, std::less<>> entries;
 };
 thread_local IndexCache* t_cache = nullptr;
 
@@ -66,6 +72,14 @@ void ensure_registered() {
     detail::register_sequence_rules();
     detail::register_more_rules();
   });
+}
+
+// A rule runs on one thread from start to end, so the thread's CPU time is its cost even when
+// other processes share the cores.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 }  // namespace
@@ -129,10 +143,23 @@ std::vector<RuleResult> validate(const ValidationInput& in) {
   // catalogue order whatever the scheduling).
   std::vector<RuleResult> out(active.size());
   detail::IndexCache* cache = detail::t_cache;
+  std::vector<double> seconds(active.size());
   tbb::parallel_for(size_t{0}, active.size(), [&](size_t i) {
     detail::CacheBinding bind(cache);
+    const double t0 = thread_cpu_seconds();
     out[i] = run_rule(*active[i], in);
+    seconds[i] = thread_cpu_seconds() - t0;
   });
+  if (std::getenv("CAREFLOW_TIMING")) {
+    std::vector<size_t> order(active.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
+    double total = 0;
+    for (double s : seconds) total += s;
+    fmt::print(stderr, "  rules: {:.3f} s CPU in all; the slowest:\n", total);
+    for (size_t k = 0; k < std::min<size_t>(order.size(), 25); ++k)
+      fmt::print(stderr, "    {:<6} {:>8.3f} s\n", active[order[k]]->code, seconds[order[k]]);
+  }
   return out;
 }
 
@@ -160,9 +187,21 @@ namespace detail {
 
 size_t col(Table t, std::string_view name) {
   const auto& cols = ssda903::schema(t).columns;
+  // Rules name columns per cell (tens of millions of times in a national run), nearly always
+  // with the same literals: remember where each name (by address) was found, and confirm the
+  // text, instead of searching the schema's names each time.
+  struct Seen {
+    const char* name = nullptr;
+    Table table = Table::header;
+    size_t index = 0;
+  };
+  thread_local Seen seen[512];
+  Seen& s = seen[((reinterpret_cast<uintptr_t>(name.data()) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
+  if (s.name == name.data() && s.table == t && s.index < cols.size() && cols[s.index] == name) return s.index;
   const auto it = std::find(cols.begin(), cols.end(), name);
   if (it == cols.end()) std::abort();  // a misspelt column in a rule: caught by the tests
-  return static_cast<size_t>(it - cols.begin());
+  s = {name.data(), t, static_cast<size_t>(it - cols.begin())};
+  return s.index;
 }
 
 std::optional<Date> return_date(std::string_view s) {
@@ -226,35 +265,45 @@ CacheScope::~CacheScope() {
   }
 }
 
-// Outside a run (no cache) each call builds an index kept for the thread's life; rules always
-// run inside one (run_rule and validate hold a CacheScope).
-template <class Map, class Build>
-const Map& cached(std::unordered_map<const ssda903::ReturnTable*, Map> IndexCache::*member, const Tab& t,
-                  Build build) {
-  static const Map kNone;
-  if (!t) return kNone;
+std::shared_ptr<const void> run_shared(std::string_view name, const void* key,
+                                       const std::function<std::shared_ptr<const void>()>& build) {
   if (!t_cache) {
-    thread_local std::deque<Map> loose;
-    build(loose.emplace_back());
+    // Outside a run (no cache) each call builds a value kept for the thread's life; rules
+    // always run inside one (run_rule and validate hold a CacheScope).
+    thread_local std::vector<std::shared_ptr<const void>> loose;
+    loose.push_back(build());
     return loose.back();
   }
-  std::lock_guard<std::mutex> g(t_cache->lock);
-  auto [it, fresh] = (t_cache->*member).try_emplace(t.t);
-  if (fresh) build(it->second);
-  return it->second;
+  std::shared_ptr<IndexCache::Entry> e;
+  {
+    std::lock_guard<std::mutex> g(t_cache->lock);
+    auto& slot = t_cache->entries[std::pair<std::string, const void*>(std::string(name), key)];
+    if (!slot) slot = std::make_shared<IndexCache::Entry>();
+    e = slot;
+  }
+  std::call_once(e->once, [&] { e->value = build(); });
+  return e->value;
 }
 
 const ChildRows& by_child(const Tab& t) {
-  return cached(&IndexCache::by_child, t, [&t](ChildRows& m) {
+  static const ChildRows kNone;
+  if (!t) return kNone;
+  return shared<ChildRows>("by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
+    ChildRows m(t.rows() / 2);
     for (size_t r = 0; r < t.rows(); ++r) m[t.t->cell(r, c)].push_back(r);
+    return m;
   });
 }
 
-const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab& t) {
-  return cached(&IndexCache::first, t, [&t](std::unordered_map<std::string_view, size_t>& m) {
+const ChildMap<size_t>& first_row_by_child(const Tab& t) {
+  static const ChildMap<size_t> kNone;
+  if (!t) return kNone;
+  return shared<ChildMap<size_t>>("first_row_by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
-    for (size_t r = 0; r < t.rows(); ++r) m.emplace(t.t->cell(r, c), r);
+    ChildMap<size_t> m(t.rows());
+    for (size_t r = 0; r < t.rows(); ++r) m.try_emplace(t.t->cell(r, c), r);
+    return m;
   });
 }
 
@@ -265,7 +314,8 @@ Tab with_dates(Tab t) {
       "DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
       "DATE_PLACED_CEASED", "DATE_PERM", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC",
       "DOLO_START", "DOLO_END"};
-  t.dates = &cached(&IndexCache::dates, t, [&t](DateColumns& d) {
+  t.dates = &shared<DateColumns>("dates", t.t, [&t] {
+    DateColumns d;
     const auto& cols = ssda903::schema(t.table).columns;
     d.resize(cols.size());
     for (size_t c = 0; c < cols.size(); ++c) {
@@ -273,6 +323,7 @@ Tab with_dates(Tab t) {
       d[c].reserve(t.rows());
       for (size_t r = 0; r < t.rows(); ++r) d[c].push_back(return_date(t.t->cell(r, c)));
     }
+    return d;
   });
   return t;
 }

@@ -444,7 +444,7 @@ void register_other_rules() {
                Flags f;
                const Tab o = tab(in, T::oc2);
                if (!o || !tab(in, T::episodes)) return f;
-               const auto cohort = twelve_month_cohort(in);
+               const auto& cohort = twelve_month_cohort(in);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (cohort.count(o(r, "CHILD")) && test(Row{o, r, in.year.end_year, in})) rows.push_back(r);
@@ -474,7 +474,7 @@ void register_other_rules() {
   add_rule("187", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              if (!tab(in, T::episodes)) return f;
-             const auto cohort = twelve_month_cohort(in);
+             const auto& cohort = twelve_month_cohort(in);
              auto flag_given = [&](Table t, std::vector<std::string_view> items) {
                const Tab x = tab(in, t);
                std::vector<size_t> rows;
@@ -498,7 +498,7 @@ void register_other_rules() {
              Flags f;
              const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
              if (!e) return f;
-             const auto cohort = twelve_month_cohort(in);
+             const auto& cohort = twelve_month_cohort(in);
              std::vector<size_t> orows, erows;
              for (size_t r = 0; r < o.rows(); ++r) {
                if (!cohort.count(o(r, "CHILD"))) continue;

@@ -27,6 +27,6 @@ std::unordered_set<std::string_view> uasc_children(const ValidationInput& in, bo
 // order); and the children of this year's Episodes looked after continuously for at least 12
 // months at 31 March (the OC2 cohort).
 std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows);
-std::unordered_set<std::string_view> twelve_month_cohort(const ValidationInput& in);
+const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in);
 
 }  // namespace careflow::validate::detail

@@ -3,13 +3,18 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "careflow/core/code_lists.hpp"
+#include "careflow/core/string_view_index.hpp"
 #include "careflow/validate/engine.hpp"
 
 namespace careflow::validate::detail {
@@ -62,10 +67,65 @@ void add_rule(std::string_view code, int version_year, RuleImpl impl);
 // A rule that flags rows of one table by a per-row test.
 void add_row_rule(std::string_view code, int version_year, Table t, RowTest test);
 
+// A map keyed by child identifier (views of the table's text), with the part of
+// std::unordered_map's interface the rules use (find/end/count/contains/at, iteration, [] and
+// try_emplace). It is flat (StringViewIndex): the rules make tens of millions of look-ups by child
+// at national scale, where a node-based map costs several cache misses each. Iteration is in
+// insertion order (so by_child's children come in order of their first row).
+template <class V>
+class ChildMap {
+ public:
+  using key_type = std::string_view;
+  using mapped_type = V;
+  using value_type = std::pair<const std::string_view, V>;
+  using const_iterator = const value_type*;
+  using iterator = value_type*;
+
+  ChildMap() = default;
+  explicit ChildMap(size_t expected) : index_(expected) { entries_.reserve(expected); }
+
+  const_iterator begin() const { return entries_.data(); }
+  const_iterator end() const { return entries_.data() + entries_.size(); }
+  iterator begin() { return entries_.data(); }
+  iterator end() { return entries_.data() + entries_.size(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+  const_iterator find(std::string_view child) const {
+    const uint32_t i = index_.find(child);
+    return i == StringViewIndex::kAbsent ? end() : begin() + i;
+  }
+  iterator find(std::string_view child) {
+    const uint32_t i = index_.find(child);
+    return i == StringViewIndex::kAbsent ? end() : begin() + i;
+  }
+  size_t count(std::string_view child) const { return index_.find(child) == StringViewIndex::kAbsent ? 0 : 1; }
+  bool contains(std::string_view child) const { return count(child) != 0; }
+  const V& at(std::string_view child) const {
+    const auto it = find(child);
+    if (it == end()) throw std::out_of_range("ChildMap::at: no such child");
+    return it->second;
+  }
+  template <class... Args>
+  std::pair<iterator, bool> try_emplace(std::string_view child, Args&&... args) {
+    const auto [i, fresh] = index_.insert(child, static_cast<uint32_t>(entries_.size()));
+    if (fresh)
+      entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(child),
+                            std::forward_as_tuple(std::forward<Args>(args)...));
+    return {begin() + i, fresh};
+  }
+  std::pair<iterator, bool> emplace(std::string_view child, V v) { return try_emplace(child, std::move(v)); }
+  V& operator[](std::string_view child) { return try_emplace(child).first->second; }
+
+ private:
+  StringViewIndex index_;
+  std::vector<value_type> entries_;
+};
+
 // Rows of a table grouped by child, in row order, and each child's first row. Built once per
 // table for a whole validation run (run_rule/validate hold the cache), so the ~300 rules do not
 // each re-index a national return.
-using ChildRows = std::unordered_map<std::string_view, std::vector<size_t>>;
+using ChildRows = ChildMap<std::vector<size_t>>;
 const ChildRows& by_child(const Tab& t);
 // Holds the indexes while alive (nested scopes share the outermost one's).
 class CacheScope {
@@ -78,7 +138,18 @@ class CacheScope {
  private:
   bool owner_ = false;
 };
-const std::unordered_map<std::string_view, size_t>& first_row_by_child(const Tab& t);
+const ChildMap<size_t>& first_row_by_child(const Tab& t);
+
+// A value built once per validation run and shared by every rule asking for it under the same
+// name and key (a table, usually): e.g. last year's open final episodes, which eleven rules
+// compare against. Built on first use, outside any lock other rules wait on; thread-safe.
+std::shared_ptr<const void> run_shared(std::string_view name, const void* key,
+                                       const std::function<std::shared_ptr<const void>()>& build);
+template <class T, class Build>
+const T& shared(std::string_view name, const void* key, Build build) {
+  return *static_cast<const T*>(
+      run_shared(name, key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(build()); }).get());
+}
 
 // Sorts, de-duplicates and stores.
 void put(Flags& f, Table t, std::vector<size_t> rows);

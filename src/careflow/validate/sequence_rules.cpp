@@ -101,11 +101,14 @@ void registration_ended(std::string_view code, bool at_start) {
 }
 
 // Each child's date of birth from the Header (children whose DOB is not a valid date are absent).
-std::unordered_map<std::string_view, Date> dob_by_child(const Tab& h) {
-  std::unordered_map<std::string_view, Date> dob;
-  for (size_t r = 0; r < h.rows(); ++r)
-    if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
-  return dob;
+// Shared by the rules of a run.
+const ChildMap<Date>& dob_by_child(const Tab& h) {
+  return shared<ChildMap<Date>>("dob_by_child", h.t, [&h] {
+    ChildMap<Date> dob(h.rows());
+    for (size_t r = 0; r < h.rows(); ++r)
+      if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
+    return dob;
+  });
 }
 
 }  // namespace
@@ -260,7 +263,7 @@ void register_sequence_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
-             const auto dob = dob_by_child(h);
+             const auto& dob = dob_by_child(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < e.rows(); ++r) {
                if (e(r, "PLACE") != "P3") continue;
@@ -293,7 +296,7 @@ void register_sequence_rules() {
              Flags f;
              const Tab h = tab(in, T::header), p = tab(in, T::placed_for_adoption);
              if (!h || !p) return f;
-             const auto dob = dob_by_child(h);
+             const auto& dob = dob_by_child(h);
              std::vector<size_t> rows;
              for (size_t r = 0; r < p.rows(); ++r) {
                const auto it = dob.find(p(r, "CHILD"));
