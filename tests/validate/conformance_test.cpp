@@ -140,12 +140,10 @@ const Deviation kDeviations[] = {
      "careflow flags the child's DoLO at the start of this year (row 0, 01/01/2000), the reference "
      "the child's last row (row 2)"},
     // The OC2 cohort (looked after continuously for 12 months at 31 March) is one helper shared
-    // with 185, 190, 198 and 543-546: contiguous episodes (each starting the day the previous
-    // ended) count as continuous care whatever their RNE and REC, and care ending on 30 March
-    // counts as reaching 31 March (as the reference's cohort for those rules does).
-    {"186", "lac2022_23", 1,
-     "child 8's care ended on 30/03/1981: careflow's shared cohort counts it as reaching 31 March "
-     "and flags the missing SDQ score (row 7); the reference's 186 does not count the child"},
+    // by the OC2 rules: contiguous episodes (each starting the day the previous ended) count as
+    // continuous care whatever their RNE and REC. (Care ending on 30 March counts as reaching 31
+    // March only for 157, 185, 190, 197B, 198 and 543-546, as the reference's cohort for those
+    // rules does.)
     {"187", "lac2022_23", 1,
      "child 7777 was looked after from 01/03/1979 without a break (its second episode, RNE S, "
      "starts the day the first ended), so careflow counts it in the cohort and flags its AD1 row "

@@ -423,6 +423,22 @@ TEST(OtherRules, PermanenceFoyerOwnProvisionAndUrn) {
   // Without postcode-derived fields both say what they need.
   in.derived = nullptr;
   EXPECT_EQ(run_rule(*find_rule("218", 2025), in).outcome, Outcome::not_run);
+  // Placed for adoption (A3-A6) in England: the adoption agency's URN is required by 218 and not
+  // refused by 222 (DfE's 222 list has no A code). 218 (2024/25): A6 with no URN (row 0) fails,
+  // A5 with one (row 1) passes. 222: A5's URN (row 1) passes, P1's (row 2) fails, in 2024/25 and
+  // in 2025/26.
+  const auto a = make_return(2025, {{"episodes.csv", "CHILD,LS,PLACE,PLACE_PROVIDER,DEC,URN\nA,E1,A6,PR1,,\n"
+                                                     "B,E1,A5,PR1,,SC3\nC,C2,P1,PR0,,SC4\n"}});
+  DerivedEpisodeFields da;
+  da.pl_la = {"E08000001", "E08000001", "E08000001"};
+  da.pl_location = da.pl_distance = {"", "", ""};
+  ValidationInput ia;
+  ia.this_year = &a;
+  ia.year = CollectionYear{2025};
+  ia.derived = &da;
+  EXPECT_EQ(run_in("218", ia)[Table::episodes], (Rows{0}));
+  EXPECT_EQ(run("222", 2025, a)[Table::episodes], (Rows{2}));
+  EXPECT_EQ(run("222", 2026, a)[Table::episodes], (Rows{2}));
 
   // 230 (2023/24): H5 in England ended 1 Nov 2023 without URN fails; ended 1 Oct 2023 passes;
   // open with XXXXXXX fails; open with a URN passes.
@@ -502,6 +518,14 @@ TEST(Oc2Rules, TwelveMonthCohort) {
   f = run("191", 2025, w);
   EXPECT_EQ(f[Table::oc2], (Rows{0}));
   EXPECT_EQ(f[Table::episodes], (Rows{2}));
+  // The cohort is looked after at 31 March 2025. D, looked after since 1 Mar 2024, was adopted on
+  // 30 Mar 2025: not looked after at 31 March, so its AD1 data passes 187 and its lack of OC2
+  // data passes 191. E, the same but ceasing on 31 Mar 2025, is looked after that day: its AD1
+  // row (row 1) fails 187 and, with no OC2 row, its episode (row 1) fails 191.
+  const char* ending = "CHILD,DECOM,LS,DEC,REC\nD,01/03/2024,E1,30/03/2025,E11\nE,01/03/2024,E1,31/03/2025,E11\n";
+  const auto m = make_return(2025, {{"episodes.csv", ending}, {"ad1.csv", "CHILD,DATE_INT\nD,01/01/2025\nE,01/01/2025\n"}});
+  EXPECT_EQ(run("187", 2025, m)[Table::ad1], (Rows{1}));
+  EXPECT_EQ(run("191", 2025, m)[Table::episodes], (Rows{1}));
   // 196 (the fixture has no invalid code): SDQ9 fails, SDQ1 and blank pass.
   const auto x = make_return(2025, {{"oc2.csv", "CHILD,SDQ_REASON\nA,SDQ9\nB,SDQ1\nC,\n"}});
   EXPECT_EQ(run("196", 2025, x)[Table::oc2], (Rows{0}));

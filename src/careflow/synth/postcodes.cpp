@@ -197,12 +197,17 @@ void assign_postcodes(World& w) {
         const bool at_home = place != kNoPostcode && place == home && pl != "P1";
         if (e.rne == S || e.rne == P || e.rne == B || place == kNoPostcode || at_home) {
           const auto provider = e.provider == kNoCode ? std::string_view() : codes::placement_provider.code(e.provider);
-          if (pl == "P1" && home != kNoPostcode && r.chance(0.7)) {
+          // A new carer (RNE P or B) lives elsewhere: moving between parents is to the other
+          // parent's address, or the change of placement would not show (rules 435, 436).
+          const uint32_t before = e.rne == P || e.rne == B ? place : kNoPostcode;
+          if (pl == "P1" && home != kNoPostcode && r.chance(0.7) && before != home) {
             place = home;  // back with the family it came from
           } else {
             const Reach x = reach(pl, provider);
             const int area = council >= 0 ? council : s->council_of(anchor);
-            for (int attempt = 0; attempt < 8 && (attempt == 0 || (place == home && pl != "P1")); ++attempt) {
+            for (int attempt = 0;
+                 attempt < 8 && (attempt == 0 || (place == home && pl != "P1") || (before != kNoPostcode && place == before));
+                 ++attempt) {
               const double miles = std::min(kMaxMiles, r.lognormal(x.median, x.sigma));
               place = s->near(r, anchor, miles, x.where == 0 ? -1 : area, x.where > 0);
             }

@@ -232,8 +232,9 @@ class ChildSim {
   }
   uint32_t urn_for(CodeIndex place) {
     const Codes& k = K();
-    // No URN where Ofsted registers nothing (rule 222): parents, adopters (A3-A6), residential
-    // care homes, NHS settings, young offender institutions, Z placements.
+    // No URN where Ofsted registers nothing (rule 222): parents, residential care homes, NHS
+    // settings, young offender institutions, Z placements. Adoption placements (A3-A6) get their
+    // agency's URN after the simulation (simulate()), from a stream of their own: none here.
     const auto code = codes::placement_type.code(place);
     if (place == k.P1 || place == k.Z1 || place >= k.Z11 || code[0] == 'A' || code == "R1" || code == "R2" ||
         code == "R5")
@@ -615,10 +616,30 @@ class ChildSim {
         ++i, ++j;
       }
     }
+    // A settled episode may now be with the next episode's carers: its reason for a new episode
+    // says what changed from the one before (rules 434-436). No draw: only records change.
+    auto same_placement = [](const Episode& a, const Episode& b) {
+      return a.place == b.place && a.provider == b.provider && a.urn == b.urn;
+    };
+    // The episode before a change of placement gives its reason (rule 225), as fix_parents
+    // does for the same move; one before a change of legal status only gives none.
+    for (size_t i = from + 1; i < j; ++i) {
+      Episode& x = eps[i];
+      Episode& before = eps[i - 1];
+      const bool ls = x.ls != before.ls, pl = !same_placement(x, before);
+      const bool same_carer = x.rne == k.T || x.rne == k.U;
+      const CodeIndex was = x.rne;
+      if (ls && pl) x.rne = same_carer ? k.U : k.B;
+      else if (pl) x.rne = same_carer ? k.T : k.P;
+      else if (ls) x.rne = k.L;
+      if (x.rne == was) continue;
+      if (pl && before.rpc == kNoCode) before.rpc = k.rpc[0];
+      if (!pl) before.rpc = kNoCode;
+    }
     // Where the protection used to end, the status no longer changes.
     if (j < eps.size()) {
       Episode& n = eps[j];
-      if (n.rne == k.L) {
+      if (n.rne == k.L || (n.ls == eps[j - 1].ls && same_placement(n, eps[j - 1]))) {
         Episode& p = eps[j - 1];
         p.end = n.end, p.rec = n.rec, p.rpc = n.rpc;
         eps.erase(eps.begin() + static_cast<long>(j));
@@ -704,6 +725,22 @@ World simulate(const SynthOptions& o) {
       }
       ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers);
       sim.run(t0);
+      // Placed for adoption (A3-A6): the URN is the adoption agency's, which Ofsted registers
+      // (rule 218 wants it in England; 222 does not forbid it). Drawn after the simulation from
+      // a stream of its own ("AdoptURN"), so the care history of the seed stays as it was. The
+      // same adopters (a change of legal status only) keep the agency.
+      {
+        Rng agency(c.seed ^ 0x41646F707455524Eull);
+        const Episode* prev = nullptr;
+        for (Episode& e : c.episodes) {
+          if (codes::placement_type.code(e.place)[0] == 'A') {
+            const bool same_adopters = prev && prev->end == e.start && prev->place == e.place &&
+                                       codes::reason_new_episode.code(e.rne) == "L";
+            e.urn = same_adopters ? prev->urn : 100000 + static_cast<uint32_t>(agency.below(900000));
+          }
+          prev = &e;
+        }
+      }
       if (c.mother && c.mc_dob > w.horizon) c.mother = false;
       // A baby born in a year after the mother's last episode that year ended is recorded by
       // neither return as DfE's rules read them (625 that year, 626 the next): the birth is put

@@ -191,13 +191,16 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     header.buf.push_back(',');
     header.buf.append(codes::ethnic.code(c.ethnic)).push_back(',');
     // UPN: none before school age (UN1); UASC never in an English school (UN2); a child new to
-    // care this last week not yet known (UN4, rule 210); otherwise educated elsewhere (UN3).
+    // care this last week whose UPN is not yet known (UN4, rule 210); otherwise educated
+    // elsewhere (UN3). UN4 only while every episode in the return began in the last week (rule
+    // 210 reads the first one), and only for a child who has a UPN: the next return then holds
+    // it, the one change from UN4 that rule 208 allows (a child educated outside England is
+    // known as such, UN3, from the start).
+    const bool new_this_week = in_return && c.episodes[first].start >= ye - 7;
     if (age_on(c.dob, ye) < 4) header.buf.append("UN1");
-    else if (c.upn) header.buf.append(upn_text(c.upn));
+    else if (c.upn) header.buf.append(new_this_week ? "UN4" : upn_text(c.upn));
     else if (c.uasc) header.buf.append("UN2");
-    // UN4 only while every episode in the return began in the last week (rule 210 reads the
-    // first one): a child back in care this week after an earlier spell is UN3.
-    else header.buf.append(in_return && c.episodes[first].start >= ye - 7 ? "UN4" : "UN3");
+    else header.buf.append("UN3");
     header.buf.push_back(',');
     // MOTHER only for girls looked after in the year (rule 628: not for care leavers only), and
     // only once the baby is born before the year ends or care does (rule 625). For care leavers
@@ -209,6 +212,17 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     header.buf.push_back(',');
     if (mother) put_date(header.buf, c.mc_dob);
     header.end_row();
+
+    // UASC: one row for every child in the return who is or was unaccompanied, care leavers
+    // included, with the date the status ceased (the 18th birthday) once it has: without the row
+    // a former UASC care leaver reads as no longer UASC with no date to support it (rule 205A).
+    if (c.uasc) {
+      uasc.buf.append(id).append(",").append(new_sex ? (c.male ? "M" : "F") : (c.male ? "1" : "2"));
+      uasc.buf.append(",").append(dob).push_back(',');
+      const Date duc = birthday(c.dob, 18);
+      if (duc <= ye) put_date(uasc.buf, duc);
+      uasc.end_row();
+    }
 
     if (!in_return) {
       // OC3 only
@@ -292,14 +306,6 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
       put_date(reviews.buf, r.date);
       reviews.buf.append(",").append(codes::review_participation.code(r.code));
       reviews.end_row();
-    }
-    // UASC
-    if (c.uasc) {
-      uasc.buf.append(id).append(",").append(new_sex ? (c.male ? "M" : "F") : (c.male ? "1" : "2"));
-      uasc.buf.append(",").append(dob).push_back(',');
-      const Date duc = birthday(c.dob, 18);
-      if (duc <= ye) put_date(uasc.buf, duc);
-      uasc.end_row();
     }
     // Previous permanence: for the latest period that started by the year end. Collected for
     // children starting care from 1 April 2016; blank for a child whose episodes in the return
@@ -394,7 +400,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     }
     if (year >= 2024) {
       // From 2025/26 the child's latest social-worker episode in the return is left open
-      // (SW17STG2), even when care has ended.
+      // (SW17STG2), even when care has ended. Before, it is left open too when it ended in the
+      // last five days of the year (SW11bSTG2: care ending then does not end the social
+      // worker's involvement, and no later episode can show it within the year).
       const SwEpisode* latest = nullptr;
       for (const SwEpisode& s : c.social_workers)
         if (s.start <= ye && s.end >= ys) latest = &s;
@@ -406,7 +414,7 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
         sw.buf.append(b).push_back(',');
         put_date(sw.buf, s.start);
         sw.buf.push_back(',');
-        if (s.end <= ye && !(year >= 2026 && &s == latest)) put_date(sw.buf, s.end);
+        if (s.end <= ye && !(&s == latest && (year >= 2026 || s.end >= ye - 5))) put_date(sw.buf, s.end);
         sw.buf.push_back(',');
         sw.buf.append(codes::sw_reason.code(s.reason));  // the validator wants it on every row
         sw.end_row();

@@ -225,12 +225,16 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 // Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
 // chain of contiguous episodes (each starting the day the previous ended), not short breaks
 // (V3/V4), from on or before 1 April of the year to 31 March. Shared by the OC2 rules of a run.
+// `to_31_march`: care must reach 31 March (DEC blank or on/after it), as DfE's messages say ("at
+// 31 March"). Without it care ending on 30 March counts too, as the reference's helper has it:
+// the fixtures of 185, 190, 198 and 543-546 need that (docs/validation-deviations.md).
 }  // namespace (shared with more_rules.hpp)
-const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in) {
+const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in, bool to_31_march) {
   const Tab e = tab(in, Table::episodes);
-  return shared<ChildMap<bool>>("twelve_month_cohort", e.t, [&in, &e] {
+  return shared<ChildMap<bool>>(to_31_march ? "twelve_month_cohort_31" : "twelve_month_cohort", e.t, [&in, &e, to_31_march] {
     ChildMap<bool> out;
     const Date start = in.year.start(), end = in.year.end();
+    const Date reaches = to_31_march ? end : end - 1;
     for (const auto& [child, rs] : by_child(e)) {
       std::vector<size_t> kept;
       for (size_t r : rs)
@@ -241,8 +245,7 @@ const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in) {
       for (; i >= 0; --i) {
         const size_t r = eps[static_cast<size_t>(i)].second;
         const auto dec = e.date(r, "DEC");
-        // The reference counts care that ended on 30 March as reaching 31 March.
-        if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= end - 1))) break;
+        if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= reaches))) break;
       }
       if (i < 0) continue;
       while (i > 0) {
@@ -1002,7 +1005,7 @@ void register_cross_table_rules() {
                Flags f;
                const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
                if (!o || !e) return f;
-               const auto& cohort = twelve_month_cohort(in);
+               const auto& cohort = twelve_month_cohort(in, false);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (test(o, r, cohort.count(o(r, "CHILD")) > 0, in)) rows.push_back(r);

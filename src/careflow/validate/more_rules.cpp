@@ -439,12 +439,15 @@ void register_other_rules() {
   // cohort who was at least 4 at the start of the year and at most 16 at its end.
   // 186: no SDQ score, and no reason for none, for such a child (4 or over at the start, under 17
   // at the end). 197B: neither a score nor a reason for a child aged 4 or 17 at 31 March.
-  auto oc2_cohort_rule = [](std::string_view code, std::function<bool(const Row&)> test) {
-    add_rule(code, 0, {{}, [test = std::move(test)](const ValidationInput& in) {
+  // `to_31_march`: see twelve_month_cohort. 186 reaches 31 March as DfE's message says (and the
+  // reference's fixture agrees); 157 and 197B keep the reference's 30 March, which their
+  // fixtures need.
+  auto oc2_cohort_rule = [](std::string_view code, bool to_31_march, std::function<bool(const Row&)> test) {
+    add_rule(code, 0, {{}, [test = std::move(test), to_31_march](const ValidationInput& in) {
                Flags f;
                const Tab o = tab(in, T::oc2);
                if (!o || !tab(in, T::episodes)) return f;
-               const auto& cohort = twelve_month_cohort(in);
+               const auto& cohort = twelve_month_cohort(in, to_31_march);
                std::vector<size_t> rows;
                for (size_t r = 0; r < o.rows(); ++r)
                  if (cohort.count(o(r, "CHILD")) && test(Row{o, r, in.year.end_year, in})) rows.push_back(r);
@@ -457,24 +460,26 @@ void register_other_rules() {
     if (!dob) return std::nullopt;
     return std::pair{age_on(*dob, r.in.year.start()), age_on(*dob, r.in.year.end())};
   };
-  oc2_cohort_rule("157", [ages](const Row& r) {
+  oc2_cohort_rule("157", false, [ages](const Row& r) {
     const auto a = ages(r);
     return r["SDQ_REASON"] == "SDQ1" && r.blank("SDQ_SCORE") && a && a->first >= 4 && a->second <= 16;
   });
-  oc2_cohort_rule("186", [ages](const Row& r) {
+  oc2_cohort_rule("186", true, [ages](const Row& r) {
     const auto a = ages(r);
     return r.blank("SDQ_SCORE") && r.blank("SDQ_REASON") && a && a->first >= 4 && a->second < 17;
   });
-  oc2_cohort_rule("197B", [ages](const Row& r) {
+  oc2_cohort_rule("197B", false, [ages](const Row& r) {
     const auto a = ages(r);
     return r.blank("SDQ_SCORE") && r.blank("SDQ_REASON") && a && (a->second == 4 || a->second == 17);
   });
 
-  // 187: a child in the cohort with adoption (AD1) or care leaver (OC3) items completed.
+  // 187: a child in the cohort with adoption (AD1) or care leaver (OC3) items completed. The
+  // cohort is looked after at 31 March (DfE: "looked after continuously for 12 months at 31
+  // March"): a child adopted on 30 March is not in it, and has its AD1 data.
   add_rule("187", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              if (!tab(in, T::episodes)) return f;
-             const auto& cohort = twelve_month_cohort(in);
+             const auto& cohort = twelve_month_cohort(in, true);
              auto flag_given = [&](Table t, std::vector<std::string_view> items) {
                const Tab x = tab(in, t);
                std::vector<size_t> rows;
@@ -493,12 +498,12 @@ void register_other_rules() {
 
   // 191: a child in the cohort with IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT or
   // SUBSTANCE_MISUSE blank (the OC2 row is flagged) or with no OC2 row at all (the child's latest
-  // episode is flagged).
+  // episode is flagged). The cohort reaches 31 March, as for 187.
   add_rule("191", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
              if (!e) return f;
-             const auto& cohort = twelve_month_cohort(in);
+             const auto& cohort = twelve_month_cohort(in, true);
              std::vector<size_t> orows, erows;
              for (size_t r = 0; r < o.rows(); ++r) {
                if (!cohort.count(o(r, "CHILD"))) continue;

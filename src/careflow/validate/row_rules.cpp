@@ -442,15 +442,16 @@ void register_row_rules() {
   add_row_rule("SW07STG2", 2024, SW, outside_collection_year("SW_DEC"));
 
   // 222: URN recorded for a placement type without Ofsted registration (XXXXXXX means none).
+  // Not the adoption placements (A3-A6): DfE's list leaves them out, and 218 requires their URN
+  // (the adoption agency's) in England.
   auto urn_not_expected = [](Set types) {
     return [types](const Row& r) { return !r.blank("URN") && r["URN"] != "XXXXXXX" && in(r["PLACE"], types); };
   };
-  const Set kNoUrn = {"A3", "A4", "A5", "A6", "P1", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"};
+  const Set kNoUrn = {"P1", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"};
   add_row_rule("222", 2023, E, urn_not_expected(kNoUrn));
   add_row_rule("222", 2024, E, urn_not_expected(kNoUrn));
   add_row_rule("222", 2025, E, urn_not_expected(kNoUrn));
-  add_row_rule("222", 2026, E, urn_not_expected({"A3", "A4", "A5", "A6", "P1", "R1", "R2", "R5", "T0", "T1", "T2",
-                                                 "T3", "Z11", "Z12", "Z13", "Z14"}));
+  add_row_rule("222", 2026, E, urn_not_expected({"P1", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}));
   // 233: a reason for placement change on an episode that has not ceased (DEC blank).
   add_row_rule("233", 0, E, [](const Row& r) { return !r.blank("REASON_PLACE_CHANGE") && r.blank("DEC"); });
   add_row_rule("550", 0, E, [](const Row& r) { return r["PLACE_PROVIDER"] == "PR0" && r["PLACE"] != "P1"; });
