@@ -518,14 +518,17 @@ TEST(Oc2Rules, TwelveMonthCohort) {
   f = run("191", 2025, w);
   EXPECT_EQ(f[Table::oc2], (Rows{0}));
   EXPECT_EQ(f[Table::episodes], (Rows{2}));
-  // The cohort is looked after at 31 March 2025. D, looked after since 1 Mar 2024, was adopted on
-  // 30 Mar 2025: not looked after at 31 March, so its AD1 data passes 187 and its lack of OC2
-  // data passes 191. E, the same but ceasing on 31 Mar 2025, is looked after that day: its AD1
-  // row (row 1) fails 187 and, with no OC2 row, its episode (row 1) fails 191.
-  const char* ending = "CHILD,DECOM,LS,DEC,REC\nD,01/03/2024,E1,30/03/2025,E11\nE,01/03/2024,E1,31/03/2025,E11\n";
-  const auto m = make_return(2025, {{"episodes.csv", ending}, {"ad1.csv", "CHILD,DATE_INT\nD,01/01/2025\nE,01/01/2025\n"}});
-  EXPECT_EQ(run("187", 2025, m)[Table::ad1], (Rows{1}));
-  EXPECT_EQ(run("191", 2025, m)[Table::episodes], (Rows{1}));
+  // The cohort is looked after at 31 March 2025: its episode still open then (DEC blank). D,
+  // looked after since 1 Mar 2024, was adopted on 30 Mar 2025 and E on 31 Mar 2025: neither is
+  // looked after at 31 March (the return leaves DEC blank for care going on past it), so their
+  // AD1 data passes 187 and their lack of OC2 data passes 191. F, still looked after, is in the
+  // cohort: its AD1 row (row 2) fails 187 and, with no OC2 row, its episode (row 2) fails 191.
+  const char* ending = "CHILD,DECOM,LS,DEC,REC\nD,01/03/2024,E1,30/03/2025,E11\nE,01/03/2024,E1,31/03/2025,E11\n"
+                       "F,01/03/2024,E1,,\n";
+  const auto m = make_return(2025, {{"episodes.csv", ending},
+                                    {"ad1.csv", "CHILD,DATE_INT\nD,01/01/2025\nE,01/01/2025\nF,01/01/2025\n"}});
+  EXPECT_EQ(run("187", 2025, m)[Table::ad1], (Rows{2}));
+  EXPECT_EQ(run("191", 2025, m)[Table::episodes], (Rows{2}));
   // 196 (the fixture has no invalid code): SDQ9 fails, SDQ1 and blank pass.
   const auto x = make_return(2025, {{"oc2.csv", "CHILD,SDQ_REASON\nA,SDQ9\nB,SDQ1\nC,\n"}});
   EXPECT_EQ(run("196", 2025, x)[Table::oc2], (Rows{0}));

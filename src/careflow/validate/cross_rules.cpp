@@ -225,16 +225,18 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 // Children looked after continuously for at least 12 months at 31 March (the OC2 cohort): a
 // chain of contiguous episodes (each starting the day the previous ended), not short breaks
 // (V3/V4), from on or before 1 April of the year to 31 March. Shared by the OC2 rules of a run.
-// `to_31_march`: care must reach 31 March (DEC blank or on/after it), as DfE's messages say ("at
-// 31 March"). Without it care ending on 30 March counts too, as the reference's helper has it:
-// the fixtures of 185, 190, 198 and 543-546 need that (docs/validation-deviations.md).
+// `to_31_march`: the child is looked after at 31 March, as DfE's messages say: the episode is
+// still open (DEC blank; the return leaves it blank for care going on past 31 March, so care
+// that ceased on 31 March itself has ended). Without it care ending on 30 March or later
+// counts, as the reference's helper has it: the fixtures of 157, 185, 190, 197B, 198 and
+// 543-546 need that (docs/validate.md).
 }  // namespace (shared with more_rules.hpp)
 const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in, bool to_31_march) {
   const Tab e = tab(in, Table::episodes);
   return shared<ChildMap<bool>>(to_31_march ? "twelve_month_cohort_31" : "twelve_month_cohort", e.t, [&in, &e, to_31_march] {
     ChildMap<bool> out;
     const Date start = in.year.start(), end = in.year.end();
-    const Date reaches = to_31_march ? end : end - 1;
+    const Date reaches = to_31_march ? end + 1 : end - 1;
     for (const auto& [child, rs] : by_child(e)) {
       std::vector<size_t> kept;
       for (size_t r : rs)

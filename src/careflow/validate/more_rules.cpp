@@ -439,9 +439,9 @@ void register_other_rules() {
   // cohort who was at least 4 at the start of the year and at most 16 at its end.
   // 186: no SDQ score, and no reason for none, for such a child (4 or over at the start, under 17
   // at the end). 197B: neither a score nor a reason for a child aged 4 or 17 at 31 March.
-  // `to_31_march`: see twelve_month_cohort. 186 reaches 31 March as DfE's message says (and the
-  // reference's fixture agrees); 157 and 197B keep the reference's 30 March, which their
-  // fixtures need.
+  // `to_31_march`: see twelve_month_cohort. 186 takes the child looked after at 31 March, as
+  // DfE's message says (and the reference's fixture agrees); 157 and 197B keep the reference's
+  // count of care ending on 30 March, which their fixtures need.
   auto oc2_cohort_rule = [](std::string_view code, bool to_31_march, std::function<bool(const Row&)> test) {
     add_rule(code, 0, {{}, [test = std::move(test), to_31_march](const ValidationInput& in) {
                Flags f;
@@ -475,7 +475,7 @@ void register_other_rules() {
 
   // 187: a child in the cohort with adoption (AD1) or care leaver (OC3) items completed. The
   // cohort is looked after at 31 March (DfE: "looked after continuously for 12 months at 31
-  // March"): a child adopted on 30 March is not in it, and has its AD1 data.
+  // March"): a child adopted on 30 or 31 March is not in it, and has its AD1 data.
   add_rule("187", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              if (!tab(in, T::episodes)) return f;
@@ -498,7 +498,7 @@ void register_other_rules() {
 
   // 191: a child in the cohort with IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT or
   // SUBSTANCE_MISUSE blank (the OC2 row is flagged) or with no OC2 row at all (the child's latest
-  // episode is flagged). The cohort reaches 31 March, as for 187.
+  // episode is flagged). The cohort is looked after at 31 March, as for 187.
   add_rule("191", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);

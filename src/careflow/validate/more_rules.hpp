@@ -25,8 +25,8 @@ std::unordered_set<std::string_view> uasc_children(const ValidationInput& in, bo
 
 // Defined in cross_rules.cpp. A child's episodes with a valid DECOM, in date order (ties in row
 // order); and the children of this year's Episodes looked after continuously for at least 12
-// months at 31 March (the OC2 cohort; `to_31_march` false also counts care ending on 30 March,
-// as the reference does for some rules).
+// months at 31 March (the OC2 cohort; `to_31_march` false also counts care ending on 30 or 31
+// March, as the reference does for some rules).
 std::vector<std::pair<Date, size_t>> episodes_in_order(const Tab& e, const std::vector<size_t>& rows);
 const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in, bool to_31_march);
 
