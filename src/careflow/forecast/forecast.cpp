@@ -184,6 +184,24 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
     out.push_back(std::move(t));
   }
   {
+    OutputTable t{"forecast_by_legal_status" + suffix, "Children looked after at each month end by legal status (microsimulation)",
+                  "Groups as DfE's tables: interim care order (C1); full care order (C2); placement order (E1, with freeing "
+                  "orders D1); section 20 (V2); other (L1-L3, J1-J3, missing). See docs/forecast.md.",
+                  {}, {}};
+    t.add_column("month_end", "Month end");
+    t.add_column("legal_status", "Legal status");
+    add_percentile_columns(t, 1);
+    for (size_t mo = 0; mo < months; ++mo)
+      for (int g = 0; g < kLegalGroupCount; ++g) {
+        std::vector<double> v(r.runs);
+        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
+        std::vector<Cell> row{r.month_ends[mo].to_iso(), std::string(legal_group_label(static_cast<LegalGroup>(g)))};
+        add_percentiles(row, v);
+        t.add_row(std::move(row));
+      }
+    out.push_back(std::move(t));
+  }
+  {
     OutputTable t{"stock_flow_by_state" + suffix, "Stock-flow model: expected children at each month end by age band and category", "", {}, {}};
     t.add_column("month_end", "Month end");
     t.add_column("state", "Age band - category");

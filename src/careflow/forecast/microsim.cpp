@@ -154,6 +154,9 @@ inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
   return i;
 }
 
+// Salt of the legal status stream's seeds ("legal" in ASCII).
+constexpr uint64_t kLegalStream = 0x6c6567616cULL;
+
 int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
@@ -177,6 +180,39 @@ std::vector<double> cumulative(const std::vector<double>& w) {
   return c;
 }
 
+
+// Runs of one legal status group within a period, from its episodes known at T (a run still
+// going at T is open). Episodes of a period are contiguous, so a run ends where the next begins.
+struct LegalRun {
+  Date start;
+  LegalGroup group;
+};
+void legal_runs(const History& h, const PeriodOfCare& p, Date T, std::vector<LegalRun>& out) {
+  out.clear();
+  for (uint32_t i = 0; i < p.episode_count; ++i) {
+    const Episode& e = h.episodes[p.first_episode + i];
+    if (e.start > T) break;
+    const LegalGroup g = legal_group_of(e.legal_status);
+    if (out.empty() || out.back().group != g) out.push_back({e.start, g});
+  }
+}
+
+// Hazard by (state, age band) with 10 child-years at risk, else by state, else over all states.
+template <size_t N>
+void pooled_hazards(const std::array<std::array<Exposure, 5>, N>& e, std::array<std::array<Hazard, 5>, N>& out) {
+  Exposure all;
+  for (const auto& kb : e)
+    for (const auto& x : kb) all += x;
+  double events = 0;
+  for (double x : all.events) events += x;
+  const double overall = all.total_days() > 0 ? events / all.total_days() : 1.0 / 730;
+  for (size_t k = 0; k < N; ++k) {
+    Exposure pool;
+    for (const auto& x : e[k]) pool += x;
+    const Hazard own = make_hazard(pool.total_days() >= 3650 ? pool : all, overall);
+    for (int b = 0; b < 5; ++b) out[k][b] = e[k][b].total_days() >= 3650 ? make_hazard(e[k][b], overall) : own;
+  }
+}
 
 }  // namespace
 
@@ -249,6 +285,10 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::vector<double> dest_rem(static_cast<size_t>(kKindCount) * 5 * RB * kKindCount, 0.0);
   auto dr = [&](int k, int b, int r) { return &dest_rem[((static_cast<size_t>(k) * 5 + b) * RB + r) * kKindCount]; };
   std::array<std::array<double, kKindCount>, 18> first{};
+  std::array<std::array<Exposure, 5>, kLegalGroupCount> legal_exposure;
+  std::array<std::array<std::array<double, kLegalGroupCount>, 5>, kLegalGroupCount> legal_dest{};
+  std::array<std::array<double, kLegalGroupCount>, 18> first_legal{};
+  std::vector<LegalRun> runs;
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
   const int blocks = std::max(1, s.trend_years);
@@ -291,6 +331,20 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       if (p.start >= window_start) {
         window_count[a] += 1;
         m.entry_age_days[a].push_back(p.start - ch.dob);
+      }
+      // Legal status: runs that began in the data (an earlier start is unknown), censored at the
+      // end of care, at T and at 18.
+      legal_runs(h, p, T, runs);
+      for (size_t j = 0; j < runs.size(); ++j) {
+        const auto& r = runs[j];
+        const auto g = static_cast<size_t>(r.group);
+        if (j == 0 && p.start >= T - 3 * 365 && p.start >= data_start) first_legal[a][g] += 1;
+        if (r.start < data_start) continue;
+        const bool changed = j + 1 < runs.size();
+        const Date stop = changed ? runs[j + 1].start : std::min(end, bd18);
+        const int b = iband(age_on(ch.dob, r.start));
+        legal_exposure[g][b].add(0, stop - r.start, changed);
+        if (changed) legal_dest[g][b][static_cast<size_t>(runs[j + 1].group)] += 1;
       }
       // Placements.
       for (uint32_t i = 0; i < p.placement_count; ++i) {
@@ -413,6 +467,43 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (n == 0) w[static_cast<size_t>(Kind::foster_in_house)] = 1;
     m.first_kind[a] = cumulative(w);
   }
+  // Legal status pathway.
+  pooled_hazards(legal_exposure, m.legal_change);
+  {
+    std::array<double, kLegalGroupCount> all{};
+    for (const auto& gb : legal_dest)
+      for (const auto& row : gb)
+        for (int j = 0; j < kLegalGroupCount; ++j) all[j] += row[j];
+    for (int g = 0; g < kLegalGroupCount; ++g) {
+      std::vector<double> own_group(kLegalGroupCount, 0.0);
+      for (const auto& row : legal_dest[g])
+        for (int j = 0; j < kLegalGroupCount; ++j) own_group[j] += row[j];
+      for (int b = 0; b < 5; ++b) {
+        std::vector<double> w(legal_dest[g][b].begin(), legal_dest[g][b].end());
+        auto total = [](const std::vector<double>& v) {
+          double t = 0;
+          for (double x : v) t += x;
+          return t;
+        };
+        if (total(w) < 10) w = total(own_group) >= 10 ? own_group : std::vector<double>(all.begin(), all.end());
+        w[g] = 0;  // a change is to another group
+        if (total(w) <= 0) w.assign(kLegalGroupCount, 0.0), w[g == 0 ? 1 : 0] = 1;  // never used: nothing changed
+        m.legal_next[g][b] = cumulative(w);
+      }
+    }
+    for (int a = 0; a < 18; ++a) {
+      std::vector<double> w(kLegalGroupCount, 0.0);
+      double n = 0;
+      for (int width = 0; width <= 2 && n < 30; ++width) {
+        std::fill(w.begin(), w.end(), 0.0);
+        n = 0;
+        for (int b = std::max(0, a - width); b <= std::min(17, a + width); ++b)
+          for (int g = 0; g < kLegalGroupCount; ++g) w[g] += first_legal[b][g], n += first_legal[b][g];
+      }
+      if (n == 0) w[static_cast<size_t>(LegalGroup::other)] = 1;
+      m.first_legal[a] = cumulative(w);
+    }
+  }
   // Arrivals: level and age mix from the window; trend from yearly blocks (Poisson log-linear
   // regression by iteratively reweighted least squares; over-dispersion from Pearson's chi-square).
   double window_total = 0;
@@ -437,7 +528,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (!ch.dob_known) continue;
     for (const auto& p : h.periods_of(c)) {
       if (p.short_breaks || p.start > T || (!p.end.is_open() && p.end <= T)) continue;
-      MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other};
+      MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other,
+                                 -1, LegalGroup::other, p.start};
       if (p.start < data_start && h.episodes[p.first_episode].reason_new != rne_s)
         cur.unknown_start_band = static_cast<int8_t>(iband(age_on(ch.dob, data_start)));
       for (uint32_t i = 0; i < p.placement_count; ++i) {
@@ -446,6 +538,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         cur.placement_start = pl.start;
         cur.kind = kind_of(pl.placement_type, pl.provider);
       }
+      legal_runs(h, p, T, runs);
+      if (!runs.empty()) cur.legal = runs.back().group, cur.legal_start = runs.back().start;
       m.in_care.push_back(cur);
     }
   }
@@ -482,6 +576,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   res.fy_count = financial_year_of(end) - res.first_fy + 1;
   res.by_kind.assign(static_cast<size_t>(s.runs) * months * kKindCount, 0.f);
   res.by_band.assign(static_cast<size_t>(s.runs) * months * res.bands, 0.f);
+  res.by_legal.assign(static_cast<size_t>(s.runs) * months * kLegalGroupCount, 0.f);
   res.spend.assign(static_cast<size_t>(s.runs) * months, 0.0);
   res.exits.assign(static_cast<size_t>(s.runs) * res.fy_count * kRouteCount, 0.f);
   std::vector<double> infl(days + 1, 1.0), weekly(kKindCount);
@@ -496,12 +591,16 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
 
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
-    std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB);
+    std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
     std::vector<double> stock(kKindCount);
     for (int run = range.begin(); run != range.end(); ++run) {
       Rng rng(run_seed(s.seed, static_cast<uint64_t>(run)));
+      // Legal status draws come from a stream of their own: the rest of the run is the same draw
+      // for draw as without them.
+      Rng lrng(run_seed(s.seed ^ kLegalStream, static_cast<uint64_t>(run)));
       std::fill(dk.begin(), dk.end(), 0);
       std::fill(db.begin(), db.end(), 0);
+      std::fill(dl.begin(), dl.end(), 0);
       float* exits = &res.exits[static_cast<size_t>(run) * res.fy_count * kRouteCount];
       const double level = s.parameter_uncertainty ? rng.gamma(m.level_count) / m.level_count : 1.0;
       const double beta = s.trend ? m.trend + (s.parameter_uncertainty ? rng.normal() * m.trend_se : 0.0) : 0.0;
@@ -521,7 +620,13 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         db[ia * NB + band] += 1;
         db[ib * NB + band] -= 1;
       };
-      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave) {
+      auto add_legal = [&](Date a, Date b, int g) {
+        const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
+        if (ia >= ib) return;
+        dl[ia * kLegalGroupCount + g] += 1;
+        dl[ib * kLegalGroupCount + g] -= 1;
+      };
+      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave, LegalGroup lg, Date lst) {
         const Date bd18 = dob + offset18;
         if (now >= bd18) return;
         double mult = 1.0, until = 0.0, p_home = 0.0;
@@ -583,6 +688,25 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
           t = pstart = mv;
         }
+        // Legal status, likewise as far as the horizon.
+        {
+          Date lt = now, gstart = lst;
+          int g = static_cast<int>(lg);
+          for (int changes = 0; changes < 50 && lt <= end; ++changes) {
+            const int age = (lt - dob) * 4 / 1461;
+            const double v = sample_fast(m.legal_change[g][iband(age)], lt - gstart, lrng.exponential());
+            const double ch_d = static_cast<double>(gstart.days()) + std::ceil(v);
+            if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
+              add_legal(lt, stop, g);
+              break;
+            }
+            const Date ch(static_cast<int32_t>(std::max(ch_d, static_cast<double>(lt.days() + 1))));
+            if (ch >= stop) { add_legal(lt, stop, g); break; }
+            add_legal(lt, ch, g);
+            g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+            lt = gstart = ch;
+          }
+        }
         // Age bands.
         Date a0 = now;
         for (int b = 0; b < NB; ++b) {
@@ -596,9 +720,10 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       };
       for (const auto& c : m.in_care) {
         if (c.unknown_start_band >= 0)
-          child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave_unknown_start[c.unknown_start_band]);
+          child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave_unknown_start[c.unknown_start_band], c.legal,
+                c.legal_start);
         else
-          child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry]);
+          child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry], c.legal, c.legal_start);
       }
       // Entrants, month by month.
       for (Date a = T + 1; a <= end;) {
@@ -616,21 +741,24 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
             const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
-            child(day, day, day, dob, age, k, m.leave[age]);
+            const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+            child(day, day, day, dob, age, k, m.leave[age], lg, day);
           }
         }
         a = b + 1;
       }
       // Daily stocks, mix shifts, snapshots and spend.
       std::fill(stock.begin(), stock.end(), 0.0);
-      std::vector<double> bstock(NB, 0.0);
+      std::vector<double> bstock(NB, 0.0), lstock(kLegalGroupCount, 0.0);
       float* out_k = &res.by_kind[static_cast<size_t>(run) * months * kKindCount];
       float* out_b = &res.by_band[static_cast<size_t>(run) * months * NB];
+      float* out_l = &res.by_legal[static_cast<size_t>(run) * months * kLegalGroupCount];
       double* out_s = &res.spend[static_cast<size_t>(run) * months];
       std::vector<double> shifted(kKindCount);
       for (int i = 1; i <= days; ++i) {
         for (int k = 0; k < kKindCount; ++k) stock[k] += dk[i * kKindCount + k];
         for (int b = 0; b < NB; ++b) bstock[b] += db[i * NB + b];
+        for (int g = 0; g < kLegalGroupCount; ++g) lstock[g] += dl[i * kLegalGroupCount + g];
         shifted = stock;
         for (const auto& sh : sc.shifts) {
           const double n = std::min(sc.shifted(sh, T + i), shifted[static_cast<int>(sh.from_kind)]);
@@ -645,6 +773,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           if (T + i == res.month_ends[mi]) {
             for (int k = 0; k < kKindCount; ++k) out_k[mi * kKindCount + k] = static_cast<float>(shifted[k]);
             for (int b = 0; b < NB; ++b) out_b[mi * NB + b] = static_cast<float>(bstock[b]);
+            for (int g = 0; g < kLegalGroupCount; ++g) out_l[mi * kLegalGroupCount + g] = static_cast<float>(lstock[g]);
           }
         }
       }

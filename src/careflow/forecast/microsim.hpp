@@ -85,6 +85,14 @@ struct MicrosimModel {
   std::array<std::array<std::array<std::vector<double>, kRemainingBands>, 5>, kKindCount> destination_by_remaining;
   static int remaining_band(int days) { return days < 182 ? 0 : days < 365 ? 1 : 2; }
   std::array<std::vector<double>, 18> first_kind;  // cumulative weights over kinds, by age at entry
+  // Legal status (by LegalGroup), a semi-Markov pathway like placements: the hazard of a change
+  // of group by time in the group and age band (falling back to the group, then to all groups,
+  // under 10 child-years at risk), the next group from observed changes by (group, age band)
+  // (fallback: the group, then all), the first group of entrants by age at entry. Drawn from
+  // its own random stream so that numbers by placement, age and cost are unchanged by it.
+  std::array<std::array<Hazard, 5>, kLegalGroupCount> legal_change;
+  std::array<std::array<std::vector<double>, 5>, kLegalGroupCount> legal_next;
+  std::array<std::vector<double>, 18> first_legal;
   std::array<double, 18> arrivals_per_day{};       // at the origin
   std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
   double trend = 0.0, trend_se = 0.0;              // log growth per year of entrants, and its s.e.
@@ -95,6 +103,8 @@ struct MicrosimModel {
     int age_at_entry;
     Kind kind;
     int8_t unknown_start_band = -1;  // >= 0: period start unknown, band of age at the data start
+    LegalGroup legal = LegalGroup::other;
+    Date legal_start;  // start of the current legal status group (first visible episode at most)
   };
   std::vector<Current> in_care;  // children in care at the origin
 };
@@ -118,11 +128,13 @@ struct MicrosimResult {
   std::vector<Date> month_ends;  // snapshot dates within the horizon
   // [run][month][kind], [run][month][band], [run][month] (spend within the month).
   std::vector<float> by_kind, by_band;
+  std::vector<float> by_legal;  // [run][month][LegalGroup]
   std::vector<double> spend;
   std::vector<float> exits;  // [run][fy index][route], fy index from the first forecast year
   int first_fy = 0, fy_count = 0;
   float kind(int run, size_t month, int k) const { return by_kind[(run * month_ends.size() + month) * kKindCount + k]; }
   float band(int run, size_t month, int b) const { return by_band[(run * month_ends.size() + month) * bands + b]; }
+  float legal(int run, size_t month, int g) const { return by_legal[(run * month_ends.size() + month) * kLegalGroupCount + g]; }
   double total(int run, size_t month) const;
   double spend_in(int run, size_t month) const { return spend[run * month_ends.size() + month]; }
 };
