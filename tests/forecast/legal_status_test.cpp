@@ -50,7 +50,9 @@ TEST(LegalStatus, GroupsFollowDfEPublications) {
   EXPECT_EQ(g("E1"), LegalGroup::placement_order);
   EXPECT_EQ(g("D1"), LegalGroup::placement_order);
   EXPECT_EQ(g("V2"), LegalGroup::section20);
-  for (const char* c : {"L1", "L2", "L3", "J1", "J2", "J3", "V3", "V4"}) EXPECT_EQ(g(c), LegalGroup::other) << c;
+  for (const char* c : {"L1", "L2", "L3"}) EXPECT_EQ(g(c), LegalGroup::detained) << c;
+  for (const char* c : {"J1", "J2", "J3"}) EXPECT_EQ(g(c), LegalGroup::youth_justice) << c;
+  for (const char* c : {"V3", "V4"}) EXPECT_EQ(g(c), LegalGroup::other) << c;
   EXPECT_EQ(legal_group_of(kNoCode), LegalGroup::other);
 }
 
@@ -58,11 +60,14 @@ TEST(LegalStatus, GroupsFollowDfEPublications) {
 // intervals below [91, 122). In [91, 122): the 995 children who started by day 994 changed (9
 // days at risk each, 8,955 days); the 100 still on V2 at T (durations 0..99) add
 // 1 + 2 + ... + 8 = 36 days. Rate r = 995 / 8,991; later intervals, with no one at risk, carry it.
-// Full care orders: no change, hazard 0. Entrants: all on V2. In the simulation an entrant's
-// change falls at ceil(91 + E/r) days, E ~ Exp(1), whose mean is 91 + 1 / (1 - e^{-r}) = 100.546;
-// with one entrant a day and nobody leaving, by Little's law the expected number on V2 once the
-// children in care at T have all moved (months 6 and 12) is 100.546, and everyone else is on a
-// full care order. Poisson noise: s.d. ~10 a run, 0.7 over 200 runs; tolerance 2.5.
+// Full care orders: no change, hazard 0. By the time to the end of care: only runs that began a
+// year or more before T (days 0..729: 730 children, all still in care, so the band ">= 365
+// days") count, 730 changes in 730 x 9 days: r2 = 1/9 exactly; the other bands have no data and
+// fall back to r. Nobody leaves, so the simulation uses r2. Entrants: all on V2. An entrant's
+// change falls at ceil(91 + E/r2) days, E ~ Exp(1), whose mean is 91 + 1 / (1 - e^{-1/9}) =
+// 100.509; with one entrant a day and nobody leaving, by Little's law the expected number on V2
+// once the children in care at T have all moved (months 6 and 12) is 100.509, and everyone else
+// is on a full care order. Poisson noise: s.d. ~10 a run, 0.7 over 200 runs; tolerance 2.5.
 TEST(LegalStatus, Section20ThenCareOrderAfterExactly100Days) {
   const History h = section20_then_care_order();
   const MicrosimSettings s = settings();
@@ -75,6 +80,11 @@ TEST(LegalStatus, Section20ThenCareOrderAfterExactly100Days) {
   EXPECT_NEAR(hz.cumulative(122) - hz.cumulative(91), 31 * r, 1e-12);
   EXPECT_NEAR(hz.cumulative(200) - hz.cumulative(122), 78 * r, 1e-12);
   EXPECT_DOUBLE_EQ(m.legal_change[c2][band].cumulative(5000), 0.0);
+  const Hazard& h2 = m.legal_change_by_remaining[v2][band][2];
+  EXPECT_DOUBLE_EQ(h2.cumulative(91), 0.0);
+  EXPECT_NEAR(h2.cumulative(122) - h2.cumulative(91), 31.0 / 9, 1e-12);
+  EXPECT_NEAR(m.legal_change_by_remaining[v2][band][0].cumulative(122) - m.legal_change_by_remaining[v2][band][0].cumulative(91),
+              31 * r, 1e-12);
   // Entrants start on V2; a change from V2 goes to C2.
   EXPECT_DOUBLE_EQ(m.first_legal[2].back(), m.first_legal[2][v2]);
   EXPECT_DOUBLE_EQ(m.first_legal[2][v2 - 1], 0.0);
@@ -86,11 +96,12 @@ TEST(LegalStatus, Section20ThenCareOrderAfterExactly100Days) {
   EXPECT_EQ(on_v2, 100);
 
   const MicrosimResult res = simulate(m, s, Scenario{});
-  const double expected_v2 = 91 + 1 / (1 - std::exp(-r));
-  EXPECT_NEAR(expected_v2, 100.546, 0.001);
+  const double expected_v2 = 91 + 1 / (1 - std::exp(-1.0 / 9));
+  EXPECT_NEAR(expected_v2, 100.509, 0.001);
   for (size_t month : {5u, 11u}) {
     EXPECT_NEAR(mean_legal(res, month, LegalGroup::section20), expected_v2, 2.5) << month;
-    for (auto g : {LegalGroup::interim_care_order, LegalGroup::placement_order, LegalGroup::other})
+    for (auto g : {LegalGroup::interim_care_order, LegalGroup::placement_order, LegalGroup::detained, LegalGroup::youth_justice,
+                   LegalGroup::other})
       EXPECT_EQ(mean_legal(res, month, g), 0.0);
     // Every child is in exactly one group: the legal tallies add up to the total run by run.
     for (int run = 0; run < res.runs; ++run)
@@ -111,7 +122,7 @@ TEST(LegalStatus, PathwayDoesNotDisturbTheOtherDraws) {
   s.parameter_uncertainty = true;
   const MicrosimModel m = fit_microsim(h, s);
   MicrosimModel m2 = m;
-  for (auto& a : m2.first_legal) a = {1, 1, 1, 1, 1};  // entrants on interim care orders instead
+  for (auto& a : m2.first_legal) a = {1, 1, 1, 1, 1, 1, 1};  // entrants on interim care orders instead
   const MicrosimResult a = simulate(m, s, Scenario{}), b = simulate(m2, s, Scenario{});
   EXPECT_EQ(a.by_kind, b.by_kind);
   EXPECT_EQ(a.by_band, b.by_band);
@@ -134,4 +145,34 @@ TEST(LegalStatus, ForecastTableHasEveryGroupEveryMonth) {
     if (x.id == "forecast_by_legal_status") t = &x;
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->rows.size(), 12u * kLegalGroupCount);
+}
+
+// Legal status by the time to the end of care, on a hand-built history: 200 children enter on
+// section 20 on 1 April 2019 .. 2021 (one every ~5 days). Odd ones go home on section 20 after 50
+// days (E4A); even ones move to an interim care order after 60 days and stay. Forecast from
+// 31 March 2023; every run began a year or more before it. By hand, section 20 with < 182 days
+// to the end of care: no change ever (hazard 0); with >= 365 days: every child changes at day 60,
+// at risk 60 - 30 = 30 days each in [30, 61) -- rate 1/30 there, 0 before. Pooled over both
+// (legal_change), [30, 61) has 100 changes in 100 x 30 + 100 x 20 days: rate 1/50.
+TEST(LegalStatus, ChangeHazardDependsOnTheTimeLeftInCare) {
+  History h;
+  for (int y = 2020; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(2019, 4, 1);
+  for (int i = 0; i < 200; ++i) {
+    const Date d = first + i * 5;
+    if (i % 2) add_hand_child(h, d - 3000, {{{d, d + 50, "V2", "E4A"}}});
+    else add_hand_child(h, d - 3000, {{{d, d + 60, "V2", "X1"}, {d + 60, Date::open(), "C1", ""}}});
+  }
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2023}.end();
+  s.trend = false;
+  const MicrosimModel m = fit_microsim(h, s);
+  const auto v2 = static_cast<int>(LegalGroup::section20);
+  ASSERT_EQ(age_on(first - 3000, first), 8);  // 3000 days: 8.2 years, band 5-9
+  auto rate_in = [](const Hazard& hz, double a, double b) { return (hz.cumulative(b) - hz.cumulative(a)) / (b - a); };
+  const int b = 2;
+  EXPECT_DOUBLE_EQ(m.legal_change_by_remaining[v2][b][0].cumulative(400), 0.0);
+  EXPECT_DOUBLE_EQ(m.legal_change_by_remaining[v2][b][2].cumulative(30), 0.0);
+  EXPECT_NEAR(rate_in(m.legal_change_by_remaining[v2][b][2], 30, 61), 1.0 / 30, 1e-12);
+  EXPECT_NEAR(rate_in(m.legal_change[v2][b], 30, 61), 1.0 / 50, 1e-12);
 }

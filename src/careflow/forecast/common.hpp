@@ -46,12 +46,16 @@ Broad broad_of(Kind k);
 
 // Legal status groups as DfE's "children looked after" tables show them: care orders split into
 // interim (C1) and full (C2); placement order granted (E1) with the old freeing order (D1), which
-// DfE reports beside it; voluntary agreements under section 20 (V2); and the rest together --
-// detained for child protection (L1-L3), youth justice statuses (J1-J3), short-break codes
-// (V3/V4) inside a period that is not all short breaks, and missing. Forecasts of ~100 children a
-// year in L and J statuses are too small to report apart, so they are one group here.
-enum class LegalGroup : uint8_t { interim_care_order, full_care_order, placement_order, section20, other };
-inline constexpr int kLegalGroupCount = 5;
+// DfE reports beside it; voluntary agreements under section 20 (V2); detained for child
+// protection (L1-L3); youth justice statuses (J1-J3); and other (missing, or short-break codes
+// V3/V4 inside a period that is not all short breaks). The microsimulation's states are these
+// groups: L (hours to days, then a court order or S20) and J (until the remand ends, which is
+// usually leaving care) behave so differently that pooled into one state, the few long J
+// stays gave the pooled state a zero hazard after two weeks and short L stays became permanent.
+enum class LegalGroup : uint8_t {
+  interim_care_order, full_care_order, placement_order, section20, detained, youth_justice, other
+};
+inline constexpr int kLegalGroupCount = 7;
 std::string_view legal_group_name(LegalGroup g);   // snake_case
 std::string_view legal_group_label(LegalGroup g);  // for people
 LegalGroup legal_group_of(CodeIndex legal_status);

@@ -186,7 +186,8 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
   {
     OutputTable t{"forecast_by_legal_status" + suffix, "Children looked after at each month end by legal status (microsimulation)",
                   "Groups as DfE's tables: interim care order (C1); full care order (C2); placement order (E1, with freeing "
-                  "orders D1); section 20 (V2); other (L1-L3, J1-J3, missing). See docs/forecast.md.",
+                  "orders D1); section 20 (V2); detained for child protection (L1-L3); youth justice (J1-J3); other (missing, "
+                  "V3/V4 within a period). See docs/forecast.md.",
                   {}, {}};
     t.add_column("month_end", "Month end");
     t.add_column("legal_status", "Legal status");

@@ -197,9 +197,18 @@ void legal_runs(const History& h, const PeriodOfCare& p, Date T, std::vector<Leg
   }
 }
 
-// Hazard by (state, age band) with 10 child-years at risk, else by state, else over all states.
+// Hazard by (state, age band) with 10 child-years at risk or 30 changes, else by state, else over
+// all states. The count of changes matters for legal statuses that last days (police protection:
+// 250 changes in under 3 child-years on a council of 400), which pooled with the care orders would
+// last years.
+bool enough_exposure(const Exposure& x) {
+  double n = 0;
+  for (double v : x.events) n += v;
+  return x.total_days() >= 3650 || n >= 30;
+}
 template <size_t N>
 void pooled_hazards(const std::array<std::array<Exposure, 5>, N>& e, std::array<std::array<Hazard, 5>, N>& out) {
+  const auto enough = enough_exposure;
   Exposure all;
   for (const auto& kb : e)
     for (const auto& x : kb) all += x;
@@ -209,8 +218,8 @@ void pooled_hazards(const std::array<std::array<Exposure, 5>, N>& e, std::array<
   for (size_t k = 0; k < N; ++k) {
     Exposure pool;
     for (const auto& x : e[k]) pool += x;
-    const Hazard own = make_hazard(pool.total_days() >= 3650 ? pool : all, overall);
-    for (int b = 0; b < 5; ++b) out[k][b] = e[k][b].total_days() >= 3650 ? make_hazard(e[k][b], overall) : own;
+    const Hazard own = make_hazard(enough(pool) ? pool : all, overall);
+    for (int b = 0; b < 5; ++b) out[k][b] = enough(e[k][b]) ? make_hazard(e[k][b], overall) : own;
   }
 }
 
@@ -286,6 +295,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   auto dr = [&](int k, int b, int r) { return &dest_rem[((static_cast<size_t>(k) * 5 + b) * RB + r) * kKindCount]; };
   std::array<std::array<double, kKindCount>, 18> first{};
   std::array<std::array<Exposure, 5>, kLegalGroupCount> legal_exposure;
+  std::array<std::array<std::array<Exposure, 3>, 5>, kLegalGroupCount> legal_exposure_rem;
   std::array<std::array<std::array<double, kLegalGroupCount>, 5>, kLegalGroupCount> legal_dest{};
   std::array<std::array<double, kLegalGroupCount>, 18> first_legal{};
   std::vector<LegalRun> runs;
@@ -344,6 +354,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         const Date stop = changed ? runs[j + 1].start : std::min(end, bd18);
         const int b = iband(age_on(ch.dob, r.start));
         legal_exposure[g][b].add(0, stop - r.start, changed);
+        // Band of the time from the status's start to the end of care: known if care ended by T,
+        // or if it is still open a year or more after the status began.
+        if (r.start <= T - 365) {
+          const int rb = ended || bd18 <= T ? MicrosimModel::remaining_band(std::min(end, bd18) - r.start) : RB - 1;
+          legal_exposure_rem[g][b][rb].add(0, stop - r.start, changed);
+        }
         if (changed) legal_dest[g][b][static_cast<size_t>(runs[j + 1].group)] += 1;
       }
       // Placements.
@@ -469,6 +485,18 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   }
   // Legal status pathway.
   pooled_hazards(legal_exposure, m.legal_change);
+  for (int g = 0; g < kLegalGroupCount; ++g)
+    for (int r = 0; r < RB; ++r) {
+      Exposure pool;
+      for (int b = 0; b < 5; ++b) pool += legal_exposure_rem[g][b][r];
+      for (int b = 0; b < 5; ++b) {
+        const Exposure& own = legal_exposure_rem[g][b][r];
+        const double overall = m.legal_change[g][b].rate.back();  // only where no interval has data
+        m.legal_change_by_remaining[g][b][r] = enough_exposure(own)    ? make_hazard(own, overall)
+                                               : enough_exposure(pool) ? make_hazard(pool, overall)
+                                                                       : m.legal_change[g][b];
+      }
+    }
   {
     std::array<double, kLegalGroupCount> all{};
     for (const auto& gb : legal_dest)
@@ -694,7 +722,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           int g = static_cast<int>(lg);
           for (int changes = 0; changes < 50 && lt <= end; ++changes) {
             const int age = (lt - dob) * 4 / 1461;
-            const double v = sample_fast(m.legal_change[g][iband(age)], lt - gstart, lrng.exponential());
+            const double v = sample_fast(m.legal_change_by_remaining[g][iband(age)][MicrosimModel::remaining_band(stop - gstart)],
+                                         lt - gstart, lrng.exponential());
             const double ch_d = static_cast<double>(gstart.days()) + std::ceil(v);
             if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
               add_legal(lt, stop, g);

@@ -91,6 +91,14 @@ struct MicrosimModel {
   // (fallback: the group, then all), the first group of entrants by age at entry. Drawn from
   // its own random stream so that numbers by placement, age and cost are unchanged by it.
   std::array<std::array<Hazard, 5>, kLegalGroupCount> legal_change;
+  // The same by the time from the status's start to the end of care (remaining_band): legal
+  // status and leaving are not independent -- a child accommodated under section 20 who goes home
+  // within weeks never goes to court, one who stays goes within months. Drawn independently of
+  // the exit, the simulation kept long stayers on section 20 (from 31 March 2022 on a synth
+  // council: section 20 +51% at three years, care orders short). Estimated from runs that began
+  // a year or more before the origin, whose band is known; fallback: all bands pooled, then
+  // legal_change.
+  std::array<std::array<std::array<Hazard, 3>, 5>, kLegalGroupCount> legal_change_by_remaining;
   std::array<std::array<std::vector<double>, 5>, kLegalGroupCount> legal_next;
   std::array<std::vector<double>, 18> first_legal;
   std::array<double, 18> arrivals_per_day{};       // at the origin
