@@ -154,8 +154,9 @@ inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
   return i;
 }
 
-// Salt of the legal status stream's seeds ("legal" in ASCII).
+// Salt of the legal status stream's seeds ("legal" in ASCII), and of re-entries' ("return").
 constexpr uint64_t kLegalStream = 0x6c6567616cULL;
+constexpr uint64_t kReentryStream = 0x72657475726eULL;
 
 int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
@@ -299,6 +300,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::array<std::array<std::array<double, kLegalGroupCount>, 5>, kLegalGroupCount> legal_dest{};
   std::array<std::array<double, kLegalGroupCount>, 18> first_legal{};
   std::vector<LegalRun> runs;
+  std::array<std::array<Exposure, 5>, 2> reenter;
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
   const int blocks = std::max(1, s.trend_years);
@@ -309,8 +311,17 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     const Child& ch = h.children[c];
     if (!ch.dob_known) continue;
     const Date bd18 = birthday(ch.dob, 18);
-    for (const auto& p : h.periods_of(c)) {
+    const auto periods = h.periods_of(c);
+    const PeriodOfCare* previous = nullptr;  // the child's previous period in the data
+    for (const auto& p : periods) {
       if (p.short_breaks || p.start > T) continue;
+      // Re-entry: at risk from leaving until the next period, T or the 18th birthday.
+      const bool reentered = previous != nullptr;
+      if (s.reentry && previous && previous->end >= data_start && previous->end < bd18 - 1) {
+        const int age_left = std::clamp(age_on(ch.dob, previous->end), 0, 17);
+        reenter[route_of(previous->reason_ceased) == Route::home ? 0 : 1][iband(age_left)].add(0, p.start - previous->end, true);
+      }
+      previous = &p;
       const int a = std::clamp(age_on(ch.dob, p.start), 0, 17);
       const bool ended = !p.end.is_open() && p.end <= T;
       const Date end = ended ? p.end : T;
@@ -333,12 +344,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
           early[a][1] += 1;
         }
       }
-      // Entrants.
-      if (p.start >= data_start) {
+      // Entrants (net of re-entries when those are simulated on their own).
+      if (!(s.reentry && reentered) && p.start >= data_start) {
         const int back = (T - p.start) / 365;
         if (back < blocks) block_count[back] += 1;
       }
-      if (p.start >= window_start) {
+      if (p.start >= window_start && !(s.reentry && reentered)) {
         window_count[a] += 1;
         m.entry_age_days[a].push_back(p.start - ch.dob);
       }
@@ -387,6 +398,13 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
           if (rb >= 0) dr(static_cast<int>(k), b, rb)[to] += 1;
         }
       }
+    }
+    // The last period known at T: if it ended (not at 18), the child may come back.
+    if (s.reentry && previous && !previous->end.is_open() && previous->end <= T && previous->end >= data_start &&
+        previous->end < bd18 - 1) {
+      const auto how = static_cast<uint8_t>(route_of(previous->reason_ceased) == Route::home ? 0 : 1);
+      reenter[how][iband(std::clamp(age_on(ch.dob, previous->end), 0, 17))].add(0, std::min(T, bd18) - previous->end, false);
+      if (bd18 > T) m.left_before.push_back({previous->end, ch.dob, how});
     }
   }
   // Leaving-care hazards, pooled over neighbouring ages at entry.
@@ -483,6 +501,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (n == 0) w[static_cast<size_t>(Kind::foster_in_house)] = 1;
     m.first_kind[a] = cumulative(w);
   }
+  m.reentry = s.reentry;
+  if (s.reentry) pooled_hazards(reenter, m.reenter);
   // Legal status pathway.
   pooled_hazards(legal_exposure, m.legal_change);
   for (int g = 0; g < kLegalGroupCount; ++g)
@@ -503,20 +523,20 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       for (const auto& row : gb)
         for (int j = 0; j < kLegalGroupCount; ++j) all[j] += row[j];
     for (int g = 0; g < kLegalGroupCount; ++g) {
-      std::vector<double> own_group(kLegalGroupCount, 0.0);
+      std::array<double, kLegalGroupCount> own_group{};
       for (const auto& row : legal_dest[g])
         for (int j = 0; j < kLegalGroupCount; ++j) own_group[j] += row[j];
+      auto total = [](const std::array<double, kLegalGroupCount>& v) {
+        double t = 0;
+        for (double x : v) t += x;
+        return t;
+      };
       for (int b = 0; b < 5; ++b) {
-        std::vector<double> w(legal_dest[g][b].begin(), legal_dest[g][b].end());
-        auto total = [](const std::vector<double>& v) {
-          double t = 0;
-          for (double x : v) t += x;
-          return t;
-        };
-        if (total(w) < 10) w = total(own_group) >= 10 ? own_group : std::vector<double>(all.begin(), all.end());
+        std::array<double, kLegalGroupCount> w = legal_dest[g][b];
+        if (total(w) < 10) w = total(own_group) >= 10 ? own_group : all;
         w[g] = 0;  // a change is to another group
-        if (total(w) <= 0) w.assign(kLegalGroupCount, 0.0), w[g == 0 ? 1 : 0] = 1;  // never used: nothing changed
-        m.legal_next[g][b] = cumulative(w);
+        if (total(w) <= 0) w.fill(0.0), w[g == 0 ? 1 : 0] = 1;  // never used: nothing changed
+        m.legal_next[g][b] = cumulative(std::vector<double>(w.begin(), w.end()));
       }
     }
     for (int a = 0; a < 18; ++a) {
@@ -607,6 +627,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   res.by_legal.assign(static_cast<size_t>(s.runs) * months * kLegalGroupCount, 0.f);
   res.spend.assign(static_cast<size_t>(s.runs) * months, 0.0);
   res.exits.assign(static_cast<size_t>(s.runs) * res.fy_count * kRouteCount, 0.f);
+  res.reentries.assign(static_cast<size_t>(s.runs) * res.fy_count, 0.f);
   std::vector<double> infl(days + 1, 1.0), weekly(kKindCount);
   for (int i = 1; i <= days; ++i) infl[i] = sc.costs.inflation_factor(T + i, T);
   for (int k = 0; k < kKindCount; ++k) weekly[k] = sc.costs.weekly[k] / 7.0;
@@ -626,6 +647,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       // Legal status draws come from a stream of their own: the rest of the run is the same draw
       // for draw as without them.
       Rng lrng(run_seed(s.seed ^ kLegalStream, static_cast<uint64_t>(run)));
+      Rng xrng(run_seed(s.seed ^ kReentryStream, static_cast<uint64_t>(run)));
       std::fill(dk.begin(), dk.end(), 0);
       std::fill(db.begin(), db.end(), 0);
       std::fill(dl.begin(), dl.end(), 0);
@@ -654,9 +676,10 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         dl[ia * kLegalGroupCount + g] += 1;
         dl[ib * kLegalGroupCount + g] -= 1;
       };
-      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave, LegalGroup lg, Date lst) {
+      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave, LegalGroup lg,
+                       Date lst) -> std::pair<Date, Route> {
         const Date bd18 = dob + offset18;
-        if (now >= bd18) return;
+        if (now >= bd18) return {now, Route::age_18};
         double mult = 1.0, until = 0.0, p_home = 0.0;
         if (sc.return_home_factor != 1.0 && ps >= sc.return_home_from) {
           p_home = m.home_share_early[a];
@@ -746,14 +769,44 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             a0 = b1;
           }
         }
+        return {stop, route};
+      };
+      // New periods of a child who left on `left` (how: 0 home, 1 other) and has been out of care
+      // `since` days, for as long as they come back and leave again within the horizon.
+      float* reentries = &res.reentries[static_cast<size_t>(run) * res.fy_count];
+      auto come_back = [&](Date left, Date dob, int how, double since) {
+        const Date bd18 = dob + offset18;
+        for (int times = 0; times < 20; ++times) {
+          const int age_left = std::clamp((left - dob) * 4 / 1461, 0, 17);
+          const double u = sample_fast(m.reenter[how][iband(age_left)], since, xrng.exponential());
+          const double at = static_cast<double>(left.days()) + std::max(std::ceil(u), 1.0);
+          if (at > static_cast<double>(end.days()) || at >= static_cast<double>(bd18.days())) return;
+          const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));
+          const int age = std::clamp((re - dob) * 4 / 1461, 0, 17);
+          reentries[fy_of_day[re - T]] += 1;
+          const auto k = static_cast<Kind>(pick_fast(xrng, m.first_kind[age]));
+          const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+          const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], lg, re);
+          if (route == Route::age_18 || stop > end) return;
+          left = stop, how = route == Route::home ? 0 : 1, since = 0;
+        }
+      };
+      auto then_come_back = [&](std::pair<Date, Route> out, Date dob) {
+        if (m.reentry && out.second != Route::age_18 && out.first <= end)
+          come_back(out.first, dob, out.second == Route::home ? 0 : 1, 0);
       };
       for (const auto& c : m.in_care) {
         if (c.unknown_start_band >= 0)
-          child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave_unknown_start[c.unknown_start_band], c.legal,
-                c.legal_start);
+          then_come_back(child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind,
+                               m.leave_unknown_start[c.unknown_start_band], c.legal, c.legal_start),
+                         c.dob);
         else
-          child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry], c.legal, c.legal_start);
+          then_come_back(child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry], c.legal,
+                               c.legal_start),
+                         c.dob);
       }
+      if (m.reentry)
+        for (const auto& l : m.left_before) come_back(l.left, l.dob, l.how, static_cast<double>(T - l.left));
       // Entrants, month by month.
       for (Date a = T + 1; a <= end;) {
         const Date b = std::min(month_end(a), end);
@@ -771,7 +824,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const Date dob = day - age_days;
             const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
             const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
-            child(day, day, day, dob, age, k, m.leave[age], lg, day);
+            then_come_back(child(day, day, day, dob, age, k, m.leave[age], lg, day), dob);
           }
         }
         a = b + 1;

@@ -30,6 +30,9 @@ struct MicrosimSettings {
   // uses the fitted trend as it is, 0 no trend.
   double trend_prior_sd = 0.05;
   bool parameter_uncertainty = true;  // draw the entry level and trend per run
+  // Re-entry as its own process (MicrosimModel::reenter); off: a re-entry is an arrival like any
+  // other, as before.
+  bool reentry = false;
   AgeBands bands;
 };
 
@@ -115,6 +118,19 @@ struct MicrosimModel {
     Date legal_start;  // start of the current legal status group (first visible episode at most)
   };
   std::vector<Current> in_care;  // children in care at the origin
+  // Re-entry (settings.reentry): hazard of a new period by time since leaving, by how the child
+  // left (0: home -- E4A, E4B, E13; 1: any other way but the 18th birthday) and age band at
+  // leaving, from leavers seen in the data (censored at T and at 18). Children out of care at T
+  // whose last period ended in the data before it, not at 18, may come back; so may those who
+  // leave during the simulation. Entrants are then counted net of re-entries (periods after an
+  // earlier one of the same child in the data), so no re-entry is counted twice.
+  bool reentry = false;
+  std::array<std::array<Hazard, 5>, 2> reenter;
+  struct Leaver {
+    Date left, dob;
+    uint8_t how;  // 0 home, 1 other
+  };
+  std::vector<Leaver> left_before;
 };
 
 // Trend of yearly entrants: Poisson log-linear regression of counts[j] (entrants in the j-th
@@ -140,6 +156,7 @@ struct MicrosimResult {
   std::vector<double> spend;
   std::vector<float> exits;  // [run][fy index][route], fy index from the first forecast year
   int first_fy = 0, fy_count = 0;
+  std::vector<float> reentries;  // [run][fy index]: new periods of children who had left (settings.reentry)
   float kind(int run, size_t month, int k) const { return by_kind[(run * month_ends.size() + month) * kKindCount + k]; }
   float band(int run, size_t month, int b) const { return by_band[(run * month_ends.size() + month) * bands + b]; }
   float legal(int run, size_t month, int g) const { return by_legal[(run * month_ends.size() + month) * kLegalGroupCount + g]; }
