@@ -273,6 +273,22 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       }
     out.push_back(std::move(t));
   }
+  if (s.reentry) {
+    OutputTable t{"reentries_by_year" + suffix, "Children coming back into care by financial year (microsimulation, --reentry)",
+                  "New periods of care of children who had left (in the data before the forecast date, or during the forecast); "
+                  "not counted among entrants.",
+                  {}, {}};
+    t.add_column("financial_year", "Financial year");
+    add_percentile_columns(t, 0);
+    for (int y = 0; y < r.fy_count; ++y) {
+      std::vector<double> v(r.runs);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.reentries[static_cast<size_t>(run_i) * r.fy_count + y];
+      std::vector<Cell> row{financial_year_label(r.first_fy + y)};
+      add_percentiles(row, v);
+      t.add_row(std::move(row));
+    }
+    out.push_back(std::move(t));
+  }
   if (!sc.is_baseline())
     for (auto& t : out) t.title += fmt::format(" (scenario '{}')", sc.name);
   if (sc.is_baseline()) {
