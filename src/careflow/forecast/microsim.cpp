@@ -304,7 +304,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
   const int blocks = std::max(1, s.trend_years);
-  std::vector<double> block_count(blocks, 0.0);
+  std::vector<double> block_count(blocks, 0.0), block_all(blocks, 0.0);
 
   const CodeIndex rne_s = codes::reason_new_episode.find("S");
   for (ChildIndex c = 0; c < h.children.size(); ++c) {
@@ -345,9 +345,12 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         }
       }
       // Entrants (net of re-entries when those are simulated on their own).
-      if (!(s.reentry && reentered) && p.start >= data_start) {
+      if (p.start >= data_start) {
         const int back = (T - p.start) / 365;
-        if (back < blocks) block_count[back] += 1;
+        if (back < blocks) {
+          block_all[back] += 1;
+          if (!(s.reentry && reentered)) block_count[back] += 1;
+        }
       }
       if (p.start >= window_start && !(s.reentry && reentered)) {
         window_count[a] += 1;
@@ -562,7 +565,16 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   for (int j = 0; j < blocks; ++j)
     if (T - 365 * (j + 1) + 1 >= data_start) full_blocks = j + 1;
   if (s.trend && full_blocks >= 3) {
-    const EntryTrend et = fit_entry_trend(std::vector<double>(block_count.begin(), block_count.begin() + full_blocks), s.trend_prior_sd);
+    // With re-entries simulated, the trend is still that of all arrivals: in the data's first
+    // years a re-entry whose earlier period predates the first return passes for a new entrant,
+    // so new entrants alone would seem to fall. The level of new entrants is then refitted given
+    // that trend, as in fit_entry_trend.
+    EntryTrend et = fit_entry_trend(std::vector<double>(block_all.begin(), block_all.begin() + full_blocks), s.trend_prior_sd);
+    if (s.reentry) {
+      double y = 0, w = 0;
+      for (int j = 0; j < full_blocks; ++j) y += block_count[j], w += std::exp(et.trend * -(j + 0.5));
+      et.level_per_year = y / w;
+    }
     m.trend = et.trend;
     m.trend_se = et.trend_sd;
     // Rescale the window's age mix to the level at T.
