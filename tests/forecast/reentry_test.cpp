@@ -79,12 +79,13 @@ TEST(Reentry, SteadyStateWithoutDoubleCounting) {
   EXPECT_NEAR(re / r.runs / (steady / 100 * 0.425 * 365), 1.0, 0.08);
 }
 
-// Off (the default), nothing changes: no re-entry draws, arrivals include re-entries.
+// Off (--no-reentry), the model is as before: no leavers to bring back, arrivals include re-entries.
 TEST(Reentry, OffLeavesTheModelAsBefore) {
   const History h = simulate_history(with_reentries(0.5));
   MicrosimSettings s;
   s.as_of = CollectionYear{2025}.end();
   s.trend = false;
+  s.reentry = false;
   s.arrivals_window_days = 3 * 365;
   const MicrosimModel m = fit_microsim(h, s);
   EXPECT_TRUE(m.left_before.empty());

@@ -274,7 +274,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
     out.push_back(std::move(t));
   }
   if (s.reentry) {
-    OutputTable t{"reentries_by_year" + suffix, "Children coming back into care by financial year (microsimulation, --reentry)",
+    OutputTable t{"reentries_by_year" + suffix, "Children coming back into care by financial year (microsimulation)",
                   "New periods of care of children who had left (in the data before the forecast date, or during the forecast); "
                   "not counted among entrants.",
                   {}, {}};

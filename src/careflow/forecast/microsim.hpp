@@ -31,8 +31,8 @@ struct MicrosimSettings {
   double trend_prior_sd = 0.05;
   bool parameter_uncertainty = true;  // draw the entry level and trend per run
   // Re-entry as its own process (MicrosimModel::reenter); off: a re-entry is an arrival like any
-  // other, as before.
-  bool reentry = false;
+  // other (the model before November 2026; less accurate on synth councils, docs/forecast.md).
+  bool reentry = true;
   AgeBands bands;
 };
 
