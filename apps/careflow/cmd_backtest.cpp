@@ -21,6 +21,7 @@ struct Options {
   uint64_t seed = 1;
   bool no_trend = false;
   double trend_prior_sd = 0.05;
+  bool no_reentry = false;
   double growth = 0.04, entrants = 300;
 };
 
@@ -33,6 +34,7 @@ int run(const Options& o) {
   s.reference_days = o.reference_days;
   s.trend = !o.no_trend;
   s.trend_prior_sd = o.trend_prior_sd;
+  s.reentry = !o.no_reentry;
   std::vector<BacktestPoint> points;
   std::string notes;
   if (o.simulated > 0) {
@@ -98,6 +100,8 @@ const Register reg{{"backtest", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--horizon", o->horizon, "Longest horizon in years (default 3)")->check(CLI::Range(1, 10));
   cmd->add_option("--reference-days", o->reference_days, "Reference window in days (default 365)")->check(CLI::Range(30, 3650));
   cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
+  cmd->add_flag("--no-reentry", o->no_reentry,
+                "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
   cmd->add_option("--trend-prior-sd", o->trend_prior_sd,
                   "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
       ->check(CLI::NonNegativeNumber);

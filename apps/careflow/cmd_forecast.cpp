@@ -24,6 +24,7 @@ struct Options {
   uint64_t seed = 1;
   bool no_trend = false;
   double trend_prior_sd = 0.05;
+  bool no_reentry = false;
   double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
   int simulated = 0;
 };
@@ -154,6 +155,7 @@ int run(const Options& o) {
   s.arrivals_window_days = o.reference_days;
   s.trend = !o.no_trend;
   s.trend_prior_sd = o.trend_prior_sd;
+  s.reentry = !o.no_reentry;
   // Base costs (shared by the baseline and every scenario unless a scenario overrides them).
   Scenario baseline;
   if (!o.unit_costs.empty())
@@ -259,6 +261,8 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--reference-days", o->reference_days, "Reference window for rates and entrants, in days (default 365)")
       ->check(CLI::Range(30, 3650));
   cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
+  cmd->add_flag("--no-reentry", o->no_reentry,
+                "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
   cmd->add_option("--trend-prior-sd", o->trend_prior_sd,
                   "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
       ->check(CLI::NonNegativeNumber);

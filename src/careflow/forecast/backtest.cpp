@@ -24,6 +24,7 @@ std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s)
     fs.arrivals_window_days = s.reference_days;
     fs.trend = s.trend;
     fs.trend_prior_sd = s.trend_prior_sd;
+    fs.reentry = s.reentry;
     const ModelRun run = run_models(h, fs, Scenario{});
     const auto start_kinds = actual_by_kind(h, T);
     const auto& r = run.microsim;

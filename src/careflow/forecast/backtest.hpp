@@ -20,6 +20,7 @@ struct BacktestSettings {
   int reference_days = 365;
   bool trend = true;
   double trend_prior_sd = 0.05;
+  bool reentry = true;  // MicrosimSettings::reentry
 };
 
 struct BacktestPoint {

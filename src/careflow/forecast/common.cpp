@@ -35,6 +35,29 @@ Kind kind_of(CodeIndex place, CodeIndex provider) {
   return Kind::other;
 }
 
+std::string_view legal_group_name(LegalGroup g) {
+  constexpr std::array<std::string_view, kLegalGroupCount> n{"interim_care_order", "full_care_order", "placement_order",
+                                                             "section_20", "detained", "youth_justice", "other"};
+  return n[static_cast<size_t>(g)];
+}
+std::string_view legal_group_label(LegalGroup g) {
+  constexpr std::array<std::string_view, kLegalGroupCount> n{
+      "Interim care order (C1)", "Full care order (C2)", "Placement order (E1, D1)",
+      "Section 20 voluntary (V2)", "Detained for child protection (L1-L3)", "Youth justice (J1-J3)",
+      "Other (missing)"};
+  return n[static_cast<size_t>(g)];
+}
+LegalGroup legal_group_of(CodeIndex legal_status) {
+  const std::string_view c = codes::legal_status.code(legal_status);
+  if (c == "C1") return LegalGroup::interim_care_order;
+  if (c == "C2") return LegalGroup::full_care_order;
+  if (c == "E1" || c == "D1") return LegalGroup::placement_order;
+  if (c == "V2") return LegalGroup::section20;
+  if (c == "L1" || c == "L2" || c == "L3") return LegalGroup::detained;
+  if (c == "J1" || c == "J2" || c == "J3") return LegalGroup::youth_justice;
+  return LegalGroup::other;
+}
+
 std::string_view broad_name(Broad b) {
   constexpr std::array<std::string_view, kBroadCount> n{"fostering", "residential", "supported", "other"};
   return n[static_cast<size_t>(b)];

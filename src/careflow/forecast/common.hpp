@@ -44,6 +44,22 @@ std::string_view broad_name(Broad b);
 std::string_view broad_label(Broad b);
 Broad broad_of(Kind k);
 
+// Legal status groups as DfE's "children looked after" tables show them: care orders split into
+// interim (C1) and full (C2); placement order granted (E1) with the old freeing order (D1), which
+// DfE reports beside it; voluntary agreements under section 20 (V2); detained for child
+// protection (L1-L3); youth justice statuses (J1-J3); and other (missing, or short-break codes
+// V3/V4 inside a period that is not all short breaks). The microsimulation's states are these
+// groups: L (hours to days, then a court order or S20) and J (until the remand ends, which is
+// usually leaving care) behave so differently that pooled into one state, the few long J
+// stays gave the pooled state a zero hazard after two weeks and short L stays became permanent.
+enum class LegalGroup : uint8_t {
+  interim_care_order, full_care_order, placement_order, section20, detained, youth_justice, other
+};
+inline constexpr int kLegalGroupCount = 7;
+std::string_view legal_group_name(LegalGroup g);   // snake_case
+std::string_view legal_group_label(LegalGroup g);  // for people
+LegalGroup legal_group_of(CodeIndex legal_status);
+
 // Age bands by completed years at their lower edges; default = the SF model's and DfE's
 // (under 1, 1-4, 5-9, 10-15, 16+).
 struct AgeBands {

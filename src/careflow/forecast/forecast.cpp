@@ -16,6 +16,7 @@ MicrosimSettings ForecastSettings::microsim() const {
   m.arrivals_window_days = arrivals_window_days;
   m.trend = trend;
   m.trend_prior_sd = trend_prior_sd;
+  m.reentry = reentry;
   m.bands = bands;
   return m;
 }
@@ -184,6 +185,25 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
     out.push_back(std::move(t));
   }
   {
+    OutputTable t{"forecast_by_legal_status" + suffix, "Children looked after at each month end by legal status (microsimulation)",
+                  "Groups as DfE's tables: interim care order (C1); full care order (C2); placement order (E1, with freeing "
+                  "orders D1); section 20 (V2); detained for child protection (L1-L3); youth justice (J1-J3); other (missing, "
+                  "V3/V4 within a period). See docs/forecast.md.",
+                  {}, {}};
+    t.add_column("month_end", "Month end");
+    t.add_column("legal_status", "Legal status");
+    add_percentile_columns(t, 1);
+    for (size_t mo = 0; mo < months; ++mo)
+      for (int g = 0; g < kLegalGroupCount; ++g) {
+        std::vector<double> v(r.runs);
+        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
+        std::vector<Cell> row{r.month_ends[mo].to_iso(), std::string(legal_group_label(static_cast<LegalGroup>(g)))};
+        add_percentiles(row, v);
+        t.add_row(std::move(row));
+      }
+    out.push_back(std::move(t));
+  }
+  {
     OutputTable t{"stock_flow_by_state" + suffix, "Stock-flow model: expected children at each month end by age band and category", "", {}, {}};
     t.add_column("month_end", "Month end");
     t.add_column("state", "Age band - category");
@@ -251,6 +271,22 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
         add_percentiles(row, v);
         t.add_row(std::move(row));
       }
+    out.push_back(std::move(t));
+  }
+  if (s.reentry) {
+    OutputTable t{"reentries_by_year" + suffix, "Children coming back into care by financial year (microsimulation)",
+                  "New periods of care of children who had left (in the data before the forecast date, or during the forecast); "
+                  "not counted among entrants.",
+                  {}, {}};
+    t.add_column("financial_year", "Financial year");
+    add_percentile_columns(t, 0);
+    for (int y = 0; y < r.fy_count; ++y) {
+      std::vector<double> v(r.runs);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.reentries[static_cast<size_t>(run_i) * r.fy_count + y];
+      std::vector<Cell> row{financial_year_label(r.first_fy + y)};
+      add_percentiles(row, v);
+      t.add_row(std::move(row));
+    }
     out.push_back(std::move(t));
   }
   if (!sc.is_baseline())

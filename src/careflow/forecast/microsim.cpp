@@ -154,6 +154,10 @@ inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
   return i;
 }
 
+// Salt of the legal status stream's seeds ("legal" in ASCII), and of re-entries' ("return").
+constexpr uint64_t kLegalStream = 0x6c6567616cULL;
+constexpr uint64_t kReentryStream = 0x72657475726eULL;
+
 int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
@@ -177,6 +181,48 @@ std::vector<double> cumulative(const std::vector<double>& w) {
   return c;
 }
 
+
+// Runs of one legal status group within a period, from its episodes known at T (a run still
+// going at T is open). Episodes of a period are contiguous, so a run ends where the next begins.
+struct LegalRun {
+  Date start;
+  LegalGroup group;
+};
+void legal_runs(const History& h, const PeriodOfCare& p, Date T, std::vector<LegalRun>& out) {
+  out.clear();
+  for (uint32_t i = 0; i < p.episode_count; ++i) {
+    const Episode& e = h.episodes[p.first_episode + i];
+    if (e.start > T) break;
+    const LegalGroup g = legal_group_of(e.legal_status);
+    if (out.empty() || out.back().group != g) out.push_back({e.start, g});
+  }
+}
+
+// Hazard by (state, age band) with 10 child-years at risk or 30 changes, else by state, else over
+// all states. The count of changes matters for legal statuses that last days (police protection:
+// 250 changes in under 3 child-years on a council of 400), which pooled with the care orders would
+// last years.
+bool enough_exposure(const Exposure& x) {
+  double n = 0;
+  for (double v : x.events) n += v;
+  return x.total_days() >= 3650 || n >= 30;
+}
+template <size_t N>
+void pooled_hazards(const std::array<std::array<Exposure, 5>, N>& e, std::array<std::array<Hazard, 5>, N>& out) {
+  const auto enough = enough_exposure;
+  Exposure all;
+  for (const auto& kb : e)
+    for (const auto& x : kb) all += x;
+  double events = 0;
+  for (double x : all.events) events += x;
+  const double overall = all.total_days() > 0 ? events / all.total_days() : 1.0 / 730;
+  for (size_t k = 0; k < N; ++k) {
+    Exposure pool;
+    for (const auto& x : e[k]) pool += x;
+    const Hazard own = make_hazard(enough(pool) ? pool : all, overall);
+    for (int b = 0; b < 5; ++b) out[k][b] = enough(e[k][b]) ? make_hazard(e[k][b], overall) : own;
+  }
+}
 
 }  // namespace
 
@@ -249,18 +295,33 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::vector<double> dest_rem(static_cast<size_t>(kKindCount) * 5 * RB * kKindCount, 0.0);
   auto dr = [&](int k, int b, int r) { return &dest_rem[((static_cast<size_t>(k) * 5 + b) * RB + r) * kKindCount]; };
   std::array<std::array<double, kKindCount>, 18> first{};
+  std::array<std::array<Exposure, 5>, kLegalGroupCount> legal_exposure;
+  std::array<std::array<std::array<Exposure, 3>, 5>, kLegalGroupCount> legal_exposure_rem;
+  std::array<std::array<std::array<double, kLegalGroupCount>, 5>, kLegalGroupCount> legal_dest{};
+  std::array<std::array<double, kLegalGroupCount>, 18> first_legal{};
+  std::vector<LegalRun> runs;
+  std::array<std::array<Exposure, 5>, 2> reenter;
   std::array<double, 18> window_count{};
   const Date window_start = T - (s.arrivals_window_days - 1);
   const int blocks = std::max(1, s.trend_years);
-  std::vector<double> block_count(blocks, 0.0);
+  std::vector<double> block_count(blocks, 0.0), block_all(blocks, 0.0);
 
   const CodeIndex rne_s = codes::reason_new_episode.find("S");
   for (ChildIndex c = 0; c < h.children.size(); ++c) {
     const Child& ch = h.children[c];
     if (!ch.dob_known) continue;
     const Date bd18 = birthday(ch.dob, 18);
-    for (const auto& p : h.periods_of(c)) {
+    const auto periods = h.periods_of(c);
+    const PeriodOfCare* previous = nullptr;  // the child's previous period in the data
+    for (const auto& p : periods) {
       if (p.short_breaks || p.start > T) continue;
+      // Re-entry: at risk from leaving until the next period, T or the 18th birthday.
+      const bool reentered = previous != nullptr;
+      if (s.reentry && previous && previous->end >= data_start && previous->end < bd18 - 1) {
+        const int age_left = std::clamp(age_on(ch.dob, previous->end), 0, 17);
+        reenter[route_of(previous->reason_ceased) == Route::home ? 0 : 1][iband(age_left)].add(0, p.start - previous->end, true);
+      }
+      previous = &p;
       const int a = std::clamp(age_on(ch.dob, p.start), 0, 17);
       const bool ended = !p.end.is_open() && p.end <= T;
       const Date end = ended ? p.end : T;
@@ -283,14 +344,37 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
           early[a][1] += 1;
         }
       }
-      // Entrants.
+      // Entrants (net of re-entries when those are simulated on their own).
       if (p.start >= data_start) {
         const int back = (T - p.start) / 365;
-        if (back < blocks) block_count[back] += 1;
+        if (back < blocks) {
+          block_all[back] += 1;
+          if (!(s.reentry && reentered)) block_count[back] += 1;
+        }
       }
-      if (p.start >= window_start) {
+      if (p.start >= window_start && !(s.reentry && reentered)) {
         window_count[a] += 1;
         m.entry_age_days[a].push_back(p.start - ch.dob);
+      }
+      // Legal status: runs that began in the data (an earlier start is unknown), censored at the
+      // end of care, at T and at 18.
+      legal_runs(h, p, T, runs);
+      for (size_t j = 0; j < runs.size(); ++j) {
+        const auto& r = runs[j];
+        const auto g = static_cast<size_t>(r.group);
+        if (j == 0 && p.start >= T - 3 * 365 && p.start >= data_start) first_legal[a][g] += 1;
+        if (r.start < data_start) continue;
+        const bool changed = j + 1 < runs.size();
+        const Date stop = changed ? runs[j + 1].start : std::min(end, bd18);
+        const int b = iband(age_on(ch.dob, r.start));
+        legal_exposure[g][b].add(0, stop - r.start, changed);
+        // Band of the time from the status's start to the end of care: known if care ended by T,
+        // or if it is still open a year or more after the status began.
+        if (r.start <= T - 365) {
+          const int rb = ended || bd18 <= T ? MicrosimModel::remaining_band(std::min(end, bd18) - r.start) : RB - 1;
+          legal_exposure_rem[g][b][rb].add(0, stop - r.start, changed);
+        }
+        if (changed) legal_dest[g][b][static_cast<size_t>(runs[j + 1].group)] += 1;
       }
       // Placements.
       for (uint32_t i = 0; i < p.placement_count; ++i) {
@@ -317,6 +401,13 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
           if (rb >= 0) dr(static_cast<int>(k), b, rb)[to] += 1;
         }
       }
+    }
+    // The last period known at T: if it ended (not at 18), the child may come back.
+    if (s.reentry && previous && !previous->end.is_open() && previous->end <= T && previous->end >= data_start &&
+        previous->end < bd18 - 1) {
+      const auto how = static_cast<uint8_t>(route_of(previous->reason_ceased) == Route::home ? 0 : 1);
+      reenter[how][iband(std::clamp(age_on(ch.dob, previous->end), 0, 17))].add(0, std::min(T, bd18) - previous->end, false);
+      if (bd18 > T) m.left_before.push_back({previous->end, ch.dob, how});
     }
   }
   // Leaving-care hazards, pooled over neighbouring ages at entry.
@@ -413,6 +504,57 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (n == 0) w[static_cast<size_t>(Kind::foster_in_house)] = 1;
     m.first_kind[a] = cumulative(w);
   }
+  m.reentry = s.reentry;
+  if (s.reentry) pooled_hazards(reenter, m.reenter);
+  // Legal status pathway.
+  pooled_hazards(legal_exposure, m.legal_change);
+  for (int g = 0; g < kLegalGroupCount; ++g)
+    for (int r = 0; r < RB; ++r) {
+      Exposure pool;
+      for (int b = 0; b < 5; ++b) pool += legal_exposure_rem[g][b][r];
+      for (int b = 0; b < 5; ++b) {
+        const Exposure& own = legal_exposure_rem[g][b][r];
+        const double overall = m.legal_change[g][b].rate.back();  // only where no interval has data
+        m.legal_change_by_remaining[g][b][r] = enough_exposure(own)    ? make_hazard(own, overall)
+                                               : enough_exposure(pool) ? make_hazard(pool, overall)
+                                                                       : m.legal_change[g][b];
+      }
+    }
+  {
+    std::array<double, kLegalGroupCount> all{};
+    for (const auto& gb : legal_dest)
+      for (const auto& row : gb)
+        for (int j = 0; j < kLegalGroupCount; ++j) all[j] += row[j];
+    for (int g = 0; g < kLegalGroupCount; ++g) {
+      std::array<double, kLegalGroupCount> own_group{};
+      for (const auto& row : legal_dest[g])
+        for (int j = 0; j < kLegalGroupCount; ++j) own_group[j] += row[j];
+      auto total = [](const std::array<double, kLegalGroupCount>& v) {
+        double t = 0;
+        for (double x : v) t += x;
+        return t;
+      };
+      for (int b = 0; b < 5; ++b) {
+        std::array<double, kLegalGroupCount> w = legal_dest[g][b];
+        if (total(w) < 10) w = total(own_group) >= 10 ? own_group : all;
+        w[g] = 0;  // a change is to another group
+        if (total(w) <= 0) w.fill(0.0), w[g == 0 ? 1 : 0] = 1;  // never used: nothing changed
+        m.legal_next[g][b] = cumulative(std::vector<double>(w.begin(), w.end()));
+      }
+    }
+    for (int a = 0; a < 18; ++a) {
+      std::vector<double> w(kLegalGroupCount, 0.0);
+      double n = 0;
+      for (int width = 0; width <= 2 && n < 30; ++width) {
+        std::fill(w.begin(), w.end(), 0.0);
+        n = 0;
+        for (int b = std::max(0, a - width); b <= std::min(17, a + width); ++b)
+          for (int g = 0; g < kLegalGroupCount; ++g) w[g] += first_legal[b][g], n += first_legal[b][g];
+      }
+      if (n == 0) w[static_cast<size_t>(LegalGroup::other)] = 1;
+      m.first_legal[a] = cumulative(w);
+    }
+  }
   // Arrivals: level and age mix from the window; trend from yearly blocks (Poisson log-linear
   // regression by iteratively reweighted least squares; over-dispersion from Pearson's chi-square).
   double window_total = 0;
@@ -423,7 +565,16 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   for (int j = 0; j < blocks; ++j)
     if (T - 365 * (j + 1) + 1 >= data_start) full_blocks = j + 1;
   if (s.trend && full_blocks >= 3) {
-    const EntryTrend et = fit_entry_trend(std::vector<double>(block_count.begin(), block_count.begin() + full_blocks), s.trend_prior_sd);
+    // With re-entries simulated, the trend is still that of all arrivals: in the data's first
+    // years a re-entry whose earlier period predates the first return passes for a new entrant,
+    // so new entrants alone would seem to fall. The level of new entrants is then refitted given
+    // that trend, as in fit_entry_trend.
+    EntryTrend et = fit_entry_trend(std::vector<double>(block_all.begin(), block_all.begin() + full_blocks), s.trend_prior_sd);
+    if (s.reentry) {
+      double y = 0, w = 0;
+      for (int j = 0; j < full_blocks; ++j) y += block_count[j], w += std::exp(et.trend * -(j + 0.5));
+      et.level_per_year = y / w;
+    }
     m.trend = et.trend;
     m.trend_se = et.trend_sd;
     // Rescale the window's age mix to the level at T.
@@ -437,7 +588,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
     if (!ch.dob_known) continue;
     for (const auto& p : h.periods_of(c)) {
       if (p.short_breaks || p.start > T || (!p.end.is_open() && p.end <= T)) continue;
-      MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other};
+      MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other,
+                                 -1, LegalGroup::other, p.start};
       if (p.start < data_start && h.episodes[p.first_episode].reason_new != rne_s)
         cur.unknown_start_band = static_cast<int8_t>(iband(age_on(ch.dob, data_start)));
       for (uint32_t i = 0; i < p.placement_count; ++i) {
@@ -446,6 +598,8 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         cur.placement_start = pl.start;
         cur.kind = kind_of(pl.placement_type, pl.provider);
       }
+      legal_runs(h, p, T, runs);
+      if (!runs.empty()) cur.legal = runs.back().group, cur.legal_start = runs.back().start;
       m.in_care.push_back(cur);
     }
   }
@@ -482,8 +636,10 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   res.fy_count = financial_year_of(end) - res.first_fy + 1;
   res.by_kind.assign(static_cast<size_t>(s.runs) * months * kKindCount, 0.f);
   res.by_band.assign(static_cast<size_t>(s.runs) * months * res.bands, 0.f);
+  res.by_legal.assign(static_cast<size_t>(s.runs) * months * kLegalGroupCount, 0.f);
   res.spend.assign(static_cast<size_t>(s.runs) * months, 0.0);
   res.exits.assign(static_cast<size_t>(s.runs) * res.fy_count * kRouteCount, 0.f);
+  res.reentries.assign(static_cast<size_t>(s.runs) * res.fy_count, 0.f);
   std::vector<double> infl(days + 1, 1.0), weekly(kKindCount);
   for (int i = 1; i <= days; ++i) infl[i] = sc.costs.inflation_factor(T + i, T);
   for (int k = 0; k < kKindCount; ++k) weekly[k] = sc.costs.weekly[k] / 7.0;
@@ -495,13 +651,27 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   for (int b = 0; b < NB; ++b) band_offset[b] = static_cast<int32_t>(std::lround(s.bands.lower[b] * 365.25));
   const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
 
+  // Cumulative re-entry hazard between T and the horizon (or 18) of each child who left before T.
+  std::vector<double> leaver_room(m.reentry ? m.left_before.size() : 0);
+  for (size_t i = 0; i < leaver_room.size(); ++i) {
+    const auto& l = m.left_before[i];
+    const int age_left = std::clamp((l.left - l.dob) * 4 / 1461, 0, 17);
+    const Hazard& hz = m.reenter[l.how][iband(age_left)];
+    const double limit = static_cast<double>(std::min(end, l.dob + offset18) - l.left);
+    leaver_room[i] = hz.cumulative(limit) - hz.cumulative(static_cast<double>(T - l.left));
+  }
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
-    std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB);
+    std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
     std::vector<double> stock(kKindCount);
     for (int run = range.begin(); run != range.end(); ++run) {
       Rng rng(run_seed(s.seed, static_cast<uint64_t>(run)));
+      // Legal status draws come from a stream of their own: the rest of the run is the same draw
+      // for draw as without them.
+      Rng lrng(run_seed(s.seed ^ kLegalStream, static_cast<uint64_t>(run)));
+      Rng xrng(run_seed(s.seed ^ kReentryStream, static_cast<uint64_t>(run)));
       std::fill(dk.begin(), dk.end(), 0);
       std::fill(db.begin(), db.end(), 0);
+      std::fill(dl.begin(), dl.end(), 0);
       float* exits = &res.exits[static_cast<size_t>(run) * res.fy_count * kRouteCount];
       const double level = s.parameter_uncertainty ? rng.gamma(m.level_count) / m.level_count : 1.0;
       const double beta = s.trend ? m.trend + (s.parameter_uncertainty ? rng.normal() * m.trend_se : 0.0) : 0.0;
@@ -521,9 +691,16 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         db[ia * NB + band] += 1;
         db[ib * NB + band] -= 1;
       };
-      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave) {
+      auto add_legal = [&](Date a, Date b, int g) {
+        const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
+        if (ia >= ib) return;
+        dl[ia * kLegalGroupCount + g] += 1;
+        dl[ib * kLegalGroupCount + g] -= 1;
+      };
+      auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave, LegalGroup lg,
+                       Date lst) -> std::pair<Date, Route> {
         const Date bd18 = dob + offset18;
-        if (now >= bd18) return;
+        if (now >= bd18) return {now, Route::age_18};
         double mult = 1.0, until = 0.0, p_home = 0.0;
         if (sc.return_home_factor != 1.0 && ps >= sc.return_home_from) {
           p_home = m.home_share_early[a];
@@ -583,6 +760,26 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
           t = pstart = mv;
         }
+        // Legal status, likewise as far as the horizon.
+        {
+          Date lt = now, gstart = lst;
+          int g = static_cast<int>(lg);
+          for (int changes = 0; changes < 50 && lt <= end; ++changes) {
+            const int age = (lt - dob) * 4 / 1461;
+            const double v = sample_fast(m.legal_change_by_remaining[g][iband(age)][MicrosimModel::remaining_band(stop - gstart)],
+                                         lt - gstart, lrng.exponential());
+            const double ch_d = static_cast<double>(gstart.days()) + std::ceil(v);
+            if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
+              add_legal(lt, stop, g);
+              break;
+            }
+            const Date ch(static_cast<int32_t>(std::max(ch_d, static_cast<double>(lt.days() + 1))));
+            if (ch >= stop) { add_legal(lt, stop, g); break; }
+            add_legal(lt, ch, g);
+            g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+            lt = gstart = ch;
+          }
+        }
         // Age bands.
         Date a0 = now;
         for (int b = 0; b < NB; ++b) {
@@ -593,13 +790,53 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             a0 = b1;
           }
         }
+        return {stop, route};
+      };
+      // New periods of a child who left on `left` (how: 0 home, 1 other) and has been out of care
+      // `since` days, for as long as they come back and leave again within the horizon.
+      float* reentries = &res.reentries[static_cast<size_t>(run) * res.fy_count];
+      auto come_back = [&](Date left, Date dob, int how, double since, double first_E = -1) {
+        const Date bd18 = dob + offset18;
+        for (int times = 0; times < 20; ++times) {
+          const int age_left = std::clamp((left - dob) * 4 / 1461, 0, 17);
+          const double E = times == 0 && first_E >= 0 ? first_E : xrng.exponential();
+          const double u = sample_fast(m.reenter[how][iband(age_left)], since, E);
+          const double at = static_cast<double>(left.days()) + std::max(std::ceil(u), 1.0);
+          if (at > static_cast<double>(end.days()) || at >= static_cast<double>(bd18.days())) return;
+          const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));
+          const int age = std::clamp((re - dob) * 4 / 1461, 0, 17);
+          reentries[fy_of_day[re - T]] += 1;
+          const auto k = static_cast<Kind>(pick_fast(xrng, m.first_kind[age]));
+          const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+          const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], lg, re);
+          if (route == Route::age_18 || stop > end) return;
+          left = stop, how = route == Route::home ? 0 : 1, since = 0;
+        }
+      };
+      auto then_come_back = [&](std::pair<Date, Route> out, Date dob) {
+        if (m.reentry && out.second != Route::age_18 && out.first <= end)
+          come_back(out.first, dob, out.second == Route::home ? 0 : 1, 0);
       };
       for (const auto& c : m.in_care) {
         if (c.unknown_start_band >= 0)
-          child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave_unknown_start[c.unknown_start_band]);
+          then_come_back(child(m.data_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind,
+                               m.leave_unknown_start[c.unknown_start_band], c.legal, c.legal_start),
+                         c.dob);
         else
-          child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry]);
+          then_come_back(child(c.period_start, c.placement_start, T, c.dob, c.age_at_entry, c.kind, m.leave[c.age_at_entry], c.legal,
+                               c.legal_start),
+                         c.dob);
       }
+      if (m.reentry)
+        for (size_t i = 0; i < m.left_before.size(); ++i) {
+          // Most children who left before T do not come back within the horizon: one draw and a
+          // compare with the hazard still ahead of them settles it (at national scale the full
+          // draw for ~200,000 leavers a run cost ~20% of the simulation).
+          const double E = xrng.exponential();
+          if (E >= leaver_room[i]) continue;
+          const auto& l = m.left_before[i];
+          come_back(l.left, l.dob, l.how, static_cast<double>(T - l.left), E);
+        }
       // Entrants, month by month.
       for (Date a = T + 1; a <= end;) {
         const Date b = std::min(month_end(a), end);
@@ -616,21 +853,24 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
             const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
-            child(day, day, day, dob, age, k, m.leave[age]);
+            const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+            then_come_back(child(day, day, day, dob, age, k, m.leave[age], lg, day), dob);
           }
         }
         a = b + 1;
       }
       // Daily stocks, mix shifts, snapshots and spend.
       std::fill(stock.begin(), stock.end(), 0.0);
-      std::vector<double> bstock(NB, 0.0);
+      std::vector<double> bstock(NB, 0.0), lstock(kLegalGroupCount, 0.0);
       float* out_k = &res.by_kind[static_cast<size_t>(run) * months * kKindCount];
       float* out_b = &res.by_band[static_cast<size_t>(run) * months * NB];
+      float* out_l = &res.by_legal[static_cast<size_t>(run) * months * kLegalGroupCount];
       double* out_s = &res.spend[static_cast<size_t>(run) * months];
       std::vector<double> shifted(kKindCount);
       for (int i = 1; i <= days; ++i) {
         for (int k = 0; k < kKindCount; ++k) stock[k] += dk[i * kKindCount + k];
         for (int b = 0; b < NB; ++b) bstock[b] += db[i * NB + b];
+        for (int g = 0; g < kLegalGroupCount; ++g) lstock[g] += dl[i * kLegalGroupCount + g];
         shifted = stock;
         for (const auto& sh : sc.shifts) {
           const double n = std::min(sc.shifted(sh, T + i), shifted[static_cast<int>(sh.from_kind)]);
@@ -645,6 +885,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           if (T + i == res.month_ends[mi]) {
             for (int k = 0; k < kKindCount; ++k) out_k[mi * kKindCount + k] = static_cast<float>(shifted[k]);
             for (int b = 0; b < NB; ++b) out_b[mi * NB + b] = static_cast<float>(bstock[b]);
+            for (int g = 0; g < kLegalGroupCount; ++g) out_l[mi * kLegalGroupCount + g] = static_cast<float>(lstock[g]);
           }
         }
       }

@@ -30,6 +30,9 @@ struct MicrosimSettings {
   // uses the fitted trend as it is, 0 no trend.
   double trend_prior_sd = 0.05;
   bool parameter_uncertainty = true;  // draw the entry level and trend per run
+  // Re-entry as its own process (MicrosimModel::reenter); off: a re-entry is an arrival like any
+  // other (the model before November 2026; less accurate on synth councils, docs/forecast.md).
+  bool reentry = true;
   AgeBands bands;
 };
 
@@ -85,6 +88,22 @@ struct MicrosimModel {
   std::array<std::array<std::array<std::vector<double>, kRemainingBands>, 5>, kKindCount> destination_by_remaining;
   static int remaining_band(int days) { return days < 182 ? 0 : days < 365 ? 1 : 2; }
   std::array<std::vector<double>, 18> first_kind;  // cumulative weights over kinds, by age at entry
+  // Legal status (by LegalGroup), a semi-Markov pathway like placements: the hazard of a change
+  // of group by time in the group and age band (falling back to the group, then to all groups,
+  // under 10 child-years at risk), the next group from observed changes by (group, age band)
+  // (fallback: the group, then all), the first group of entrants by age at entry. Drawn from
+  // its own random stream so that numbers by placement, age and cost are unchanged by it.
+  std::array<std::array<Hazard, 5>, kLegalGroupCount> legal_change;
+  // The same by the time from the status's start to the end of care (remaining_band): legal
+  // status and leaving are not independent -- a child accommodated under section 20 who goes home
+  // within weeks never goes to court, one who stays goes within months. Drawn independently of
+  // the exit, the simulation kept long stayers on section 20 (from 31 March 2022 on a synth
+  // council: section 20 +51% at three years, care orders short). Estimated from runs that began
+  // a year or more before the origin, whose band is known; fallback: all bands pooled, then
+  // legal_change.
+  std::array<std::array<std::array<Hazard, 3>, 5>, kLegalGroupCount> legal_change_by_remaining;
+  std::array<std::array<std::vector<double>, 5>, kLegalGroupCount> legal_next;
+  std::array<std::vector<double>, 18> first_legal;
   std::array<double, 18> arrivals_per_day{};       // at the origin
   std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
   double trend = 0.0, trend_se = 0.0;              // log growth per year of entrants, and its s.e.
@@ -95,8 +114,23 @@ struct MicrosimModel {
     int age_at_entry;
     Kind kind;
     int8_t unknown_start_band = -1;  // >= 0: period start unknown, band of age at the data start
+    LegalGroup legal = LegalGroup::other;
+    Date legal_start;  // start of the current legal status group (first visible episode at most)
   };
   std::vector<Current> in_care;  // children in care at the origin
+  // Re-entry (settings.reentry): hazard of a new period by time since leaving, by how the child
+  // left (0: home -- E4A, E4B, E13; 1: any other way but the 18th birthday) and age band at
+  // leaving, from leavers seen in the data (censored at T and at 18). Children out of care at T
+  // whose last period ended in the data before it, not at 18, may come back; so may those who
+  // leave during the simulation. Entrants are then counted net of re-entries (periods after an
+  // earlier one of the same child in the data), so no re-entry is counted twice.
+  bool reentry = false;
+  std::array<std::array<Hazard, 5>, 2> reenter;
+  struct Leaver {
+    Date left, dob;
+    uint8_t how;  // 0 home, 1 other
+  };
+  std::vector<Leaver> left_before;
 };
 
 // Trend of yearly entrants: Poisson log-linear regression of counts[j] (entrants in the j-th
@@ -118,11 +152,14 @@ struct MicrosimResult {
   std::vector<Date> month_ends;  // snapshot dates within the horizon
   // [run][month][kind], [run][month][band], [run][month] (spend within the month).
   std::vector<float> by_kind, by_band;
+  std::vector<float> by_legal;  // [run][month][LegalGroup]
   std::vector<double> spend;
   std::vector<float> exits;  // [run][fy index][route], fy index from the first forecast year
   int first_fy = 0, fy_count = 0;
+  std::vector<float> reentries;  // [run][fy index]: new periods of children who had left (settings.reentry)
   float kind(int run, size_t month, int k) const { return by_kind[(run * month_ends.size() + month) * kKindCount + k]; }
   float band(int run, size_t month, int b) const { return by_band[(run * month_ends.size() + month) * bands + b]; }
+  float legal(int run, size_t month, int g) const { return by_legal[(run * month_ends.size() + month) * kLegalGroupCount + g]; }
   double total(int run, size_t month) const;
   double spend_in(int run, size_t month) const { return spend[run * month_ends.size() + month]; }
 };

@@ -207,7 +207,9 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   const auto tables = forecast_tables(fs, baseline, run);
   const OutputTable* total = nullptr;
   const OutputTable* spend = nullptr;
+  const OutputTable* legal = nullptr;
   for (const auto& t : tables) {
+    if (t.id == "forecast_by_legal_status") legal = &t;
     if (t.id == "forecast_total") total = &t;
     if (t.id == "spend_by_financial_year") spend = &t;
   }
@@ -271,6 +273,19 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     if (suppress(yearly, spec).primary) yearly.notes += " c = withheld: counts of 1 to 5.";
   }
   add_table(s, std::move(yearly));
+  if (legal && !legal->rows.empty()) {
+    // Forecast 31 Marches only: a month-by-month table by group would swamp the section.
+    OutputTable by_ls;
+    by_ls.id = "forecast_legal_status_31_march";
+    by_ls.title = "Children looked after at 31 March by legal status: forecast (microsimulation)";
+    by_ls.notes = legal->notes;
+    by_ls.add_column("date", "31 March").add_column("legal_status", "Legal status").add_column("p5", "5th percentile", 0)
+        .add_column("p50", "Median", 0).add_column("p95", "95th percentile", 0);
+    const size_t l5 = legal->column_index("p5"), l50 = legal->column_index("p50"), l95 = legal->column_index("p95");
+    for (const auto& r : legal->rows)
+      if (std::get<std::string>(r[0]).ends_with("-03-31")) by_ls.add_row({r[0], r[1], num(r[l5]), num(r[l50]), num(r[l95])});
+    if (!by_ls.rows.empty()) add_table(s, std::move(by_ls));
+  }
   if (spend && !spend->rows.empty()) {
     const size_t fy = spend->column_index("financial_year"), mm = spend->column_index("microsim_mean"),
                  ss = spend->column_index("stock_flow");

@@ -1,0 +1,76 @@
+// Hand-built care histories for tests whose expected numbers are derived by hand: each child's
+// periods of care as lists of episodes (one placement per period, so only legal status and
+// period boundaries vary).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "careflow/core/history.hpp"
+
+namespace careflow::forecast::testing {
+
+struct HandEpisode {
+  Date start;
+  Date end;         // Date::open() while it continues
+  const char* ls;   // legal status code
+  const char* rec;  // reason ceased ("X1" inside a period; ignored while open)
+};
+
+inline void add_hand_child(History& h, Date dob, const std::vector<std::vector<HandEpisode>>& periods) {
+  Child ch;
+  ch.id = "H";  // built in two steps: "H" + to_string trips g++ 12's -Wrestrict false positive
+  ch.id += std::to_string(h.children.size());
+  ch.dob = dob;
+  ch.dob_known = true;
+  ch.sex = codes::sex.find("1");
+  ch.latest_return = h.years.empty() ? 0 : h.years.back().end_year;
+  const auto ci = static_cast<ChildIndex>(h.children.size());
+  ch.first_episode = static_cast<uint32_t>(h.episodes.size());
+  ch.first_placement = static_cast<uint32_t>(h.placements.size());
+  ch.first_period = static_cast<uint32_t>(h.periods.size());
+  uint16_t number = 0;
+  for (const auto& eps : periods) {
+    PeriodOfCare p;
+    p.child = ci;
+    p.first_episode = static_cast<uint32_t>(h.episodes.size());
+    p.first_placement = static_cast<uint32_t>(h.placements.size());
+    p.number = ++number;
+    p.start = eps.front().start;
+    p.end = eps.back().end;
+    p.reason_ceased = p.end.is_open() ? kNoCode : codes::reason_episode_ceased.find(eps.back().rec);
+    Placement pl;
+    pl.child = ci;
+    pl.period = static_cast<uint32_t>(h.periods.size());
+    pl.first_episode = p.first_episode;
+    pl.episode_count = static_cast<uint32_t>(eps.size());
+    pl.start = p.start;
+    pl.end = p.end;
+    pl.placement_type = codes::placement_type.find("U4");
+    pl.provider = codes::placement_provider.find("PR1");
+    for (size_t i = 0; i < eps.size(); ++i) {
+      Episode e;
+      e.child = ci;
+      e.start = eps[i].start;
+      e.end = eps[i].end;
+      e.reason_new = codes::reason_new_episode.find(i == 0 ? "S" : "L");
+      e.legal_status = codes::legal_status.find(eps[i].ls);
+      e.need = codes::category_of_need.find("N1");
+      e.placement_type = pl.placement_type;
+      e.provider = pl.provider;
+      e.reason_ceased = e.end.is_open() ? kNoCode : codes::reason_episode_ceased.find(eps[i].rec);
+      e.collection_year = static_cast<uint16_t>(e.end.is_open() ? ch.latest_return : collection_year_of(e.end).end_year);
+      h.episodes.push_back(e);
+    }
+    p.episode_count = static_cast<uint32_t>(eps.size());
+    p.placement_count = 1;
+    h.placements.push_back(pl);
+    h.periods.push_back(p);
+  }
+  ch.episode_count = static_cast<uint32_t>(h.episodes.size()) - ch.first_episode;
+  ch.placement_count = static_cast<uint32_t>(h.placements.size()) - ch.first_placement;
+  ch.period_count = static_cast<uint32_t>(h.periods.size()) - ch.first_period;
+  h.children.push_back(std::move(ch));
+}
+
+}  // namespace careflow::forecast::testing

@@ -1,0 +1,178 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "careflow/forecast/forecast.hpp"
+#include "careflow/forecast/microsim.hpp"
+#include "hand_history.hpp"
+
+using namespace careflow;
+using namespace careflow::forecast;
+using careflow::forecast::testing::add_hand_child;
+
+namespace {
+// One child a day enters care on 1 April 2020 .. 31 March 2023 (1,095 children, aged 2 years and
+// 100 days), accommodated under section 20 (V2), and moves to a full care order (C2) exactly 100
+// days later; nobody leaves. Returns 2020/21 .. 2022/23; forecast from 31 March 2023 (day 1094).
+History section20_then_care_order() {
+  History h;
+  for (int y = 2021; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(2020, 4, 1), T = CollectionYear{2023}.end();
+  for (Date d = first; d <= T; d = d + 1) {
+    const Date change = d + 100;
+    if (change <= T)
+      add_hand_child(h, d - 830, {{{d, change, "V2", "X1"}, {change, Date::open(), "C2", ""}}});
+    else
+      add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
+  }
+  return h;
+}
+MicrosimSettings settings() {
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2023}.end();
+  s.years = 1;
+  s.runs = 200;
+  s.trend = false;
+  s.parameter_uncertainty = false;
+  return s;
+}
+double mean_legal(const MicrosimResult& r, size_t month, LegalGroup g) {
+  double t = 0;
+  for (int run = 0; run < r.runs; ++run) t += r.legal(run, month, static_cast<int>(g));
+  return t / r.runs;
+}
+}  // namespace
+
+TEST(LegalStatus, GroupsFollowDfEPublications) {
+  auto g = [](const char* c) { return legal_group_of(codes::legal_status.find(c)); };
+  EXPECT_EQ(g("C1"), LegalGroup::interim_care_order);
+  EXPECT_EQ(g("C2"), LegalGroup::full_care_order);
+  EXPECT_EQ(g("E1"), LegalGroup::placement_order);
+  EXPECT_EQ(g("D1"), LegalGroup::placement_order);
+  EXPECT_EQ(g("V2"), LegalGroup::section20);
+  for (const char* c : {"L1", "L2", "L3"}) EXPECT_EQ(g(c), LegalGroup::detained) << c;
+  for (const char* c : {"J1", "J2", "J3"}) EXPECT_EQ(g(c), LegalGroup::youth_justice) << c;
+  for (const char* c : {"V3", "V4"}) EXPECT_EQ(g(c), LegalGroup::other) << c;
+  EXPECT_EQ(legal_group_of(kNoCode), LegalGroup::other);
+}
+
+// By hand. The hazard of leaving section 20: no change before day 100, so 0 on the grid's
+// intervals below [91, 122). In [91, 122): the 995 children who started by day 994 changed (9
+// days at risk each, 8,955 days); the 100 still on V2 at T (durations 0..99) add
+// 1 + 2 + ... + 8 = 36 days. Rate r = 995 / 8,991; later intervals, with no one at risk, carry it.
+// Full care orders: no change, hazard 0. By the time to the end of care: only runs that began a
+// year or more before T (days 0..729: 730 children, all still in care, so the band ">= 365
+// days") count, 730 changes in 730 x 9 days: r2 = 1/9 exactly; the other bands have no data and
+// fall back to r. Nobody leaves, so the simulation uses r2. Entrants: all on V2. An entrant's
+// change falls at ceil(91 + E/r2) days, E ~ Exp(1), whose mean is 91 + 1 / (1 - e^{-1/9}) =
+// 100.509; with one entrant a day and nobody leaving, by Little's law the expected number on V2
+// once the children in care at T have all moved (months 6 and 12) is 100.509, and everyone else
+// is on a full care order. Poisson noise: s.d. ~10 a run, 0.7 over 200 runs; tolerance 2.5.
+TEST(LegalStatus, Section20ThenCareOrderAfterExactly100Days) {
+  const History h = section20_then_care_order();
+  const MicrosimSettings s = settings();
+  const MicrosimModel m = fit_microsim(h, s);
+  const auto v2 = static_cast<int>(LegalGroup::section20), c2 = static_cast<int>(LegalGroup::full_care_order);
+  const int band = 1;  // aged 2: band 1-4
+  const double r = 995.0 / 8991.0;
+  const Hazard& hz = m.legal_change[v2][band];
+  EXPECT_DOUBLE_EQ(hz.cumulative(91), 0.0);
+  EXPECT_NEAR(hz.cumulative(122) - hz.cumulative(91), 31 * r, 1e-12);
+  EXPECT_NEAR(hz.cumulative(200) - hz.cumulative(122), 78 * r, 1e-12);
+  EXPECT_DOUBLE_EQ(m.legal_change[c2][band].cumulative(5000), 0.0);
+  const Hazard& h2 = m.legal_change_by_remaining[v2][band][2];
+  EXPECT_DOUBLE_EQ(h2.cumulative(91), 0.0);
+  EXPECT_NEAR(h2.cumulative(122) - h2.cumulative(91), 31.0 / 9, 1e-12);
+  EXPECT_NEAR(m.legal_change_by_remaining[v2][band][0].cumulative(122) - m.legal_change_by_remaining[v2][band][0].cumulative(91),
+              31 * r, 1e-12);
+  // Entrants start on V2; a change from V2 goes to C2.
+  EXPECT_DOUBLE_EQ(m.first_legal[2].back(), m.first_legal[2][v2]);
+  EXPECT_DOUBLE_EQ(m.first_legal[2][v2 - 1], 0.0);
+  EXPECT_DOUBLE_EQ(m.legal_next[v2][band][c2] - m.legal_next[v2][band][c2 - 1], m.legal_next[v2][band].back());
+  // Children in care at T carry their status and its start.
+  ASSERT_EQ(m.in_care.size(), 1095u);
+  int on_v2 = 0;
+  for (const auto& c : m.in_care) on_v2 += c.legal == LegalGroup::section20;
+  EXPECT_EQ(on_v2, 100);
+
+  const MicrosimResult res = simulate(m, s, Scenario{});
+  const double expected_v2 = 91 + 1 / (1 - std::exp(-1.0 / 9));
+  EXPECT_NEAR(expected_v2, 100.509, 0.001);
+  for (size_t month : {5u, 11u}) {
+    EXPECT_NEAR(mean_legal(res, month, LegalGroup::section20), expected_v2, 2.5) << month;
+    for (auto g : {LegalGroup::interim_care_order, LegalGroup::placement_order, LegalGroup::detained, LegalGroup::youth_justice,
+                   LegalGroup::other})
+      EXPECT_EQ(mean_legal(res, month, g), 0.0);
+    // Every child is in exactly one group: the legal tallies add up to the total run by run.
+    for (int run = 0; run < res.runs; ++run)
+      ASSERT_EQ(res.legal(run, month, v2) + res.legal(run, month, c2), res.total(run, month));
+  }
+  // In the first month the 100 children on V2 at T are still mostly there: those with durations
+  // under 61 days at T (61 of them) cannot have moved by 30 April (at most 91 days), so at least
+  // 61 plus April's entrants (mean 30, none of whom can move) are on V2.
+  for (int run = 0; run < res.runs; ++run) EXPECT_GE(res.legal(run, 0, v2), 61.0f);
+}
+
+// The legal status pathway has its own random stream: making it different leaves every other
+// output of every run identical (totals, kinds, spend), so adding it moved no earlier figure.
+TEST(LegalStatus, PathwayDoesNotDisturbTheOtherDraws) {
+  const History h = section20_then_care_order();
+  MicrosimSettings s = settings();
+  s.runs = 20;
+  s.parameter_uncertainty = true;
+  const MicrosimModel m = fit_microsim(h, s);
+  MicrosimModel m2 = m;
+  for (auto& a : m2.first_legal) a = {1, 1, 1, 1, 1, 1, 1};  // entrants on interim care orders instead
+  const MicrosimResult a = simulate(m, s, Scenario{}), b = simulate(m2, s, Scenario{});
+  EXPECT_EQ(a.by_kind, b.by_kind);
+  EXPECT_EQ(a.by_band, b.by_band);
+  EXPECT_EQ(a.spend, b.spend);
+  EXPECT_NE(a.by_legal, b.by_legal);
+}
+
+// The CLI's and report's table: one row per month end and group, percentiles ordered.
+TEST(LegalStatus, ForecastTableHasEveryGroupEveryMonth) {
+  const History h = section20_then_care_order();
+  ForecastSettings fs;
+  fs.as_of = CollectionYear{2023}.end();
+  fs.years = 1;
+  fs.runs = 20;
+  fs.trend = false;
+  const ModelRun run = run_models(h, fs, Scenario{});
+  const auto tables = forecast_tables(fs, Scenario{}, run);
+  const OutputTable* t = nullptr;
+  for (const auto& x : tables)
+    if (x.id == "forecast_by_legal_status") t = &x;
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->rows.size(), 12u * kLegalGroupCount);
+}
+
+// Legal status by the time to the end of care, on a hand-built history: 200 children enter on
+// section 20 on 1 April 2019 .. 2021 (one every ~5 days). Odd ones go home on section 20 after 50
+// days (E4A); even ones move to an interim care order after 60 days and stay. Forecast from
+// 31 March 2023; every run began a year or more before it. By hand, section 20 with < 182 days
+// to the end of care: no change ever (hazard 0); with >= 365 days: every child changes at day 60,
+// at risk 60 - 30 = 30 days each in [30, 61) -- rate 1/30 there, 0 before. Pooled over both
+// (legal_change), [30, 61) has 100 changes in 100 x 30 + 100 x 20 days: rate 1/50.
+TEST(LegalStatus, ChangeHazardDependsOnTheTimeLeftInCare) {
+  History h;
+  for (int y = 2020; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(2019, 4, 1);
+  for (int i = 0; i < 200; ++i) {
+    const Date d = first + i * 5;
+    if (i % 2) add_hand_child(h, d - 3000, {{{d, d + 50, "V2", "E4A"}}});
+    else add_hand_child(h, d - 3000, {{{d, d + 60, "V2", "X1"}, {d + 60, Date::open(), "C1", ""}}});
+  }
+  MicrosimSettings s;
+  s.as_of = CollectionYear{2023}.end();
+  s.trend = false;
+  const MicrosimModel m = fit_microsim(h, s);
+  const auto v2 = static_cast<int>(LegalGroup::section20);
+  ASSERT_EQ(age_on(first - 3000, first), 8);  // 3000 days: 8.2 years, band 5-9
+  auto rate_in = [](const Hazard& hz, double a, double b) { return (hz.cumulative(b) - hz.cumulative(a)) / (b - a); };
+  const int b = 2;
+  EXPECT_DOUBLE_EQ(m.legal_change_by_remaining[v2][b][0].cumulative(400), 0.0);
+  EXPECT_DOUBLE_EQ(m.legal_change_by_remaining[v2][b][2].cumulative(30), 0.0);
+  EXPECT_NEAR(rate_in(m.legal_change_by_remaining[v2][b][2], 30, 61), 1.0 / 30, 1e-12);
+  EXPECT_NEAR(rate_in(m.legal_change[v2][b], 30, 61), 1.0 / 50, 1e-12);
+}
