@@ -90,9 +90,21 @@ int run(const Options& o) {
     postcodes_loading = std::async(std::launch::async, [&pc_log] { return PostcodeDirectory::load_reference(pc_log); });
   ProblemLog problems;
   const CollectionYear cy{year};
+  // The two years are independent: last year's return is read on its own thread, so that each
+  // year's largest file (episodes) is parsed on its own core. Its problems are reported after
+  // this year's, as when the years were read one after the other.
+  ProblemLog last_problems;
+  std::future<ssda903::Return> last_reading;
+  if (!o.last_year.empty())
+    last_reading = std::async(std::launch::async, [&o, &last_problems, year] {
+      return read_inputs(o.last_year, CollectionYear{year - 1}, last_problems);
+    });
   ssda903::Return this_year = read_inputs(o.this_year, cy, problems);
   std::optional<ssda903::Return> last_year;
-  if (!o.last_year.empty()) last_year = read_inputs(o.last_year, CollectionYear{year - 1}, problems);
+  if (last_reading.valid()) {
+    last_year = last_reading.get();
+    problems.append(last_problems);
+  }
   timer.lap("read returns");
   bool any_table = false;
   for (const auto& t : this_year.tables) any_table |= t.has_value();

@@ -185,22 +185,12 @@ DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
 
 namespace detail {
 
-size_t col(Table t, std::string_view name) {
+size_t col_lookup(Table t, std::string_view name) {
   const auto& cols = ssda903::schema(t).columns;
-  // Rules name columns per cell (tens of millions of times in a national run), nearly always
-  // with the same literals: remember where each name (by address) was found, and confirm the
-  // text, instead of searching the schema's names each time.
-  struct Seen {
-    const char* name = nullptr;
-    Table table = Table::header;
-    size_t index = 0;
-  };
-  thread_local Seen seen[512];
-  Seen& s = seen[((reinterpret_cast<uintptr_t>(name.data()) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
-  if (s.name == name.data() && s.table == t && s.index < cols.size() && cols[s.index] == name) return s.index;
   const auto it = std::find(cols.begin(), cols.end(), name);
   if (it == cols.end()) std::abort();  // a misspelt column in a rule: caught by the tests
-  s = {name.data(), t, static_cast<size_t>(it - cols.begin())};
+  ColumnSeen& s = column_seen(t, name.data());
+  s = {name.data(), it->data(), static_cast<uint32_t>(it->size()), static_cast<uint32_t>(it - cols.begin()), t};
   return s.index;
 }
 

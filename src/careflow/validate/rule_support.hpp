@@ -22,7 +22,32 @@ namespace careflow::validate::detail {
 using ssda903::Table;
 
 // Column position within a table's schema; aborts (a programming error) if the name is wrong.
-size_t col(Table t, std::string_view name);
+// Rules name columns per cell (tens of millions of times in a national run), nearly always with
+// the same literals: each thread remembers where a name (by address) was found and confirms its
+// text inline, so the usual look-up costs no call, no schema search and no memcmp.
+struct ColumnSeen {
+  const char* name = nullptr;  // the caller's text, by address
+  const char* text = nullptr;  // the schema's name of the column found (static storage)
+  uint32_t size = 0;
+  uint32_t index = 0;
+  Table table = Table::header;
+};
+inline ColumnSeen& column_seen(Table t, const char* name) {
+  thread_local ColumnSeen seen[512];
+  return seen[((reinterpret_cast<uintptr_t>(name) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
+}
+size_t col_lookup(Table t, std::string_view name);  // searches the schema and remembers the result
+inline size_t col(Table t, std::string_view name) {
+  const ColumnSeen& s = column_seen(t, name.data());
+  if (s.name == name.data() && s.size == name.size() && s.table == t) {
+    // The text at an address can change (a reused buffer), so it is confirmed, byte by byte:
+    // names are a few characters, shorter than a call to memcmp.
+    size_t i = 0;
+    while (i < s.size && s.text[i] == name[i]) ++i;
+    if (i == s.size) return s.index;
+  }
+  return col_lookup(t, name);
+}
 
 // A return date: d/m/yyyy as the return defines it (1-2 digit day and month, 4-digit year),
 // a real calendar date. Anything else is invalid (the DfE "valid date" checks).
