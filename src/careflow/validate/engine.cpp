@@ -281,7 +281,18 @@ const ChildRows& by_child(const Tab& t) {
   return shared<ChildRows>("by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
     ChildRows m(t.rows() / 2);
-    for (size_t r = 0; r < t.rows(); ++r) m[t.t->cell(r, c)].push_back(r);
+    // Each child's rows are counted first so that its list is allocated once, at its size,
+    // rather than grown (and copied, and freed) row by row.
+    std::vector<uint32_t> child_of(t.rows());
+    std::vector<uint32_t> count;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      const auto [it, fresh] = m.try_emplace(t.t->cell(r, c));
+      child_of[r] = static_cast<uint32_t>(it - m.begin());
+      if (fresh) count.push_back(0);
+      ++count[child_of[r]];
+    }
+    for (size_t k = 0; k < count.size(); ++k) (m.begin() + k)->second.reserve(count[k]);
+    for (size_t r = 0; r < t.rows(); ++r) (m.begin() + child_of[r])->second.push_back(r);
     return m;
   });
 }

@@ -107,7 +107,10 @@ class ChildMap {
   using iterator = value_type*;
 
   ChildMap() = default;
-  explicit ChildMap(size_t expected) : index_(expected) { entries_.reserve(expected); }
+  explicit ChildMap(size_t expected) : index_(expected) {
+    entries_.reserve(expected);
+    advise_huge(entries_.data(), entries_.capacity() * sizeof(value_type));
+  }
 
   const_iterator begin() const { return entries_.data(); }
   const_iterator end() const { return entries_.data() + entries_.size(); }
