@@ -2,6 +2,7 @@
 // keyed across tables, and the registry rules add themselves to.
 #pragma once
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,11 +41,26 @@ size_t col_lookup(Table t, std::string_view name);  // searches the schema and r
 inline size_t col(Table t, std::string_view name) {
   const ColumnSeen& s = column_seen(t, name.data());
   if (s.name == name.data() && s.size == name.size() && s.table == t) {
-    // The text at an address can change (a reused buffer), so it is confirmed, byte by byte:
-    // names are a few characters, shorter than a call to memcmp.
-    size_t i = 0;
-    while (i < s.size && s.text[i] == name[i]) ++i;
-    if (i == s.size) return s.index;
+    // The text at an address can change (a reused buffer), so it is confirmed, a word at a
+    // time: names are a few characters, shorter than a call to memcmp.
+    const char* a = s.text;
+    const char* b = name.data();
+    size_t n = s.size;
+    bool same = true;
+    auto word = [&](auto w) {
+      decltype(w) x, y;
+      std::memcpy(&x, a, sizeof x);
+      std::memcpy(&y, b, sizeof y);
+      same &= x == y;
+      a += sizeof x;
+      b += sizeof x;
+      n -= sizeof x;
+    };
+    while (n >= 8) word(uint64_t{});
+    if (n >= 4) word(uint32_t{});
+    if (n >= 2) word(uint16_t{});
+    if (n >= 1) word(uint8_t{});
+    if (same) return s.index;
   }
   return col_lookup(t, name);
 }
