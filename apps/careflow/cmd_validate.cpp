@@ -115,6 +115,24 @@ int run(const Options& o) {
     return 2;
   }
 
+  // The Ofsted provider list (provider_info), when given; without it rules 219-229 and 1008
+  // say they were not run. Its problems are reported after the postcode directory's.
+  std::optional<validate::ProviderInfo> providers;
+  ProblemLog pv_log;
+  if (!o.providers.empty()) providers = validate::read_provider_info(o.providers, pv_log);
+
+  validate::ValidationInput in;
+  in.providers = providers ? &*providers : nullptr;
+  in.this_year = &this_year;
+  in.last_year = last_year ? &*last_year : nullptr;
+  in.year = cy;
+  in.la = o.la;
+  // Nearly every rule does without the postcode directory, which is still loading on its own
+  // thread (about a second of CPU, longer than reading the returns): those rules start now, on
+  // a copy of the input that never sees the postcode fields filled in below.
+  std::future<std::vector<validate::RuleResult>> other_rules =
+      std::async(std::launch::async, [base = in] { return validate::validate(base, validate::RulePart::without_postcodes); });
+
   // Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) from the ONS postcode directory,
   // when it is in the reference data folder; without it those rules say they were not run.
   std::optional<PostcodeDirectory> postcodes;
@@ -131,26 +149,22 @@ int run(const Options& o) {
     }
   }
 
+  for (const auto& p : pv_log.all()) fmt::print(stderr, "{}\n", to_string(p));
   timer.lap("postcodes");
-  // The Ofsted provider list (provider_info), when given; without it rules 219-229 and 1008
-  // say they were not run.
-  std::optional<validate::ProviderInfo> providers;
-  if (!o.providers.empty()) {
-    ProblemLog pv_log;
-    providers = validate::read_provider_info(o.providers, pv_log);
-    for (const auto& p : pv_log.all()) fmt::print(stderr, "{}\n", to_string(p));
-  }
 
-  validate::ValidationInput in;
-  in.providers = providers ? &*providers : nullptr;
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
   in.derived_last = derived_last ? &*derived_last : nullptr;
-  in.this_year = &this_year;
-  in.last_year = last_year ? &*last_year : nullptr;
-  in.year = cy;
-  in.la = o.la;
-  const auto results = validate::validate(in);
+  const auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules);
+  const auto other_results = other_rules.get();
+  // Both parts are in catalogue order (their rules point into the one catalogue): merged, they
+  // are in the order validate() gives.
+  std::vector<validate::RuleResult> results;
+  results.reserve(postcode_results.size() + other_results.size());
+  std::merge(other_results.begin(), other_results.end(), postcode_results.begin(), postcode_results.end(),
+             std::back_inserter(results), [](const validate::RuleResult& a, const validate::RuleResult& b) {
+               return std::less<const validate::RuleVersion*>()(a.rule, b.rule);
+             });
   timer.lap("rules");
 
   // The errors are kept as references (result, table, row, child) and turned into cells only

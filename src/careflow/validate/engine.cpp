@@ -133,12 +133,20 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   return res;
 }
 
-std::vector<RuleResult> validate(const ValidationInput& in) {
+namespace {
+std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional<RulePart>& part) {
   detail::CacheScope scope;  // one set of table indexes for every rule
   ensure_registered();
   std::vector<const RuleVersion*> active;
-  for (const auto& v : catalogue())
-    if (v.active_in(in.year.end_year)) active.push_back(&v);
+  for (const auto& v : catalogue()) {
+    if (!v.active_in(in.year.end_year)) continue;
+    if (part) {
+      const RuleImpl* impl = implementation(v);
+      const bool postcode_rule = impl && impl->needs.postcodes;
+      if (postcode_rule != (*part == RulePart::postcode_rules)) continue;
+    }
+    active.push_back(&v);
+  }
   // Rules are independent and read the return only: run them in parallel (results in
   // catalogue order whatever the scheduling).
   std::vector<RuleResult> out(active.size());
@@ -162,6 +170,10 @@ std::vector<RuleResult> validate(const ValidationInput& in) {
   }
   return out;
 }
+}  // namespace
+
+std::vector<RuleResult> validate(const ValidationInput& in) { return run_rules(in, std::nullopt); }
+std::vector<RuleResult> validate(const ValidationInput& in, RulePart part) { return run_rules(in, part); }
 
 DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
                                            const PostcodeDirectory& postcodes, std::string_view la) {

@@ -121,5 +121,10 @@ struct RuleResult {
 RuleResult run_rule(const RuleVersion& v, const ValidationInput& in);
 // Runs every rule active in `in.year`.
 std::vector<RuleResult> validate(const ValidationInput& in);
+// Runs the active rules that need the postcode directory's fields, or all the others (results in
+// catalogue order). The others can run while the directory is still loading; merged in catalogue
+// order, the two parts are what validate() returns.
+enum class RulePart { without_postcodes, postcode_rules };
+std::vector<RuleResult> validate(const ValidationInput& in, RulePart part);
 
 }  // namespace careflow::validate
