@@ -130,8 +130,11 @@ int run(const Options& o) {
   // Nearly every rule does without the postcode directory, which is still loading on its own
   // thread (about a second of CPU, longer than reading the returns): those rules start now, on
   // a copy of the input that never sees the postcode fields filled in below.
-  std::future<std::vector<validate::RuleResult>> other_rules =
-      std::async(std::launch::async, [base = in] { return validate::validate(base, validate::RulePart::without_postcodes); });
+  // Both parts share one set of table indexes, built once by whichever rule needs each first.
+  validate::SharedIndexes indexes;
+  std::future<std::vector<validate::RuleResult>> other_rules = std::async(std::launch::async, [base = in, &indexes] {
+    return validate::validate(base, validate::RulePart::without_postcodes, &indexes);
+  });
 
   // Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) from the ONS postcode directory,
   // when it is in the reference data folder; without it those rules say they were not run.
@@ -155,7 +158,7 @@ int run(const Options& o) {
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
   in.derived_last = derived_last ? &*derived_last : nullptr;
-  const auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules);
+  const auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules, &indexes);
   const auto other_results = other_rules.get();
   // Both parts are in catalogue order (their rules point into the one catalogue): merged, they
   // are in the order validate() gives.

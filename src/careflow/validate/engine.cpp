@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <tbb/parallel_for.h>
 
@@ -134,8 +135,12 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
 }
 
 namespace {
-std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional<RulePart>& part) {
-  detail::CacheScope scope;  // one set of table indexes for every rule
+std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional<RulePart>& part,
+                                  SharedIndexes* indexes) {
+  // One set of table indexes for every rule: the caller's, or this call's own.
+  std::optional<detail::CacheBinding> bound;
+  if (indexes) bound.emplace(static_cast<detail::IndexCache*>(indexes->handle()));
+  detail::CacheScope scope;
   ensure_registered();
   std::vector<const RuleVersion*> active;
   for (const auto& v : catalogue()) {
@@ -172,8 +177,13 @@ std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional
 }
 }  // namespace
 
-std::vector<RuleResult> validate(const ValidationInput& in) { return run_rules(in, std::nullopt); }
-std::vector<RuleResult> validate(const ValidationInput& in, RulePart part) { return run_rules(in, part); }
+std::vector<RuleResult> validate(const ValidationInput& in) { return run_rules(in, std::nullopt, nullptr); }
+std::vector<RuleResult> validate(const ValidationInput& in, RulePart part, SharedIndexes* indexes) {
+  return run_rules(in, part, indexes);
+}
+
+SharedIndexes::SharedIndexes() : cache_(new detail::IndexCache) {}
+SharedIndexes::~SharedIndexes() { delete static_cast<detail::IndexCache*>(cache_); }
 
 DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
                                            const PostcodeDirectory& postcodes, std::string_view la) {
