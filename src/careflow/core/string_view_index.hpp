@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "careflow/core/huge_pages.hpp"
+
 namespace careflow {
 
 class StringViewIndex {
@@ -82,6 +84,9 @@ class StringViewIndex {
     size_t cap = 16;
     while (cap < want) cap <<= 1;
     std::vector<Slot> old = std::move(slots_);
+    // A national table's index is megabytes, filled at once: huge pages save most of its faults.
+    slots_.reserve(cap);
+    advise_huge(slots_.data(), cap * sizeof(Slot));
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
     for (const Slot& o : old) {

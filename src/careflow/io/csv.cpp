@@ -1,5 +1,7 @@
 #include "careflow/io/csv.hpp"
 
+#include "careflow/core/huge_pages.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -75,7 +77,12 @@ bool read_file(const std::string& path, std::string& out) {
     const long size = std::ftell(f);
     std::rewind(f);
     if (size > 0) {
-      if (out.size() < static_cast<size_t>(size)) out.resize(static_cast<size_t>(size));
+      if (out.size() < static_cast<size_t>(size)) {
+        // Advised before the zero-fill first touches it: a national file is tens of megabytes.
+        out.reserve(static_cast<size_t>(size));
+        advise_huge(out.data(), out.capacity());
+        out.resize(static_cast<size_t>(size));
+      }
       got = std::fread(out.data(), 1, static_cast<size_t>(size), f);
     }
   }
@@ -281,7 +288,10 @@ class CsvParser {
       }
       return n;
     };
-    if (!sink_) t.lines_.reserve(count_lines(in, n));  // a sink keeps no per-row index
+    if (!sink_) {  // a sink keeps no per-row index
+      t.lines_.reserve(count_lines(in, n));
+      advise_huge(t.lines_.data(), t.lines_.capacity() * sizeof(uint32_t));
+    }
 
     std::vector<std::pair<uint32_t, uint32_t>> fields;
     fields.reserve(64);
@@ -337,7 +347,10 @@ class CsvParser {
     };
     // Reserve for the whole file up front: one record per line is a close upper bound.
     {
-      if (!sink_) t.lines_.reserve(count_lines(in, n));
+      if (!sink_) {
+        t.lines_.reserve(count_lines(in, n));
+        advise_huge(t.lines_.data(), t.lines_.capacity() * sizeof(uint32_t));
+      }
       fields.reserve(64);
     }
     while (i < n) {
@@ -419,6 +432,8 @@ class CsvParser {
       }
       t.begin_.reserve(t.lines_.capacity() * t.columns.size());
       t.length_.reserve(t.lines_.capacity() * t.columns.size());
+      advise_huge(t.begin_.data(), t.begin_.capacity() * sizeof(uint32_t));
+      advise_huge(t.length_.data(), t.length_.capacity() * sizeof(uint16_t));
       return false;
     }
     ++r_.records_read;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <tbb/parallel_for.h>
 
@@ -133,12 +134,24 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   return res;
 }
 
-std::vector<RuleResult> validate(const ValidationInput& in) {
-  detail::CacheScope scope;  // one set of table indexes for every rule
+namespace {
+std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional<RulePart>& part,
+                                  SharedIndexes* indexes) {
+  // One set of table indexes for every rule: the caller's, or this call's own.
+  std::optional<detail::CacheBinding> bound;
+  if (indexes) bound.emplace(static_cast<detail::IndexCache*>(indexes->handle()));
+  detail::CacheScope scope;
   ensure_registered();
   std::vector<const RuleVersion*> active;
-  for (const auto& v : catalogue())
-    if (v.active_in(in.year.end_year)) active.push_back(&v);
+  for (const auto& v : catalogue()) {
+    if (!v.active_in(in.year.end_year)) continue;
+    if (part) {
+      const RuleImpl* impl = implementation(v);
+      const bool postcode_rule = impl && impl->needs.postcodes;
+      if (postcode_rule != (*part == RulePart::postcode_rules)) continue;
+    }
+    active.push_back(&v);
+  }
   // Rules are independent and read the return only: run them in parallel (results in
   // catalogue order whatever the scheduling).
   std::vector<RuleResult> out(active.size());
@@ -162,6 +175,15 @@ std::vector<RuleResult> validate(const ValidationInput& in) {
   }
   return out;
 }
+}  // namespace
+
+std::vector<RuleResult> validate(const ValidationInput& in) { return run_rules(in, std::nullopt, nullptr); }
+std::vector<RuleResult> validate(const ValidationInput& in, RulePart part, SharedIndexes* indexes) {
+  return run_rules(in, part, indexes);
+}
+
+SharedIndexes::SharedIndexes() : cache_(new detail::IndexCache) {}
+SharedIndexes::~SharedIndexes() { delete static_cast<detail::IndexCache*>(cache_); }
 
 DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
                                            const PostcodeDirectory& postcodes, std::string_view la) {
@@ -185,22 +207,12 @@ DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
 
 namespace detail {
 
-size_t col(Table t, std::string_view name) {
+size_t col_lookup(Table t, std::string_view name) {
   const auto& cols = ssda903::schema(t).columns;
-  // Rules name columns per cell (tens of millions of times in a national run), nearly always
-  // with the same literals: remember where each name (by address) was found, and confirm the
-  // text, instead of searching the schema's names each time.
-  struct Seen {
-    const char* name = nullptr;
-    Table table = Table::header;
-    size_t index = 0;
-  };
-  thread_local Seen seen[512];
-  Seen& s = seen[((reinterpret_cast<uintptr_t>(name.data()) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
-  if (s.name == name.data() && s.table == t && s.index < cols.size() && cols[s.index] == name) return s.index;
   const auto it = std::find(cols.begin(), cols.end(), name);
   if (it == cols.end()) std::abort();  // a misspelt column in a rule: caught by the tests
-  s = {name.data(), t, static_cast<size_t>(it - cols.begin())};
+  ColumnSeen& s = column_seen(t, name.data());
+  s = {name.data(), it->data(), static_cast<uint32_t>(it->size()), static_cast<uint32_t>(it - cols.begin()), t};
   return s.index;
 }
 
@@ -291,7 +303,18 @@ const ChildRows& by_child(const Tab& t) {
   return shared<ChildRows>("by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
     ChildRows m(t.rows() / 2);
-    for (size_t r = 0; r < t.rows(); ++r) m[t.t->cell(r, c)].push_back(r);
+    // Each child's rows are counted first so that its list is allocated once, at its size,
+    // rather than grown (and copied, and freed) row by row.
+    std::vector<uint32_t> child_of(t.rows());
+    std::vector<uint32_t> count;
+    for (size_t r = 0; r < t.rows(); ++r) {
+      const auto [it, fresh] = m.try_emplace(t.t->cell(r, c));
+      child_of[r] = static_cast<uint32_t>(it - m.begin());
+      if (fresh) count.push_back(0);
+      ++count[child_of[r]];
+    }
+    for (size_t k = 0; k < count.size(); ++k) (m.begin() + k)->second.reserve(count[k]);
+    for (size_t r = 0; r < t.rows(); ++r) (m.begin() + child_of[r])->second.push_back(r);
     return m;
   });
 }

@@ -121,5 +121,24 @@ struct RuleResult {
 RuleResult run_rule(const RuleVersion& v, const ValidationInput& in);
 // Runs every rule active in `in.year`.
 std::vector<RuleResult> validate(const ValidationInput& in);
+// Runs the active rules that need the postcode directory's fields, or all the others (results in
+// catalogue order). The others can run while the directory is still loading; merged in catalogue
+// order, the two parts are what validate() returns.
+enum class RulePart { without_postcodes, postcode_rules };
+// The table indexes rules build and share (children's rows, parsed dates, episode order...),
+// kept for the validate() calls given it, which may run at the same time: calls over the same
+// returns then build each once. Keyed by table, so only for calls over the same returns.
+class SharedIndexes {
+ public:
+  SharedIndexes();
+  ~SharedIndexes();
+  SharedIndexes(const SharedIndexes&) = delete;
+  SharedIndexes& operator=(const SharedIndexes&) = delete;
+  void* handle() const { return cache_; }
+
+ private:
+  void* cache_;
+};
+std::vector<RuleResult> validate(const ValidationInput& in, RulePart part, SharedIndexes* indexes = nullptr);
 
 }  // namespace careflow::validate

@@ -2,6 +2,7 @@
 // keyed across tables, and the registry rules add themselves to.
 #pragma once
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,7 +23,47 @@ namespace careflow::validate::detail {
 using ssda903::Table;
 
 // Column position within a table's schema; aborts (a programming error) if the name is wrong.
-size_t col(Table t, std::string_view name);
+// Rules name columns per cell (tens of millions of times in a national run), nearly always with
+// the same literals: each thread remembers where a name (by address) was found and confirms its
+// text inline, so the usual look-up costs no call, no schema search and no memcmp.
+struct ColumnSeen {
+  const char* name = nullptr;  // the caller's text, by address
+  const char* text = nullptr;  // the schema's name of the column found (static storage)
+  uint32_t size = 0;
+  uint32_t index = 0;
+  Table table = Table::header;
+};
+inline ColumnSeen& column_seen(Table t, const char* name) {
+  thread_local ColumnSeen seen[512];
+  return seen[((reinterpret_cast<uintptr_t>(name) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
+}
+size_t col_lookup(Table t, std::string_view name);  // searches the schema and remembers the result
+inline size_t col(Table t, std::string_view name) {
+  const ColumnSeen& s = column_seen(t, name.data());
+  if (s.name == name.data() && s.size == name.size() && s.table == t) {
+    // The text at an address can change (a reused buffer), so it is confirmed, a word at a
+    // time: names are a few characters, shorter than a call to memcmp.
+    const char* a = s.text;
+    const char* b = name.data();
+    size_t n = s.size;
+    bool same = true;
+    auto word = [&](auto w) {
+      decltype(w) x, y;
+      std::memcpy(&x, a, sizeof x);
+      std::memcpy(&y, b, sizeof y);
+      same &= x == y;
+      a += sizeof x;
+      b += sizeof x;
+      n -= sizeof x;
+    };
+    while (n >= 8) word(uint64_t{});
+    if (n >= 4) word(uint32_t{});
+    if (n >= 2) word(uint16_t{});
+    if (n >= 1) word(uint8_t{});
+    if (same) return s.index;
+  }
+  return col_lookup(t, name);
+}
 
 // A return date: d/m/yyyy as the return defines it (1-2 digit day and month, 4-digit year),
 // a real calendar date. Anything else is invalid (the DfE "valid date" checks).
@@ -82,7 +123,10 @@ class ChildMap {
   using iterator = value_type*;
 
   ChildMap() = default;
-  explicit ChildMap(size_t expected) : index_(expected) { entries_.reserve(expected); }
+  explicit ChildMap(size_t expected) : index_(expected) {
+    entries_.reserve(expected);
+    advise_huge(entries_.data(), entries_.capacity() * sizeof(value_type));
+  }
 
   const_iterator begin() const { return entries_.data(); }
   const_iterator end() const { return entries_.data() + entries_.size(); }
