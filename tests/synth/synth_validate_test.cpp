@@ -101,8 +101,12 @@ TEST(SynthValidate, CleanReturnsHaveNoErrorsButTheDocumentedOnes) {
       // 624: a mother who left care and is a care leaver this year: 628 wants MOTHER blank, 612
       // then wants MC_DOB blank, and 624 sees last year's MC_DOB gone. Only such rows.
       for (size_t r : rows_624) EXPECT_EQ(with_episodes.count(std::string(header->cell(r, 0))), 0u) << y;
+      // Without postcodes (the sanitizer build) a return cannot satisfy 392b (no postcodes
+      // recorded) nor, for a move between carers of the same type and provider, 435 (the
+      // change shows only in PL_POST).
       for (const auto& [code, n] : errors)
-        if (code != "EPI" && code != "1002" && code != "624") ADD_FAILURE() << "seed " << seed << ", " << synth::year_folder(y) << ": rule " << code << " flags " << n << " row(s)";
+        if (code != "EPI" && code != "1002" && code != "624" && (o.postcodes || (code != "392b" && code != "435")))
+          ADD_FAILURE() << "seed " << seed << ", " << synth::year_folder(y) << ": rule " << code << " flags " << n << " row(s)";
     }
     fs::remove_all(dir);
   }
