@@ -9,6 +9,7 @@
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/simulated_history.hpp"
 #include "command.hpp"
+#include "model_options.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -17,11 +18,9 @@ using namespace careflow::forecast;
 struct Options {
   std::vector<std::string> inputs;
   std::string year, out;
-  int runs = 200, horizon = 3, reference_days = 365, simulated = 0;
+  int runs = 200, horizon = 3, simulated = 0;
   uint64_t seed = 1;
-  bool no_trend = false;
-  double trend_prior_sd = 0.05;
-  bool no_reentry = false;
+  ModelOptions model;
   double growth = 0.04, entrants = 300;
 };
 
@@ -31,10 +30,7 @@ int run(const Options& o) {
   s.runs = o.runs;
   s.seed = o.seed;
   s.max_horizon_years = o.horizon;
-  s.reference_days = o.reference_days;
-  s.trend = !o.no_trend;
-  s.trend_prior_sd = o.trend_prior_sd;
-  s.reentry = !o.no_reentry;
+  o.model.apply(s);
   std::vector<BacktestPoint> points;
   std::string notes;
   if (o.simulated > 0) {
@@ -98,13 +94,7 @@ const Register reg{{"backtest", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--runs", o->runs, "Microsimulation runs per forecast (default 200)")->check(CLI::Range(10, 100000));
   cmd->add_option("--seed", o->seed, "Random seed (default 1)");
   cmd->add_option("--horizon", o->horizon, "Longest horizon in years (default 3)")->check(CLI::Range(1, 10));
-  cmd->add_option("--reference-days", o->reference_days, "Reference window in days (default 365)")->check(CLI::Range(30, 3650));
-  cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
-  cmd->add_flag("--no-reentry", o->no_reentry,
-                "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
-  cmd->add_option("--trend-prior-sd", o->trend_prior_sd,
-                  "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
-      ->check(CLI::NonNegativeNumber);
+  o->model.add_to(cmd);
   cmd->add_option("--simulated", o->simulated, "Backtest on this many simulated histories with known dynamics instead");
   cmd->add_option("--growth", o->growth, "Yearly growth of entrants in simulated histories (default 0.04)");
   cmd->add_option("--entrants", o->entrants, "Entrants a year in simulated histories (default 300)");

@@ -11,6 +11,7 @@
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
+#include "model_options.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -20,11 +21,9 @@ struct Options {
   std::vector<std::string> inputs;
   std::string year, as_of, out, unit_costs;
   std::vector<std::string> scenarios, entries, shifts;
-  int years = 5, runs = 1000, reference_days = 365;
+  int years = 5, runs = 1000;
   uint64_t seed = 1;
-  bool no_trend = false;
-  double trend_prior_sd = 0.05;
-  bool no_reentry = false;
+  ModelOptions model;
   double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
   int simulated = 0;
 };
@@ -151,11 +150,8 @@ int run(const Options& o) {
   s.years = o.years;
   s.runs = o.runs;
   s.seed = o.seed;
-  s.reference_days = o.reference_days;
-  s.arrivals_window_days = o.reference_days;
-  s.trend = !o.no_trend;
-  s.trend_prior_sd = o.trend_prior_sd;
-  s.reentry = !o.no_reentry;
+  o.model.apply(s);
+  s.arrivals_window_days = o.model.reference_days;
   // Base costs (shared by the baseline and every scenario unless a scenario overrides them).
   Scenario baseline;
   if (!o.unit_costs.empty())
@@ -258,14 +254,7 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--runs", o->runs, "Microsimulation runs (default 1000)")->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", o->seed, "Random seed (default 1)");
   cmd->add_option("--as-of", o->as_of, "Forecast origin (default: end of the latest return)");
-  cmd->add_option("--reference-days", o->reference_days, "Reference window for rates and entrants, in days (default 365)")
-      ->check(CLI::Range(30, 3650));
-  cmd->add_flag("--no-trend", o->no_trend, "Do not extrapolate the trend in entrants");
-  cmd->add_flag("--no-reentry", o->no_reentry,
-                "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
-  cmd->add_option("--trend-prior-sd", o->trend_prior_sd,
-                  "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
-      ->check(CLI::NonNegativeNumber);
+  o->model.add_to(cmd);
   cmd->add_option("--scenario", o->scenarios, "Scenario file (TOML; see docs/forecast.md); repeatable");
   cmd->add_option("--entries", o->entries, "Change entries: AGES:CHANGE[:FROM], e.g. 10-15:-20%:2025-04-01; repeatable");
   cmd->add_option("--return-home", o->return_home, "Multiply returns home within 6 months by this factor (e.g. 1.2)");

@@ -1,0 +1,35 @@
+// The forecasting model's settings that `forecast` and `backtest` share: one definition, so a
+// backtest always tests the model a forecast runs, with the same flags and defaults.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace careflow::cli {
+
+struct ModelOptions {
+  int reference_days = 365;
+  bool no_trend = false;
+  double trend_prior_sd = 0.05;
+  bool no_reentry = false;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--reference-days", reference_days, "Reference window for rates and entrants, in days (default 365)")
+        ->check(CLI::Range(30, 3650));
+    cmd->add_flag("--no-trend", no_trend, "Do not extrapolate the trend in entrants");
+    cmd->add_flag("--no-reentry", no_reentry,
+                  "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
+    cmd->add_option("--trend-prior-sd", trend_prior_sd,
+                    "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  // Sets them on forecast::ForecastSettings or forecast::BacktestSettings.
+  template <class Settings>
+  void apply(Settings& s) const {
+    s.reference_days = reference_days;
+    s.trend = !no_trend;
+    s.trend_prior_sd = trend_prior_sd;
+    s.reentry = !no_reentry;
+  }
+};
+
+}  // namespace careflow::cli
