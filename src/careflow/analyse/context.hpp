@@ -64,7 +64,7 @@ void add_year_rows(const Context& cx, Table& t,
 // What disclosure control in report/ must protect (see Table): the count columns, percentages or
 // rates derived from them, and whether the last row (as the table stands) is their total.
 struct Counts {
-  std::vector<size_t> columns;
+  std::vector<size_t> columns = {};
   std::vector<std::pair<size_t, size_t>> derived = {};
   bool last_row_is_total = false;
   std::optional<size_t> total_column = {};
