@@ -1,9 +1,17 @@
 // A small hand-built council: five children over two returns (2023/24 and 2024/25), written so
-// that every number the analyses produce can be worked out by hand (see analyse_test.cpp).
+// that every number the analyses produce can be worked out by hand (see analyse_test.cpp), and
+// the helpers the analyse tests share to set it up and read the tables made from it.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <initializer_list>
+#include <source_location>
+#include <stdexcept>
 #include <string>
 
+#include "careflow/analyse/analyse.hpp"
 #include "careflow/core/ingest.hpp"
 #include "core/temp_returns.hpp"
 
@@ -44,5 +52,74 @@ inline History hand_built_history(TempReturns& tr, IngestReport& report) {
            "EEEE5005,01/01/2020,S,C2,N1,U4,PR1,30/06/2024,E45,,,,\n");
   return ingest({tr.root()}, std::nullopt, report);
 }
+
+// ---- Reading an assessment's tables --------------------------------------------------------
+
+inline const analyse::Table& table(const analyse::Assessment& a, const std::string& id) {
+  for (const auto& t : a.tables)
+    if (t.table.id == id) return t;
+  throw std::runtime_error("no table " + id);
+}
+
+// The cell in the row whose first cell starts with `row` (or, for long tables, equals it).
+inline Cell cell(const analyse::Table& t, const std::string& row, const std::string& column) {
+  const size_t c = t.table.column_index(column);
+  for (const auto& r : t.table.rows)
+    if (const auto* s = std::get_if<std::string>(&r[0]); s && s->rfind(row, 0) == 0) return r[c];
+  return Cell{std::string("<no row " + row + ">")};
+}
+inline double num(const analyse::Table& t, const std::string& row, const std::string& column) {
+  const Cell c = cell(t, row, column);
+  if (const double* v = std::get_if<double>(&c)) return *v;
+  ADD_FAILURE() << t.table.id << " " << row << " " << column << " is not a number: " << format_cell(c);
+  return -1;
+}
+inline bool has_row(const analyse::Table& t, const std::string& row) {
+  for (const auto& r : t.table.rows)
+    if (const auto* s = std::get_if<std::string>(&r[0]); s && s->rfind(row, 0) == 0) return true;
+  return false;
+}
+
+// Expects num(t, row, column) == value, exactly, for each (row, column, value). A failure names
+// the line of the call as well as the table, row and column.
+struct Expected {
+  std::string row, column;
+  double value;
+};
+inline void expect_numbers(const analyse::Table& t, std::initializer_list<Expected> expected,
+                           std::source_location at = std::source_location::current()) {
+  const ::testing::ScopedTrace trace(at.file_name(), static_cast<int>(at.line()), "expect_numbers");
+  for (const auto& e : expected)
+    EXPECT_EQ(num(t, e.row, e.column), e.value) << t.table.id << ", row " << e.row << ", column " << e.column;
+}
+
+// ---- Fixtures ------------------------------------------------------------------------------
+
+// The hand-built council's history, with a place to write the files an option names.
+class HandBuiltCouncil : public ::testing::Test {
+ protected:
+  void SetUp() override { h = hand_built_history(tr, report); }
+  // Writes `content` to a file beside the returns; returns its path.
+  std::string write_file(const std::string& name, const std::string& content) {
+    const std::string path = tr.root() + "/" + name;
+    std::ofstream(path) << content;
+    return path;
+  }
+  TempReturns tr;
+  IngestReport report;
+  History h;
+};
+
+// The same, assessed with the default options (no council, no costs, no projection).
+class HandBuilt : public HandBuiltCouncil {
+ protected:
+  void SetUp() override {
+    HandBuiltCouncil::SetUp();
+    ASSERT_EQ(h.years.size(), 2u);
+    analyse::Options o;  // no council: no population, but England figures may load; tests do not depend on them
+    a = analyse::assess(h, o);
+  }
+  analyse::Assessment a;
+};
 
 }  // namespace careflow::testing

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "analyse/fixture.hpp"
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/ingest.hpp"
 #include "careflow/synth/synth.hpp"
@@ -27,14 +28,9 @@ TEST(National, EnglandTotalsMatchTheGroundTruth) {
   IngestReport report;
   const History h = ingest({tr.root()}, std::nullopt, report);
   const auto a = analyse::assess(h, {});
-  auto table = [&](const std::string& id) -> const OutputTable& {
-    for (const auto& t : a.tables)
-      if (t.table.id == id) return t.table;
-    throw std::runtime_error("no table " + id);
-  };
-  const OutputTable& stock = table("looked_after_at_31_march");
-  const OutputTable& flows = table("flows_by_year");
-  const OutputTable& reasons = table("ceasers_by_reason");
+  const OutputTable& stock = careflow::testing::table(a, "looked_after_at_31_march").table;
+  const OutputTable& flows = careflow::testing::table(a, "flows_by_year").table;
+  const OutputTable& reasons = careflow::testing::table(a, "ceasers_by_reason").table;
   ASSERT_EQ(truth.years.size(), 2u);
   for (size_t i = 0; i < truth.years.size(); ++i) {
     const auto& y = truth.years[i];

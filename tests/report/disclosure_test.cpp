@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <source_location>
+
 using namespace careflow;
 using namespace careflow::report;
 
@@ -25,19 +27,35 @@ OutputTable make(const std::vector<std::string>& cols, const std::vector<std::ve
 bool withheld(const OutputTable& t, size_t r, size_t c) { return std::holds_alternative<Suppressed>(t.rows[r][c]); }
 double value(const OutputTable& t, size_t r, size_t c) { return std::get<double>(t.rows[r][c]); }
 
+// Expects each (row, column) cell to be withheld (or, for expect_shown, not withheld). A failure
+// names the cell and the line of the call.
+struct At {
+  size_t row, column;
+};
+void expect_cells(const OutputTable& t, std::initializer_list<At> cells, bool want, const std::source_location& at) {
+  const ::testing::ScopedTrace trace(at.file_name(), static_cast<int>(at.line()), want ? "expect_withheld" : "expect_shown");
+  for (const auto& c : cells)
+    EXPECT_EQ(withheld(t, c.row, c.column), want) << "row " << c.row << ", column " << c.column;
+}
+void expect_withheld(const OutputTable& t, std::initializer_list<At> cells,
+                     std::source_location at = std::source_location::current()) {
+  expect_cells(t, cells, true, at);
+}
+void expect_shown(const OutputTable& t, std::initializer_list<At> cells,
+                  std::source_location at = std::source_location::current()) {
+  expect_cells(t, cells, false, at);
+}
+
 }  // namespace
 
 // Primary only (no totals declared): 1..5 withheld, 0 and 6 shown.
 TEST(Disclosure, PrimaryThresholdAndZeros) {
   auto t = make({"n"}, {{0}, {1}, {5}, {6}, {120}});
-  DisclosureSpec s;
-  s.count_columns = {1};
-  const auto r = suppress(t, s);
-  EXPECT_FALSE(withheld(t, 0, 1));
+  const auto r = suppress(t, {.count_columns = {1}});
+  expect_shown(t, {{0, 1}});
   EXPECT_EQ(value(t, 0, 1), 0);
-  EXPECT_TRUE(withheld(t, 1, 1));
-  EXPECT_TRUE(withheld(t, 2, 1));
-  EXPECT_FALSE(withheld(t, 3, 1));
+  expect_withheld(t, {{1, 1}, {2, 1}});
+  expect_shown(t, {{3, 1}});
   EXPECT_EQ(r.primary, 2u);
   EXPECT_EQ(r.secondary, 0u);
 }
@@ -47,13 +65,9 @@ TEST(Disclosure, PrimaryThresholdAndZeros) {
 // cell, B (12), is withheld too. The total (35) and the other column are untouched.
 TEST(Disclosure, OneSmallCellInAColumnForcesASecond) {
   auto t = make({"y1", "y2"}, {{3, 10}, {12, 8}, {20, 15}, {35, 33}});
-  DisclosureSpec s;
-  s.count_columns = {1, 2};
-  s.total_row = 3;
-  const auto r = suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 1, 1));
-  EXPECT_FALSE(withheld(t, 2, 1));
+  const auto r = suppress(t, {.count_columns = {1, 2}, .total_row = 3});
+  expect_withheld(t, {{0, 1}, {1, 1}});
+  expect_shown(t, {{2, 1}});
   EXPECT_EQ(value(t, 3, 1), 35);  // totals preserved
   EXPECT_EQ(value(t, 3, 2), 33);
   for (size_t row = 0; row < 4; ++row) EXPECT_FALSE(withheld(t, row, 2));
@@ -73,17 +87,9 @@ TEST(Disclosure, OneSmallCellInAColumnForcesASecond) {
 // A.y2 + B.y2 = 18 leave one unknown free, so A.y1 cannot be recovered. Totals all shown.
 TEST(Disclosure, RowAndColumnTotalsNeedARectangle) {
   auto t = make({"y1", "y2", "total"}, {{3, 10, 13}, {12, 8, 20}, {20, 15, 35}, {35, 33, 68}});
-  DisclosureSpec s;
-  s.count_columns = {1, 2};
-  s.total_row = 3;
-  s.total_column = 3;
-  const auto r = suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 1, 1));
-  EXPECT_TRUE(withheld(t, 0, 2));
-  EXPECT_TRUE(withheld(t, 1, 2));
-  EXPECT_FALSE(withheld(t, 2, 1));
-  EXPECT_FALSE(withheld(t, 2, 2));
+  const auto r = suppress(t, {.count_columns = {1, 2}, .total_row = 3, .total_column = 3});
+  expect_withheld(t, {{0, 1}, {1, 1}, {0, 2}, {1, 2}});
+  expect_shown(t, {{2, 1}, {2, 2}});
   for (size_t row = 0; row < 4; ++row) EXPECT_FALSE(withheld(t, row, 3)) << row;
   EXPECT_EQ(value(t, 3, 3), 68);
   EXPECT_EQ(r.primary, 1u);
@@ -94,12 +100,8 @@ TEST(Disclosure, RowAndColumnTotalsNeedARectangle) {
 // total 10 is kept.
 TEST(Disclosure, RowTotalKeptSecondCellWithheld) {
   auto t = make({"a", "b", "total"}, {{7, 3, 10}});
-  DisclosureSpec s;
-  s.count_columns = {1, 2};
-  s.total_column = 3;
-  suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 0, 2));
+  suppress(t, {.count_columns = {1, 2}, .total_column = 3});
+  expect_withheld(t, {{0, 1}, {0, 2}});
   EXPECT_EQ(value(t, 0, 3), 10);
 }
 
@@ -107,13 +109,9 @@ TEST(Disclosure, RowTotalKeptSecondCellWithheld) {
 // 2 + 0 = 11 - 9 = 2, recoverable if the reader guesses the zero; 9 is withheld instead.
 TEST(Disclosure, SecondaryAvoidsZeros) {
   auto t = make({"n"}, {{2}, {0}, {9}, {11}});
-  DisclosureSpec s;
-  s.count_columns = {1};
-  s.total_row = 3;
-  suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_FALSE(withheld(t, 1, 1));
-  EXPECT_TRUE(withheld(t, 2, 1));
+  suppress(t, {.count_columns = {1}, .total_row = 3});
+  expect_withheld(t, {{0, 1}, {2, 1}});
+  expect_shown(t, {{1, 1}});
   EXPECT_EQ(value(t, 3, 1), 11);
 }
 
@@ -121,12 +119,8 @@ TEST(Disclosure, SecondaryAvoidsZeros) {
 // single count would reveal the 3 through its total, so the total is withheld.
 TEST(Disclosure, TotalWithheldWhenNothingElseCanBe) {
   auto t = make({"n", "total"}, {{3, 30}});
-  DisclosureSpec s;
-  s.count_columns = {1};
-  s.total_column = 2;
-  const auto r = suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 0, 2));
+  const auto r = suppress(t, {.count_columns = {1}, .total_column = 2});
+  expect_withheld(t, {{0, 1}, {0, 2}});
   EXPECT_EQ(r.secondary, 1u);
 }
 
@@ -134,37 +128,25 @@ TEST(Disclosure, TotalWithheldWhenNothingElseCanBe) {
 // themselves withheld (a total of 4 is a count of 4 children).
 TEST(Disclosure, DerivedPercentagesFollowTheirCounts) {
   auto t = make({"n", "pct"}, {{4, 40}, {6, 60}, {10, 100}});
-  DisclosureSpec s;
-  s.count_columns = {1};
-  s.total_row = 2;
-  s.derived = {{2, 1}};
-  const auto r = suppress(t, s);
+  const auto r = suppress(t, {.count_columns = {1}, .total_row = 2, .derived = {{2, 1}}});
   // A (4) primary; column rule withholds B (6) as the only other member; their % go with them.
-  EXPECT_TRUE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 1, 1));
-  EXPECT_TRUE(withheld(t, 0, 2));
-  EXPECT_TRUE(withheld(t, 1, 2));
+  expect_withheld(t, {{0, 1}, {1, 1}, {0, 2}, {1, 2}});
   EXPECT_EQ(value(t, 2, 1), 10);
   EXPECT_EQ(value(t, 2, 2), 100);
   EXPECT_EQ(r.derived, 2u);
   auto small = make({"n"}, {{2}, {2}, {4}});
-  DisclosureSpec s2;
-  s2.count_columns = {1};
-  s2.total_row = 2;
-  suppress(small, s2);
-  for (size_t row = 0; row < 3; ++row) EXPECT_TRUE(withheld(small, row, 1));
+  suppress(small, {.count_columns = {1}, .total_row = 2});
+  expect_withheld(small, {{0, 1}, {1, 1}, {2, 1}});
 }
 
 // Text cells and empty cells are never touched, and a second run changes nothing (idempotent).
 TEST(Disclosure, LeavesTextAloneAndIsIdempotent) {
   auto t = make({"n"}, {{3}, {12}, {20}, {35}});
   t.rows[2][1] = std::string("n/a");
-  DisclosureSpec s;
-  s.count_columns = {1};
-  s.total_row = 3;
+  const DisclosureSpec s{.count_columns = {1}, .total_row = 3};
   suppress(t, s);
   EXPECT_EQ(std::get<std::string>(t.rows[2][1]), "n/a");
-  EXPECT_TRUE(withheld(t, 1, 1));
+  expect_withheld(t, {{1, 1}});
   const auto before = t.rows;
   const auto r = suppress(t, s);
   EXPECT_EQ(r.primary + r.secondary, 0u);
@@ -177,15 +159,10 @@ TEST(Disclosure, LeavesTextAloneAndIsIdempotent) {
 // breakdown has nothing withheld and is left alone; All is kept.
 TEST(Disclosure, SeveralBreakdownsOfOneTotal) {
   auto t = make({"n"}, {{20}, {3}, {17}, {10}, {10}});
-  DisclosureSpec s;
-  s.count_columns = {1};
-  s.row_groups = {{{1, 2}, 0}, {{3, 4}, 0}};
-  const auto r = suppress(t, s);
-  EXPECT_FALSE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 1, 1));
-  EXPECT_TRUE(withheld(t, 2, 1));
-  EXPECT_FALSE(withheld(t, 3, 1));
-  EXPECT_FALSE(withheld(t, 4, 1));
+  const auto r = suppress(t, {.count_columns = {1}, .row_groups = {{{1, 2}, 0}, {{3, 4}, 0}}});
+  expect_shown(t, {{0, 1}});
+  expect_withheld(t, {{1, 1}, {2, 1}});
+  expect_shown(t, {{3, 1}, {4, 1}});
   EXPECT_EQ(r.secondary, 1u);
 }
 
@@ -200,19 +177,9 @@ TEST(Disclosure, SeveralBreakdownsOfOneTotal) {
 // withheld each; nothing else changes. The totals (9, 12, 21, 42, 17, 25) all stay.
 TEST(Disclosure, RowTotalsAndTotalRowTogether) {
   auto t = make({"periods", "ended", "open"}, {{9, 4, 5}, {12, 3, 9}, {21, 10, 11}, {42, 17, 25}});
-  DisclosureSpec s;
-  s.count_columns = {2, 3};
-  s.total_column = 1;
-  s.total_row = 3;
-  const auto r = suppress(t, s);
-  EXPECT_TRUE(withheld(t, 0, 2));
-  EXPECT_TRUE(withheld(t, 0, 3));
-  EXPECT_FALSE(withheld(t, 0, 1));
-  EXPECT_TRUE(withheld(t, 1, 2));
-  EXPECT_TRUE(withheld(t, 1, 3));
-  EXPECT_FALSE(withheld(t, 1, 1));
-  EXPECT_FALSE(withheld(t, 2, 2));
-  EXPECT_FALSE(withheld(t, 2, 3));
+  const auto r = suppress(t, {.count_columns = {2, 3}, .total_row = 3, .total_column = 1});
+  expect_withheld(t, {{0, 2}, {0, 3}, {1, 2}, {1, 3}});
+  expect_shown(t, {{0, 1}, {1, 1}, {2, 2}, {2, 3}});
   EXPECT_EQ(value(t, 3, 1), 42);
   EXPECT_EQ(r.primary, 3u);
   EXPECT_EQ(r.secondary, 1u);

@@ -286,15 +286,50 @@ std::vector<uint32_t> Context::ceasers(Date from, Date to) const {
 
 std::string year_column(const CollectionYear& y) { return fmt::format("y{}", y.end_year); }
 
-Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
-              const std::vector<std::string>& categories,
-              const std::function<void(const CollectionYear&, std::vector<double>&)>& fill, bool keep_empty) {
+Table make_table(std::string section, std::string id, std::string title, std::string notes,
+                 std::initializer_list<Column> columns) {
   Table t;
   t.section = std::move(section);
   t.table.id = std::move(id);
   t.table.title = std::move(title);
   t.table.notes = std::move(notes);
-  t.table.add_column("category", "");
+  for (const auto& c : columns) t.table.add_column(c.name, c.label, c.decimals);
+  return t;
+}
+
+void add_year_rows(const Context& cx, Table& t,
+                   const std::function<void(const CollectionYear&, size_t, std::vector<Cell>&)>& fill) {
+  for (size_t yi = 0; yi < cx.years.size(); ++yi) {
+    std::vector<Cell> row{cx.years[yi].label()};
+    fill(cx.years[yi], yi, row);
+    t.table.add_row(std::move(row));
+  }
+}
+
+void set_counts(Table& t, Counts c) {
+  t.count_columns = std::move(c.columns);
+  t.derived = std::move(c.derived);
+  t.total_row = c.last_row_is_total && !t.table.rows.empty() ? std::optional<size_t>(t.table.rows.size() - 1) : std::nullopt;
+  t.total_column = c.total_column;
+}
+
+void set_chart(Table& t, Chart chart, std::vector<size_t> series, std::string y_label) {
+  t.chart = chart;
+  t.series = std::move(series);
+  t.y_label = std::move(y_label);
+}
+
+std::vector<std::string> code_labels(const CodeList& list, std::string none) {
+  std::vector<std::string> v;
+  for (const auto& c : list.codes()) v.push_back(fmt::format("{} {}", c.code, c.label));
+  v.push_back(std::move(none));
+  return v;
+}
+
+Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
+              const std::vector<std::string>& categories,
+              const std::function<void(const CollectionYear&, std::vector<double>&)>& fill, bool keep_empty) {
+  Table t = make_table(std::move(section), std::move(id), std::move(title), std::move(notes), {{"category", ""}});
   std::vector<std::vector<double>> counts(cx.years.size(), std::vector<double>(categories.size(), 0));
   for (size_t y = 0; y < cx.years.size(); ++y) {
     t.table.add_column(year_column(cx.years[y]), cx.years[y].label());
@@ -319,19 +354,26 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
   for (double v : totals) total.push_back(v);
   total.push_back(cx.years.empty() || totals.back() == 0 ? Cell{} : Cell{100.0});
   t.table.add_row(std::move(total));
-  for (size_t y = 0; y < cx.years.size(); ++y) t.count_columns.push_back(y + 1);
-  t.total_row = t.table.rows.size() - 1;
-  if (!cx.years.empty()) t.derived.push_back({latest + 1, latest});
-  t.chart = Chart::category_lines;
-  t.y_label = "children";
+  Counts counts_spec{.columns = {}, .last_row_is_total = true};
+  for (size_t y = 0; y < cx.years.size(); ++y) counts_spec.columns.push_back(y + 1);
+  if (!cx.years.empty()) counts_spec.derived.push_back({latest + 1, latest});
+  set_counts(t, std::move(counts_spec));
+  set_chart(t, Chart::category_lines, {}, "children");
   return t;
 }
 
-std::vector<std::string> age_band_labels() {
+namespace {
+// The labels of an enumeration's values 0..n-1, in order.
+template <class E>
+std::vector<std::string> enum_labels(int n) {
   std::vector<std::string> v;
-  for (int b = 0; b < kAgeBandCount; ++b) v.emplace_back(label(static_cast<AgeBand>(b)));
+  for (int i = 0; i < n; ++i) v.emplace_back(label(static_cast<E>(i)));
   return v;
 }
+}  // namespace
+
+std::vector<std::string> age_band_labels() { return enum_labels<AgeBand>(kAgeBandCount); }
+std::vector<std::string> placement_group_labels() { return enum_labels<PlacementGroup>(kPlacementGroupCount); }
 std::vector<std::string> single_age_labels() {
   std::vector<std::string> v;
   for (int a = 0; a < 18; ++a) v.push_back(std::to_string(a));

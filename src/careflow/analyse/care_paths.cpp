@@ -65,25 +65,23 @@ void durations(Context& cx, Assessment& a) {
     return g == kAgeBandCount ? std::string("All ages") : std::string(label(static_cast<AgeBand>(g)));
   };
   {
-    Table t;
-    t.section = "durations";
-    t.table.id = "time_in_care_kaplan_meier";
-    t.table.title = "Time in care: periods of care starting in the span, by age at entry (Kaplan–Meier)";
-    t.table.notes =
+    Table t = make_table(
+        "durations", "time_in_care_kaplan_meier",
+        "Time in care: periods of care starting in the span, by age at entry (Kaplan–Meier)",
         "Periods still open at the reference date are censored there (Kaplan–Meier). Quartiles: days by which 25%, 50% "
         "and 75% of children had left care (blank when not reached). Return home (E4A/E4B) within 6 and 12 months is "
         "a cumulative incidence (Aalen–Johansen) with every other reason for leaving a competing event, not a "
-        "censoring: a child adopted in month 3 can no longer return home.";
-    t.table.add_column("age_at_entry", "Age at entry");
-    t.table.add_column("periods", "Periods of care");
-    t.table.add_column("ended", "Ended");
-    t.table.add_column("censored", "Still looked after");
-    t.table.add_column("q1_days", "25% had left by (days)");
-    t.table.add_column("median_days", "Median days in care");
-    t.table.add_column("q3_days", "75% had left by (days)");
-    t.table.add_column("still_in_care_1y_percent", "% still in care after 1 year", 1);
-    t.table.add_column("home_6m_percent", "% returned home within 6 months", 1);
-    t.table.add_column("home_12m_percent", "% returned home within 12 months", 1);
+        "censoring: a child adopted in month 3 can no longer return home.",
+        {{"age_at_entry", "Age at entry"},
+         {"periods", "Periods of care"},
+         {"ended", "Ended"},
+         {"censored", "Still looked after"},
+         {"q1_days", "25% had left by (days)"},
+         {"median_days", "Median days in care"},
+         {"q3_days", "75% had left by (days)"},
+         {"still_in_care_1y_percent", "% still in care after 1 year", 1},
+         {"home_6m_percent", "% returned home within 6 months", 1},
+         {"home_12m_percent", "% returned home within 12 months", 1}});
     for (int g : {0, 1, 2, 3, 4, kAgeBandCount}) {
       const auto curve = kaplan_meier(km[g]);
       double ended = 0;
@@ -97,13 +95,11 @@ void durations(Context& cx, Assessment& a) {
     }
     // Ended + still looked after = periods (a row relation); age bands sum to all ages (they
     // can fall short of it by periods of children whose age is unknown).
-    t.count_columns = {2, 3};
-    t.total_column = 1;
-    t.total_row = t.table.rows.size() - 1;
-    for (size_t c = 4; c <= 9; ++c) t.derived.push_back({c, 1});
-    t.chart = Chart::bars;
-    t.series = {5};
-    t.y_label = "median days";
+    set_counts(t, {.columns = {2, 3},
+                   .derived = {{4, 1}, {5, 1}, {6, 1}, {7, 1}, {8, 1}, {9, 1}},
+                   .last_row_is_total = true,
+                   .total_column = 1});
+    set_chart(t, Chart::bars, {5}, "median days");
     const auto& all = t.table.rows.back();
     if (std::get<double>(all[1]) >= 10 && std::holds_alternative<double>(all[5]))
       a.messages.push_back({"durations",
@@ -114,12 +110,10 @@ void durations(Context& cx, Assessment& a) {
     a.tables.push_back(std::move(t));
   }
   {
-    Table t;
-    t.section = "durations";
-    t.table.id = "time_in_care_curve";
-    t.table.title = "Proportion still looked after, by days since entry (Kaplan–Meier)";
-    t.table.notes = "S(t), in %, for periods starting in the span; censored at the reference date.";
-    t.table.add_column("days", "Days since entry");
+    Table t = make_table("durations", "time_in_care_curve",
+                         "Proportion still looked after, by days since entry (Kaplan–Meier)",
+                         "S(t), in %, for periods starting in the span; censored at the reference date.",
+                         {{"days", "Days since entry"}});
     for (int g : {0, 1, 2, 3, 4, kAgeBandCount})
       t.table.add_column(g == kAgeBandCount ? "all" : fmt::format("band{}", g), group_label(g), 1);
     for (int d : {0, 30, 91, 182, 273, 365, 547, 730, 1095, 1461, 1826}) {
@@ -128,25 +122,21 @@ void durations(Context& cx, Assessment& a) {
         row.push_back(km[g].size() > 5 ? Cell{100.0 * survival_at(kaplan_meier(km[g]), d)} : Cell{});
       t.table.add_row(std::move(row));
     }
-    t.chart = Chart::step;
-    for (size_t c = 1; c <= 6; ++c) t.series.push_back(c);
-    t.y_label = "% still looked after";
+    set_chart(t, Chart::step, {1, 2, 3, 4, 5, 6}, "% still looked after");
     t.table.notes += " Curves for groups of 5 or fewer periods are not drawn.";
     a.tables.push_back(std::move(t));
   }
   // Placement length by type and by provider (placements that ended in the span).
   for (int by_provider = 0; by_provider < 2; ++by_provider) {
-    Table t;
-    t.section = "durations";
-    t.table.id = by_provider ? "placement_length_by_provider" : "placement_length_by_type";
-    t.table.title = by_provider ? "Length of placements that ended, by provider" : "Length of placements that ended, by type";
-    t.table.notes = "Placements ending between the start of the span and the reference date; days from start to end. "
-                    "Open placements are counted separately (their lengths are not yet known).";
-    t.table.add_column("group", by_provider ? "Provider" : "Placement type");
-    t.table.add_column("ended", "Placements ended");
-    t.table.add_column("median_days", "Median days", 0);
-    t.table.add_column("mean_days", "Mean days", 0);
-    t.table.add_column("open", "Open at reference date");
+    Table t = make_table("durations", by_provider ? "placement_length_by_provider" : "placement_length_by_type",
+                         by_provider ? "Length of placements that ended, by provider" : "Length of placements that ended, by type",
+                         "Placements ending between the start of the span and the reference date; days from start to end. "
+                         "Open placements are counted separately (their lengths are not yet known).",
+                         {{"group", by_provider ? "Provider" : "Placement type"},
+                          {"ended", "Placements ended"},
+                          {"median_days", "Median days", 0},
+                          {"mean_days", "Mean days", 0},
+                          {"open", "Open at reference date"}});
     const size_t n = by_provider ? codes::placement_provider.size() + 1 : kPlacementGroupCount;
     std::vector<std::vector<double>> lengths(n);
     std::vector<double> open(n, 0);
@@ -180,19 +170,14 @@ void durations(Context& cx, Assessment& a) {
     for (double v : all) mean += v;
     t.table.add_row({std::string("Total"), tn, all.empty() ? Cell{} : Cell{median(all)},
                      all.empty() ? Cell{} : Cell{mean / all.size()}, to});
-    t.count_columns = {1, 4};
-    t.total_row = t.table.rows.size() - 1;
-    t.derived = {{2, 1}, {3, 1}};
-    t.chart = Chart::bars;
-    t.series = {2};
-    t.y_label = "median days";
+    set_counts(t, {.columns = {1, 4}, .derived = {{2, 1}, {3, 1}}, .last_row_is_total = true});
+    set_chart(t, Chart::bars, {2}, "median days");
     a.tables.push_back(std::move(t));
   }
   // Days in care by placement type per year.
   {
-    std::vector<std::string> cats;
-    for (int g = 0; g < kPlacementGroupCount; ++g) cats.emplace_back(label(static_cast<PlacementGroup>(g)));
-    auto t = by_year(cx, "days_in_care_by_placement", "Days in care by placement type", "", "durations", cats,
+    auto t = by_year(cx, "days_in_care_by_placement", "Days in care by placement type", "", "durations",
+                     placement_group_labels(),
                      [&](const CollectionYear& y, std::vector<double>& counts) {
                        const Date from = y.start(), to = cx.year_end(y);
                        for (const auto& p : h.periods) {
@@ -209,9 +194,7 @@ void durations(Context& cx, Assessment& a) {
     t.table.notes = "A day counts when the child is looked after at the end of it (an episode contributes DEC - DECOM "
                     "days). Days are not counts of children and are not suppressed; the % column is the share of the "
                     "latest year's days.";
-    t.count_columns.clear();
-    t.derived.clear();
-    t.total_row.reset();
+    set_counts(t, {.columns = {}});
     t.y_label = "days";
     a.tables.push_back(std::move(t));
   }
@@ -219,28 +202,24 @@ void durations(Context& cx, Assessment& a) {
 
 void stability(Context& cx, Assessment& a) {
   const History& h = cx.h;
-  Table t;
-  t.section = "stability";
-  t.table.id = "placement_stability";
-  t.table.title = "Placement stability";
-  t.table.notes =
+  Table t = make_table(
+      "stability", "placement_stability", "Placement stability",
       "3+ placements: children looked after at 31 March with three or more placements during the year (1 April to 31 "
       "March), counting every placement of any period that was in force on some day of the year, excluding temporary "
       "placements (T0-T4), as DfE does. Long-term stability (DfE): children under 16 at 31 March, looked after "
-      "continuously for at least 2.5 years, who have been in their current placement for at least 2 years.";
-  t.table.add_column("year", "Year");
-  t.table.add_column("looked_after", "Looked after at 31 March");
-  t.table.add_column("three_plus", "With 3+ placements in the year");
-  t.table.add_column("three_plus_percent", "% with 3+ placements", 1);
-  t.table.add_column("england_three_plus_percent", "England %", 0);
-  t.table.add_column("long_term", "Under 16, looked after 2.5+ years");
-  t.table.add_column("same_placement", "Of whom in the same placement 2+ years");
-  t.table.add_column("same_placement_percent", "% same placement 2+ years", 1);
-  t.table.add_column("england_same_placement_percent", "England %", 0);
+      "continuously for at least 2.5 years, who have been in their current placement for at least 2 years.",
+      {{"year", "Year"},
+       {"looked_after", "Looked after at 31 March"},
+       {"three_plus", "With 3+ placements in the year"},
+       {"three_plus_percent", "% with 3+ placements", 1},
+       {"england_three_plus_percent", "England %", 0},
+       {"long_term", "Under 16, looked after 2.5+ years"},
+       {"same_placement", "Of whom in the same placement 2+ years"},
+       {"same_placement_percent", "% same placement 2+ years", 1},
+       {"england_same_placement_percent", "England %", 0}});
   std::vector<std::vector<double>> move_reasons(cx.years.size(), std::vector<double>(codes::reason_place_change.size() + 1));
   std::vector<std::vector<double>> unstable_reasons = move_reasons;
-  for (size_t yi = 0; yi < cx.years.size(); ++yi) {
-    const auto& y = cx.years[yi];
+  add_year_rows(cx, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
     const Date from = y.start(), d = cx.year_end(y);
     const Date long_since = Date::from_ymd(y.end_year - 3, 9, 30);  // 2.5 years before 31 March
     const Date two_years = birthday(d, -2);
@@ -274,15 +253,13 @@ void stability(Context& cx, Assessment& a) {
     }
     auto e3 = cx.england_3plus_pct.find(y.end_year);
     auto es = cx.england_same_carer_pct.find(y.end_year);
-    t.table.add_row({y.label(), n, three, n ? Cell{100.0 * three / n} : Cell{},
-                     e3 != cx.england_3plus_pct.end() ? Cell{e3->second} : Cell{}, lt, same,
-                     lt ? Cell{100.0 * same / lt} : Cell{}, es != cx.england_same_carer_pct.end() ? Cell{es->second} : Cell{}});
-  }
-  t.count_columns = {1, 2, 5, 6};
-  t.derived = {{3, 2}, {7, 6}};
-  t.chart = Chart::year_lines;
-  t.series = {3, 4, 7, 8};
-  t.y_label = "%";
+    row.insert(row.end(), {n, three, n ? Cell{100.0 * three / n} : Cell{},
+                           e3 != cx.england_3plus_pct.end() ? Cell{e3->second} : Cell{}, lt, same,
+                           lt ? Cell{100.0 * same / lt} : Cell{},
+                           es != cx.england_same_carer_pct.end() ? Cell{es->second} : Cell{}});
+  });
+  set_counts(t, {.columns = {1, 2, 5, 6}, .derived = {{3, 2}, {7, 6}}});
+  set_chart(t, Chart::year_lines, {3, 4, 7, 8}, "%");
   const auto& last = t.table.rows.back();
   if (std::get<double>(last[1]) >= 20 && std::holds_alternative<double>(last[3])) {
     std::string e = std::holds_alternative<double>(last[4])
@@ -296,9 +273,7 @@ void stability(Context& cx, Assessment& a) {
   }
   a.tables.push_back(std::move(t));
 
-  std::vector<std::string> reasons;
-  for (const auto& c : codes::reason_place_change.codes()) reasons.push_back(fmt::format("{} {}", c.code, c.label));
-  reasons.emplace_back("Reason not recorded");
+  const auto reasons = code_labels(codes::reason_place_change, "Reason not recorded");
   size_t yi = 0;
   a.tables.push_back(by_year(cx, "placement_change_reasons", "Reasons placements ended while care continued",
                              "REASON_PLACE_CHANGE of placements (not temporary) that ended in the year without the period "
@@ -321,15 +296,11 @@ void stability(Context& cx, Assessment& a) {
 void reentry(Context& cx, Assessment& a) {
   const History& h = cx.h;
   {
-    Table t;
-    t.section = "reentry";
-    t.table.id = "children_by_number_of_periods";
-    t.table.title = "Children looked after in the span, by number of periods of care";
-    t.table.notes = "Children with a period of care in force on some day of the span; periods counted over all the "
-                    "returns read (short breaks excluded). A second or later period is a re-entry.";
-    t.table.add_column("periods", "Periods of care");
-    t.table.add_column("children", "Children");
-    t.table.add_column("percent", "%", 1);
+    Table t = make_table("reentry", "children_by_number_of_periods",
+                         "Children looked after in the span, by number of periods of care",
+                         "Children with a period of care in force on some day of the span; periods counted over all the "
+                         "returns read (short breaks excluded). A second or later period is a re-entry.",
+                         {{"periods", "Periods of care"}, {"children", "Children"}, {"percent", "%", 1}});
     std::vector<double> n(4, 0);
     for (ChildIndex c = 0; c < h.children.size(); ++c) {
       int count = 0;
@@ -349,12 +320,8 @@ void reentry(Context& cx, Assessment& a) {
     const char* names[] = {"1", "2", "3", "4 or more"};
     for (int i = 0; i < 4; ++i) t.table.add_row({std::string(names[i]), n[i], total ? Cell{100.0 * n[i] / total} : Cell{}});
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
-    t.count_columns = {1};
-    t.total_row = 4;
-    t.derived = {{2, 1}};
-    t.chart = Chart::bars;
-    t.series = {1};
-    t.y_label = "children";
+    set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
+    set_chart(t, Chart::bars, {1}, "children");
     a.tables.push_back(std::move(t));
   }
   // Re-entry after returning home.
@@ -387,22 +354,21 @@ void reentry(Context& cx, Assessment& a) {
       returns.push_back(r);
     }
   }
-  Table t;
-  t.section = "reentry";
-  t.table.id = "reentry_after_return_home";
-  t.table.title = "Children who returned home (E4A/E4B) and came back into care within 12 and 24 months";
-  t.table.notes = "Periods of care ending with a return home in the span. Only returns with a full follow-up before the "
-                  "reference date are counted for each measure (12 months: returned home at least 365 days before it; "
-                  "24 months: 730 days). Placement changes = non-temporary placements in the period minus one; legal "
-                  "status of the last episode.";
-  t.table.add_column("breakdown", "Breakdown");
-  t.table.add_column("group", "Group");
-  t.table.add_column("returned_12", "Returned home (12-month follow-up)");
-  t.table.add_column("reentered_12", "Back in care within 12 months");
-  t.table.add_column("reentered_12_percent", "%", 1);
-  t.table.add_column("returned_24", "Returned home (24-month follow-up)");
-  t.table.add_column("reentered_24", "Back in care within 24 months");
-  t.table.add_column("reentered_24_percent", "%", 1);
+  Table t = make_table(
+      "reentry", "reentry_after_return_home",
+      "Children who returned home (E4A/E4B) and came back into care within 12 and 24 months",
+      "Periods of care ending with a return home in the span. Only returns with a full follow-up before the "
+      "reference date are counted for each measure (12 months: returned home at least 365 days before it; "
+      "24 months: 730 days). Placement changes = non-temporary placements in the period minus one; legal "
+      "status of the last episode.",
+      {{"breakdown", "Breakdown"},
+       {"group", "Group"},
+       {"returned_12", "Returned home (12-month follow-up)"},
+       {"reentered_12", "Back in care within 12 months"},
+       {"reentered_12_percent", "%", 1},
+       {"returned_24", "Returned home (24-month follow-up)"},
+       {"reentered_24", "Back in care within 24 months"},
+       {"reentered_24_percent", "%", 1}});
   const auto add = [&](const std::string& breakdown, const std::string& group, auto pred) {
     double n12 = 0, r12 = 0, n24 = 0, r24 = 0;
     for (const auto& r : returns) {
@@ -432,8 +398,7 @@ void reentry(Context& cx, Assessment& a) {
       add("Legal status at return", fmt::format("{} {}", codes::legal_status.code(ls), codes::legal_status.label(ls)),
           [ls](const Return& r) { return r.ls == ls; });
   }
-  t.count_columns = {2, 3, 5, 6};
-  t.derived = {{4, 3}, {7, 6}};
+  set_counts(t, {.columns = {2, 3, 5, 6}, .derived = {{4, 3}, {7, 6}}});
   // Each breakdown's rows sum to (or fall short of) the first row, "All".
   for (const std::string breakdown : {"Age at return", "Placement changes in the period", "Legal status at return"}) {
     std::vector<size_t> rows;
@@ -441,9 +406,7 @@ void reentry(Context& cx, Assessment& a) {
       if (std::get<std::string>(t.table.rows[r][0]) == breakdown) rows.push_back(r);
     if (!rows.empty()) t.row_groups.push_back({rows, 0});
   }
-  t.chart = Chart::bars;
-  t.series = {4, 7};
-  t.y_label = "% back in care";
+  set_chart(t, Chart::bars, {4, 7}, "% back in care");
   const auto& all = t.table.rows.front();
   if (std::get<double>(all[2]) >= 10)
     a.messages.push_back({"reentry",
@@ -455,24 +418,21 @@ void reentry(Context& cx, Assessment& a) {
 
 void permanence(Context& cx, Assessment& a) {
   const History& h = cx.h;
-  Table t;
-  t.section = "permanence";
-  t.table.id = "permanence_by_year";
-  t.table.title = "Adoptions, special guardianship and child arrangements orders";
-  t.table.notes = "Periods of care ending with adoption (E11, E12), a special guardianship order (E45-E48) or a child "
-                  "arrangements (residence) order (E41). Time to adoption: from the start of the period of care to "
-                  "adoption.";
-  t.table.add_column("year", "Year");
-  t.table.add_column("adopted", "Adopted");
-  t.table.add_column("mean_age_at_adoption", "Mean age at adoption (years)", 1);
-  t.table.add_column("adopted_under_1", "Adopted before age 1");
-  t.table.add_column("entered_under_1", "Adopted children who entered care under 1");
-  t.table.add_column("median_days_to_adoption", "Median days from entry to adoption", 0);
-  t.table.add_column("sgo", "Special guardianship orders");
-  t.table.add_column("cao", "Child arrangements orders");
+  Table t = make_table(
+      "permanence", "permanence_by_year", "Adoptions, special guardianship and child arrangements orders",
+      "Periods of care ending with adoption (E11, E12), a special guardianship order (E45-E48) or a child "
+      "arrangements (residence) order (E41). Time to adoption: from the start of the period of care to "
+      "adoption.",
+      {{"year", "Year"},
+       {"adopted", "Adopted"},
+       {"mean_age_at_adoption", "Mean age at adoption (years)", 1},
+       {"adopted_under_1", "Adopted before age 1"},
+       {"entered_under_1", "Adopted children who entered care under 1"},
+       {"median_days_to_adoption", "Median days from entry to adoption", 0},
+       {"sgo", "Special guardianship orders"},
+       {"cao", "Child arrangements orders"}});
   std::vector<std::vector<double>> adoption_age(cx.years.size(), std::vector<double>(kAgeBandCount, 0));
-  for (size_t yi = 0; yi < cx.years.size(); ++yi) {
-    const auto& y = cx.years[yi];
+  add_year_rows(cx, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
     double adopted = 0, age_sum = 0, age_n = 0, under1 = 0, entered1 = 0, sgo = 0, cao = 0;
     std::vector<double> days;
     for (uint32_t pi : cx.ceasers(y.start(), cx.year_end(y))) {
@@ -495,14 +455,11 @@ void permanence(Context& cx, Assessment& a) {
       sgo += *g == CeaseGroup::special_guardianship;
       cao += *g == CeaseGroup::residence_order;
     }
-    t.table.add_row({y.label(), adopted, age_n ? Cell{age_sum / age_n} : Cell{}, under1, entered1,
-                     days.empty() ? Cell{} : Cell{median(days)}, sgo, cao});
-  }
-  t.count_columns = {1, 3, 4, 6, 7};
-  t.derived = {{2, 1}, {5, 1}};
-  t.chart = Chart::year_lines;
-  t.series = {1, 6, 7};
-  t.y_label = "children";
+    row.insert(row.end(), {adopted, age_n ? Cell{age_sum / age_n} : Cell{}, under1, entered1,
+                           days.empty() ? Cell{} : Cell{median(days)}, sgo, cao});
+  });
+  set_counts(t, {.columns = {1, 3, 4, 6, 7}, .derived = {{2, 1}, {5, 1}}});
+  set_chart(t, Chart::year_lines, {1, 6, 7}, "children");
   a.tables.push_back(std::move(t));
   size_t yi = 0;
   a.tables.push_back(by_year(cx, "adoptions_by_age_band", "Children adopted, by age at adoption", "Age on the day of adoption.",
@@ -520,12 +477,9 @@ void permanence(Context& cx, Assessment& a) {
                                  if (e && e->placement_type == p1 && age >= 0) counts[static_cast<size_t>(age_band(age))] += 1;
                                }
                              }, true));
-  std::vector<std::string> needs;
-  for (const auto& c : codes::category_of_need.codes()) needs.push_back(fmt::format("{} {}", c.code, c.label));
-  needs.emplace_back("Missing");
   a.tables.push_back(by_year(cx, "placed_with_parents_by_need", "Children placed with parents at 31 March, by category of need",
                              "Placement type P1 in force at 31 March; category of need of that episode.", "permanence",
-                             needs, [&](const CollectionYear& y, std::vector<double>& counts) {
+                             code_labels(codes::category_of_need), [&](const CollectionYear& y, std::vector<double>& counts) {
                                const Date d = cx.year_end(y);
                                for (ChildIndex c : cx.stock(d)) {
                                  const Episode* e = h.episode_on(c, d);

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,41 @@ struct Context {
 // "y2025" and "2024/25"
 std::string year_column(const CollectionYear& y);
 
+// ---- Making a table ------------------------------------------------------------------------
+// Every table states the same things in the same order: where it goes and what it is, its
+// columns, its rows (often one per collection year), what disclosure control must protect, and
+// how it is charted. These helpers say each once, so that a table's code is its definitions.
+
+struct Column {
+  std::string name, label;
+  int decimals = -1;  // as OutputColumn
+};
+
+// A table with its section, id, title, notes and columns, and no rows yet.
+Table make_table(std::string section, std::string id, std::string title, std::string notes,
+                 std::initializer_list<Column> columns);
+
+// Appends one row per collection year of the span, in order: the year's label ("2024/25"), then
+// the cells `fill` appends for year `cx.years[yi]`.
+void add_year_rows(const Context& cx, Table& t,
+                   const std::function<void(const CollectionYear& y, size_t yi, std::vector<Cell>& row)>& fill);
+
+// What disclosure control in report/ must protect (see Table): the count columns, percentages or
+// rates derived from them, and whether the last row (as the table stands) is their total.
+struct Counts {
+  std::vector<size_t> columns = {};
+  std::vector<std::pair<size_t, size_t>> derived = {};
+  bool last_row_is_total = false;
+  std::optional<size_t> total_column = {};
+};
+void set_counts(Table& t, Counts c);
+
+// How the report charts the table.
+void set_chart(Table& t, Chart chart, std::vector<size_t> series, std::string y_label);
+
+// Labels of the categories of a code list ("C2 Full care order"...), then one for no code.
+std::vector<std::string> code_labels(const CodeList& list, std::string none = "Missing");
+
 // A table with one row per category and one count column per year, a Total row, and the latest
 // year's percentages. `classify` returns the category index of an item in a year (or -1 to skip).
 // Rows whose counts are zero in every year are left out unless `keep_empty`.
@@ -49,6 +86,7 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
               bool keep_empty = false);
 
 std::vector<std::string> age_band_labels();
+std::vector<std::string> placement_group_labels();
 std::vector<std::string> single_age_labels();  // "0".."17", "18 and over"
 int single_age_category(int age);              // -1 if unknown
 

@@ -89,17 +89,13 @@ void costs(Context& cx, Assessment& a) {
     }
   }
   {
-    Table t;
-    t.section = "costs";
-    t.table.id = "unit_costs";
-    t.table.title = user ? "Weekly unit costs by placement type" : "Weekly unit costs by placement type (ILLUSTRATIVE)";
-    t.table.notes = user ? "From the council's file; groups it did not give use the illustrative defaults."
-                         : "ILLUSTRATIVE defaults, not this council's costs: DfE S251 England unit costs and costs quoted "
-                           "in published needs assessments. Give --unit-costs FILE (placement_group,weekly_cost) for real "
-                           "figures.";
-    t.table.add_column("placement_group", "Placement type");
-    t.table.add_column("weekly_cost", "Cost per week (GBP)", 0);
-    t.table.add_column("source", "Source");
+    Table t = make_table("costs", "unit_costs",
+                         user ? "Weekly unit costs by placement type" : "Weekly unit costs by placement type (ILLUSTRATIVE)",
+                         user ? "From the council's file; groups it did not give use the illustrative defaults."
+                              : "ILLUSTRATIVE defaults, not this council's costs: DfE S251 England unit costs and costs "
+                                "quoted in published needs assessments. Give --unit-costs FILE (placement_group,weekly_cost) "
+                                "for real figures.",
+                         {{"placement_group", "Placement type"}, {"weekly_cost", "Cost per week (GBP)", 0}, {"source", "Source"}});
     for (int g = 0; g < kPlacementGroupCount; ++g)
       t.table.add_row({std::string(label(static_cast<PlacementGroup>(g))), weekly[g], source[g]});
     a.tables.push_back(std::move(t));
@@ -109,12 +105,10 @@ void costs(Context& cx, Assessment& a) {
   for (const auto& t : a.tables)
     if (t.table.id == "days_in_care_by_placement") days = &t;
   if (!days) return;
-  Table t;
-  t.section = "costs";
-  t.table.id = "spend_by_placement";
-  t.table.title = std::string("Estimated placement spend by type (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)");
-  t.table.notes = "Days in care x weekly unit cost / 7. An estimate of placement spend, not an outturn.";
-  t.table.add_column("category", "Placement type");
+  Table t = make_table("costs", "spend_by_placement",
+                       std::string("Estimated placement spend by type (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)"),
+                       "Days in care x weekly unit cost / 7. An estimate of placement spend, not an outturn.",
+                       {{"category", "Placement type"}});
   for (const auto& y : cx.years) t.table.add_column(year_column(y), y.label(), 0);
   std::vector<double> total_spend(cx.years.size(), 0), total_days(cx.years.size(), 0);
   for (const auto& row : days->table.rows) {
@@ -140,8 +134,7 @@ void costs(Context& cx, Assessment& a) {
   }
   t.table.add_row(std::move(tot));
   t.table.add_row(std::move(avg));
-  t.chart = Chart::category_lines;
-  t.y_label = "GBP";
+  set_chart(t, Chart::category_lines, {}, "GBP");
   a.tables.push_back(std::move(t));
 }
 
@@ -181,17 +174,15 @@ void projection(Context& cx, Assessment& a) {
     const int age = cx.h.age_on(c, d);
     if (age >= 0 && age < 18) stock[static_cast<size_t>(age)] += 1;
   }
-  Table t;
-  t.section = "projection";
-  t.table.id = "projected_demand";
-  t.table.title = "Projected number of children looked after if today's rates by age continue";
-  t.table.notes = fmt::format("Rate by single year of age at 31 March {} (looked after / mid-{} population) applied to the "
-                              "projected population of each year. A projection of demand if practice and need stay as "
-                              "they are, not a forecast.",
-                              last.end_year, last.end_year - 1);
-  t.table.add_column("year", "Mid-year of population");
-  t.table.add_column("population_0_17", "Projected population 0-17", 0);
-  t.table.add_column("projected_looked_after", "Projected looked after", 0);
+  Table t = make_table("projection", "projected_demand",
+                       "Projected number of children looked after if today's rates by age continue",
+                       fmt::format("Rate by single year of age at 31 March {} (looked after / mid-{} population) applied "
+                                   "to the projected population of each year. A projection of demand if practice and need "
+                                   "stay as they are, not a forecast.",
+                                   last.end_year, last.end_year - 1),
+                       {{"year", "Mid-year of population"},
+                        {"population_0_17", "Projected population 0-17", 0},
+                        {"projected_looked_after", "Projected looked after", 0}});
   for (const auto& [year, v] : pop) {
     if (year < last.end_year - 1) continue;
     double total = 0, proj = 0;
@@ -201,9 +192,7 @@ void projection(Context& cx, Assessment& a) {
     }
     t.table.add_row({double(year), total, proj});
   }
-  t.chart = Chart::year_lines;
-  t.series = {2};
-  t.y_label = "children";
+  set_chart(t, Chart::year_lines, {2}, "children");
   a.tables.push_back(std::move(t));
 }
 

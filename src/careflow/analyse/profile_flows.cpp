@@ -25,19 +25,8 @@ int ethnic_group(CodeIndex e) {
   }
 }
 
-std::vector<std::string> code_labels(const CodeList& list) {
-  std::vector<std::string> v;
-  for (const auto& c : list.codes()) v.push_back(fmt::format("{} {}", c.code, c.label));
-  v.emplace_back("Missing");
-  return v;
-}
 int code_category(const CodeList& list, CodeIndex i) { return i == kNoCode ? static_cast<int>(list.size()) : i; }
 
-std::vector<std::string> placement_group_labels() {
-  std::vector<std::string> v;
-  for (int g = 0; g < kPlacementGroupCount; ++g) v.emplace_back(label(static_cast<PlacementGroup>(g)));
-  return v;
-}
 std::vector<std::string> cease_group_labels() {
   std::vector<std::string> v;
   for (int g = 0; g < kCeaseGroupCount; ++g) v.emplace_back(label(static_cast<CeaseGroup>(g)));
@@ -74,25 +63,22 @@ void profile(Context& cx, Assessment& a) {
   const History& h = cx.h;
   // Number and rate.
   {
-    Table t;
-    t.section = "profile";
-    t.table.id = "looked_after_at_31_march";
-    t.table.title = "Children looked after at 31 March: number and rate per 10,000 children";
-    t.table.notes =
+    Table t = make_table(
+        "profile", "looked_after_at_31_march", "Children looked after at 31 March: number and rate per 10,000 children",
         "Looked after at the end of 31 March (a child who ceased that day is not counted); short-break-only periods "
         "excluded. 'Published by DfE' is the council's own figure in DfE's statistics, to reconcile against (from "
         "the returns as DfE finally held them; differences point to records changed or lost since). Rate per 10,000 children aged 0-17 using the ONS mid-year estimate of the year before, as DfE does. "
-        "England: DfE 'Children looked after in England' (combined time series).";
-    t.table.add_column("year", "Year");
-    t.table.add_column("looked_after", "Looked after");
-    t.table.add_column("population_0_17", "Population 0-17 (mid-year before)");
-    t.table.add_column("rate_per_10000", "Rate per 10,000", 1);
-    t.table.add_column("england_rate_per_10000", "England rate per 10,000", 0);
-    t.table.add_column("england_looked_after", "England looked after");
-    t.table.add_column("published_looked_after", "Published by DfE for the council");
-    for (const auto& y : cx.years) {
+        "England: DfE 'Children looked after in England' (combined time series).",
+        {{"year", "Year"},
+         {"looked_after", "Looked after"},
+         {"population_0_17", "Population 0-17 (mid-year before)"},
+         {"rate_per_10000", "Rate per 10,000", 1},
+         {"england_rate_per_10000", "England rate per 10,000", 0},
+         {"england_looked_after", "England looked after"},
+         {"published_looked_after", "Published by DfE for the council"}});
+    add_year_rows(cx, t, [&](const CollectionYear& y, size_t, std::vector<Cell>& row) {
       const double n = static_cast<double>(cx.stock(cx.year_end(y)).size());
-      std::vector<Cell> row{y.label(), n};
+      row.push_back(n);
       auto pop = cx.population.find(y.end_year - 1);
       if (pop != cx.population.end() && cx.o.filter.empty()) {
         row.push_back(pop->second);
@@ -112,13 +98,10 @@ void profile(Context& cx, Assessment& a) {
       auto pub = cx.published.find(y.end_year);
       row.push_back(pub != cx.published.end() && pub->second.looked_after > 0 && cx.o.filter.empty()
                         ? Cell{pub->second.looked_after} : Cell{});
-      t.table.add_row(std::move(row));
-    }
-    t.count_columns = {1};
-    t.derived = {{3, 1}};
-    t.chart = cx.population.empty() ? Chart::year_lines : Chart::year_lines;
-    t.series = cx.population.empty() ? std::vector<size_t>{1} : std::vector<size_t>{3, 4};
-    t.y_label = cx.population.empty() ? "children" : "per 10,000 children";
+    });
+    set_counts(t, {.columns = {1}, .derived = {{3, 1}}});
+    if (cx.population.empty()) set_chart(t, Chart::year_lines, {1}, "children");
+    else set_chart(t, Chart::year_lines, {3, 4}, "per 10,000 children");
     // Key messages: change over the span, and the rate against England.
     const auto& rows = t.table.rows;
     if (rows.size() >= 2) {
@@ -236,27 +219,24 @@ void profile(Context& cx, Assessment& a) {
 void flows(Context& cx, Assessment& a) {
   const History& h = cx.h;
   {
-    Table t;
-    t.section = "flows";
-    t.table.id = "flows_by_year";
-    t.table.title = "Children looked after during the year, starters and ceasers";
-    t.table.notes =
+    Table t = make_table(
+        "flows", "flows_by_year", "Children looked after during the year, starters and ceasers",
         "Starters and ceasers are periods of care starting / ending between 1 April and 31 March (a child can start "
         "twice). An 18th-birthday exit is a period that ended on or after the child's 18th birthday. Net change = "
-        "starters - ceasers; excluding 18th-birthday exits = starters - (ceasers - 18th-birthday exits).";
-    t.table.add_column("year", "Year");
-    t.table.add_column("during_year", "Looked after during the year");
-    t.table.add_column("at_start", "Looked after at 1 April (end of 31 March before)");
-    t.table.add_column("started", "Started");
-    t.table.add_column("ceased", "Ceased");
-    t.table.add_column("started_per_month", "Started per month", 1);
-    t.table.add_column("ceased_per_month", "Ceased per month", 1);
-    t.table.add_column("ceased_at_18", "Ceased at 18th birthday or later");
-    t.table.add_column("net_change", "Net change");
-    t.table.add_column("net_change_excl_18", "Net change excluding 18th-birthday exits");
-    t.table.add_column("england_started_per_10000", "England starters per 10,000", 1);
-    t.table.add_column("started_per_10000", "Starters per 10,000", 1);
-    for (const auto& y : cx.years) {
+        "starters - ceasers; excluding 18th-birthday exits = starters - (ceasers - 18th-birthday exits).",
+        {{"year", "Year"},
+         {"during_year", "Looked after during the year"},
+         {"at_start", "Looked after at 1 April (end of 31 March before)"},
+         {"started", "Started"},
+         {"ceased", "Ceased"},
+         {"started_per_month", "Started per month", 1},
+         {"ceased_per_month", "Ceased per month", 1},
+         {"ceased_at_18", "Ceased at 18th birthday or later"},
+         {"net_change", "Net change"},
+         {"net_change_excl_18", "Net change excluding 18th-birthday exits"},
+         {"england_started_per_10000", "England starters per 10,000", 1},
+         {"started_per_10000", "Starters per 10,000", 1}});
+    add_year_rows(cx, t, [&](const CollectionYear& y, size_t, std::vector<Cell>& row) {
       const Date from = y.start(), to = cx.year_end(y);
       std::vector<char> seen(h.children.size(), 0);
       double during = 0;
@@ -272,8 +252,8 @@ void flows(Context& cx, Assessment& a) {
       for (uint32_t p : ce) at18 += is_eighteenth_birthday_exit(h, h.periods[p]);
       const double ns = static_cast<double>(st.size()), nc = static_cast<double>(ce.size());
       const double months = (to - from + 1) / 30.4375;
-      std::vector<Cell> row{y.label(), during, static_cast<double>(cx.stock(from - 1).size()), ns, nc, ns / months,
-                            nc / months, at18, ns - nc, ns - (nc - at18)};
+      row.insert(row.end(), {during, static_cast<double>(cx.stock(from - 1).size()), ns, nc, ns / months, nc / months,
+                             at18, ns - nc, ns - (nc - at18)});
       auto e = cx.england.find(y.end_year);
       if (e != cx.england.end() && e->second.population > 0 && e->second.started > 0)
         row.push_back(e->second.started / e->second.population * 10000.0);
@@ -281,13 +261,9 @@ void flows(Context& cx, Assessment& a) {
         row.push_back(std::monostate{});
       auto pop = cx.population.find(y.end_year - 1);
       row.push_back(pop != cx.population.end() && cx.o.filter.empty() ? Cell{ns / pop->second * 10000.0} : Cell{});
-      t.table.add_row(std::move(row));
-    }
-    t.count_columns = {1, 2, 3, 4, 7};
-    t.derived = {{5, 3}, {6, 4}, {8, 3}, {8, 4}, {9, 3}, {9, 4}, {9, 7}, {11, 3}};
-    t.chart = Chart::year_lines;
-    t.series = {3, 4, 9};
-    t.y_label = "children";
+    });
+    set_counts(t, {.columns = {1, 2, 3, 4, 7}, .derived = {{5, 3}, {6, 4}, {8, 3}, {8, 4}, {9, 3}, {9, 4}, {9, 7}, {11, 3}}});
+    set_chart(t, Chart::year_lines, {3, 4, 9}, "children");
     const auto& last = t.table.rows.back();
     const double ns = std::get<double>(last[3]), nc = std::get<double>(last[4]), at18 = std::get<double>(last[7]);
     if (ns >= 10 && nc >= 10)
@@ -309,28 +285,22 @@ void flows(Context& cx, Assessment& a) {
     a.tables.push_back(std::move(t));
   }
 
-  const auto starters_table = [&](std::string id, std::string title, std::string notes, std::vector<std::string> cats,
-                                  const std::function<int(const PeriodOfCare&)>& classify, bool keep_empty = false) {
+  // Periods starting (or ending) in each year, by the category `classify` gives them.
+  using Periods = std::vector<uint32_t> (Context::*)(Date, Date) const;
+  const auto periods_table = [&](Periods periods, std::string id, std::string title, std::string notes,
+                                 std::vector<std::string> cats, const std::function<int(const PeriodOfCare&)>& classify,
+                                 bool keep_empty = false) {
     a.tables.push_back(by_year(cx, std::move(id), std::move(title), std::move(notes), "flows", cats,
                                [&](const CollectionYear& y, std::vector<double>& counts) {
-                                 for (uint32_t p : cx.starters(y.start(), cx.year_end(y))) {
+                                 for (uint32_t p : (cx.*periods)(y.start(), cx.year_end(y))) {
                                    const int k = classify(h.periods[p]);
                                    if (k >= 0) counts[static_cast<size_t>(k)] += 1;
                                  }
                                },
                                keep_empty));
   };
-  const auto ceasers_table = [&](std::string id, std::string title, std::string notes, std::vector<std::string> cats,
-                                 const std::function<int(const PeriodOfCare&)>& classify, bool keep_empty = false) {
-    a.tables.push_back(by_year(cx, std::move(id), std::move(title), std::move(notes), "flows", cats,
-                               [&](const CollectionYear& y, std::vector<double>& counts) {
-                                 for (uint32_t p : cx.ceasers(y.start(), cx.year_end(y))) {
-                                   const int k = classify(h.periods[p]);
-                                   if (k >= 0) counts[static_cast<size_t>(k)] += 1;
-                                 }
-                               },
-                               keep_empty));
-  };
+  const auto starters_table = [&](auto&&... args) { periods_table(&Context::starters, args...); };
+  const auto ceasers_table = [&](auto&&... args) { periods_table(&Context::ceasers, args...); };
   const auto first_episode = [&](const PeriodOfCare& p) -> const Episode& { return h.episodes[p.first_episode]; };
   starters_table("starters_by_age", "Children who started to be looked after, by age at starting",
                  "Age in completed years on the day the period of care started.", single_age_labels(),
@@ -424,15 +394,9 @@ void flows(Context& cx, Assessment& a) {
   // Starters against leavers by age band, latest year.
   {
     const auto& y = cx.years.back();
-    Table t;
-    t.section = "flows";
-    t.table.id = "starters_vs_leavers_by_age_band";
-    t.table.title = "Starters and leavers by age band, " + y.label();
-    t.table.notes = "Age at starting (starters) and at leaving (leavers). Net = starters - leavers.";
-    t.table.add_column("age_band", "Age band");
-    t.table.add_column("started", "Started");
-    t.table.add_column("ceased", "Ceased");
-    t.table.add_column("net", "Net change");
+    Table t = make_table("flows", "starters_vs_leavers_by_age_band", "Starters and leavers by age band, " + y.label(),
+                         "Age at starting (starters) and at leaving (leavers). Net = starters - leavers.",
+                         {{"age_band", "Age band"}, {"started", "Started"}, {"ceased", "Ceased"}, {"net", "Net change"}});
     std::vector<double> s(kAgeBandCount + 1, 0), c(kAgeBandCount + 1, 0);
     for (uint32_t p : cx.starters(y.start(), cx.year_end(y))) {
       const int age = h.age_on(h.periods[p].child, h.periods[p].start);
@@ -451,25 +415,17 @@ void flows(Context& cx, Assessment& a) {
                        c[b], s[b] - c[b]});
     }
     t.table.add_row({std::string("Total"), ts, tc, ts - tc});
-    t.count_columns = {1, 2};
-    t.total_row = t.table.rows.size() - 1;
-    t.derived = {{3, 1}, {3, 2}};
-    t.chart = Chart::bars;
-    t.series = {1, 2};
-    t.y_label = "children";
+    set_counts(t, {.columns = {1, 2}, .derived = {{3, 1}, {3, 2}}, .last_row_is_total = true});
+    set_chart(t, Chart::bars, {1, 2}, "children");
     a.tables.push_back(std::move(t));
   }
 
   // Entry cohorts: when today's children entered care.
   {
-    Table t;
-    t.section = "flows";
-    t.table.id = "entry_cohorts";
-    t.table.title = "Children looked after on " + cx.ref.to_string() + ", by year their current period of care began";
-    t.table.notes = "Collection year in which the current period of care started.";
-    t.table.add_column("entry_year", "Entered care in");
-    t.table.add_column("children", "Children");
-    t.table.add_column("percent", "%", 1);
+    Table t = make_table("flows", "entry_cohorts",
+                         "Children looked after on " + cx.ref.to_string() + ", by year their current period of care began",
+                         "Collection year in which the current period of care started.",
+                         {{"entry_year", "Entered care in"}, {"children", "Children"}, {"percent", "%", 1}});
     const auto stock = cx.stock(cx.ref);
     std::map<int, double> by;
     double recent = 0;
@@ -484,12 +440,8 @@ void flows(Context& cx, Assessment& a) {
     for (auto it = by.rbegin(); it != by.rend(); ++it)
       t.table.add_row({CollectionYear{it->first}.label(), it->second, total ? 100.0 * it->second / total : Cell{}});
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
-    t.count_columns = {1};
-    t.total_row = t.table.rows.size() - 1;
-    t.derived = {{2, 1}};
-    t.chart = Chart::bars;
-    t.series = {1};
-    t.y_label = "children";
+    set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
+    set_chart(t, Chart::bars, {1}, "children");
     if (total >= 10)
       a.messages.push_back({"flows",
                             fmt::format("{:.0f}% of the children looked after on {} entered care in the last three years.",

@@ -16,20 +16,22 @@
 
 namespace careflow::report {
 
+// (Every member has a default, so a spec can be written with designated initializers naming only
+// what a table has: {.count_columns = {1}, .total_row = 3}.)
 struct DisclosureSpec {
   // Columns holding counts of children (or periods...): primary suppression applies to them.
-  std::vector<size_t> count_columns;
+  std::vector<size_t> count_columns = {};
   // A row holding, in each count column, the sum of every other row (e.g. "Total").
-  std::optional<size_t> total_row;
+  std::optional<size_t> total_row = {};
   // Further row relations: (rows, total row) where, in each count column, the rows sum to the
   // total row. For tables with several breakdowns of one total ("All", then by age, then by
   // legal status...).
-  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups;
+  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups = {};
   // A column holding, in each row, the sum of the count columns of that row.
-  std::optional<size_t> total_column;
+  std::optional<size_t> total_column = {};
   // (derived column, count column): a percentage or rate computed from that count, withheld
   // whenever the count is.
-  std::vector<std::pair<size_t, size_t>> derived;
+  std::vector<std::pair<size_t, size_t>> derived = {};
   // Counts from 1 to `threshold` are withheld; 0 is shown (DfE shows zeros).
   int threshold = 5;
 };
