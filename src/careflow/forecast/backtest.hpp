@@ -21,6 +21,9 @@ struct BacktestSettings {
   bool trend = true;
   double trend_prior_sd = 0.05;
   bool reentry = true;  // MicrosimSettings::reentry
+  // 0: every origin; n > 0: only the latest n (the report keeps its backtest within a time
+  // budget at national scale this way).
+  int max_origins = 0;
 };
 
 struct BacktestPoint {
@@ -41,6 +44,11 @@ struct BacktestSummary {
   double cover80 = -1, cover95 = -1;   // percent; -1 when the model has no interval
 };
 
+// The 31 March origins the backtest uses: at least `min_history_years` x 365 days of data before
+// and a year after (all of them, whatever max_origins says), oldest first.
+std::vector<Date> backtest_origins(const History& h, const BacktestSettings& s);
+// Origins are forecast in parallel (each has its own seed, so the points do not depend on the
+// number of threads) and returned oldest first.
 std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s);
 std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points);
 OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);
