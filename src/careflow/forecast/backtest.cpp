@@ -39,6 +39,7 @@ std::vector<BacktestPoint> backtest_origin(const History& h, const BacktestSetti
   fs.reentry = s.reentry;
   const ModelRun run = run_models(h, fs, Scenario{});
   const auto start_kinds = actual_by_kind(h, T);
+  const auto start_legal = actual_by_legal_group(h, T);
   const auto& r = run.microsim;
   for (int hz = 1; hz <= fs.years; ++hz) {
     const Date target = CollectionYear{y.end_year + hz}.end();
@@ -72,6 +73,20 @@ std::vector<BacktestPoint> backtest_origin(const History& h, const BacktestSetti
       const double sd = std::sqrt(var);
       out.push_back({"stock_flow", name, T, hz, a, sf, sf - 1.2816 * sd, sf + 1.2816 * sd, sf - 1.96 * sd, sf + 1.96 * sd, true});
       out.push_back({"naive", name, T, hz, a, naive, 0, 0, 0, 0, false});
+    }
+    // Legal status groups (microsimulation and naive: the stock-flow model has no legal status).
+    const auto actual_legal = actual_by_legal_group(h, target);
+    for (int g = 0; g < kLegalGroupCount; ++g) {
+      const std::string name = std::string(kLegalMeasurePrefix) + std::string(legal_group_name(static_cast<LegalGroup>(g)));
+      std::vector<double> v(r.runs, 0.0);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
+      double mean = 0;
+      for (double x : v) mean += x;
+      mean /= r.runs;
+      std::sort(v.begin(), v.end());
+      out.push_back({"microsim", name, T, hz, actual_legal[g], mean, quantile(v, 0.10), quantile(v, 0.90), quantile(v, 0.025),
+                     quantile(v, 0.975), true});
+      out.push_back({"naive", name, T, hz, actual_legal[g], start_legal[g], 0, 0, 0, 0, false});
     }
   }
   return out;

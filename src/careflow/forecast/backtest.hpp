@@ -2,9 +2,12 @@
 // fit both models on what was known then, forecast 1-3 years, and compare with what happened:
 // absolute percentage error and bias of the total and of each placement category, and whether
 // the 80% and 95% intervals covered the outcome; a naive "no change" forecast is the yardstick.
+// Legal status groups are scored too (microsimulation and naive), the count of children in each
+// group at the target 31 March from the status of their latest episode.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "careflow/core/history.hpp"
@@ -26,9 +29,14 @@ struct BacktestSettings {
   int max_origins = 0;
 };
 
+// Measures by legal status are named with this prefix and the group's name (ls_section20, ...).
+inline constexpr std::string_view kLegalMeasurePrefix = "ls_";
+
 struct BacktestPoint {
   std::string model;    // microsim, stock_flow, naive
-  std::string measure;  // total, or a category (fostering, residential, supported, other)
+  // total; a category (fostering, residential, supported, other); or a legal status group,
+  // kLegalMeasurePrefix + legal_group_name (microsim and naive only)
+  std::string measure;
   Date origin;
   int horizon = 0;      // years
   double actual = 0, forecast = 0;

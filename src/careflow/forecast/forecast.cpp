@@ -49,6 +49,22 @@ std::array<double, kKindCount> actual_by_kind(const History& h, Date d) {
   return out;
 }
 
+std::array<double, kLegalGroupCount> actual_by_legal_group(const History& h, Date d) {
+  std::array<double, kLegalGroupCount> out{};
+  for (const auto& p : h.periods) {
+    if (p.short_breaks || p.start > d || (!p.end.is_open() && p.end <= d)) continue;
+    if (!h.children[p.child].dob_known) continue;
+    LegalGroup g = LegalGroup::other;
+    for (uint32_t i = 0; i < p.episode_count; ++i) {
+      const Episode& e = h.episodes[p.first_episode + i];
+      if (e.start > d) break;
+      g = legal_group_of(e.legal_status);
+    }
+    out[static_cast<size_t>(g)] += 1;
+  }
+  return out;
+}
+
 ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc, const StockFlowModel* fitted_sf,
                     const MicrosimModel* fitted_ms) {
   ModelRun run;

@@ -49,5 +49,8 @@ OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, 
 // Looked after at the end of `d` by placement kind, children with a known date of birth only
 // (as the models see them).
 std::array<double, kKindCount> actual_by_kind(const History& h, Date d);
+// The same by legal status group (LegalGroup): the group of the latest episode begun by `d`, as
+// the microsimulation reads the status of a child in care at its origin.
+std::array<double, kLegalGroupCount> actual_by_legal_group(const History& h, Date d);
 
 }  // namespace careflow::forecast

@@ -405,8 +405,10 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
           "quick: its intervals are rough.",
           bs.min_history_years, first.to_iso(), last.to_iso(), bs.max_horizon_years, plan.runs, o.runs);
       if (plan.origins < plan.all_origins)
-        t.notes += fmt::format(" Only the latest {} of the {} possible origins, to keep the report quick at this size.", plan.origins,
-                               plan.all_origins);
+        t.notes += plan.origins == 1
+                       ? fmt::format(" Only the latest of the {} possible origins, to keep the report quick at this size.", plan.all_origins)
+                       : fmt::format(" Only the latest {} of the {} possible origins, to keep the report quick at this size.",
+                                     plan.origins, plan.all_origins);
       if (withheld) t.notes += " c = withheld: derived from a count of 1 to 5.";
       t.notes += " By placement category and legal status, and with more runs: careflow backtest.";
       if (ms1) {
