@@ -364,6 +364,30 @@ OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, 
     row2.emplace_back(msp / a.runs);
     row2.emplace_back(sf_spend);
     t.add_row(std::move(row2));
+    // Levers the stock-flow model does not have: their own measures, microsimulation only.
+    if (sc.legal_change && sc.legal_change->factor != 1.0)
+      for (int g = 0; g < kLegalGroupCount; ++g) {
+        std::vector<double> dl(a.runs);
+        double ml = 0;
+        for (int run = 0; run < a.runs; ++run) ml += dl[run] = b.legal(run, last, g) - a.legal(run, last, g);
+        std::vector<Cell> r{financial_year_label(a.first_fy + y),
+                            fmt::format("children at {}: {}", a.month_ends[last].to_iso(), legal_group_label(static_cast<LegalGroup>(g)))};
+        add_percentiles(r, dl);
+        r.emplace_back(ml / a.runs);
+        r.emplace_back(std::monostate{});
+        t.add_row(std::move(r));
+      }
+    if (sc.reentry_factor != 1.0 && !a.reentries.empty()) {
+      std::vector<double> dr(a.runs);
+      double mr = 0;
+      for (int run = 0; run < a.runs; ++run)
+        mr += dr[run] = b.reentries[static_cast<size_t>(run) * b.fy_count + y] - a.reentries[static_cast<size_t>(run) * a.fy_count + y];
+      std::vector<Cell> r{financial_year_label(a.first_fy + y), std::string("re-entries in the year")};
+      add_percentiles(r, dr);
+      r.emplace_back(mr / a.runs);
+      r.emplace_back(std::monostate{});
+      t.add_row(std::move(r));
+    }
   }
   return t;
 }
