@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/microsim.hpp"
 #include "careflow/forecast/simulated_history.hpp"
 #include "hand_history.hpp"
@@ -242,4 +243,45 @@ from = "2025-10-01"
   EXPECT_TRUE(parse_scenario_toml("[reentry]\nfactor = -1\n", bad));
   EXPECT_TRUE(parse_scenario_toml("[legal_status]\nfrom_group = \"C1\"\nfactor = 2\n", bad));  // codes are not groups
   EXPECT_TRUE(parse_scenario_toml("[legal_status]\nfrom_group = \"section_20\"\nto_group = \"section_20\"\nfactor = 2\n", bad));
+}
+
+// The stock-flow model's re-entry shares, by hand on the history with known dynamics: new entrants
+// arrive at lambda = 1,500 a year and re-entries at N mu h p = 3.035 a day = 1,108.6 a year in the
+// steady state (reentry_test.cpp), so re-entries are 1,108.6 / 2,608.6 = 0.425 of all entries, all
+// of them after a return home (nobody comes back after an SGO). With the re-entry lever at 0 from
+// the start, the model's entries become the new entrants alone in every state, so its long-run
+// stock (20 years on, where the starting stock has gone) falls to about 1 - 0.425 = 0.575 of the
+// baseline's (exactly so if every state had the same share; tolerance 0.03). Entry changes now
+// act on new entrants only: a 20% cut of every age scales entries by 1 - 0.2 (1 - r).
+TEST(ScenarioLevers, StockFlowSeparatesReentriesFromNewEntrants) {
+  const History h = simulate_history(with_reentries());
+  const Date T = CollectionYear{2025}.end();
+  const StockFlowModel m = fit_stock_flow(h, {T - 364, T, {}});
+  const ReentryShares r = stock_flow_reentry_shares(h, m, T - 364, T);
+  double all = 0, re_home = 0, re_other = 0;
+  for (size_t s = 0; s < r.size(); ++s) {
+    all += m.entries[s];
+    re_home += m.entries[s] * r[s][0];
+    re_other += m.entries[s] * r[s][1];
+    EXPECT_LE(r[s][0] + r[s][1], 1.0 + 1e-12);
+  }
+  EXPECT_NEAR(re_home / all, 1108.6 / 2608.6, 0.03);
+  EXPECT_EQ(re_other, 0.0);
+
+  Scenario none;
+  none.reentry_factor = 0.0;
+  none.reentry_from = T + 1;
+  const int days = 20 * 365;
+  const auto base = project(m, days);
+  const auto scen = project(m, days, stock_flow_entry_multiplier(none, m.space, T, r));
+  EXPECT_NEAR(scen.total(days) / base.total(days), 1 - 1108.6 / 2608.6, 0.03);
+  // Without the shares (the model as before) the lever cannot reach the stock-flow model.
+  EXPECT_FALSE(stock_flow_entry_multiplier(none, m.space, T));
+
+  Scenario cut;
+  cut.entry_changes.push_back({0, 17, 0.8, T + 1});
+  const auto mult = stock_flow_entry_multiplier(cut, m.space, T, r);
+  for (int s = 0; s < m.space.in_care(); ++s)
+    EXPECT_NEAR(mult(s, T + 10), 1 - 0.2 * (1 - r[s][0] - r[s][1]), 1e-12);
+  EXPECT_NEAR(mult(0, T), 1.0, 1e-12);  // before the change's date
 }
