@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +14,7 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/backtest.hpp"
+#include "careflow/forecast/simulated_history.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "synthetic_council.hpp"
@@ -238,4 +240,34 @@ TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
                                     mape)),
             std::string::npos);
   EXPECT_NE(t.notes.find("20 runs per forecast"), std::string::npos);
+}
+
+// Disclosure control in the backtest table: on a tiny simulated council (two entrants a year) the
+// number looked after at a 31 March is a count of 1 to 5, and a percentage error computed from it
+// would disclose it, so with suppression on every row built on such a count shows c (and the plain
+// sentence, which quotes the 1-year MAPE, is held back); with suppression off the numbers show.
+TEST(ForecastSection, BacktestPercentagesFromSmallCountsAreWithheld) {
+  forecast::SimulatedHistorySettings ss;
+  ss.entrants_per_year = 2;
+  ss.seed = 2;
+  const History h = forecast::simulate_history(ss);
+  std::vector<double> actual;
+  for (int y = 2019; y <= 2025; ++y) actual.push_back(static_cast<double>(h.count_looked_after_on(CollectionYear{y}.end())));
+  ASSERT_TRUE(std::any_of(actual.begin(), actual.end(), [](double n) { return n >= 1 && n <= 5; }));
+  report::ForecastSectionOptions o;
+  o.runs = 20;
+  o.backtest_runs = 20;
+  const auto on = report::forecast_section(h, o);
+  const auto& t = find(on, "forecast_backtest");
+  ASSERT_FALSE(t.rows.empty());
+  size_t withheld = 0;
+  for (const auto& r : t.rows)
+    for (size_t c = 4; c < r.size(); ++c) withheld += std::holds_alternative<Suppressed>(r[c]);
+  EXPECT_GT(withheld, 0u);
+  EXPECT_NE(t.notes.find("c = withheld"), std::string::npos);
+  EXPECT_EQ(on.html.find("past year"), std::string::npos);  // no sentence quoting a withheld MAPE
+  o.suppression = false;
+  const auto off = report::forecast_section(h, o);
+  for (const auto& r : find(off, "forecast_backtest").rows)
+    for (const auto& c : r) EXPECT_FALSE(std::holds_alternative<Suppressed>(c));
 }
