@@ -61,9 +61,9 @@ int run(const Options& o) {
   const auto summary = summarise(points);
   const auto table = backtest_summary_table(summary, notes);
   fmt::print("careflow backtest: {}\n\n", notes);
-  fmt::print("  {:<11} {:<12} {:>7} {:>5} {:>7} {:>7} {:>9} {:>9}\n", "model", "measure", "horizon", "n", "MAPE%", "bias%", "cover80%", "cover95%");
+  fmt::print("  {:<11} {:<24} {:>7} {:>5} {:>7} {:>7} {:>9} {:>9}\n", "model", "measure", "horizon", "n", "MAPE%", "bias%", "cover80%", "cover95%");
   for (const auto& x : summary)
-    fmt::print("  {:<11} {:<12} {:>7} {:>5} {:>7.2f} {:>+7.2f} {:>9} {:>9}\n", x.model, x.measure,
+    fmt::print("  {:<11} {:<24} {:>7} {:>5} {:>7.2f} {:>+7.2f} {:>9} {:>9}\n", x.model, x.measure,
                x.horizon == 0 ? std::string("all") : fmt::format("{}y", x.horizon), x.n, x.mape, x.bias,
                x.cover80 < 0 ? "" : fmt::format("{:.1f}", x.cover80), x.cover95 < 0 ? "" : fmt::format("{:.1f}", x.cover95));
   fmt::print("\nBacktest took {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -21,6 +21,7 @@ struct Options {
   std::vector<std::string> inputs;
   std::string year, as_of, out, unit_costs;
   std::vector<std::string> scenarios, entries, shifts;
+  std::string reentry_change, legal_change;
   int years = 5, runs = 1000;
   uint64_t seed = 1;
   ModelOptions model;
@@ -89,34 +90,71 @@ std::optional<std::string> parse_shift_flag(const std::string& text, Date start,
   return std::nullopt;
 }
 
-// Fan chart of a forecast_total table: the microsimulation's 5-95 and 25-75 percentile lines
-// around its median, and the stock-flow model's expectation, against years from the origin.
-std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title) {
-  using report::Series;
-  std::vector<Series> lines(6);
-  const char* names[] = {"5th percentile", "25th percentile", "Median (microsimulation)", "75th percentile", "95th percentile",
-                         "Stock-flow model"};
-  const char* colours[] = {"#9dc3e6", "#2e75b6", "#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"};
-  const size_t cols[] = {t.column_index("p5"), t.column_index("p25"), t.column_index("p50"), t.column_index("p75"),
-                         t.column_index("p95"), t.column_index("stock_flow")};
-  for (size_t i = 0; i < lines.size(); ++i) {
-    lines[i].name = names[i];
-    lines[i].colour = colours[i];
-    lines[i].dashed = i == 0 || i == 4 || i == 5;
+std::vector<std::string> split_colons(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  for (size_t c; (c = text.find(':', pos)) != std::string::npos; pos = c + 1) parts.push_back(text.substr(pos, c - pos));
+  parts.push_back(text.substr(pos));
+  return parts;
+}
+
+// A factor written as 0.5, or as a change: -50%.
+std::optional<double> parse_factor(const std::string& t) {
+  try {
+    if (!t.empty() && t.back() == '%') return 1.0 + std::stod(t.substr(0, t.size() - 1)) / 100;
+    return std::stod(t);
+  } catch (...) {
+    return std::nullopt;
   }
+}
+
+// "0.5:home:2025-04-01" -> [reentry] factor 0.5 after home from 1 April 2025 (default: any, the
+// forecast start); read through the TOML parser so that flags and files mean the same.
+std::optional<std::string> parse_reentry_flag(const std::string& text, Date start, Scenario& sc) {
+  const auto parts = split_colons(text);
+  const auto f = parse_factor(parts[0]);
+  if (!f || parts.size() > 3) return "expected FACTOR[:home|other|any][:FROM], e.g. 0.5:home:2025-04-01";
+  const std::string toml = fmt::format("[reentry]\nfactor = {}\nafter = \"{}\"\nfrom = \"{}\"\n", *f,
+                                       parts.size() > 1 && !parts[1].empty() ? parts[1] : "any",
+                                       parts.size() > 2 ? parts[2] : (start + 1).to_iso());
+  return parse_scenario_toml(toml, sc);
+}
+
+// "interim_care_order:full_care_order:1.5[:FROM]" -> [legal_status] (TO may be "any").
+std::optional<std::string> parse_legal_flag(const std::string& text, Date start, Scenario& sc) {
+  const auto parts = split_colons(text);
+  const auto f = parts.size() >= 3 ? parse_factor(parts[2]) : std::nullopt;
+  if (!f || parts.size() > 4) return "expected FROM_GROUP:TO_GROUP:FACTOR[:FROM], e.g. interim_care_order:full_care_order:1.5";
+  const std::string toml = fmt::format("[legal_status]\nfrom_group = \"{}\"\nto_group = \"{}\"\nfactor = {}\nfrom = \"{}\"\n",
+                                       parts[0], parts[1], *f, parts.size() > 3 ? parts[3] : (start + 1).to_iso());
+  return parse_scenario_toml(toml, sc);
+}
+
+// Fan chart of a forecast_total table: the microsimulation's 5-95 and 25-75 percentile ranges as
+// shaded bands around its median, and the stock-flow model's expectation (dashed), against years
+// from the origin (as the report's forecast chart).
+std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title) {
+  using report::Band;
+  using report::Series;
+  Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
+  Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
+  const size_t c5 = t.column_index("p5"), c25 = t.column_index("p25"), c50 = t.column_index("p50"), c75 = t.column_index("p75"),
+               c95 = t.column_index("p95"), csf = t.column_index("stock_flow");
+  auto num = [](const Cell& c) { const double* d = std::get_if<double>(&c); return d ? *d : std::nan(""); };
   for (const auto& r : t.rows) {
     const auto d = parse_date(std::get<std::string>(r[0]));
     const double x = (d.date - as_of) / 365.25;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      lines[i].x.push_back(x);
-      lines[i].y.push_back(std::get<double>(r[cols[i]]));
-    }
+    outer.x.push_back(x), outer.lo.push_back(num(r[c5])), outer.hi.push_back(num(r[c95]));
+    inner.x.push_back(x), inner.lo.push_back(num(r[c25])), inner.hi.push_back(num(r[c75]));
+    median.x.push_back(x), median.y.push_back(num(r[c50]));
+    sf.x.push_back(x), sf.y.push_back(num(r[csf]));
   }
   report::ChartOptions co;
   co.title = title;
   co.x_label = fmt::format("Years from {}", as_of.to_iso());
   co.y_label = "Children looked after";
-  return report::line_chart(co, lines);
+  co.legend_right = true;
+  return report::line_chart(co, {median, sf}, {outer, inner});
 }
 
 int run(const Options& o) {
@@ -170,7 +208,8 @@ int run(const Options& o) {
     }
     scenarios.push_back(std::move(sc));
   }
-  if (!o.entries.empty() || !o.shifts.empty() || o.return_home != 1.0 || o.population_growth != 0.0) {
+  if (!o.entries.empty() || !o.shifts.empty() || o.return_home != 1.0 || o.population_growth != 0.0 || !o.reentry_change.empty() ||
+      !o.legal_change.empty()) {
     Scenario sc;
     sc.name = "flags";
     sc.costs = baseline.costs;
@@ -184,11 +223,25 @@ int run(const Options& o) {
         fmt::print(stderr, "careflow forecast: --shift: {}\n", *err);
         return 2;
       }
+    if (!o.reentry_change.empty())
+      if (auto err = parse_reentry_flag(o.reentry_change, s.as_of, sc)) {
+        fmt::print(stderr, "careflow forecast: --reentry-change: {}\n", *err);
+        return 2;
+      }
+    if (!o.legal_change.empty())
+      if (auto err = parse_legal_flag(o.legal_change, s.as_of, sc)) {
+        fmt::print(stderr, "careflow forecast: --legal-change: {}\n", *err);
+        return 2;
+      }
     sc.return_home_factor = o.return_home;
     sc.return_home_from = s.as_of + 1;
     sc.population_growth = o.population_growth;
     scenarios.push_back(std::move(sc));
   }
+  for (const auto& sc : scenarios)
+    if (sc.reentry_factor != 1.0 && !s.reentry)
+      fmt::print(stderr, "careflow forecast: warning: scenario '{}' changes re-entry, which --no-reentry leaves out: it has no effect\n",
+                 sc.name);
   const auto ms = s.microsim();
   const MicrosimModel model = fit_microsim(h, ms);
   const StockFlowModel sf = fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
@@ -233,7 +286,9 @@ int run(const Options& o) {
     }
     for (const auto& t : tables)
       if (t.id.starts_with("forecast_total")) {
-        std::ofstream(fs::path(o.out) / (t.id + ".svg")) << fan_chart(t, s.as_of, t.title);
+        // The table's title is too long for the chart: the scenario's id is enough.
+        const std::string suffix = t.id.size() > 15 ? " (scenario " + t.id.substr(15) + ")" : "";
+        std::ofstream(fs::path(o.out) / (t.id + ".svg")) << fan_chart(t, s.as_of, "Children looked after: forecast" + suffix);
       }
     // Scenarios are saved with their results so they can be re-run and compared later.
     for (const auto& path : o.scenarios) {
@@ -259,6 +314,10 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--entries", o->entries, "Change entries: AGES:CHANGE[:FROM], e.g. 10-15:-20%:2025-04-01; repeatable");
   cmd->add_option("--return-home", o->return_home, "Multiply returns home within 6 months by this factor (e.g. 1.2)");
   cmd->add_option("--shift", o->shifts, "Move children: FROM_KIND:TO_KIND:CHILDREN:YEARS, e.g. foster_ifa:foster_in_house:21:3");
+  cmd->add_option("--reentry-change", o->reentry_change,
+                  "Multiply the hazard of coming back into care: FACTOR[:home|other|any][:FROM], e.g. 0.5:home (support after a return home)");
+  cmd->add_option("--legal-change", o->legal_change,
+                  "Multiply the hazard of a legal status change: FROM_GROUP:TO_GROUP:FACTOR[:FROM], e.g. interim_care_order:full_care_order:1.5");
   cmd->add_option("--population-growth", o->population_growth, "Yearly growth applied to entries (e.g. 0.01)");
   cmd->add_option("--unit-costs", o->unit_costs, "CSV of kind,weekly_cost (default: illustrative costs)");
   cmd->add_option("--inflation", o->inflation, "Yearly cost inflation applied each April (e.g. 0.03)");

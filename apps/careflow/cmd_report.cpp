@@ -14,7 +14,7 @@ namespace {
 struct Options {
   std::vector<std::string> inputs;
   std::string out, la, year, reference_date, data, population, unit_costs, projection, area;
-  int from = 0, to = 0, forecast_runs = 200;
+  int from = 0, to = 0, forecast_runs = 200, backtest_runs = -1;
   uint64_t seed = 1;
   bool no_suppression = false;
   std::vector<std::string> filters;
@@ -69,6 +69,7 @@ int run(const Options& o) {
   if (o.forecast_runs > 0) {
     report::ForecastSectionOptions fo;
     fo.runs = o.forecast_runs;
+    fo.backtest_runs = o.backtest_runs;
     fo.seed = o.seed;
     fo.suppression = ro.suppression;
     auto fs = report::forecast_section(h, fo);
@@ -109,6 +110,9 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
   cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default 200; 0: no forecast)")
       ->check(CLI::Range(0, 100000));
+  cmd->add_option("--backtest-runs", opts->backtest_runs,
+                  "Runs per forecast of the Forecast section's backtest (default: chosen to keep the report quick; 0: no backtest)")
+      ->check(CLI::Range(-1, 100000));
   cmd->add_option("--seed", opts->seed, "Random seed of the forecast (default 1)");
   cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
 }}};

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
@@ -126,8 +128,32 @@ TEST(Backtest, OriginsAndActualsFromTheHistory) {
   const auto pts = backtest(h, bs);
   // Data 01/04/2017 to 31/03/2024. Origins need three years before (from 31/03/2020: exactly
   // 1,095 days) and one after: 31/03/2020, 2021, 2022, 2023 with horizons up to 3, 3, 2, 1
-  // years: 9 (origin, horizon) pairs x 3 models x 5 measures.
-  EXPECT_EQ(pts.size(), 9u * 3 * 5);
+  // years: 9 (origin, horizon) pairs x (3 models x 5 measures + 2 models x 7 legal status groups).
+  EXPECT_EQ(pts.size(), 9u * (3 * 5 + 2 * 7));
+  // Every simulated child is on a full care order (C2) throughout: by legal status, the full care
+  // order's points are the total's exactly (actual, microsimulation mean and intervals, naive) and
+  // every other group is 0 in the returns and in every run.
+  std::map<std::tuple<std::string, int, int>, const BacktestPoint*> totals;
+  for (const auto& p : pts)
+    if (p.measure == "total") totals[{p.model, p.origin.days(), p.horizon}] = &p;
+  int legal_points = 0;
+  for (const auto& p : pts) {
+    if (!p.measure.starts_with(kLegalMeasurePrefix)) continue;
+    ++legal_points;
+    EXPECT_NE(p.model, "stock_flow");
+    if (p.measure == "ls_full_care_order") {
+      const auto* t = totals.at({p.model, p.origin.days(), p.horizon});
+      EXPECT_DOUBLE_EQ(p.actual, t->actual);
+      EXPECT_NEAR(p.forecast, t->forecast, 1e-3);
+      EXPECT_NEAR(p.lo80, t->lo80, 1e-3);
+      EXPECT_NEAR(p.hi95, t->hi95, 1e-3);
+    } else {
+      EXPECT_EQ(p.actual, 0.0) << p.measure;
+      EXPECT_EQ(p.forecast, 0.0) << p.measure;
+      EXPECT_EQ(p.hi95, 0.0) << p.measure;
+    }
+  }
+  EXPECT_EQ(legal_points, 9 * 2 * 7);
   for (const auto& p : pts) {
     if (p.measure != "total") continue;
     const Date target = Date::from_ymd(p.origin.year() + p.horizon, 3, 31);

@@ -3,14 +3,18 @@
 // disclosure control applies to the counts of children it shows.
 #include "careflow/report/sections.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "analyse/fixture.hpp"
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/forecast/backtest.hpp"
+#include "careflow/forecast/simulated_history.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "synthetic_council.hpp"
@@ -139,6 +143,8 @@ TEST(ForecastSection, FanChartSpendAndActualsAgreeWithAnalyse) {
     }
   EXPECT_EQ(forecast_rows, 5);
   EXPECT_NO_THROW(find(s, "spend_by_financial_year"));
+  // Three years of returns leave no backtest origin (3 years before, 1 after): said plainly.
+  EXPECT_NE(s.html.find("Backtest not available: the returns cover 3 years (2022/23 to 2024/25)"), std::string::npos);
   // In the page: listed in the contents, rendered after analyse's sections.
   report::ReportOptions ro;
   ro.extra = {report::compare_section("", 2025), s};
@@ -169,4 +175,99 @@ TEST(ForecastSection, ActualCountsAreSuppressed) {
   const auto& u = find(off, "forecast_31_march");
   EXPECT_EQ(std::get<double>(u.rows[0][1]), 5);
   EXPECT_EQ(std::get<double>(u.rows[1][1]), 2);
+}
+
+// The backtest in the report, on a synthetic council with eight returns (2017/18 .. 2024/25):
+// origins need 3 years of data before (from 31/03/2020) and 1 after: 2020 .. 2024, with horizons
+// up to 3, 3, 3, 2 and 1 years, so 5 origins at 1 year, 4 at 2, 3 at 3 and 12 forecasts in all.
+// The table's microsimulation MAPE and coverage at 1 year equal those of an independent call to
+// forecast::backtest with the same settings (the simulation is reproducible whatever the threads),
+// and the plain-language sentence quotes that MAPE.
+TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
+  careflow::testing::TempReturns tr;
+  careflow::testing::write_synthetic_council(tr, 300, 2018, 2025, 3);
+  IngestReport ir;
+  const History h = ingest({tr.root()}, std::nullopt, ir);
+  report::ForecastSectionOptions o;
+  o.runs = 20;
+  o.backtest_runs = 20;
+  o.seed = 5;
+  const auto s = report::forecast_section(h, o);
+  const auto& t = find(s, "forecast_backtest");
+  ASSERT_EQ(t.rows.size(), 12u);  // 3 models x (1, 2, 3 years, all)
+  forecast::BacktestSettings bs;
+  bs.runs = 20;
+  bs.seed = 5;
+  std::vector<forecast::BacktestPoint> total;
+  for (const auto& p : forecast::backtest(h, bs))
+    if (p.measure == "total") total.push_back(p);
+  ASSERT_EQ(total.size(), 12u * 3);
+  // By hand from the points: MAPE = mean |f - a| / a over the five 1-year microsimulation forecasts.
+  double ape = 0, in80 = 0;
+  int n = 0;
+  for (const auto& p : total)
+    if (p.model == "microsim" && p.horizon == 1) {
+      ape += std::abs(p.forecast - p.actual) / p.actual;
+      in80 += p.actual >= p.lo80 && p.actual <= p.hi80;
+      ++n;
+    }
+  ASSERT_EQ(n, 5);
+  const double mape = 100 * ape / n;
+  auto num = [](const Cell& c) { return std::get<double>(c); };
+  const double origins_expected[] = {5, 4, 3, 5};
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& r = t.rows[i];
+    EXPECT_EQ(num(r[2]), origins_expected[i % 4]) << i;
+    EXPECT_GT(num(r[4]), 0.0);
+    EXPECT_LT(num(r[4]), 25.0);  // a council of 300 over one to three years: errors of a few per cent
+    EXPECT_LE(std::abs(num(r[5])), num(r[4]) + 1e-9);  // |bias| <= MAPE
+    if (i < 8) {  // microsimulation and stock-flow have intervals; no change has none
+      EXPECT_GE(num(r[6]), 0.0);
+      EXPECT_LE(num(r[6]), num(r[7]));  // the 95% interval holds whatever the 80% one does
+      EXPECT_LE(num(r[7]), 100.0);
+    } else {
+      EXPECT_TRUE(std::holds_alternative<std::monostate>(r[6]));
+    }
+  }
+  EXPECT_EQ(std::get<std::string>(t.rows[0][0]), "Microsimulation");
+  EXPECT_EQ(std::get<std::string>(t.rows[0][1]), "1 year");
+  EXPECT_EQ(num(t.rows[0][3]), 5);
+  EXPECT_NEAR(num(t.rows[0][4]), mape, 1e-9);
+  EXPECT_NEAR(num(t.rows[0][6]), 100 * in80 / n, 1e-9);
+  EXPECT_EQ(num(t.rows[3][3]), 12);  // all horizons
+  EXPECT_NE(s.html.find(fmt::format("Over 5 past years, the microsimulation&#39;s 1-year forecast of the number looked after "
+                                    "was within {:.1f}%",
+                                    mape)),
+            std::string::npos);
+  EXPECT_NE(t.notes.find("20 runs per forecast"), std::string::npos);
+}
+
+// Disclosure control in the backtest table: on a tiny simulated council (two entrants a year) the
+// number looked after at a 31 March is a count of 1 to 5, and a percentage error computed from it
+// would disclose it, so with suppression on every row built on such a count shows c (and the plain
+// sentence, which quotes the 1-year MAPE, is held back); with suppression off the numbers show.
+TEST(ForecastSection, BacktestPercentagesFromSmallCountsAreWithheld) {
+  forecast::SimulatedHistorySettings ss;
+  ss.entrants_per_year = 2;
+  ss.seed = 2;
+  const History h = forecast::simulate_history(ss);
+  std::vector<double> actual;
+  for (int y = 2019; y <= 2025; ++y) actual.push_back(static_cast<double>(h.count_looked_after_on(CollectionYear{y}.end())));
+  ASSERT_TRUE(std::any_of(actual.begin(), actual.end(), [](double n) { return n >= 1 && n <= 5; }));
+  report::ForecastSectionOptions o;
+  o.runs = 20;
+  o.backtest_runs = 20;
+  const auto on = report::forecast_section(h, o);
+  const auto& t = find(on, "forecast_backtest");
+  ASSERT_FALSE(t.rows.empty());
+  size_t withheld = 0;
+  for (const auto& r : t.rows)
+    for (size_t c = 4; c < r.size(); ++c) withheld += std::holds_alternative<Suppressed>(r[c]);
+  EXPECT_GT(withheld, 0u);
+  EXPECT_NE(t.notes.find("c = withheld"), std::string::npos);
+  EXPECT_EQ(on.html.find("past year"), std::string::npos);  // no sentence quoting a withheld MAPE
+  o.suppression = false;
+  const auto off = report::forecast_section(h, o);
+  for (const auto& r : find(off, "forecast_backtest").rows)
+    for (const auto& c : r) EXPECT_FALSE(std::holds_alternative<Suppressed>(c));
 }

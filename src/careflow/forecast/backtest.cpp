@@ -4,65 +4,103 @@
 #include <cmath>
 #include <map>
 
+#include <tbb/parallel_for.h>
+
 #include "careflow/forecast/forecast.hpp"
 
 namespace careflow::forecast {
 
-std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s) {
-  std::vector<BacktestPoint> out;
+std::vector<Date> backtest_origins(const History& h, const BacktestSettings& s) {
+  std::vector<Date> out;
   if (h.years.empty()) return out;
   const Date data_start = h.data_start(), data_end = h.data_end();
   for (const auto& y : h.years) {
     const Date T = y.end();
     if (T - data_start < s.min_history_years * 365 || T + 365 > data_end) continue;
-    ForecastSettings fs;
-    fs.as_of = T;
-    fs.years = std::min(s.max_horizon_years, (data_end - T) / 365);
-    fs.runs = s.runs;
-    fs.seed = s.seed + static_cast<uint64_t>(y.end_year);
-    fs.reference_days = s.reference_days;
-    fs.arrivals_window_days = s.reference_days;
-    fs.trend = s.trend;
-    fs.trend_prior_sd = s.trend_prior_sd;
-    fs.reentry = s.reentry;
-    const ModelRun run = run_models(h, fs, Scenario{});
-    const auto start_kinds = actual_by_kind(h, T);
-    const auto& r = run.microsim;
-    for (int hz = 1; hz <= fs.years; ++hz) {
-      const Date target = CollectionYear{y.end_year + hz}.end();
-      const auto it = std::find(r.month_ends.begin(), r.month_ends.end(), target);
-      if (it == r.month_ends.end()) continue;
-      const size_t mo = static_cast<size_t>(it - r.month_ends.begin());
-      const size_t day = target - T;
-      const auto actual = actual_by_kind(h, target);
-      // Measures: the total and the four broad categories (index 0 = total, 1 + broad).
-      for (int measure = 0; measure <= kBroadCount; ++measure) {
-        auto in_measure = [&](int k) { return measure == 0 || static_cast<int>(broad_of(static_cast<Kind>(k))) == measure - 1; };
-        const std::string name = measure == 0 ? "total" : std::string(broad_name(static_cast<Broad>(measure - 1)));
-        double a = 0, naive = 0;
+    out.push_back(T);
+  }
+  return out;
+}
+
+namespace {
+std::vector<BacktestPoint> backtest_origin(const History& h, const BacktestSettings& s, Date T) {
+  std::vector<BacktestPoint> out;
+  const Date data_end = h.data_end();
+  const CollectionYear y{T.ymd().year};  // origins are 31 Marches
+  ForecastSettings fs;
+  fs.as_of = T;
+  fs.years = std::min(s.max_horizon_years, (data_end - T) / 365);
+  fs.runs = s.runs;
+  fs.seed = s.seed + static_cast<uint64_t>(y.end_year);
+  fs.reference_days = s.reference_days;
+  fs.arrivals_window_days = s.reference_days;
+  fs.trend = s.trend;
+  fs.trend_prior_sd = s.trend_prior_sd;
+  fs.reentry = s.reentry;
+  const ModelRun run = run_models(h, fs, Scenario{});
+  const auto start_kinds = actual_by_kind(h, T);
+  const auto start_legal = actual_by_legal_group(h, T);
+  const auto& r = run.microsim;
+  for (int hz = 1; hz <= fs.years; ++hz) {
+    const Date target = CollectionYear{y.end_year + hz}.end();
+    const auto it = std::find(r.month_ends.begin(), r.month_ends.end(), target);
+    if (it == r.month_ends.end()) continue;
+    const size_t mo = static_cast<size_t>(it - r.month_ends.begin());
+    const size_t day = target - T;
+    const auto actual = actual_by_kind(h, target);
+    // Measures: the total and the four broad categories (index 0 = total, 1 + broad).
+    for (int measure = 0; measure <= kBroadCount; ++measure) {
+      auto in_measure = [&](int k) { return measure == 0 || static_cast<int>(broad_of(static_cast<Kind>(k))) == measure - 1; };
+      const std::string name = measure == 0 ? "total" : std::string(broad_name(static_cast<Broad>(measure - 1)));
+      double a = 0, naive = 0;
+      for (int k = 0; k < kKindCount; ++k)
+        if (in_measure(k)) a += actual[k], naive += start_kinds[k];
+      std::vector<double> v(r.runs, 0.0);
+      for (int run_i = 0; run_i < r.runs; ++run_i)
         for (int k = 0; k < kKindCount; ++k)
-          if (in_measure(k)) a += actual[k], naive += start_kinds[k];
-        std::vector<double> v(r.runs, 0.0);
-        for (int run_i = 0; run_i < r.runs; ++run_i)
-          for (int k = 0; k < kKindCount; ++k)
-            if (in_measure(k)) v[run_i] += r.kind(run_i, mo, k);
-        double mean = 0;
-        for (double x : v) mean += x;
-        mean /= r.runs;
-        std::sort(v.begin(), v.end());
-        out.push_back({"microsim", name, T, hz, a, mean, quantile(v, 0.10), quantile(v, 0.90), quantile(v, 0.025),
-                       quantile(v, 0.975), true});
-        double sf = 0, var = 0;
-        const auto& sp = run.stock_flow.space;
-        for (int st = 0; st < sp.in_care(); ++st)
-          if (measure == 0 || static_cast<int>(sp.broad_of_state(st)) == measure - 1)
-            sf += run.projection.mean[day - 1][st], var += run.projection.variance[day - 1][st];
-        const double sd = std::sqrt(var);
-        out.push_back({"stock_flow", name, T, hz, a, sf, sf - 1.2816 * sd, sf + 1.2816 * sd, sf - 1.96 * sd, sf + 1.96 * sd, true});
-        out.push_back({"naive", name, T, hz, a, naive, 0, 0, 0, 0, false});
-      }
+          if (in_measure(k)) v[run_i] += r.kind(run_i, mo, k);
+      double mean = 0;
+      for (double x : v) mean += x;
+      mean /= r.runs;
+      std::sort(v.begin(), v.end());
+      out.push_back({"microsim", name, T, hz, a, mean, quantile(v, 0.10), quantile(v, 0.90), quantile(v, 0.025),
+                     quantile(v, 0.975), true});
+      double sf = 0, var = 0;
+      const auto& sp = run.stock_flow.space;
+      for (int st = 0; st < sp.in_care(); ++st)
+        if (measure == 0 || static_cast<int>(sp.broad_of_state(st)) == measure - 1)
+          sf += run.projection.mean[day - 1][st], var += run.projection.variance[day - 1][st];
+      const double sd = std::sqrt(var);
+      out.push_back({"stock_flow", name, T, hz, a, sf, sf - 1.2816 * sd, sf + 1.2816 * sd, sf - 1.96 * sd, sf + 1.96 * sd, true});
+      out.push_back({"naive", name, T, hz, a, naive, 0, 0, 0, 0, false});
+    }
+    // Legal status groups (microsimulation and naive: the stock-flow model has no legal status).
+    const auto actual_legal = actual_by_legal_group(h, target);
+    for (int g = 0; g < kLegalGroupCount; ++g) {
+      const std::string name = std::string(kLegalMeasurePrefix) + std::string(legal_group_name(static_cast<LegalGroup>(g)));
+      std::vector<double> v(r.runs, 0.0);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
+      double mean = 0;
+      for (double x : v) mean += x;
+      mean /= r.runs;
+      std::sort(v.begin(), v.end());
+      out.push_back({"microsim", name, T, hz, actual_legal[g], mean, quantile(v, 0.10), quantile(v, 0.90), quantile(v, 0.025),
+                     quantile(v, 0.975), true});
+      out.push_back({"naive", name, T, hz, actual_legal[g], start_legal[g], 0, 0, 0, 0, false});
     }
   }
+  return out;
+}
+}  // namespace
+
+std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s) {
+  auto origins = backtest_origins(h, s);
+  if (s.max_origins > 0 && origins.size() > static_cast<size_t>(s.max_origins))
+    origins.erase(origins.begin(), origins.end() - s.max_origins);
+  std::vector<std::vector<BacktestPoint>> per(origins.size());
+  tbb::parallel_for(size_t{0}, origins.size(), [&](size_t i) { per[i] = backtest_origin(h, s, origins[i]); });
+  std::vector<BacktestPoint> out;
+  for (auto& p : per) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 

@@ -2,9 +2,12 @@
 // fit both models on what was known then, forecast 1-3 years, and compare with what happened:
 // absolute percentage error and bias of the total and of each placement category, and whether
 // the 80% and 95% intervals covered the outcome; a naive "no change" forecast is the yardstick.
+// Legal status groups are scored too (microsimulation and naive), the count of children in each
+// group at the target 31 March from the status of their latest episode.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "careflow/core/history.hpp"
@@ -21,11 +24,19 @@ struct BacktestSettings {
   bool trend = true;
   double trend_prior_sd = 0.05;
   bool reentry = true;  // MicrosimSettings::reentry
+  // 0: every origin; n > 0: only the latest n (the report keeps its backtest within a time
+  // budget at national scale this way).
+  int max_origins = 0;
 };
+
+// Measures by legal status are named with this prefix and the group's name (ls_section20, ...).
+inline constexpr std::string_view kLegalMeasurePrefix = "ls_";
 
 struct BacktestPoint {
   std::string model;    // microsim, stock_flow, naive
-  std::string measure;  // total, or a category (fostering, residential, supported, other)
+  // total; a category (fostering, residential, supported, other); or a legal status group,
+  // kLegalMeasurePrefix + legal_group_name (microsim and naive only)
+  std::string measure;
   Date origin;
   int horizon = 0;      // years
   double actual = 0, forecast = 0;
@@ -41,6 +52,11 @@ struct BacktestSummary {
   double cover80 = -1, cover95 = -1;   // percent; -1 when the model has no interval
 };
 
+// The 31 March origins the backtest uses: at least `min_history_years` x 365 days of data before
+// and a year after (all of them, whatever max_origins says), oldest first.
+std::vector<Date> backtest_origins(const History& h, const BacktestSettings& s);
+// Origins are forecast in parallel (each has its own seed, so the points do not depend on the
+// number of threads) and returned oldest first.
 std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s);
 std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points);
 OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);

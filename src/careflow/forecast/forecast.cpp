@@ -21,15 +21,64 @@ MicrosimSettings ForecastSettings::microsim() const {
   return m;
 }
 
-EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start) {
-  if (sc.entry_changes.empty() && sc.population_growth == 0.0) return {};
-  return [&sc, sp, start](int state, Date d) {
-    const int b = sp.band_of(state);
-    const int lo = sp.bands.lower[b];
-    const int hi = b + 1 < sp.bands.count() ? sp.bands.lower[b + 1] - 1 : 17;
-    double m = 0;
-    for (int age = lo; age <= hi; ++age) m += sc.entry_multiplier(age, d, start);
-    return m / (hi - lo + 1);
+ReentryShares stock_flow_reentry_shares(const History& h, const StockFlowModel& m, Date R0, Date R1) {
+  const StateSpace& sp = m.space;
+  ReentryShares out(sp.size(), {0.0, 0.0});
+  for (ChildIndex c = 0; c < h.children.size(); ++c) {
+    const Child& ch = h.children[c];
+    if (!ch.dob_known) continue;
+    const PeriodOfCare* previous = nullptr;
+    for (const auto& p : h.periods_of(c)) {
+      if (p.short_breaks || p.start > R1) continue;
+      if (previous && p.start >= R0) {
+        // The state the period enters: age band at its start and its first placement's category
+        // (zero-length placements skipped, as the model's pieces skip them).
+        Broad cat = Broad::other;
+        for (uint32_t i = 0; i < p.placement_count; ++i) {
+          const Placement& pl = h.placements[p.first_placement + i];
+          if (pl.end == pl.start) continue;
+          cat = broad_of(kind_of(pl.placement_type, pl.provider));
+          break;
+        }
+        const auto g = cease_group(previous->reason_ceased);
+        const bool home = g && (*g == CeaseGroup::returned_home || *g == CeaseGroup::lives_with_others);
+        out[sp.state(sp.bands.band_of_age(age_on(ch.dob, p.start)), cat)][home ? 0 : 1] += 1;
+      }
+      previous = &p;
+    }
+  }
+  const double window = (R1 - R0) + 1;
+  for (size_t s = 0; s < out.size(); ++s) {
+    const double entries = s < m.entries.size() ? m.entries[s] * window : 0.0;
+    const double all = out[s][0] + out[s][1];
+    const double scale = entries > 0 && all > 0 ? std::min(1.0, entries / all) / entries : 0.0;  // shares sum to <= 1
+    out[s][0] *= scale;
+    out[s][1] *= scale;
+  }
+  return out;
+}
+
+EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start, const ReentryShares& reentry_share) {
+  const bool entries = !sc.entry_changes.empty() || sc.population_growth != 0.0;
+  const bool reentry = sc.reentry_factor != 1.0 && !reentry_share.empty();
+  if (!entries && !reentry) return {};
+  return [&sc, sp, start, reentry_share, entries, reentry](int state, Date d) {
+    double m = 1.0;
+    if (entries) {
+      const int b = sp.band_of(state);
+      const int lo = sp.bands.lower[b];
+      const int hi = b + 1 < sp.bands.count() ? sp.bands.lower[b + 1] - 1 : 17;
+      m = 0;
+      for (int age = lo; age <= hi; ++age) m += sc.entry_multiplier(age, d, start);
+      m /= hi - lo + 1;
+    }
+    if (reentry_share.empty()) return m;
+    // New entrants take the entry levers, re-entrants the re-entry lever.
+    const auto& r = reentry_share[static_cast<size_t>(state)];
+    double out = (1.0 - r[0] - r[1]) * m;
+    for (int how = 0; how < 2; ++how)
+      out += r[how] * (reentry && sc.reentry_applies(how) && d >= sc.reentry_from ? sc.reentry_factor : 1.0);
+    return out;
   };
 }
 
@@ -49,6 +98,22 @@ std::array<double, kKindCount> actual_by_kind(const History& h, Date d) {
   return out;
 }
 
+std::array<double, kLegalGroupCount> actual_by_legal_group(const History& h, Date d) {
+  std::array<double, kLegalGroupCount> out{};
+  for (const auto& p : h.periods) {
+    if (p.short_breaks || p.start > d || (!p.end.is_open() && p.end <= d)) continue;
+    if (!h.children[p.child].dob_known) continue;
+    LegalGroup g = LegalGroup::other;
+    for (uint32_t i = 0; i < p.episode_count; ++i) {
+      const Episode& e = h.episodes[p.first_episode + i];
+      if (e.start > d) break;
+      g = legal_group_of(e.legal_status);
+    }
+    out[static_cast<size_t>(g)] += 1;
+  }
+  return out;
+}
+
 ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc, const StockFlowModel* fitted_sf,
                     const MicrosimModel* fitted_ms) {
   ModelRun run;
@@ -56,7 +121,11 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
   const MicrosimModel model = fitted_ms ? *fitted_ms : fit_microsim(h, ms);
   run.microsim = simulate(model, ms, sc);
   run.stock_flow = fitted_sf ? *fitted_sf : fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
-  run.projection = project(run.stock_flow, run.microsim.days, stock_flow_entry_multiplier(sc, run.stock_flow.space, s.as_of));
+  // Only scenarios that act on entries need the re-entry shares (a scan of every child).
+  if (!sc.entry_changes.empty() || sc.population_growth != 0.0 || sc.reentry_factor != 1.0)
+    run.stock_flow_reentry_share = stock_flow_reentry_shares(h, run.stock_flow, s.as_of - (s.reference_days - 1), s.as_of);
+  run.projection = project(run.stock_flow, run.microsim.days,
+                           stock_flow_entry_multiplier(sc, run.stock_flow.space, s.as_of, run.stock_flow_reentry_share));
   // Spend: each category costed at its kinds' historic shares (as the regional model does),
   // with mix shifts moving children between kinds (and categories).
   const auto& sp = run.stock_flow.space;
@@ -348,6 +417,30 @@ OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, 
     row2.emplace_back(msp / a.runs);
     row2.emplace_back(sf_spend);
     t.add_row(std::move(row2));
+    // Levers the stock-flow model does not have: their own measures, microsimulation only.
+    if (sc.legal_change && sc.legal_change->factor != 1.0)
+      for (int g = 0; g < kLegalGroupCount; ++g) {
+        std::vector<double> dl(a.runs);
+        double ml = 0;
+        for (int run = 0; run < a.runs; ++run) ml += dl[run] = b.legal(run, last, g) - a.legal(run, last, g);
+        std::vector<Cell> r{financial_year_label(a.first_fy + y),
+                            fmt::format("children at {}: {}", a.month_ends[last].to_iso(), legal_group_label(static_cast<LegalGroup>(g)))};
+        add_percentiles(r, dl);
+        r.emplace_back(ml / a.runs);
+        r.emplace_back(std::monostate{});
+        t.add_row(std::move(r));
+      }
+    if (sc.reentry_factor != 1.0 && !a.reentries.empty()) {
+      std::vector<double> dr(a.runs);
+      double mr = 0;
+      for (int run = 0; run < a.runs; ++run)
+        mr += dr[run] = b.reentries[static_cast<size_t>(run) * b.fy_count + y] - a.reentries[static_cast<size_t>(run) * a.fy_count + y];
+      std::vector<Cell> r{financial_year_label(a.first_fy + y), std::string("re-entries in the year")};
+      add_percentiles(r, dr);
+      r.emplace_back(mr / a.runs);
+      r.emplace_back(std::monostate{});
+      t.add_row(std::move(r));
+    }
   }
   return t;
 }

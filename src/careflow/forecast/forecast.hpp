@@ -27,12 +27,25 @@ struct ForecastSettings {
   MicrosimSettings microsim() const;
 };
 
-// Stock-flow entry multiplier for a scenario: a band's entries are scaled by the scenario's
-// factor for the ages it covers, weighted by the years of the band each change covers.
-EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start);
+// The share of the stock-flow model's entries into each state that are re-entries (a new period
+// of a child with an earlier one in the data, as the microsimulation counts them), by how the
+// earlier period ended ([0] home: E4A, E4B, E13; [1] any other way), over the reference window
+// [R0, R1]. The model itself keeps one entry rate per state (the sector's model); the shares let
+// scenarios treat the two kinds of arrival as the microsimulation does.
+using ReentryShares = std::vector<std::array<double, 2>>;
+ReentryShares stock_flow_reentry_shares(const History& h, const StockFlowModel& m, Date R0, Date R1);
+
+// Stock-flow entry multiplier for a scenario: a band's new entrants are scaled by the scenario's
+// factor for the ages it covers, weighted by the years of the band each change covers; its
+// re-entrants (shares from stock_flow_reentry_shares; none if empty) by the re-entry lever's
+// factor from its date instead -- the inflow of re-entries scaled, a first-order stand-in for the
+// hazard the microsimulation scales.
+EntryMultiplier stock_flow_entry_multiplier(const Scenario& sc, const StateSpace& sp, Date start,
+                                            const ReentryShares& reentry_share = {});
 
 struct ModelRun {
   StockFlowModel stock_flow;
+  ReentryShares stock_flow_reentry_share;  // filled for scenarios acting on entries or re-entry
   StockFlowProjection projection;
   MicrosimResult microsim;
   std::vector<double> stock_flow_daily_spend;  // day 1..days
@@ -49,5 +62,8 @@ OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, 
 // Looked after at the end of `d` by placement kind, children with a known date of birth only
 // (as the models see them).
 std::array<double, kKindCount> actual_by_kind(const History& h, Date d);
+// The same by legal status group (LegalGroup): the group of the latest episode begun by `d`, as
+// the microsimulation reads the status of a child in care at its origin.
+std::array<double, kLegalGroupCount> actual_by_legal_group(const History& h, Date d);
 
 }  // namespace careflow::forecast

@@ -145,6 +145,34 @@ inline double sample_fast(const Hazard& h, double u, double E) {
   return h.edges[k] + (target - h.cum[k]) / h.rate[k];
 }
 
+// Scenario levers that act from a calendar date D: the hazard multiplied by f from duration d0 on,
+// d0 = D - 1 - the clock's start, so that an event on day D (duration in (d0, d0 + 1], rounded up
+// to a day) is already scaled; d0 <= 0: throughout. The cumulative hazard is
+// H(t) before d0 and H(d0) + f (H(t) - H(d0)) after; sample_scaled_from inverts it given survival
+// to u, exactly (f = 0: the event never comes after d0).
+double cumulative_scaled_from(const Hazard& h, double t, double f, double d0) {
+  if (t <= d0) return h.cumulative(t);
+  const double H0 = d0 > 0 ? h.cumulative(d0) : 0.0;
+  return H0 + f * (h.cumulative(t) - H0);
+}
+double sample_scaled_from(const Hazard& h, double u, double E, double f, double d0) {
+  const double target = cumulative_scaled_from(h, u, f, d0) + E;
+  const double H0 = d0 > 0 ? h.cumulative(d0) : 0.0;
+  if (d0 > 0 && target <= H0) return h.inverse(target);
+  if (f <= 0) return std::numeric_limits<double>::infinity();
+  return h.inverse(H0 + (target - H0) / f);
+}
+// Index from cumulative weights c, never `excluded` (whose weight is c[excluded] - c[excluded-1]).
+size_t pick_excluding(Rng& rng, const std::vector<double>& c, size_t excluded) {
+  const double w = c[excluded] - (excluded ? c[excluded - 1] : 0.0);
+  if (c.back() - w <= 0) return excluded;  // nowhere else to go
+  double u = rng.uniform() * (c.back() - w);
+  if (u >= (excluded ? c[excluded - 1] : 0.0)) u += w;
+  size_t i = 0;
+  while (i + 1 < c.size() && c[i] <= u) ++i;
+  return i;
+}
+
 // Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
 inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
   const double u = rng.uniform() * c.back();
@@ -658,7 +686,12 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
     const int age_left = std::clamp((l.left - l.dob) * 4 / 1461, 0, 17);
     const Hazard& hz = m.reenter[l.how][iband(age_left)];
     const double limit = static_cast<double>(std::min(end, l.dob + offset18) - l.left);
-    leaver_room[i] = hz.cumulative(limit) - hz.cumulative(static_cast<double>(T - l.left));
+    if (sc.reentry_applies(l.how)) {  // scenario: the hazard scaled from reentry_from on
+      const double f = sc.reentry_factor, d0 = static_cast<double>(sc.reentry_from - l.left - 1);
+      leaver_room[i] = cumulative_scaled_from(hz, limit, f, d0) - cumulative_scaled_from(hz, static_cast<double>(T - l.left), f, d0);
+    } else {
+      leaver_room[i] = hz.cumulative(limit) - hz.cumulative(static_cast<double>(T - l.left));
+    }
   }
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
     std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
@@ -766,8 +799,22 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           int g = static_cast<int>(lg);
           for (int changes = 0; changes < 50 && lt <= end; ++changes) {
             const int age = (lt - dob) * 4 / 1461;
-            const double v = sample_fast(m.legal_change_by_remaining[g][iband(age)][MicrosimModel::remaining_band(stop - gstart)],
-                                         lt - gstart, lrng.exponential());
+            const Hazard& lhz = m.legal_change_by_remaining[g][iband(age)][MicrosimModel::remaining_band(stop - gstart)];
+            // Scenario lever (faster care proceedings...): the part of the hazard towards
+            // `to_group` scaled by f from the lever's date, i.e. the whole by 1 + (f - 1) p.
+            double lever_m = 1.0, lever_p = 1.0;
+            const auto* lever = sc.legal_change && static_cast<int>(sc.legal_change->from_group) == g ? &*sc.legal_change : nullptr;
+            if (lever) {
+              const auto& nx = m.legal_next[g][iband(age)];
+              if (lever->to_group && !nx.empty() && nx.back() > 0) {
+                const size_t to = static_cast<size_t>(*lever->to_group);
+                lever_p = (nx[to] - (to ? nx[to - 1] : 0.0)) / nx.back();
+              }
+              lever_m = 1.0 + (lever->factor - 1.0) * lever_p;
+            }
+            const double v = lever && lever_m != 1.0
+                                 ? sample_scaled_from(lhz, lt - gstart, lrng.exponential(), lever_m, static_cast<double>(lever->from - gstart - 1))
+                                 : sample_fast(lhz, lt - gstart, lrng.exponential());
             const double ch_d = static_cast<double>(gstart.days()) + std::ceil(v);
             if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
               add_legal(lt, stop, g);
@@ -776,7 +823,14 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const Date ch(static_cast<int32_t>(std::max(ch_d, static_cast<double>(lt.days() + 1))));
             if (ch >= stop) { add_legal(lt, stop, g); break; }
             add_legal(lt, ch, g);
-            g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+            if (lever && lever_m != 1.0 && lever->to_group && ch >= lever->from) {
+              // After the lever's date: to `to_group` with probability p f / m, else elsewhere.
+              const size_t to = static_cast<size_t>(*lever->to_group);
+              g = lrng.uniform() * lever_m < lever_p * lever->factor ? static_cast<int>(to)
+                                                                      : static_cast<int>(pick_excluding(lrng, m.legal_next[g][iband(age)], to));
+            } else {
+              g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+            }
             lt = gstart = ch;
           }
         }
@@ -800,7 +854,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         for (int times = 0; times < 20; ++times) {
           const int age_left = std::clamp((left - dob) * 4 / 1461, 0, 17);
           const double E = times == 0 && first_E >= 0 ? first_E : xrng.exponential();
-          const double u = sample_fast(m.reenter[how][iband(age_left)], since, E);
+          const double u = sc.reentry_applies(how) ? sample_scaled_from(m.reenter[how][iband(age_left)], since, E, sc.reentry_factor,
+                                                                         static_cast<double>(sc.reentry_from - left - 1))
+                                                    : sample_fast(m.reenter[how][iband(age_left)], since, E);
           const double at = static_cast<double>(left.days()) + std::max(std::ceil(u), 1.0);
           if (at > static_cast<double>(end.days()) || at >= static_cast<double>(bd18.days())) return;
           const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));

@@ -18,6 +18,12 @@ double CostSettings::inflation_factor(Date day, Date forecast_start) const {
 }
 
 namespace {
+std::optional<LegalGroup> legal_group_from_name(std::string_view n) {
+  for (int g = 0; g < kLegalGroupCount; ++g)
+    if (legal_group_name(static_cast<LegalGroup>(g)) == n) return static_cast<LegalGroup>(g);
+  return std::nullopt;
+}
+
 std::optional<Kind> kind_from_name(std::string_view n) {
   for (int k = 0; k < kKindCount; ++k)
     if (kind_name(static_cast<Kind>(k)) == n) return static_cast<Kind>(k);
@@ -57,7 +63,8 @@ std::optional<std::string> load_unit_costs_csv(const std::string& path, CostSett
 }
 
 bool Scenario::is_baseline() const {
-  return entry_changes.empty() && return_home_factor == 1.0 && shifts.empty() && population_growth == 0.0;
+  return entry_changes.empty() && return_home_factor == 1.0 && shifts.empty() && population_growth == 0.0 &&
+         reentry_factor == 1.0 && (!legal_change || legal_change->factor == 1.0);
 }
 
 double Scenario::entry_multiplier(int age, Date day, Date forecast_start) const {
@@ -123,6 +130,37 @@ std::optional<std::string> parse_scenario_toml(const std::string& text, Scenario
     if (auto w = (*rh)["within_days"].value<int64_t>()) out.return_home_days = static_cast<int>(*w);
     if (auto d = get_date((*rh)["from"].node())) out.return_home_from = *d;
     if (out.return_home_factor < 0) return "scenario: return_home.factor cannot be negative";
+  }
+  if (auto* re = t["reentry"].as_table()) {
+    if (auto f = (*re)["factor"].value<double>()) out.reentry_factor = *f;
+    else if (auto ch = (*re)["change"].value<double>()) out.reentry_factor = 1.0 + *ch;
+    else return "scenario: [reentry] needs factor or change";
+    if (out.reentry_factor < 0) return "scenario: reentry.factor cannot be negative";
+    const std::string after = (*re)["after"].value<std::string>().value_or("any");
+    if (after == "home") out.reentry_after = LeftHow::home;
+    else if (after == "other") out.reentry_after = LeftHow::other;
+    else if (after == "any") out.reentry_after = LeftHow::any;
+    else return fmt::format("scenario: reentry.after must be home, other or any, not '{}'", after);
+    if (auto d = get_date((*re)["from"].node())) out.reentry_from = *d;
+    else if ((*re)["from"].node()) return "scenario: reentry.from is not a date (YYYY-MM-DD)";
+  }
+  if (auto* ls = t["legal_status"].as_table()) {
+    LegalChangeLever l;
+    const auto fg = legal_group_from_name((*ls)["from_group"].value<std::string>().value_or(""));
+    if (!fg) return "scenario: [legal_status] needs from_group (interim_care_order, full_care_order, placement_order, section_20, detained, youth_justice, other)";
+    l.from_group = *fg;
+    const std::string to = (*ls)["to_group"].value<std::string>().value_or("any");
+    if (to == "any") l.to_group.reset();
+    else if (const auto tg = legal_group_from_name(to)) l.to_group = *tg;
+    else return fmt::format("scenario: unknown legal status group '{}' in [legal_status] to_group", to);
+    if (l.to_group && *l.to_group == l.from_group) return "scenario: [legal_status] from_group and to_group must differ";
+    if (auto f = (*ls)["factor"].value<double>()) l.factor = *f;
+    else if (auto ch = (*ls)["change"].value<double>()) l.factor = 1.0 + *ch;
+    else return "scenario: [legal_status] needs factor or change";
+    if (l.factor < 0) return "scenario: legal_status.factor cannot be negative";
+    if (auto d = get_date((*ls)["from"].node())) l.from = *d;
+    else if ((*ls)["from"].node()) return "scenario: legal_status.from is not a date (YYYY-MM-DD)";
+    out.legal_change = l;
   }
   if (auto* arr = t["shift"].as_array()) {
     for (auto& node : *arr) {

@@ -44,6 +44,23 @@ struct MixShift {
   Date from, to;
 };
 
+// Which leavers a re-entry lever acts on: by how the child left (the re-entry hazard's own split,
+// MicrosimModel::reenter: home = E4A, E4B, E13; other = any other way but the 18th birthday).
+enum class LeftHow : int8_t { any = -1, home = 0, other = 1 };
+
+// The hazard of a change of legal status from `from_group` (to `to_group`, or to any group when
+// unset) multiplied by `factor` from `from` on, e.g. faster care proceedings: interim to full
+// care order x 1.5. Only that part of the hazard is scaled: with p the share of changes from
+// `from_group` that go to `to_group` (by age band), the hazard of leaving `from_group` becomes
+// m = 1 + (factor - 1) p times the fitted one and a change goes to `to_group` with probability
+// p factor / m (as for returns home).
+struct LegalChangeLever {
+  LegalGroup from_group = LegalGroup::interim_care_order;
+  std::optional<LegalGroup> to_group = LegalGroup::full_care_order;
+  double factor = 1.0;
+  Date from;
+};
+
 struct Scenario {
   std::string name = "baseline";
   std::string description;
@@ -54,6 +71,18 @@ struct Scenario {
   double return_home_factor = 1.0;
   int return_home_days = 182;
   Date return_home_from;
+  // Re-entry (microsimulation with re-entry simulated, the default): the hazard of coming back
+  // into care multiplied by `reentry_factor` from the date `reentry_from` on, for children who
+  // left as `reentry_after` says (e.g. support after a return home: 0.5, home). Applies to
+  // children who left before the forecast date as well as to those who leave during it.
+  double reentry_factor = 1.0;
+  LeftHow reentry_after = LeftHow::any;
+  Date reentry_from;
+  bool reentry_applies(int how) const {
+    return reentry_factor != 1.0 && (reentry_after == LeftHow::any || static_cast<int>(reentry_after) == how);
+  }
+  // Legal status (microsimulation only: the stock-flow model has no legal status).
+  std::optional<LegalChangeLever> legal_change;
   std::vector<MixShift> shifts;
   double population_growth = 0.0;  // per year, compounding on entries from the forecast start
   CostSettings costs;

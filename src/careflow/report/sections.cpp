@@ -7,6 +7,7 @@
 
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
@@ -29,6 +30,38 @@ void add_table(ExtraSection& s, OutputTable t) {
   if (!t.notes.empty()) s.html += note(t.notes);
   s.tables.push_back(std::move(t));
 }
+
+// The backtest of the council's own past, within the report's time budget: each origin costs
+// about runs x (children in care + entrants over the horizon) simulated children. Runs are capped
+// at 100 (enough for the mean and rough 80%/95% intervals) and at the forecast's; when even 20
+// runs per origin exceed the budget (national scale), only the latest origins are kept.
+struct BacktestPlan {
+  int runs = 0, origins = 0, all_origins = 0;
+  double children_per_run = 0;  // per origin, estimated
+};
+BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, const forecast::BacktestSettings& bs) {
+  BacktestPlan p;
+  p.all_origins = static_cast<int>(forecast::backtest_origins(h, bs).size());
+  p.origins = p.all_origins;
+  if (p.all_origins == 0) return p;
+  if (o.backtest_runs > 0) {
+    p.runs = o.backtest_runs;
+    return p;
+  }
+  const Date end = h.data_end();
+  double entrants = 0;
+  for (const auto& per : h.periods)
+    if (!per.short_breaks && per.start > end - 365 && per.start <= end) entrants += 1;
+  p.children_per_run = std::max(1.0, static_cast<double>(h.count_looked_after_on(end)) + entrants * bs.max_horizon_years);
+  const int min_runs = 20, max_runs = std::max(min_runs, std::min(100, o.runs));
+  const double per_origin = kBacktestBudget / (p.children_per_run * p.all_origins);
+  p.runs = static_cast<int>(std::clamp(std::floor(per_origin), double(min_runs), double(max_runs)));
+  if (per_origin < min_runs)
+    p.origins = std::clamp(static_cast<int>(kBacktestBudget / (p.children_per_run * min_runs)), 1, p.all_origins);
+  return p;
+}
+
+std::string percent(double v) { return fmt::format("{:.1f}%", v); }
 
 ExtraSection compare_shell() {
   return {"compare", "How we compare",
@@ -300,10 +333,101 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     s.html += "<h3>Spend by financial year</h3>" + grouped_bar_chart(bo, cats, {a, b});
     add_table(s, *spend);
   }
+
+  // How well the same models would have forecast the council's own past (rolling origins).
+  if (o.backtest_runs != 0) {
+    BacktestSettings bs;
+    bs.seed = o.seed;
+    const BacktestPlan plan = plan_backtest(h, o, bs);
+    s.html += "<h3>How well these forecasts did on the council's own past</h3>";
+    if (plan.all_origins == 0) {
+      const std::string m = fmt::format(
+          "Backtest not available: the returns cover {} year{} ({} to {}); a backtest needs an origin (31 March) with {} "
+          "years of returns before it and 1 after, so at least {} years of returns.",
+          h.years.size(), h.years.size() == 1 ? "" : "s", h.years.front().label(), h.years.back().label(),
+          bs.min_history_years, bs.min_history_years + 1);
+      s.html += note(m);
+      s.limitations.push_back("Forecast: " + m);
+    } else {
+      bs.runs = plan.runs;
+      bs.max_origins = plan.origins;
+      const auto points = backtest(h, bs);
+      std::vector<BacktestPoint> total;
+      for (const auto& p : points)
+        if (p.measure == "total") total.push_back(p);
+      const auto summary = summarise(total);
+      OutputTable t;
+      t.id = "forecast_backtest";
+      t.title = "Backtest: forecasts of the number looked after from past 31 Marches against what happened";
+      t.add_column("model", "Model").add_column("horizon", "Horizon").add_column("origins", "Origins", 0)
+          .add_column("forecasts", "Forecasts", 0).add_column("mape", "MAPE %", 1).add_column("bias", "Bias %", 1)
+          .add_column("coverage_80", "80% coverage %", 0).add_column("coverage_95", "95% coverage %", 0);
+      const std::pair<const char*, const char*> models[] = {
+          {"microsim", "Microsimulation"}, {"stock_flow", "Stock-flow model"}, {"naive", "No change"}};
+      // Percentages derived from a count of 1 to 5 (a tiny council's total at a 31 March) would
+      // disclose it: such a row's figures are withheld, as derived cells are elsewhere.
+      auto small = [&](const std::string& model, int horizon) {
+        if (!o.suppression) return false;
+        for (const auto& p : total)
+          if (p.model == model && (horizon == 0 || p.horizon == horizon) && p.actual >= 1 && p.actual <= 5) return true;
+        return false;
+      };
+      const BacktestSummary* ms1 = nullptr;
+      const BacktestSummary* sf1 = nullptr;
+      const BacktestSummary* nv1 = nullptr;
+      bool withheld = false;
+      for (const auto& [model, label] : models)
+        for (int hz : {1, 2, 3, 0})
+          for (const auto& x : summary) {
+            if (x.model != model || x.horizon != hz) continue;
+            std::vector<Date> origins;
+            for (const auto& p : total)
+              if (p.model == model && (hz == 0 || p.horizon == hz) && p.actual > 0 &&
+                  std::find(origins.begin(), origins.end(), p.origin) == origins.end())
+                origins.push_back(p.origin);
+            const bool c = small(model, hz);
+            withheld |= c;
+            auto v = [&](double d, bool has = true) { return c ? Cell{Suppressed{}} : has ? Cell{d} : Cell{}; };
+            t.add_row({std::string(label), hz == 0 ? std::string("All") : fmt::format("{} year{}", hz, hz == 1 ? "" : "s"),
+                       double(origins.size()), double(x.n), v(x.mape), v(x.bias), v(x.cover80, x.cover80 >= 0),
+                       v(x.cover95, x.cover95 >= 0)});
+            if (hz == 1 && !c) (model == std::string("microsim") ? ms1 : model == std::string("stock_flow") ? sf1 : nv1) = &x;
+          }
+      const auto origins_used = backtest_origins(h, bs);
+      const Date first = origins_used[origins_used.size() - static_cast<size_t>(plan.origins)], last = origins_used.back();
+      t.notes = fmt::format(
+          "For each 31 March with {} years of returns before it and at least 1 after ({} to {}), both models were fitted "
+          "on what was known on that day only and their forecasts of the number looked after 1 to {} years later "
+          "compared with the returns (children with a date of birth). MAPE: mean absolute percentage error; bias: mean "
+          "signed percentage error (negative: too low); coverage: share of outcomes inside the 80% and 95% intervals "
+          "(microsimulation: 10th-90th and 2.5th-97.5th percentiles of its runs; stock-flow: its normal band). No change: "
+          "the number at the origin carried forward. {} runs per forecast (the forecast above uses {}), to keep the report "
+          "quick: its intervals are rough.",
+          bs.min_history_years, first.to_iso(), last.to_iso(), bs.max_horizon_years, plan.runs, o.runs);
+      if (plan.origins < plan.all_origins)
+        t.notes += plan.origins == 1
+                       ? fmt::format(" Only the latest of the {} possible origins, to keep the report quick at this size.", plan.all_origins)
+                       : fmt::format(" Only the latest {} of the {} possible origins, to keep the report quick at this size.",
+                                     plan.origins, plan.all_origins);
+      if (withheld) t.notes += " c = withheld: derived from a count of 1 to 5.";
+      t.notes += " By placement category and legal status, and with more runs: careflow backtest.";
+      if (ms1) {
+        std::string m = fmt::format(
+            "Over {} past year{}, the microsimulation's 1-year forecast of the number looked after was within {} of the "
+            "actual number on average",
+            ms1->n, ms1->n == 1 ? "" : "s", percent(ms1->mape));
+        if (sf1 && nv1) m += fmt::format(" (the stock-flow model's within {}, no change within {})", percent(sf1->mape), percent(nv1->mape));
+        m += fmt::format("; on average it was {} too {}", percent(std::abs(ms1->bias)), ms1->bias < 0 ? "low" : "high");
+        if (ms1->cover80 >= 0) m += fmt::format("; its 80% range held the actual number in {:.0f}% of them", ms1->cover80);
+        m += ms1->n < 5 ? ". Few past years: read these figures as a rough guide." : ".";
+        s.html += "<p>" + xml_escape(m) + "</p>";
+      }
+      add_table(s, std::move(t));
+    }
+  }
   s.html += note(fmt::format(
       "Microsimulation: {} runs from {}; bands are the 5th-95th and 25th-75th percentiles of the "
-      "runs at each month end. How well these models would have forecast the council's past: careflow backtest "
-      "(rolling-origin errors of both models). Scenarios and more runs: careflow forecast.",
+      "runs at each month end. Scenarios and more runs: careflow forecast; the backtest in detail: careflow backtest.",
       o.runs, fs.as_of.to_iso()));
   return s;
 }

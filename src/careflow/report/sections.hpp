@@ -37,7 +37,15 @@ struct ForecastSectionOptions {
   int years = 5;
   uint64_t seed = 1;
   bool suppression = true;  // the actual counts beside the forecast are counts of children
+  // The backtest of the council's own history shown with the forecast: runs per forecast, or -1
+  // to choose them (and, at national scale, how many of the latest origins) so that the backtest
+  // stays within a fixed number of simulated children (kBacktestBudget); 0: no backtest.
+  int backtest_runs = -1;
 };
+// Simulated children (runs x children per run, summed over origins) the automatic backtest may
+// use: about a second of CPU (~300 ns a simulated child), so that a council of 400-1,500
+// children gets its full backtest with up to 100 runs and a national history one origin.
+inline constexpr double kBacktestBudget = 3e6;
 // "Forecast" from the history as at its data end.
 ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o);
 
