@@ -2,6 +2,7 @@
 // episode's events (DOB from Header), and comparisons with last year's return.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -1415,6 +1416,37 @@ void register_cross_table_rules() {
   derived_vs_last_open("503G", &DerivedEpisodeFields::pl_distance);
   derived_vs_last_open("503H", &DerivedEpisodeFields::pl_la);
   derived_vs_last_open("503J", &DerivedEpisodeFields::pl_location);
+  // 453: this year's first episode carries on last year's open final episode (the same RNE: the
+  // episode continues, as the reference identifies it), yet its derived PL_DISTANCE differs by
+  // 0.2 miles or more (DfE's message gives no tolerance; 0.2 is the reference's, above the 0.1
+  // of rounding to one decimal place). Only two given distances are compared: a blank one (no
+  // postcode) is 392a's business, and any change of text 503G's.
+  add_rule("453", 0, {{.last_year = true, .postcodes = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+             if (!e || !l || !in.derived || !in.derived_last) return f;
+             auto miles = [](const std::vector<std::string>& d, size_t r) -> std::optional<double> {
+               double m = 0;
+               if (r >= d.size() || d[r].empty()) return std::nullopt;
+               const auto& s = d[r];
+               const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), m);
+               if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+               return m;
+             };
+             const auto& open_final = last_open_final_episodes(l);
+             std::vector<size_t> rows;
+             for (const auto& [child, eps] : episodes_by_child_in_order(e)) {
+               const auto it = open_final.find(child);
+               if (it == open_final.end() || eps.empty()) continue;
+               const size_t first = eps.front().second, prev = it->second.second;
+               if (e(first, "RNE") != l(prev, "RNE")) continue;
+               const auto now = miles(in.derived->pl_distance, first), last = miles(in.derived_last->pl_distance, prev);
+               // 0.2 written in tenths, so that 0.2 apart is not 0.19999 in binary.
+               if (now && last && std::abs(std::round(*now * 10) - std::round(*last * 10)) >= 2) rows.push_back(first);
+             }
+             put(f, T::episodes, std::move(rows));
+             return f;
+           }});
 
   // 630: a child who started care (RNE S) this year with missing or incomplete previous
   // permanence (complete: Z1, or an option with its LA and date).

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 
 #include "careflow/core/la_codes.hpp"
 #include "careflow/io/postcodes.hpp"
@@ -152,6 +153,69 @@ void open_last_year_not_carried(std::string_view code, Table t, std::string_view
                        put(f, t, std::move(rows));
                        return f;
                      }});
+}
+
+// The length in days of the union of the intervals [start, end), within [from, to).
+int covered_days(std::vector<std::pair<Date, Date>> spans, Date from, Date to) {
+  for (auto& [a, b] : spans) {
+    a = std::max(a, from);
+    b = std::min(b, to);
+  }
+  std::erase_if(spans, [](const auto& s) { return s.second <= s.first; });
+  std::sort(spans.begin(), spans.end());
+  int days = 0;
+  std::optional<std::pair<Date, Date>> run;
+  for (const auto& s : spans) {
+    if (run && s.first <= run->second) {
+      run->second = std::max(run->second, s.second);
+      continue;
+    }
+    if (run) days += run->second - run->first;
+    run = s;
+  }
+  if (run) days += run->second - run->first;
+  return days;
+}
+
+// A young person's episodes from this year's and last year's returns, for 1001: the same episode
+// (same DECOM) in both is taken once, the copy with a DEC first, then this year's.
+struct LoadedEpisode {
+  Date start, end;  // end: DEC; for an episode without one, the next episode's start, or 31 March
+  bool short_break;  // V3/V4: does not count as care for the leaving-care tests
+  bool adopted;      // REC E11/E12
+};
+std::vector<LoadedEpisode> episodes_both_years(const Tab& e, const Tab& l, std::string_view child, Date year_end) {
+  struct Raw {
+    Date start;
+    std::optional<Date> dec;
+    std::string_view ls, rec;
+  };
+  std::vector<Raw> raw;
+  auto add = [&raw](const Tab& t, size_t r) {
+    const auto start = t.date(r, "DECOM");
+    if (!start) return;
+    Raw x{*start, t.date(r, "DEC"), t(r, "LS"), t(r, "REC")};
+    for (auto& y : raw)
+      if (y.start == x.start) {
+        if (!y.dec && x.dec) y = x;
+        return;
+      }
+    raw.push_back(x);
+  };
+  for (const Tab* t : {&e, &l}) {
+    if (!*t) continue;
+    const auto& bc = by_child(*t);
+    if (const auto it = bc.find(child); it != bc.end())
+      for (size_t r : it->second) add(*t, r);
+  }
+  std::stable_sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) { return a.start < b.start; });
+  std::vector<LoadedEpisode> out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    Date end = raw[i].dec ? *raw[i].dec : i + 1 < raw.size() ? raw[i + 1].start : std::max(year_end, raw[i].start);
+    out.push_back({raw[i].start, std::max(end, raw[i].start), raw[i].ls == "V3" || raw[i].ls == "V4",
+                   raw[i].rec == "E11" || raw[i].rec == "E12"});
+  }
+  return out;
 }
 
 }  // namespace
@@ -366,6 +430,86 @@ void register_other_rules() {
              return f;
            }});
 
+  // ---- Mothers and care leavers ----
+  // 165: MOTHER, when given, must be 0 or 1, and must not be given for a boy; for a girl looked
+  // after during the year (an episode other than a V3/V4 short break open at some time between
+  // 1 April and 31 March) it must be given. SEX is read in both codings, 1/2 (to 2023/24) and M/F
+  // (from 2024/25), so the boy and girl checks work in every year (the reference tests 1/2 only).
+  // The Header row is flagged, with the child's OC3 rows: the rule reads the care leaver items.
+  add_rule("165", 0, {{}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
+             if (!h) return f;
+             std::unordered_set<std::string_view> looked_after;
+             for (size_t r = 0; r < e.rows(); ++r) {
+               if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+               const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+               if (decom && *decom <= in.year.end() && (e(r, "DEC").empty() || (dec && *dec >= in.year.start())))
+                 looked_after.insert(e(r, "CHILD"));
+             }
+             const auto& oc3_rows = by_child(o);
+             std::vector<size_t> hrows, orows;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               const auto mother = h(r, "MOTHER"), sex = h(r, "SEX");
+               const bool male = sex == "1" || sex == "M", female = sex == "2" || sex == "F";
+               const bool wrong = mother.empty() ? female && looked_after.count(h(r, "CHILD"))
+                                                 : male || (mother != "0" && mother != "1");
+               if (!wrong) continue;
+               hrows.push_back(r);
+               if (const auto it = oc3_rows.find(h(r, "CHILD")); it != oc3_rows.end())
+                 orows.insert(orows.end(), it->second.begin(), it->second.end());
+             }
+             put(f, T::header, std::move(hrows));
+             put(f, T::oc3, std::move(orows));
+             return f;
+           }});
+
+  // 1001: care leaver data (an OC3 row) for a young person who, on the episodes recorded, is not
+  // a relevant or former relevant child: looked after (V3/V4 short breaks do not count) for at
+  // least 13 weeks (91 days) in all since the 14th birthday, and on some day after the 16th.
+  // careflow sees two returns, this year's and last year's, so care before 1 April of last year
+  // is known only for the episodes those returns still hold; an episode that ended before then
+  // is not in them. That unseen time (since the 14th birthday, before last year's return began,
+  // not covered by a loaded episode) is counted as if the young person had been looked after
+  // throughout it, so a young person is flagged only when even that could not make them a
+  // relevant child (for most care leavers over 17 the 13 weeks cannot be disproved; being looked
+  // after at 16 or over can be, for those who turned 16 within the two years). A young person
+  // whose latest episode ended in adoption (REC E11/E12) is flagged too. Without a date of birth
+  // (this year's Header, else the OC3 row's) nothing is flagged.
+  add_rule("1001", 0, {{.last_year = true}, [](const ValidationInput& in) {
+             Flags f;
+             const Tab o = tab(in, T::oc3), e = tab(in, T::episodes), l = last_tab(in, T::episodes);
+             const Tab h = tab(in, T::header);
+             if (!o || !l) return f;
+             const auto& header_rows = first_row_by_child(h);
+             const Date seen_from = CollectionYear{in.year.end_year - 1}.start();
+             std::vector<size_t> rows;
+             for (size_t r = 0; r < o.rows(); ++r) {
+               const auto child = o(r, "CHILD");
+               std::optional<Date> dob;
+               if (const auto it = header_rows.find(child); it != header_rows.end()) dob = h.date(it->second, "DOB");
+               if (!dob) dob = o.date(r, "DOB");
+               if (!dob) continue;
+               const auto eps = episodes_both_years(e, l, child, in.year.end());
+               if (!eps.empty() && eps.back().adopted) {
+                 rows.push_back(r);
+                 continue;
+               }
+               std::vector<std::pair<Date, Date>> care, seen;
+               for (const auto& ep : eps) {
+                 seen.emplace_back(ep.start, ep.end);
+                 if (!ep.short_break) care.emplace_back(ep.start, ep.end);
+               }
+               auto best_case = [&](Date from) {  // days looked after since `from`, at most
+                 const int unseen = from < seen_from ? (seen_from - from) - covered_days(seen, from, seen_from) : 0;
+                 return covered_days(care, from, Date::open()) + unseen;
+               };
+               if (best_case(birthday(*dob, 14)) < 91 || best_case(birthday(*dob, 16)) < 1) rows.push_back(r);
+             }
+             put(f, T::oc3, std::move(rows));
+             return f;
+           }});
+
   // ---- Social worker episodes ----
   // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
   // break open then) with no social worker episode at all: that episode is flagged.
@@ -412,25 +556,71 @@ void register_other_rules() {
                return f;
              }});
 
-  // SW11bSTG2: a social worker episode ending in the last five days before 31 March with no
-  // subsequent episode (another of the child's starting on or after that end). The episode that
-  // ended is flagged.
-  add_rule("SW11bSTG2", 0, {{}, [](const ValidationInput& in) {
+  // SW11aSTG2 (2023/24), SW11bSTG2: a social worker episode that ended before 31 March with no
+  // subsequent episode (another of the child's starting on or after that end). SW11b takes the
+  // episodes ending in the last five days before 31 March, SW11a those ending earlier. The
+  // episode that ended is flagged.
+  auto ended_without_successor = [](std::string_view code, bool last_five_days) {
+    add_rule(code, 0, {{}, [last_five_days](const ValidationInput& in) {
+               Flags f;
+               const Tab sw = tab(in, T::sw_episodes);
+               if (!sw) return f;
+               const Date end = in.year.end();
+               std::vector<size_t> rows;
+               for (const auto& [child, rs] : by_child(sw))
+                 for (size_t r : rs) {
+                   const auto dec = sw.date(r, "SW_DEC");
+                   if (!dec || *dec >= end || (*dec >= end - 5) != last_five_days) continue;
+                   bool followed = false;
+                   for (size_t q : rs)
+                     if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
+                   if (!followed) rows.push_back(r);
+                 }
+               put(f, T::sw_episodes, std::move(rows));
+               return f;
+             }});
+  };
+  ended_without_successor("SW11aSTG2", false);
+  ended_without_successor("SW11bSTG2", true);
+
+  // SW12STG2 (both versions; DfE's message is the same): a child looked after on 31 March (an
+  // episode other than a V3/V4 short break open then) must have social worker episodes for the
+  // whole year, including time not looked after: the earliest must start on or before 1 April
+  // (or the child's birth, when later). That episode is flagged when it starts later; a child
+  // with no social worker episode at all has its open episodes flagged. Gaps between episodes
+  // are SW10/SW11's business. Nothing is checked without the social worker episodes table.
+  add_rule("SW12STG2", 0, {{}, [](const ValidationInput& in) {
              Flags f;
-             const Tab sw = tab(in, T::sw_episodes);
-             if (!sw) return f;
-             const Date end = in.year.end();
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(sw))
+             const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes), h = tab(in, T::header);
+             if (!e || !sw) return f;
+             const auto& sw_rows = by_child(sw);
+             const auto& header_rows = first_row_by_child(h);
+             const Date start = in.year.start(), end = in.year.end();
+             std::vector<size_t> erows, swrows;
+             for (const auto& [child, rs] : by_child(e)) {
+               std::vector<size_t> open_at_end;
                for (size_t r : rs) {
-                 const auto dec = sw.date(r, "SW_DEC");
-                 if (!dec || *dec < end - 5 || *dec >= end) continue;
-                 bool followed = false;
-                 for (size_t q : rs)
-                   if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
-                 if (!followed) rows.push_back(r);
+                 if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+                 const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+                 if (decom && *decom <= end && (e(r, "DEC").empty() || (dec && *dec > end))) open_at_end.push_back(r);
                }
-             put(f, T::sw_episodes, std::move(rows));
+               if (open_at_end.empty()) continue;
+               const auto it = sw_rows.find(child);
+               if (it == sw_rows.end()) {
+                 erows.insert(erows.end(), open_at_end.begin(), open_at_end.end());
+                 continue;
+               }
+               std::optional<std::pair<Date, size_t>> earliest;
+               for (size_t q : it->second)
+                 if (const auto d = sw.date(q, "SW_DECOM"); d && (!earliest || *d < earliest->first)) earliest = {{*d, q}};
+               if (!earliest) continue;  // no valid SW_DECOM (SW04's business): nothing to compare
+               Date from = start;
+               if (const auto hr = header_rows.find(child); hr != header_rows.end())
+                 if (const auto dob = h.date(hr->second, "DOB"); dob && *dob > from) from = *dob;
+               if (earliest->first > from) swrows.push_back(earliest->second);
+             }
+             put(f, T::episodes, std::move(erows));
+             put(f, T::sw_episodes, std::move(swrows));
              return f;
            }});
 
