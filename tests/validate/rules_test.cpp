@@ -789,6 +789,16 @@ TEST(SocialWorkerRules, EndedBefore31MarchAndWholeYear) {
                                                          "B,S2,28/03/2024,,\nC,S1,01/01/2024,28/03/2024,MGMT\nD,S1,01/01/2024,,\n"}});
   EXPECT_EQ(run("SW11aSTG2", 2024, sw)[Table::sw_episodes], (Rows{0}));
   EXPECT_EQ(run("SW11bSTG2", 2024, sw)[Table::sw_episodes], (Rows{3}));
+  // With the episodes: A left care on 20 Mar, the day its social worker episode ended (not
+  // flagged); C's care continues (an open episode), so C's is still flagged by SW11b; a short
+  // break (V3) open after the end does not count as care.
+  const auto swe = make_return(2024, {{"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                          "A,S1,01/01/2024,20/03/2024,MGMT\nC,S1,01/01/2024,28/03/2024,MGMT\n"
+                                                          "E,S1,01/01/2024,20/03/2024,MGMT\n"},
+                                      {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/01/2024,C2,20/03/2024\nC,01/01/2024,C2,\n"
+                                                       "E,01/01/2024,C2,20/03/2024\nE,25/03/2024,V3,\n"}});
+  EXPECT_EQ(run("SW11aSTG2", 2024, swe)[Table::sw_episodes], (Rows{}));
+  EXPECT_EQ(run("SW11bSTG2", 2024, swe)[Table::sw_episodes], (Rows{1}));
   // SW12STG2 (2024/25, 1 Apr 2024 - 31 Mar 2025), children looked after on 31 March: A's social
   // worker episodes begin 1 Jan 2025, not the whole year (fails, SW row 0); B's from 1 Mar 2024
   // (passes); E was born 1 May 2024 and has one from then (passes); F has none (its open episode

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <string>
 #include <tuple>
-#include <unordered_set>
 
 #include "careflow/core/la_codes.hpp"
 #include "careflow/io/postcodes.hpp"
@@ -440,12 +439,12 @@ void register_other_rules() {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
              if (!h) return f;
-             std::unordered_set<std::string_view> looked_after;
+             ChildMap<bool> looked_after(e.rows());
              for (size_t r = 0; r < e.rows(); ++r) {
                if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
                const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
                if (decom && *decom <= in.year.end() && (e(r, "DEC").empty() || (dec && *dec >= in.year.start())))
-                 looked_after.insert(e(r, "CHILD"));
+                 looked_after.try_emplace(e(r, "CHILD"), true);
              }
              const auto& oc3_rows = by_child(o);
              std::vector<size_t> hrows, orows;
@@ -559,13 +558,26 @@ void register_other_rules() {
   // SW11aSTG2 (2023/24), SW11bSTG2: a social worker episode that ended before 31 March with no
   // subsequent episode (another of the child's starting on or after that end). SW11b takes the
   // episodes ending in the last five days before 31 March, SW11a those ending earlier. The
-  // episode that ended is flagged.
+  // episode that ended is flagged. A child whose episodes show it had ceased to be looked after
+  // by then (no episode other than a V3/V4 short break still open after that day) needs no
+  // further social worker, so is not flagged; a child with no episodes in the return is.
   auto ended_without_successor = [](std::string_view code, bool last_five_days) {
     add_rule(code, 0, {{}, [last_five_days](const ValidationInput& in) {
                Flags f;
-               const Tab sw = tab(in, T::sw_episodes);
+               const Tab sw = tab(in, T::sw_episodes), e = tab(in, T::episodes);
                if (!sw) return f;
                const Date end = in.year.end();
+               const auto& eps_by_child = by_child(e);
+               auto left_care_by = [&](std::string_view child, Date day) {
+                 const auto it = eps_by_child.find(child);
+                 if (it == eps_by_child.end()) return false;
+                 for (size_t r : it->second) {
+                   if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+                   const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+                   if ((!decom || *decom <= end) && (!dec || *dec > day)) return false;  // looked after after it
+                 }
+                 return true;
+               };
                std::vector<size_t> rows;
                for (const auto& [child, rs] : by_child(sw))
                  for (size_t r : rs) {
@@ -574,7 +586,7 @@ void register_other_rules() {
                    bool followed = false;
                    for (size_t q : rs)
                      if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
-                   if (!followed) rows.push_back(r);
+                   if (!followed && !left_care_by(child, *dec)) rows.push_back(r);
                  }
                put(f, T::sw_episodes, std::move(rows));
                return f;
