@@ -731,17 +731,21 @@ TEST(OtherRules, CareLeaverNotRelevantChild) {
   // (fails, row 2). D (born 1 Jun 2004): no episode in either return; all since 14 unseen
   // (passes). E: adopted (REC E11, fails, row 4). F: no date of birth anywhere (passes).
   // G (born 1 Mar 2009: 14 on 1 Mar 2023, 16 on 1 Mar 2025): looked after from 1 Feb 2025 to
-  // 31 Mar (58 days, 30 of them after 16) plus at most 31 unseen days (1 Mar - 1 Apr 2023):
-  // 89 < 91 (fails, row 6). H: the same from 29 Jan 2025: 61 + 31 = 92 (passes).
+  // 31 Mar (59 days, both ends counted, 31 of them at 16) plus at most 31 unseen days (1 Mar -
+  // 1 Apr 2023): 90 < 91 (fails, row 6). H: the same from 29 Jan 2025: 62 + 31 = 93 (passes).
+  // I (born 1 Jun 2007): left care on its 16th birthday, 1 Jun 2023, so was looked after at 16
+  // (passes).
   const auto last = make_return(2024, {{"episodes.csv", "CHILD,DECOM,LS,DEC,REC\n"
                                                         "A,01/01/2023,C2,01/05/2023,E4A\nB,01/01/2023,C2,01/08/2023,E4A\n"
                                                         "C,01/01/2023,C2,01/03/2023,E4A\nC,01/07/2023,V3,10/07/2023,E4A\n"
-                                                        "E,01/01/2023,C2,01/09/2023,E11\n"}});
+                                                        "E,01/01/2023,C2,01/09/2023,E11\nI,01/01/2023,C2,01/06/2023,E4A\n"}});
   const auto now = make_return(2025, {{"header.csv", "CHILD,DOB\nA,01/06/2007\nB,01/06/2007\nC,01/06/2007\n"
-                                                     "D,01/06/2004\nE,01/06/2007\nG,01/03/2009\nH,01/03/2009\n"},
+                                                     "D,01/06/2004\nE,01/06/2007\nG,01/03/2009\nH,01/03/2009\n"
+                                                     "I,01/06/2007\n"},
                                       {"episodes.csv", "CHILD,DECOM,LS,DEC,REC\nG,01/02/2025,C2,,\nH,29/01/2025,C2,,\n"},
                                       {"oc3.csv", "CHILD,IN_TOUCH,ACTIV,ACCOM\nA,YES,F1,H1\nB,YES,F1,H1\nC,YES,F1,H1\n"
-                                                  "D,YES,F1,H1\nE,YES,F1,H1\nF,YES,F1,H1\nG,YES,F1,H1\nH,YES,F1,H1\n"}});
+                                                  "D,YES,F1,H1\nE,YES,F1,H1\nF,YES,F1,H1\nG,YES,F1,H1\nH,YES,F1,H1\n"
+                                                  "I,YES,F1,H1\n"}});
   EXPECT_EQ(run("1001", 2025, now, &last)[Table::oc3], (Rows{0, 2, 4, 6}));
   // Without last year's return it is not run.
   ValidationInput in;
@@ -802,14 +806,17 @@ TEST(SocialWorkerRules, EndedBefore31MarchAndWholeYear) {
   // SW12STG2 (2024/25, 1 Apr 2024 - 31 Mar 2025), children looked after on 31 March: A's social
   // worker episodes begin 1 Jan 2025, not the whole year (fails, SW row 0); B's from 1 Mar 2024
   // (passes); E was born 1 May 2024 and has one from then (passes); F has none (its open episode
-  // fails, row 5). C left care on 1 Mar 2025 and D is on a short break: not checked.
+  // fails, row 5); G came into care on 1 Dec 2024 and its first contact (FCONTA) was that day
+  // (passes); H came into care on 1 Nov 2024 but its first contact was 1 Dec (fails, SW row 4).
+  // C left care on 1 Mar 2025 and D is on a short break: not checked.
   const auto r = make_return(2025, {{"header.csv", "CHILD,DOB\nE,01/05/2024\n"},
                                     {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/01/2025,C2,\nB,01/01/2025,C2,\n"
                                                      "C,01/01/2025,C2,01/03/2025\nD,01/01/2025,V4,\nE,01/06/2024,C2,\n"
-                                                     "F,01/01/2025,C2,\n"},
+                                                     "F,01/01/2025,C2,\nG,01/12/2024,C2,\nH,01/11/2024,C2,\n"},
                                     {"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nA,S1,01/01/2025,,\n"
-                                                        "B,S1,01/03/2024,,\nE,S1,01/05/2024,,\n"}});
+                                                        "B,S1,01/03/2024,,\nE,S1,01/05/2024,,\nG,S1,01/12/2024,,FCONTA\n"
+                                                        "H,S1,01/12/2024,,FCONTA\n"}});
   auto f = run("SW12STG2", 2025, r);
   EXPECT_EQ(f[Table::episodes], (Rows{5}));
-  EXPECT_EQ(f[Table::sw_episodes], (Rows{0}));
+  EXPECT_EQ(f[Table::sw_episodes], (Rows{0, 4}));
 }

@@ -465,7 +465,9 @@ void register_other_rules() {
 
   // 1001: care leaver data (an OC3 row) for a young person who, on the episodes recorded, is not
   // a relevant or former relevant child: looked after (V3/V4 short breaks do not count) for at
-  // least 13 weeks (91 days) in all since the 14th birthday, and on some day after the 16th.
+  // least 13 weeks (91 days) in all since the 14th birthday, and on the 16th birthday or later
+  // (the day an episode ended counts: a child leaving care on its 16th birthday was looked after
+  // at 16).
   // careflow sees two returns, this year's and last year's, so care before 1 April of last year
   // is known only for the episodes those returns still hold; an episode that ended before then
   // is not in them. That unseen time (since the 14th birthday, before last year's return began,
@@ -495,9 +497,9 @@ void register_other_rules() {
                  continue;
                }
                std::vector<std::pair<Date, Date>> care, seen;
-               for (const auto& ep : eps) {
-                 seen.emplace_back(ep.start, ep.end);
-                 if (!ep.short_break) care.emplace_back(ep.start, ep.end);
+               for (const auto& ep : eps) {  // the day care ended counts as a day looked after
+                 seen.emplace_back(ep.start, ep.end + 1);
+                 if (!ep.short_break) care.emplace_back(ep.start, ep.end + 1);
                }
                auto best_case = [&](Date from) {  // days looked after since `from`, at most
                  const int unseen = from < seen_from ? (seen_from - from) - covered_days(seen, from, seen_from) : 0;
@@ -598,9 +600,12 @@ void register_other_rules() {
   // SW12STG2 (both versions; DfE's message is the same): a child looked after on 31 March (an
   // episode other than a V3/V4 short break open then) must have social worker episodes for the
   // whole year, including time not looked after: the earliest must start on or before 1 April
-  // (or the child's birth, when later). That episode is flagged when it starts later; a child
-  // with no social worker episode at all has its open episodes flagged. Gaps between episodes
-  // are SW10/SW11's business. Nothing is checked without the social worker episodes table.
+  // (or the child's birth, when later). A first contact or re-referral in the year (SW_REASON
+  // FCONTA, which SW10 also treats as a start) begins the child's history, so then it need only
+  // start by the time the child's care in the year began. That episode is flagged when it starts
+  // later; a child with no social worker episode at all has its open episodes flagged. Gaps
+  // between episodes are SW10/SW11's business. Nothing is checked without the social worker
+  // episodes table.
   add_rule("SW12STG2", 0, {{}, [](const ValidationInput& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes), h = tab(in, T::header);
@@ -611,10 +616,14 @@ void register_other_rules() {
              std::vector<size_t> erows, swrows;
              for (const auto& [child, rs] : by_child(e)) {
                std::vector<size_t> open_at_end;
+               std::optional<Date> care_began;  // the earliest start of care open in the year
                for (size_t r : rs) {
                  if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
                  const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
-                 if (decom && *decom <= end && (e(r, "DEC").empty() || (dec && *dec > end))) open_at_end.push_back(r);
+                 if (!decom || *decom > end) continue;
+                 const bool open = e(r, "DEC").empty();
+                 if (open || (dec && *dec > end)) open_at_end.push_back(r);
+                 if ((open || (dec && *dec >= start)) && (!care_began || *decom < *care_began)) care_began = decom;
                }
                if (open_at_end.empty()) continue;
                const auto it = sw_rows.find(child);
@@ -629,6 +638,7 @@ void register_other_rules() {
                Date from = start;
                if (const auto hr = header_rows.find(child); hr != header_rows.end())
                  if (const auto dob = h.date(hr->second, "DOB"); dob && *dob > from) from = *dob;
+               if (sw(earliest->second, "SW_REASON") == "FCONTA" && care_began && *care_began > from) from = *care_began;
                if (earliest->first > from) swrows.push_back(earliest->second);
              }
              put(f, T::episodes, std::move(erows));
