@@ -203,8 +203,8 @@ const Deviation kDeviations[] = {
      "child 7's 29/03 after 22/03, row 14): a gap, yet a subsequent episode was provided"},
     {"SW12STG2", "lac2023_24", 1,
      "DfE's message: a child looked after on 31 March must have social worker episodes for the "
-     "full year: child 1 (in care from 01/01/2024) has one only from 01/01/2024, so careflow flags "
-     "it (SWEpisodes row 0); child 7's care begins 01/04/2024, after the year, so it is not looked "
+     "full year: child 1 (in care from 01/01/2024) has one only from 01/01/2024, with no SW_REASON "
+     "(so not a first contact, FCONTA), so careflow flags it (SWEpisodes row 0); child 7's care begins 01/04/2024, after the year, so it is not looked "
      "after on 31 March 2024 and careflow does not flag row 9, as the reference does"},
     {"SW12STG2", "lac2024_25", 1,
      "as for 2023/24: child 7 (row 9) has a social worker from 01/02/2023, before the year, so is "
