@@ -195,6 +195,35 @@ const Deviation kDeviations[] = {
      "reference the empty row (row 10). Child 8's episode ending 28/03/2000 (row 14) is followed "
      "by the child's episode starting 01/04/2000 (row 13), so careflow does not flag child 8; the "
      "reference flags its empty row (row 15)"},
+    {"SW11aSTG2", "lac2023_24", 1,
+     "DfE's message: an episode ended (more than five days, here, before 31 March) with no "
+     "subsequent episode: child 1's ending 25/03/2000 has only a row with no start date after it "
+     "(careflow flags row 0, the reference the empty row 1). The reference flags an episode that "
+     "starts more than five days after the previous ended (child 2's 02/04 after 25/03, row 3; "
+     "child 7's 29/03 after 22/03, row 14): a gap, yet a subsequent episode was provided"},
+    {"SW12STG2", "lac2023_24", 1,
+     "DfE's message: a child looked after on 31 March must have social worker episodes for the "
+     "full year: child 1 (in care from 01/01/2024) has one only from 01/01/2024, with no SW_REASON "
+     "(so not a first contact, FCONTA), so careflow flags it (SWEpisodes row 0); child 7's care begins 01/04/2024, after the year, so it is not looked "
+     "after on 31 March 2024 and careflow does not flag row 9, as the reference does"},
+    {"SW12STG2", "lac2024_25", 1,
+     "as for 2023/24: child 7 (row 9) has a social worker from 01/02/2023, before the year, so is "
+     "covered; child 10's care ended 10/04/2023 (row 10), so it is not looked after on 31 March "
+     "2025. careflow flags children 2 and 4 only (rows 1, 4), looked after with no social worker "
+     "episode"},
+    {"453", "lac2022_23", 1,
+     "child 106's distance last year is blank in the fixture (the reference's own test frame gives "
+     "10, so 165 against 10 is flagged, row 6); careflow compares only two given distances: a "
+     "blank derived distance is 392a's business and a changed one 503G's. Row 4 (185 against "
+     "999.9, same RNE B) is flagged by both"},
+    {"1001", "lac2022_23", 1,
+     "(its collection end, 01/10/2017, is no collection year's; careflow runs it as 2016/17.) "
+     "careflow counts care before last year's return began that the returns cannot show as "
+     "possibly care, so flags only young people who cannot be relevant children whatever it held: "
+     "6006 (no care after the 16th birthday, which falls within the two years, row 4) and 8888 "
+     "(adopted, row 6). The reference treats unseen time as not in care and flags 2222, 3333 and "
+     "7777 (rows 1, 2, 5), who each had more than a year unseen after their 14th birthday, and 99991010101010 (row 7), who has "
+     "no Header row and so no date of birth"},
 };
 
 const Deviation* deviation_for(const std::string& code, const std::string& folder, int c) {

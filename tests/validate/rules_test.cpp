@@ -700,3 +700,123 @@ TEST(SocialWorkerRules, EndedJustBefore31March) {
                                                          "B,S2,29/03/2025,,\nC,S1,01/01/2025,20/03/2025,MGMT\nD,S1,01/01/2025,,\n"}});
   EXPECT_EQ(run("SW11bSTG2", 2025, sw)[Table::sw_episodes], (Rows{0}));
 }
+
+TEST(OtherRules, MotherStatus) {
+  // 165 in 2024/25 (1 Apr 2024 - 31 Mar 2025; SEX M/F/U). A: girl looked after in the year,
+  // MOTHER blank (fails, row 0); B: girl, 0 (passes); C: boy with MOTHER 1 (fails, row 2, and
+  // his OC3 row 1); D: MOTHER 2, not a code (fails, row 3); E: girl only on a short break (V3,
+  // passes); G: girl whose care ended 1 Mar 2024, before the year (passes); H: sex U, blank
+  // (passes: neither boy nor girl).
+  const auto r = make_return(2025, {{"header.csv", "CHILD,SEX,MOTHER\nA,F,\nB,F,0\nC,M,1\nD,F,2\nE,F,\nG,F,\nH,U,\n"},
+                                    {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/05/2024,C2,\nB,01/05/2024,C2,\n"
+                                                     "C,01/05/2024,C2,\nD,01/05/2024,C2,\nE,01/05/2024,V3,02/05/2024\n"
+                                                     "G,01/01/2024,C2,01/03/2024\nH,01/05/2024,C2,\n"},
+                                    {"oc3.csv", "CHILD,IN_TOUCH,ACTIV,ACCOM\nB,,,\nC,,,\n"}});
+  auto f = run("165", 2025, r);
+  EXPECT_EQ(f[Table::header], (Rows{0, 2, 3}));
+  EXPECT_EQ(f[Table::oc3], (Rows{1}));
+  // The same in 2023/24's codes (1 boy, 2 girl): a girl looked after with MOTHER blank fails
+  // (row 0), a boy with MOTHER blank passes.
+  const auto r24 = make_return(2024, {{"header.csv", "CHILD,SEX,MOTHER\nA,2,\nB,1,\n"},
+                                      {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/05/2023,C2,\nB,01/05/2023,C2,\n"}});
+  EXPECT_EQ(run("165", 2024, r24)[Table::header], (Rows{0}));
+}
+
+TEST(OtherRules, CareLeaverNotRelevantChild) {
+  // 1001 in 2024/25; last year's return begins 1 Apr 2023, so care before then is unseen except
+  // in the episodes the two returns hold. Born 1 Jun 2007 (A, B, C, E): 14 on 1 Jun 2021, 16 on
+  // 1 Jun 2023, after the returns begin, so their care at 16 or over is all seen.
+  // A: looked after 1 Jan - 1 May 2023, none after 16 (fails, row 0). B: 1 Jan - 1 Aug 2023,
+  // 61 days after 16 (passes). C: 1 Jan - 1 Mar 2023, then only a V3 short break after 16
+  // (fails, row 2). D (born 1 Jun 2004): no episode in either return; all since 14 unseen
+  // (passes). E: adopted (REC E11, fails, row 4). F: no date of birth anywhere (passes).
+  // G (born 1 Mar 2009: 14 on 1 Mar 2023, 16 on 1 Mar 2025): looked after from 1 Feb 2025 to
+  // 31 Mar (59 days, both ends counted, 31 of them at 16) plus at most 31 unseen days (1 Mar -
+  // 1 Apr 2023): 90 < 91 (fails, row 6). H: the same from 29 Jan 2025: 62 + 31 = 93 (passes).
+  // I (born 1 Jun 2007): left care on its 16th birthday, 1 Jun 2023, so was looked after at 16
+  // (passes).
+  const auto last = make_return(2024, {{"episodes.csv", "CHILD,DECOM,LS,DEC,REC\n"
+                                                        "A,01/01/2023,C2,01/05/2023,E4A\nB,01/01/2023,C2,01/08/2023,E4A\n"
+                                                        "C,01/01/2023,C2,01/03/2023,E4A\nC,01/07/2023,V3,10/07/2023,E4A\n"
+                                                        "E,01/01/2023,C2,01/09/2023,E11\nI,01/01/2023,C2,01/06/2023,E4A\n"}});
+  const auto now = make_return(2025, {{"header.csv", "CHILD,DOB\nA,01/06/2007\nB,01/06/2007\nC,01/06/2007\n"
+                                                     "D,01/06/2004\nE,01/06/2007\nG,01/03/2009\nH,01/03/2009\n"
+                                                     "I,01/06/2007\n"},
+                                      {"episodes.csv", "CHILD,DECOM,LS,DEC,REC\nG,01/02/2025,C2,,\nH,29/01/2025,C2,,\n"},
+                                      {"oc3.csv", "CHILD,IN_TOUCH,ACTIV,ACCOM\nA,YES,F1,H1\nB,YES,F1,H1\nC,YES,F1,H1\n"
+                                                  "D,YES,F1,H1\nE,YES,F1,H1\nF,YES,F1,H1\nG,YES,F1,H1\nH,YES,F1,H1\n"
+                                                  "I,YES,F1,H1\n"}});
+  EXPECT_EQ(run("1001", 2025, now, &last)[Table::oc3], (Rows{0, 2, 4, 6}));
+  // Without last year's return it is not run.
+  ValidationInput in;
+  in.this_year = &now;
+  in.year = CollectionYear{2025};
+  EXPECT_EQ(run_rule(*find_rule("1001", 2025), in).outcome, Outcome::not_run);
+}
+
+TEST(PostcodeRules, DistanceAgainstLastYearsOpenEpisode) {
+  // 453 (2024/25 against 2023/24). Last year every child's episode from 1 May 2023 (RNE S) is
+  // open at 10.0 miles, except D's (no distance) and E's (ended 1 Jun 2023). This year's first
+  // episodes: A 10.2 (0.2 apart: fails, row 0); B 10.1 (passes); C 20.0 but RNE P, not the same
+  // episode (passes); D 5.0 against none (passes); E has no open episode last year (passes);
+  // F's first episode is 10.0 (passes) and its later one at 30.0 is not compared.
+  const auto last = make_return(2024, {{"episodes.csv", "CHILD,DECOM,RNE,DEC\nA,01/05/2023,S,\nB,01/05/2023,S,\n"
+                                                        "C,01/05/2023,S,\nD,01/05/2023,S,\nE,01/05/2023,S,01/06/2023\n"
+                                                        "F,01/05/2023,S,\n"}});
+  const auto now = make_return(2025, {{"episodes.csv", "CHILD,DECOM,RNE,DEC\nA,01/05/2023,S,\nB,01/05/2023,S,\n"
+                                                       "C,01/05/2023,P,\nD,01/05/2023,S,\nE,01/05/2024,S,\n"
+                                                       "F,01/05/2023,S,01/06/2024\nF,01/06/2024,P,\n"}});
+  DerivedEpisodeFields dl, dn;
+  dl.pl_la = dl.pl_location = std::vector<std::string>(6);
+  dl.pl_distance = {"10.0", "10.0", "10.0", "", "10.0", "10.0"};
+  dn.pl_la = dn.pl_location = std::vector<std::string>(7);
+  dn.pl_distance = {"10.2", "10.1", "20.0", "5.0", "50.0", "10.0", "30.0"};
+  ValidationInput in;
+  in.this_year = &now;
+  in.last_year = &last;
+  in.year = CollectionYear{2025};
+  in.derived = &dn;
+  in.derived_last = &dl;
+  EXPECT_EQ(run_rule(*find_rule("453", 2025), in).flagged[Table::episodes], (Rows{0}));
+  in.derived = in.derived_last = nullptr;
+  const RuleResult nr = run_rule(*find_rule("453", 2025), in);
+  EXPECT_EQ(nr.outcome, Outcome::not_run);
+  EXPECT_NE(nr.reason.find("postcode"), std::string::npos);
+}
+
+TEST(SocialWorkerRules, EndedBefore31MarchAndWholeYear) {
+  // SW11aSTG2 (2023/24, ends 31 Mar 2024): A's episode ended 20 Mar with none after (fails, row
+  // 0); B's ended 20 Mar and another began 28 Mar (passes); C's ended 28 Mar, within the last
+  // five days (SW11b's: row 3 there, not here); D's is open.
+  const auto sw = make_return(2024, {{"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                         "A,S1,01/01/2024,20/03/2024,MGMT\nB,S1,01/01/2024,20/03/2024,MGMT\n"
+                                                         "B,S2,28/03/2024,,\nC,S1,01/01/2024,28/03/2024,MGMT\nD,S1,01/01/2024,,\n"}});
+  EXPECT_EQ(run("SW11aSTG2", 2024, sw)[Table::sw_episodes], (Rows{0}));
+  EXPECT_EQ(run("SW11bSTG2", 2024, sw)[Table::sw_episodes], (Rows{3}));
+  // With the episodes: A left care on 20 Mar, the day its social worker episode ended (not
+  // flagged); C's care continues (an open episode), so C's is still flagged by SW11b; a short
+  // break (V3) open after the end does not count as care.
+  const auto swe = make_return(2024, {{"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+                                                          "A,S1,01/01/2024,20/03/2024,MGMT\nC,S1,01/01/2024,28/03/2024,MGMT\n"
+                                                          "E,S1,01/01/2024,20/03/2024,MGMT\n"},
+                                      {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/01/2024,C2,20/03/2024\nC,01/01/2024,C2,\n"
+                                                       "E,01/01/2024,C2,20/03/2024\nE,25/03/2024,V3,\n"}});
+  EXPECT_EQ(run("SW11aSTG2", 2024, swe)[Table::sw_episodes], (Rows{}));
+  EXPECT_EQ(run("SW11bSTG2", 2024, swe)[Table::sw_episodes], (Rows{1}));
+  // SW12STG2 (2024/25, 1 Apr 2024 - 31 Mar 2025), children looked after on 31 March: A's social
+  // worker episodes begin 1 Jan 2025, not the whole year (fails, SW row 0); B's from 1 Mar 2024
+  // (passes); E was born 1 May 2024 and has one from then (passes); F has none (its open episode
+  // fails, row 5); G came into care on 1 Dec 2024 and its first contact (FCONTA) was that day
+  // (passes); H came into care on 1 Nov 2024 but its first contact was 1 Dec (fails, SW row 4).
+  // C left care on 1 Mar 2025 and D is on a short break: not checked.
+  const auto r = make_return(2025, {{"header.csv", "CHILD,DOB\nE,01/05/2024\n"},
+                                    {"episodes.csv", "CHILD,DECOM,LS,DEC\nA,01/01/2025,C2,\nB,01/01/2025,C2,\n"
+                                                     "C,01/01/2025,C2,01/03/2025\nD,01/01/2025,V4,\nE,01/06/2024,C2,\n"
+                                                     "F,01/01/2025,C2,\nG,01/12/2024,C2,\nH,01/11/2024,C2,\n"},
+                                    {"sw_episodes.csv", "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nA,S1,01/01/2025,,\n"
+                                                        "B,S1,01/03/2024,,\nE,S1,01/05/2024,,\nG,S1,01/12/2024,,FCONTA\n"
+                                                        "H,S1,01/12/2024,,FCONTA\n"}});
+  auto f = run("SW12STG2", 2025, r);
+  EXPECT_EQ(f[Table::episodes], (Rows{5}));
+  EXPECT_EQ(f[Table::sw_episodes], (Rows{0, 4}));
+}

@@ -26,15 +26,11 @@ bool temporary(std::string_view place) {
 // is not a valid date have no place in the order and are not compared).
 using SequenceTest = std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)>;
 void episode_sequence_rule(std::string_view code, int version, SequenceTest test) {
-  add_rule(code, version, {{}, [test = std::move(test)](const ValidationInput& in) {
-                             Flags f;
-                             const Tab e = tab(in, T::episodes);
-                             if (!e) return f;
-                             std::vector<size_t> rows;
-                             for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
-                             put(f, T::episodes, std::move(rows));
-                             return f;
-                           }});
+  add_table_rule(code, version, {}, T::episodes, [test = std::move(test)](const Tab& e, const ValidationInput&) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
+    return rows;
+  });
 }
 
 // 434-436: an episode against the child's previous one: did the legal status change, and did the
@@ -101,57 +97,116 @@ std::optional<PermDate> date_perm(std::string_view v) {
 // 577, 707: a record (missing period, DoLO) with no end date, for a child whose period of care
 // ended on or after the record started: the child ceased to be looked after while it was open.
 void open_after_care_ended(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
-  add_rule(code, 0, {{}, [=](const ValidationInput& in) {
-                       Flags f;
-                       const Tab x = tab(in, t), e = tab(in, T::episodes);
-                       if (!x || !e) return f;
-                       const auto& eps_by_child = by_child(e);
-                       std::vector<size_t> rows;
-                       for (size_t r = 0; r < x.rows(); ++r) {
-                         const auto start = x.date(r, start_col);
-                         if (!start || !x(r, end_col).empty()) continue;
-                         const auto it = eps_by_child.find(x(r, "CHILD"));
-                         if (it == eps_by_child.end()) continue;
-                         for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second)))
-                           if (p.end && *p.end >= *start) {
-                             rows.push_back(r);
-                             break;
-                           }
-                       }
-                       put(f, t, std::move(rows));
-                       return f;
-                     }});
+  add_table_rule(code, 0, {}, t, [=](const Tab& x, const ValidationInput& in) -> Rows {
+    const Tab e = tab(in, T::episodes);
+    if (!e) return {};
+    const auto& eps_by_child = by_child(e);
+    Rows rows;
+    for (size_t r = 0; r < x.rows(); ++r) {
+      const auto start = x.date(r, start_col);
+      if (!start || !x(r, end_col).empty()) continue;
+      const auto it = eps_by_child.find(x(r, "CHILD"));
+      if (it == eps_by_child.end()) continue;
+      for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second)))
+        if (p.end && *p.end >= *start) {
+          rows.push_back(r);
+          break;
+        }
+    }
+    return rows;
+  });
 }
 
 // 576, 706: last year's open record (no end date) has no record this year with the same start.
 void open_last_year_not_carried(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
-  add_rule(code, 0, {{.last_year = true}, [=](const ValidationInput& in) {
-                       Flags f;
-                       const Tab x = tab(in, t), l = last_tab(in, t);
-                       if (!x || !l) return f;
-                       const auto& now = by_child(x);
-                       std::vector<size_t> rows;
-                       for (size_t r = 0; r < l.rows(); ++r) {
-                         if (!l(r, end_col).empty()) continue;
-                         const auto it = now.find(l(r, "CHILD"));
-                         if (it == now.end()) continue;  // the child is not in this year's table
-                         bool carried = false;
-                         for (size_t q : it->second) carried |= x(q, start_col) == l(r, start_col);
-                         // The record at the start of this year (earliest start; the first row
-                         // if none has a valid one) should have carried the open one on.
-                         if (carried) continue;
-                         size_t first = it->second.front();
-                         std::optional<Date> first_start;
-                         for (size_t q : it->second)
-                           if (const auto d = x.date(q, start_col); d && (!first_start || *d < *first_start)) {
-                             first = q;
-                             first_start = d;
-                           }
-                         rows.push_back(first);
-                       }
-                       put(f, t, std::move(rows));
-                       return f;
-                     }});
+  add_table_rule(code, 0, {.last_year = true}, t, [=](const Tab& x, const ValidationInput& in) -> Rows {
+    const Tab l = last_tab(in, t);
+    if (!l) return {};
+    const auto& now = by_child(x);
+    Rows rows;
+    for (size_t r = 0; r < l.rows(); ++r) {
+      if (!l(r, end_col).empty()) continue;
+      const auto it = now.find(l(r, "CHILD"));
+      if (it == now.end()) continue;  // the child is not in this year's table
+      bool carried = false;
+      for (size_t q : it->second) carried |= x(q, start_col) == l(r, start_col);
+      // The record at the start of this year (earliest start; the first row
+      // if none has a valid one) should have carried the open one on.
+      if (carried) continue;
+      size_t first = it->second.front();
+      std::optional<Date> first_start;
+      for (size_t q : it->second)
+        if (const auto d = x.date(q, start_col); d && (!first_start || *d < *first_start)) {
+          first = q;
+          first_start = d;
+        }
+      rows.push_back(first);
+    }
+    return rows;
+  });
+}
+
+// The length in days of the union of the intervals [start, end), within [from, to).
+int covered_days(std::vector<std::pair<Date, Date>> spans, Date from, Date to) {
+  for (auto& [a, b] : spans) {
+    a = std::max(a, from);
+    b = std::min(b, to);
+  }
+  std::erase_if(spans, [](const auto& s) { return s.second <= s.first; });
+  std::sort(spans.begin(), spans.end());
+  int days = 0;
+  std::optional<std::pair<Date, Date>> run;
+  for (const auto& s : spans) {
+    if (run && s.first <= run->second) {
+      run->second = std::max(run->second, s.second);
+      continue;
+    }
+    if (run) days += run->second - run->first;
+    run = s;
+  }
+  if (run) days += run->second - run->first;
+  return days;
+}
+
+// A young person's episodes from this year's and last year's returns, for 1001: the same episode
+// (same DECOM) in both is taken once, the copy with a DEC first, then this year's.
+struct LoadedEpisode {
+  Date start, end;  // end: DEC; for an episode without one, the next episode's start, or 31 March
+  bool short_break;  // V3/V4: does not count as care for the leaving-care tests
+  bool adopted;      // REC E11/E12
+};
+std::vector<LoadedEpisode> episodes_both_years(const Tab& e, const Tab& l, std::string_view child, Date year_end) {
+  struct Raw {
+    Date start;
+    std::optional<Date> dec;
+    std::string_view ls, rec;
+  };
+  std::vector<Raw> raw;
+  auto add = [&raw](const Tab& t, size_t r) {
+    const auto start = t.date(r, "DECOM");
+    if (!start) return;
+    Raw x{*start, t.date(r, "DEC"), t(r, "LS"), t(r, "REC")};
+    for (auto& y : raw)
+      if (y.start == x.start) {
+        if (!y.dec && x.dec) y = x;
+        return;
+      }
+    raw.push_back(x);
+  };
+  for (const Tab* t : {&e, &l}) {
+    if (!*t) continue;
+    const auto& bc = by_child(*t);
+    if (const auto it = bc.find(child); it != bc.end())
+      for (size_t r : it->second) add(*t, r);
+  }
+  std::stable_sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) { return a.start < b.start; });
+  std::vector<LoadedEpisode> out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    Date end = raw[i].dec ? *raw[i].dec : i + 1 < raw.size() ? raw[i + 1].start : std::max(year_end, raw[i].start);
+    out.push_back({raw[i].start, std::max(end, raw[i].start), raw[i].ls == "V3" || raw[i].ls == "V4",
+                   raw[i].rec == "E11" || raw[i].rec == "E12"});
+  }
+  return out;
 }
 
 }  // namespace
@@ -184,69 +239,61 @@ void register_other_rules() {
   // 1015: own provision (PR1) but the placement's LA (derived PL_LA) is not this council; not
   // checked for foster or adoption placements (which may be outside the area by design), short
   // breaks, or episodes without LS or PLACE. Nothing can be checked without --la.
-  add_rule("1015", 0, {{.postcodes = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.derived || in.la.empty()) return f;
-             // The return upper-cases codes; --la may be given in either case.
-             auto same_la = [&in](std::string_view pl_la) {
-               return std::equal(pl_la.begin(), pl_la.end(), in.la.begin(), in.la.end(), [](char a, char b) {
-                 return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
-               });
-             };
-             static const std::vector<std::string_view> kExempt = {"A3", "A4", "A5", "A6", "U1", "U2",
-                                                                   "U3", "U4", "U5", "U6"};
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
-               const auto place = e(r, "PLACE"), ls = e(r, "LS");
-               if (e(r, "PLACE_PROVIDER") != "PR1" || place.empty() || ls.empty() || ls == "V3" || ls == "V4") continue;
-               if (std::find(kExempt.begin(), kExempt.end(), place) != kExempt.end()) continue;
-               if (!same_la(in.derived->pl_la[r])) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("1015", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.derived || in.la.empty()) return {};
+    // The return upper-cases codes; --la may be given in either case.
+    auto same_la = [&in](std::string_view pl_la) {
+      return std::equal(pl_la.begin(), pl_la.end(), in.la.begin(), in.la.end(), [](char a, char b) {
+        return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+      });
+    };
+    static const std::vector<std::string_view> kExempt = {"A3", "A4", "A5", "A6", "U1", "U2",
+                                                          "U3", "U4", "U5", "U6"};
+    Rows rows;
+    for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+      const auto place = e(r, "PLACE"), ls = e(r, "LS");
+      if (e(r, "PLACE_PROVIDER") != "PR1" || place.empty() || ls.empty() || ls == "V3" || ls == "V4") continue;
+      if (std::find(kExempt.begin(), kExempt.end(), place) != kExempt.end()) continue;
+      if (!same_la(in.derived->pl_la[r])) rows.push_back(r);
+    }
+    return rows;
+  });
 
   // 392c: HOME_POST or PL_POST given but not a postcode of the ONS directory. It needs the
   // directory itself (ValidationInput::postcodes, which the CLI passes with the derived fields);
   // given only derived fields there is nothing to look postcodes up in, and nothing is flagged.
-  add_rule("392c", 0, {{.postcodes = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.postcodes) return f;
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r)
-               for (auto c : {"HOME_POST", "PL_POST"})
-                 if (!e(r, c).empty() && !in.postcodes->find(e(r, c))) {
-                   rows.push_back(r);
-                   break;
-                 }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("392c", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.postcodes) return {};
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r)
+      for (auto c : {"HOME_POST", "PL_POST"})
+        if (!e(r, c).empty() && !in.postcodes->find(e(r, c))) {
+          rows.push_back(r);
+          break;
+        }
+    return rows;
+  });
 
   // 208: this year's UPN disagrees with last year's for the same child. Not a disagreement:
   // nothing recorded last year (blank); UN1 (not yet of school age) becoming UN2-UN5; an
   // unknown code (UN1-UN5) becoming a real UPN. Blank in both years is 442's business.
-  add_rule("208", 0, {{.last_year = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab h = tab(in, T::header), l = last_tab(in, T::header);
-             if (!h || !l) return f;
-             const auto& last_rows = first_row_by_child(l);
-             auto unknown = [](std::string_view u) { return u.size() == 3 && u.substr(0, 2) == "UN" && u[2] >= '1' && u[2] <= '5'; };
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < h.rows(); ++r) {
-               const auto it = last_rows.find(h(r, "CHILD"));
-               if (it == last_rows.end()) continue;
-               const std::string_view was = l(it->second, "UPN"), is = h(r, "UPN");
-               if (was.empty() || was == is) continue;
-               if (was == "UN1" && unknown(is)) continue;
-               if (unknown(was) && !is.empty() && !unknown(is)) continue;
-               rows.push_back(r);
-             }
-             put(f, T::header, std::move(rows));
-             return f;
-           }});
+  add_table_rule("208", 0, {.last_year = true}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
+    const Tab l = last_tab(in, T::header);
+    if (!l) return {};
+    const auto& last_rows = first_row_by_child(l);
+    auto unknown = [](std::string_view u) { return u.size() == 3 && u.substr(0, 2) == "UN" && u[2] >= '1' && u[2] <= '5'; };
+    Rows rows;
+    for (size_t r = 0; r < h.rows(); ++r) {
+      const auto it = last_rows.find(h(r, "CHILD"));
+      if (it == last_rows.end()) continue;
+      const std::string_view was = l(it->second, "UPN"), is = h(r, "UPN");
+      if (was.empty() || was == is) continue;
+      if (was == "UN1" && unknown(is)) continue;
+      if (unknown(was) && !is.empty() && !unknown(is)) continue;
+      rows.push_back(r);
+    }
+    return rows;
+  });
 
   // 633: LA_PERM, when given, is a 3-digit English LA code or 999 (unknown), WAL, SCO, NUK, NIR.
   add_row_rule("633", 0, T::previous_permanence,
@@ -301,38 +348,32 @@ void register_other_rules() {
       {2025, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}},
       {2026, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}}};
   for (const auto& [version, exempt] : kUrnExempt)
-    add_rule("218", version, {{.postcodes = true}, [exempt, outside_england](const ValidationInput& in) {
-               Flags f;
-               const Tab e = tab(in, T::episodes);
-               if (!e || !in.derived) return f;
-               const Date since = Date::from_ymd(2015, 3, 31);
-               std::vector<size_t> rows;
-               for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
-                 if (!e(r, "URN").empty() || outside_england(in.derived->pl_la[r])) continue;
-                 if (std::find(exempt.begin(), exempt.end(), e(r, "PLACE")) != exempt.end()) continue;
-                 const auto dec = e.date(r, "DEC");
-                 if (e(r, "DEC").empty() || (dec && *dec > since)) rows.push_back(r);
-               }
-               put(f, T::episodes, std::move(rows));
-               return f;
-             }});
+    add_table_rule("218", version, {.postcodes = true}, T::episodes, [exempt, outside_england](const Tab& e, const ValidationInput& in) -> Rows {
+      if (!in.derived) return {};
+      const Date since = Date::from_ymd(2015, 3, 31);
+      Rows rows;
+      for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+        if (!e(r, "URN").empty() || outside_england(in.derived->pl_la[r])) continue;
+        if (std::find(exempt.begin(), exempt.end(), e(r, "PLACE")) != exempt.end()) continue;
+        const auto dec = e.date(r, "DEC");
+        if (e(r, "DEC").empty() || (dec && *dec > since)) rows.push_back(r);
+      }
+      return rows;
+    });
   // 230 (2023/24): an H5 placement in England open on or after 28 October 2023 (open, or ended
   // after it) with no URN (blank, or XXXXXXX, the placeholder for an unregistered setting).
-  add_rule("230", 0, {{.postcodes = true}, [outside_england](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.derived) return f;
-             const Date from = Date::from_ymd(2023, 10, 28);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
-               if (e(r, "PLACE") != "H5" || outside_england(in.derived->pl_la[r])) continue;
-               if (!e(r, "URN").empty() && e(r, "URN") != "XXXXXXX") continue;
-               const auto dec = e.date(r, "DEC");
-               if (e(r, "DEC").empty() || (dec && *dec > from)) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("230", 0, {.postcodes = true}, T::episodes, [outside_england](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.derived) return {};
+    const Date from = Date::from_ymd(2023, 10, 28);
+    Rows rows;
+    for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r) {
+      if (e(r, "PLACE") != "H5" || outside_england(in.derived->pl_la[r])) continue;
+      if (!e(r, "URN").empty() && e(r, "URN") != "XXXXXXX") continue;
+      const auto dec = e.date(r, "DEC");
+      if (e(r, "DEC").empty() || (dec && *dec > from)) rows.push_back(r);
+    }
+    return rows;
+  });
 
   // SW07STG2 from 2024/25: SW_DEC before the start of the social worker reporting period (which
   // from 2024/25 begins a year before the collection year) or after the collection year.
@@ -348,89 +389,223 @@ void register_other_rules() {
 
   // 1010: a child with care leaver data (an OC3 row) whose latest episode last year was still
   // open at its end, yet with no episode this year: the open episode cannot have ended.
-  add_rule("1010", 0, {{.last_year = true}, [](const ValidationInput& in) {
+  add_table_rule("1010", 0, {.last_year = true}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+    const Tab l = last_tab(in, T::episodes);
+    if (!l) return {};
+    const auto& now = by_child(tab(in, T::episodes));
+    const auto& before = by_child(l);
+    Rows rows;
+    for (size_t r = 0; r < o.rows(); ++r) {
+      const auto child = o(r, "CHILD");
+      const auto it = before.find(child);
+      if (now.count(child) || it == before.end()) continue;
+      const auto eps = episodes_in_order(l, it->second);
+      if (!eps.empty() && l(eps.back().second, "DEC").empty()) rows.push_back(r);
+    }
+    return rows;
+  });
+
+  // ---- Mothers and care leavers ----
+  // 165: MOTHER, when given, must be 0 or 1, and must not be given for a boy; for a girl looked
+  // after during the year (an episode other than a V3/V4 short break open at some time between
+  // 1 April and 31 March) it must be given. SEX is read in both codings, 1/2 (to 2023/24) and M/F
+  // (from 2024/25), so the boy and girl checks work in every year (the reference tests 1/2 only).
+  // The Header row is flagged, with the child's OC3 rows: the rule reads the care leaver items.
+  add_rule("165", 0, {{}, [](const ValidationInput& in) {
              Flags f;
-             const Tab o = tab(in, T::oc3), l = last_tab(in, T::episodes);
-             if (!o || !l) return f;
-             const auto& now = by_child(tab(in, T::episodes));
-             const auto& before = by_child(l);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < o.rows(); ++r) {
-               const auto child = o(r, "CHILD");
-               const auto it = before.find(child);
-               if (now.count(child) || it == before.end()) continue;
-               const auto eps = episodes_in_order(l, it->second);
-               if (!eps.empty() && l(eps.back().second, "DEC").empty()) rows.push_back(r);
+             const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
+             if (!h) return f;
+             ChildMap<bool> looked_after(e.rows());
+             for (size_t r = 0; r < e.rows(); ++r) {
+               if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+               const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+               if (decom && *decom <= in.year.end() && (e(r, "DEC").empty() || (dec && *dec >= in.year.start())))
+                 looked_after.try_emplace(e(r, "CHILD"), true);
              }
-             put(f, T::oc3, std::move(rows));
+             const auto& oc3_rows = by_child(o);
+             std::vector<size_t> hrows, orows;
+             for (size_t r = 0; r < h.rows(); ++r) {
+               const auto mother = h(r, "MOTHER"), sex = h(r, "SEX");
+               const bool male = sex == "1" || sex == "M", female = sex == "2" || sex == "F";
+               const bool wrong = mother.empty() ? female && looked_after.count(h(r, "CHILD"))
+                                                 : male || (mother != "0" && mother != "1");
+               if (!wrong) continue;
+               hrows.push_back(r);
+               if (const auto it = oc3_rows.find(h(r, "CHILD")); it != oc3_rows.end())
+                 orows.insert(orows.end(), it->second.begin(), it->second.end());
+             }
+             put(f, T::header, std::move(hrows));
+             put(f, T::oc3, std::move(orows));
              return f;
            }});
+
+  // 1001: care leaver data (an OC3 row) for a young person who, on the episodes recorded, is not
+  // a relevant or former relevant child: looked after (V3/V4 short breaks do not count) for at
+  // least 13 weeks (91 days) in all since the 14th birthday, and on the 16th birthday or later
+  // (the day an episode ended counts: a child leaving care on its 16th birthday was looked after
+  // at 16).
+  // careflow sees two returns, this year's and last year's, so care before 1 April of last year
+  // is known only for the episodes those returns still hold; an episode that ended before then
+  // is not in them. That unseen time (since the 14th birthday, before last year's return began,
+  // not covered by a loaded episode) is counted as if the young person had been looked after
+  // throughout it, so a young person is flagged only when even that could not make them a
+  // relevant child (for most care leavers over 17 the 13 weeks cannot be disproved; being looked
+  // after at 16 or over can be, for those who turned 16 within the two years). A young person
+  // whose latest episode ended in adoption (REC E11/E12) is flagged too. Without a date of birth
+  // (this year's Header, else the OC3 row's) nothing is flagged.
+  add_table_rule("1001", 0, {.last_year = true}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+    const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes), h = tab(in, T::header);
+    if (!l) return {};
+    const auto& header_rows = first_row_by_child(h);
+    const Date seen_from = CollectionYear{in.year.end_year - 1}.start();
+    Rows rows;
+    for (size_t r = 0; r < o.rows(); ++r) {
+      const auto child = o(r, "CHILD");
+      std::optional<Date> dob;
+      if (const auto it = header_rows.find(child); it != header_rows.end()) dob = h.date(it->second, "DOB");
+      if (!dob) dob = o.date(r, "DOB");
+      if (!dob) continue;
+      const auto eps = episodes_both_years(e, l, child, in.year.end());
+      if (!eps.empty() && eps.back().adopted) {
+        rows.push_back(r);
+        continue;
+      }
+      std::vector<std::pair<Date, Date>> care, seen;
+      for (const auto& ep : eps) {  // the day care ended counts as a day looked after
+        seen.emplace_back(ep.start, ep.end + 1);
+        if (!ep.short_break) care.emplace_back(ep.start, ep.end + 1);
+      }
+      auto best_case = [&](Date from) {  // days looked after since `from`, at most
+        const int unseen = from < seen_from ? (seen_from - from) - covered_days(seen, from, seen_from) : 0;
+        return covered_days(care, from, Date::open()) + unseen;
+      };
+      if (best_case(birthday(*dob, 14)) < 91 || best_case(birthday(*dob, 16)) < 1) rows.push_back(r);
+    }
+    return rows;
+  });
 
   // ---- Social worker episodes ----
   // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
   // break open then) with no social worker episode at all: that episode is flagged.
-  add_rule("SW01STG1", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes);
-             if (!e) return f;
-             const auto& with_sw = by_child(sw);
-             const Date end = in.year.end();
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r) {
-               if (e(r, "LS") == "V3" || e(r, "LS") == "V4" || with_sw.count(e(r, "CHILD"))) continue;
-               const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
-               // A DECOM that is not a date (flagged by 141) does not hide an open episode.
-               if ((!decom || *decom <= end) && (e(r, "DEC").empty() || (dec && *dec > end))) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("SW01STG1", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    const Tab sw = tab(in, T::sw_episodes);
+    const auto& with_sw = by_child(sw);
+    const Date end = in.year.end();
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r) {
+      if (e(r, "LS") == "V3" || e(r, "LS") == "V4" || with_sw.count(e(r, "CHILD"))) continue;
+      const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+      // A DECOM that is not a date (flagged by 141) does not hide an open episode.
+      if ((!decom || *decom <= end) && (e(r, "DEC").empty() || (dec && *dec > end))) rows.push_back(r);
+    }
+    return rows;
+  });
   // SW10STG2: a social worker episode starting before the previous one (in SW_DECOM, then SW_DEC,
   // order) ended. From 2024/25 DfE allows 7 days' overlap and exempts SW_REASON FCONTA.
   for (const int version : {2024, 2025})
-    add_rule("SW10STG2", version, {{}, [version](const ValidationInput& in) {
-               Flags f;
-               const Tab sw = tab(in, T::sw_episodes);
-               if (!sw) return f;
-               std::vector<size_t> rows;
-               for (const auto& [child, rs] : by_child(sw)) {
-                 std::vector<std::tuple<Date, Date, size_t>> eps;  // start, end (or start), row
-                 for (size_t r : rs)
-                   if (const auto d = sw.date(r, "SW_DECOM")) eps.emplace_back(*d, sw.date(r, "SW_DEC").value_or(*d), r);
-                 std::stable_sort(eps.begin(), eps.end(), [](const auto& a, const auto& b) {
-                   return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
-                 });
-                 for (size_t i = 1; i < eps.size(); ++i) {
-                   const size_t r = std::get<2>(eps[i]), p = std::get<2>(eps[i - 1]);
-                   if (sw(p, "SW_DEC").empty()) continue;  // no end date to start before
-                   const int tolerance = version >= 2025 ? 7 : 0;
-                   if (version >= 2025 && sw(r, "SW_REASON") == "FCONTA") continue;
-                   if (std::get<0>(eps[i]) < std::get<1>(eps[i - 1]) - tolerance) rows.push_back(r);
-                 }
-               }
-               put(f, T::sw_episodes, std::move(rows));
-               return f;
-             }});
+    add_table_rule("SW10STG2", version, {}, T::sw_episodes, [version](const Tab& sw, const ValidationInput&) -> Rows {
+      Rows rows;
+      for (const auto& [child, rs] : by_child(sw)) {
+        std::vector<std::tuple<Date, Date, size_t>> eps;  // start, end (or start), row
+        for (size_t r : rs)
+          if (const auto d = sw.date(r, "SW_DECOM")) eps.emplace_back(*d, sw.date(r, "SW_DEC").value_or(*d), r);
+        std::stable_sort(eps.begin(), eps.end(), [](const auto& a, const auto& b) {
+          return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+        });
+        for (size_t i = 1; i < eps.size(); ++i) {
+          const size_t r = std::get<2>(eps[i]), p = std::get<2>(eps[i - 1]);
+          if (sw(p, "SW_DEC").empty()) continue;  // no end date to start before
+          const int tolerance = version >= 2025 ? 7 : 0;
+          if (version >= 2025 && sw(r, "SW_REASON") == "FCONTA") continue;
+          if (std::get<0>(eps[i]) < std::get<1>(eps[i - 1]) - tolerance) rows.push_back(r);
+        }
+      }
+      return rows;
+    });
 
-  // SW11bSTG2: a social worker episode ending in the last five days before 31 March with no
-  // subsequent episode (another of the child's starting on or after that end). The episode that
-  // ended is flagged.
-  add_rule("SW11bSTG2", 0, {{}, [](const ValidationInput& in) {
+  // SW11aSTG2 (2023/24), SW11bSTG2: a social worker episode that ended before 31 March with no
+  // subsequent episode (another of the child's starting on or after that end). SW11b takes the
+  // episodes ending in the last five days before 31 March, SW11a those ending earlier. The
+  // episode that ended is flagged. A child whose episodes show it had ceased to be looked after
+  // by then (no episode other than a V3/V4 short break still open after that day) needs no
+  // further social worker, so is not flagged; a child with no episodes in the return is.
+  auto ended_without_successor = [](std::string_view code, bool last_five_days) {
+    add_table_rule(code, 0, {}, T::sw_episodes, [last_five_days](const Tab& sw, const ValidationInput& in) -> Rows {
+      const Tab e = tab(in, T::episodes);
+      const Date end = in.year.end();
+      const auto& eps_by_child = by_child(e);
+      auto left_care_by = [&](std::string_view child, Date day) {
+        const auto it = eps_by_child.find(child);
+        if (it == eps_by_child.end()) return false;
+        for (size_t r : it->second) {
+          if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+          const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+          if ((!decom || *decom <= end) && (!dec || *dec > day)) return false;  // looked after after it
+        }
+        return true;
+      };
+      Rows rows;
+      for (const auto& [child, rs] : by_child(sw))
+        for (size_t r : rs) {
+          const auto dec = sw.date(r, "SW_DEC");
+          if (!dec || *dec >= end || (*dec >= end - 5) != last_five_days) continue;
+          bool followed = false;
+          for (size_t q : rs)
+            if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
+          if (!followed && !left_care_by(child, *dec)) rows.push_back(r);
+        }
+      return rows;
+    });
+  };
+  ended_without_successor("SW11aSTG2", false);
+  ended_without_successor("SW11bSTG2", true);
+
+  // SW12STG2 (both versions; DfE's message is the same): a child looked after on 31 March (an
+  // episode other than a V3/V4 short break open then) must have social worker episodes for the
+  // whole year, including time not looked after: the earliest must start on or before 1 April
+  // (or the child's birth, when later). A first contact or re-referral in the year (SW_REASON
+  // FCONTA, which SW10 also treats as a start) begins the child's history, so then it need only
+  // start by the time the child's care in the year began. That episode is flagged when it starts
+  // later; a child with no social worker episode at all has its open episodes flagged. Gaps
+  // between episodes are SW10/SW11's business. Nothing is checked without the social worker
+  // episodes table.
+  add_rule("SW12STG2", 0, {{}, [](const ValidationInput& in) {
              Flags f;
-             const Tab sw = tab(in, T::sw_episodes);
-             if (!sw) return f;
-             const Date end = in.year.end();
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(sw))
+             const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes), h = tab(in, T::header);
+             if (!e || !sw) return f;
+             const auto& sw_rows = by_child(sw);
+             const auto& header_rows = first_row_by_child(h);
+             const Date start = in.year.start(), end = in.year.end();
+             std::vector<size_t> erows, swrows;
+             for (const auto& [child, rs] : by_child(e)) {
+               std::vector<size_t> open_at_end;
+               std::optional<Date> care_began;  // the earliest start of care open in the year
                for (size_t r : rs) {
-                 const auto dec = sw.date(r, "SW_DEC");
-                 if (!dec || *dec < end - 5 || *dec >= end) continue;
-                 bool followed = false;
-                 for (size_t q : rs)
-                   if (const auto start = sw.date(q, "SW_DECOM"); q != r && start && *start >= *dec) followed = true;
-                 if (!followed) rows.push_back(r);
+                 if (e(r, "LS") == "V3" || e(r, "LS") == "V4") continue;
+                 const auto decom = e.date(r, "DECOM"), dec = e.date(r, "DEC");
+                 if (!decom || *decom > end) continue;
+                 const bool open = e(r, "DEC").empty();
+                 if (open || (dec && *dec > end)) open_at_end.push_back(r);
+                 if ((open || (dec && *dec >= start)) && (!care_began || *decom < *care_began)) care_began = decom;
                }
-             put(f, T::sw_episodes, std::move(rows));
+               if (open_at_end.empty()) continue;
+               const auto it = sw_rows.find(child);
+               if (it == sw_rows.end()) {
+                 erows.insert(erows.end(), open_at_end.begin(), open_at_end.end());
+                 continue;
+               }
+               std::optional<std::pair<Date, size_t>> earliest;
+               for (size_t q : it->second)
+                 if (const auto d = sw.date(q, "SW_DECOM"); d && (!earliest || *d < earliest->first)) earliest = {{*d, q}};
+               if (!earliest) continue;  // no valid SW_DECOM (SW04's business): nothing to compare
+               Date from = start;
+               if (const auto hr = header_rows.find(child); hr != header_rows.end())
+                 if (const auto dob = h.date(hr->second, "DOB"); dob && *dob > from) from = *dob;
+               if (sw(earliest->second, "SW_REASON") == "FCONTA" && care_began && *care_began > from) from = *care_began;
+               if (earliest->first > from) swrows.push_back(earliest->second);
+             }
+             put(f, T::episodes, std::move(erows));
+             put(f, T::sw_episodes, std::move(swrows));
              return f;
            }});
 
@@ -443,17 +618,14 @@ void register_other_rules() {
   // DfE's message says (and the reference's fixture agrees); 157 and 197B keep the reference's
   // count of care ending on 30 March, which their fixtures need.
   auto oc2_cohort_rule = [](std::string_view code, bool to_31_march, std::function<bool(const Row&)> test) {
-    add_rule(code, 0, {{}, [test = std::move(test), to_31_march](const ValidationInput& in) {
-               Flags f;
-               const Tab o = tab(in, T::oc2);
-               if (!o || !tab(in, T::episodes)) return f;
-               const auto& cohort = twelve_month_cohort(in, to_31_march);
-               std::vector<size_t> rows;
-               for (size_t r = 0; r < o.rows(); ++r)
-                 if (cohort.count(o(r, "CHILD")) && test(Row{o, r, in.year.end_year, in})) rows.push_back(r);
-               put(f, T::oc2, std::move(rows));
-               return f;
-             }});
+    add_table_rule(code, 0, {}, T::oc2, [test = std::move(test), to_31_march](const Tab& o, const ValidationInput& in) -> Rows {
+      if (!tab(in, T::episodes)) return {};
+      const auto& cohort = twelve_month_cohort(in, to_31_march);
+      Rows rows;
+      for (size_t r = 0; r < o.rows(); ++r)
+        if (cohort.count(o(r, "CHILD")) && test(Row{o, r, in.year.end_year, in})) rows.push_back(r);
+      return rows;
+    });
   };
   auto ages = [](const Row& r) -> std::optional<std::pair<int, int>> {
     const auto dob = r.date("DOB");
@@ -482,7 +654,7 @@ void register_other_rules() {
              const auto& cohort = twelve_month_cohort(in, true);
              auto flag_given = [&](Table t, std::vector<std::string_view> items) {
                const Tab x = tab(in, t);
-               std::vector<size_t> rows;
+               Rows rows;
                for (size_t r = 0; r < x.rows(); ++r) {
                  if (!cohort.count(x(r, "CHILD"))) continue;
                  bool given = false;
@@ -529,26 +701,24 @@ void register_other_rules() {
 
   // 578: a missing period starting after the child ceased to be looked after: after the end of a
   // period of care and within no period of care.
-  add_rule("578", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
-             if (!m || !e) return f;
-             const auto& eps_by_child = by_child(e);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < m.rows(); ++r) {
-               const auto start = m.date(r, "MIS_START");
-               const auto it = eps_by_child.find(m(r, "CHILD"));
-               if (!start || it == eps_by_child.end()) continue;
-               bool within = false, after_end = false;
-               for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second))) {
-                 within |= p.start <= *start && (!p.end || *start <= *p.end);
-                 after_end |= p.end && *start > *p.end;
-               }
-               if (after_end && !within) rows.push_back(r);
-             }
-             put(f, T::missing, std::move(rows));
-             return f;
-           }});
+  add_table_rule("578", 0, {}, T::missing, [](const Tab& m, const ValidationInput& in) -> Rows {
+    const Tab e = tab(in, T::episodes);
+    if (!e) return {};
+    const auto& eps_by_child = by_child(e);
+    Rows rows;
+    for (size_t r = 0; r < m.rows(); ++r) {
+      const auto start = m.date(r, "MIS_START");
+      const auto it = eps_by_child.find(m(r, "CHILD"));
+      if (!start || it == eps_by_child.end()) continue;
+      bool within = false, after_end = false;
+      for (const auto& p : periods_of_care(e, episodes_in_order(e, it->second))) {
+        within |= p.start <= *start && (!p.end || *start <= *p.end);
+        after_end |= p.end && *start > *p.end;
+      }
+      if (after_end && !within) rows.push_back(r);
+    }
+    return rows;
+  });
 }
 
 }  // namespace careflow::validate::detail

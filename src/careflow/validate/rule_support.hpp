@@ -108,6 +108,22 @@ void add_rule(std::string_view code, int version_year, RuleImpl impl);
 // A rule that flags rows of one table by a per-row test.
 void add_row_rule(std::string_view code, int version_year, Table t, RowTest test);
 
+// Sorts, de-duplicates and stores.
+void put(Flags& f, Table t, std::vector<size_t> rows);
+// A rule that flags rows of one table: `check` is called with that table, only when the return
+// has it, and returns the rows to flag (in any order, repeats allowed). It carries what most
+// rules would otherwise each repeat: no flags when the table is absent, and the rows put into the
+// rule's flags.
+using Rows = std::vector<size_t>;
+using TableCheck = std::function<Rows(const Tab&, const ValidationInput&)>;
+inline void add_table_rule(std::string_view code, int version_year, Needs needs, Table t, TableCheck check) {
+  add_rule(code, version_year, {needs, [t, check = std::move(check)](const ValidationInput& in) {
+             Flags f;
+             if (const Tab x = tab(in, t)) put(f, t, check(x, in));
+             return f;
+           }});
+}
+
 // A map keyed by child identifier (views of the table's text), with the part of
 // std::unordered_map's interface the rules use (find/end/count/contains/at, iteration, [] and
 // try_emplace). It is flat (StringViewIndex): the rules make tens of millions of look-ups by child
@@ -195,8 +211,6 @@ const T& shared(std::string_view name, const void* key, Build build) {
       run_shared(name, key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(build()); }).get());
 }
 
-// Sorts, de-duplicates and stores.
-void put(Flags& f, Table t, std::vector<size_t> rows);
 
 void register_row_rules();
 void register_cross_table_rules();

@@ -32,36 +32,32 @@ std::vector<std::pair<Date, size_t>> in_order(const Tab& t, const std::vector<si
 // with that status (each starting the day the previous ended) as one; an open episode runs to
 // the end of the collection year. Every episode of an over-long run is flagged.
 void legal_status_too_long(std::string_view code, std::string_view ls, int max_days) {
-  add_rule(code, 0, {{}, [ls, max_days](const ValidationInput& in) {
-                       Flags f;
-                       const Tab e = tab(in, Table::episodes);
-                       if (!e) return f;
-                       std::vector<size_t> rows;
-                       for (const auto& [child, rs] : by_child(e)) {
-                         std::vector<size_t> mine;
-                         for (size_t r : rs)
-                           if (e(r, "LS") == ls) mine.push_back(r);
-                         const auto eps = in_order(e, mine, "DECOM");
-                         for (size_t i = 0; i < eps.size();) {
-                           std::vector<size_t> run{eps[i].second};
-                           const Date start = eps[i].first;
-                           std::optional<Date> end = e(eps[i].second, "DEC").empty()
-                                                         ? std::optional<Date>(in.year.end())
-                                                         : e.date(eps[i].second, "DEC");
-                           size_t j = i + 1;
-                           while (j < eps.size() && end && *end == eps[j].first) {
-                             run.push_back(eps[j].second);
-                             end = e(eps[j].second, "DEC").empty() ? std::optional<Date>(in.year.end())
-                                                                    : e.date(eps[j].second, "DEC");
-                             ++j;
-                           }
-                           if (end && *end - start > max_days) rows.insert(rows.end(), run.begin(), run.end());
-                           i = j;
-                         }
-                       }
-                       put(f, Table::episodes, std::move(rows));
-                       return f;
-                     }});
+  add_table_rule(code, 0, {}, Table::episodes, [ls, max_days](const Tab& e, const ValidationInput& in) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(e)) {
+      std::vector<size_t> mine;
+      for (size_t r : rs)
+        if (e(r, "LS") == ls) mine.push_back(r);
+      const auto eps = in_order(e, mine, "DECOM");
+      for (size_t i = 0; i < eps.size();) {
+        std::vector<size_t> run{eps[i].second};
+        const Date start = eps[i].first;
+        std::optional<Date> end = e(eps[i].second, "DEC").empty()
+                                      ? std::optional<Date>(in.year.end())
+                                      : e.date(eps[i].second, "DEC");
+        size_t j = i + 1;
+        while (j < eps.size() && end && *end == eps[j].first) {
+          run.push_back(eps[j].second);
+          end = e(eps[j].second, "DEC").empty() ? std::optional<Date>(in.year.end())
+                                                 : e.date(eps[j].second, "DEC");
+          ++j;
+        }
+        if (end && *end - start > max_days) rows.insert(rows.end(), run.begin(), run.end());
+        i = j;
+      }
+    }
+    return rows;
+  });
 }
 
 
@@ -77,27 +73,24 @@ std::optional<Date> registration_end(const ProviderInfo::Provider& p) {
 // 227/228: the episode at a URN whose Ofsted registration had ended by `when` (the episode's
 // start, or its end, an open one at the year end).
 void registration_ended(std::string_view code, bool at_start) {
-  add_rule(code, 0, {{.providers = true}, [at_start](const ValidationInput& in) {
-                       Flags f;
-                       const Tab e = tab(in, Table::episodes);
-                       if (!e || !in.providers) return f;
-                       std::vector<size_t> rows;
-                       for (size_t r = 0; r < e.rows(); ++r) {
-                         const auto* p = in.providers->find(e(r, "URN"));
-                         if (!p) continue;
-                         const auto ended = registration_end(*p);
-                         if (!ended) continue;
-                         if (at_start) {
-                           const auto start = e.date(r, "DECOM");
-                           if (start && *ended <= *start) rows.push_back(r);
-                         } else {
-                           const auto stop = e(r, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(r, "DEC");
-                           if (stop && *ended < *stop) rows.push_back(r);
-                         }
-                       }
-                       put(f, Table::episodes, std::move(rows));
-                       return f;
-                     }});
+  add_table_rule(code, 0, {.providers = true}, Table::episodes, [at_start](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.providers) return {};
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r) {
+      const auto* p = in.providers->find(e(r, "URN"));
+      if (!p) continue;
+      const auto ended = registration_end(*p);
+      if (!ended) continue;
+      if (at_start) {
+        const auto start = e.date(r, "DECOM");
+        if (start && *ended <= *start) rows.push_back(r);
+      } else {
+        const auto stop = e(r, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(r, "DEC");
+        if (stop && *ended < *stop) rows.push_back(r);
+      }
+    }
+    return rows;
+  });
 }
 
 // Each child's date of birth from the Header (children whose DOB is not a valid date are absent).
@@ -117,95 +110,80 @@ void register_sequence_rules() {
   using T = Table;
   registration_ended("227", true);
   // 411: PL_LOCATION (IN/OUT, derived) disagrees with whether PL_LA (derived) is this council.
-  add_rule("411", 0, {{.postcodes = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.derived || in.la.empty()) return f;
-             auto upper = [](std::string_view v) {
-               std::string s(v);
-               for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-               return s;
-             };
-             const std::string la = upper(in.la);
-             std::vector<size_t> rows;
-             const size_t n = std::min<size_t>(e.rows(), std::min(in.derived->pl_la.size(), in.derived->pl_location.size()));
-             for (size_t r = 0; r < n; ++r) {
-               const std::string pl_la = upper(in.derived->pl_la[r]), loc = upper(in.derived->pl_location[r]);
-               if (pl_la.empty() || loc.empty()) continue;
-               if ((pl_la == la && loc == "OUT") || (pl_la != la && loc == "IN")) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("411", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.derived || in.la.empty()) return {};
+    auto upper = [](std::string_view v) {
+      std::string s(v);
+      for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return s;
+    };
+    const std::string la = upper(in.la);
+    Rows rows;
+    const size_t n = std::min<size_t>(e.rows(), std::min(in.derived->pl_la.size(), in.derived->pl_location.size()));
+    for (size_t r = 0; r < n; ++r) {
+      const std::string pl_la = upper(in.derived->pl_la[r]), loc = upper(in.derived->pl_location[r]);
+      if (pl_la.empty() || loc.empty()) continue;
+      if ((pl_la == la && loc == "OUT") || (pl_la != la && loc == "IN")) rows.push_back(r);
+    }
+    return rows;
+  });
   // 221: PL_POST is not the URN's registered postcode, for placements in registered settings
   // (children's homes, residential schools, secure units; plus H5 in 2023/24, K3 from 2024/25).
   for (auto [version, types] : {std::pair{2023, std::vector<std::string_view>{"K1", "K2", "R3", "S1"}},
                                 std::pair{2024, std::vector<std::string_view>{"K1", "K2", "R3", "S1", "H5"}},
                                 std::pair{2025, std::vector<std::string_view>{"K1", "K2", "K3", "R3", "S1"}}})
-    add_rule("221", version, {{.providers = true}, [types = types](const ValidationInput& in) {
-               Flags f;
-               const Tab e = tab(in, T::episodes);
-               if (!e || !in.providers) return f;
-               std::vector<size_t> rows;
-               for (size_t r = 0; r < e.rows(); ++r) {
-                 const auto* p = in.providers->find(e(r, "URN"));
-                 if (!p || e(r, "PL_POST").empty()) continue;
-                 if (std::find(types.begin(), types.end(), e(r, "PLACE")) == types.end()) continue;
-                 std::string post(e(r, "PL_POST"));
-                 post.erase(std::remove(post.begin(), post.end(), ' '), post.end());
-                 if (std::find(p->postcodes.begin(), p->postcodes.end(), post) == p->postcodes.end()) rows.push_back(r);
-               }
-               put(f, T::episodes, std::move(rows));
-               return f;
-             }});
+    add_table_rule("221", version, {.providers = true}, T::episodes, [types = types](const Tab& e, const ValidationInput& in) -> Rows {
+      if (!in.providers) return {};
+      Rows rows;
+      for (size_t r = 0; r < e.rows(); ++r) {
+        const auto* p = in.providers->find(e(r, "URN"));
+        if (!p || e(r, "PL_POST").empty()) continue;
+        if (std::find(types.begin(), types.end(), e(r, "PLACE")) == types.end()) continue;
+        std::string post(e(r, "PL_POST"));
+        post.erase(std::remove(post.begin(), post.end(), ' '), post.end());
+        if (std::find(p->postcodes.begin(), p->postcodes.end(), post) == p->postcodes.end()) rows.push_back(r);
+      }
+      return rows;
+    });
   // 229: PR1 (the council's own provision) at a provider whose postcode lies in another LA, or
   // PR2 (another LA's) at one in this council's area (LA_CODE_INFERRED against --la).
-  add_rule("229", 0, {{.providers = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.providers || in.la.empty()) return f;  // without --la nothing to compare
-             std::string la = in.la;
-             for (auto& c : la) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r) {
-               const auto* p = in.providers->find(e(r, "URN"));
-               if (!p) continue;
-               const bool ours = std::find(p->la_codes.begin(), p->la_codes.end(), la) != p->la_codes.end();
-               if ((e(r, "PLACE_PROVIDER") == "PR1" && !ours) || (e(r, "PLACE_PROVIDER") == "PR2" && ours)) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("229", 0, {.providers = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.providers || in.la.empty()) return {};  // without --la nothing to compare
+    std::string la = in.la;
+    for (auto& c : la) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r) {
+      const auto* p = in.providers->find(e(r, "URN"));
+      if (!p) continue;
+      const bool ours = std::find(p->la_codes.begin(), p->la_codes.end(), la) != p->la_codes.end();
+      if ((e(r, "PLACE_PROVIDER") == "PR1" && !ours) || (e(r, "PLACE_PROVIDER") == "PR2" && ours)) rows.push_back(r);
+    }
+    return rows;
+  });
   // 219/224: the episode's PLACE / PLACE_PROVIDER is not among those the URN is registered for.
   for (auto [code, column, places] : {std::tuple{"219", "PLACE", true}, std::tuple{"224", "PLACE_PROVIDER", false}})
-    add_rule(code, 0, {{.providers = true}, [column = std::string_view(column), places = places](const ValidationInput& in) {
-               Flags f;
-               const Tab e = tab(in, T::episodes);
-               if (!e || !in.providers) return f;
-               std::vector<size_t> rows;
-               for (size_t r = 0; r < e.rows(); ++r) {
-                 const auto* p = in.providers->find(e(r, "URN"));
-                 if (!p || e(r, column).empty()) continue;  // a blank code is other rules' business
-                 const auto& codes = places ? p->place_codes : p->provider_codes;
-                 if (std::find(codes.begin(), codes.end(), e(r, column)) == codes.end()) rows.push_back(r);
-               }
-               put(f, T::episodes, std::move(rows));
-               return f;
-             }});
+    add_table_rule(code, 0, {.providers = true}, T::episodes, [column = std::string_view(column), places = places](const Tab& e, const ValidationInput& in) -> Rows {
+      if (!in.providers) return {};
+      Rows rows;
+      for (size_t r = 0; r < e.rows(); ++r) {
+        const auto* p = in.providers->find(e(r, "URN"));
+        if (!p || e(r, column).empty()) continue;  // a blank code is other rules' business
+        const auto& codes = places ? p->place_codes : p->provider_codes;
+        if (std::find(codes.begin(), codes.end(), e(r, column)) == codes.end()) rows.push_back(r);
+      }
+      return rows;
+    });
   registration_ended("228", false);
   // 1008: a URN not in the Ofsted provider lists (XXXXXXX, the placeholder, is accepted).
-  add_rule("1008", 0, {{.providers = true}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e || !in.providers) return f;
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r) {
-               const auto urn = e(r, "URN");
-               if (!urn.empty() && urn != "XXXXXXX" && !in.providers->find(urn)) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("1008", 0, {.providers = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    if (!in.providers) return {};
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r) {
+      const auto urn = e(r, "URN");
+      if (!urn.empty() && urn != "XXXXXXX" && !in.providers->find(urn)) rows.push_back(r);
+    }
+    return rows;
+  });
   legal_status_too_long("361", "L1", 3);   // police protection: 72 hours
   legal_status_too_long("362", "L2", 21);  // emergency protection order
   legal_status_too_long("363", "L3", 7);   // child assessment order
@@ -213,19 +191,15 @@ void register_sequence_rules() {
 
   // 357: the child's first episode in the return starts in the year (so no episode before it
   // is open at the start) yet its reason for new episode is not S (a new period of care).
-  add_rule("357", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e) return f;
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(e)) {
-               const auto eps = in_order(e, rs, "DECOM");
-               if (!eps.empty() && eps.front().first >= in.year.start() && e(eps.front().second, "RNE") != "S")
-                 rows.push_back(eps.front().second);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("357", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(e)) {
+      const auto eps = in_order(e, rs, "DECOM");
+      if (!eps.empty() && eps.front().first >= in.year.start() && e(eps.front().second, "RNE") != "S")
+        rows.push_back(eps.front().second);
+    }
+    return rows;
+  });
 
   // 365: one short break (V3) of more than 17 days; an open one runs to the year end.
   add_row_rule("365", 0, T::episodes, [](const Row& r) {
@@ -237,96 +211,80 @@ void register_sequence_rules() {
 
   // 367: short breaks (V3) adding up to more than 75 days within the collection year; every
   // finished V3 episode of the child is flagged.
-  add_rule("367", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e) return f;
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(e)) {
-               long days = 0;
-               std::vector<size_t> mine;
-               for (size_t r : rs) {
-                 if (e(r, "LS") != "V3") continue;
-                 const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
-                 if (!a || !b) continue;
-                 mine.push_back(r);
-                 days += std::max(0, std::min(*b, in.year.end()) - std::max(*a, in.year.start()));
-               }
-               if (days > 75) rows.insert(rows.end(), mine.begin(), mine.end());
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("367", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(e)) {
+      long days = 0;
+      std::vector<size_t> mine;
+      for (size_t r : rs) {
+        if (e(r, "LS") != "V3") continue;
+        const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
+        if (!a || !b) continue;
+        mine.push_back(r);
+        days += std::max(0, std::min(*b, in.year.end()) - std::max(*a, in.year.start()));
+      }
+      if (days > 75) rows.insert(rows.end(), mine.begin(), mine.end());
+    }
+    return rows;
+  });
 
   // 374: residential employment (P3) for a child under 14 at the episode's start.
-  add_rule("374", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab h = tab(in, T::header), e = tab(in, T::episodes);
-             if (!h || !e) return f;
-             const auto& dob = dob_by_child(h);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r) {
-               if (e(r, "PLACE") != "P3") continue;
-               const auto it = dob.find(e(r, "CHILD"));
-               const auto start = e.date(r, "DECOM");
-               if (it != dob.end() && start && age_on(it->second, *start) < 14) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("374", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+    const Tab h = tab(in, T::header);
+    if (!h) return {};
+    const auto& dob = dob_by_child(h);
+    Rows rows;
+    for (size_t r = 0; r < e.rows(); ++r) {
+      if (e(r, "PLACE") != "P3") continue;
+      const auto it = dob.find(e(r, "CHILD"));
+      const auto start = e.date(r, "DECOM");
+      if (it != dob.end() && start && age_on(it->second, *start) < 14) rows.push_back(r);
+    }
+    return rows;
+  });
 
   // 377: more than two T3 (foster carer's holiday) placements in the year: all are flagged.
-  add_rule("377", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes);
-             if (!e) return f;
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(e)) {
-               std::vector<size_t> t3;
-               for (size_t r : rs)
-                 if (e(r, "PLACE") == "T3") t3.push_back(r);
-               if (t3.size() > 2) rows.insert(rows.end(), t3.begin(), t3.end());
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
+  add_table_rule("377", 0, {}, T::episodes, [](const Tab& e, const ValidationInput&) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(e)) {
+      std::vector<size_t> t3;
+      for (size_t r : rs)
+        if (e(r, "PLACE") == "T3") t3.push_back(r);
+      if (t3.size() > 2) rows.insert(rows.end(), t3.begin(), t3.end());
+    }
+    return rows;
+  });
 
   // 184: decision to place for adoption before the child was born.
-  add_rule("184", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab h = tab(in, T::header), p = tab(in, T::placed_for_adoption);
-             if (!h || !p) return f;
-             const auto& dob = dob_by_child(h);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < p.rows(); ++r) {
-               const auto it = dob.find(p(r, "CHILD"));
-               const auto d = p.date(r, "DATE_PLACED");
-               if (it != dob.end() && d && *d < it->second) rows.push_back(r);
-             }
-             put(f, T::placed_for_adoption, std::move(rows));
-             return f;
-           }});
+  add_table_rule("184", 0, {}, T::placed_for_adoption, [](const Tab& p, const ValidationInput& in) -> Rows {
+    const Tab h = tab(in, T::header);
+    if (!h) return {};
+    const auto& dob = dob_by_child(h);
+    Rows rows;
+    for (size_t r = 0; r < p.rows(); ++r) {
+      const auto it = dob.find(p(r, "CHILD"));
+      const auto d = p.date(r, "DATE_PLACED");
+      if (it != dob.end() && d && *d < it->second) rows.push_back(r);
+    }
+    return rows;
+  });
 
   // 574: a missing period starting while the previous one is open, or before it ended (a period
   // may start on the day the previous ended). The new period, which "cannot start", is flagged.
-  add_rule("574", 0, {{}, [](const ValidationInput& in) {
-             Flags f;
-             const Tab m = tab(in, T::missing);
-             if (!m) return f;
-             std::vector<size_t> rows;
-             for (const auto& [child, rs] : by_child(m)) {
-               const auto ps = in_order(m, rs, "MIS_START");
-               for (size_t i = 1; i < ps.size(); ++i) {
-                 const size_t prev = ps[i - 1].second;
-                 const auto prev_end = m.date(prev, "MIS_END");
-                 if (m(prev, "MIS_END").empty() || (prev_end && *prev_end > ps[i].first)) {
-                   rows.push_back(ps[i].second);
-                 }
-               }
-             }
-             put(f, T::missing, std::move(rows));
-             return f;
-           }});
+  add_table_rule("574", 0, {}, T::missing, [](const Tab& m, const ValidationInput&) -> Rows {
+    Rows rows;
+    for (const auto& [child, rs] : by_child(m)) {
+      const auto ps = in_order(m, rs, "MIS_START");
+      for (size_t i = 1; i < ps.size(); ++i) {
+        const size_t prev = ps[i - 1].second;
+        const auto prev_end = m.date(prev, "MIS_END");
+        if (m(prev, "MIS_END").empty() || (prev_end && *prev_end > ps[i].first)) {
+          rows.push_back(ps[i].second);
+        }
+      }
+    }
+    return rows;
+  });
 
 }
 
