@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -50,18 +51,18 @@ void Hazard::finish() {
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
   interval_of_week.clear();
   interval_of_cum.clear();
-  cum_steps_per_unit = 0;
-  if (edges.size() <= 256 && !cum.empty() && cum.back() > 0 && std::isfinite(cum.back())) {
-    constexpr int G = 256;
-    cum_steps_per_unit = G / cum.back();
+  if (edges.size() <= 256 && !cum.empty()) {
+    constexpr int G = (kLogCumMaxExp - kLogCumMinExp) << kLogCumBits;
     interval_of_cum.resize(G);
     size_t k = 0;
     for (int g = 0; g < G; ++g) {
-      // Entry g: the last interval whose cumulative hazard at its start is <= H_g = g / steps, a
-      // lower bound for any H in [H_g, H_{g+1}).
-      const double Hg = g / cum_steps_per_unit;
+      // Entry g: the last interval whose cumulative hazard at its start is <= the smallest H of
+      // step g (exponent kLogCumMinExp + g / 16, mantissa bits g % 16), a lower bound for any H
+      // in the step.
+      const uint64_t bits = (static_cast<uint64_t>(1023 + kLogCumMinExp) << kLogCumBits) + static_cast<uint64_t>(g);
+      const double Hg = std::bit_cast<double>(bits << (52 - kLogCumBits));
       while (k + 1 < cum.size() && cum[k + 1] <= Hg) ++k;
-      interval_of_cum[g] = static_cast<uint8_t>(k);
+      interval_of_cum[static_cast<size_t>(g)] = static_cast<uint8_t>(k);
     }
   }
   const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
@@ -123,27 +124,33 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
-// Hazard::sample_given(u, E) without a multiplier, for the inner loop: u's interval from the
-// day table and a forward scan of the cumulative hazard from there (the event is usually within
-// a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
-inline double sample_fast(const Hazard& h, double u, double E) {
+}  // namespace
+
+double Hazard::sample(double u, double E) const {
   size_t k;
-  if (u >= 0 && u < 7.0 * static_cast<double>(h.interval_of_week.size())) {  // Hazard::interval, inlined
-    k = h.interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
-    while (h.edges[k + 1] <= u) ++k;  // u is below the last edge here
+  if (u >= 0 && u < 7.0 * static_cast<double>(interval_of_week.size())) {  // interval(u), inlined
+    k = interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
+    while (edges[k + 1] <= u) ++k;  // u is below the last edge here
   } else {
-    k = h.interval(u);
+    k = interval(u);
   }
-  const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
-  const size_t n = h.cum.size();
+  const double target = (cum[k] + (u - edges[k]) * rate[k]) + E;
+  const size_t n = cum.size();
   // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
-  const double g = target * h.cum_steps_per_unit;
-  if (g < static_cast<double>(h.interval_of_cum.size())) k = std::max<size_t>(k, h.interval_of_cum[static_cast<size_t>(g)]);
-  else if (!h.interval_of_cum.empty()) k = std::max(k, n - 1);
-  while (k + 1 < n && h.cum[k + 1] <= target) ++k;
-  if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
-  return h.edges[k] + (target - h.cum[k]) / h.rate[k];
+  if (!interval_of_cum.empty()) {
+    constexpr uint64_t base = static_cast<uint64_t>(1023 + kLogCumMinExp) << kLogCumBits;
+    const uint64_t g = (std::bit_cast<uint64_t>(target) >> (52 - kLogCumBits)) - base;  // wraps below the table
+    if (g < interval_of_cum.size()) k = std::max<size_t>(k, interval_of_cum[g]);
+    else if (target >= std::ldexp(1.0, kLogCumMaxExp)) k = std::max<size_t>(k, interval_of_cum.back());
+  }
+  while (k + 1 < n && cum[k + 1] <= target) ++k;
+  if (rate[k] <= 0) return std::numeric_limits<double>::infinity();
+  return edges[k] + (target - cum[k]) / rate[k];
 }
+
+namespace {
+
+inline double sample_fast(const Hazard& h, double u, double E) { return h.sample(u, E); }
 
 // Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
 inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {

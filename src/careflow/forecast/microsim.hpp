@@ -56,11 +56,17 @@ struct Hazard {
   // instead of a binary search, in under 1 kB per hazard (a table by day missed the cache).
   std::vector<uint8_t> interval_of_week;
   size_t interval(double t) const;
-  // Likewise on the cumulative hazard scale, for the inverse: the interval holding H for H in
-  // 256 equal steps of [0, cum.back()). The forward scan from the interval of the time already
-  // spent to that of the target was the simulation's costliest line (up to ~20 intervals).
+  // Likewise on the cumulative hazard scale, for the inverse: a lower bound of the interval
+  // holding H, by H's binary exponent and its top kLogCumBits mantissa bits (steps of 1/16 of an
+  // octave from 2^kLogCumMinExp to 2^kLogCumMaxExp). Steps relative to H keep the forward scan
+  // to about one interval at every scale: equal steps of [0, cum.back()) were too coarse where
+  // cum.back() is large and most targets small, and the scan was 14% of the simulation.
+  static constexpr int kLogCumBits = 4, kLogCumMinExp = -14, kLogCumMaxExp = 10;
   std::vector<uint8_t> interval_of_cum;
-  double cum_steps_per_unit = 0;
+  // sample_given(u, E) without a multiplier, for the simulation's inner loop: the same interval
+  // by the two tables and a short forward scan instead of binary searches, the same arithmetic,
+  // so the same result to the last bit (tests/forecast/microsim_test.cpp checks it).
+  double sample(double u, double E) const;
 };
 
 struct MicrosimModel {
