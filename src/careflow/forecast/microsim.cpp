@@ -124,32 +124,6 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
-}  // namespace
-
-double Hazard::sample(double u, double E) const {
-  size_t k;
-  if (u >= 0 && u < 7.0 * static_cast<double>(interval_of_week.size())) {  // interval(u), inlined
-    k = interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
-    while (edges[k + 1] <= u) ++k;  // u is below the last edge here
-  } else {
-    k = interval(u);
-  }
-  const double target = (cum[k] + (u - edges[k]) * rate[k]) + E;
-  const size_t n = cum.size();
-  // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
-  if (!interval_of_cum.empty()) {
-    constexpr uint64_t base = static_cast<uint64_t>(1023 + kLogCumMinExp) << kLogCumBits;
-    const uint64_t g = (std::bit_cast<uint64_t>(target) >> (52 - kLogCumBits)) - base;  // wraps below the table
-    if (g < interval_of_cum.size()) k = std::max<size_t>(k, interval_of_cum[g]);
-    else if (target >= std::ldexp(1.0, kLogCumMaxExp)) k = std::max<size_t>(k, interval_of_cum.back());
-  }
-  while (k + 1 < n && cum[k + 1] <= target) ++k;
-  if (rate[k] <= 0) return std::numeric_limits<double>::infinity();
-  return edges[k] + (target - cum[k]) / rate[k];
-}
-
-namespace {
-
 inline double sample_fast(const Hazard& h, double u, double E) { return h.sample(u, E); }
 
 // Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
@@ -165,7 +139,11 @@ inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
 constexpr uint64_t kLegalStream = 0x6c6567616cULL;
 constexpr uint64_t kReentryStream = 0x72657475726eULL;
 
-int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
+// Age band (0, 1-4, 5-9, 10-15, 16+) by a table rather than a chain of branches (inner loop).
+int iband(int age) {
+  static constexpr std::array<uint8_t, 18> band{0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4};
+  return band[static_cast<size_t>(std::clamp(age, 0, 17))];
+}
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
 Route route_of(CodeIndex rec) {

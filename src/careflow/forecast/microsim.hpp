@@ -8,7 +8,11 @@
 // from (seed, run), so results do not depend on the number of threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include "careflow/core/history.hpp"
@@ -68,6 +72,31 @@ struct Hazard {
   // so the same result to the last bit (tests/forecast/microsim_test.cpp checks it).
   double sample(double u, double E) const;
 };
+
+inline double Hazard::sample(double u, double E) const {
+  size_t k = 0;
+  double target = E;  // u = 0: interval 0 and cum[0] = edges[0] = 0, so the general case gives E too
+  if (u != 0) {
+    if (u >= 0 && u < 7.0 * static_cast<double>(interval_of_week.size())) {  // interval(u), inlined
+      k = interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
+      while (edges[k + 1] <= u) ++k;  // u is below the last edge here
+    } else {
+      k = interval(u);
+    }
+    target = (cum[k] + (u - edges[k]) * rate[k]) + E;
+  }
+  const size_t n = cum.size();
+  // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
+  if (!interval_of_cum.empty()) {
+    constexpr uint64_t base = static_cast<uint64_t>(1023 + kLogCumMinExp) << kLogCumBits;
+    const uint64_t g = (std::bit_cast<uint64_t>(target) >> (52 - kLogCumBits)) - base;  // wraps below the table
+    if (g < interval_of_cum.size()) k = std::max<size_t>(k, interval_of_cum[g]);
+    else if (target >= static_cast<double>(1 << kLogCumMaxExp)) k = std::max<size_t>(k, interval_of_cum.back());
+  }
+  while (k + 1 < n && cum[k + 1] <= target) ++k;
+  if (rate[k] <= 0) return std::numeric_limits<double>::infinity();
+  return edges[k] + (target - cum[k]) / rate[k];
+}
 
 struct MicrosimModel {
   Date as_of;
