@@ -135,12 +135,34 @@ inline double ceil_exact(double v) {
   return t < v ? t + 1.0 : std::copysign(t, v);
 }
 
-// Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
-inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
-  const double u = rng.uniform() * c.back();
-  size_t i = 0;
-  const size_t last = c.size() - 1;
-  while (i < last && c[i] <= u) ++i;
+// A cumulative table prepared for pick_guided: Rng::pick's index (the first whose cumulative weight
+// exceeds uniform * total) by a linear scan that starts from the scan's answer at the start of the
+// uniform's sixteenth of [0, 1) -- a lower bound, the answer growing with the uniform -- usually
+// one step instead of up to ten. Built once per simulation, outside the runs.
+struct Picker {
+  const double* c = nullptr;
+  uint32_t last = 0;  // c.size() - 1
+  double total = 0;   // c.back()
+  std::array<uint8_t, 16> guide{};
+  Picker() = default;
+  explicit Picker(const std::vector<double>& cum) {
+    if (cum.empty()) return;
+    c = cum.data();
+    last = static_cast<uint32_t>(cum.size() - 1);
+    total = cum.back();
+    for (size_t g = 0; g < guide.size(); ++g) {
+      const double u = (static_cast<double>(g) / 16.0) * total;
+      uint32_t i = 0;
+      while (i < last && c[i] <= u) ++i;
+      guide[g] = static_cast<uint8_t>(std::min<uint32_t>(i, 255));
+    }
+  }
+};
+inline size_t pick_guided(Rng& rng, const Picker& p) {
+  const double r = rng.uniform();
+  const double u = r * p.total;
+  size_t i = p.guide[static_cast<size_t>(r * 16.0)];
+  while (i < p.last && p.c[i] <= u) ++i;
   return i;
 }
 
@@ -654,6 +676,20 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
     const double limit = static_cast<double>(std::min(end, l.dob + offset18) - l.left);
     leaver_room[i] = hz.cumulative(limit) - hz.cumulative(static_cast<double>(T - l.left));
   }
+  // Pickers of the destination of a move (by kind, age band, time still to spend; the pooled
+  // destinations where that is empty), the next legal group, and the first kind and group.
+  std::array<std::array<std::array<Picker, MicrosimModel::kRemainingBands>, 5>, kKindCount> dest_pick;
+  std::array<std::array<Picker, 5>, kLegalGroupCount> legal_pick;
+  std::array<Picker, 18> first_kind_pick, first_legal_pick;
+  for (int k = 0; k < kKindCount; ++k)
+    for (int b = 0; b < 5; ++b)
+      for (int rb = 0; rb < MicrosimModel::kRemainingBands; ++rb) {
+        const auto& rem = m.destination_by_remaining[k][b][rb];
+        dest_pick[k][b][rb] = Picker(rem.empty() ? m.destination[k][b] : rem);
+      }
+  for (int g = 0; g < kLegalGroupCount; ++g)
+    for (int b = 0; b < 5; ++b) legal_pick[g][b] = Picker(m.legal_next[g][b]);
+  for (int a = 0; a < 18; ++a) first_kind_pick[a] = Picker(m.first_kind[a]), first_legal_pick[a] = Picker(m.first_legal[a]);
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
     std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
     std::vector<double> stock(kKindCount);
@@ -744,9 +780,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const Date mv(static_cast<int32_t>(std::max(mv_d, static_cast<double>(t.days() + 1))));
           if (mv >= stop) { add_kind(t, stop, k); break; }
           add_kind(t, mv, k);
-          const auto& rem = m.destination_by_remaining[static_cast<int>(k)][iband(age)];
-          const int rb = MicrosimModel::remaining_band(stop - mv);
-          k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
+          k = static_cast<Kind>(pick_guided(rng, dest_pick[static_cast<int>(k)][iband(age)][MicrosimModel::remaining_band(stop - mv)]));
           t = pstart = mv;
         }
         // Legal status, likewise as far as the horizon.
@@ -765,7 +799,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const Date ch(static_cast<int32_t>(std::max(ch_d, static_cast<double>(lt.days() + 1))));
             if (ch >= stop) { add_legal(lt, stop, g); break; }
             add_legal(lt, ch, g);
-            g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+            g = static_cast<int>(pick_guided(lrng, legal_pick[g][iband(age)]));
             lt = gstart = ch;
           }
         }
@@ -801,8 +835,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));
           const int age = std::clamp((re - dob) * 4 / 1461, 0, 17);
           reentries[fy_of_day[re - T]] += 1;
-          const auto k = static_cast<Kind>(pick_fast(xrng, m.first_kind[age]));
-          const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+          const auto k = static_cast<Kind>(pick_guided(xrng, first_kind_pick[age]));
+          const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
           const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], lg, re);
           if (route == Route::age_18 || stop > end) return;
           left = stop, how = route == Route::home ? 0 : 1, since = 0;
@@ -847,8 +881,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const int32_t age_days = ages.empty() ? static_cast<int32_t>((age + rng.uniform()) * 365.25)
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
-            const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
-            const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+            const Kind k = static_cast<Kind>(pick_guided(rng, first_kind_pick[age]));
+            const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
             then_come_back(child(day, day, day, dob, age, k, m.leave[age], lg, day), dob);
           }
         }
