@@ -665,6 +665,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   for (int i = 1; i <= days; ++i) fy_of_day[i] = financial_year_of(T + i) - res.first_fy;
   std::vector<int32_t> band_offset(NB + 1, 0);
   for (int b = 0; b < NB; ++b) band_offset[b] = static_cast<int32_t>(std::lround(s.bands.lower[b] * 365.25));
+  band_offset[NB] = std::numeric_limits<int32_t>::max();
   const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
 
   // Cumulative re-entry hazard between T and the horizon (or 18) of each child who left before T.
@@ -805,18 +806,21 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         }
         // Age bands: the stay within the horizon, [max(now, T + 1), min(stop, end + 1)), cut at
         // the birthdays that start a band, from the band at its start.
+        // On the scale of age in days (band_offset ends with a sentinel above any age).
         const Date lo = std::max(now, T + 1), hi = std::min(stop, end + 1);
-        if (lo < hi) {
+        if (NB > 0 && lo < hi) {
+          const int32_t day_of_age = dob - T;  // day index = age in days + day_of_age
+          const int32_t age_lo = lo - dob, age_hi = hi - dob;
           int b = 0;
-          while (b + 1 < NB && dob + band_offset[b + 1] <= lo) ++b;
-          for (Date a0 = lo;; ++b) {
-            const Date b1 = b + 1 < NB ? std::min(dob + band_offset[b + 1], hi) : hi;
+          while (band_offset[b + 1] <= age_lo) ++b;
+          for (int32_t a0 = age_lo;; ++b) {
+            const int32_t b1 = std::min(band_offset[b + 1], age_hi);
             if (b1 > a0) {
-              db[(a0 - T) * NB + b] += 1;
-              db[(b1 - T) * NB + b] -= 1;
+              db[(a0 + day_of_age) * NB + b] += 1;
+              db[(b1 + day_of_age) * NB + b] -= 1;
               a0 = b1;
             }
-            if (b1 >= hi) break;
+            if (b1 >= age_hi) break;
           }
         }
         return {stop, route};
