@@ -75,9 +75,13 @@ static void BM_Microsim5y(benchmark::State& state) {
   }
   state.counters["peak_rss_mb"] = peak_rss_mb();
 }
-// 4 runs: for instruction counts under callgrind, repeatable on a loaded machine, e.g.
-//   valgrind --tool=callgrind --toggle-collect='*forecast::simulate(*' bench_forecast_bench
-//     --benchmark_filter='Microsim5y/4/'
+// 4 runs: for instruction counts under callgrind, repeatable on a loaded machine. One TBB thread
+// (taskset: TBB takes its thread count from the affinity mask) and simulate() itself toggled: a
+// pattern ending in '*' also matches the lambdas inside it, whose entries toggle collection off
+// again, and with two threads the waiting thread's spinning is counted (both halved or doubled
+// the counts of earlier notes, docs/forecast.md section 6):
+//   taskset -c 0 valgrind --tool=callgrind --collect-atstart=no --toggle-collect='careflow::forecast::simulate(careflow::forecast::MicrosimModel const&, careflow::forecast::MicrosimSettings const&, careflow::forecast::Scenario const&)'
+//     bench_forecast_bench --benchmark_filter='Microsim5y/4/'
 BENCHMARK(BM_Microsim5y)->Arg(4)->Arg(100)->Arg(1000)->Unit(benchmark::kSecond)->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -73,6 +73,47 @@ TEST(Hazard, WeekTableAgreesWithHandComputedCumulative) {
   EXPECT_NEAR(h.sample_given(20, 0.6), 40, 1e-9);
 }
 
+// Hazard::sample (the simulation's inner loop: two look-up tables and a forward scan) must give
+// exactly, bit for bit, what the reference gives by binary searches: inverse(cumulative(u) + E).
+// Hazards with a small and a very large total cumulative hazard (the table's steps are relative
+// to H), zero-rate stretches (equal cumulative values), and targets below, inside and above the
+// table's range (2^-14 .. 2^10), on and just off the edges.
+TEST(Hazard, FastSampleIsTheInverseOfTheCumulativeHazard) {
+  const std::vector<double> edges{0, 7, 14, 30, 61, 91, 122, 152, 182, 243, 304, 365, 456, 547, 638, 730,
+                                  912, 1095, 1460, 1825, 2190, 2555, 2920, 3650, 4380, 5110, 5840, 6570};
+  std::vector<Hazard> hazards;
+  for (const double scale : {1e-5, 1e-3, 0.05, 2.0}) {
+    Hazard h;
+    h.edges = edges;
+    for (size_t k = 0; k < edges.size(); ++k) h.rate.push_back(scale * (k % 5 == 3 ? 0.0 : 1.0 + 0.7 * std::sin(k)));
+    h.finish();
+    hazards.push_back(h);
+  }
+  Hazard last_zero = hazards[1];
+  last_zero.rate.back() = 0;
+  last_zero.finish();
+  hazards.push_back(last_zero);
+  Rng rng(11);
+  int checked = 0;
+  for (const Hazard& h : hazards) {
+    ASSERT_FALSE(h.interval_of_cum.empty());
+    std::vector<double> us{0, 6.999, 7, 30, 100.5, 6569.9, 6570, 9000};
+    for (int i = 0; i < 300; ++i) us.push_back(rng.uniform() * 7000);
+    for (const double u : us) {
+      std::vector<double> Es{0, 1e-300, 1e-6, 0.5, 1, 3, 40, 5000};
+      for (int i = 0; i < 20; ++i) Es.push_back(rng.exponential());
+      for (const double k_cum : h.cum) Es.push_back(std::max(0.0, k_cum - h.cumulative(u)));  // targets on the edges
+      for (const double E : Es) {
+        const double ref = h.inverse(h.cumulative(u) + E), fast = h.sample(u, E);
+        if (std::isinf(ref)) EXPECT_TRUE(std::isinf(fast)) << u << " " << E;
+        else EXPECT_EQ(ref, fast) << u << " " << E;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 50000);
+}
+
 // With a constant hazard mu and arrivals lambda a day the expected number in care is
 // N(t) = N0 e^{-mu t} + (lambda/mu)(1 - e^{-mu t}); started from the steady state, it stays at
 // lambda/mu = (1500/365.25) * 365 = 1499.0. Both models, fitted from the simulated returns, must

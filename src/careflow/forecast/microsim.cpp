@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -50,18 +51,18 @@ void Hazard::finish() {
   for (size_t k = 1; k < edges.size(); ++k) cum[k] = cum[k - 1] + rate[k - 1] * (edges[k] - edges[k - 1]);
   interval_of_week.clear();
   interval_of_cum.clear();
-  cum_steps_per_unit = 0;
-  if (edges.size() <= 256 && !cum.empty() && cum.back() > 0 && std::isfinite(cum.back())) {
-    constexpr int G = 256;
-    cum_steps_per_unit = G / cum.back();
+  if (edges.size() <= 256 && !cum.empty()) {
+    constexpr int G = (kLogCumMaxExp - kLogCumMinExp) << kLogCumBits;
     interval_of_cum.resize(G);
     size_t k = 0;
     for (int g = 0; g < G; ++g) {
-      // Entry g: the last interval whose cumulative hazard at its start is <= H_g = g / steps, a
-      // lower bound for any H in [H_g, H_{g+1}).
-      const double Hg = g / cum_steps_per_unit;
+      // Entry g: the last interval whose cumulative hazard at its start is <= the smallest H of
+      // step g (exponent kLogCumMinExp + g / 16, mantissa bits g % 16), a lower bound for any H
+      // in the step.
+      const uint64_t bits = (static_cast<uint64_t>(1023 + kLogCumMinExp) << kLogCumBits) + static_cast<uint64_t>(g);
+      const double Hg = std::bit_cast<double>(bits << (52 - kLogCumBits));
       while (k + 1 < cum.size() && cum[k + 1] <= Hg) ++k;
-      interval_of_cum[g] = static_cast<uint8_t>(k);
+      interval_of_cum[static_cast<size_t>(g)] = static_cast<uint8_t>(k);
     }
   }
   const bool usable = edges.size() <= 256 && !edges.empty() && edges[0] == 0 && edges.back() <= 20000 &&
@@ -123,26 +124,15 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
-// Hazard::sample_given(u, E) without a multiplier, for the inner loop: u's interval from the
-// day table and a forward scan of the cumulative hazard from there (the event is usually within
-// a few intervals) instead of two binary searches. Same arithmetic, so the same draws.
-inline double sample_fast(const Hazard& h, double u, double E) {
-  size_t k;
-  if (u >= 0 && u < 7.0 * static_cast<double>(h.interval_of_week.size())) {  // Hazard::interval, inlined
-    k = h.interval_of_week[static_cast<size_t>(u * (1.0 / 7.0))];
-    while (h.edges[k + 1] <= u) ++k;  // u is below the last edge here
-  } else {
-    k = h.interval(u);
-  }
-  const double target = (h.cum[k] + (u - h.edges[k]) * h.rate[k]) + E;
-  const size_t n = h.cum.size();
-  // Both k and the table's entry are lower bounds of target's interval: the same k as a scan.
-  const double g = target * h.cum_steps_per_unit;
-  if (g < static_cast<double>(h.interval_of_cum.size())) k = std::max<size_t>(k, h.interval_of_cum[static_cast<size_t>(g)]);
-  else if (!h.interval_of_cum.empty()) k = std::max(k, n - 1);
-  while (k + 1 < n && h.cum[k + 1] <= target) ++k;
-  if (h.rate[k] <= 0) return std::numeric_limits<double>::infinity();
-  return h.edges[k] + (target - h.cum[k]) / h.rate[k];
+inline double sample_fast(const Hazard& h, double u, double E) { return h.sample(u, E); }
+
+// std::ceil, bit for bit (NaN, infinities and -0 included), by a round trip through int64: without
+// SSE4.1 (baseline x86-64) the compiler's inline ceil is about twice as many instructions, and
+// the simulation takes one per drawn duration.
+inline double ceil_exact(double v) {
+  if (!(std::fabs(v) < 4503599627370496.0)) return v;  // |v| >= 2^52 (an integer), infinite or NaN
+  const double t = static_cast<double>(static_cast<int64_t>(v));  // towards zero, exact here
+  return t < v ? t + 1.0 : std::copysign(t, v);
 }
 
 // Scenario levers that act from a calendar date D: the hazard multiplied by f from duration d0 on,
@@ -173,12 +163,34 @@ size_t pick_excluding(Rng& rng, const std::vector<double>& c, size_t excluded) {
   return i;
 }
 
-// Rng::pick over a short cumulative table by a linear scan (the same index as its binary search).
-inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
-  const double u = rng.uniform() * c.back();
-  size_t i = 0;
-  const size_t last = c.size() - 1;
-  while (i < last && c[i] <= u) ++i;
+// A cumulative table prepared for pick_guided: Rng::pick's index (the first whose cumulative weight
+// exceeds uniform * total) by a linear scan that starts from the scan's answer at the start of the
+// uniform's sixteenth of [0, 1) -- a lower bound, the answer growing with the uniform -- usually
+// one step instead of up to ten. Built once per simulation, outside the runs.
+struct Picker {
+  const double* c = nullptr;
+  uint32_t last = 0;  // c.size() - 1
+  double total = 0;   // c.back()
+  std::array<uint8_t, 16> guide{};
+  Picker() = default;
+  explicit Picker(const std::vector<double>& cum) {
+    if (cum.empty()) return;
+    c = cum.data();
+    last = static_cast<uint32_t>(cum.size() - 1);
+    total = cum.back();
+    for (size_t g = 0; g < guide.size(); ++g) {
+      const double u = (static_cast<double>(g) / 16.0) * total;
+      uint32_t i = 0;
+      while (i < last && c[i] <= u) ++i;
+      guide[g] = static_cast<uint8_t>(std::min<uint32_t>(i, 255));
+    }
+  }
+};
+inline size_t pick_guided(Rng& rng, const Picker& p) {
+  const double r = rng.uniform();
+  const double u = r * p.total;
+  size_t i = p.guide[static_cast<size_t>(r * 16.0)];
+  while (i < p.last && p.c[i] <= u) ++i;
   return i;
 }
 
@@ -186,7 +198,11 @@ inline size_t pick_fast(Rng& rng, const std::vector<double>& c) {
 constexpr uint64_t kLegalStream = 0x6c6567616cULL;
 constexpr uint64_t kReentryStream = 0x72657475726eULL;
 
-int iband(int age) { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
+// Age band (0, 1-4, 5-9, 10-15, 16+) by a table rather than a chain of branches (inner loop).
+int iband(int age) {
+  static constexpr std::array<uint8_t, 18> band{0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4};
+  return band[static_cast<size_t>(std::clamp(age, 0, 17))];
+}
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
 Route route_of(CodeIndex rec) {
@@ -677,6 +693,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
   for (int i = 1; i <= days; ++i) fy_of_day[i] = financial_year_of(T + i) - res.first_fy;
   std::vector<int32_t> band_offset(NB + 1, 0);
   for (int b = 0; b < NB; ++b) band_offset[b] = static_cast<int32_t>(std::lround(s.bands.lower[b] * 365.25));
+  band_offset[NB] = std::numeric_limits<int32_t>::max();
   const int32_t offset18 = static_cast<int32_t>(std::lround(18 * 365.25));
 
   // Cumulative re-entry hazard between T and the horizon (or 18) of each child who left before T.
@@ -693,6 +710,20 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       leaver_room[i] = hz.cumulative(limit) - hz.cumulative(static_cast<double>(T - l.left));
     }
   }
+  // Pickers of the destination of a move (by kind, age band, time still to spend; the pooled
+  // destinations where that is empty), the next legal group, and the first kind and group.
+  std::array<std::array<std::array<Picker, MicrosimModel::kRemainingBands>, 5>, kKindCount> dest_pick;
+  std::array<std::array<Picker, 5>, kLegalGroupCount> legal_pick;
+  std::array<Picker, 18> first_kind_pick, first_legal_pick;
+  for (int k = 0; k < kKindCount; ++k)
+    for (int b = 0; b < 5; ++b)
+      for (int rb = 0; rb < MicrosimModel::kRemainingBands; ++rb) {
+        const auto& rem = m.destination_by_remaining[k][b][rb];
+        dest_pick[k][b][rb] = Picker(rem.empty() ? m.destination[k][b] : rem);
+      }
+  for (int g = 0; g < kLegalGroupCount; ++g)
+    for (int b = 0; b < 5; ++b) legal_pick[g][b] = Picker(m.legal_next[g][b]);
+  for (int a = 0; a < 18; ++a) first_kind_pick[a] = Picker(m.first_kind[a]), first_legal_pick[a] = Picker(m.first_legal[a]);
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
     std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
     std::vector<double> stock(kKindCount);
@@ -718,24 +749,19 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         dk[ia * kKindCount + static_cast<int>(k)] += 1;
         dk[ib * kKindCount + static_cast<int>(k)] -= 1;
       };
-      auto add_band = [&](Date a, Date b, int band) {
-        const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
-        if (ia >= ib) return;
-        db[ia * NB + band] += 1;
-        db[ib * NB + band] -= 1;
-      };
       auto add_legal = [&](Date a, Date b, int g) {
         const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
         if (ia >= ib) return;
         dl[ia * kLegalGroupCount + g] += 1;
         dl[ib * kLegalGroupCount + g] -= 1;
       };
+      const bool return_home = sc.return_home_factor != 1.0;
       auto child = [&](Date ps, Date pst, Date now, Date dob, int a, Kind kind, const Hazard& leave, LegalGroup lg,
                        Date lst) -> std::pair<Date, Route> {
         const Date bd18 = dob + offset18;
         if (now >= bd18) return {now, Route::age_18};
         double mult = 1.0, until = 0.0, p_home = 0.0;
-        if (sc.return_home_factor != 1.0 && ps >= sc.return_home_from) {
+        if (return_home && ps >= sc.return_home_from) {
           p_home = m.home_share_early[a];
           mult = 1.0 + (sc.return_home_factor - 1.0) * p_home;
           until = sc.return_home_days;
@@ -746,7 +772,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {
-          stop = std::max(now + 1, ps + static_cast<int32_t>(std::ceil(dur)));
+          stop = std::max(now + 1, ps + static_cast<int32_t>(ceil_exact(dur)));
           if (stop >= bd18) stop = bd18;
         }
         if (stop < bd18) {
@@ -780,7 +806,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         for (int moves = 0; moves < 200 && t <= end; ++moves) {
           const int age = (t - dob) * 4 / 1461;
           const double v = sample_fast(m.move[static_cast<int>(k)][iband(age)], t - pstart, rng.exponential());
-          const double mv_d = static_cast<double>(pstart.days()) + std::ceil(v);
+          const double mv_d = static_cast<double>(pstart.days()) + ceil_exact(v);
           if (mv_d >= static_cast<double>(stop.days()) || moves == 199) {
             add_kind(t, stop, k);
             break;
@@ -788,9 +814,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const Date mv(static_cast<int32_t>(std::max(mv_d, static_cast<double>(t.days() + 1))));
           if (mv >= stop) { add_kind(t, stop, k); break; }
           add_kind(t, mv, k);
-          const auto& rem = m.destination_by_remaining[static_cast<int>(k)][iband(age)];
-          const int rb = MicrosimModel::remaining_band(stop - mv);
-          k = static_cast<Kind>(pick_fast(rng, rem[rb].empty() ? m.destination[static_cast<int>(k)][iband(age)] : rem[rb]));
+          k = static_cast<Kind>(pick_guided(rng, dest_pick[static_cast<int>(k)][iband(age)][MicrosimModel::remaining_band(stop - mv)]));
           t = pstart = mv;
         }
         // Legal status, likewise as far as the horizon.
@@ -815,7 +839,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const double v = lever && lever_m != 1.0
                                  ? sample_scaled_from(lhz, lt - gstart, lrng.exponential(), lever_m, static_cast<double>(lever->from - gstart - 1))
                                  : sample_fast(lhz, lt - gstart, lrng.exponential());
-            const double ch_d = static_cast<double>(gstart.days()) + std::ceil(v);
+            const double ch_d = static_cast<double>(gstart.days()) + ceil_exact(v);
             if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
               add_legal(lt, stop, g);
               break;
@@ -829,19 +853,28 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
               g = lrng.uniform() * lever_m < lever_p * lever->factor ? static_cast<int>(to)
                                                                       : static_cast<int>(pick_excluding(lrng, m.legal_next[g][iband(age)], to));
             } else {
-              g = static_cast<int>(pick_fast(lrng, m.legal_next[g][iband(age)]));
+              g = static_cast<int>(pick_guided(lrng, legal_pick[g][iband(age)]));
             }
             lt = gstart = ch;
           }
         }
-        // Age bands.
-        Date a0 = now;
-        for (int b = 0; b < NB; ++b) {
-          const Date hi = b + 1 < NB ? dob + band_offset[b + 1] : stop;
-          const Date b1 = std::min(hi, stop);
-          if (b1 > a0) {
-            add_band(a0, b1, b);
-            a0 = b1;
+        // Age bands: the stay within the horizon, [max(now, T + 1), min(stop, end + 1)), cut at
+        // the birthdays that start a band, from the band at its start.
+        // On the scale of age in days (band_offset ends with a sentinel above any age).
+        const Date lo = std::max(now, T + 1), hi = std::min(stop, end + 1);
+        if (NB > 0 && lo < hi) {
+          const int32_t day_of_age = dob - T;  // day index = age in days + day_of_age
+          const int32_t age_lo = lo - dob, age_hi = hi - dob;
+          int b = 0;
+          while (band_offset[b + 1] <= age_lo) ++b;
+          for (int32_t a0 = age_lo;; ++b) {
+            const int32_t b1 = std::min(band_offset[b + 1], age_hi);
+            if (b1 > a0) {
+              db[(a0 + day_of_age) * NB + b] += 1;
+              db[(b1 + day_of_age) * NB + b] -= 1;
+              a0 = b1;
+            }
+            if (b1 >= age_hi) break;
           }
         }
         return {stop, route};
@@ -857,13 +890,13 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const double u = sc.reentry_applies(how) ? sample_scaled_from(m.reenter[how][iband(age_left)], since, E, sc.reentry_factor,
                                                                          static_cast<double>(sc.reentry_from - left - 1))
                                                     : sample_fast(m.reenter[how][iband(age_left)], since, E);
-          const double at = static_cast<double>(left.days()) + std::max(std::ceil(u), 1.0);
+          const double at = static_cast<double>(left.days()) + std::max(ceil_exact(u), 1.0);
           if (at > static_cast<double>(end.days()) || at >= static_cast<double>(bd18.days())) return;
           const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));
           const int age = std::clamp((re - dob) * 4 / 1461, 0, 17);
           reentries[fy_of_day[re - T]] += 1;
-          const auto k = static_cast<Kind>(pick_fast(xrng, m.first_kind[age]));
-          const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+          const auto k = static_cast<Kind>(pick_guided(xrng, first_kind_pick[age]));
+          const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
           const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], lg, re);
           if (route == Route::age_18 || stop > end) return;
           left = stop, how = route == Route::home ? 0 : 1, since = 0;
@@ -908,8 +941,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             const int32_t age_days = ages.empty() ? static_cast<int32_t>((age + rng.uniform()) * 365.25)
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
-            const Kind k = static_cast<Kind>(pick_fast(rng, m.first_kind[age]));
-            const auto lg = static_cast<LegalGroup>(pick_fast(lrng, m.first_legal[age]));
+            const Kind k = static_cast<Kind>(pick_guided(rng, first_kind_pick[age]));
+            const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
             then_come_back(child(day, day, day, dob, age, k, m.leave[age], lg, day), dob);
           }
         }
