@@ -13,12 +13,14 @@
 #include <iterator>
 
 #include "careflow/core/privacy.hpp"
-#include "careflow/core/string_view_index.hpp"
 #include "careflow/io/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 #include "command.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 namespace careflow::cli {
 namespace {
@@ -187,13 +189,14 @@ int run(const Options& o) {
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
   in.derived_last = derived_last ? &*derived_last : nullptr;
-  const auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules, &indexes);
-  const auto other_results = other_rules.get();
+  auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules, &indexes);
+  auto other_results = other_rules.get();
   // Both parts are in catalogue order (their rules point into the one catalogue): merged, they
   // are in the order validate() gives.
   std::vector<validate::RuleResult> results;
   results.reserve(postcode_results.size() + other_results.size());
-  std::merge(other_results.begin(), other_results.end(), postcode_results.begin(), postcode_results.end(),
+  std::merge(std::make_move_iterator(other_results.begin()), std::make_move_iterator(other_results.end()),
+             std::make_move_iterator(postcode_results.begin()), std::make_move_iterator(postcode_results.end()),
              std::back_inserter(results), [](const validate::RuleResult& a, const validate::RuleResult& b) {
                return std::less<const validate::RuleVersion*>()(a.rule, b.rule);
              });
@@ -205,34 +208,95 @@ int run(const Options& o) {
     uint32_t result, row, child;
     ssda903::Table table;
   };
-  std::vector<ErrorRef> refs;
-  // Children with errors, keyed by identifier; their labels (pseudonyms when asked, made once
-  // per child) are sorted for the per-child summary.
-  StringViewIndex child_index;
-  struct ChildErrors {
-    std::string label;
-    size_t errors = 0;
-    std::vector<std::string_view> rules;
+  // Each result's flagged rows of each table, in order, and where their references start.
+  struct Group {
+    uint32_t result;
+    ssda903::Table table;
+    const ssda903::ReturnTable* rt;
+    const std::vector<size_t>* rows;
+    size_t first;
   };
-  std::vector<ChildErrors> children;
+  std::vector<Group> groups;
   std::vector<size_t> per_rule(results.size(), 0);
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    for (const auto& [t, rows] : r.flagged) {
-      const auto* rt = this_year.find(t);
-      for (size_t row : rows) {
-        const std::string_view id = rt->cell(row, 0);
-        const auto [slot, fresh] = child_index.insert(id, static_cast<uint32_t>(children.size()));
-        if (fresh) children.push_back({o.pseudonymise ? pseudonymise(id) : std::string(id), 0, {}});
-        auto& c = children[slot];
-        ++c.errors;
-        if (c.rules.empty() || c.rules.back() != r.rule->code) c.rules.push_back(r.rule->code);
-        refs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(row), slot, t});
-        ++per_rule[i];
+  size_t total = 0;
+  for (size_t i = 0; i < results.size(); ++i)
+    for (const auto& [t, rows] : results[i].flagged) {
+      groups.push_back({static_cast<uint32_t>(i), t, this_year.find(t), &rows, total});
+      total += rows.size();
+      per_rule[i] += rows.size();
+    }
+  // The references, and their children's identifiers and hashes, filled in parallel.
+  std::vector<ErrorRef> refs(total);
+  std::vector<std::string_view> ids(total);
+  std::vector<uint64_t> hashes(total);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, total, 8192), [&](const tbb::blocked_range<size_t>& range) {
+    auto g = std::upper_bound(groups.begin(), groups.end(), range.begin(),
+                              [](size_t k, const Group& x) { return k < x.first; }) - 1;
+    for (size_t k = range.begin(); k < range.end(); ++k) {
+      while (k >= g->first + g->rows->size()) ++g;
+      const size_t row = (*g->rows)[k - g->first];
+      refs[k] = {g->result, static_cast<uint32_t>(row), 0, g->table};
+      ids[k] = g->rt->cell(row, 0);
+      hashes[k] = std::hash<std::string_view>()(ids[k]);
+    }
+  });
+  // Children with errors, numbered in order of their first error (one pass over the references
+  // in an open-addressing table; the hashes being known, the slot of a reference a few ahead is
+  // fetched early). `first_ref` is each child's first reference.
+  std::vector<uint32_t> first_ref;
+  {
+    struct Slot {
+      uint64_t hash;
+      uint32_t child;
+    };
+    constexpr uint32_t kFree = UINT32_MAX;
+    std::vector<Slot> slots(1024, Slot{0, kFree});
+    size_t mask = slots.size() - 1;
+    constexpr size_t kAhead = 8;
+    for (size_t k = 0; k < total; ++k) {
+      if (k + kAhead < total) __builtin_prefetch(&slots[hashes[k + kAhead] & mask]);
+      if (2 * (first_ref.size() + 1) > slots.size()) {
+        std::vector<Slot> bigger(slots.size() * 2, Slot{0, kFree});
+        mask = bigger.size() - 1;
+        for (const Slot& s : slots)
+          if (s.child != kFree) {
+            size_t j = s.hash & mask;
+            while (bigger[j].child != kFree) j = (j + 1) & mask;
+            bigger[j] = s;
+          }
+        slots = std::move(bigger);
+      }
+      const uint64_t h = hashes[k];
+      for (size_t j = h & mask;; j = (j + 1) & mask) {
+        Slot& s = slots[j];
+        if (s.child == kFree) {
+          s = {h, static_cast<uint32_t>(first_ref.size())};
+          refs[k].child = s.child;
+          first_ref.push_back(static_cast<uint32_t>(k));
+          break;
+        }
+        if (s.hash == h && ids[first_ref[s.child]] == ids[k]) {
+          refs[k].child = s.child;
+          break;
+        }
       }
     }
   }
-  const size_t total = refs.size();
+  const size_t child_count = first_ref.size();
+  // Labels (pseudonyms when asked, made once per child).
+  std::vector<std::string> labels(child_count);
+  tbb::parallel_for(size_t{0}, child_count, [&](size_t c) {
+    const std::string_view id = ids[first_ref[c]];
+    labels[c] = o.pseudonymise ? pseudonymise(id) : std::string(id);
+  });
+  // Each child's references, in order: refs_of_child[child_start[c] .. child_start[c + 1]).
+  std::vector<uint32_t> child_start(child_count + 1, 0), refs_of_child(total);
+  for (const ErrorRef& e : refs) ++child_start[e.child + 1];
+  for (size_t c = 0; c < child_count; ++c) child_start[c + 1] += child_start[c];
+  {
+    std::vector<uint32_t> next(child_start.begin(), child_start.end() - 1);
+    for (size_t k = 0; k < total; ++k) refs_of_child[next[refs[k].child]++] = static_cast<uint32_t>(k);
+  }
 
   OutputTable errors;
   errors.id = "errors";
@@ -251,9 +315,10 @@ int run(const Options& o) {
     set_text(cells[2], ssda903::schema(e.table).name);
     cells[3] = static_cast<double>(rt->line(e.row));
     set_text(cells[4], rt->source_of(e.row));
-    set_text(cells[5], children[e.child].label);
+    set_text(cells[5], labels[e.child]);
     set_text(cells[6], rule.affected_fields);
   };
+  errors.make_row_concurrent = true;
   OutputTable by_rule;
   by_rule.id = "summary_by_rule";
   by_rule.title = "Errors per rule";
@@ -267,29 +332,36 @@ int run(const Options& o) {
                      std::string(r.rule->message), r.reason});
   }
   // Children in label order, each with its rule codes sorted and distinct.
-  std::vector<uint32_t> child_order(children.size());
+  std::vector<uint32_t> child_order(child_count);
   for (uint32_t i = 0; i < child_order.size(); ++i) child_order[i] = i;
   std::sort(child_order.begin(), child_order.end(),
-            [&](uint32_t a, uint32_t b) { return children[a].label < children[b].label; });
+            [&](uint32_t a, uint32_t b) { return labels[a] < labels[b]; });
   OutputTable by_child;
   by_child.id = "summary_by_child";
   by_child.title = "Errors per child";
   by_child.add_column("child", "Child").add_column("errors", "Errors").add_column("rules", "Rules");
-  by_child.lazy_rows = children.size();
-  std::string rules;
+  by_child.lazy_rows = child_count;
   by_child.make_row = [&](size_t k, std::vector<Cell>& cells) {
-    auto& c = children[child_order[k]];
-    std::sort(c.rules.begin(), c.rules.end());
-    c.rules.erase(std::unique(c.rules.begin(), c.rules.end()), c.rules.end());
+    const uint32_t c = child_order[k];
+    thread_local std::vector<std::string_view> codes;
+    thread_local std::string rules;
+    codes.clear();
+    for (uint32_t i = child_start[c]; i < child_start[c + 1]; ++i) {
+      const std::string_view code = results[refs[refs_of_child[i]].result].rule->code;
+      if (codes.empty() || codes.back() != code) codes.push_back(code);
+    }
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     rules.clear();
-    for (const auto& code : c.rules) {
+    for (const auto& code : codes) {
       if (!rules.empty()) rules += ',';
       rules += code;
     }
-    set_text(cells[0], c.label);
-    cells[1] = static_cast<double>(c.errors);
+    set_text(cells[0], labels[c]);
+    cells[1] = static_cast<double>(child_start[c + 1] - child_start[c]);
     set_text(cells[2], rules);
   };
+  by_child.make_row_concurrent = true;
   timer.lap("error tables");
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
@@ -300,27 +372,29 @@ int run(const Options& o) {
       ok = false;
       error = "cannot write " + o.out;
     } else {
+      // Lines made in chunks on several threads, written in order.
+      format_in_order(
+          refs.size(),
+          [&](size_t begin, size_t end, std::string& text) {
+            for (size_t k = begin; k < end; ++k) {
+              const ErrorRef& e = refs[k];
+              const validate::RuleVersion& rule = *results[e.result].rule;
+              const auto* rt = this_year.find(e.table);
+              fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
+                             rt->line(e.row), rule.code, rule.message, rule.affected_fields, labels[e.child]);
+            }
+          },
+          [f](std::string_view text) { std::fwrite(text.data(), 1, text.size(), f); });
       std::string text;
-      auto flush = [&] {
-        std::fwrite(text.data(), 1, text.size(), f);
-        text.clear();
-      };
-      for (const ErrorRef& e : refs) {
-        const validate::RuleVersion& rule = *results[e.result].rule;
-        const auto* rt = this_year.find(e.table);
-        fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
-                       rt->line(e.row), rule.code, rule.message, rule.affected_fields, children[e.child].label);
-        if (text.size() > (1u << 20)) flush();
-      }
       size_t ran = 0, not_run = 0, missing = 0;
       for (const auto& r : results)
         (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
       fmt::format_to(std::back_inserter(text), "{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
-                     "not yet implemented, in {}\n", total, children.size(), ran, not_run, missing, cy.label());
+                     "not yet implemented, in {}\n", total, child_count, ran, not_run, missing, cy.label());
       for (const auto& r : results)
         if (r.outcome == validate::Outcome::not_run)
           fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", r.rule->code, r.reason);
-      flush();
+      std::fwrite(text.data(), 1, text.size(), f);
       if (f != stdout) std::fclose(f);
       else std::fflush(stdout);
     }
