@@ -77,7 +77,7 @@ class StageTimer {
 // huge pages, or with another malloc, nothing changes but the arena count.
 void tune_malloc() {
   mallopt(M_ARENA_MAX, 1);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // blocks below 32 MB from the heap (larger: mmap, advised)
+  mallopt(M_MMAP_MAX, 0);  // every block from the heap, so that freed memory is used again
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
   mallopt(M_TOP_PAD, 1 << 30);          // address space only: pages are used as touched
   char* const before = static_cast<char*>(sbrk(0));
