@@ -243,6 +243,12 @@ int run(const Options& o) {
              std::back_inserter(results), [](const validate::RuleResult& a, const validate::RuleResult& b) {
                return std::less<const validate::RuleVersion*>()(a.rule, b.rule);
              });
+  // The derived fields (3 x 200k strings per year at national scale) are done with: their
+  // memory is used again for the error references below rather than the heap growing into new
+  // pages (which the kernel must zero first).
+  in.derived = in.derived_last = nullptr;
+  derived.reset();
+  derived_last.reset();
   timer.lap("rules");
 
   // The errors are kept as references (result, table, row, child) and turned into cells only
@@ -466,8 +472,6 @@ int run(const Options& o) {
   keep_until_exit(std::move(indexes));
   keep_until_exit(std::move(this_year));
   keep_until_exit(std::move(last_year));
-  keep_until_exit(std::move(derived));
-  keep_until_exit(std::move(derived_last));
   if (!ok) {
     fmt::print(stderr, "careflow validate: {}\n", error);
     return 2;
