@@ -87,11 +87,17 @@ void tune_malloc() {
   void* volatile p = std::malloc(1 << 20);
   char* const after = static_cast<char*>(sbrk(0));
   std::free(p);
+  if (before == reinterpret_cast<char*>(-1) || after - before < (1 << 30)) {
+    // The heap could not grow by the pad (strict overcommit, or another malloc): back to
+    // glibc's defaults but for the single arena.
+    mallopt(M_TOP_PAD, 128 * 1024);
+    mallopt(M_MMAP_MAX, 65536);
+    return;
+  }
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
   const auto begin = (reinterpret_cast<uintptr_t>(before) + kHuge - 1) & ~(kHuge - 1);
   const auto end = reinterpret_cast<uintptr_t>(after) & ~(kHuge - 1);
-  if (before != reinterpret_cast<char*>(-1) && end > begin)
-    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 // Hands `value` over to the end of the process: never destroyed, so never freed piece by piece.
