@@ -3,7 +3,12 @@
 // per child. Exit status: 0 no errors, 1 errors found, 2 unusable input.
 #include <fmt/format.h>
 
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -11,14 +16,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
+#include <memory>
 
 #include "careflow/core/privacy.hpp"
-#include "careflow/core/string_view_index.hpp"
 #include "careflow/io/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 #include "command.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 namespace careflow::cli {
 namespace {
@@ -60,6 +68,48 @@ class StageTimer {
   double cpu_;
 };
 
+// One validation of a national return allocates a few hundred megabytes, much of it in small
+// blocks (per child lists of rows, strings) from several threads. With glibc's defaults each
+// thread gets its own arena, and every 4 KB page is faulted in one at a time: ~90,000 faults,
+// which on a virtual machine (each a trap to the hypervisor) were a second of system time. So,
+// for this one-shot process: one arena, a heap that grows in large steps and is never trimmed,
+// on transparent huge pages (what GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1
+// does, which cut the faults to ~20,000 and the CPU time by a quarter). Advice only: without
+// huge pages, or with another malloc, nothing changes but the arena count.
+void tune_malloc() {
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_MAX, 0);  // every block from the heap, so that freed memory is used again
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  mallopt(M_TOP_PAD, 1 << 30);          // address space only: pages are used as touched
+  char* const before = static_cast<char*>(sbrk(0));
+  // Grows the heap by the pad, at once. (Through a volatile pointer: a malloc whose block is
+  // only freed may be left out by the compiler.)
+  void* volatile p = std::malloc(1 << 20);
+  char* const after = static_cast<char*>(sbrk(0));
+  std::free(p);
+  if (before == reinterpret_cast<char*>(-1) || after - before < (1 << 30)) {
+    // The heap could not grow by the pad (strict overcommit, or another malloc): back to
+    // glibc's defaults but for the single arena.
+    mallopt(M_TOP_PAD, 128 * 1024);
+    mallopt(M_MMAP_MAX, 65536);
+    return;
+  }
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const auto begin = (reinterpret_cast<uintptr_t>(before) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = reinterpret_cast<uintptr_t>(after) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+// Hands `value` over to the end of the process: never destroyed, so never freed piece by piece.
+// A run's tables and indexes are millions of small blocks, and freeing them one by one on the
+// way out took 40-100 ms after the output was complete; the operating system takes the memory
+// back at once when the process ends. (Kept reachable, from a static, so leak checkers are quiet.)
+template <class T>
+void keep_until_exit(T&& value) {
+  static auto* kept = new std::vector<std::shared_ptr<void>>;
+  kept->push_back(std::make_shared<std::decay_t<T>>(std::forward<T>(value)));
+}
+
 ssda903::Return read_inputs(const std::vector<std::string>& paths, CollectionYear y, ProblemLog& log) {
   if (paths.size() == 1 && fs::is_directory(paths[0])) return ssda903::read_return_folder(paths[0], y, log);
   return ssda903::read_return_files(paths, y, log);
@@ -81,13 +131,26 @@ int run(const Options& o) {
       fmt::print(stderr, "careflow validate: {} does not exist\n", p);
       return 2;
     }
+  tune_malloc();
   StageTimer timer;
-  // The postcode directory (about a second to unpack and parse, on one thread) does not depend
-  // on the return: it is loaded while the returns are read.
+  // The postcode directory (2.7 million postcodes, 90 MB unpacked) is unpacked while the returns
+  // are read; then only the rows of the postcodes the returns hold are indexed (`selection`,
+  // given to the loader once the returns are read).
   ProblemLog pc_log;
+  // Declared before the promise, so that if run() is left early its loader sees a broken
+  // promise rather than waiting for ever.
   std::future<std::optional<PostcodeDirectory>> postcodes_loading;
+  std::promise<PostcodeSelection> selection_made;
+  std::shared_future<PostcodeSelection> selection = selection_made.get_future().share();
+  bool selection_given = false;
+  auto give_selection = [&](PostcodeSelection s) {
+    if (!selection_given) selection_made.set_value(std::move(s));
+    selection_given = true;
+  };
   if (!o.no_postcodes)
-    postcodes_loading = std::async(std::launch::async, [&pc_log] { return PostcodeDirectory::load_reference(pc_log); });
+    postcodes_loading = std::async(std::launch::async, [&pc_log, selection] {
+      return PostcodeDirectory::load_reference(pc_log, [&selection] { return &selection.get(); });
+    });
   ProblemLog problems;
   const CollectionYear cy{year};
   // The two years are independent: last year's return is read on its own thread, so that each
@@ -110,6 +173,7 @@ int run(const Options& o) {
   for (const auto& t : this_year.tables) any_table |= t.has_value();
   for (const auto& p : problems.all()) fmt::print(stderr, "{}\n", to_string(p));
   if (!any_table) {
+    give_selection({});
     if (postcodes_loading.valid()) postcodes_loading.wait();
     fmt::print(stderr, "careflow validate: no SSDA903 table could be read from the input\n");
     return 2;
@@ -131,10 +195,26 @@ int run(const Options& o) {
   // thread (about a second of CPU, longer than reading the returns): those rules start now, on
   // a copy of the input that never sees the postcode fields filled in below.
   // Both parts share one set of table indexes, built once by whichever rule needs each first.
-  validate::SharedIndexes indexes;
+  auto indexes = std::make_unique<validate::SharedIndexes>();
   std::future<std::vector<validate::RuleResult>> other_rules = std::async(std::launch::async, [base = in, &indexes] {
-    return validate::validate(base, validate::RulePart::without_postcodes, &indexes);
+    return validate::validate(base, validate::RulePart::without_postcodes, indexes.get());
   });
+
+  // The postcodes looked up in the directory: HOME_POST and PL_POST of both years' episodes
+  // (derive_episode_fields, and rule 392c), and the providers' registered postcodes.
+  {
+    PostcodeSelection wanted;
+    for (const ssda903::Return* r : {&this_year, last_year ? &*last_year : nullptr})
+      if (const auto* e = r ? r->find(ssda903::Table::episodes) : nullptr)
+        for (size_t row = 0; row < e->rows(); ++row) {
+          wanted.add(e->cell(row, ssda903::episodes_col::HOME_POST));
+          wanted.add(e->cell(row, ssda903::episodes_col::PL_POST));
+        }
+    if (providers)
+      for (const auto& [urn, p] : providers->by_urn)
+        for (const auto& pc : p.postcodes) wanted.add(pc);
+    give_selection(std::move(wanted));
+  }
 
   // Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) from the ONS postcode directory,
   // when it is in the reference data folder; without it those rules say they were not run.
@@ -158,16 +238,23 @@ int run(const Options& o) {
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
   in.derived_last = derived_last ? &*derived_last : nullptr;
-  const auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules, &indexes);
-  const auto other_results = other_rules.get();
+  auto postcode_results = validate::validate(in, validate::RulePart::postcode_rules, indexes.get());
+  auto other_results = other_rules.get();
   // Both parts are in catalogue order (their rules point into the one catalogue): merged, they
   // are in the order validate() gives.
   std::vector<validate::RuleResult> results;
   results.reserve(postcode_results.size() + other_results.size());
-  std::merge(other_results.begin(), other_results.end(), postcode_results.begin(), postcode_results.end(),
+  std::merge(std::make_move_iterator(other_results.begin()), std::make_move_iterator(other_results.end()),
+             std::make_move_iterator(postcode_results.begin()), std::make_move_iterator(postcode_results.end()),
              std::back_inserter(results), [](const validate::RuleResult& a, const validate::RuleResult& b) {
                return std::less<const validate::RuleVersion*>()(a.rule, b.rule);
              });
+  // The derived fields (3 x 200k strings per year at national scale) are done with: their
+  // memory is used again for the error references below rather than the heap growing into new
+  // pages (which the kernel must zero first).
+  in.derived = in.derived_last = nullptr;
+  derived.reset();
+  derived_last.reset();
   timer.lap("rules");
 
   // The errors are kept as references (result, table, row, child) and turned into cells only
@@ -176,34 +263,95 @@ int run(const Options& o) {
     uint32_t result, row, child;
     ssda903::Table table;
   };
-  std::vector<ErrorRef> refs;
-  // Children with errors, keyed by identifier; their labels (pseudonyms when asked, made once
-  // per child) are sorted for the per-child summary.
-  StringViewIndex child_index;
-  struct ChildErrors {
-    std::string label;
-    size_t errors = 0;
-    std::vector<std::string_view> rules;
+  // Each result's flagged rows of each table, in order, and where their references start.
+  struct Group {
+    uint32_t result;
+    ssda903::Table table;
+    const ssda903::ReturnTable* rt;
+    const std::vector<size_t>* rows;
+    size_t first;
   };
-  std::vector<ChildErrors> children;
+  std::vector<Group> groups;
   std::vector<size_t> per_rule(results.size(), 0);
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    for (const auto& [t, rows] : r.flagged) {
-      const auto* rt = this_year.find(t);
-      for (size_t row : rows) {
-        const std::string_view id = rt->cell(row, 0);
-        const auto [slot, fresh] = child_index.insert(id, static_cast<uint32_t>(children.size()));
-        if (fresh) children.push_back({o.pseudonymise ? pseudonymise(id) : std::string(id), 0, {}});
-        auto& c = children[slot];
-        ++c.errors;
-        if (c.rules.empty() || c.rules.back() != r.rule->code) c.rules.push_back(r.rule->code);
-        refs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(row), slot, t});
-        ++per_rule[i];
+  size_t total = 0;
+  for (size_t i = 0; i < results.size(); ++i)
+    for (const auto& [t, rows] : results[i].flagged) {
+      groups.push_back({static_cast<uint32_t>(i), t, this_year.find(t), &rows, total});
+      total += rows.size();
+      per_rule[i] += rows.size();
+    }
+  // The references, and their children's identifiers and hashes, filled in parallel.
+  std::vector<ErrorRef> refs(total);
+  std::vector<std::string_view> ids(total);
+  std::vector<uint64_t> hashes(total);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, total, 8192), [&](const tbb::blocked_range<size_t>& range) {
+    auto g = std::upper_bound(groups.begin(), groups.end(), range.begin(),
+                              [](size_t k, const Group& x) { return k < x.first; }) - 1;
+    for (size_t k = range.begin(); k < range.end(); ++k) {
+      while (k >= g->first + g->rows->size()) ++g;
+      const size_t row = (*g->rows)[k - g->first];
+      refs[k] = {g->result, static_cast<uint32_t>(row), 0, g->table};
+      ids[k] = g->rt->cell(row, 0);
+      hashes[k] = std::hash<std::string_view>()(ids[k]);
+    }
+  });
+  // Children with errors, numbered in order of their first error (one pass over the references
+  // in an open-addressing table; the hashes being known, the slot of a reference a few ahead is
+  // fetched early). `first_ref` is each child's first reference.
+  std::vector<uint32_t> first_ref;
+  {
+    struct Slot {
+      uint64_t hash;
+      uint32_t child;
+    };
+    constexpr uint32_t kFree = UINT32_MAX;
+    std::vector<Slot> slots(1024, Slot{0, kFree});
+    size_t mask = slots.size() - 1;
+    constexpr size_t kAhead = 8;
+    for (size_t k = 0; k < total; ++k) {
+      if (k + kAhead < total) __builtin_prefetch(&slots[hashes[k + kAhead] & mask]);
+      if (2 * (first_ref.size() + 1) > slots.size()) {
+        std::vector<Slot> bigger(slots.size() * 2, Slot{0, kFree});
+        mask = bigger.size() - 1;
+        for (const Slot& s : slots)
+          if (s.child != kFree) {
+            size_t j = s.hash & mask;
+            while (bigger[j].child != kFree) j = (j + 1) & mask;
+            bigger[j] = s;
+          }
+        slots = std::move(bigger);
+      }
+      const uint64_t h = hashes[k];
+      for (size_t j = h & mask;; j = (j + 1) & mask) {
+        Slot& s = slots[j];
+        if (s.child == kFree) {
+          s = {h, static_cast<uint32_t>(first_ref.size())};
+          refs[k].child = s.child;
+          first_ref.push_back(static_cast<uint32_t>(k));
+          break;
+        }
+        if (s.hash == h && ids[first_ref[s.child]] == ids[k]) {
+          refs[k].child = s.child;
+          break;
+        }
       }
     }
   }
-  const size_t total = refs.size();
+  const size_t child_count = first_ref.size();
+  // Labels (pseudonyms when asked, made once per child).
+  std::vector<std::string> labels(child_count);
+  tbb::parallel_for(size_t{0}, child_count, [&](size_t c) {
+    const std::string_view id = ids[first_ref[c]];
+    labels[c] = o.pseudonymise ? pseudonymise(id) : std::string(id);
+  });
+  // Each child's references, in order: refs_of_child[child_start[c] .. child_start[c + 1]).
+  std::vector<uint32_t> child_start(child_count + 1, 0), refs_of_child(total);
+  for (const ErrorRef& e : refs) ++child_start[e.child + 1];
+  for (size_t c = 0; c < child_count; ++c) child_start[c + 1] += child_start[c];
+  {
+    std::vector<uint32_t> next(child_start.begin(), child_start.end() - 1);
+    for (size_t k = 0; k < total; ++k) refs_of_child[next[refs[k].child]++] = static_cast<uint32_t>(k);
+  }
 
   OutputTable errors;
   errors.id = "errors";
@@ -222,9 +370,10 @@ int run(const Options& o) {
     set_text(cells[2], ssda903::schema(e.table).name);
     cells[3] = static_cast<double>(rt->line(e.row));
     set_text(cells[4], rt->source_of(e.row));
-    set_text(cells[5], children[e.child].label);
+    set_text(cells[5], labels[e.child]);
     set_text(cells[6], rule.affected_fields);
   };
+  errors.make_row_concurrent = true;
   OutputTable by_rule;
   by_rule.id = "summary_by_rule";
   by_rule.title = "Errors per rule";
@@ -238,29 +387,36 @@ int run(const Options& o) {
                      std::string(r.rule->message), r.reason});
   }
   // Children in label order, each with its rule codes sorted and distinct.
-  std::vector<uint32_t> child_order(children.size());
+  std::vector<uint32_t> child_order(child_count);
   for (uint32_t i = 0; i < child_order.size(); ++i) child_order[i] = i;
   std::sort(child_order.begin(), child_order.end(),
-            [&](uint32_t a, uint32_t b) { return children[a].label < children[b].label; });
+            [&](uint32_t a, uint32_t b) { return labels[a] < labels[b]; });
   OutputTable by_child;
   by_child.id = "summary_by_child";
   by_child.title = "Errors per child";
   by_child.add_column("child", "Child").add_column("errors", "Errors").add_column("rules", "Rules");
-  by_child.lazy_rows = children.size();
-  std::string rules;
+  by_child.lazy_rows = child_count;
   by_child.make_row = [&](size_t k, std::vector<Cell>& cells) {
-    auto& c = children[child_order[k]];
-    std::sort(c.rules.begin(), c.rules.end());
-    c.rules.erase(std::unique(c.rules.begin(), c.rules.end()), c.rules.end());
+    const uint32_t c = child_order[k];
+    thread_local std::vector<std::string_view> codes;
+    thread_local std::string rules;
+    codes.clear();
+    for (uint32_t i = child_start[c]; i < child_start[c + 1]; ++i) {
+      const std::string_view code = results[refs[refs_of_child[i]].result].rule->code;
+      if (codes.empty() || codes.back() != code) codes.push_back(code);
+    }
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     rules.clear();
-    for (const auto& code : c.rules) {
+    for (const auto& code : codes) {
       if (!rules.empty()) rules += ',';
       rules += code;
     }
-    set_text(cells[0], c.label);
-    cells[1] = static_cast<double>(c.errors);
+    set_text(cells[0], labels[c]);
+    cells[1] = static_cast<double>(child_start[c + 1] - child_start[c]);
     set_text(cells[2], rules);
   };
+  by_child.make_row_concurrent = true;
   timer.lap("error tables");
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
@@ -271,27 +427,29 @@ int run(const Options& o) {
       ok = false;
       error = "cannot write " + o.out;
     } else {
+      // Lines made in chunks on several threads, written in order.
+      format_in_order(
+          refs.size(),
+          [&](size_t begin, size_t end, std::string& text) {
+            for (size_t k = begin; k < end; ++k) {
+              const ErrorRef& e = refs[k];
+              const validate::RuleVersion& rule = *results[e.result].rule;
+              const auto* rt = this_year.find(e.table);
+              fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
+                             rt->line(e.row), rule.code, rule.message, rule.affected_fields, labels[e.child]);
+            }
+          },
+          [f](std::string_view text) { std::fwrite(text.data(), 1, text.size(), f); });
       std::string text;
-      auto flush = [&] {
-        std::fwrite(text.data(), 1, text.size(), f);
-        text.clear();
-      };
-      for (const ErrorRef& e : refs) {
-        const validate::RuleVersion& rule = *results[e.result].rule;
-        const auto* rt = this_year.find(e.table);
-        fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
-                       rt->line(e.row), rule.code, rule.message, rule.affected_fields, children[e.child].label);
-        if (text.size() > (1u << 20)) flush();
-      }
       size_t ran = 0, not_run = 0, missing = 0;
       for (const auto& r : results)
         (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
       fmt::format_to(std::back_inserter(text), "{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
-                     "not yet implemented, in {}\n", total, children.size(), ran, not_run, missing, cy.label());
+                     "not yet implemented, in {}\n", total, child_count, ran, not_run, missing, cy.label());
       for (const auto& r : results)
         if (r.outcome == validate::Outcome::not_run)
           fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", r.rule->code, r.reason);
-      flush();
+      std::fwrite(text.data(), 1, text.size(), f);
       if (f != stdout) std::fclose(f);
       else std::fflush(stdout);
     }
@@ -317,6 +475,9 @@ int run(const Options& o) {
     ok = write_xlsx(tables, o.out, &error, "careflow SSDA903 validation");
   }
   timer.lap("write");
+  keep_until_exit(std::move(indexes));
+  keep_until_exit(std::move(this_year));
+  keep_until_exit(std::move(last_year));
   if (!ok) {
     fmt::print(stderr, "careflow validate: {}\n", error);
     return 2;

@@ -5,10 +5,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 using namespace careflow;
+namespace fs = std::filesystem;
 
 TEST(OutputTable, CsvAndJson) {
   OutputTable t;
@@ -94,4 +97,47 @@ TEST(OutputTable, LazyRowsWriteLikeHeldRows) {
   EXPECT_EQ(to_csv(lazy), to_csv(held));
   EXPECT_EQ(to_json(lazy), to_json(held));
   EXPECT_EQ(lazy.row_count(), 3u);
+}
+
+// Lazy rows made on several threads (make_row_concurrent: chunks formatted in parallel, written in
+// order) give the text one thread gives, held rows first; 20,000 rows are several chunks.
+TEST(OutputTable, ConcurrentLazyRowsWriteLikeSequential) {
+  OutputTable one, many;
+  for (auto* t : {&one, &many}) {
+    t->id = "x";
+    t->add_column("name", "Name").add_column("n", "N");
+    t->add_row({std::string("held"), Suppressed{}});
+    t->lazy_rows = 20000;
+    t->make_row = [](size_t i, std::vector<Cell>& cells) {
+      set_text(cells[0], i % 3 == 0 ? "a,\"b\"" : "row " + std::to_string(i));
+      if (i % 7 == 0) cells[1] = Suppressed{};
+      else cells[1] = static_cast<double>(i) / 4;
+    };
+  }
+  many.make_row_concurrent = true;
+  const std::string csv = to_csv(one), json = to_json(one);
+  EXPECT_EQ(to_csv(many), csv);
+  EXPECT_EQ(to_json(many), json);
+  // 19997 / 4 = 4999.25; row 19999 (19999 = 7 * 2857, suppressed) comes last.
+  EXPECT_NE(csv.find("\r\nrow 19997,4999.25\r\n"), std::string::npos);
+  EXPECT_EQ(csv.substr(csv.size() - 13), "row 19999,c\r\n");
+  const fs::path path = fs::temp_directory_path() / ("careflow_concurrent_" + std::to_string(::getpid()) + ".csv");
+  ASSERT_TRUE(write_csv(many, path.string()));
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, csv);
+  fs::remove(path);
+}
+
+// format_in_order hands chunks over in item order whatever the threads do.
+TEST(OutputTable, FormatInOrder) {
+  std::string out;
+  format_in_order(
+      10007, [](size_t b, size_t e, std::string& text) {
+        for (size_t i = b; i < e; ++i) text += std::to_string(i) + '\n';
+      },
+      [&out](std::string_view text) { out += text; }, 100);
+  std::string expected;
+  for (size_t i = 0; i < 10007; ++i) expected += std::to_string(i) + '\n';
+  EXPECT_EQ(out, expected);
 }

@@ -59,3 +59,100 @@ TEST(Postcodes, ReferenceExtract) {
   EXPECT_EQ(p->easting, 385386);
   EXPECT_EQ(p->northing, 801193);
 }
+
+TEST(Postcodes, SelectionKeysAsFindLooksUp) {
+  PostcodeSelection s;
+  s.add("AB1 0AA");
+  s.add("ab10aa");     // the same postcode, as find() packs it
+  s.add("\"AB1 0AA\"");  // quotes are skipped too
+  s.add("");           // not a postcode
+  s.add("ABCDE12345"); // more than 8 characters: not a postcode
+  s.add("ZZ9 9ZZ");
+  EXPECT_EQ(s.size(), 2u);
+  // Enough postcodes to make the table grow several times; each is still found once.
+  for (int i = 0; i < 5000; ++i) {
+    std::string pc = "N";
+    pc += std::to_string(i);
+    pc += " 1AA";
+    s.add(pc);
+  }
+  s.add("N17 1AA");
+  EXPECT_EQ(s.size(), 5002u);
+}
+
+// A directory loaded with a selection holds exactly the selected rows of the full load, with the
+// same details, and reports the same bad rows (counted over the whole file).
+TEST(Postcodes, LoadWithSelection) {
+  const fs::path dir = fs::temp_directory_path() / ("careflow_postcodes_sel_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // The postcode is the second column here; rows: 5 good (one quoted, one lower case with CRLF),
+  // 2 bad (a 10-character "postcode"; a row without the grid columns), 2 blank.
+  std::ofstream(dir / "onspd.csv") << "n,pcd,laua,oseast1m,osnrth1m\n"
+                                   << "1,AB1 0AA,E07000001,100000,200000\n"
+                                   << "2,ZZ9 9ZZ,E07000002,103000,204000\n"
+                                   << "\n"
+                                   << "3,GY1 1AA,L99999999,,\n"
+                                   << "4,\"CD1 1AA\",E07000003,1,2\n"
+                                   << "5,TOOLONG123,E07000001,1,2\n"
+                                   << "6,EF1 1AA,E07000004\n"
+                                   << "\r\n"
+                                   << "7,gh1 1aa,E07000005,5,6\r\n";
+  ProblemLog full_log, sel_log;
+  const auto full = PostcodeDirectory::load((dir / "onspd.csv").string(), "", full_log);
+  PostcodeSelection s;
+  for (const char* pc : {"AB10AA", "cd1 1aa", "GH1 1AA", "XX1 1XX", "EF1 1AA"}) s.add(pc);
+  int asked = 0;
+  const auto sel = PostcodeDirectory::load((dir / "onspd.csv").string(), "", sel_log, [&] {
+    ++asked;
+    return &s;
+  });
+  ASSERT_TRUE(full && sel);
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(full->size(), 5u);
+  EXPECT_EQ(sel->size(), 3u);  // AB1 0AA, CD1 1AA, GH1 1AA; XX1 1XX is not in the file, EF1 1AA is bad
+  for (const char* pc : {"AB1 0AA", "CD1 1AA", "GH1 1AA"}) {
+    const auto a = full->find(pc), b = sel->find(pc);
+    ASSERT_TRUE(a && b) << pc;
+    EXPECT_EQ(a->laua, b->laua);
+    EXPECT_EQ(a->utla, b->utla);
+    EXPECT_EQ(a->has_grid, b->has_grid);
+    EXPECT_EQ(a->easting, b->easting);
+    EXPECT_EQ(a->northing, b->northing);
+  }
+  EXPECT_EQ(sel->find("GH1 1AA")->laua, "E07000005");  // the \r is not part of the last column
+  EXPECT_EQ(sel->find("GH1 1AA")->northing, 6);
+  EXPECT_TRUE(full->find("ZZ9 9ZZ"));
+  EXPECT_FALSE(sel->find("ZZ9 9ZZ"));  // in the file, not selected
+  ASSERT_EQ(full_log.all().size(), 1u);
+  ASSERT_EQ(sel_log.all().size(), 1u);
+  EXPECT_EQ(to_string(full_log.all()[0]), to_string(sel_log.all()[0]));
+  EXPECT_NE(to_string(sel_log.all()[0]).find("2 row(s)"), std::string::npos);
+  // No selection (nullptr): every row, as load without one.
+  ProblemLog all_log;
+  const auto all = PostcodeDirectory::load((dir / "onspd.csv").string(), "", all_log, [] { return nullptr; });
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 5u);
+  fs::remove_all(dir);
+}
+
+// The real file through the selection path (libdeflate, chunks checked in parallel).
+TEST(Postcodes, ReferenceExtractWithSelection) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the full postcode directory is checked in the Release build only";
+#endif
+  const auto path = reference_file("postcodes/onspd_postcodes.csv.gz");
+  if (!path) GTEST_SKIP() << missing_reference_message("postcodes/onspd_postcodes.csv.gz");
+  PostcodeSelection s;
+  s.add("AB1 0AA");
+  s.add("QQ1 1QQ");  // no such postcode
+  ProblemLog log;
+  const auto d = PostcodeDirectory::load_reference(log, [&s] { return &s; });
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(log.all().empty());
+  EXPECT_EQ(d->size(), 1u);
+  const auto p = d->find("AB1 0AA");  // the file's first record: "AB1 0AA,S12000033,385386,801193"
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->laua, "S12000033");
+  EXPECT_EQ(p->easting, 385386);
+  EXPECT_EQ(p->northing, 801193);
+}

@@ -5,11 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include "careflow/io/csv.hpp"
 
@@ -88,6 +93,15 @@ class Sink {
     buf.clear();
     return ok_;
   }
+  // Appends text made elsewhere: written straight out when there is a file (no copy into buf).
+  void append(std::string_view text) {
+    if (!f_) {
+      buf += text;
+      return;
+    }
+    flush();
+    ok_ = ok_ && std::fwrite(text.data(), 1, text.size(), f_) == text.size();
+  }
 
  private:
   std::FILE* f_;
@@ -96,9 +110,30 @@ class Sink {
 
 // As csv_escape, appended in place: half a million error rows each carry a rule message, which
 // often has a comma, so the quoted form is common and a temporary per field shows in profiles.
+// Whether a field needs quoting: a comma, quote, CR or LF in it. Eight bytes at a time (a word
+// has a zero byte where it equals the sought byte after an XOR); the writer runs it on every
+// field of half a million rows, most of them long rule messages.
+bool needs_quotes(std::string_view f) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has = [](uint64_t w, unsigned char c) {
+    const uint64_t x = w ^ (kOnes * c);
+    return (x - kOnes) & ~x & kHighs;
+  };
+  size_t i = 0;
+  for (; i + 8 <= f.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, f.data() + i, 8);
+    if (has(w, ',') | has(w, '"') | has(w, '\r') | has(w, '\n')) return true;
+  }
+  for (; i < f.size(); ++i) {
+    const char c = f[i];
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
 void append_csv_field(std::string& out, std::string_view f) {
-  bool plain = true;
-  for (char c : f) plain &= !(c == ',' || c == '"' || c == '\r' || c == '\n');
+  const bool plain = !needs_quotes(f);
   if (plain) {
     out += f;
     return;
@@ -113,27 +148,62 @@ void append_csv_field(std::string& out, std::string_view f) {
   out += '"';
 }
 
+// Appends the text of every lazy row to `out`, in order: format(cells, i, text) appends row i.
+// With make_row_concurrent, chunks of rows are made and formatted in parallel (format_in_order).
+template <class Format>
+void append_lazy_rows(Sink& out, const OutputTable& t, Format format) {
+  auto make = [&t](size_t i, std::vector<Cell>& cells) {
+    t.make_row(i, cells);
+    if (cells.size() != t.columns.size())
+      throw std::logic_error(fmt::format("table {}: row has {} cells for {} columns", t.id, cells.size(), t.columns.size()));
+  };
+  if (!t.make_row_concurrent) {
+    std::vector<Cell> cells(t.columns.size());
+    for (size_t i = 0; i < t.lazy_rows; ++i) {
+      make(i, cells);
+      format(cells, i, out.buf);
+      out.maybe_flush();
+    }
+    return;
+  }
+  out.flush();
+  format_in_order(
+      t.lazy_rows,
+      [&](size_t begin, size_t end, std::string& text) {
+        std::vector<Cell> cells(t.columns.size());
+        for (size_t i = begin; i < end; ++i) {
+          make(i, cells);
+          format(cells, i, text);
+        }
+      },
+      [&](std::string_view text) { out.append(text); });
+}
+
 void append_csv(Sink& out, const OutputTable& t) {
   for (size_t c = 0; c < t.columns.size(); ++c) {
     if (c) out.buf += ',';
     append_csv_field(out.buf, t.columns[c].name);
   }
   out.buf += "\r\n";
-  std::string cell;
-  t.for_each_row([&](const std::vector<Cell>& row) {
+  auto format = [&t](const std::vector<Cell>& row, std::string& o) {
     for (size_t c = 0; c < row.size(); ++c) {
-      if (c) out.buf += ',';
+      if (c) o += ',';
       if (const auto* s = std::get_if<std::string>(&row[c])) {
-        append_csv_field(out.buf, *s);
+        append_csv_field(o, *s);
       } else {
+        thread_local std::string cell;
         cell.clear();
         append_cell(cell, row[c], t.columns[c].decimals);
-        append_csv_field(out.buf, cell);
+        append_csv_field(o, cell);
       }
     }
-    out.buf += "\r\n";
+    o += "\r\n";
+  };
+  for (const auto& row : t.rows) {
+    format(row, out.buf);
     out.maybe_flush();
-  });
+  }
+  if (t.lazy_rows) append_lazy_rows(out, t, [&](const std::vector<Cell>& row, size_t, std::string& o) { format(row, o); });
 }
 
 // JSON exactly as nlohmann::json's dump(1) writes the document the tables make (keys sorted,
@@ -227,44 +297,51 @@ void append_json(Sink& out, const OutputTable& t, int level) {
     with_suppressed.emplace_back("suppressed", kSuppressedKey);
     std::sort(with_suppressed.begin(), with_suppressed.end());
     o += "[\n";
-    size_t done = 0;
     const size_t n = t.row_count();
-    std::vector<std::string_view> suppressed;
-    t.for_each_row([&](const std::vector<Cell>& row) {
+    // Row i of n, appended to `text` (the JSON writer's own buffer, or a chunk's).
+    auto format = [&](const std::vector<Cell>& row, size_t i, std::string& text) {
+      thread_local std::vector<std::string_view> suppressed;
       suppressed.clear();
       for (size_t c = 0; c < row.size(); ++c)
         if (std::holds_alternative<Suppressed>(row[c])) suppressed.push_back(t.columns[c].name);
       const auto& order = suppressed.empty() ? keys : with_suppressed;
-      indent(o, level + 2);
+      indent(text, level + 2);
       if (order.empty()) {
-        o += "{}";
+        text += "{}";
       } else {
-        o += "{\n";
+        text += "{\n";
         for (size_t k = 0; k < order.size(); ++k) {
-          append_key(o, level + 3, order[k].first);
+          append_key(text, level + 3, order[k].first);
           if (order[k].second == kSuppressedKey) {
-            o += "[\n";
-            for (size_t i = 0; i < suppressed.size(); ++i) {
-              indent(o, level + 4);
-              append_json_string(o, suppressed[i]);
-              o += i + 1 < suppressed.size() ? ",\n" : "\n";
+            text += "[\n";
+            for (size_t j = 0; j < suppressed.size(); ++j) {
+              indent(text, level + 4);
+              append_json_string(text, suppressed[j]);
+              text += j + 1 < suppressed.size() ? ",\n" : "\n";
             }
-            indent(o, level + 3);
-            o += ']';
+            indent(text, level + 3);
+            text += ']';
           } else {
             const Cell& cell = row[order[k].second];
-            if (const auto* s = std::get_if<std::string>(&cell)) append_json_string(o, *s);
-            else if (const auto* d = std::get_if<double>(&cell)) append_json_number(o, *d);
-            else o += "null";
+            if (const auto* s = std::get_if<std::string>(&cell)) append_json_string(text, *s);
+            else if (const auto* d = std::get_if<double>(&cell)) append_json_number(text, *d);
+            else text += "null";
           }
-          o += k + 1 < order.size() ? ",\n" : "\n";
+          text += k + 1 < order.size() ? ",\n" : "\n";
         }
-        indent(o, level + 2);
-        o += '}';
+        indent(text, level + 2);
+        text += '}';
       }
-      o += ++done < n ? ",\n" : "\n";
+      text += i + 1 < n ? ",\n" : "\n";
+    };
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+      format(t.rows[i], i, o);
       out.maybe_flush();
-    });
+    }
+    if (t.lazy_rows)
+      append_lazy_rows(out, t, [&](const std::vector<Cell>& row, size_t i, std::string& text) {
+        format(row, t.rows.size() + i, text);
+      });
     indent(o, level + 1);
     o += ']';
   }
@@ -292,6 +369,45 @@ bool write_file(const std::string& path, std::string* error, Write write) {
 }
 
 }  // namespace
+
+void format_in_order(size_t items, const std::function<void(size_t, size_t, std::string&)>& format,
+                     const std::function<void(std::string_view)>& write, size_t chunk) {
+  chunk = std::max<size_t>(chunk, 1);
+  if (items < 2 * chunk || tbb::this_task_arena::max_concurrency() < 2) {
+    std::string text;
+    for (size_t b = 0; b < items; b += chunk) {
+      text.clear();
+      format(b, std::min(items, b + chunk), text);
+      write(text);
+    }
+    return;
+  }
+  // Items leave the pipeline in order (its last stage is serial and in order), so when chunk c
+  // enters, chunk c - kTokens has left: a buffer per token, chosen by c mod kTokens, is free.
+  constexpr size_t kTokens = 6;
+  std::string buffers[kTokens];
+  const size_t chunks = (items + chunk - 1) / chunk;
+  size_t next = 0;
+  tbb::parallel_pipeline(
+      kTokens,
+      tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
+                                     [&](tbb::flow_control& fc) -> size_t {
+                                       if (next == chunks) {
+                                         fc.stop();
+                                         return 0;
+                                       }
+                                       return next++;
+                                     }) &
+          tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
+                                           [&](size_t c) {
+                                             std::string& text = buffers[c % kTokens];
+                                             text.clear();
+                                             format(c * chunk, std::min(items, (c + 1) * chunk), text);
+                                             return c;
+                                           }) &
+          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order,
+                                         [&](size_t c) { write(buffers[c % kTokens]); }));
+}
 
 std::string to_csv(const OutputTable& t) {
   Sink out;

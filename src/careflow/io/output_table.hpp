@@ -35,6 +35,10 @@ struct OutputTable {
   // make_row(i, cells) fills the i-th of them (0-based, called in order), one cell per column.
   size_t lazy_rows = 0;
   std::function<void(size_t i, std::vector<Cell>& cells)> make_row = nullptr;
+  // make_row may be called from several threads at once (for different rows, each thread with
+  // its own cells, in no particular order): the CSV and JSON writers then format chunks of rows
+  // in parallel and write them in order, so the text is the same as written on one thread.
+  bool make_row_concurrent = false;
 
   size_t row_count() const { return rows.size() + lazy_rows; }
   // Calls f on every row, `rows` then the lazy ones, in order.
@@ -52,6 +56,13 @@ void append_cell(std::string& out, const Cell& c, int decimals = -1);
 // Makes `c` hold `text`, reusing its string's storage when it already holds one (for rows
 // refilled in a loop).
 void set_text(Cell& c, std::string_view text);
+
+// Text made in chunks on several threads and used in order: format(begin, end, text) appends
+// the text of items [begin, end) to `text`; write(text) gets each chunk's text, in item order,
+// on one thread at a time. The result is the text one thread would make, item after item; the
+// writers below use it for tables whose make_row is concurrent, careflow validate for its text.
+void format_in_order(size_t items, const std::function<void(size_t begin, size_t end, std::string& text)>& format,
+                     const std::function<void(std::string_view text)>& write, size_t chunk = 4096);
 
 // Writers (streamed: a table is never held whole as text). Each returns false (and sets `error`) if the file cannot be written.
 bool write_csv(const OutputTable& t, const std::string& path, std::string* error = nullptr);

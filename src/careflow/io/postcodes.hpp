@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,27 @@ namespace careflow {
 
 // Upper-cased with spaces removed: "ab1 0aa" -> "AB10AA". The form keys are stored in.
 std::string normalise_postcode(std::string_view postcode);
+
+// The postcodes a caller will look up. A directory loaded with one holds only those of its rows
+// (careflow validate needs a few thousand of 2.7 million: the postcodes of a return), which
+// skips indexing the rest; every other postcode is then "not found".
+class PostcodeSelection {
+ public:
+  // Adds a postcode as find() would look it up (case, spaces and quotes do not matter); text
+  // that cannot be a postcode is ignored, as find() never finds it.
+  void add(std::string_view postcode);
+  size_t size() const { return count_; }
+  // Whether a packed key (as the directory stores it) was added.
+  bool contains(uint64_t key) const;
+
+ private:
+  void insert(uint64_t key);
+  // Open addressing, linear probing, at most half full; 0 marks a free slot (no key packs to 0:
+  // a postcode has at least one character, and NUL is not one).
+  std::vector<uint64_t> slots_;
+  size_t count_ = 0;
+  int shift_ = 64;
+};
 
 struct PostcodeInfo {
   std::string_view laua;  // lower-tier LA (ONS code, e.g. E09000027)
@@ -33,10 +55,19 @@ class PostcodeDirectory {
   static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
                                                const std::string& ltla_to_utla_path,
                                                ProblemLog& problems);
+  // The same keeping only the rows whose postcode is in a selection (problems and bad-row
+  // counts are still about the whole file). The selection is asked for once the file is read
+  // (about a fifth of the loading time), so a caller can unpack the file while it works out
+  // which postcodes it needs; `selection` may block until then, and return nullptr for all.
+  using SelectionSource = std::function<const PostcodeSelection*()>;
+  static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
+                                               const std::string& ltla_to_utla_path,
+                                               ProblemLog& problems, const SelectionSource& selection);
   // The same from the reference data folder (postcodes/onspd_postcodes.csv.gz and
   // neighbours_and_geography/ons_ltla_to_utla_lookup_april_2023_england_wales.csv); when
   // absent, a problem says which file is needed and where.
   static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems);
+  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems, const SelectionSource& selection);
 
   std::optional<PostcodeInfo> find(std::string_view postcode) const;
   size_t size() const { return entries_.size(); }

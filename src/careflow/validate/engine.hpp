@@ -61,7 +61,11 @@ struct ValidationInput {
   const ssda903::Return* last_year = nullptr;   // optional
   CollectionYear year;
   std::string la;                                // the council's ONS code, e.g. E09000027
-  const PostcodeDirectory* postcodes = nullptr;  // optional
+  // Optional. `careflow validate` loads it with a selection (PostcodeDirectory::load with a
+  // PostcodeSelection): only HOME_POST and PL_POST of both years' episodes and the providers'
+  // postcodes are in it, every other postcode is "not found". A rule that looks up any other
+  // postcode must have it added to that selection (apps/careflow/cmd_validate.cpp).
+  const PostcodeDirectory* postcodes = nullptr;
   const ProviderInfo* providers = nullptr;       // optional
   // Postcode-derived fields for this year's and last year's Episodes (from derive_episode_fields,
   // or as supplied); rules that need them are not run without them.
