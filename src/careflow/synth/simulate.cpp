@@ -394,6 +394,12 @@ class ChildSim {
       const Date d = birthday(c_.dob, 16) + r_.between(100, 600);
       if (d > pls.back().date) move(d, semi_independent(d), K().rpc[0], false);
     }
+    // The early move out of the first placement is drawn with no regard to the adoption: one
+    // drawn (rarely, in the log-normal's tail) on or after the day of placement for adoption did
+    // not happen, or the child is adopted from foster care (rule 390). Only that child's later
+    // draws can move.
+    if (placed != Date::open())
+      while (pls.size() > 1 && pls.back().date >= placed) pls.pop_back();
     if (placed != Date::open()) {
       const bool with_carer = pls.back().place == k.U5 || (pls.back().place == k.U6 && r_.chance(0.1));
       move(placed, with_carer ? k.A5 : k.A6, K().rpc[0], with_carer);
