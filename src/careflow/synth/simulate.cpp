@@ -384,7 +384,9 @@ class ChildSim {
       const Date d = days(t0, r_.lognormal(500, 0.4));
       auto it = std::upper_bound(pls.begin(), pls.end(), d, [](Date x, const Pl& p) { return x < p.date; });
       const CodeIndex cur = (it - 1)->place;
-      if ((cur == k.U6 || cur == k.U3) && (it == pls.end() || it->date > d)) {
+      // Not on the day of a move (the new carers were not yet confirmed: the episode would take
+      // the previous carers' URN, and rule 218 finds none for a child who was with parents).
+      if ((cur == k.U6 || cur == k.U3) && (it - 1)->date < d && (it == pls.end() || it->date > d)) {
         const CodeIndex to = cur == k.U6 ? k.U4 : k.U1;
         Pl p{d, to, (it - 1)->provider, K().rpc[9], true};
         if (d < end) pls.insert(it, p);
