@@ -286,6 +286,45 @@ TEST_F(SynthCouncil, CareEndsByTheEighteenthBirthday) {
   }
 }
 
+// OC2 is for the children looked after continuously for the whole year (rules 186-191): recounted
+// from each return's episodes, a chain of episodes (each DEC the next DECOM) from one that began
+// by 1 April to one still open at 31 March. Exactly those children have an OC2 row.
+TEST_F(SynthCouncil, OC2HoldsExactlyTheChildrenLookedAfterAllYear) {
+  const auto rows = read_episodes(*dir_, 2019, 2026);
+  size_t cohort_total = 0;
+  for (int y = 2019; y <= 2026; ++y) {
+    const CollectionYear cy{y};
+    std::map<std::string, std::vector<const Row*>> by_child;
+    for (const Row& r : rows)
+      if (r.year == y) by_child[r.child].push_back(&r);
+    std::set<std::string> cohort;
+    for (auto& [child, eps] : by_child) {
+      std::sort(eps.begin(), eps.end(), [](auto* a, auto* b) { return a->decom < b->decom; });
+      if (!eps.back()->dec.is_open()) continue;
+      size_t i = eps.size() - 1;
+      while (i > 0 && !eps[i - 1]->dec.is_open() && eps[i - 1]->dec == eps[i]->decom) --i;
+      if (eps[i]->decom <= cy.start()) cohort.insert(child);
+    }
+    const auto o = read_csv((*dir_ / synth::year_folder(y) / "oc2.csv").string());
+    std::set<std::string> oc2;
+    for (size_t i = 0; i < o.table.rows(); ++i) oc2.insert(std::string(o.table.cell(i, 0)));
+    EXPECT_EQ(oc2, cohort) << y;
+    cohort_total += cohort.size();
+  }
+  EXPECT_GT(cohort_total, 8u * 150u);
+}
+
+// An adoption (REC E11, E12) ends a placement for adoption (A3-A6), as rule 390 wants.
+TEST_F(SynthCouncil, AdoptedFromAPlacementForAdoption) {
+  size_t adopted = 0;
+  for (const Row& r : read_episodes(*dir_, 2019, 2026))
+    if (r.rec == "E11" || r.rec == "E12") {
+      ++adopted;
+      EXPECT_TRUE(r.place == "A3" || r.place == "A4" || r.place == "A5" || r.place == "A6") << r.place;
+    }
+  EXPECT_GT(adopted, 20u);
+}
+
 TEST(Synth, MessinessFaultsAreRecordedWhereTheyAre) {
   const auto dir = temp_dir("messy");
   const auto truth = synth::generate(small(3, 1.0), dir.string());

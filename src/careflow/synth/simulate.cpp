@@ -333,7 +333,14 @@ class ChildSim {
     };
     const CodeIndex after_protection = to_court ? k.C1 : k.V2;
     if (ls == k.L1 || ls == k.L2) add_ls(t + r_.between(1, 8), after_protection);
-    if (ls == k.V2 && to_court && !c_.uasc) add_ls(days(t, r_.lognormal(90, 0.7)), k.C1);
+    if (ls == k.V2 && to_court && !c_.uasc) {
+      // On the adoption path the interim care order comes before the placement order: a late
+      // draw is brought forward to the day before it (else C2, C1 and E1 came out of order, the
+      // order reversed with no decision to place in the return: rule 553).
+      Date c1 = days(t, r_.lognormal(90, 0.7));
+      if (pathway == kAdoption && e1_date < end && c1 >= e1_date) c1 = e1_date - 1;
+      add_ls(c1, k.C1);
+    }
     if (ls == k.C1) {
       if (pathway == kAdoption && e1_date < end) {
         add_ls(std::max(e1_date, t + 1), k.E1);
@@ -377,7 +384,9 @@ class ChildSim {
       const Date d = days(t0, r_.lognormal(500, 0.4));
       auto it = std::upper_bound(pls.begin(), pls.end(), d, [](Date x, const Pl& p) { return x < p.date; });
       const CodeIndex cur = (it - 1)->place;
-      if ((cur == k.U6 || cur == k.U3) && (it == pls.end() || it->date > d)) {
+      // Not on the day of a move (the new carers were not yet confirmed: the episode would take
+      // the previous carers' URN, and rule 218 finds none for a child who was with parents).
+      if ((cur == k.U6 || cur == k.U3) && (it - 1)->date < d && (it == pls.end() || it->date > d)) {
         const CodeIndex to = cur == k.U6 ? k.U4 : k.U1;
         Pl p{d, to, (it - 1)->provider, K().rpc[9], true};
         if (d < end) pls.insert(it, p);
@@ -387,6 +396,12 @@ class ChildSim {
       const Date d = birthday(c_.dob, 16) + r_.between(100, 600);
       if (d > pls.back().date) move(d, semi_independent(d), K().rpc[0], false);
     }
+    // The early move out of the first placement is drawn with no regard to the adoption: one
+    // drawn (rarely, in the log-normal's tail) on or after the day of placement for adoption did
+    // not happen, or the child is adopted from foster care (rule 390). Only that child's later
+    // draws can move.
+    if (placed != Date::open())
+      while (pls.size() > 1 && pls.back().date >= placed) pls.pop_back();
     if (placed != Date::open()) {
       const bool with_carer = pls.back().place == k.U5 || (pls.back().place == k.U6 && r_.chance(0.1));
       move(placed, with_carer ? k.A5 : k.A6, K().rpc[0], with_carer);
@@ -456,6 +471,10 @@ class ChildSim {
     if (first) {
       static constexpr double w[] = {.02, .03, .02, .05, .88};
       info.prev_perm = k.prev[r_.pick(w)];
+      // A baby coming into care in its first six months has had no adoption, special
+      // guardianship or child arrangements order before (its date would not precede the period:
+      // rule 632). The draw is kept, so nothing else moves.
+      if (t0 - c_.dob < 183) info.prev_perm = k.prev[4];
       info.prev_perm_year = age_on(c_.dob, t0) > 1 ? t0.year() - r_.between(1, std::max(1, age_on(c_.dob, t0) - 1)) : 0;
     } else {
       info.prev_perm = k.prev[4];
@@ -725,6 +744,11 @@ World simulate(const SynthOptions& o) {
       }
       ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers);
       sim.run(t0);
+      // Custody is drawn as a reason for a move from the age at the move; rule 234 reads the age
+      // when the episode ending with it began, and a child under 10 then is recorded as moving
+      // for another reason (OTHER). No draw: only the record changes.
+      for (Episode& e : c.episodes)
+        if (e.rpc == K().rpc[10] && age_on(c.dob, e.start) < 10) e.rpc = K().rpc[11];
       // Placed for adoption (A3-A6): the URN is the adoption agency's, which Ofsted registers
       // (rule 218 wants it in England; 222 does not forbid it). Drawn after the simulation from
       // a stream of its own ("AdoptURN"), so the care history of the seed stays as it was. The

@@ -196,7 +196,9 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     // 210 reads the first one), and only for a child who has a UPN: the next return then holds
     // it, the one change from UN4 that rule 208 allows (a child educated outside England is
     // known as such, UN3, from the start).
-    const bool new_this_week = in_return && c.episodes[first].start >= ye - 7;
+    // A child known from an earlier period of care has the UPN on record already (rule 208 sees
+    // last year's UPN turn into UN4 otherwise): UN4 is for a child new to care.
+    const bool new_this_week = in_return && first == 0 && c.episodes[first].start >= ye - 7;
     if (age_on(c.dob, ye) < 4) header.buf.append("UN1");
     else if (c.upn) header.buf.append(new_this_week ? "UN4" : upn_text(c.upn));
     else if (c.uasc) header.buf.append("UN2");
@@ -369,8 +371,14 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     }
     // OC2: looked after continuously for 12 months at 31 March.
     if (in_care_on(c, ye)) {
-      const PeriodInfo& p = c.periods.back().start <= ye ? c.periods.back() : c.periods[c.periods.size() - 2];
-      if (p.start <= ye - 365) {
+      // The period open at 31 March: the latest to start by then (later re-entries are not it).
+      const PeriodInfo* open = nullptr;
+      for (const PeriodInfo& q : c.periods)
+        if (q.start <= ye) open = &q;
+      const PeriodInfo& p = *open;
+      // Looked after since 1 April at the latest: the whole year (rules 191, 187, 186 read the
+      // cohort so). 365 days before 31 March is 31 March in a year without 29 February.
+      if (p.start <= ys) {
         Rng r(c.seed ^ (static_cast<uint64_t>(year) << 20));
         const int a = age_on(c.dob, ye);
         oc2.buf.append(id).append(",").append(dob).push_back(',');
