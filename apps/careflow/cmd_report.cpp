@@ -14,7 +14,7 @@ namespace {
 struct Options {
   std::vector<std::string> inputs;
   std::string out, la, year, reference_date, data, population, unit_costs, projection, area;
-  int from = 0, to = 0, forecast_runs = 200, backtest_runs = -1;
+  int from = 0, to = 0, forecast_runs = -1, backtest_runs = -1;
   uint64_t seed = 1;
   bool no_suppression = false;
   std::vector<std::string> filters;
@@ -66,7 +66,7 @@ int run(const Options& o) {
   // How we compare (published data, when the council is known and the series is there) and the
   // forecast, each of which says plainly what is missing rather than disappearing.
   ro.extra.push_back(report::compare_section(o.la, a.years.empty() ? 0 : a.years.back().end_year));
-  if (o.forecast_runs > 0) {
+  if (o.forecast_runs != 0) {
     report::ForecastSectionOptions fo;
     fo.runs = o.forecast_runs;
     fo.backtest_runs = o.backtest_runs;
@@ -108,7 +108,7 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_group (or placement_type),weekly_cost");
   cmd->add_option("--projection", opts->projection, "CSV year,age,population: projected children by single year of age");
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
-  cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default 200; 0: no forecast)")
+  cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default: 200, or fewer (at least 50) for a history so large that 200 would not fit the report's time budget; 0: no forecast)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--backtest-runs", opts->backtest_runs,
                   "Runs per forecast of the Forecast section's backtest (default: chosen to keep the report quick; 0: no backtest)")

@@ -271,3 +271,34 @@ TEST(ForecastSection, BacktestPercentagesFromSmallCountsAreWithheld) {
   for (const auto& r : find(off, "forecast_backtest").rows)
     for (const auto& c : r) EXPECT_FALSE(std::holds_alternative<Suppressed>(c));
 }
+
+TEST(ForecastSection, RunsFitTheReportsTimeBudget) {
+  // A council gets 200 runs; a history so large that 200 runs would simulate more than
+  // kForecastBudget children gets budget / (in care at the data end + 5 years of entrants at the
+  // last year's rate), never under 50; runs given explicitly are used as given.
+  forecast::SimulatedHistorySettings small;
+  small.first_year = 2022;
+  const History council = forecast::simulate_history(small);
+  report::ForecastSectionOptions o;
+  EXPECT_EQ(report::forecast_section_runs(council, o), 200);
+  o.runs = 37;
+  EXPECT_EQ(report::forecast_section_runs(council, o), 37);
+
+  forecast::SimulatedHistorySettings big;
+  big.first_year = 2024;
+  big.entrants_per_year = 30000;
+  const History h = forecast::simulate_history(big);
+  // Counted here from the periods themselves rather than through History's queries.
+  const Date end = h.data_end();
+  double in_care = 0, entrants = 0;
+  for (const auto& p : h.periods) {
+    if (p.short_breaks) continue;
+    if (p.start <= end && (p.is_open() || p.end > end)) in_care += 1;
+    if (p.start > end - 365 && p.start <= end) entrants += 1;
+  }
+  ASSERT_GT(in_care + 5 * entrants, report::kForecastBudget / 200);  // 200 runs would not fit
+  const double expected = std::max(50.0, std::floor(report::kForecastBudget / (in_care + 5 * entrants)));
+  o.runs = -1;
+  EXPECT_EQ(report::forecast_section_runs(h, o), static_cast<int>(expected));
+  EXPECT_LT(expected, 200);
+}

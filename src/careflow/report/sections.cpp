@@ -39,7 +39,18 @@ struct BacktestPlan {
   int runs = 0, origins = 0, all_origins = 0;
   double children_per_run = 0;  // per origin, estimated
 };
-BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, const forecast::BacktestSettings& bs) {
+// Children one run simulates over `years`: those in care at the data end plus a year's entrants
+// for each year.
+double children_per_run(const History& h, int years) {
+  const Date end = h.data_end();
+  double entrants = 0;
+  for (const auto& per : h.periods)
+    if (!per.short_breaks && per.start > end - 365 && per.start <= end) entrants += 1;
+  return std::max(1.0, static_cast<double>(h.count_looked_after_on(end)) + entrants * years);
+}
+
+BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, int forecast_runs,
+                           const forecast::BacktestSettings& bs) {
   BacktestPlan p;
   p.all_origins = static_cast<int>(forecast::backtest_origins(h, bs).size());
   p.origins = p.all_origins;
@@ -48,12 +59,8 @@ BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, co
     p.runs = o.backtest_runs;
     return p;
   }
-  const Date end = h.data_end();
-  double entrants = 0;
-  for (const auto& per : h.periods)
-    if (!per.short_breaks && per.start > end - 365 && per.start <= end) entrants += 1;
-  p.children_per_run = std::max(1.0, static_cast<double>(h.count_looked_after_on(end)) + entrants * bs.max_horizon_years);
-  const int min_runs = 20, max_runs = std::max(min_runs, std::min(100, o.runs));
+  p.children_per_run = children_per_run(h, bs.max_horizon_years);
+  const int min_runs = 20, max_runs = std::max(min_runs, std::min(100, forecast_runs));
   const double per_origin = kBacktestBudget / (p.children_per_run * p.all_origins);
   p.runs = static_cast<int>(std::clamp(std::floor(per_origin), double(min_runs), double(max_runs)));
   if (per_origin < min_runs)
@@ -219,6 +226,12 @@ ExtraSection compare_section(const benchmark::PublicData& d, const std::string& 
   return s;
 }
 
+int forecast_section_runs(const History& h, const ForecastSectionOptions& o) {
+  if (o.runs > 0) return o.runs;
+  const double affordable = std::floor(kForecastBudget / children_per_run(h, o.years));
+  return static_cast<int>(std::clamp(affordable, 50.0, 200.0));
+}
+
 ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o) {
   using namespace forecast;
   ExtraSection s{"forecast", "Forecast",
@@ -233,7 +246,8 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   ForecastSettings fs;
   fs.as_of = h.data_end();
   fs.years = o.years;
-  fs.runs = o.runs;
+  const int runs = forecast_section_runs(h, o);
+  fs.runs = runs;
   fs.seed = o.seed;
   const Scenario baseline;
   const ModelRun run = run_models(h, fs, baseline);
@@ -265,7 +279,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
       "Actual: looked after at the end of 31 March (children with a date of birth, as the models see them). Forecast from "
       "{}: microsimulation ({} runs, seed {}) median and percentiles, and the stock-flow model's expectation with its 95% "
       "band. A projection of current patterns, not a target.",
-      fs.as_of.to_iso(), o.runs, o.seed);
+      fs.as_of.to_iso(), runs, o.seed);
   yearly.add_column("date", "31 March").add_column("actual", "Actual", 0).add_column("p5", "5th percentile", 0)
       .add_column("p50", "Median", 0).add_column("p95", "95th percentile", 0).add_column("stock_flow", "Stock-flow model", 0);
   Series actual{"Actual", {}, {}, "#000000"};
@@ -338,7 +352,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   if (o.backtest_runs != 0) {
     BacktestSettings bs;
     bs.seed = o.seed;
-    const BacktestPlan plan = plan_backtest(h, o, bs);
+    const BacktestPlan plan = plan_backtest(h, o, runs, bs);
     s.html += "<h3>How well these forecasts did on the council's own past</h3>";
     if (plan.all_origins == 0) {
       const std::string m = fmt::format(
@@ -403,7 +417,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
           "(microsimulation: 10th-90th and 2.5th-97.5th percentiles of its runs; stock-flow: its normal band). No change: "
           "the number at the origin carried forward. {} runs per forecast (the forecast above uses {}), to keep the report "
           "quick: its intervals are rough.",
-          bs.min_history_years, first.to_iso(), last.to_iso(), bs.max_horizon_years, plan.runs, o.runs);
+          bs.min_history_years, first.to_iso(), last.to_iso(), bs.max_horizon_years, plan.runs, runs);
       if (plan.origins < plan.all_origins)
         t.notes += plan.origins == 1
                        ? fmt::format(" Only the latest of the {} possible origins, to keep the report quick at this size.", plan.all_origins)
@@ -427,8 +441,11 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   }
   s.html += note(fmt::format(
       "Microsimulation: {} runs from {}; bands are the 5th-95th and 25th-75th percentiles of the "
-      "runs at each month end. Scenarios and more runs: careflow forecast; the backtest in detail: careflow backtest.",
-      o.runs, fs.as_of.to_iso()));
+      "runs at each month end{}. Scenarios and more runs: careflow forecast; the backtest in detail: careflow backtest.",
+      runs, fs.as_of.to_iso(),
+      o.runs <= 0 && runs < 200 ? " (fewer than the usual 200, to keep a report of this size within its time budget; "
+                                  "--forecast-runs sets them)"
+                                : ""));
   return s;
 }
 

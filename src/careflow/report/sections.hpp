@@ -33,7 +33,10 @@ ExtraSection compare_section(const std::string& la, int year);
 ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year);
 
 struct ForecastSectionOptions {
-  int runs = 200;   // microsimulation runs: enough for stable 5th/95th percentiles of a council
+  // Microsimulation runs, or -1 to choose them: 200 (enough for stable 5th/95th percentiles of a
+  // council), fewer -- never under 50 -- where 200 would exceed kForecastBudget simulated children
+  // (a national history), so that the whole report keeps to its time budget.
+  int runs = -1;
   int years = 5;
   uint64_t seed = 1;
   bool suppression = true;  // the actual counts beside the forecast are counts of children
@@ -46,6 +49,11 @@ struct ForecastSectionOptions {
 // use: about a second of CPU (~300 ns a simulated child), so that a council of 400-1,500
 // children gets its full backtest with up to 100 runs and a national history one origin.
 inline constexpr double kBacktestBudget = 3e6;
+// Simulated children (runs x children per run) the automatic forecast may use: a few seconds of
+// CPU, i.e. 200 runs for any council and about 70 for England as one council.
+inline constexpr double kForecastBudget = 2e7;
+// The runs the forecast section uses (o.runs, or the automatic choice when it is -1).
+int forecast_section_runs(const History& h, const ForecastSectionOptions& o);
 // "Forecast" from the history as at its data end.
 ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o);
 
