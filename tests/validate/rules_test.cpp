@@ -462,6 +462,15 @@ TEST(AdoptionRules, DecisionsAgainstCareAndLastYear) {
   auto f = run("117", 2025, a);
   EXPECT_EQ(f[Table::placed_for_adoption], (Rows{0, 1}));
   EXPECT_EQ(f[Table::episodes], (Rows{0, 1}));
+  // 117, a child back in care: D left care 13 Apr 2024 (E4A) and came back 17 Sep 2024 (still
+  // open), so a decision of 29 Mar 2025 is not after D ceased to be looked after (passes); E left
+  // 13 Apr 2024 and has not come back, so its decision of 29 Mar 2025 fails with its episode.
+  const auto back = make_return(2025, {{"episodes.csv", "CHILD,DECOM,DEC,REC\nD,01/04/2024,13/04/2024,E4A\nD,17/09/2024,,\n"
+                                                         "E,01/04/2024,13/04/2024,E4A\n"},
+                                       {"placed_for_adoption.csv", "CHILD,DATE_PLACED\nD,29/03/2025\nE,29/03/2025\n"}});
+  f = run("117", 2025, back);
+  EXPECT_EQ(f[Table::placed_for_adoption], (Rows{1}));
+  EXPECT_EQ(f[Table::episodes], (Rows{2}));
   // 118: A's decision ceased 1 Mar 2024, before the year (fails with its episode, row 0); B's
   // ceased 15 May 2024, before its first episode other than a short break (1 Jun, row 2); C's
   // ceased 1 Jun 2024 while in care (passes).

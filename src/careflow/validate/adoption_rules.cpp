@@ -95,13 +95,13 @@ void against_last_ceased(std::string_view code,
 
 void register_adoption_rules() {
   // 117: DATE_PLACED or DATE_PLACED_CEASED after the end of the collection year, or after the
-  // child ceased to be looked after (the DEC of the child's latest episode that ended with a
-  // reason other than X1, which is flagged with the decision; else the latest episode is).
+  // child ceased to be looked after: the DEC of the child's latest episode whose REC is not X1
+  // (which is flagged with the decision; else the latest episode is). An open episode counts as
+  // that latest one (its blank REC is not X1), so a child back in care after leaving has not
+  // ceased to be looked after and only the year end applies.
   decision_rule("117", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
                              const ValidationInput& in) -> std::optional<size_t> {
-    const auto left_care = episode_by_start(e, eps, false, [&e](size_t q) {
-      return !e(q, "REC").empty() && e(q, "REC") != "X1" && !e(q, "DEC").empty();
-    });
+    const auto left_care = episode_by_start(e, eps, false, [&e](size_t q) { return e(q, "REC") != "X1"; });
     const auto last = left_care ? left_care : episode_by_start(e, eps, false, [](size_t) { return true; });
     std::optional<Date> left;
     if (left_care) left = e.date(*left_care, "DEC");
