@@ -7,6 +7,7 @@
 
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/summary.hpp"
+#include "careflow/forecast/scenario.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "careflow/synth/synth.hpp"
 #include "command.hpp"
@@ -55,7 +56,7 @@ int run(const Options& o) {
   }
   fmt::print("\n   Summary workbook: {}\n", (out / "ingest-summary.xlsx").string());
 
-  fmt::print("3. Writing the needs assessment, with a {}-run forecast...\n", o.forecast_runs);
+  fmt::print("3. Writing the needs assessment, with a {}-run forecast and an example scenario...\n", o.forecast_runs);
   const auto a = analyse::assess(h, analyse::Options{});
   report::ReportOptions ro;
   ro.area_label = "A synthetic council";
@@ -64,6 +65,19 @@ int run(const Options& o) {
   report::ForecastSectionOptions fo;
   fo.runs = o.forecast_runs;
   fo.seed = o.seed;
+  // An example scenario, so that the demo shows a strategy against the baseline (the scenario
+  // file format is in docs/forecast.md; careflow report --scenario FILE takes the same).
+  forecast::Scenario edge;
+  if (auto e = forecast::parse_scenario_toml(fmt::format("name = \"edge of care\"\n"
+                                                        "description = \"An edge-of-care service for adolescents: entries of "
+                                                        "10-15 year-olds down 20% from {}\"\n"
+                                                        "[[entries]]\nages = [10, 15]\nchange = -0.20\nfrom = {}\n",
+                                                        (h.data_end() + 1).to_iso(), (h.data_end() + 1).to_iso()),
+                                             edge)) {
+    fmt::print(stderr, "careflow demo: {}\n", *e);
+    return 2;
+  }
+  fo.scenarios.push_back(std::move(edge));
   ro.extra.push_back(report::forecast_section(h, fo));
   report::ReportFiles files;
   if (!report::write_report(a, (out / "report").string(), ro, files, &err)) {

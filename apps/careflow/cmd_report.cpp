@@ -4,6 +4,7 @@
 
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/ingest.hpp"
+#include "careflow/forecast/scenario.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "command.hpp"
@@ -17,7 +18,7 @@ struct Options {
   int from = 0, to = 0, forecast_runs = -1, backtest_runs = -1;
   uint64_t seed = 1;
   bool no_suppression = false;
-  std::vector<std::string> filters;
+  std::vector<std::string> filters, scenarios;
 };
 
 int run(const Options& o) {
@@ -30,6 +31,24 @@ int run(const Options& o) {
     }
   }
   if (!o.data.empty()) set_reference_data_dir(o.data);
+  // Scenarios are read before the returns, so that a mistake in one is reported at once.
+  std::vector<forecast::Scenario> scenarios;
+  for (const auto& path : o.scenarios) {
+    forecast::Scenario sc;
+    if (auto e = forecast::load_scenario_toml(path, sc)) {
+      fmt::print(stderr, "careflow report: {}\n", *e);
+      return 2;
+    }
+    if (sc.is_baseline()) {
+      fmt::print(stderr, "careflow report: scenario '{}' ({}) changes no entries, exits, moves, legal status or population, so its chart would be the baseline's (to compare costs: careflow forecast)\n", sc.name, path);
+      return 2;
+    }
+    scenarios.push_back(std::move(sc));
+  }
+  if (!scenarios.empty() && o.forecast_runs == 0) {
+    fmt::print(stderr, "careflow report: --scenario needs the forecast (--forecast-runs is 0)\n");
+    return 2;
+  }
   analyse::Options ao;
   ao.la_code = o.la;
   ao.first_year = o.from;
@@ -72,6 +91,7 @@ int run(const Options& o) {
     fo.backtest_runs = o.backtest_runs;
     fo.seed = o.seed;
     fo.suppression = ro.suppression;
+    fo.scenarios = scenarios;
     auto fs = report::forecast_section(h, fo);
     if (!a.filter.empty())
       fs.limitations.push_back("The forecast covers every child in the returns: --filter does not apply to it.");
@@ -110,6 +130,8 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
   cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default: 200, or fewer (at least 50) for a history so large that 200 would not fit the report's time budget; 0: no forecast)")
       ->check(CLI::Range(0, 100000));
+  cmd->add_option("--scenario", opts->scenarios,
+                  "Scenario file (TOML, as for careflow forecast) drawn against the baseline in the Forecast section; repeatable");
   cmd->add_option("--backtest-runs", opts->backtest_runs,
                   "Runs per forecast of the Forecast section's backtest (default: chosen to keep the report quick; 0: no backtest)")
       ->check(CLI::Range(-1, 100000));

@@ -14,6 +14,7 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/backtest.hpp"
+#include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
@@ -301,4 +302,47 @@ TEST(ForecastSection, RunsFitTheReportsTimeBudget) {
   o.runs = -1;
   EXPECT_EQ(report::forecast_section_runs(h, o), static_cast<int>(expected));
   EXPECT_LT(expected, 200);
+}
+
+TEST(ForecastSection, ScenarioAgainstTheBaseline) {
+  // A scenario cutting entries of 10-15 year-olds by 20% gets its own chart (baseline median,
+  // scenario median and band) and its difference table, equal to the one the forecast library
+  // gives for the same settings through its own calls; fewer entrants means fewer in care at
+  // every year end by the stock-flow model, whose projection has no noise.
+  careflow::testing::TempReturns tr;
+  careflow::testing::write_synthetic_council(tr, 300, 2023, 2025, 7);
+  IngestReport ir;
+  const History h = ingest({tr.root()}, std::nullopt, ir);
+  forecast::Scenario sc;
+  ASSERT_FALSE(forecast::parse_scenario_toml(
+      "name = \"edge of care\"\n[[entries]]\nages = [10, 15]\nchange = -0.20\nfrom = 2025-04-01\n", sc));
+  report::ForecastSectionOptions o;
+  o.runs = 40;
+  o.backtest_runs = 0;
+  o.scenarios = {sc};
+  const auto s = report::forecast_section(h, o);
+  EXPECT_NE(s.html.find("Scenario: edge of care"), std::string::npos);
+  size_t svgs = 0;
+  for (size_t p = 0; (p = s.html.find("<svg", p)) != std::string::npos; ++p) ++svgs;
+  EXPECT_EQ(svgs, 4u);  // fan chart, stock-flow chart, scenario chart, spend
+  const auto& d = find(s, "scenario_difference_edge_of_care");
+
+  forecast::ForecastSettings fs;
+  fs.as_of = h.data_end();
+  fs.runs = 40;
+  fs.seed = o.seed;
+  const auto base = forecast::run_models(h, fs, forecast::Scenario{});
+  const auto scen = forecast::run_models(h, fs, sc);
+  const auto direct = forecast::scenario_difference_table(sc, base, scen);
+  ASSERT_EQ(d.rows.size(), direct.rows.size());
+  ASSERT_GE(d.rows.size(), 10u);  // children and spend for each of five financial years
+  const size_t sf = d.column_index("stock_flow"), mean = d.column_index("microsim_mean");
+  for (size_t r = 0; r < d.rows.size(); ++r) {
+    EXPECT_EQ(std::get<std::string>(d.rows[r][0]), std::get<std::string>(direct.rows[r][0]));
+    EXPECT_EQ(std::get<std::string>(d.rows[r][1]), std::get<std::string>(direct.rows[r][1]));
+    EXPECT_EQ(std::get<double>(d.rows[r][mean]), std::get<double>(direct.rows[r][mean])) << r;
+    const double v = std::get<double>(d.rows[r][sf]);
+    EXPECT_EQ(v, std::get<double>(direct.rows[r][sf])) << r;
+    EXPECT_LT(v, 0) << r;
+  }
 }

@@ -348,6 +348,29 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     add_table(s, *spend);
   }
 
+  // Scenarios against the baseline: the same runs and seed, so the difference is paired.
+  for (const auto& sc : o.scenarios) {
+    const ModelRun scen = run_models(h, fs, sc, &run.stock_flow);
+    const auto st = forecast_tables(fs, sc, scen);
+    const auto it = std::find_if(st.begin(), st.end(), [](const OutputTable& t) { return t.id.starts_with("forecast_total"); });
+    if (it == st.end() || it->rows.empty()) continue;
+    const size_t d5 = it->column_index("p5"), d50 = it->column_index("p50"), d95 = it->column_index("p95");
+    Band sc_band{"Scenario: 5th-95th", {}, {}, {}, "#a9d18e", 0.5};
+    Series sc_median{"Scenario: median", {}, {}, "#375623"}, base_median{"Baseline: median", median.x, median.y, "#1f4e79", true};
+    for (const auto& r : it->rows) {
+      const double x = (parse_date(std::get<std::string>(r[0])).date - fs.as_of) / 365.25;
+      sc_band.x.push_back(x), sc_band.lo.push_back(num(r[d5])), sc_band.hi.push_back(num(r[d95]));
+      sc_median.x.push_back(x), sc_median.y.push_back(num(r[d50]));
+    }
+    ChartOptions co{fmt::format("Baseline and scenario '{}': children looked after", sc.name), fo.x_label,
+                    "Children looked after", 760, 340};
+    co.legend_right = true;
+    s.html += fmt::format("<h3>Scenario: {}</h3>", xml_escape(sc.name));
+    if (!sc.description.empty()) s.html += "<p>" + xml_escape(sc.description) + "</p>";
+    s.html += line_chart(co, {actual, base_median, sc_median}, {sc_band});
+    add_table(s, scenario_difference_table(sc, run, scen));
+  }
+
   // How well the same models would have forecast the council's own past (rolling origins).
   if (o.backtest_runs != 0) {
     BacktestSettings bs;

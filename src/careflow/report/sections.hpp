@@ -1,15 +1,16 @@
 // Sections of the needs assessment drawn from the other subsystems, through their public
 // headers only: "How we compare" (benchmark: funnel plot, trend against neighbours, region and
 // England, need-adjusted expected rate) and "Forecast" (forecast: microsimulation fan chart,
-// the deterministic stock-flow projection, spend by financial year). Each section says plainly
+// the deterministic stock-flow projection, spend by financial year, scenarios against the
+// baseline, the backtest). Each section says plainly
 // what is missing when it cannot be drawn, so the report never silently drops a theme.
 #pragma once
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "careflow/core/history.hpp"
+#include "careflow/forecast/scenario.hpp"
 #include "careflow/io/output_table.hpp"
 
 namespace careflow::benchmark {
@@ -44,6 +45,9 @@ struct ForecastSectionOptions {
   // to choose them (and, at national scale, how many of the latest origins) so that the backtest
   // stays within a fixed number of simulated children (kBacktestBudget); 0: no backtest.
   int backtest_runs = -1;
+  // Scenarios drawn against the baseline (chart of both, and the difference by financial year
+  // with intervals from paired runs), e.g. from `careflow report --scenario FILE`.
+  std::vector<forecast::Scenario> scenarios;
 };
 // Simulated children (runs x children per run, summed over origins) the automatic backtest may
 // use: about a second of CPU (~300 ns a simulated child), so that a council of 400-1,500
