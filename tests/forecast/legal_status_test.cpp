@@ -123,6 +123,8 @@ TEST(LegalStatus, PathwayDoesNotDisturbTheOtherDraws) {
   const MicrosimModel m = fit_microsim(h, s);
   MicrosimModel m2 = m;
   for (auto& a : m2.first_legal) a = {1, 1, 1, 1, 1, 1, 1};  // entrants on interim care orders instead
+  for (auto& a : m2.first_legal_by_remaining)
+    for (auto& r : a) r = {1, 1, 1, 1, 1, 1, 1};
   const MicrosimResult a = simulate(m, s, Scenario{}), b = simulate(m2, s, Scenario{});
   EXPECT_EQ(a.by_kind, b.by_kind);
   EXPECT_EQ(a.by_band, b.by_band);
@@ -175,4 +177,69 @@ TEST(LegalStatus, ChangeHazardDependsOnTheTimeLeftInCare) {
   EXPECT_DOUBLE_EQ(m.legal_change_by_remaining[v2][b][2].cumulative(30), 0.0);
   EXPECT_NEAR(rate_in(m.legal_change_by_remaining[v2][b][2], 30, 61), 1.0 / 30, 1e-12);
   EXPECT_NEAR(rate_in(m.legal_change[v2][b], 30, 61), 1.0 / 50, 1e-12);
+}
+
+// The status at entry by the length of the period (the exit is drawn first). One child a day
+// enters care, aged 2, on 1 April 2019 .. 31 March 2023 (i = 0 .. 1460; returns 2019/20 ..
+// 2022/23; forecast from 31 March 2023 = day 1460): odd ones on section 20, going home after 50
+// days (still open at T if that is later), even ones on an interim care order, staying. By hand,
+// the periods that began 1-4 years before T (i = 0 .. 1094, all ended or open a year on) are 547
+// on V2 lasting 50 days (band < 182) and 548 on C1 still open (band >= 365), nothing in between
+// (empty: the mix of all entrants, here half and half). Nobody changes status. So in the
+// simulation an entrant is on V2 exactly when its stay is under 182 days; with S the fitted
+// survival in care (nobody leaves after day 61, so S(181) = S(infinity)) and lambda entrants a
+// day, entrants on V2 at 31 March 2024 (day 366) number sum_{k=0}^{365} lambda (S(k) - S(181)):
+// in care k days after entry and leaving by day 181. The 25 children on V2 at T (durations
+// u = 1, 3, .., 49) keep it and are still there with probability S(366 + u) / S(u). Without the
+// length, half the entrants who stay (~0.54 x 366 / 2 ~ 100) would be on V2 as well.
+TEST(LegalStatus, StatusAtEntryDependsOnTheLengthOfTheStay) {
+  History h;
+  for (int y = 2020; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(2019, 4, 1), T = CollectionYear{2023}.end();
+  ASSERT_EQ(T - first, 1460);
+  for (int i = 0; i <= 1460; ++i) {
+    const Date d = first + i;
+    if (i % 2 == 0) add_hand_child(h, d - 830, {{{d, Date::open(), "C1", ""}}});
+    else if (d + 50 <= T) add_hand_child(h, d - 830, {{{d, d + 50, "V2", "E4A"}}});
+    else add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
+  }
+  MicrosimSettings s = settings();
+  const MicrosimModel m = fit_microsim(h, s);
+  const auto v2 = static_cast<size_t>(LegalGroup::section20), c1 = static_cast<size_t>(LegalGroup::interim_care_order);
+  ASSERT_EQ(age_on(first - 830, first), 2);
+  for (int a = 0; a < 18; ++a) {  // one age only: every age borrows it
+    const auto& short_stay = m.first_legal_by_remaining[a][0];
+    const auto& long_stay = m.first_legal_by_remaining[a][2];
+    ASSERT_EQ(short_stay.size(), static_cast<size_t>(kLegalGroupCount));
+    ASSERT_EQ(long_stay.size(), static_cast<size_t>(kLegalGroupCount));
+    EXPECT_DOUBLE_EQ(short_stay.back(), 547.0);
+    EXPECT_DOUBLE_EQ(short_stay[v2] - short_stay[v2 - 1], 547.0);
+    EXPECT_DOUBLE_EQ(long_stay.back(), 548.0);
+    EXPECT_DOUBLE_EQ(long_stay[c1], 548.0);  // C1 is the first group
+    EXPECT_TRUE(m.first_legal_by_remaining[a][1].empty());
+  }
+  // Entrants of the last 3 years (i = 365 .. 1460): 548 on each.
+  EXPECT_DOUBLE_EQ(m.first_legal[2][c1], 548.0);
+  EXPECT_DOUBLE_EQ(m.first_legal[2].back(), 1096.0);
+
+  const Hazard& leave = m.leave[2];
+  auto S = [&](double t) { return std::exp(-leave.cumulative(t)); };
+  ASSERT_NEAR(S(181), S(5000), 1e-12);  // nobody leaves after day 61
+  ASSERT_GT(1 - S(181), 0.3);
+  double lambda = 0;
+  for (double x : m.arrivals_per_day) lambda += x;
+  double expected = 0;
+  for (int k = 0; k <= 365; ++k) expected += lambda * std::max(0.0, S(k) - S(181));
+  int at_t = 0;
+  for (const auto& c : m.in_care)
+    if (c.legal == LegalGroup::section20) {
+      const double u = T - c.period_start;
+      expected += S(366 + u) / S(u), ++at_t;
+    }
+  EXPECT_EQ(at_t, 25);
+  const MicrosimResult res = simulate(m, s, Scenario{});
+  // Poisson noise: ~sqrt(expected) a run, under 0.5 over 200 runs; tolerance 2.
+  EXPECT_NEAR(mean_legal(res, 11, LegalGroup::section20), expected, 2.0);
+  EXPECT_GT(expected, 15.0);
+  EXPECT_LT(expected, 45.0);
 }

@@ -343,6 +343,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   std::array<std::array<std::array<Exposure, 3>, 5>, kLegalGroupCount> legal_exposure_rem;
   std::array<std::array<std::array<double, kLegalGroupCount>, 5>, kLegalGroupCount> legal_dest{};
   std::array<std::array<double, kLegalGroupCount>, 18> first_legal{};
+  std::array<std::array<std::array<double, kLegalGroupCount>, RB>, 18> first_legal_rem{};
   std::vector<LegalRun> runs;
   std::array<std::array<Exposure, 5>, 2> reenter;
   std::array<double, 18> window_count{};
@@ -407,6 +408,10 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
         const auto& r = runs[j];
         const auto g = static_cast<size_t>(r.group);
         if (j == 0 && p.start >= T - 3 * 365 && p.start >= data_start) first_legal[a][g] += 1;
+        // By the length of the period, from those that began 1-4 years before T: ended by T, or
+        // still open a year or more after they began (band known for all, so no selection by length).
+        if (j == 0 && p.start >= T - 4 * 365 && p.start < T - 365 && p.start >= data_start)
+          first_legal_rem[a][ended || bd18 <= T ? MicrosimModel::remaining_band(std::min(end, bd18) - p.start) : RB - 1][g] += 1;
         if (r.start < data_start) continue;
         const bool changed = j + 1 < runs.size();
         const Date stop = changed ? runs[j + 1].start : std::min(end, bd18);
@@ -597,6 +602,17 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       }
       if (n == 0) w[static_cast<size_t>(LegalGroup::other)] = 1;
       m.first_legal[a] = cumulative(w);
+      for (int r = 0; r < RB; ++r) {
+        double nr = 0;
+        for (int width = 0; width <= 17 && nr < 30; ++width) {
+          std::fill(w.begin(), w.end(), 0.0);
+          nr = 0;
+          for (int b = std::max(0, a - width); b <= std::min(17, a + width); ++b)
+            for (int g = 0; g < kLegalGroupCount; ++g) w[g] += first_legal_rem[b][r][g], nr += first_legal_rem[b][r][g];
+        }
+        if (nr >= 30) m.first_legal_by_remaining[a][r] = cumulative(w);
+        else m.first_legal_by_remaining[a][r].clear();
+      }
     }
   }
   // Arrivals: level and age mix from the window; trend from yearly blocks (Poisson log-linear
@@ -723,7 +739,14 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       }
   for (int g = 0; g < kLegalGroupCount; ++g)
     for (int b = 0; b < 5; ++b) legal_pick[g][b] = Picker(m.legal_next[g][b]);
-  for (int a = 0; a < 18; ++a) first_kind_pick[a] = Picker(m.first_kind[a]), first_legal_pick[a] = Picker(m.first_legal[a]);
+  std::array<std::array<Picker, MicrosimModel::kRemainingBands>, 18> first_legal_rem_pick;
+  for (int a = 0; a < 18; ++a) {
+    first_kind_pick[a] = Picker(m.first_kind[a]), first_legal_pick[a] = Picker(m.first_legal[a]);
+    for (int rb = 0; rb < MicrosimModel::kRemainingBands; ++rb)
+      first_legal_rem_pick[a][rb] = Picker(m.first_legal_by_remaining[a][rb].empty() ? m.first_legal[a] : m.first_legal_by_remaining[a][rb]);
+  }
+  // An entrant's first group is drawn once its exit is known (the length of the period).
+  constexpr auto kAtEntry = static_cast<LegalGroup>(kLegalGroupCount);
   tbb::parallel_for(tbb::blocked_range<int>(0, s.runs), [&](const tbb::blocked_range<int>& range) {
     std::vector<int32_t> dk((days + 2) * kKindCount), db((days + 2) * NB), dl((days + 2) * kLegalGroupCount);
     std::vector<double> stock(kKindCount);
@@ -820,7 +843,8 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         // Legal status, likewise as far as the horizon.
         {
           Date lt = now, gstart = lst;
-          int g = static_cast<int>(lg);
+          int g = lg == kAtEntry ? static_cast<int>(pick_guided(lrng, first_legal_rem_pick[a][MicrosimModel::remaining_band(stop - ps)]))
+                                 : static_cast<int>(lg);
           for (int changes = 0; changes < 50 && lt <= end; ++changes) {
             const int age = (lt - dob) * 4 / 1461;
             const Hazard& lhz = m.legal_change_by_remaining[g][iband(age)][MicrosimModel::remaining_band(stop - gstart)];
@@ -896,8 +920,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const int age = std::clamp((re - dob) * 4 / 1461, 0, 17);
           reentries[fy_of_day[re - T]] += 1;
           const auto k = static_cast<Kind>(pick_guided(xrng, first_kind_pick[age]));
-          const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
-          const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], lg, re);
+          const auto [stop, route] = child(re, re, re, dob, age, k, m.leave[age], kAtEntry, re);
           if (route == Route::age_18 || stop > end) return;
           left = stop, how = route == Route::home ? 0 : 1, since = 0;
         }
@@ -942,8 +965,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
                                                   : ages[static_cast<size_t>(rng.uniform() * ages.size())];
             const Date dob = day - age_days;
             const Kind k = static_cast<Kind>(pick_guided(rng, first_kind_pick[age]));
-            const auto lg = static_cast<LegalGroup>(pick_guided(lrng, first_legal_pick[age]));
-            then_come_back(child(day, day, day, dob, age, k, m.leave[age], lg, day), dob);
+            then_come_back(child(day, day, day, dob, age, k, m.leave[age], kAtEntry, day), dob);
           }
         }
         a = b + 1;

@@ -139,6 +139,14 @@ struct MicrosimModel {
   std::array<std::array<std::array<Hazard, 3>, 5>, kLegalGroupCount> legal_change_by_remaining;
   std::array<std::array<std::vector<double>, 5>, kLegalGroupCount> legal_next;
   std::array<std::vector<double>, 18> first_legal;
+  // The first group by age at entry and by the time the period will last (remaining_band of
+  // its length; the exit is drawn first): entrants who go home within weeks come mostly on
+  // section 20, those who stay mostly under interim care orders. Drawn from the mix of all
+  // lengths, long stayers started on section 20 too often and short stayers on care orders
+  // (section 20 +19%, full care orders -9% over eight synth councils, docs/forecast.md 5).
+  // From periods that began 1-4 years before the origin (length band known for all of them);
+  // own age with >= 30 entrants, else +-1, +-2, ... years; empty: first_legal.
+  std::array<std::array<std::vector<double>, kRemainingBands>, 18> first_legal_by_remaining;
   std::array<double, 18> arrivals_per_day{};       // at the origin
   std::array<std::vector<int32_t>, 18> entry_age_days;  // observed ages (days) at entry, to sample
   double trend = 0.0, trend_se = 0.0;              // log growth per year of entrants, and its s.e.
