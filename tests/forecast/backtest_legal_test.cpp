@@ -7,26 +7,8 @@
 
 using namespace careflow;
 using namespace careflow::forecast;
-using careflow::forecast::testing::add_hand_child;
+using careflow::forecast::testing::section20_then_care_order;
 
-namespace {
-// One child a day enters care from 1 April 2017 to 31 March 2023 (returns 2017/18 .. 2022/23),
-// aged 2 years and 100 days, under section 20 (V2), and moves to a full care order (C2) exactly
-// 100 days later; nobody leaves (legal_status_test.cpp's history, six years long).
-History section20_then_care_order_six_years() {
-  History h;
-  for (int y = 2018; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
-  const Date first = Date::from_ymd(2017, 4, 1), T = CollectionYear{2023}.end();
-  for (Date d = first; d <= T; d = d + 1) {
-    const Date change = d + 100;
-    if (change <= T)
-      add_hand_child(h, d - 830, {{{d, change, "V2", "X1"}, {change, Date::open(), "C2", ""}}});
-    else
-      add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
-  }
-  return h;
-}
-}  // namespace
 
 // The backtest by legal status on that history, by hand. Origins: 31 March 2020, 2021, 2022
 // (three years of data before, one after), horizons up to 3, 2, 1 years: 6 forecasts.
@@ -43,7 +25,7 @@ History section20_then_care_order_six_years() {
 //   5 children): s.d. of the mean over 200 runs ~0.8; tolerance 4 (5 s.d.). The other groups (C1,
 //   E1, L, J, other) never occur: 0 in the returns and in every run.
 TEST(BacktestLegalStatus, Section20ThenCareOrderByHand) {
-  const History h = section20_then_care_order_six_years();
+  const History h = section20_then_care_order(2018, 2023);  // six years: returns 2017/18 .. 2022/23
   BacktestSettings s;
   s.runs = 200;
   const auto pts = backtest(h, s);

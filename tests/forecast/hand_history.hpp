@@ -73,4 +73,22 @@ inline void add_hand_child(History& h, Date dob, const std::vector<std::vector<H
   h.children.push_back(std::move(ch));
 }
 
+// One child a day enters care from 1 April of the first return's year to the last return's
+// 31 March, aged 2 years and 100 days, accommodated under section 20 (V2), and moves to a full
+// care order (C2) exactly 100 days later; nobody leaves. Returns first_year .. last_year (end
+// years), e.g. 2021 .. 2023: 1,095 children, forecast from 31 March 2023.
+inline History section20_then_care_order(int first_year = 2021, int last_year = 2023) {
+  History h;
+  for (int y = first_year; y <= last_year; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(first_year - 1, 4, 1), T = CollectionYear{last_year}.end();
+  for (Date d = first; d <= T; d = d + 1) {
+    const Date change = d + 100;
+    if (change <= T)
+      add_hand_child(h, d - 830, {{{d, change, "V2", "X1"}, {change, Date::open(), "C2", ""}}});
+    else
+      add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
+  }
+  return h;
+}
+
 }  // namespace careflow::forecast::testing

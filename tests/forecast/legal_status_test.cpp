@@ -9,24 +9,11 @@
 using namespace careflow;
 using namespace careflow::forecast;
 using careflow::forecast::testing::add_hand_child;
+using careflow::forecast::testing::section20_then_care_order;
 
 namespace {
-// One child a day enters care on 1 April 2020 .. 31 March 2023 (1,095 children, aged 2 years and
-// 100 days), accommodated under section 20 (V2), and moves to a full care order (C2) exactly 100
-// days later; nobody leaves. Returns 2020/21 .. 2022/23; forecast from 31 March 2023 (day 1094).
-History section20_then_care_order() {
-  History h;
-  for (int y = 2021; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
-  const Date first = Date::from_ymd(2020, 4, 1), T = CollectionYear{2023}.end();
-  for (Date d = first; d <= T; d = d + 1) {
-    const Date change = d + 100;
-    if (change <= T)
-      add_hand_child(h, d - 830, {{{d, change, "V2", "X1"}, {change, Date::open(), "C2", ""}}});
-    else
-      add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
-  }
-  return h;
-}
+// section20_then_care_order() (hand_history.hpp): 1,095 children entering on V2 and moving to C2
+// after exactly 100 days; returns 2020/21 .. 2022/23; forecast from 31 March 2023 (day 1094).
 MicrosimSettings settings() {
   MicrosimSettings s;
   s.as_of = CollectionYear{2023}.end();

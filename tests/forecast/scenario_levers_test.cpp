@@ -12,7 +12,7 @@
 
 using namespace careflow;
 using namespace careflow::forecast;
-using careflow::forecast::testing::add_hand_child;
+using careflow::forecast::testing::section20_then_care_order;
 
 namespace {
 // reentry_test.cpp's history: children enter at 8 (1,500 a year, no trend) and leave at 1/100 a
@@ -143,21 +143,6 @@ TEST(ScenarioLevers, ReentryLeverActsOnlyOnTheLeaversNamed) {
 }
 
 namespace {
-// legal_status_test.cpp's history: one child a day enters care on 1 April 2020 .. 31 March 2023
-// under section 20 (V2) and moves to a full care order (C2) exactly 100 days later; nobody leaves.
-History section20_then_care_order() {
-  History h;
-  for (int y = 2021; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
-  const Date first = Date::from_ymd(2020, 4, 1), T = CollectionYear{2023}.end();
-  for (Date d = first; d <= T; d = d + 1) {
-    const Date change = d + 100;
-    if (change <= T)
-      add_hand_child(h, d - 830, {{{d, change, "V2", "X1"}, {change, Date::open(), "C2", ""}}});
-    else
-      add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
-  }
-  return h;
-}
 double mean_legal(const MicrosimResult& r, size_t month, LegalGroup g) {
   double t = 0;
   for (int run = 0; run < r.runs; ++run) t += r.legal(run, month, static_cast<int>(g));
