@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "careflow/core/history.hpp"
+#include "careflow/forecast/microsim.hpp"
+#include "careflow/forecast/simulated_history.hpp"
 
 namespace careflow::forecast::testing {
 
@@ -89,6 +91,29 @@ inline History section20_then_care_order(int first_year = 2021, int last_year = 
       add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
   }
   return h;
+}
+
+// A simulated history with re-entries: children enter at 8 (1,500 a year, no trend, returns
+// 2015/16 .. 2024/25) and leave at 1/100 a day; 85% go home, a share `p` of whom come back
+// 30 + Exp(300) days later; 15% leave on an SGO and never come back.
+inline SimulatedHistorySettings with_reentries(double p) {
+  SimulatedHistorySettings s;
+  s.first_year = 2016;
+  s.last_year = 2025;
+  s.entrants_per_year = 1500;
+  s.early_hazard = s.late_hazard = 1.0 / 100;
+  s.reentry_share = p;
+  s.age_weights.fill(0);
+  s.age_weights[8] = 1;
+  s.seed = 31;
+  return s;
+}
+
+// Mean over runs of the number in a legal status group at a month end.
+inline double mean_legal(const MicrosimResult& r, size_t month, LegalGroup g) {
+  double t = 0;
+  for (int run = 0; run < r.runs; ++run) t += r.legal(run, month, static_cast<int>(g));
+  return t / r.runs;
 }
 
 }  // namespace careflow::forecast::testing

@@ -9,6 +9,7 @@
 using namespace careflow;
 using namespace careflow::forecast;
 using careflow::forecast::testing::add_hand_child;
+using careflow::forecast::testing::mean_legal;
 using careflow::forecast::testing::section20_then_care_order;
 
 namespace {
@@ -22,11 +23,6 @@ MicrosimSettings settings() {
   s.trend = false;
   s.parameter_uncertainty = false;
   return s;
-}
-double mean_legal(const MicrosimResult& r, size_t month, LegalGroup g) {
-  double t = 0;
-  for (int run = 0; run < r.runs; ++run) t += r.legal(run, month, static_cast<int>(g));
-  return t / r.runs;
 }
 }  // namespace
 

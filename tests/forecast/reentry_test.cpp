@@ -5,26 +5,16 @@
 #include "careflow/forecast/microsim.hpp"
 #include "careflow/forecast/simulated_history.hpp"
 
+#include "hand_history.hpp"
+
 using namespace careflow;
 using namespace careflow::forecast;
 
-namespace {
-// Children enter at 8 (1,500 a year, no trend) and leave at a constant hazard 1/100 a day; 85%
-// of leavers aged 5+ go home (E4A), 15% to an SGO (E45) (simulated_history's routes). Of those
-// who went home, a share p comes back 30 + Exp(mean 300) days later (simulate_history's rule).
-SimulatedHistorySettings with_reentries(double p) {
-  SimulatedHistorySettings s;
-  s.first_year = 2016;
-  s.last_year = 2025;
-  s.entrants_per_year = 1500;
-  s.early_hazard = s.late_hazard = 1.0 / 100;
-  s.reentry_share = p;
-  s.age_weights.fill(0);
-  s.age_weights[8] = 1;
-  s.seed = 31;
-  return s;
-}
-}  // namespace
+// with_reentries(p) (hand_history.hpp): children enter at 8 (1,500 a year, no trend) and leave at
+// a constant hazard 1/100 a day; 85% of leavers aged 5+ go home (E4A), 15% to an SGO (E45)
+// (simulated_history's routes). Of those who went home, a share p comes back 30 + Exp(mean 300)
+// days later (simulate_history's rule).
+using careflow::forecast::testing::with_reentries;
 
 // The re-entry hazard by time since leaving, by hand: after going home the survival (not yet
 // back) is S(t) = 1 for t < 30 and 1 - p (1 - e^{-(t - 30)/300}) after, so the cumulative hazard

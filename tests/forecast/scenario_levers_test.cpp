@@ -12,22 +12,12 @@
 
 using namespace careflow;
 using namespace careflow::forecast;
+using careflow::forecast::testing::mean_legal;
 using careflow::forecast::testing::section20_then_care_order;
+using careflow::forecast::testing::with_reentries;
 
 namespace {
-// reentry_test.cpp's history: children enter at 8 (1,500 a year, no trend) and leave at 1/100 a
-// day; 85% go home, half of whom come back 30 + Exp(300) days later; 15% leave on an SGO and never
-// come back.
-SimulatedHistorySettings with_reentries() {
-  SimulatedHistorySettings s;
-  s.entrants_per_year = 1500;
-  s.early_hazard = s.late_hazard = 1.0 / 100;
-  s.reentry_share = 0.5;
-  s.age_weights.fill(0);
-  s.age_weights[8] = 1;
-  s.seed = 31;
-  return s;
-}
+// with_reentries(0.5) (hand_history.hpp): reentry_test.cpp's history.
 MicrosimSettings reentry_settings() {
   MicrosimSettings s;
   s.as_of = CollectionYear{2025}.end();
@@ -96,7 +86,7 @@ TEST(ScenarioLevers, HalvingReentryAfterAReturnHomeLowersTheStockAsDerived) {
   EXPECT_NEAR(Nh[730] / N1[730], 0.779, 0.001);
   EXPECT_NEAR(N0[365], 410.68 + (714.22 - 410.68) * std::exp(-3.65), 0.5);
 
-  const History h = simulate_history(with_reentries());
+  const History h = simulate_history(with_reentries(0.5));
   const MicrosimSettings s = reentry_settings();
   const MicrosimModel m = fit_microsim(h, s);
   const MicrosimResult base = simulate(m, s, Scenario{});
@@ -128,7 +118,7 @@ TEST(ScenarioLevers, HalvingReentryAfterAReturnHomeLowersTheStockAsDerived) {
 // The lever for those who left any other way acts on nobody here (after an SGO the hazard of coming
 // back is 0), so the forecast is the baseline's draw for draw.
 TEST(ScenarioLevers, ReentryLeverActsOnlyOnTheLeaversNamed) {
-  const History h = simulate_history(with_reentries());
+  const History h = simulate_history(with_reentries(0.5));
   MicrosimSettings s = reentry_settings();
   s.years = 1;
   s.runs = 10;
@@ -141,14 +131,6 @@ TEST(ScenarioLevers, ReentryLeverActsOnlyOnTheLeaversNamed) {
   EXPECT_EQ(r.by_kind, base.by_kind);
   EXPECT_EQ(r.reentries, base.reentries);
 }
-
-namespace {
-double mean_legal(const MicrosimResult& r, size_t month, LegalGroup g) {
-  double t = 0;
-  for (int run = 0; run < r.runs; ++run) t += r.legal(run, month, static_cast<int>(g));
-  return t / r.runs;
-}
-}  // namespace
 
 // Faster proceedings, by hand. The fitted hazard of leaving section 20 (with a year or more left in
 // care) is 0 before day 91 and 1/9 a day from it (legal_status_test.cpp), and every change goes to
@@ -239,7 +221,7 @@ from = "2025-10-01"
 // baseline's (exactly so if every state had the same share; tolerance 0.03). Entry changes now
 // act on new entrants only: a 20% cut of every age scales entries by 1 - 0.2 (1 - r).
 TEST(ScenarioLevers, StockFlowSeparatesReentriesFromNewEntrants) {
-  const History h = simulate_history(with_reentries());
+  const History h = simulate_history(with_reentries(0.5));
   const Date T = CollectionYear{2025}.end();
   const StockFlowModel m = fit_stock_flow(h, {T - 364, T, {}});
   const ReentryShares r = stock_flow_reentry_shares(h, m, T - 364, T);
