@@ -124,8 +124,6 @@ Hazard make_hazard(const Exposure& e, double fallback, double min_days = 60) {
   return h;
 }
 
-inline double sample_fast(const Hazard& h, double u, double E) { return h.sample(u, E); }
-
 // std::ceil, bit for bit (NaN, infinities and -0 included), by a round trip through int64: without
 // SSE4.1 (baseline x86-64) the compiler's inline ceil is about twice as many instructions, and
 // the simulation takes one per drawn duration.
@@ -791,7 +789,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         }
         const double E = rng.exponential() * leave_scale;
         const double dur = until > 0 && mult != 1.0 ? leave.sample_given(now - ps, E, mult, until)
-                                                    : sample_fast(leave, now - ps, E);
+                                                    : leave.sample(now - ps, E);
         Date stop = bd18;
         Route route = Route::age_18;
         if (dur < static_cast<double>(bd18 - ps)) {
@@ -828,7 +826,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         Kind k = kind;
         for (int moves = 0; moves < 200 && t <= end; ++moves) {
           const int age = (t - dob) * 4 / 1461;
-          const double v = sample_fast(m.move[static_cast<int>(k)][iband(age)], t - pstart, rng.exponential());
+          const double v = m.move[static_cast<int>(k)][iband(age)].sample(t - pstart, rng.exponential());
           const double mv_d = static_cast<double>(pstart.days()) + ceil_exact(v);
           if (mv_d >= static_cast<double>(stop.days()) || moves == 199) {
             add_kind(t, stop, k);
@@ -862,7 +860,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
             }
             const double v = lever && lever_m != 1.0
                                  ? sample_scaled_from(lhz, lt - gstart, lrng.exponential(), lever_m, static_cast<double>(lever->from - gstart - 1))
-                                 : sample_fast(lhz, lt - gstart, lrng.exponential());
+                                 : lhz.sample(lt - gstart, lrng.exponential());
             const double ch_d = static_cast<double>(gstart.days()) + ceil_exact(v);
             if (ch_d >= static_cast<double>(stop.days()) || changes == 49) {
               add_legal(lt, stop, g);
@@ -913,7 +911,7 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
           const double E = times == 0 && first_E >= 0 ? first_E : xrng.exponential();
           const double u = sc.reentry_applies(how) ? sample_scaled_from(m.reenter[how][iband(age_left)], since, E, sc.reentry_factor,
                                                                          static_cast<double>(sc.reentry_from - left - 1))
-                                                    : sample_fast(m.reenter[how][iband(age_left)], since, E);
+                                                    : m.reenter[how][iband(age_left)].sample(since, E);
           const double at = static_cast<double>(left.days()) + std::max(ceil_exact(u), 1.0);
           if (at > static_cast<double>(end.days()) || at >= static_cast<double>(bd18.days())) return;
           const Date re(static_cast<int32_t>(std::max(at, static_cast<double>(T.days() + 1))));
