@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 
 namespace careflow::forecast {
 
@@ -118,7 +119,9 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
                     const MicrosimModel* fitted_ms) {
   ModelRun run;
   const auto ms = s.microsim();
-  const MicrosimModel model = fitted_ms ? *fitted_ms : fit_microsim(h, ms);
+  std::optional<MicrosimModel> own;  // fitted here only when the caller has not (no copy of theirs)
+  if (!fitted_ms) own = fit_microsim(h, ms);
+  const MicrosimModel& model = fitted_ms ? *fitted_ms : *own;
   run.microsim = simulate(model, ms, sc);
   run.stock_flow = fitted_sf ? *fitted_sf : fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
   // Only scenarios that act on entries need the re-entry shares (a scan of every child).

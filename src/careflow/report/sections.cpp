@@ -250,7 +250,9 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   fs.runs = runs;
   fs.seed = o.seed;
   const Scenario baseline;
-  const ModelRun run = run_models(h, fs, baseline);
+  // Fitted once: the baseline and every scenario run the same models (as careflow forecast does).
+  const MicrosimModel fitted = fit_microsim(h, fs.microsim());
+  const ModelRun run = run_models(h, fs, baseline, nullptr, &fitted);
   const auto tables = forecast_tables(fs, baseline, run);
   const OutputTable* total = nullptr;
   const OutputTable* spend = nullptr;
@@ -350,7 +352,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
 
   // Scenarios against the baseline: the same runs and seed, so the difference is paired.
   for (const auto& sc : o.scenarios) {
-    const ModelRun scen = run_models(h, fs, sc, &run.stock_flow);
+    const ModelRun scen = run_models(h, fs, sc, &run.stock_flow, &fitted);
     const auto st = forecast_tables(fs, sc, scen);
     const auto it = std::find_if(st.begin(), st.end(), [](const OutputTable& t) { return t.id.starts_with("forecast_total"); });
     if (it == st.end() || it->rows.empty()) continue;
