@@ -9,14 +9,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include <tbb/parallel_for.h>
 
 #include <libdeflate.h>
 #include <zlib.h>
-
-#include <memory>
 
 #include "careflow/core/huge_pages.hpp"
 #include "careflow/io/csv.hpp"
