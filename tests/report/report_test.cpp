@@ -116,6 +116,8 @@ TEST(Report, WritesSelfContainedHtmlWorkbookAndTablesWithoutIdentifiers) {
   ASSERT_TRUE(report::write_report(a, out, {}, files, &err)) << err;
   const std::string html = slurp(files.html);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  // The register of from which year each measure is reliable is in the notes at the end.
+  EXPECT_GT(html.find("From which year each measure is reliable"), html.find("id=\"notes\""));
   EXPECT_NE(html.find("Key messages"), std::string::npos);
   EXPECT_NE(html.find("no placement postcodes"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);

@@ -362,6 +362,82 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
   return t;
 }
 
+std::string reliable_from(const Context& cx, const std::vector<char>& unknown) {
+  size_t from = 0;
+  for (size_t yi = 0; yi < unknown.size() && yi < cx.years.size(); ++yi)
+    if (unknown[yi]) from = yi + 1;
+  return from < cx.years.size() ? cx.years[from].label() : std::string();
+}
+
+std::string years_listed(const Context& cx, const std::vector<char>& unknown) {
+  std::string s;
+  for (size_t yi = 0; yi < unknown.size() && yi < cx.years.size(); ++yi)
+    if (unknown[yi]) s += (s.empty() ? "" : ", ") + cx.years[yi].label();
+  return s;
+}
+
+void state_reliability(Context& cx, Table& t, const std::string& measure, const std::string& how,
+                       const std::vector<char>& unknown) {
+  const std::string from = reliable_from(cx, unknown), years = years_listed(cx, unknown);
+  if (years.empty()) t.table.notes += " Every year shown is reliable.";
+  else if (from.empty()) t.table.notes += fmt::format(" {}: {}. Not yet reliable in any year held.", how, years);
+  else t.table.notes += fmt::format(" {}: {}. Reliable from {}.", how, years, from);
+  cx.reliability.push_back({measure, t.table.id, years.empty() ? "every year" : from.empty() ? "no year held" : from,
+                            years.empty() ? "none in the years analysed" : how + ": " + years});
+}
+
+void blank_year_column(const Context& cx, Table& t, size_t yi) {
+  const bool latest = yi + 1 == cx.years.size();
+  const size_t percent = cx.years.size() + 1;  // by_year's latest-year percentage
+  for (auto& row : t.table.rows) {
+    row[yi + 1] = std::monostate{};
+    if (latest && percent < row.size()) row[percent] = std::monostate{};
+  }
+}
+
+void drop_row_if_empty(const Context& cx, Table& t, const std::string& label) {
+  auto& rows = t.table.rows;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto* name = std::get_if<std::string>(&rows[r][0]);
+    if (!name || *name != label) continue;
+    for (size_t y = 1; y <= cx.years.size(); ++y)
+      if (const double* v = std::get_if<double>(&rows[r][y]); v && *v != 0) return;
+    rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(r));
+    if (t.total_row && *t.total_row > r) --*t.total_row;
+    return;
+  }
+}
+
+void measure_reliability(Context& cx, Assessment& a) {
+  Table t = make_table(
+      "notes", "measure_reliability", "From which year each measure is reliable",
+      fmt::format("A period of care (or placement) running on 1 April {} began before {}, the first return held; "
+                  "unless its first episode held opened it (RNE S; for a placement, any RNE but L) the returns do "
+                  "not show when. A measure that needs that start (a length of time in care or in a placement, "
+                  "or whether something happened within a time of entering care) cannot count such a period as "
+                  "if it began with the returns: it leaves it out, counts it apart, or leaves blank a figure it "
+                  "could change. Every other measure is reliable in every year held.",
+                  cx.h.years.empty() ? 0 : cx.h.years.front().end_year - 1, cx.first_return()),
+      {{"measure", "Measure"}, {"tables", "Tables"}, {"reliable_from", "Reliable from"},
+       {"treatment", "Periods that began before the first return held"}});
+  for (const auto& r : cx.reliability) t.table.add_row({r.measure, r.tables, r.from, r.treatment});
+  t.table.add_row({std::string("Every other measure: numbers at 31 March, starters and ceasers, days in care and "
+                               "spend, 3+ placements in the year, reasons for moves, adoptions, special guardianship "
+                               "and child arrangements orders, placements with parents"),
+                   std::string(), std::string("every year"),
+                   std::string("not needed: these count what happened within each year")});
+  a.tables.push_back(std::move(t));
+  // Whether it matters here, for the notes at the end (without counts: they could be small).
+  size_t unknown = 0;
+  for (const auto& p : cx.h.periods) unknown += !p.short_breaks && !cx.h.start_known(p);
+  if (unknown)
+    a.limitations.push_back(fmt::format(
+        "Some periods of care were already running on 1 April {} (the first return held, {}) and the returns do not "
+        "show when they began. Measures that need a period's start say from which year they are reliable (table "
+        "'From which year each measure is reliable').",
+        cx.h.years.front().end_year - 1, cx.first_return()));
+}
+
 namespace {
 // The labels of an enumeration's values 0..n-1, in order.
 template <class E>
@@ -387,7 +463,7 @@ int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}};
+  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}, {}};
   if (o.la_code.size() == 9 && (o.la_code[0] == 'E' || o.la_code[0] == 'W')) cx.la_ons_code = o.la_code;
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;
@@ -417,6 +493,7 @@ Assessment assess(const History& h, const Options& o) {
   detail::permanence(cx, a);
   detail::costs(cx, a);
   detail::projection(cx, a);
+  detail::measure_reliability(cx, a);
   std::stable_sort(a.messages.begin(), a.messages.end(),
                    [](const KeyMessage& x, const KeyMessage& y) { return x.weight > y.weight; });
   return a;

@@ -112,6 +112,15 @@ std::optional<int> survival_quantile(const std::vector<SurvivalPoint>& curve, do
 // (time, cause) with cause 0 = censored, 1 = the cause of interest, 2 = any competing cause.
 double cumulative_incidence(std::vector<std::pair<int, int>> observations, int t);
 
+// The median of lengths of which some are known exactly and some only from below (a period or
+// placement that began before the first return held, at a date the returns do not show, lasted
+// at least as long as it looks). Every possible value of those gives a median between the one
+// from their lengths as held (the least it can be) and the one with them unbounded: that least
+// median is returned when the greatest is at most `tolerance` (a fraction) above it, else none.
+// None when there are no lengths.
+std::optional<double> determined_median(std::vector<double> exact, const std::vector<double>& at_least,
+                                        double tolerance = 0);
+
 // Whether a period ended at or after the child's 18th birthday (on the day included).
 bool is_eighteenth_birthday_exit(const History& h, const PeriodOfCare& p);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "careflow/analyse/context.hpp"
 
@@ -10,7 +11,7 @@
 // copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-namespace careflow::analyse::detail {
+namespace careflow::analyse {
 namespace {
 
 double median(std::vector<double> v) {
@@ -19,6 +20,24 @@ double median(std::vector<double> v) {
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
+
+}  // namespace
+
+std::optional<double> determined_median(std::vector<double> exact, const std::vector<double>& at_least,
+                                        double tolerance) {
+  if (exact.empty() && at_least.empty()) return std::nullopt;
+  // The median never falls as a value rises: its least is with the lengths known only from
+  // below as held, its greatest with them unbounded.
+  std::vector<double> low = exact;
+  low.insert(low.end(), at_least.begin(), at_least.end());
+  exact.insert(exact.end(), at_least.size(), std::numeric_limits<double>::infinity());
+  const double lo = median(std::move(low)), hi = median(std::move(exact));
+  if (!(hi - lo <= tolerance * lo)) return std::nullopt;  // (infinite hi included)
+  return lo;
+}
+
+namespace detail {
+namespace {
 
 bool returned_home(CodeIndex rec) {
   const auto g = cease_group(rec);
@@ -64,6 +83,16 @@ void durations(Context& cx, Assessment& a) {
   const auto group_label = [](int g) {
     return g == kAgeBandCount ? std::string("All ages") : std::string(label(static_cast<AgeBand>(g)));
   };
+  // An estimate at day t needs someone followed that long: beyond the longest time observed the
+  // curve is not known (unless it has reached 0), and is left blank rather than drawn flat.
+  std::vector<int> longest(km.size(), -1);
+  std::vector<char> reached_zero(km.size(), 0);
+  for (size_t g = 0; g < km.size(); ++g) {
+    for (auto [tm, e] : km[g]) longest[g] = std::max(longest[g], tm);
+    const auto curve = kaplan_meier(km[g]);
+    reached_zero[g] = !curve.empty() && curve.back().survival == 0;
+  }
+  const auto known_at = [&](int g, int t) { return t <= longest[g] || reached_zero[g]; };
   {
     Table t = make_table(
         "durations", "time_in_care_kaplan_meier",
@@ -89,9 +118,9 @@ void durations(Context& cx, Assessment& a) {
       const auto q = [&](double p) { auto v = survival_quantile(curve, p); return v ? Cell{double(*v)} : Cell{}; };
       const double n = static_cast<double>(km[g].size());
       t.table.add_row({group_label(g), n, ended, n - ended, q(0.25), q(0.5), q(0.75),
-                       n ? Cell{100.0 * survival_at(curve, 365)} : Cell{},
-                       n ? Cell{100.0 * cumulative_incidence(home[g], 182)} : Cell{},
-                       n ? Cell{100.0 * cumulative_incidence(home[g], 365)} : Cell{}});
+                       known_at(g, 365) ? Cell{100.0 * survival_at(curve, 365)} : Cell{},
+                       known_at(g, 182) ? Cell{100.0 * cumulative_incidence(home[g], 182)} : Cell{},
+                       known_at(g, 365) ? Cell{100.0 * cumulative_incidence(home[g], 365)} : Cell{}});
     }
     // Ended + still looked after = periods (a row relation); age bands sum to all ages (they
     // can fall short of it by periods of children whose age is unknown).
@@ -103,10 +132,19 @@ void durations(Context& cx, Assessment& a) {
     const auto& all = t.table.rows.back();
     if (std::get<double>(all[1]) >= 10 && std::holds_alternative<double>(all[5]))
       a.messages.push_back({"durations",
-                            fmt::format("Half the children who entered care from {} had left within {:.0f} days; {:.0f}% "
-                                        "returned home within 12 months.",
-                                        cx.years.front().label(), std::get<double>(all[5]), std::get<double>(all[9])),
+                            fmt::format("Half the children who entered care from {} had left within {:.0f} days{}.",
+                                        cx.years.front().label(), std::get<double>(all[5]),
+                                        std::holds_alternative<double>(all[9])
+                                            ? fmt::format("; {:.0f}% returned home within 12 months", std::get<double>(all[9]))
+                                            : std::string()),
                             6, {std::get<double>(all[1])}});
+    t.table.notes += fmt::format(" Periods that began before {}, the first return held, are left out (their start may not "
+                                 "be in the returns, and they are held only because they lasted until then); figures "
+                                 "beyond the longest time anyone was followed are left blank.",
+                                 cx.first_return());
+    cx.reliability.push_back({"Time in care (Kaplan–Meier)", "time_in_care_kaplan_meier, time_in_care_curve",
+                              "every year",
+                              "left out: only periods that began in the span are followed, from their start"});
     a.tables.push_back(std::move(t));
   }
   {
@@ -119,14 +157,18 @@ void durations(Context& cx, Assessment& a) {
     for (int d : {0, 30, 91, 182, 273, 365, 547, 730, 1095, 1461, 1826}) {
       std::vector<Cell> row{double(d)};
       for (int g : {0, 1, 2, 3, 4, kAgeBandCount})
-        row.push_back(km[g].size() > 5 ? Cell{100.0 * survival_at(kaplan_meier(km[g]), d)} : Cell{});
+        row.push_back(km[g].size() > 5 && known_at(g, d) ? Cell{100.0 * survival_at(kaplan_meier(km[g]), d)} : Cell{});
       t.table.add_row(std::move(row));
     }
     set_chart(t, Chart::step, {1, 2, 3, 4, 5, 6}, "% still looked after");
-    t.table.notes += " Curves for groups of 5 or fewer periods are not drawn.";
+    t.table.notes += " Curves for groups of 5 or fewer periods are not drawn, nor beyond the longest time a group's "
+                     "children were followed. Periods that began before " + cx.first_return() + " are left out.";
     a.tables.push_back(std::move(t));
   }
-  // Placement length by type and by provider (placements that ended in the span).
+  // Placement length by type and by provider (placements that ended in the span). A placement
+  // that began before the first return held, at a date the returns do not show, lasted at least
+  // as long as it looks: a median or mean it could change is left blank.
+  bool any_unknown = false;
   for (int by_provider = 0; by_provider < 2; ++by_provider) {
     Table t = make_table("durations", by_provider ? "placement_length_by_provider" : "placement_length_by_type",
                          by_provider ? "Length of placements that ended, by provider" : "Length of placements that ended, by type",
@@ -138,42 +180,68 @@ void durations(Context& cx, Assessment& a) {
                           {"mean_days", "Mean days", 0},
                           {"open", "Open at reference date"}});
     const size_t n = by_provider ? codes::placement_provider.size() + 1 : kPlacementGroupCount;
-    std::vector<std::vector<double>> lengths(n);
+    std::vector<std::vector<double>> lengths(n), at_least(n);
     std::vector<double> open(n, 0);
     for (const auto& pl : h.placements) {
       if (h.periods[pl.period].short_breaks || pl.start > cx.ref) continue;
       const size_t k = by_provider ? (pl.provider == kNoCode ? n - 1 : pl.provider)
                                    : static_cast<size_t>(placement_group(pl.placement_type));
       if (!pl.is_open() && pl.end <= cx.ref && pl.end >= cx.span_start) {
-        if (cx.keep(pl.child, pl.end)) lengths[k].push_back(pl.end - pl.start);
+        if (cx.keep(pl.child, pl.end)) (h.start_known(pl) ? lengths : at_least)[k].push_back(pl.end - pl.start);
       } else if (pl.is_open() || pl.end > cx.ref) {
         if (cx.keep(pl.child, cx.ref)) open[k] += 1;
       }
     }
+    // Median and mean of a group. A median that the lengths known only from below could raise by
+    // more than 5% is blank (within 5% it is as reliable as such a median needs to be: less than
+    // it moves from year to year); a mean they are part of has no upper bound, and is blank.
+    const auto summary = [&](const std::vector<double>& exact, const std::vector<double>& lower, std::vector<Cell>& row) {
+      const auto m = determined_median(exact, lower, 0.05);
+      double mean = 0;
+      for (double v : exact) mean += v;
+      row.push_back(m ? Cell{*m} : Cell{});
+      row.push_back(!exact.empty() && lower.empty() ? Cell{mean / exact.size()} : Cell{});
+      any_unknown |= !lower.empty();
+    };
     double tn = 0, to = 0;
-    std::vector<double> all;
+    std::vector<double> all, all_lower;
     for (size_t k = 0; k < n; ++k) {
-      tn += lengths[k].size();
+      const double ended = static_cast<double>(lengths[k].size() + at_least[k].size());
+      tn += ended;
       to += open[k];
       all.insert(all.end(), lengths[k].begin(), lengths[k].end());
-      if (lengths[k].empty() && open[k] == 0) continue;
-      double mean = 0;
-      for (double v : lengths[k]) mean += v;
+      all_lower.insert(all_lower.end(), at_least[k].begin(), at_least[k].end());
+      if (ended == 0 && open[k] == 0) continue;
       const std::string name = by_provider ? (k == n - 1 ? std::string("Missing")
                                                          : fmt::format("{} {}", codes::placement_provider.code(k),
                                                                        codes::placement_provider.label(k)))
                                            : std::string(label(static_cast<PlacementGroup>(k)));
-      t.table.add_row({name, double(lengths[k].size()), lengths[k].empty() ? Cell{} : Cell{median(lengths[k])},
-                       lengths[k].empty() ? Cell{} : Cell{mean / lengths[k].size()}, open[k]});
+      std::vector<Cell> row{name, ended};
+      summary(lengths[k], at_least[k], row);
+      row.push_back(open[k]);
+      t.table.add_row(std::move(row));
     }
-    double mean = 0;
-    for (double v : all) mean += v;
-    t.table.add_row({std::string("Total"), tn, all.empty() ? Cell{} : Cell{median(all)},
-                     all.empty() ? Cell{} : Cell{mean / all.size()}, to});
+    std::vector<Cell> total{std::string("Total"), tn};
+    summary(all, all_lower, total);
+    total.push_back(to);
+    t.table.add_row(std::move(total));
+    t.table.notes += fmt::format(" A placement that began before {}, the first return held, and whose first episode held "
+                                 "only changed legal status (RNE L) began at a date the returns do not show: it counts "
+                                 "among the placements ended, and its length only as at least the days from that "
+                                 "episode. A median such placements could raise by more than 5% is left blank (else "
+                                 "it is the least it can be, from their lengths as held), and so is any mean they are "
+                                 "part of.",
+                                 cx.first_return());
     set_counts(t, {.columns = {1, 4}, .derived = {{2, 1}, {3, 1}}, .last_row_is_total = true});
     set_chart(t, Chart::bars, {2}, "median days");
     a.tables.push_back(std::move(t));
   }
+  cx.reliability.push_back(
+      {"Length of placements that ended", "placement_length_by_type, placement_length_by_provider",
+       any_unknown ? "the figures shown (pooled over the span)" : "every year",
+       any_unknown ? "counted among the placements ended; a median their unknown starts could raise by more than 5%, "
+                     "and a mean they are part of, is left blank"
+                   : "none in the years analysed"});
   // Days in care by placement type per year.
   {
     auto t = by_year(cx, "days_in_care_by_placement", "Days in care by placement type", "", "durations",
@@ -219,6 +287,10 @@ void stability(Context& cx, Assessment& a) {
        {"england_same_placement_percent", "England %", 0}});
   std::vector<std::vector<double>> move_reasons(cx.years.size(), std::vector<double>(codes::reason_place_change.size() + 1));
   std::vector<std::vector<double>> unstable_reasons = move_reasons;
+  // Long-term stability needs to know that a child has been looked after (in the placement) since
+  // a date up to 2.5 years back: a period or placement that began before the first return held,
+  // at a date the returns do not show, and looks more recent than that, leaves the year unknown.
+  std::vector<char> long_term_unknown(cx.years.size(), 0);
   add_year_rows(cx, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
     const Date from = y.start(), d = cx.year_end(y);
     const Date long_since = Date::from_ymd(y.end_year - 3, 9, 30);  // 2.5 years before 31 March
@@ -242,6 +314,9 @@ void stability(Context& cx, Assessment& a) {
         lt += 1;
         const Placement* pl = placement_on(h, c, d);
         same += pl && pl->start <= two_years;
+        if (pl && pl->start > two_years && !h.start_known(*pl)) long_term_unknown[yi] = 1;
+      } else if (age >= 0 && age < 16 && p && !h.start_known(*p)) {
+        long_term_unknown[yi] = 1;  // began on or before its first episode held: maybe long enough ago
       }
     }
     // Reasons for placement change: placements that ended in the year while care continued.
@@ -253,11 +328,17 @@ void stability(Context& cx, Assessment& a) {
     }
     auto e3 = cx.england_3plus_pct.find(y.end_year);
     auto es = cx.england_same_carer_pct.find(y.end_year);
+    const bool known = !long_term_unknown[yi];
     row.insert(row.end(), {n, three, n ? Cell{100.0 * three / n} : Cell{},
-                           e3 != cx.england_3plus_pct.end() ? Cell{e3->second} : Cell{}, lt, same,
-                           lt ? Cell{100.0 * same / lt} : Cell{},
+                           e3 != cx.england_3plus_pct.end() ? Cell{e3->second} : Cell{}, known ? Cell{lt} : Cell{},
+                           known ? Cell{same} : Cell{}, known && lt ? Cell{100.0 * same / lt} : Cell{},
                            es != cx.england_same_carer_pct.end() ? Cell{es->second} : Cell{}});
   });
+  state_reliability(cx, t, "Long-term placement stability (under 16, looked after 2.5+ years, same placement 2+ years)",
+                    "Long-term stability left blank where a child's period of care or placement began before " +
+                        cx.first_return() + " at a date the returns do not show, so whether it began 2.5 (or 2) "
+                        "years before is not known",
+                    long_term_unknown);
   set_counts(t, {.columns = {1, 2, 5, 6}, .derived = {{3, 2}, {7, 6}}});
   set_chart(t, Chart::year_lines, {3, 4, 7, 8}, "%");
   const auto& last = t.table.rows.back();
@@ -296,10 +377,15 @@ void stability(Context& cx, Assessment& a) {
 void reentry(Context& cx, Assessment& a) {
   const History& h = cx.h;
   {
+    // Periods before the first return held are not in the returns: the count is of the periods
+    // the returns hold, and says so, rather than passing for a child's whole history of care.
     Table t = make_table("reentry", "children_by_number_of_periods",
-                         "Children looked after in the span, by number of periods of care",
-                         "Children with a period of care in force on some day of the span; periods counted over all the "
-                         "returns read (short breaks excluded). A second or later period is a re-entry.",
+                         "Children looked after in the span, by number of periods of care since " + cx.first_return(),
+                         "Children with a period of care in force on some day of the span; their periods of care in "
+                         "force on some day from 1 April of " + cx.first_return() + ", the first return held, to the "
+                         "reference date (short breaks excluded). Periods that ended before then are not in the "
+                         "returns: a child looked after before " + cx.first_return() + " may have had more. A second "
+                         "or later period is a re-entry.",
                          {{"periods", "Periods of care"}, {"children", "Children"}, {"percent", "%", 1}});
     std::vector<double> n(4, 0);
     for (ChildIndex c = 0; c < h.children.size(); ++c) {
@@ -307,7 +393,7 @@ void reentry(Context& cx, Assessment& a) {
       bool in_span = false;
       Date on;
       for (const auto& p : h.periods_of(c)) {
-        if (p.short_breaks) continue;
+        if (p.short_breaks || p.start > cx.ref) continue;
         ++count;
         if (p.start <= cx.ref && (p.is_open() || p.end >= cx.span_start)) {
           if (!in_span) on = std::max(p.start, cx.span_start);
@@ -322,11 +408,15 @@ void reentry(Context& cx, Assessment& a) {
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
     set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
     set_chart(t, Chart::bars, {1}, "children");
+    cx.reliability.push_back({"Children by number of periods of care", t.table.id, "every year (as defined)",
+                              "counted: the measure is of periods since " + cx.first_return() +
+                                  ", not since birth, and says so"});
     a.tables.push_back(std::move(t));
   }
   // Re-entry after returning home.
   struct Return {
     int age_band = -1, moves = 0;
+    bool moves_known = true;  // false: the period began before the first return held, at an unknown date
     CodeIndex ls = kNoCode;
     int gap = -1;  // days to the next period, -1 if none
     Date end;
@@ -344,6 +434,9 @@ void reentry(Context& cx, Assessment& a) {
       int moves = 0;
       for (uint32_t k = p.first_placement; k < p.first_placement + p.placement_count; ++k) moves += !h.placements[k].is_temporary();
       r.moves = std::max(0, moves - 1);
+      // Placements before the first episode held are not in the returns: fewer than two changes
+      // held could be more. Two or more is the top group whatever came before.
+      r.moves_known = h.start_known(p) || r.moves >= 2;
       r.ls = h.episodes[p.first_episode + p.episode_count - 1].legal_status;
       r.end = p.end;
       for (size_t j = i + 1; j < ps.size(); ++j)
@@ -359,8 +452,9 @@ void reentry(Context& cx, Assessment& a) {
       "Children who returned home (E4A/E4B) and came back into care within 12 and 24 months",
       "Periods of care ending with a return home in the span. Only returns with a full follow-up before the "
       "reference date are counted for each measure (12 months: returned home at least 365 days before it; "
-      "24 months: 730 days). Placement changes = non-temporary placements in the period minus one; legal "
-      "status of the last episode.",
+      "24 months: 730 days). Placement changes = non-temporary placements in the period minus one (a period that "
+      "began before the first return held, at a date the returns do not show, with fewer than 2 changes held, is "
+      "'Not known'); legal status of the last episode.",
       {{"breakdown", "Breakdown"},
        {"group", "Group"},
        {"returned_12", "Returned home (12-month follow-up)"},
@@ -388,9 +482,19 @@ void reentry(Context& cx, Assessment& a) {
   add("All", "All returns home", [](const Return&) { return true; });
   for (int b = 0; b < kAgeBandCount; ++b)
     add("Age at return", std::string(label(static_cast<AgeBand>(b))), [b](const Return& r) { return r.age_band == b; });
+  bool any_moves_unknown = false;
+  for (const auto& r : returns) any_moves_unknown |= !r.moves_known;
   for (int m = 0; m <= 2; ++m)
     add("Placement changes in the period", m == 2 ? "2 or more" : std::to_string(m),
-        [m](const Return& r) { return std::min(r.moves, 2) == m; });
+        [m](const Return& r) { return r.moves_known && std::min(r.moves, 2) == m; });
+  if (any_moves_unknown)
+    add("Placement changes in the period", "Not known: began before " + cx.first_return(),
+        [](const Return& r) { return !r.moves_known; });
+  cx.reliability.push_back(
+      {"Re-entry after a return home, by placement changes in the period", "reentry_after_return_home", "every year",
+       any_moves_unknown ? "counted apart as 'Not known: began before " + cx.first_return() +
+                               "' when fewer than 2 changes are held"
+                         : std::string("none in the years analysed")});
   for (CodeIndex ls = 0; ls < codes::legal_status.size(); ++ls) {
     bool any = false;
     for (const auto& r : returns) any |= r.ls == ls;
@@ -432,9 +536,13 @@ void permanence(Context& cx, Assessment& a) {
        {"sgo", "Special guardianship orders"},
        {"cao", "Child arrangements orders"}});
   std::vector<std::vector<double>> adoption_age(cx.years.size(), std::vector<double>(kAgeBandCount, 0));
+  // A period that began before the first return held, at a date the returns do not show, began
+  // no later than its first episode held: its days to adoption are at least those from it, and
+  // the child entered under 1 if already under 1 then (else it is not known).
+  std::vector<char> days_unknown(cx.years.size(), 0), entered_unknown(cx.years.size(), 0);
   add_year_rows(cx, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
     double adopted = 0, age_sum = 0, age_n = 0, under1 = 0, entered1 = 0, sgo = 0, cao = 0;
-    std::vector<double> days;
+    std::vector<double> days, days_at_least;
     for (uint32_t pi : cx.ceasers(y.start(), cx.year_end(y))) {
       const auto& p = h.periods[pi];
       const auto g = cease_group(p.reason_ceased);
@@ -447,17 +555,30 @@ void permanence(Context& cx, Assessment& a) {
           age_n += 1;
           const int age = age_on(c.dob, p.end);
           under1 += age < 1;
-          entered1 += age_on(c.dob, p.start) < 1;
+          const bool under1_at_start = age_on(c.dob, p.start) < 1;
+          entered1 += under1_at_start;
+          if (!under1_at_start && !h.start_known(p)) entered_unknown[yi] = 1;
           adoption_age[yi][static_cast<size_t>(age_band(age))] += 1;
         }
-        days.push_back(p.end - p.start);
+        (h.start_known(p) ? days : days_at_least).push_back(p.end - p.start);
       }
       sgo += *g == CeaseGroup::special_guardianship;
       cao += *g == CeaseGroup::residence_order;
     }
-    row.insert(row.end(), {adopted, age_n ? Cell{age_sum / age_n} : Cell{}, under1, entered1,
-                           days.empty() ? Cell{} : Cell{median(days)}, sgo, cao});
+    const auto median_days = determined_median(days, days_at_least);
+    days_unknown[yi] = !median_days && !days_at_least.empty();
+    row.insert(row.end(), {adopted, age_n ? Cell{age_sum / age_n} : Cell{}, under1,
+                           entered_unknown[yi] ? Cell{} : Cell{entered1}, median_days ? Cell{*median_days} : Cell{},
+                           sgo, cao});
   });
+  state_reliability(cx, t, "Median days from entry to adoption",
+                    "Median days to adoption left blank where adoptions of children whose period began before " +
+                        cx.first_return() + ", at a date the returns do not show, could change it",
+                    days_unknown);
+  state_reliability(cx, t, "Adopted children who entered care under 1",
+                    "Adopted children who entered care under 1 left blank where one whose period began before " +
+                        cx.first_return() + ", at a date the returns do not show, was 1 or over at its first episode held",
+                    entered_unknown);
   set_counts(t, {.columns = {1, 3, 4, 6, 7}, .derived = {{2, 1}, {5, 1}}});
   set_chart(t, Chart::year_lines, {1, 6, 7}, "children");
   a.tables.push_back(std::move(t));
@@ -489,4 +610,5 @@ void permanence(Context& cx, Assessment& a) {
                              }));
 }
 
-}  // namespace careflow::analyse::detail
+}  // namespace detail
+}  // namespace careflow::analyse

@@ -16,6 +16,15 @@ struct EnglandYear {
   double looked_after = 0, started = 0, ceased = 0, population = 0, rate = 0;
 };
 
+// How a measure that needs the start of a period of care (or of a placement) treats those that
+// began before the first return held, and from which year its figures are reliable.
+struct Reliability {
+  std::string measure;    // as the report names it
+  std::string tables;     // ids of the tables that show it
+  std::string from;       // "2017/18", "every year", "no year held"...
+  std::string treatment;  // what is done with left-truncated periods
+};
+
 struct Context {
   const History& h;
   const Options& o;
@@ -28,6 +37,7 @@ struct Context {
   std::map<int, double> england_same_carer_pct, england_3plus_pct;  // collection end year -> %
   std::string la_ons_code;            // the council's ONS code (from --la, or via the population file)
   std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
+  std::vector<Reliability> reliability;  // one per measure that needs history (see measure_reliability)
 
   bool keep(ChildIndex c, Date on) const;
   // Children looked after at the end of `d` who pass the filter.
@@ -37,7 +47,27 @@ struct Context {
   std::vector<uint32_t> starters(Date from, Date to) const;
   std::vector<uint32_t> ceasers(Date from, Date to) const;
   Date year_end(const CollectionYear& y) const { return y.end() < ref ? y.end() : ref; }
+  // The first return held ("2015/16"): periods running on its 1 April may have begun any time before.
+  std::string first_return() const { return h.years.empty() ? std::string() : h.years.front().label(); }
 };
+
+// ---- Periods that began before the first return held -----------------------------------------
+// A figure that depends on when such a period began is shown only when the returns held
+// determine it; otherwise its cell is left blank and the table's notes, and the
+// measure_reliability table, say from which year the measure is reliable.
+
+// The label of the first year of the span from which every year is determined (`unknown[yi]`
+// false for it and every later year), or "" when the latest year is not.
+std::string reliable_from(const Context& cx, const std::vector<char>& unknown);
+// The years left blank, as "2015/16, 2016/17" ("" if none).
+std::string years_listed(const Context& cx, const std::vector<char>& unknown);
+// Records the measure in cx.reliability and appends to the table's notes in which years it is
+// not determined (`unknown[yi]`), what the table does about it (`how`: "Left blank where ..."),
+// and from which year it is reliable.
+void state_reliability(Context& cx, Table& t, const std::string& measure, const std::string& how,
+                       const std::vector<char>& unknown);
+// A by_year table: year yi's column left blank (and the latest-year percentage with it).
+void blank_year_column(const Context& cx, Table& t, size_t yi);
 
 // "y2025" and "2024/25"
 std::string year_column(const CollectionYear& y);
@@ -90,6 +120,9 @@ std::vector<std::string> placement_group_labels();
 std::vector<std::string> single_age_labels();  // "0".."17", "18 and over"
 int single_age_category(int age);              // -1 if unknown
 
+// Removes a category row whose counts are zero in every year (a by_year table keeps its total row last).
+void drop_row_if_empty(const Context& cx, Table& t, const std::string& label);
+
 void profile(Context& cx, Assessment& a);
 void location(Context& cx, Assessment& a);
 void flows(Context& cx, Assessment& a);
@@ -99,5 +132,7 @@ void reentry(Context& cx, Assessment& a);
 void permanence(Context& cx, Assessment& a);
 void costs(Context& cx, Assessment& a);
 void projection(Context& cx, Assessment& a);
+// The measure_reliability table, from cx.reliability (last: every other analysis has stated its own).
+void measure_reliability(Context& cx, Assessment& a);
 
 }  // namespace careflow::analyse::detail

@@ -223,7 +223,9 @@ void flows(Context& cx, Assessment& a) {
         "flows", "flows_by_year", "Children looked after during the year, starters and ceasers",
         "Starters and ceasers are periods of care starting / ending between 1 April and 31 March (a child can start "
         "twice). An 18th-birthday exit is a period that ended on or after the child's 18th birthday. Net change = "
-        "starters - ceasers; excluding 18th-birthday exits = starters - (ceasers - 18th-birthday exits).",
+        "starters - ceasers (the change in the number looked after from 31 March to 31 March, when no filter is "
+        "applied); starters minus ceasers other than 18th-birthday exits = starters - (ceasers - 18th-birthday "
+        "exits): what the change would have been had no one left at 18.",
         {{"year", "Year"},
          {"during_year", "Looked after during the year"},
          {"at_start", "Looked after at 1 April (end of 31 March before)"},
@@ -233,7 +235,7 @@ void flows(Context& cx, Assessment& a) {
          {"ceased_per_month", "Ceased per month", 1},
          {"ceased_at_18", "Ceased at 18th birthday or later"},
          {"net_change", "Net change"},
-         {"net_change_excl_18", "Net change excluding 18th-birthday exits"},
+         {"net_change_excl_18", "Starters minus ceasers other than 18th-birthday exits"},
          {"england_started_per_10000", "England starters per 10,000", 1},
          {"started_per_10000", "Starters per 10,000", 1}});
     add_year_rows(cx, t, [&](const CollectionYear& y, size_t, std::vector<Cell>& row) {
@@ -266,14 +268,25 @@ void flows(Context& cx, Assessment& a) {
     set_chart(t, Chart::year_lines, {3, 4, 9}, "children");
     const auto& last = t.table.rows.back();
     const double ns = std::get<double>(last[3]), nc = std::get<double>(last[4]), at18 = std::get<double>(last[7]);
+    // The change stated is that of the number looked after (31 March to 31 March), which is what
+    // a reader takes "care grew" to mean; starters minus ceasers equals it only when every child
+    // counted is counted on both dates (not with a filter such as an age band). Without the
+    // 18th-birthday exits the number would have been higher by exactly those children.
+    const double before = std::get<double>(last[2]),
+                 after = static_cast<double>(cx.stock(cx.year_end(cx.years.back())).size());
+    const auto change = [](double d, bool past) {
+      if (d == 0) return std::string(past ? "did not change" : "not changed");
+      return fmt::format("{} by {:.0f}", d > 0 ? (past ? "rose" : "risen") : (past ? "fell" : "fallen"), std::fabs(d));
+    };
     if (ns >= 10 && nc >= 10)
       a.messages.push_back(
           {"flows",
-           fmt::format("In {} {:.0f} children started and {:.0f} ceased to be looked after; {:.0f} of the ceasers left at 18. "
-                       "Excluding 18th-birthday exits, care {} by {:.0f}.",
-                       cx.years.back().label(), ns, nc, at18, ns - (nc - at18) >= 0 ? "grew" : "shrank",
-                       std::fabs(ns - (nc - at18))),
-           15, {ns, nc, at18, std::fabs(ns - (nc - at18))}});
+           fmt::format("In {} {:.0f} children started and {:.0f} ceased to be looked after; {:.0f} of the ceasers left "
+                       "at 18 or over. The number looked after {}, from {:.0f} to {:.0f}; without the {:.0f} who left "
+                       "at 18 or over it would have {}.",
+                       cx.years.back().label(), ns, nc, at18, change(after - before, true), before, after, at18,
+                       change(after - before + at18, false)),
+           15, {ns, nc, at18, before, after}});
     if (std::holds_alternative<double>(last[10]) && std::holds_alternative<double>(last[11]) && ns >= 10) {
       const double e = std::get<double>(last[10]), r = std::get<double>(last[11]);
       a.messages.push_back({"flows",
@@ -376,20 +389,61 @@ void flows(Context& cx, Assessment& a) {
       if (!text.empty()) a.messages.push_back({"flows", text, 5 + std::fabs(best), {best_n}});
     }
   }
+  // A period that began before the first return held, with its start unknown, lasted at least
+  // as long as it looks (from its first episode held): its band is known only when that is
+  // already the top one. The others are counted apart rather than as if they began with the returns.
+  const int kTopBand = static_cast<int>(kDurationBands.size()) - 1, kLengthUnknown = kTopBand + 1;
+  const std::string length_unknown = "Began before " + cx.first_return() + ": length not known";
+  auto duration_bands = kDurationBands;
+  duration_bands.push_back(length_unknown);
   ceasers_table("ceasers_by_duration", "Children who ceased to be looked after, by time in care",
-                "Length of the period of care that ended, in whole years from start to end.", kDurationBands,
-                [&](const PeriodOfCare& p) { return duration_band(p.start, p.end); }, true);
+                "Length of the period of care that ended, in whole years from start to end.", duration_bands,
+                [&](const PeriodOfCare& p) {
+                  const int band = duration_band(p.start, p.end);
+                  return h.start_known(p) || band == kTopBand ? band : kLengthUnknown;
+                }, true);
+  {
+    Table& t = a.tables.back();
+    std::vector<char> unknown(cx.years.size(), 0);
+    for (size_t yi = 0; yi < cx.years.size(); ++yi)  // every band is a row (keep_empty): the row is kLengthUnknown
+      unknown[yi] = std::get<double>(t.table.rows[static_cast<size_t>(kLengthUnknown)][yi + 1]) > 0;
+    drop_row_if_empty(cx, t, length_unknown);
+    state_reliability(cx, t, "Time in care at leaving",
+                      fmt::format("Counted apart as '{}' (a period that began before then at a date the returns do not "
+                                  "show, and is not already 10 years or more from its first episode held)",
+                                  length_unknown),
+                      unknown);
+  }
+  // Whether a period lasted under a year is unknown when it began before the first return held,
+  // its start unknown, and it looks shorter than a year: such a year is left blank.
+  std::vector<char> short_stay_unknown(cx.years.size(), 0);
+  for (size_t yi = 0; yi < cx.years.size(); ++yi)
+    for (uint32_t pi : cx.ceasers(cx.years[yi].start(), cx.year_end(cx.years[yi]))) {
+      const PeriodOfCare& p = h.periods[pi];
+      if (!h.start_known(p) && duration_band(p.start, p.end) == 0) short_stay_unknown[yi] = 1;
+    }
+  const auto short_stay_reliability = [&](const std::string& measure) {
+    Table& t = a.tables.back();
+    for (size_t yi = 0; yi < cx.years.size(); ++yi)
+      if (short_stay_unknown[yi]) blank_year_column(cx, t, yi);
+    state_reliability(cx, t, measure,
+                      "Left blank where a leaver's period began before " + cx.first_return() +
+                          " at a date the returns do not show, so whether it lasted under a year is not known",
+                      short_stay_unknown);
+  };
   ceasers_table("short_stay_leavers_by_age_band", "Children who left care within a year of starting, by age band",
                 "Periods of care that ended less than one year after they started; age on leaving.", age_band_labels(),
                 [&](const PeriodOfCare& p) {
                   const int age = h.age_on(p.child, p.end);
                   return duration_band(p.start, p.end) != 0 || age < 0 ? -1 : static_cast<int>(age_band(age));
                 }, true);
+  short_stay_reliability("Left care within a year of starting, by age");
   ceasers_table("short_stay_leavers_by_destination", "Children who left care within a year of starting, by reason",
                 "Periods of care that ended less than one year after they started, by reason ceased (DfE groups).",
                 cease_group_labels(), [&](const PeriodOfCare& p) {
                   return duration_band(p.start, p.end) != 0 ? -1 : cease_category(p.reason_ceased);
                 });
+  short_stay_reliability("Left care within a year of starting, by reason");
 
   // Starters against leavers by age band, latest year.
   {
@@ -428,21 +482,38 @@ void flows(Context& cx, Assessment& a) {
                          {{"entry_year", "Entered care in"}, {"children", "Children"}, {"percent", "%", 1}});
     const auto stock = cx.stock(cx.ref);
     std::map<int, double> by;
-    double recent = 0;
+    // A period that began before the first return held at a date the returns do not show is
+    // counted apart: the year of its first episode held is only the latest it can have begun.
+    double recent = 0, year_unknown = 0;
+    bool recent_known = true;
     const Date three_years = birthday(cx.ref, -3) ;
     for (ChildIndex c : stock) {
       const PeriodOfCare* p = h.period_on(c, cx.ref);
       if (!p) continue;
-      by[collection_year_of(p->start).end_year] += 1;
-      recent += p->start > three_years;
+      if (h.start_known(*p)) {
+        by[collection_year_of(p->start).end_year] += 1;
+        recent += p->start > three_years;
+      } else {
+        year_unknown += 1;
+        recent_known &= p->start <= three_years;  // began on or before that, so not in the last three years
+      }
     }
     const double total = static_cast<double>(stock.size());
     for (auto it = by.rbegin(); it != by.rend(); ++it)
       t.table.add_row({CollectionYear{it->first}.label(), it->second, total ? 100.0 * it->second / total : Cell{}});
+    if (year_unknown > 0)
+      t.table.add_row({"Before " + cx.first_return() + " (year not known)", year_unknown, 100.0 * year_unknown / total});
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
     set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
     set_chart(t, Chart::bars, {1}, "children");
-    if (total >= 10)
+    t.table.notes += fmt::format(" A period that began before {} at a date the returns do not show (its first episode "
+                                 "held is not RNE S) is counted as 'Before {} (year not known)'.",
+                                 cx.first_return(), cx.first_return());
+    cx.reliability.push_back(
+        {"When today's children entered care", t.table.id, "every year",
+         year_unknown > 0 ? fmt::format("counted apart as 'Before {} (year not known)'", cx.first_return())
+                          : std::string("none in the years analysed")});
+    if (total >= 10 && recent_known)
       a.messages.push_back({"flows",
                             fmt::format("{:.0f}% of the children looked after on {} entered care in the last three years.",
                                         100.0 * recent / total, cx.ref.to_string()),

@@ -20,6 +20,16 @@ bool Placement::is_temporary() const {
 Date History::data_start() const { return years.empty() ? Date() : years.front().start(); }
 Date History::data_end() const { return years.empty() ? Date() : years.back().end(); }
 
+bool History::start_known(const PeriodOfCare& p) const {
+  return p.start >= data_start() || episodes[p.first_episode].reason_new == codes::reason_new_episode.find("S");
+}
+
+bool History::start_known(const Placement& pl) const {
+  if (pl.start >= data_start()) return true;
+  const CodeIndex rne = episodes[pl.first_episode].reason_new;
+  return rne != kNoCode && rne != codes::reason_new_episode.find("L");
+}
+
 std::span<const Episode> History::episodes_of(ChildIndex c) const {
   const Child& ch = children[c];
   return {episodes.data() + ch.first_episode, ch.episode_count};

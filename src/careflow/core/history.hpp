@@ -157,6 +157,15 @@ class History {
   Date data_start() const;
   Date data_end() const;
 
+  // Whether the returns held show when a period of care (or a placement) began. One already
+  // running on data_start() is seen from its first episode in the first return, which began it
+  // only if it opened the period with RNE S (a placement: with any RNE but L, a change of legal
+  // status alone). Otherwise the period is left-truncated with its start unknown: its length as
+  // held (from that episode) is only a lower bound, and measures that need the start must leave
+  // it out or say that they cannot tell. docs/model.md, "Periods that began before the first return".
+  bool start_known(const PeriodOfCare& p) const;
+  bool start_known(const Placement& pl) const;
+
   std::span<const Episode> episodes_of(ChildIndex c) const;
   std::span<const PeriodOfCare> periods_of(ChildIndex c) const;
   std::span<const Placement> placements_of(ChildIndex c) const;

@@ -349,7 +349,6 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
   const int blocks = std::max(1, s.trend_years);
   std::vector<double> block_count(blocks, 0.0), block_all(blocks, 0.0);
 
-  const CodeIndex rne_s = codes::reason_new_episode.find("S");
   for (ChildIndex c = 0; c < h.children.size(); ++c) {
     const Child& ch = h.children[c];
     if (!ch.dob_known) continue;
@@ -372,7 +371,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       // A period already running when the data start whose first episode we see is not its
       // start (RNE other than S) has an unknown start: it would pass for a short stay that
       // nobody left, so it is left out of the estimate.
-      const bool start_known = p.start >= data_start || h.episodes[p.first_episode].reason_new == rne_s;
+      const bool start_known = h.start_known(p);
       const double u0 = std::max(0, data_start - p.start);
       const bool at18 = ended && p.end >= bd18 - 1;
       const double u1 = (at18 ? std::min(end, bd18) : end) - p.start;
@@ -648,7 +647,7 @@ MicrosimModel fit_microsim(const History& h, const MicrosimSettings& s) {
       if (p.short_breaks || p.start > T || (!p.end.is_open() && p.end <= T)) continue;
       MicrosimModel::Current cur{p.start, p.start, ch.dob, std::clamp(age_on(ch.dob, p.start), 0, 17), Kind::other,
                                  -1, LegalGroup::other, p.start};
-      if (p.start < data_start && h.episodes[p.first_episode].reason_new != rne_s)
+      if (!h.start_known(p))
         cur.unknown_start_band = static_cast<int8_t>(iband(age_on(ch.dob, data_start)));
       for (uint32_t i = 0; i < p.placement_count; ++i) {
         const Placement& pl = h.placements[p.first_placement + i];

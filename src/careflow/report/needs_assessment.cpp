@@ -272,6 +272,12 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
        "careflow's docs/model.md and follow DfE's; each table's note gives its own.</li>";
   s += "<li>England figures: DfE 'Children looked after in England including adoptions'. Contains public sector "
        "information licensed under the Open Government Licence v3.0.</li></ul>";
+  // Tables about the report itself (from which year each measure is reliable).
+  for (const auto& t : tables)
+    if (t.section == "notes") {
+      s += fmt::format("<h3 id=\"t-{}\">{}</h3>", t.table.id, xml_escape(t.table.title)) + table_html(t.table);
+      if (!t.table.notes.empty()) s += "<p class=\"note\">" + xml_escape(t.table.notes) + "</p>";
+    }
   s += "</main></body></html>\n";
   return s;
 }
