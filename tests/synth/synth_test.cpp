@@ -218,7 +218,13 @@ TEST_F(SynthCouncil, CodesAreValidForTheYear) {
     EXPECT_TRUE(codes::legal_status.valid_in(r.ls, r.year)) << r.ls;
     EXPECT_NE(r.ls, "V3");
     EXPECT_NE(r.ls, "V4");
-    if (r.decom >= Date::from_ymd(2023, 10, 28)) { EXPECT_TRUE(r.place != "P2" && r.place != "H5") << r.place; }
+    // No new P2 or H5 placement from 28 October 2023; an H5 placement open that day goes on
+    // registered, as an episode from that day with the same carers (RNE T) and its URN.
+    const Date registered = Date::from_ymd(2023, 10, 28);
+    if (r.decom >= registered) {
+      EXPECT_NE(r.place, "P2");
+      if (r.place == "H5") { EXPECT_TRUE(r.decom == registered && r.rne == "T") << r.child << " " << r.rne; }
+    }
     if (r.place == "P1") { EXPECT_EQ(r.provider, "PR0"); }
     if (r.place[0] == 'Z') { EXPECT_EQ(r.provider, ""); }
   }

@@ -1,7 +1,7 @@
 // careflow synth at messiness 0 must write returns a council could submit: careflow validate
-// finds no error in any year except the rules docs/synth.md lists as inherent (EPI and 1002 for
-// care leavers, as only two years are loaded; 624 for mothers among them, where rules 612, 624
-// and 628 contradict). And its postcodes: real ones, placed where the provider implies.
+// finds no error in any year, for many seeds and sizes of council (every rule that the two
+// returns and the postcode directory let run). And its postcodes: real ones, placed where the
+// provider implies.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -41,25 +41,31 @@ constexpr bool kWithPostcodes = true;
 
 }  // namespace
 
-TEST(SynthValidate, CleanReturnsHaveNoErrorsButTheDocumentedOnes) {
+TEST(SynthValidate, CleanReturnsHaveNoErrors) {
   std::optional<PostcodeDirectory> directory;
   if (kWithPostcodes && reference_file("postcodes/onspd_postcodes.csv.gz")) {
     ProblemLog log;
     directory = PostcodeDirectory::load_reference(log);  // the validator's own copy
   }
-  // Seeds 1-3 of a small council, and councils where a wider sweep (seeds 1-60, 2022-2026)
-  // found generator faults, now fixed: 150/18 (UN4 for a child whose UPN was on record, 208;
-  // custody for a child under 10 when the episode began, 234), 150/34 (no OC2 row for a child
-  // looked after from 1 April, 191; 208; 197B) and 400/5 (197B, 234).
+  // Ten seeds of small councils (30 and 150 looked after at 31 March), and seeds 1-3 of a typical
+  // one (400) and 1-2 of a large one (1,500): 2021/22-2026/27, so every year with rules
+  // (2022/23 on) is validated against the year before. Seeds 18 and 34 of 150 and 5 of 400 are
+  // where an earlier sweep found generator faults (UN4 for a child whose UPN was on record, 208;
+  // custody under 10, 234; no OC2 row for a child looked after from 1 April, 191).
   struct Council { uint64_t seed; int population; };
-  for (const Council council : {Council{1, 150}, Council{2, 150}, Council{3, 150}, Council{18, 150}, Council{34, 150},
-                                Council{5, 400}}) {
+  std::vector<Council> councils;
+  for (uint64_t seed = 1; seed <= 10; ++seed) councils.push_back({seed, 30}), councils.push_back({seed, 150});
+  for (const Council c : {Council{18, 150}, Council{34, 150}, Council{1, 400}, Council{2, 400}, Council{3, 400},
+                          Council{5, 400}, Council{1, 1500}, Council{2, 1500}})
+    councils.push_back(c);
+  size_t returns_checked = 0, rules_run = 0;
+  for (const Council council : councils) {
     const uint64_t seed = council.seed;
     const fs::path dir = temp_dir("validate_" + std::to_string(seed) + "_" + std::to_string(council.population));
     synth::SynthOptions o;
     o.seed = seed;
     o.first_year = 2022;  // the validator has rules for 2022/23 on; 2025/26 brings Z11-Z14
-    o.last_year = 2026;
+    o.last_year = 2027;   // and 2026/27 the Deprivation of Liberty Orders
     o.population = council.population;
     o.postcodes = kWithPostcodes;
     const auto truth = synth::generate(o, dir.string());
@@ -81,53 +87,31 @@ TEST(SynthValidate, CleanReturnsHaveNoErrorsButTheDocumentedOnes) {
         derived_last = validate::derive_episode_fields(*returns[y - 1].find(Table::episodes), *directory, in.la);
         in.postcodes = &*directory, in.derived = &*derived, in.derived_last = &*derived_last;
       }
-      std::map<std::string, size_t> errors;
       std::set<std::string> postcode_rules_run;
-      std::vector<size_t> rows_624, rows_197b;
       for (const auto& r : validate::validate(in)) {
+        rules_run += r.outcome == validate::Outcome::ran;
         if (r.outcome == validate::Outcome::ran && (r.rule->code == "169" || r.rule->code == "179"))
           postcode_rules_run.insert(std::string(r.rule->code));
-        for (const auto& [table, rows] : r.flagged) errors[std::string(r.rule->code)] += rows.size();
-        if (r.rule->code == "624" && r.flagged.count(Table::header)) rows_624 = r.flagged.at(Table::header);
-        if (r.rule->code == "197B" && !r.flagged.empty()) {
-          ASSERT_EQ(r.flagged.size(), r.flagged.count(Table::oc2)) << "197B flags OC2 rows only";
-          rows_197b = r.flagged.at(Table::oc2);
-        }
+        size_t n = 0;
+        for (const auto& [table, rows] : r.flagged) n += rows.size();
+        // Without postcodes (the sanitizer build) none is recorded: 392b (postcodes missing)
+        // flags every episode, and a move between carers of the same type and provider shows
+        // only in PL_POST, so 435 and 436 see no change of placement.
+        const bool no_postcodes = r.rule->code == "392b" || r.rule->code == "435" || r.rule->code == "436";
+        if (n && (o.postcodes || !no_postcodes))
+          ADD_FAILURE() << "seed " << seed << ", population " << o.population << ", " << synth::year_folder(y)
+                        << ": rule " << r.rule->code << " flags " << n << " row(s)";
       }
       // With the directory the placement's LA and location are derived for every episode.
       if (directory) {
         EXPECT_EQ(postcode_rules_run, (std::set<std::string>{"169", "179"})) << y;
       }
-      // EPI (a warning) and 1002: care leavers in the OC3 cohort have a Header row and no
-      // episode in the two years loaded, as in a real return (DfE holds the earlier years).
-      // Both flag exactly those children and nothing else: one Header row, one OC3 row each.
-      const auto* header = returns[y].find(Table::header);
-      const auto* episodes = returns[y].find(Table::episodes);
-      std::set<std::string> with_episodes;
-      for (size_t r = 0; r < episodes->rows(); ++r) with_episodes.insert(std::string(episodes->cell(r, 0)));
-      size_t without = 0;
-      for (size_t r = 0; r < header->rows(); ++r) without += !with_episodes.count(std::string(header->cell(r, 0)));
-      EXPECT_EQ(errors["EPI"], without) << y;
-      EXPECT_LE(errors["1002"], without) << y;
-      // 624: a mother who left care and is a care leaver this year: 628 wants MOTHER blank, 612
-      // then wants MC_DOB blank, and 624 sees last year's MC_DOB gone. Only such rows.
-      for (size_t r : rows_624) EXPECT_EQ(with_episodes.count(std::string(header->cell(r, 0))), 0u) << y;
-      // 197B: a child whose 17th birthday is 1 April, the first day of the year, must have an
-      // SDQ score or a reason for none (197B) and must have neither (189, 17 at the start of the
-      // year). The generator leaves both blank: only such children, born 1 April y-18.
-      const std::string april_17 = "01/04/" + std::to_string(y - 18);
-      for (size_t r : rows_197b) EXPECT_EQ(returns[y].find(Table::oc2)->cell(r, 1), april_17) << y;
-      // Without postcodes (the sanitizer build) a return cannot satisfy 392b (no postcodes
-      // recorded) nor, for a move between carers of the same type and provider, 435 and 436
-      // (the change shows only in PL_POST).
-      for (const auto& [code, n] : errors)
-        if (code != "EPI" && code != "1002" && code != "624" && code != "197B" &&
-            (o.postcodes || (code != "392b" && code != "435" && code != "436")))
-          ADD_FAILURE() << "seed " << seed << ", population " << o.population << ", " << synth::year_folder(y)
-                        << ": rule " << code << " flags " << n << " row(s)";
+      ++returns_checked;
     }
     fs::remove_all(dir);
   }
+  EXPECT_EQ(returns_checked, councils.size() * 5);
+  EXPECT_GT(rules_run, returns_checked * 250);  // every year runs most of its 293-322 rules
 }
 
 TEST(SynthValidate, FaultsAreStillInjectedAtMessiness) {

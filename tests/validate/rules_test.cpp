@@ -12,44 +12,13 @@
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
+#include "hand_return.hpp"
 
 using namespace careflow;
 using namespace careflow::validate;
 using ssda903::Table;
 
-namespace {
-
-// A return built from CSV text per table (file names as the return names them).
-ssda903::Return make_return(int year, std::initializer_list<std::pair<const char*, const char*>> files) {
-  ssda903::Return ret;
-  ret.year = CollectionYear{year};
-  ProblemLog log;
-  for (const auto& [name, text] : files) {
-    CsvReadResult csv = parse_csv(text, name);
-    auto t = ssda903::to_return_table(std::move(csv.table), name, log);
-    EXPECT_TRUE(t.has_value()) << name;
-    if (t) ret.tables[static_cast<size_t>(t->table)] = std::move(*t);
-  }
-  return ret;
-}
-
-Flags run(std::string_view code, int year, const ssda903::Return& ret,
-          const ssda903::Return* last = nullptr) {
-  ValidationInput in;
-  in.this_year = &ret;
-  in.last_year = last;
-  in.year = CollectionYear{year};
-  const RuleVersion* v = find_rule(code, year);
-  EXPECT_NE(v, nullptr) << code;
-  if (!v) return {};
-  RuleResult r = run_rule(*v, in);
-  EXPECT_EQ(r.outcome, Outcome::ran) << code << ": " << r.reason;
-  return r.flagged;
-}
-
-using Rows = std::vector<size_t>;
-
-}  // namespace
+using namespace careflow::validate::testing;
 
 TEST(Rule202, SexCodeChangeAcrossThe2024_25Boundary) {
   // 2023/24 used 1/2; 2024/25 uses M/F/U. A: 1 -> M (same sex), B: 2 -> F (same), C: 1 -> F
@@ -214,18 +183,6 @@ TEST(PostcodeRules, LocationAgainstPlacementLa) {
 
 // ---- Rules added for issue #3: a failing and a passing row each, derived from DfE's message ----
 
-namespace {
-
-Flags run_in(std::string_view code, const ValidationInput& in) {
-  const RuleVersion* v = find_rule(code, in.year.end_year);
-  EXPECT_NE(v, nullptr) << code;
-  if (!v) return {};
-  RuleResult r = run_rule(*v, in);
-  EXPECT_EQ(r.outcome, Outcome::ran) << code << ": " << r.reason;
-  return r.flagged;
-}
-
-}  // namespace
 
 TEST(UascRules, DistanceAndPostcodesByUascStatus) {
   // 2024/25. C is in this year's UASC table, B in last year's: both are (or were) UASC, A never.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -23,7 +24,8 @@ namespace {
 // Which rules must flag the faulty row (the generator's file and line; any one rule suffices):
 //  duplicate_row: the same episode twice, so the copy starts before the first ends, or while it
 //    is still open: 501 flags the copy (the later row).
-//  overlapping_episode: DEC moved past the next DECOM: 501 flags the next episode (line + 1).
+//  overlapping_episode: DEC moved past the next DECOM: 501 flags the next episode (line + 1), and
+//    388 the episode itself (it ended X1, but no episode starts on its DEC).
 //  dec_blank_rec_present: 148 (DEC and REC both coded or both blank).
 //  invalid_code (PLACE): 146.
 //  two_digit_year: DOB -> 102; DECOM -> 141 (not a valid date).
@@ -91,7 +93,7 @@ TEST(SynthFaults, EveryInjectedFaultIsFlagged) {
     std::set<std::string> want;
     std::vector<uint32_t> lines = {f.line};
     if (f.kind == "duplicate_row") want = {"501"};
-    else if (f.kind == "overlapping_episode") want = {"501"}, lines.push_back(f.line + 1);
+    else if (f.kind == "overlapping_episode") want = {"501", "388"}, lines.push_back(f.line + 1);
     else if (f.kind == "dec_blank_rec_present") want = {"148"};
     else if (f.kind == "invalid_code") want = {"146"};
     else if (f.kind == "two_digit_year") want = {t == Table::header ? "102" : "141"};
@@ -110,5 +112,38 @@ TEST(SynthFaults, EveryInjectedFaultIsFlagged) {
     ++checked;
   }
   EXPECT_EQ(checked + by_kind["utf16_file"], truth.faults.size());
+
+  // And the faults are the only source of errors: every flagged row, of any table, is a row of
+  // a child with a fault in that year's return or last year's (rules comparing the two years,
+  // 502-503J, 203 and others, see last year's fault from this year). The UTF-16 file is read as
+  // any other and causes nothing. The clean returns have no error at all (synth_validate_test).
+  auto child_col = [](Table t) {
+    const auto& cols = ssda903::schema(t).columns;
+    return static_cast<size_t>(std::find(cols.begin(), cols.end(), "CHILD") - cols.begin());
+  };
+  std::map<int, std::set<std::string>> faulty;  // year -> children with a fault in that return
+  for (const auto& f : truth.faults) {
+    if (f.kind == "utf16_file") continue;
+    const Table t = f.file.find("header.csv") != std::string::npos ? Table::header : Table::episodes;
+    const auto* rt = returns[f.year].find(t);
+    for (size_t r = 0; r < rt->rows(); ++r)
+      if (rt->line(r) == f.line) faulty[f.year].insert(std::string(rt->cell(r, child_col(t))));
+  }
+  size_t flagged_rows = 0;
+  for (int y : {2024, 2025}) {
+    for (const auto& r : results[y]) {
+      for (const auto& [t, rows] : r.flagged) {
+        const auto* rt = returns[y].find(t);
+        for (size_t row : rows) {
+          ++flagged_rows;
+          const std::string child(rt->cell(row, child_col(t)));
+          EXPECT_TRUE(faulty[y].count(child) || faulty[y - 1].count(child))
+              << "rule " << r.rule->code << " flags " << synth::year_folder(y) << " " << ssda903::schema(t).file_name
+              << " line " << rt->line(row) << ", a child with no injected fault";
+        }
+      }
+    }
+  }
+  EXPECT_GT(flagged_rows, checked);  // a fault is often flagged by more than one rule
   fs::remove_all(dir);
 }

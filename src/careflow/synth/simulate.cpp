@@ -584,10 +584,12 @@ class ChildSim {
       c_.social_workers.push_back({d, std::min(next, end), 1 + static_cast<uint32_t>(r_.below(workers_)), reason});
       d = next;
     }
-    // Deprivation of liberty orders for a few teenagers in children's homes.
+    // Deprivation of liberty orders for a few teenagers in children's homes, from a few days
+    // into the placement to its end; not for a placement over before the order would begin
+    // (rule 702; the draw is kept, so nothing else moves).
     for (const Episode& ep : c_.episodes)
       if (ep.start >= t0 && ep.place == k.K2 && age_on(c_.dob, ep.start) >= 12 && r_.chance(0.04))
-        c_.dolos.push_back({ep.start + r_.between(1, 20), ep.end});
+        if (const Date from = ep.start + r_.between(1, 20); from < ep.end) c_.dolos.push_back({from, ep.end});
     end_police_protection(first_episode, after_protection);
     return {end, rec};
   }
@@ -674,6 +676,46 @@ class ChildSim {
 // UPN: a check letter then 12 digits (DfE's modulus-23 check).
 uint64_t make_upn(Rng& r) { return 1 + static_cast<uint64_t>(r.uniform() * 999999999999.0); }
 
+// URNs as Ofsted registration gives them (rule 222, each year's list). Residential employment
+// (P3) and independent living (P2) are never registered, so carry none. Semi-independent
+// accommodation (H5) was registered from 28 October 2023: before it none (2022/23's list), and
+// on or after it one (rule 230, 2023/24). A placement open across that day is cut there: the
+// episode before it ends X1 with REASON_PLACE_CHANGE PLACE (a change in the status of the
+// placement only), and the same placement goes on from that day with RNE T (same carers) and
+// its URN. Kept as one episode the URN would change within it, between last year's open episode
+// and this year's first (503F), or be missing after 28 October (230): the rules contradict
+// each other for it. The later episodes with the same carers carry the URN on. The new URNs
+// come from a stream of their own ("RegURN"): no draw of the care history moves.
+void record_urns_as_registered(Child& c) {
+  const Codes& k = K();
+  constexpr Date kRegistered = kOct2023;
+  const CodeIndex H5 = k.H5, P2 = k.P2, P3 = codes::placement_type.find("P3");
+  Rng urns(c.seed ^ 0x52656755524E0000ull);
+  uint32_t unregistered = 0, registered = 0;  // an H5 placement's URN before and after the cut
+  for (size_t i = 0; i < c.episodes.size(); ++i) {
+    Episode& e = c.episodes[i];
+    if (e.place == P2 || e.place == P3) {
+      e.urn = 0;
+      continue;
+    }
+    if (registered) {  // the same carers later on (RNE L, T or U) keep the registered URN
+      const bool same_carers = e.rne == k.L || e.rne == k.T || e.rne == k.U;
+      if (!same_carers) registered = 0;
+      else if (e.urn == unregistered) e.urn = registered;
+    }
+    if (e.place != H5 || e.start >= kRegistered) continue;
+    const uint32_t drawn = e.urn;
+    e.urn = 0;
+    if (e.end <= kRegistered) continue;
+    Episode after = e;
+    after.start = kRegistered, after.rne = k.T;
+    after.urn = registered = 100000 + static_cast<uint32_t>(urns.below(900000));
+    unregistered = drawn;
+    e.end = kRegistered, e.rec = k.X1, e.rpc = k.rpc[9];
+    c.episodes.insert(c.episodes.begin() + static_cast<long>(i) + 1, after);
+  }
+}
+
 }  // namespace
 
 double starters_per_year(const SynthOptions& o) {
@@ -731,6 +773,13 @@ World simulate(const SynthOptions& o) {
         else age_days = static_cast<int>(365.25 * (lo[b] + r.uniform() * (hi[b] - lo[b])));
       }
       c.dob = t0 - age_days;
+      // No one is born on 1 April. A child born then is 17 on the first day of a collection year,
+      // and in the 12-month cohort DfE's rules then contradict each other: 197B asks an SDQ score
+      // or a reason for none of a child whose 17th birthday falls in the year, 189 refuses both
+      // to a child 17 at its start. Such a child is born a day earlier (31 March), before any
+      // draw reads the age: about one child in 365, whose own later draws may go otherwise (its
+      // ages are a day more); no other child's move.
+      if (const auto b = c.dob.ymd(); b.month == 4 && b.day == 1) c.dob = c.dob - 1;
       c.male = c.uasc ? r.chance(0.93) : r.chance(0.54);
       {
         static constexpr double eth[] = {70, .3, 4, .2, .5, 3, 1, 1.5, 3, .5, 1.5, .5, 1, 1, 2.5, 1, .2, 2, .2, 1};
@@ -765,6 +814,7 @@ World simulate(const SynthOptions& o) {
           prev = &e;
         }
       }
+      record_urns_as_registered(c);
       if (c.mother && c.mc_dob > w.horizon) c.mother = false;
       // A baby born in a year after the mother's last episode that year ended is recorded by
       // neither return as DfE's rules read them (625 that year, 626 the next): the birth is put

@@ -130,6 +130,20 @@ bool oc3_row_in(const Child& c, int year) {
   return true;
 }
 
+// Whether a girl's first child is recorded (MOTHER 1 and MC_DOB while she is looked after). Not
+// for a mother who then leaves care as a care leaver: the year after she leaves, her Header row
+// (with her OC3 row) must have MOTHER blank (628, not for care leavers with no episode), so
+// MC_DOB blank (612, a date without MOTHER 1), and 624 then finds last year's MC_DOB gone. One
+// of the three must fire; the generator does not make such a girl a mother (about one girl in
+// a hundred among those leaving care at 16 or over). No draw: only the record.
+bool mother_on_record(const Child& c) {
+  if (!c.mother || c.periods.empty() || c.episodes.empty()) return false;
+  const Date left = c.periods.back().end;
+  if (left.is_open()) return true;
+  // Recorded in her last year in care only if the baby was born by the day care ended.
+  return !(c.mc_dob <= left && oc3_row_in(c, collection_year_of(left).end_year + 1));
+}
+
 struct YearOutput {
   YearTruth truth;
   std::vector<Fault> faults;
@@ -209,7 +223,7 @@ YearOutput write_year(const World& w, int year, const std::string& dir) {
     // both are blank (rules 612 and 628; 624 then notes the change once, the year after).
     Date limit = ye;
     if (in_return && c.episodes[last - 1].end <= ye) limit = c.episodes[last - 1].end;
-    const bool mother = c.mother && c.mc_dob <= limit && in_return;
+    const bool mother = mother_on_record(c) && c.mc_dob <= limit && in_return;
     if (!c.male && in_return) header.buf.append(mother ? "1" : "0");
     header.buf.push_back(',');
     if (mother) put_date(header.buf, c.mc_dob);

@@ -231,17 +231,24 @@ const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in, bool to_31_
       for (size_t r : rs)
         if (e(r, "LS") != "V3" && e(r, "LS") != "V4") kept.push_back(r);
       const auto eps = episodes_in_order(e, kept);
-      // The episode covering 31 March, then back through contiguous ones.
-      int i = static_cast<int>(eps.size()) - 1;
+      // The episode covering 31 March, then back through contiguous ones. Only the child's last
+      // episode can be open: an earlier one without a DEC (blank or unreadable; 142, 147 and
+      // 148 flag it) ended on a day the return does not say, no later than the next began, so it
+      // is taken as running on to it. A missing date is no evidence of a break: without this one
+      // blank DEC inside a long period made a child looked after for years look newly looked after.
+      const int last = static_cast<int>(eps.size()) - 1;
+      auto dec_of = [&](int k) { return e.date(eps[static_cast<size_t>(k)].second, "DEC"); };
+      int i = last;
       for (; i >= 0; --i) {
         const size_t r = eps[static_cast<size_t>(i)].second;
-        const auto dec = e.date(r, "DEC");
-        if (eps[static_cast<size_t>(i)].first <= end && (e(r, "DEC").empty() || (dec && *dec >= reaches))) break;
+        const auto dec = dec_of(i);
+        const bool open = i == last && e(r, "DEC").empty();
+        if (eps[static_cast<size_t>(i)].first <= end && (open || (dec && *dec >= reaches))) break;
       }
       if (i < 0) continue;
       while (i > 0) {
-        const auto prev_end = e.date(eps[static_cast<size_t>(i - 1)].second, "DEC");
-        if (!prev_end || *prev_end != eps[static_cast<size_t>(i)].first) break;
+        const auto prev_end = dec_of(i - 1);
+        if (prev_end && *prev_end != eps[static_cast<size_t>(i)].first) break;
         --i;
       }
       if (eps[static_cast<size_t>(i)].first <= start) out.try_emplace(child, true);
@@ -284,14 +291,18 @@ void register_cross_table_rules() {
   differs_from_last_year("203", "DOB");
   differs_from_last_year("204", "ETHNIC");
 
-  // EPI: a Header child with no episodes.
+  // EPI: a Header child with no episodes and no care leaver (OC3) row. Care leavers aged 17-21
+  // who left care before this year have a Header row and an OC3 row and no episode: a normal
+  // part of every return (about 170 a council), which DfE checks against the history it holds.
+  // A return without an Episodes table has no episodes: every other Header child is flagged.
   add_table_rule("EPI", 0, {}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
-    const Tab e = tab(in, T::episodes);
-    if (!e) return {};
-    const auto& ec = by_child(e);
+    const Tab e = tab(in, T::episodes), o = tab(in, T::oc3);
+    static const ChildRows kNone;
+    const ChildRows& ec = e ? by_child(e) : kNone;
+    const ChildRows& oc = o ? by_child(o) : kNone;
     Rows rows;
     for (size_t r = 0; r < h.rows(); ++r)
-      if (!ec.count(h(r, "CHILD"))) rows.push_back(r);
+      if (!ec.count(h(r, "CHILD")) && !oc.count(h(r, "CHILD"))) rows.push_back(r);
     return rows;
   });
 
@@ -586,18 +597,32 @@ void register_cross_table_rules() {
                return f;
              }});
   };
-  // 575: an open missing period started in an episode that has ended.
-  missing_vs_episodes("575", T::missing, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
-                                            std::vector<size_t>& out) {
-    const auto start = m.date(mr, "MIS_START");
-    if (!start || !m(mr, "MIS_END").empty()) return;
-    for (size_t r : eps) {
-      const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
-      if (a && b && *a <= *start && *start <= *b) {
-        out.push_back(mr);
-        return;
+  // 575: an open missing period (no MIS_END) started in a placement that has ended. DfE's text is
+  // about the placement: an episode that ends with a change of legal status only (the next
+  // episode starts that day with RNE L) leaves the child where it was, so the placement goes on
+  // into that episode; it ends when an episode of the chain ends otherwise (a move, RNE P, T, B
+  // or U next, or care ending). The reference flags the end of any episode.
+  add_table_rule("575", 0, {}, T::missing, [](const Tab& m, const ValidationInput& in) -> Rows {
+    const Tab e = tab(in, T::episodes);
+    if (!e) return {};
+    Rows rows;
+    for (size_t mr = 0; mr < m.rows(); ++mr) {
+      const auto start = m.date(mr, "MIS_START");
+      if (!start || !m(mr, "MIS_END").empty()) continue;
+      const auto& eps = episodes_in_order(e, m(mr, "CHILD"));
+      bool ended = false;
+      for (size_t j = 0; j < eps.size() && !ended; ++j) {
+        const auto dec = e.date(eps[j].second, "DEC");
+        if (eps[j].first > *start || (dec && *dec < *start) || (!dec && !e(eps[j].second, "DEC").empty())) continue;
+        size_t k = j;
+        for (auto end = dec; end && k + 1 < eps.size() && eps[k + 1].first == *end &&
+                             e(eps[k + 1].second, "RNE") == "L";)
+          end = e.date(eps[++k].second, "DEC");
+        ended = e.date(eps[k].second, "DEC").has_value();
       }
+      if (ended) rows.push_back(mr);
     }
+    return rows;
   });
   // 581: a missing period starts when the child was not looked after (in no episode).
   missing_vs_episodes("581", T::missing, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
@@ -610,13 +635,16 @@ void register_cross_table_rules() {
     }
     out.push_back(mr);
   });
-  // 580: a missing period ends the day an episode ends, and REC is not E8.
+  // 580: a missing period ends the day the child ceased to be looked after (an episode ends
+  // with a REC other than X1, the continuation code), and REC is not E8. An episode ending X1
+  // on that day is not the end of care: the child is looked after in the next one.
   missing_vs_episodes("580", T::episodes, [](const Tab& m, size_t mr, const Tab& e, const std::vector<size_t>& eps,
                                              std::vector<size_t>& out) {
     const auto end = m.date(mr, "MIS_END");
     if (!end) return;
     for (size_t r : eps)
-      if (const auto dec = e.date(r, "DEC"); dec && *dec == *end && e(r, "REC") != "E8") out.push_back(r);
+      if (const auto dec = e.date(r, "DEC"); dec && *dec == *end && e(r, "REC") != "E8" && e(r, "REC") != "X1")
+        out.push_back(r);
   });
 
   // 426: V3 and V4 for the same child in the year: every short-break episode is flagged.
@@ -916,9 +944,18 @@ void register_cross_table_rules() {
       if (x.el(r, "REC") == "E2") return true;
     return false;
   });
-  // 1002: no episodes this year or last.
-  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
-    return x.of(x.now, child).empty() && x.of(x.last, child).empty();
+  // 1002: care leaver data for a young person with no previous episodes of care. DfE checks the
+  // whole history it holds; careflow sees two returns, and a care leaver who left care before
+  // last year (most of those aged 18-21) has an episode in neither. What the two returns do
+  // show: such a young person was a care leaver last year too (a 17th-21st birthday then, care
+  // ended before it), and last year's OC3 row was accepted only with previous episodes. So a
+  // row is flagged when the child has no episode this year or last and no OC3 row last year:
+  // only then is the lack of previous episodes shown, not merely unseen. (The reference flags
+  // every care leaver without an episode in the two years, about 120 a council.)
+  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput& in) {
+    if (!x.of(x.now, child).empty() || !x.of(x.last, child).empty()) return false;
+    const Tab last_oc3 = last_tab(in, T::oc3);
+    return !last_oc3 || !by_child(last_oc3).contains(child);
   });
   // The 17th and 18th birthdays that fall in the collection year.
   auto birthdays_in_year = [](Date dob, const ValidationInput& in) {
@@ -1275,11 +1312,14 @@ void register_cross_table_rules() {
                  const auto s = d.date(r, "DOLO_START");
                  const auto it = ec.find(d(r, "CHILD"));
                  if (!s || it == ec.end()) continue;
-                 const Date end = d(r, "DOLO_END").empty() ? in.year.end() : d.date(r, "DOLO_END").value_or(in.year.end());
+                 const Date end = d(r, "DOLO_END").empty() ? in.year.end() + 1 : d.date(r, "DOLO_END").value_or(in.year.end() + 1);
+                 // An episode runs from its DECOM up to its DEC, the day the next begins (as a
+                 // DoLO up to its end): one starting the day the DoLO ended, or ending the day it
+                 // began, is not in a placement during it.
                  for (size_t q : it->second) {
                    const auto a = e.date(q, "DECOM");
                    const auto b = e(q, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(q, "DEC");
-                   if (a && b && *a <= end && *b >= *s && wrong(e(q, "PLACE"))) {
+                   if (a && b && (*a < end || *a == *s) && *b > *s && wrong(e(q, "PLACE"))) {
                      drows.push_back(r);
                      erows.push_back(q);
                    }
@@ -1296,8 +1336,9 @@ void register_cross_table_rules() {
   // ---- Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) ----
   using Field = std::vector<std::string> DerivedEpisodeFields::*;
   auto derived_row_rule = [](std::string_view code, int version,
-                             std::function<bool(const Tab& e, size_t r, const DerivedEpisodeFields& d)> test) {
-    add_table_rule(code, version, {.postcodes = true}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+                             std::function<bool(const Tab& e, size_t r, const DerivedEpisodeFields& d)> test,
+                             bool location = false) {
+    add_table_rule(code, version, {.postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
       if (!in.derived) return {};
       Rows rows;
       for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r)
@@ -1311,7 +1352,7 @@ void register_cross_table_rules() {
   });
   derived_row_rule("179", 0, [short_break](const Tab& e, size_t r, const DerivedEpisodeFields& d) {
     return !short_break(e, r) && d.pl_location[r] != "IN" && d.pl_location[r] != "OUT";
-  });
+  }, /*location=*/true);
   derived_row_rule("420", 0, [short_break](const Tab& e, size_t r, const DerivedEpisodeFields& d) {
     return short_break(e, r) && !d.pl_la[r].empty();
   });
@@ -1322,8 +1363,8 @@ void register_cross_table_rules() {
     return miles > 350 && miles != 999.9;
   });
   // 452, 503G/H/J: the first episode's derived field against last year's open final episode.
-  auto derived_vs_last_open = [](std::string_view code, Field field) {
-    add_table_rule(code, 0, {.last_year = true, .postcodes = true}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+  auto derived_vs_last_open = [](std::string_view code, Field field, bool location = false) {
+    add_table_rule(code, 0, {.last_year = true, .postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
       const Tab l = last_tab(in, T::episodes);
       if (!l || !in.derived || !in.derived_last) return {};
       const auto& now = (*in.derived).*field;
@@ -1342,7 +1383,7 @@ void register_cross_table_rules() {
   derived_vs_last_open("452", &DerivedEpisodeFields::pl_la);
   derived_vs_last_open("503G", &DerivedEpisodeFields::pl_distance);
   derived_vs_last_open("503H", &DerivedEpisodeFields::pl_la);
-  derived_vs_last_open("503J", &DerivedEpisodeFields::pl_location);
+  derived_vs_last_open("503J", &DerivedEpisodeFields::pl_location, /*location=*/true);
   // 453: this year's first episode carries on last year's open final episode (the same RNE: the
   // episode continues, as the reference identifies it), yet its derived PL_DISTANCE differs by
   // 0.2 miles or more (DfE's message gives no tolerance; 0.2 is the reference's, above the 0.1
@@ -1459,14 +1500,21 @@ void register_cross_table_rules() {
   });
 
   // 388: an episode ended X1 (continuation) but no episode starts that day, or ended another
-  // way yet the next episode starts that day.
+  // way yet the next episode starts that day. The child's last episode coded X1 has no
+  // continuation whether or not its DEC is given (a blank DEC with a REC is also 148's); an
+  // earlier one without a valid DEC cannot be checked against the next.
   per_child_episodes("388", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 0; i < eps.size(); ++i) {
       const size_t r = eps[i].second;
-      const auto dec = e.date(r, "DEC");
       const auto rec = e(r, "REC");
+      const bool last = i + 1 == eps.size();
+      if (rec == "X1" && last) {
+        out.push_back(r);
+        continue;
+      }
+      const auto dec = e.date(r, "DEC");
       if (!dec || rec.empty()) continue;
-      const bool next_same_day = i + 1 < eps.size() && eps[i + 1].first == *dec;
+      const bool next_same_day = !last && eps[i + 1].first == *dec;
       if ((rec == "X1") != next_same_day) out.push_back(r);
     }
   });

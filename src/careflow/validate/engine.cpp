@@ -122,6 +122,9 @@ RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
   if (impl->needs.postcodes && !in.derived)
     missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
   if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider list (--providers)");
+  if (impl->needs.council && in.la.empty()) missing.push_back("the council's code (--la)");
+  else if (impl->needs.location && in.derived && !in.derived->location)
+    missing.push_back("the council's code (--la), to derive PL_LOCATION");
   if (!missing.empty()) {
     res.outcome = Outcome::not_run;
     res.reason = "needs ";
@@ -192,6 +195,7 @@ DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
   d.pl_la.resize(n);
   d.pl_location.resize(n);
   d.pl_distance.resize(n);
+  d.location = !la.empty();
   const size_t home_col = detail::col(ssda903::Table::episodes, "HOME_POST");
   const size_t pl_col = detail::col(ssda903::Table::episodes, "PL_POST");
   for (size_t r = 0; r < n; ++r) {

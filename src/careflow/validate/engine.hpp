@@ -49,10 +49,14 @@ std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemL
 // council's area; PL_DISTANCE, miles from home to placement, one decimal place.
 struct DerivedEpisodeFields {
   std::vector<std::string> pl_la, pl_location, pl_distance;
+  // PL_LOCATION is derived against the council: without its code (--la) it is left blank, and
+  // the rules reading it are "not run" rather than flagging every episode.
+  bool location = true;
 };
 
 // Derives them from HOME_POST and PL_POST with the postcode directory. PL_LA is the upper-tier
-// LA (children's services authority); unknown postcodes leave the fields blank.
+// LA (children's services authority); unknown postcodes leave the fields blank; without `la`
+// no PL_LOCATION is derived (`location` false).
 DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
                                            const PostcodeDirectory& postcodes, std::string_view la);
 
@@ -85,6 +89,8 @@ struct Needs {
   bool last_year = false;
   bool postcodes = false;
   bool providers = false;
+  bool council = false;   // compares with the council's code (ValidationInput::la, --la)
+  bool location = false;  // reads the derived PL_LOCATION, which needs the council's code
 };
 
 // One version of one rule, as DfE and the reference tool define it.

@@ -238,8 +238,8 @@ void register_other_rules() {
 
   // 1015: own provision (PR1) but the placement's LA (derived PL_LA) is not this council; not
   // checked for foster or adoption placements (which may be outside the area by design), short
-  // breaks, or episodes without LS or PLACE. Nothing can be checked without --la.
-  add_table_rule("1015", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  // breaks, or episodes without LS or PLACE. Not run without --la.
+  add_table_rule("1015", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
     if (!in.derived || in.la.empty()) return {};
     // The return upper-cases codes; --la may be given in either case.
     auto same_la = [&in](std::string_view pl_la) {

@@ -442,16 +442,19 @@ void register_row_rules() {
   add_row_rule("SW07STG2", 2024, SW, outside_collection_year("SW_DEC"));
 
   // 222: URN recorded for a placement type without Ofsted registration (XXXXXXX means none).
-  // Not the adoption placements (A3-A6): DfE's list leaves them out, and 218 requires their URN
-  // (the adoption agency's) in England.
+  // DfE's list by year: residential employment (P3) in every year; independent living (P2)
+  // until 2023/24 (registered supported accommodation, K3, replaces it from 2024/25); H5 in
+  // 2022/23 only (from 28 October 2023 it needs a URN: rules 230, 218); Z11-Z14 replace Z1 in
+  // 2025/26. The types 218 exempts from needing a URN in the same year, less H5 and P2 in
+  // 2023/24. Not the adoption placements (A3-A6): DfE's list leaves them out, and 218 requires
+  // their URN (the adoption agency's) in England.
   auto urn_not_expected = [](Set types) {
     return [types](const Row& r) { return !r.blank("URN") && r["URN"] != "XXXXXXX" && in(r["PLACE"], types); };
   };
-  const Set kNoUrn = {"P1", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"};
-  add_row_rule("222", 2023, E, urn_not_expected(kNoUrn));
-  add_row_rule("222", 2024, E, urn_not_expected(kNoUrn));
-  add_row_rule("222", 2025, E, urn_not_expected(kNoUrn));
-  add_row_rule("222", 2026, E, urn_not_expected({"P1", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"}));
+  add_row_rule("222", 2023, E, urn_not_expected({"H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}));
+  add_row_rule("222", 2024, E, urn_not_expected({"P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}));
+  add_row_rule("222", 2025, E, urn_not_expected({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}));
+  add_row_rule("222", 2026, E, urn_not_expected({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}));
   // 233: a reason for placement change on an episode that has not ceased (DEC blank).
   add_row_rule("233", 0, E, [](const Row& r) { return !r.blank("REASON_PLACE_CHANGE") && r.blank("DEC"); });
   add_row_rule("550", 0, E, [](const Row& r) { return r["PLACE_PROVIDER"] == "PR0" && r["PLACE"] != "P1"; });

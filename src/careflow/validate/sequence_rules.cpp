@@ -110,7 +110,7 @@ void register_sequence_rules() {
   using T = Table;
   registration_ended("227", true);
   // 411: PL_LOCATION (IN/OUT, derived) disagrees with whether PL_LA (derived) is this council.
-  add_table_rule("411", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule("411", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
     if (!in.derived || in.la.empty()) return {};
     auto upper = [](std::string_view v) {
       std::string s(v);
@@ -147,7 +147,7 @@ void register_sequence_rules() {
     });
   // 229: PR1 (the council's own provision) at a provider whose postcode lies in another LA, or
   // PR2 (another LA's) at one in this council's area (LA_CODE_INFERRED against --la).
-  add_table_rule("229", 0, {.providers = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule("229", 0, {.providers = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
     if (!in.providers || in.la.empty()) return {};  // without --la nothing to compare
     std::string la = in.la;
     for (auto& c : la) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -209,8 +209,10 @@ void register_sequence_rules() {
     return start && end && *end - *start > 17;
   });
 
-  // 367: short breaks (V3) adding up to more than 75 days within the collection year; every
-  // finished V3 episode of the child is flagged.
+  // 367: short breaks (V3) adding up to more than 75 days within the collection year. A break
+  // still open (DEC blank) runs to 31 March, as for 365: its days so far are respite care. Every
+  // V3 episode with days in the year is flagged (one with none, ended before the year or ending
+  // before it started, adds nothing and is not).
   add_table_rule("367", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
@@ -218,10 +220,13 @@ void register_sequence_rules() {
       std::vector<size_t> mine;
       for (size_t r : rs) {
         if (e(r, "LS") != "V3") continue;
-        const auto a = e.date(r, "DECOM"), b = e.date(r, "DEC");
+        const auto a = e.date(r, "DECOM");
+        const auto b = e(r, "DEC").empty() ? std::optional<Date>(in.year.end()) : e.date(r, "DEC");
         if (!a || !b) continue;
+        const int in_year = std::min(*b, in.year.end()) - std::max(*a, in.year.start());
+        if (in_year <= 0) continue;
         mine.push_back(r);
-        days += std::max(0, std::min(*b, in.year.end()) - std::max(*a, in.year.start()));
+        days += in_year;
       }
       if (days > 75) rows.insert(rows.end(), mine.begin(), mine.end());
     }
