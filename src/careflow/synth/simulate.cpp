@@ -678,41 +678,46 @@ uint64_t make_upn(Rng& r) { return 1 + static_cast<uint64_t>(r.uniform() * 99999
 
 // URNs as Ofsted registration gives them (rule 222, each year's list). Residential employment
 // (P3) and independent living (P2) are never registered, so carry none. Semi-independent
-// accommodation (H5) was registered from 28 October 2023: before it none (2022/23's list), and
-// on or after it one (rule 230, 2023/24). A placement open across that day is cut there: the
-// episode before it ends X1 with REASON_PLACE_CHANGE PLACE (a change in the status of the
-// placement only), and the same placement goes on from that day with RNE T (same carers) and
-// its URN. Kept as one episode the URN would change within it, between last year's open episode
-// and this year's first (503F), or be missing after 28 October (230): the rules contradict
-// each other for it. The later episodes with the same carers carry the URN on. The new URNs
-// come from a stream of their own ("RegURN"): no draw of the care history moves.
+// accommodation (H5) was unregistered in 2022/23 (its list), and registered by 28 October 2023
+// (rule 230: from then it needs a URN): a placement beginning from 1 April 2023 has its
+// provider's URN from the start (registration opened in April 2023), while one already going on
+// 31 March 2023 has none. If that placement lasts past 28 October 2023 it is cut there: the
+// episode before ends X1 with REASON_PLACE_CHANGE PLACE (a change in the status of the placement
+// only), and the same placement goes on from that day with RNE T (same carers) and its URN;
+// later episodes with the same carers keep it. Kept as one episode, its URN would change
+// between last year's open episode and this year's first (503F) or be missing after 28 October
+// (230): the rules contradict each other for it. The new URNs come from a stream of their own
+// ("RegURN"): no draw of the care history moves.
 void record_urns_as_registered(Child& c) {
   const Codes& k = K();
-  constexpr Date kRegistered = kOct2023;
-  const CodeIndex H5 = k.H5, P2 = k.P2, P3 = codes::placement_type.find("P3");
+  constexpr Date kRegistered = kOct2023, kUnregisteredBefore = Date::from_ymd(2023, 4, 1);
+  const CodeIndex P3 = codes::placement_type.find("P3");
   Rng urns(c.seed ^ 0x52656755524E0000ull);
-  uint32_t unregistered = 0, registered = 0;  // an H5 placement's URN before and after the cut
+  uint32_t unregistered = 0, registered = 0;  // an unregistered H5 placement's URN, and its URN once registered
   for (size_t i = 0; i < c.episodes.size(); ++i) {
     Episode& e = c.episodes[i];
-    if (e.place == P2 || e.place == P3) {
+    if (e.place == k.P2 || e.place == P3) {
       e.urn = 0;
       continue;
     }
-    if (registered) {  // the same carers later on (RNE L, T or U) keep the registered URN
-      const bool same_carers = e.rne == k.L || e.rne == k.T || e.rne == k.U;
-      if (!same_carers) registered = 0;
-      else if (e.urn == unregistered) e.urn = registered;
+    const bool same_placement = unregistered && e.urn == unregistered && (e.rne == k.L || e.rne == k.T || e.rne == k.U);
+    if (!same_placement) {
+      if (e.place != k.H5 || e.start >= kUnregisteredBefore) continue;
+      unregistered = e.urn, registered = 0;  // an H5 placement going on 31 March 2023
     }
-    if (e.place != H5 || e.start >= kRegistered) continue;
-    const uint32_t drawn = e.urn;
+    if (e.start >= kRegistered) {  // (a new episode from 28 October itself: registered then)
+      if (!registered) registered = 100000 + static_cast<uint32_t>(urns.below(900000));
+      e.urn = registered;
+      continue;
+    }
     e.urn = 0;
     if (e.end <= kRegistered) continue;
     Episode after = e;
     after.start = kRegistered, after.rne = k.T;
     after.urn = registered = 100000 + static_cast<uint32_t>(urns.below(900000));
-    unregistered = drawn;
     e.end = kRegistered, e.rec = k.X1, e.rpc = k.rpc[9];
     c.episodes.insert(c.episodes.begin() + static_cast<long>(i) + 1, after);
+    ++i;  // the registered part is done
   }
 }
 
