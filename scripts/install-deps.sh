@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev libxlsxwriter-dev
-  libtbb-dev libeigen3-dev libgsl-dev zlib1g-dev libdeflate-dev libtomlplusplus-dev
+  libtbb-dev libeigen3-dev libgsl-dev zlib1g-dev libdeflate-dev libtomlplusplus-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Optional extras: headless Chromium renders the HTML report in tests (skipped when absent),

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "careflow/core/version.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
 
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   CLI::App app{"careflow: insight, benchmarks and forecasts from SSDA903 children-looked-after returns"};
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --data may follow the subcommand
-  app.set_version_flag("--version", "careflow 0.1.0");
+  app.set_version_flag("--version", "careflow " + std::string(careflow::careflow_version()));
   std::string data_dir;
   app.add_option("--data", data_dir,
                  "Reference data folder (published statistics, postcode directory); default: CAREFLOW_DATA, "

@@ -17,6 +17,7 @@
 #include <tbb/task_arena.h>
 
 #include "careflow/io/csv.hpp"
+#include "careflow/io/output_folder.hpp"
 
 namespace careflow {
 
@@ -353,19 +354,17 @@ void append_json(Sink& out, const OutputTable& t, int level) {
   o += '}';
 }
 
-// Opens `path`, lets `write` fill the sink, and closes it; false (with `error`) on failure.
+// Writes `path` whole or not at all (output_folder.hpp): `write` fills the sink.
 template <class Write>
 bool write_file(const std::string& path, std::string* error, Write write) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  bool ok = f != nullptr;
-  if (f) {
-    Sink out(f);
-    write(out);
-    ok = out.flush();
-    ok = std::fclose(f) == 0 && ok;
-  }
-  if (!ok && error) *error = "cannot write " + path;
-  return ok;
+  return write_file_replacing(
+      path,
+      [&](std::FILE* f) {
+        Sink out(f);
+        write(out);
+        return out.flush();
+      },
+      error);
 }
 
 }  // namespace
@@ -443,7 +442,10 @@ bool write_json(const std::vector<OutputTable>& tables, const std::string& path,
 
 bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path, std::string* error,
                 const std::string& contents_title) {
-  lxw_workbook* wb = workbook_new(path.c_str());
+  // libxlsxwriter writes the file when the workbook is closed, to the temporary name.
+  PendingFile file;
+  if (!file.open(path, error)) return false;
+  lxw_workbook* wb = workbook_new(file.path().c_str());
   if (!wb) {
     if (error) *error = "cannot create " + path;
     return false;
@@ -527,7 +529,7 @@ bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path,
     if (error) *error = std::string("cannot write ") + path + ": " + lxw_strerror(err);
     return false;
   }
-  return true;
+  return file.commit(error);
 }
 
 }  // namespace careflow

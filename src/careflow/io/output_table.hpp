@@ -64,7 +64,9 @@ void set_text(Cell& c, std::string_view text);
 void format_in_order(size_t items, const std::function<void(size_t begin, size_t end, std::string& text)>& format,
                      const std::function<void(std::string_view text)>& write, size_t chunk = 4096);
 
-// Writers (streamed: a table is never held whole as text). Each returns false (and sets `error`) if the file cannot be written.
+// Writers (streamed: a table is never held whole as text). Each writes its file whole or not at
+// all (a temporary file beside it, renamed over it: output_folder.hpp) and returns false (and
+// sets `error`) if the file cannot be written.
 bool write_csv(const OutputTable& t, const std::string& path, std::string* error = nullptr);
 std::string to_csv(const OutputTable& t);
 // JSON: {"id","title","notes","columns":[{name,label}], "rows":[{name: value}...]};

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
+#include "careflow/io/output_folder.hpp"
 #include "careflow/report/svg_chart.hpp"
 
 // g++ 12 false positive inside std::variant copies (see analyse/analyse.cpp).
@@ -292,15 +292,6 @@ bool write_report(const analyse::Assessment& a, const std::string& dir, const Re
     return false;
   }
   const auto tables = publishable(a, o.suppression);
-  files.html = (fs::path(dir) / "report.html").string();
-  {
-    std::ofstream f(files.html, std::ios::binary);
-    f << render_html(a, tables, o);
-    if (!f) {
-      if (error) *error = "cannot write " + files.html;
-      return false;
-    }
-  }
   std::vector<OutputTable> plain;
   for (const auto& t : tables) plain.push_back(t.table);
   OutputTable notes;
@@ -324,7 +315,10 @@ bool write_report(const analyse::Assessment& a, const std::string& dir, const Re
   if (!write_json(plain, files.json, error)) return false;
   files.xlsx = (fs::path(dir) / "needs_assessment.xlsx").string();
   if (!write_xlsx(plain, files.xlsx, error, "careflow needs assessment")) return false;
-  return true;
+  // The page last: someone who opens a folder written directly (not through an OutputFolder)
+  // never finds a complete-looking report beside tables still being written.
+  files.html = (fs::path(dir) / "report.html").string();
+  return write_text_file(files.html, render_html(a, tables, o), error);
 }
 
 }  // namespace careflow::report

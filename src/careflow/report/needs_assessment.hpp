@@ -42,7 +42,9 @@ struct ReportFiles {
   std::string html, xlsx, json;
   std::vector<std::string> csv;
 };
-// Writes report.html, needs_assessment.xlsx, tables.json and csv/<id>.csv into `dir`.
+// Writes report.html, needs_assessment.xlsx, tables.json and csv/<id>.csv into `dir`, each file
+// whole or not at all. The commands write into an OutputFolder (io/output_folder.hpp), so that
+// the folder is replaced whole too: never a new report beside an old workbook.
 bool write_report(const analyse::Assessment& a, const std::string& dir, const ReportOptions& o, ReportFiles& files,
                   std::string* error = nullptr);
 
