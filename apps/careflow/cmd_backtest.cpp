@@ -10,6 +10,7 @@
 #include "careflow/forecast/simulated_history.hpp"
 #include "command.hpp"
 #include "model_options.hpp"
+#include "output.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -24,8 +25,11 @@ struct Options {
   double growth = 0.04, entrants = 300;
 };
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   const auto t0 = std::chrono::steady_clock::now();
+  // The output folder first: an --out that cannot be written is said before any work.
+  OutputFolder folder;
+  if (!o.out.empty() && !open_output(folder, "backtest", o.out, o.inputs)) return 2;
   BacktestSettings s;
   s.runs = o.runs;
   s.seed = o.seed;
@@ -68,20 +72,19 @@ int run(const Options& o) {
                x.cover80 < 0 ? "" : fmt::format("{:.1f}", x.cover80), x.cover95 < 0 ? "" : fmt::format("{:.1f}", x.cover95));
   fmt::print("\nBacktest took {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (!o.out.empty()) {
-    namespace fs = std::filesystem;
-    fs::create_directories(o.out);
     std::string err;
     const std::vector<OutputTable> tables{table, backtest_points_table(points)};
-    for (const auto& t : tables)
-      if (!write_csv(t, (fs::path(o.out) / (t.id + ".csv")).string(), &err)) {
-        fmt::print(stderr, "careflow backtest: {}\n", err);
-        return 2;
-      }
-    if (!write_json(tables, (fs::path(o.out) / "backtest.json").string(), &err) ||
-        !write_xlsx(tables, (fs::path(o.out) / "backtest.xlsx").string(), &err, "careflow backtest")) {
+    bool ok = true;
+    for (const auto& t : tables) ok = ok && write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err);
+    ok = ok && write_json(tables, (folder.path() / "backtest.json").string(), &err) &&
+         write_xlsx(tables, (folder.path() / "backtest.xlsx").string(), &err, "careflow backtest");
+    if (!ok) {
       fmt::print(stderr, "careflow backtest: {}\n", err);
       return 2;
     }
+    Manifest m;
+    m.command = command;
+    if (!commit_output(folder, "backtest", m)) return 2;
   }
   return 0;
 }
@@ -99,9 +102,9 @@ const Register reg{{"backtest", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--growth", o->growth, "Yearly growth of entrants in simulated histories (default 0.04)");
   cmd->add_option("--entrants", o->entrants, "Entrants a year in simulated histories (default 300)");
   cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
-  cmd->callback([o, &exit_code] {
+  cmd->callback([o, cmd, &exit_code] {
     if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated N");
-    exit_code = run(*o);
+    exit_code = run(*o, manifest_command(*cmd));
   });
 }}};
 

@@ -2,8 +2,6 @@
 // council-level statistics in the reference data folder.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -11,6 +9,7 @@
 #include "careflow/benchmark/report.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -20,9 +19,12 @@ struct Options {
   int year = 2025;
 };
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   using namespace careflow;
   if (!o.data.empty()) set_reference_data_dir(o.data);
+  // The output folder first: an --out that cannot be written is said before any work.
+  OutputFolder folder;
+  if (!cli::open_output(folder, "benchmark", o.out, o.returns)) return 2;
   if (!reference_file(benchmark::kClaSeries)) {
     fmt::print(stderr, "careflow benchmark: {}\n", missing_reference_message(benchmark::kClaSeries));
     return 2;
@@ -59,27 +61,28 @@ int run(const Options& o) {
     own_need = od.starters_by_need;
   }
   const auto rep = benchmark::build_report(d, la, o.year, own, own_need);
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
   std::set<std::string> formats;
   std::stringstream ss(o.format);
   for (std::string f; std::getline(ss, f, ',');) formats.insert(f);
   std::string err;
-  int status = 0;
-  auto fail = [&](const std::string& what) { fmt::print(stderr, "careflow benchmark: {}: {}\n", what, err); status = 1; };
+  const std::string dir = folder.path().string();
+  bool ok = true;
   if (formats.count("csv"))
-    for (auto& t : rep.tables)
-      if (!write_csv(t, o.out + "/" + t.id + ".csv", &err)) fail(t.id);
-  if (formats.count("json") && !write_json(rep.tables, o.out + "/benchmark.json", &err)) fail("json");
-  if (formats.count("xlsx") && !write_xlsx(rep.tables, o.out + "/benchmark.xlsx", &err, "careflow benchmark")) fail("xlsx");
-  if (formats.count("html")) {
-    std::ofstream h(o.out + "/benchmark.html", std::ios::binary);
-    h << rep.html;
-    if (!h) { err = "cannot write"; fail("benchmark.html"); }
+    for (auto& t : rep.tables) ok = ok && write_csv(t, dir + "/" + t.id + ".csv", &err);
+  if (ok && formats.count("json")) ok = write_json(rep.tables, dir + "/benchmark.json", &err);
+  if (ok && formats.count("xlsx")) ok = write_xlsx(rep.tables, dir + "/benchmark.xlsx", &err, "careflow benchmark");
+  if (ok && formats.count("html")) ok = write_text_file(dir + "/benchmark.html", rep.html, &err);
+  if (!ok) {
+    fmt::print(stderr, "careflow benchmark: {}\n", err);
+    return 2;
   }
+  Manifest m;
+  m.command = command;
+  m.reference_data = reference_data_dir().value_or("");
+  if (!cli::commit_output(folder, "benchmark", m)) return 2;
   if (!rep.own_summary.empty()) fmt::print("{}\n", rep.own_summary);
   fmt::print("{} ({}), {}: {} tables written to {}\n", rep.council_name, la, o.year, rep.tables.size(), o.out);
-  return status;
+  return 0;
 }
 
 careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
@@ -92,7 +95,7 @@ careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
   sub->add_option("--returns", opts->returns,
                   "The council's own SSDA903 returns (folders or PATH@YEAR, as for careflow ingest), set beside the published figures");
   sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");
-  sub->callback([opts, &exit_code] { exit_code = run(*opts); });
+  sub->callback([opts, sub, &exit_code] { exit_code = run(*opts, careflow::cli::manifest_command(*sub)); });
 }}};
 
 }  // namespace

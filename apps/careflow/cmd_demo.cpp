@@ -8,9 +8,11 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/summary.hpp"
 #include "careflow/forecast/scenario.hpp"
+#include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "careflow/synth/synth.hpp"
 #include "command.hpp"
+#include "output.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -22,11 +24,13 @@ struct Options {
   int forecast_runs = 200;
 };
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   namespace fs = std::filesystem;
-  const fs::path out(o.out);
+  // Everything is written into a temporary folder that replaces `o.out` whole at the end.
+  OutputFolder folder;
+  if (!open_output(folder, "demo", o.out, {})) return 2;
+  const fs::path out = folder.path(), shown(o.out);
   const fs::path returns = out / "returns";
-  fs::create_directories(out);
   synth::SynthOptions so;
   so.first_year = 2016;
   so.last_year = 2025;
@@ -35,7 +39,7 @@ int run(const Options& o) {
   fmt::print("1. Generating ten years of synthetic returns for a council of about {} children looked after...\n",
              o.population);
   const auto truth = synth::generate(so, returns.string());
-  fmt::print("   {} children, {} episodes -> {}\n", truth.children, truth.episodes, returns.string());
+  fmt::print("   {} children, {} episodes -> {}\n", truth.children, truth.episodes, (shown / "returns").string());
 
   fmt::print("2. Reading the returns into one care history...\n");
   IngestReport report;
@@ -54,7 +58,7 @@ int run(const Options& o) {
     fmt::print(stderr, "careflow demo: {}\n", err);
     return 2;
   }
-  fmt::print("\n   Summary workbook: {}\n", (out / "ingest-summary.xlsx").string());
+  fmt::print("\n   Summary workbook: {}\n", (shown / "ingest-summary.xlsx").string());
 
   fmt::print("3. Writing the needs assessment, with a {}-run forecast and an example scenario...\n", o.forecast_runs);
   const auto a = analyse::assess(h, analyse::Options{});
@@ -84,7 +88,13 @@ int run(const Options& o) {
     fmt::print(stderr, "careflow demo: {}\n", err);
     return 2;
   }
-  fmt::print("   {} tables (CSV, XLSX, JSON) in {}\n\nReport:\n{}\n", files.csv.size(), (out / "report").string(), files.html);
+  Manifest m;
+  m.command = command;
+  m.suppression = true;
+  if (truth.postcodes) m.reference_data = reference_data_dir().value_or("");
+  if (!commit_output(folder, "demo", m)) return 2;
+  fmt::print("   {} tables (CSV, XLSX, JSON) in {}\n\nReport:\n{}\n", files.csv.size(), (shown / "report").string(),
+             (shown / "report" / "report.html").string());
   return 0;
 }
 
@@ -96,7 +106,7 @@ const Register reg{{"demo", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--population", opts->population, "Children looked after at 31 March in the synthetic council");
   cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the report's forecast (default 200)")
       ->check(CLI::Range(1, 100000));
-  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+  cmd->callback([opts, cmd, &exit_code] { exit_code = run(*opts, manifest_command(*cmd)); });
 }}};
 
 }  // namespace

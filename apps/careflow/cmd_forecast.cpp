@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/forecast.hpp"
@@ -12,6 +11,7 @@
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
 #include "model_options.hpp"
+#include "output.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -157,8 +157,23 @@ std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title
   return report::line_chart(co, {median, sf}, {outer, inner});
 }
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   const auto t0 = std::chrono::steady_clock::now();
+  // The output folder first: an --out that cannot be written is said before any work.
+  std::vector<std::string> inputs = o.inputs;
+  if (!o.unit_costs.empty()) inputs.push_back(o.unit_costs);
+  inputs.insert(inputs.end(), o.scenarios.begin(), o.scenarios.end());
+  // Scenario files are kept with the results, by name: two of one name would be one file.
+  for (size_t i = 0; !o.out.empty() && i < o.scenarios.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (std::filesystem::path(o.scenarios[i]).filename() == std::filesystem::path(o.scenarios[j]).filename()) {
+        fmt::print(stderr, "careflow forecast: two scenario files are called {} ({} and {}): rename one, so that both "
+                           "can be kept with the results\n",
+                   std::filesystem::path(o.scenarios[i]).filename().string(), o.scenarios[j], o.scenarios[i]);
+        return 2;
+      }
+  OutputFolder folder;
+  if (!o.out.empty() && !open_output(folder, "forecast", o.out, inputs)) return 2;
   History h;
   if (o.simulated > 0) {
     SimulatedHistorySettings ss;
@@ -272,29 +287,38 @@ int run(const Options& o) {
   fmt::print("\nForecast took {:.1f} s\n", secs);
   if (!o.out.empty()) {
     namespace fs = std::filesystem;
-    fs::create_directories(o.out);
+    const fs::path dir = folder.path();
     std::string err;
-    for (const auto& t : tables)
-      if (!write_csv(t, (fs::path(o.out) / (t.id + ".csv")).string(), &err)) {
-        fmt::print(stderr, "careflow forecast: {}\n", err);
-        return 2;
-      }
-    if (!write_json(tables, (fs::path(o.out) / "forecast.json").string(), &err) ||
-        !write_xlsx(tables, (fs::path(o.out) / "forecast.xlsx").string(), &err, "careflow forecast")) {
+    auto failed = [&] {
       fmt::print(stderr, "careflow forecast: {}\n", err);
       return 2;
-    }
+    };
+    for (const auto& t : tables)
+      if (!write_csv(t, (dir / (t.id + ".csv")).string(), &err)) return failed();
+    if (!write_json(tables, (dir / "forecast.json").string(), &err) ||
+        !write_xlsx(tables, (dir / "forecast.xlsx").string(), &err, "careflow forecast"))
+      return failed();
     for (const auto& t : tables)
       if (t.id.starts_with("forecast_total")) {
         // The table's title is too long for the chart: the scenario's id is enough.
         const std::string suffix = t.id.size() > 15 ? " (scenario " + t.id.substr(15) + ")" : "";
-        std::ofstream(fs::path(o.out) / (t.id + ".svg")) << fan_chart(t, s.as_of, "Children looked after: forecast" + suffix);
+        if (!write_text_file((dir / (t.id + ".svg")).string(), fan_chart(t, s.as_of, "Children looked after: forecast" + suffix), &err))
+          return failed();
       }
     // Scenarios are saved with their results so they can be re-run and compared later.
     for (const auto& path : o.scenarios) {
-      fs::create_directories(fs::path(o.out) / "scenarios");
-      fs::copy_file(path, fs::path(o.out) / "scenarios" / fs::path(path).filename(), fs::copy_options::overwrite_existing);
+      const fs::path copy = dir / "scenarios" / fs::path(path).filename();
+      std::error_code ec;
+      fs::create_directories(copy.parent_path(), ec);
+      if (!ec) fs::copy_file(path, copy, ec);
+      if (ec) {
+        err = fmt::format("cannot copy {} to the outputs: {}", path, ec.message());
+        return failed();
+      }
     }
+    Manifest m;
+    m.command = command;
+    if (!commit_output(folder, "forecast", m)) return 2;
     fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx, fan charts forecast_total*.svg)\n", tables.size(), o.out);
   }
   return 0;
@@ -323,9 +347,9 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--inflation", o->inflation, "Yearly cost inflation applied each April (e.g. 0.03)");
   cmd->add_option("--simulated", o->simulated, "Forecast a simulated history with this seed instead of returns (demo)");
   cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
-  cmd->callback([o, &exit_code] {
+  cmd->callback([o, cmd, &exit_code] {
     if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated SEED");
-    exit_code = run(*o);
+    exit_code = run(*o, manifest_command(*cmd));
   });
 }}};
 

@@ -6,6 +6,7 @@
 #include "careflow/core/summary.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
+#include "output.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -35,7 +36,7 @@ void print_table(const OutputTable& t) {
   }
 }
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   std::optional<CollectionYear> year;
   if (!o.year.empty()) {
     year = parse_collection_year(o.year);
@@ -44,6 +45,9 @@ int run(const Options& o) {
       return 2;
     }
   }
+  // The output folder first: an --out that cannot be written is said before any work.
+  OutputFolder folder;
+  if (!o.out.empty() && !open_output(folder, "ingest", o.out, o.inputs)) return 2;
   IngestReport report;
   const History h = ingest(o.inputs, year, report);
   const auto tables = ingest_summary_tables(h, report);
@@ -63,19 +67,21 @@ int run(const Options& o) {
     fmt::print("  {}\n", to_string(p));
   }
   if (!o.out.empty()) {
-    std::filesystem::create_directories(o.out);
     std::string err;
     auto all = tables;
     all.push_back(problems_table(problems));
     for (const auto& t : all)
-      if (!write_csv(t, (std::filesystem::path(o.out) / (t.id + ".csv")).string(), &err)) {
+      if (!write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err)) {
         fmt::print(stderr, "careflow ingest: {}\n", err);
         return 2;
       }
-    if (!write_json(all, (std::filesystem::path(o.out) / "ingest.json").string(), &err)) {
+    if (!write_json(all, (folder.path() / "ingest.json").string(), &err)) {
       fmt::print(stderr, "careflow ingest: {}\n", err);
       return 2;
     }
+    Manifest m;
+    m.command = command;
+    if (!commit_output(folder, "ingest", m)) return 2;
     fmt::print("\nWrote {} tables to {}\n", all.size(), o.out);
   }
   if (h.episodes.empty()) return 2;
@@ -91,7 +97,7 @@ const Register reg{{"ingest", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--year", opts->year, "Collection year for inputs whose name does not say (e.g. 2025 or 2024/25)");
   cmd->add_option("--out", opts->out, "Folder to write the summary and every problem as CSV and JSON");
   cmd->add_option("--show", opts->show, "How many problems to print (default 20)");
-  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+  cmd->callback([opts, cmd, &exit_code] { exit_code = run(*opts, manifest_command(*cmd)); });
 }}};
 
 }  // namespace

@@ -2,12 +2,15 @@
 // an XLSX workbook and CSV/JSON tables for an analyst. Disclosure control is on by default.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "command.hpp"
+#include "output.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -21,7 +24,7 @@ struct Options {
   std::vector<std::string> filters, scenarios;
 };
 
-int run(const Options& o) {
+int run(const Options& o, const std::vector<std::string>& command) {
   std::optional<CollectionYear> year;
   if (!o.year.empty()) {
     year = parse_collection_year(o.year);
@@ -31,6 +34,13 @@ int run(const Options& o) {
     }
   }
   if (!o.data.empty()) set_reference_data_dir(o.data);
+  // The output folder first: an --out that cannot be written is said before any work.
+  std::vector<std::string> inputs = o.inputs;
+  for (const auto& f : {o.population, o.unit_costs, o.projection})
+    if (!f.empty()) inputs.push_back(f);
+  inputs.insert(inputs.end(), o.scenarios.begin(), o.scenarios.end());
+  OutputFolder folder;
+  if (!open_output(folder, "report", o.out, inputs)) return 2;
   // Scenarios are read before the returns, so that a mistake in one is reported at once.
   std::vector<forecast::Scenario> scenarios;
   for (const auto& path : o.scenarios) {
@@ -99,15 +109,22 @@ int run(const Options& o) {
   }
   report::ReportFiles files;
   std::string err;
-  if (!report::write_report(a, o.out, ro, files, &err)) {
+  if (!report::write_report(a, folder.path().string(), ro, files, &err)) {
     fmt::print(stderr, "careflow report: {}\n", err);
     return 2;
   }
+  Manifest m;
+  m.command = command;
+  m.suppression = ro.suppression;
+  m.reference_data = reference_data_dir().value_or("");
+  if (!commit_output(folder, "report", m)) return 2;
   for (const auto& l : a.limitations) fmt::print("  note: {}\n", l);
   for (const auto& sec : ro.extra)
     for (const auto& l : sec.limitations) fmt::print("  note: {}\n", l);
   if (!ro.suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
-  fmt::print("Wrote {} tables (CSV in {}/csv, {}, {})\n{}\n", files.csv.size(), o.out, files.xlsx, files.json, files.html);
+  const std::filesystem::path out(o.out);
+  fmt::print("Wrote {} tables (CSV in {}, {}, {})\n{}\n", files.csv.size(), (out / "csv").string(),
+             (out / "needs_assessment.xlsx").string(), (out / "tables.json").string(), (out / "report.html").string());
   return ingest_report.problems.count(Severity::error) ? 1 : 0;
 }
 
@@ -136,7 +153,7 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
                   "Runs per forecast of the Forecast section's backtest (default: chosen to keep the report quick; 0: no backtest)")
       ->check(CLI::Range(-1, 100000));
   cmd->add_option("--seed", opts->seed, "Random seed of the forecast (default 1)");
-  cmd->callback([opts, &exit_code] { exit_code = run(*opts); });
+  cmd->callback([opts, cmd, &exit_code] { exit_code = run(*opts, manifest_command(*cmd)); });
 }}};
 
 }  // namespace

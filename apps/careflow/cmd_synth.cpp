@@ -4,8 +4,10 @@
 #include <chrono>
 #include <exception>
 
+#include "careflow/io/reference_data.hpp"
 #include "careflow/synth/synth.hpp"
 #include "command.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -48,15 +50,28 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
   cmd->add_flag("--no-postcodes", [args](int64_t) { args->options.postcodes = false; },
                 "Leave HOME_POST and PL_POST blank instead of drawing them from the postcode directory");
   cmd->add_option("--threads", args->options.threads, "Worker threads (0: all cores); the output does not depend on it");
-  cmd->callback([args, &exit_code] {
+  cmd->callback([args, cmd, &exit_code] {
     if (!parse_years(args->years, args->options.first_year, args->options.last_year)) {
       fmt::print(stderr, "careflow synth: --years must look like 2016-2025 (collection end years)\n");
       exit_code = 2;
       return;
     }
+    // The output folder first: an --out that cannot be written is said before any work.
+    careflow::OutputFolder folder;
+    if (!careflow::cli::open_output(folder, "synth", args->out, {})) {
+      exit_code = 2;
+      return;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      const auto truth = careflow::synth::generate(args->options, args->out);
+      const auto truth = careflow::synth::generate(args->options, folder.path().string());
+      careflow::Manifest m;
+      m.command = careflow::cli::manifest_command(*cmd);
+      if (truth.postcodes) m.reference_data = careflow::reference_data_dir().value_or("");
+      if (!careflow::cli::commit_output(folder, "synth", m)) {
+        exit_code = 2;
+        return;
+      }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       fmt::print("Wrote {} returns ({}-{}) to {} in {:.2f} s: {} children, {} episodes, {} periods of care, "
                  "{} placements, {} injected faults.\n",

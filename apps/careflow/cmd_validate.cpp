@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "careflow/core/privacy.hpp"
+#include "careflow/io/output_folder.hpp"
 #include "careflow/io/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
@@ -131,6 +132,32 @@ int run(const Options& o) {
       fmt::print(stderr, "careflow validate: {} does not exist\n", p);
       return 2;
     }
+  if (o.format == "xlsx" && o.out.empty()) {
+    fmt::print(stderr, "careflow validate: --format xlsx needs --out FILE.xlsx\n");
+    return 2;
+  }
+  // The output files first, so that an --out that cannot be written is said before any work.
+  // Each is written to a temporary file beside it and all are renamed into place at the end
+  // (CSV: the errors and their two summaries), never one new file beside two old ones.
+  std::vector<std::string> out_paths;
+  if (!o.out.empty()) {
+    out_paths.push_back(o.out);
+    if (o.format == "csv")
+      for (const char* suffix : {"_by_rule.csv", "_by_child.csv"})
+        out_paths.push_back(fs::path(o.out).replace_extension("").string() + suffix);
+  }
+  std::vector<std::string> inputs = o.this_year;
+  inputs.insert(inputs.end(), o.last_year.begin(), o.last_year.end());
+  if (!o.providers.empty()) inputs.push_back(o.providers);
+  std::vector<std::unique_ptr<PendingFile>> outputs;
+  for (const auto& path : out_paths) {
+    std::string err;
+    outputs.push_back(std::make_unique<PendingFile>());
+    if (!outputs.back()->open(path, &err, inputs)) {
+      fmt::print(stderr, "careflow validate: --out: {}\n", err);
+      return 2;
+    }
+  }
   tune_malloc();
   StageTimer timer;
   // The postcode directory (2.7 million postcodes, 90 MB unpacked) is unpacked while the returns
@@ -422,7 +449,8 @@ int run(const Options& o) {
   std::string error;
   bool ok = true;
   if (o.format == "text") {
-    std::FILE* f = o.out.empty() ? stdout : std::fopen(o.out.c_str(), "w");
+    std::FILE* f = o.out.empty() ? stdout : std::fopen(outputs[0]->path().c_str(), "w");
+    bool written = true;
     if (!f) {
       ok = false;
       error = "cannot write " + o.out;
@@ -439,7 +467,7 @@ int run(const Options& o) {
                              rt->line(e.row), rule.code, rule.message, rule.affected_fields, labels[e.child]);
             }
           },
-          [f](std::string_view text) { std::fwrite(text.data(), 1, text.size(), f); });
+          [f, &written](std::string_view text) { written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && written; });
       std::string text;
       size_t ran = 0, not_run = 0, missing = 0;
       for (const auto& r : results)
@@ -449,31 +477,31 @@ int run(const Options& o) {
       for (const auto& r : results)
         if (r.outcome == validate::Outcome::not_run)
           fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", r.rule->code, r.reason);
-      std::fwrite(text.data(), 1, text.size(), f);
-      if (f != stdout) std::fclose(f);
+      written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && written;
+      if (f != stdout) written = std::fclose(f) == 0 && written;
       else std::fflush(stdout);
+      if (!written) {
+        ok = false;
+        error = "cannot write " + o.out;
+      }
     }
   } else if (o.format == "csv") {
     if (o.out.empty()) {
       fmt::print("{}", to_csv(errors));
     } else {
-      ok = write_csv(errors, o.out, &error) &&
-           write_csv(by_rule, (fs::path(o.out).replace_extension("").string() + "_by_rule.csv"), &error) &&
-           write_csv(by_child, (fs::path(o.out).replace_extension("").string() + "_by_child.csv"), &error);
+      ok = write_csv(errors, outputs[0]->path(), &error) && write_csv(by_rule, outputs[1]->path(), &error) &&
+           write_csv(by_child, outputs[2]->path(), &error);
     }
   } else if (o.format == "json") {
     if (o.out.empty()) {
       fmt::print("[{},{},{}]\n", to_json(errors), to_json(by_rule), to_json(by_child));
     } else {
-      ok = write_json(tables, o.out, &error);
+      ok = write_json(tables, outputs[0]->path(), &error);
     }
   } else if (o.format == "xlsx") {
-    if (o.out.empty()) {
-      fmt::print(stderr, "careflow validate: --format xlsx needs --out FILE.xlsx\n");
-      return 2;
-    }
-    ok = write_xlsx(tables, o.out, &error, "careflow SSDA903 validation");
+    ok = write_xlsx(tables, outputs[0]->path(), &error, "careflow SSDA903 validation");
   }
+  for (auto& f : outputs) ok = ok && f->commit(&error);
   timer.lap("write");
   keep_until_exit(std::move(indexes));
   keep_until_exit(std::move(this_year));
