@@ -7,9 +7,11 @@
 
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/report.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
 #include "output.hpp"
+#include "la_check.hpp"
 
 namespace {
 
@@ -17,6 +19,7 @@ struct Options {
   std::string la, out, data, format = "csv,json,xlsx,html";
   std::vector<std::string> returns;
   int year = 2025;
+  careflow::cli::LaCheckOptions la_check;
 };
 
 int run(const Options& o, const std::vector<std::string>& command) {
@@ -48,6 +51,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   }
   std::vector<benchmark::OwnYear> own;
   std::vector<benchmark::OwnBreakdown> own_need;
+  std::vector<std::string> la_notes;
   if (!o.returns.empty()) {
     const auto od = benchmark::own_data_from_returns(o.returns);
     if (od.years.empty()) {
@@ -57,10 +61,20 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
     fmt::print("Own returns: {} file(s), {} collection year(s), {} error(s), {} repair(s) (details: careflow ingest)\n",
                od.files_read, od.years.size(), od.errors, od.repairs);
+    // The own returns must be the council's: their children's homes (the directory's rows for
+    // their postcodes only) and their number looked after against the published one.
+    PostcodeSelection wanted;
+    benchmark::add_postcodes(od.evidence, wanted);
+    ProblemLog postcode_problems;
+    const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; })
+                                         : std::nullopt;
+    if (!careflow::cli::check_la("benchmark", o.la, od.evidence, d, postcodes ? &*postcodes : nullptr, o.la_check,
+                                 la_notes))
+      return 2;
     own = od.years;
     own_need = od.starters_by_need;
   }
-  const auto rep = benchmark::build_report(d, la, o.year, own, own_need);
+  const auto rep = benchmark::build_report(d, la, o.year, own, own_need, la_notes);
   std::set<std::string> formats;
   std::stringstream ss(o.format);
   for (std::string f; std::getline(ss, f, ',');) formats.insert(f);
@@ -95,6 +109,7 @@ careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
   sub->add_option("--returns", opts->returns,
                   "The council's own SSDA903 returns (folders or PATH@YEAR, as for careflow ingest), set beside the published figures");
   sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");
+  opts->la_check.add_to(sub);
   sub->callback([opts, sub, &exit_code] { exit_code = run(*opts, careflow::cli::manifest_command(*sub)); });
 }}};
 

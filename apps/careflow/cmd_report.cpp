@@ -7,10 +7,12 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/scenario.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "command.hpp"
 #include "output.hpp"
+#include "la_check.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -22,6 +24,7 @@ struct Options {
   uint64_t seed = 1;
   bool no_suppression = false;
   std::vector<std::string> filters, scenarios;
+  LaCheckOptions la_check;
 };
 
 int run(const Options& o, const std::vector<std::string>& command) {
@@ -87,7 +90,28 @@ int run(const Options& o, const std::vector<std::string>& command) {
   }
   fmt::print("careflow report: {} children, {} periods of care, {} to {}\n", h.children.size(), h.periods.size(),
              h.years.front().label(), h.years.back().label());
-  const auto a = analyse::assess(h, ao);
+  // The postcode directory's rows for the returns' postcodes, loaded once: to check --la against
+  // the children's homes, and for the placements' location and distance from home.
+  PostcodeSelection wanted;
+  for (const auto& e : h.episodes) {
+    if (e.home_postcode) wanted.add(h.string(e.home_postcode));
+    if (e.placement_postcode) wanted.add(h.string(e.placement_postcode));
+  }
+  ProblemLog postcode_problems;
+  const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; })
+                                       : std::nullopt;
+  ao.postcodes = postcodes ? &*postcodes : nullptr;
+  std::vector<std::string> la_notes;
+  if (!o.la.empty()) {
+    benchmark::LoadOptions lo;
+    lo.lait = false;
+    lo.direct = false;
+    if (!check_la("report", o.la, benchmark::returns_evidence(h), benchmark::load_public_data(lo), ao.postcodes,
+                  o.la_check, la_notes))
+      return 2;
+  }
+  auto a = analyse::assess(h, ao);
+  a.limitations.insert(a.limitations.begin(), la_notes.begin(), la_notes.end());
   report::ReportOptions ro;
   ro.suppression = !o.no_suppression;
   ro.area_label = o.area;
@@ -118,7 +142,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
   m.suppression = ro.suppression;
   m.reference_data = reference_data_dir().value_or("");
   if (!commit_output(folder, "report", m)) return 2;
-  for (const auto& l : a.limitations) fmt::print("  note: {}\n", l);
+  // (The --la warnings, first, were printed by the check.)
+  for (size_t i = la_notes.size(); i < a.limitations.size(); ++i) fmt::print("  note: {}\n", a.limitations[i]);
   for (const auto& sec : ro.extra)
     for (const auto& l : sec.limitations) fmt::print("  note: {}\n", l);
   if (!ro.suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
@@ -145,6 +170,7 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_group (or placement_type),weekly_cost");
   cmd->add_option("--projection", opts->projection, "CSV year,age,population: projected children by single year of age");
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
+  opts->la_check.add_to(cmd);
   cmd->add_option("--forecast-runs", opts->forecast_runs, "Microsimulation runs for the Forecast section (default: 200, or fewer (at least 50) for a history so large that 200 would not fit the report's time budget; 0: no forecast)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--scenario", opts->scenarios,

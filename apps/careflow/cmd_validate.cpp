@@ -25,6 +25,7 @@
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 #include "command.hpp"
+#include "la_check.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -40,6 +41,7 @@ struct Options {
   std::string la, format = "text", out, providers;
   bool pseudonymise = false;
   bool no_postcodes = false;
+  LaCheckOptions la_check;
 };
 
 // Stage times on stderr when CAREFLOW_TIMING is set (as `careflow ingest` prints its own), so a
@@ -261,6 +263,18 @@ int run(const Options& o) {
 
   for (const auto& p : pv_log.all()) fmt::print(stderr, "{}\n", to_string(p));
   timer.lap("postcodes");
+  // The return must be the council's (--la): its children's homes and its number looked after at
+  // 31 March against the published one. Warnings go to the terminal (stderr).
+  if (!o.la.empty()) {
+    benchmark::LoadOptions lo;
+    lo.lait = false;
+    lo.direct = false;
+    std::vector<std::string> notes;
+    if (!check_la("validate", o.la, benchmark::returns_evidence(this_year), benchmark::load_public_data(lo),
+                  postcodes ? &*postcodes : nullptr, o.la_check, notes,
+                  o.no_postcodes ? "--no-postcodes was given" : ""))
+      return 2;
+  }
 
   in.postcodes = postcodes ? &*postcodes : nullptr;
   in.derived = derived ? &*derived : nullptr;
@@ -520,6 +534,7 @@ const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
   cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");
   cmd->add_option("--la", opts->la, "The council's ONS code, e.g. E09000027");
+  opts->la_check.add_to(cmd);
   cmd->add_option("--providers", opts->providers,
                   "Ofsted provider list as CSV (URN, LA_NAME_FROM_FILE, PLACE_CODES, PROVIDER_CODES, "
                   "REG_END, POSTCODE, LA_CODE_INFERRED, LA_NAME_INFERRED)");

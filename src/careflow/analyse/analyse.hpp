@@ -17,6 +17,10 @@
 #include "careflow/core/history.hpp"
 #include "careflow/io/output_table.hpp"
 
+namespace careflow {
+class PostcodeDirectory;
+}
+
 namespace careflow::analyse {
 
 // Which children an analysis counts. Each criterion is judged on the date the analysis counts
@@ -45,6 +49,9 @@ struct Options {
   // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA
   // lookup; empty = the reference data folder's. Loaded only if placements have postcodes.
   std::string postcode_directory_file, ltla_lookup_file;
+  // A directory the caller has loaded already (careflow report loads the rows of the returns'
+  // postcodes once, to check --la and for this); it then replaces the files above.
+  const PostcodeDirectory* postcodes = nullptr;
 };
 
 // How the report shows a table.

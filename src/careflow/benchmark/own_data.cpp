@@ -36,6 +36,7 @@ OwnData own_data_from_returns(const std::vector<std::string>& inputs) {
   const History h = ingest(inputs, std::nullopt, report);
   o.years = own_years(count(h));
   o.starters_by_need = own_starters_by_need(h);
+  o.evidence = returns_evidence(h);
   o.files_read = report.files_read;
   o.errors = report.problems.count(Severity::error);
   o.repairs = report.problems.count(Severity::repair);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/council_check.hpp"
 #include "careflow/core/summary.hpp"
 
 namespace careflow::benchmark {
@@ -27,6 +28,7 @@ std::vector<OwnBreakdown> own_starters_by_need(const History& h);
 struct OwnData {
   std::vector<OwnYear> years;
   std::vector<OwnBreakdown> starters_by_need;
+  ReturnsEvidence evidence;  // where the children's homes are and how many: to check --la against
   size_t files_read = 0, errors = 0, repairs = 0;
 };
 // careflow::ingest on the inputs (folders or PATH@YEAR, as `careflow ingest` takes them), then

@@ -53,7 +53,7 @@ const BoundaryChange* change_creating(int la) {
 }  // namespace
 
 BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
-                             const std::vector<OwnBreakdown>& own_need) {
+                             const std::vector<OwnBreakdown>& own_need, const std::vector<std::string>& council_check) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -392,6 +392,18 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
     rep.tables.push_back(std::move(ot));
   }
 
+  // The own returns checked against the council (--la).
+  if (!council_check.empty()) {
+    OutputTable ct;
+    ct.id = "council_check";
+    ct.title = "The own returns checked against the council (--la)";
+    ct.notes = "Where the children's homes are (HOME_POST in the ONS postcode directory) and how many were looked "
+               "after at 31 March, against the council's published figure: see docs/benchmark.md.";
+    ct.add_column("note", "Note");
+    for (const auto& n : council_check) ct.add_row({n});
+    rep.tables.push_back(std::move(ct));
+  }
+
   // 8. Boundary changes and data notes.
   OutputTable bt;
   bt.id = "boundary_changes";
@@ -421,6 +433,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                   "</head><body>\n";
   h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
   if (!own_line.empty()) h += "<p class=\"own\">" + report::xml_escape(own_line) + "</p>\n";
+  for (const auto& n : council_check) h += "<p class=\"own\">" + report::xml_escape("Own returns against --la: " + n) + "</p>\n";
   {
     report::ChartOptions o{fmt::format("Funnel plot, {}", year), "Children aged 0-17 (log scale)", "Looked after per 10,000", 900, 480, true};
     const auto c = funnel_curves(f.national_rate, pmin * 0.9, pmax * 1.1, 120, f.tau2);

@@ -22,7 +22,10 @@ struct BenchmarkReport {
 // Runs every analysis for the council and year. `own` (may be empty) are the council's own
 // figures, set beside the published ones; `own_need` (may be empty) its starters by category of
 // need, set beside the published shares in `starters_by_need` when it covers that table's year.
+// `council_check` (may be empty): what the check of the own returns against the council found
+// or could not check (council_check.hpp), in a table and at the top of the page.
 BenchmarkReport build_report(const PublicData& d, int la_number, int year,
-                             const std::vector<OwnYear>& own = {}, const std::vector<OwnBreakdown>& own_need = {});
+                             const std::vector<OwnYear>& own = {}, const std::vector<OwnBreakdown>& own_need = {},
+                             const std::vector<std::string>& council_check = {});
 
 }  // namespace careflow::benchmark
