@@ -9,6 +9,7 @@
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/simulated_history.hpp"
 #include "command.hpp"
+#include "returns_check.hpp"
 #include "model_options.hpp"
 #include "output.hpp"
 
@@ -55,6 +56,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
     if (!o.year.empty()) year = parse_collection_year(o.year);
     IngestReport report;
     const History h = ingest(o.inputs, year, report);
+    if (stop_on_unusable_returns(report, "backtest")) return 2;
+    print_data_quality(report, "backtest");
     points = backtest(h, s);
     notes = fmt::format("{} runs per forecast.", o.runs);
   }

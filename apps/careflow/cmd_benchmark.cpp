@@ -54,6 +54,11 @@ int run(const Options& o, const std::vector<std::string>& command) {
   std::vector<std::string> la_notes;
   if (!o.returns.empty()) {
     const auto od = benchmark::own_data_from_returns(o.returns);
+    if (!od.unusable.empty()) {
+      for (const auto& p : od.unusable) fmt::print(stderr, "careflow benchmark: {}\n", to_string(p));
+      fmt::print(stderr, "careflow benchmark: the returns given with --returns cannot be used as they are; nothing was written\n");
+      return 2;
+    }
     if (od.years.empty()) {
       fmt::print(stderr, "careflow benchmark: no collection year could be read from --returns ({} file(s) read)\n",
                  od.files_read);

@@ -10,6 +10,7 @@
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
+#include "returns_check.hpp"
 #include "model_options.hpp"
 #include "output.hpp"
 
@@ -73,6 +74,8 @@ std::optional<std::string> parse_entry_flag(const std::string& text, Date start,
   return std::nullopt;
 }
 
+std::optional<double> parse_factor(const std::string& t);
+
 // "foster_ifa:foster_in_house:21:3" -> 21 children over 3 years from the forecast start.
 std::optional<std::string> parse_shift_flag(const std::string& text, Date start, Scenario& sc) {
   std::string toml = "";
@@ -81,9 +84,13 @@ std::optional<std::string> parse_shift_flag(const std::string& text, Date start,
   for (size_t c; (c = text.find(':', pos)) != std::string::npos; pos = c + 1) parts.push_back(text.substr(pos, c - pos));
   parts.push_back(text.substr(pos));
   if (parts.size() != 4) return "expected FROM_KIND:TO_KIND:CHILDREN:YEARS, e.g. foster_ifa:foster_in_house:21:3";
-  const Date end = start + 1 + static_cast<int32_t>(std::lround(std::stod(parts[3]) * 365.25));
+  const auto children = parse_factor(parts[2]), years = parse_factor(parts[3]);
+  if (!children || !years || parts[2].back() == '%' || parts[3].back() == '%' || !(*years > 0 && *years <= 50))
+    return fmt::format("cannot read '{}': CHILDREN and YEARS must be numbers (YEARS from 0 to 50), e.g. "
+                       "foster_ifa:foster_in_house:21:3", text);
+  const Date end = start + 1 + static_cast<int32_t>(std::lround(*years * 365.25));
   toml = fmt::format("[[shift]]\nfrom_kind = \"{}\"\nto_kind = \"{}\"\nchildren = {}\nstart = \"{}\"\nend = \"{}\"\n", parts[0],
-                     parts[1], std::stod(parts[2]), (start + 1).to_iso(), end.to_iso());
+                     parts[1], *children, (start + 1).to_iso(), end.to_iso());
   Scenario tmp;
   if (auto e = parse_scenario_toml(toml, tmp)) return e;
   sc.shifts.insert(sc.shifts.end(), tmp.shifts.begin(), tmp.shifts.end());
@@ -185,6 +192,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
     if (!o.year.empty()) year = parse_collection_year(o.year);
     IngestReport report;
     h = ingest(o.inputs, year, report);
+    if (stop_on_unusable_returns(report, "forecast")) return 2;
+    print_data_quality(report, "forecast");
   }
   if (h.periods.empty() || h.years.empty()) {
     fmt::print(stderr, "careflow forecast: no periods of care found in the input\n");
@@ -199,6 +208,14 @@ int run(const Options& o, const std::vector<std::string>& command) {
       return 2;
     }
     s.as_of = p.date;
+    // Outside the returns nothing is known: a forecast from there would start from nothing (before)
+    // or from the last return's children as if nothing had happened since (after).
+    if (s.as_of < h.data_start() || s.as_of > h.data_end()) {
+      fmt::print(stderr, "careflow forecast: --as-of {} is outside the returns, which cover {} to {} ({} to {})\n",
+                 o.as_of, h.data_start().to_string(), h.data_end().to_string(), h.years.front().label(),
+                 h.years.back().label());
+      return 2;
+    }
   }
   s.years = o.years;
   s.runs = o.runs;

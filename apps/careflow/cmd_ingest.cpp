@@ -7,6 +7,7 @@
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
 #include "output.hpp"
+#include "returns_check.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -50,6 +51,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   if (!o.out.empty() && !open_output(folder, "ingest", o.out, o.inputs)) return 2;
   IngestReport report;
   const History h = ingest(o.inputs, year, report);
+  if (stop_on_unusable_returns(report, "ingest")) return 2;
   const auto tables = ingest_summary_tables(h, report);
   fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
              h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
@@ -60,12 +62,14 @@ int run(const Options& o, const std::vector<std::string>& command) {
   int shown = 0;
   for (const auto& p : problems.all()) {
     if (shown++ >= o.show) {
-      fmt::print("  ... {} more{}\n", problems.all().size() - static_cast<size_t>(o.show),
+      fmt::print("  ... {} more{}\n", problems.size() - static_cast<size_t>(o.show),
                  o.out.empty() ? " (use --out DIR to write them all to problems.csv)" : " in problems.csv");
       break;
     }
     fmt::print("  {}\n", to_string(p));
   }
+  // Kinds met so often in one file that only the first were listed: said even when few are shown.
+  for (const auto& om : problems.omitted()) fmt::print("  {}\n", to_string(summary_of(om)));
   if (!o.out.empty()) {
     std::string err;
     auto all = tables;

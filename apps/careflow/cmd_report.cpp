@@ -9,10 +9,12 @@
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_data.hpp"
+#include "careflow/report/data_quality.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "command.hpp"
 #include "output.hpp"
 #include "la_check.hpp"
+#include "returns_check.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -35,6 +37,10 @@ int run(const Options& o, const std::vector<std::string>& command) {
       fmt::print(stderr, "careflow report: '{}' is not a collection year (e.g. 2025 or 2024/25)\n", o.year);
       return 2;
     }
+  }
+  if (o.from && o.to && o.from > o.to) {
+    fmt::print(stderr, "careflow report: --from {} is after --to {}: no collection year is in that span\n", o.from, o.to);
+    return 2;
   }
   if (!o.data.empty()) set_reference_data_dir(o.data);
   // The output folder first: an --out that cannot be written is said before any work.
@@ -84,10 +90,35 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
   IngestReport ingest_report;
   const History h = ingest(o.inputs, year, ingest_report);
+  if (stop_on_unusable_returns(ingest_report, "report")) return 2;
   if (h.episodes.empty()) {
     fmt::print(stderr, "careflow report: no episodes could be read from the inputs\n");
     return 2;
   }
+  // The span analysed (--from, --to, and years starting after the reference date) must hold a
+  // return, or the report would be empty tables under a heading.
+  {
+    const Date reference = ao.reference_date ? *ao.reference_date : h.data_end();
+    if (reference > h.data_end()) {
+      fmt::print(stderr, "careflow report: --reference-date {} is after the returns end ({}, the end of {}): nothing "
+                         "is known of the children after that\n", o.reference_date, h.data_end().to_string(),
+                 h.years.back().label());
+      return 2;
+    }
+    bool any = false;
+    for (const auto& y : h.years)
+      any |= (!o.from || y.end_year >= o.from) && (!o.to || y.end_year <= o.to) && y.start() <= reference;
+    if (!any) {
+      fmt::print(stderr, "careflow report: the returns cover {} to {}, and {} selects none of those years\n",
+                 h.years.front().label(), h.years.back().label(),
+                 ao.reference_date && h.years.front().start() > reference
+                     ? fmt::format("--reference-date {}", o.reference_date)
+                     : fmt::format("--from {} --to {}", o.from ? std::to_string(o.from) : "(first)",
+                                   o.to ? std::to_string(o.to) : "(last)"));
+      return 2;
+    }
+  }
+  print_data_quality(ingest_report, "report");
   fmt::print("careflow report: {} children, {} periods of care, {} to {}\n", h.children.size(), h.periods.size(),
              h.years.front().label(), h.years.back().label());
   // The postcode directory's rows for the returns' postcodes, loaded once: to check --la against
@@ -114,6 +145,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   a.limitations.insert(a.limitations.begin(), la_notes.begin(), la_notes.end());
   report::ReportOptions ro;
   ro.suppression = !o.no_suppression;
+  ro.extra.push_back(report::data_quality_section(ingest_report, ro.suppression));
   ro.area_label = o.area;
   if (ro.area_label.empty() && !a.la_name.empty()) ro.area_label = a.la_name + " (" + o.la + ")";
   // How we compare (published data, when the council is known and the series is there) and the

@@ -113,12 +113,51 @@ void keep_until_exit(T&& value) {
   kept->push_back(std::make_shared<std::decay_t<T>>(std::forward<T>(value)));
 }
 
+// Why the paths given for one year's return cannot be read as one ("" when they can): each must
+// exist and be a file, or there must be one folder. Checked before anything is read, without
+// throwing (a symbolic-link loop is an error like any other).
+std::string check_return_paths(const std::vector<std::string>& paths, std::string_view option) {
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) return fmt::format("{}: cannot be read: {}", p, ec.message());
+    if (!fs::exists(st)) return fmt::format("{}: no such file or folder", p);
+    if (fs::is_directory(st) && paths.size() > 1)
+      return fmt::format("{}: is a folder, and {} takes one folder or the return's files, not both or several", p,
+                         option);
+    if (!fs::is_directory(st) && !fs::is_regular_file(st)) return fmt::format("{}: neither a file nor a folder", p);
+  }
+  return "";
+}
+
+bool is_folder(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
 ssda903::Return read_inputs(const std::vector<std::string>& paths, CollectionYear y, ProblemLog& log) {
-  if (paths.size() == 1 && fs::is_directory(paths[0])) return ssda903::read_return_folder(paths[0], y, log);
+  if (paths.size() == 1 && is_folder(paths[0])) return ssda903::read_return_folder(paths[0], y, log);
   return ssda903::read_return_files(paths, y, log);
 }
 
+// A return without a usable episode would be checked as if the council had no child in care
+// ("0 errors"): a located error instead. True when it was printed.
+bool no_usable_episodes(const ssda903::Return& r, const std::vector<std::string>& paths) {
+  if (ssda903::usable_episode_rows(r) > 0) return false;
+  const bool folder = paths.size() == 1 && is_folder(paths[0]);
+  const auto* e = r.find(ssda903::Table::episodes);
+  const Problem p = ssda903::no_usable_episodes(r.year, paths.empty() ? "" : paths[0], r.files, e ? e->rows() : 0,
+                                                folder ? ssda903::list_folder(paths[0]).not_read : std::vector<std::string>{});
+  fmt::print(stderr, "careflow validate: {}\n", to_string(p));
+  return true;
+}
+
 int run(const Options& o) {
+  for (const auto& [paths, option] : {std::pair{&o.this_year, "--this-year"}, std::pair{&o.last_year, "--last-year"}})
+    if (const auto why = check_return_paths(*paths, option); !why.empty()) {
+      fmt::print(stderr, "careflow validate: {}\n", why);
+      return 2;
+    }
   int year = o.year;
   if (year == 0 && !o.this_year.empty()) {
     const auto guess = parse_collection_year(fs::path(o.this_year[0]).filename().string());
@@ -129,11 +168,6 @@ int run(const Options& o) {
                        "could not be inferred from the folder name\n");
     return 2;
   }
-  for (const auto& p : o.this_year)
-    if (!fs::exists(p)) {
-      fmt::print(stderr, "careflow validate: {} does not exist\n", p);
-      return 2;
-    }
   if (o.format == "xlsx" && o.out.empty()) {
     fmt::print(stderr, "careflow validate: --format xlsx needs --out FILE.xlsx\n");
     return 2;
@@ -198,13 +232,13 @@ int run(const Options& o) {
     problems.append(last_problems);
   }
   timer.lap("read returns");
-  bool any_table = false;
-  for (const auto& t : this_year.tables) any_table |= t.has_value();
   for (const auto& p : problems.all()) fmt::print(stderr, "{}\n", to_string(p));
-  if (!any_table) {
+  for (const auto& om : problems.omitted()) fmt::print(stderr, "{}\n", to_string(summary_of(om)));
+  // Without a table, or without an episode it can use, a return would "pass" most rules.
+  const bool this_unusable = no_usable_episodes(this_year, o.this_year);
+  if (this_unusable || (last_year && no_usable_episodes(*last_year, o.last_year))) {
     give_selection({});
     if (postcodes_loading.valid()) postcodes_loading.wait();
-    fmt::print(stderr, "careflow validate: no SSDA903 table could be read from the input\n");
     return 2;
   }
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <new>
+#include <string_view>
 
 #include "careflow/core/version.hpp"
 #include "careflow/io/reference_data.hpp"
@@ -15,6 +17,44 @@ std::vector<Command>& registry() {
 }
 }  // namespace careflow::cli
 
+namespace {
+
+// The first word on the command line that is not an option or the value of one: the command the
+// user meant. ("--data DIR" is the only global option that takes a value.)
+std::string_view command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--data") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') continue;
+    return a;
+  }
+  return {};
+}
+
+// Letters to change to turn one word into the other (for "did you mean").
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+// Exit status is 0, 1 (validate: errors found; ingest and report: done, but some rows could not
+// be used) or 2 (the input or the command line cannot be used). Nothing else: a parse error of
+// the command line is 2, and so is anything the commands did not foresee, with what it was.
 int main(int argc, char** argv) {
   CLI::App app{"careflow: insight, benchmarks and forecasts from SSDA903 children-looked-after returns"};
   app.require_subcommand(1);
@@ -29,13 +69,36 @@ int main(int argc, char** argv) {
   auto& commands = careflow::cli::registry();
   std::sort(commands.begin(), commands.end(), [](auto& a, auto& b) { return a.name < b.name; });
   for (auto& c : commands) c.install(app, exit_code);
+  // A mistyped command is named as such, not reported as "a subcommand is required".
+  if (const auto word = command_word(argc, argv); !word.empty()) {
+    const bool known = std::any_of(commands.begin(), commands.end(), [&](const auto& c) { return c.name == word; });
+    if (!known) {
+      std::string names, closest;
+      size_t best = 3;  // suggest only a near miss
+      for (const auto& c : commands) {
+        names += (names.empty() ? "" : ", ") + c.name;
+        if (const size_t d = edit_distance(word, c.name); d < best) best = d, closest = c.name;
+      }
+      fmt::print(stderr, "careflow: unknown command '{}'{} (commands: {}; careflow --help describes them)\n", word,
+                 closest.empty() ? "" : fmt::format(": did you mean '{}'?", closest), names);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" that exit 0; every other parse error is a command-line error.
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "careflow: out of memory: an input is far larger than expected (or malformed so that it "
+                       "looks it); nothing more was done\n");
+    return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "careflow: {}\n", e.what());
-    return 3;
+    fmt::print(stderr, "careflow: {} (careflow did not expect this: please report it with the command line)\n", e.what());
+    return 2;
+  } catch (...) {
+    fmt::print(stderr, "careflow: stopped by an unexpected error (please report it with the command line)\n");
+    return 2;
   }
   return exit_code;
 }

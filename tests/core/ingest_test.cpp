@@ -221,15 +221,23 @@ TEST(Ingest, TimelineIsInDateOrder) {
   EXPECT_EQ(h.missing.size(), 1u);
 }
 
-TEST(Ingest, UnknownFoldersAndFilesAreReportedNotFatal) {
+// A folder that does not exist, and a year whose only file is no table of the return, are both
+// reasons to stop (report.fatal), each located; the unknown file is also reported as itself.
+TEST(Ingest, UnknownFoldersAndFilesAreReported) {
   TempReturns tr;
   IngestReport r;
   const History h = ingest({tr.root() + "/nope"}, std::nullopt, r);
   EXPECT_TRUE(h.episodes.empty());
-  EXPECT_EQ(count_rule(r, "unreadable"), 1u);
+  ASSERT_EQ(r.fatal.all().size(), 1u);
+  EXPECT_EQ(r.fatal.all()[0].rule, "unreadable");
+  EXPECT_EQ(r.fatal.all()[0].file, tr.root() + "/nope");
+  EXPECT_EQ(r.fatal.all()[0].message, "no such file or folder");
   tr.write("2020_21", "notes.csv", "FOO,BAR\n1,2\n");
   IngestReport r2;
   ingest({tr.folder("2020_21")}, std::nullopt, r2);
   EXPECT_EQ(count_rule(r2, "unknown-table"), 1u);
   EXPECT_EQ(r2.files_unrecognised, 1u);
+  ASSERT_EQ(r2.fatal.all().size(), 1u);
+  EXPECT_EQ(r2.fatal.all()[0].rule, "no-episodes");
+  EXPECT_NE(r2.fatal.all()[0].message.find("notes.csv (not read as a table"), std::string::npos) << r2.fatal.all()[0].message;
 }

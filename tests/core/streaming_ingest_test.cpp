@@ -77,7 +77,8 @@ TEST(StreamingIngest, SameHistoryAndReportAsReadingWholeReturns) {
         "01/05/2023,\"z1\",s,c2,n1,u4,pr1,,,,\"ab1 2cd\",,SC000001,\"a, b\"\r\n"
         "01/05/2023,Z1,S,C2,N1,U4,PR1,01/06/2023,E11,,,,SC000001,\r\n"
         "02/05/2023,LONG-IDENTIFIER-0001,S,V2,N1,U6,PR1,,,,,,,\r\n"
-        "02/05/2023,,S,V2,N1,U6,PR1,,,,,,,\r\n");
+        "02/05/2023,,S,V2,N1,U6,PR1,,,,,,,\r\n"
+        "03/05/2023,Y2,S,V2,N1,U6,PR1,20/04/2024,E4A,,,,,\r\n");  // ends after the year: date-after-year
   write(dir / "2023_24" / "extra_header.csv",
         "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nz1,1,01/01/2010,WBRI,,,\nZ1,1,02/01/2010,XXXX,,,\n"
         "LONG-IDENTIFIER-0001,2,01/01/2012,WBRI,,,\n");
@@ -112,6 +113,15 @@ TEST(StreamingIngest, SameHistoryAndReportAsReadingWholeReturns) {
     EXPECT_TRUE(x.balances());
   }
   EXPECT_EQ(streamed.repairs_by_rule, whole.repairs_by_rule);
+  EXPECT_TRUE(streamed.usable() && whole.usable());
+  // The rules added for bad input fired on both paths alike (compared above, problem by problem).
+  size_t conflicting = 0, after_year = 0;
+  for (const auto& p : streamed.problems.all()) {
+    conflicting += p.rule == "conflicting-header";
+    after_year += p.rule == "date-after-year";
+  }
+  EXPECT_GE(conflicting, 1u);  // z1 and Z1 in extra_header.csv: one child, two dates of birth
+  EXPECT_GE(after_year, 1u);
   EXPECT_EQ(streamed.files_read, whole.files_read);
   EXPECT_EQ(streamed.files_unrecognised, whole.files_unrecognised);
   // The hand-written rows did what they should: a duplicate, a long identifier, the XML child.

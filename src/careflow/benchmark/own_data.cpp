@@ -34,10 +34,14 @@ OwnData own_data_from_returns(const std::vector<std::string>& inputs) {
   OwnData o;
   IngestReport report;
   const History h = ingest(inputs, std::nullopt, report);
+  o.files_read = report.files_read;
+  if (!report.usable()) {
+    o.unusable = report.fatal.all();
+    return o;
+  }
   o.years = own_years(count(h));
   o.starters_by_need = own_starters_by_need(h);
   o.evidence = returns_evidence(h);
-  o.files_read = report.files_read;
   o.errors = report.problems.count(Severity::error);
   o.repairs = report.problems.count(Severity::repair);
   return o;

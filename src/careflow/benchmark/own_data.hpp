@@ -30,6 +30,8 @@ struct OwnData {
   std::vector<OwnBreakdown> starters_by_need;
   ReturnsEvidence evidence;  // where the children's homes are and how many: to check --la against
   size_t files_read = 0, errors = 0, repairs = 0;
+  // Why the returns cannot be used at all (IngestReport::fatal): then `years` is empty.
+  std::vector<Problem> unusable;
 };
 // careflow::ingest on the inputs (folders or PATH@YEAR, as `careflow ingest` takes them), then
 // count(history). Never throws on bad data; problems are counted (see `careflow ingest` for them).

@@ -180,6 +180,9 @@ std::optional<CollectionYear> parse_collection_year(std::string_view text) {
       std::from_chars(text.data() + j, text.data() + j + 4, second);
       if (second == first + 1) return CollectionYear{second};
     }
+    // A pair whose second year does not follow the first ("2024_26") is not a year at all: read
+    // as 2024 alone it would put a return in the wrong year without a word.
+    if (j > i + 4 && digit(j)) continue;
     if (!digit(i + 4)) return CollectionYear{first};
   }
   return std::nullopt;

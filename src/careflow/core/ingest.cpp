@@ -48,37 +48,76 @@ class StageTimer {
   std::chrono::steady_clock::time_point t_;
 };
 
+// One year's return as found on disk.
+struct YearReturn {
+  CollectionYear year;
+  std::vector<std::string> files;     // sorted
+  std::vector<std::string> folders;   // the year's folder(s); none when it was given as files
+  std::vector<std::string> not_read;  // what its folder holds that is not read, with why
+  // Where a message about the whole return points: its folder, else its first file.
+  std::string where() const { return !folders.empty() ? folders.front() : files.empty() ? "" : files.front(); }
+};
 
-bool is_return_file(const fs::path& p) {
-  auto ext = p.extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".csv" || ext == ".xml";
-}
-
-bool folder_has_return_files(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file() && is_return_file(e.path())) return true;
+// "2024_26", "2023-2025": a pair of years that is not a collection year, for a hint in messages.
+bool looks_like_a_year_pair(std::string_view name) {
+  for (size_t i = 0; i + 6 < name.size(); ++i) {
+    auto digit = [&](size_t k) { return k < name.size() && name[k] >= '0' && name[k] <= '9'; };
+    if (digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4) &&
+        (name[i + 4] == '_' || name[i + 4] == '-' || name[i + 4] == '/') && digit(i + 5))
+      return true;
+  }
   return false;
 }
 
-}  // namespace
+std::string year_name_help(std::string_view name) {
+  return looks_like_a_year_pair(name)
+             ? fmt::format("'{}' is not a collection year: the second year must follow the first (2024_25, "
+                           "2024-25 or 2025 for 2024/25)", name)
+             : fmt::format("'{}' does not name a collection year (2024_25, 2024-25 or 2025 for 2024/25)", name);
+}
 
-namespace {
+// Whether two folders hold the same return byte for byte: the same file names, the same bytes.
+bool same_files(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  std::string x, y;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (fs::path(a[i]).filename() != fs::path(b[i]).filename()) return false;
+    std::error_code ea, eb;
+    if (fs::file_size(a[i], ea) != fs::file_size(b[i], eb) || ea || eb) return false;
+    if (!read_file(a[i], x) || !read_file(b[i], y) || x != y) return false;
+  }
+  return true;
+}
 
-// Which files hold which collection year's return, years ascending; unusable inputs reported.
-std::vector<std::pair<CollectionYear, std::vector<std::string>>> returns_by_year(
-    const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report) {
-  // year -> files
-  std::map<int, std::vector<std::string>> by_year;
-  auto add = [&](const fs::path& p, std::optional<CollectionYear> y, const std::string& input) {
-    if (!y) {
-      report.problems.add({Severity::error, p.string(), 0, "", "no-year",
-                           fmt::format("cannot tell which collection year {} is: name its folder by "
-                                       "year (e.g. 2024_25) or tag it as PATH@2025", input)});
-      return;
-    }
-    by_year[y->end_year].push_back(p.string());
+std::string canonical_or_given(const std::string& path) {
+  std::error_code ec;
+  const auto c = fs::weakly_canonical(path, ec);
+  return ec ? path : c.string();
+}
+
+// Which files hold which collection year's return, years ascending. What is wrong with the inputs
+// as a whole goes to report.fatal (every command stops: an input that does not exist or cannot be
+// read, a year that cannot be told, a year folder that is empty or named as no year, two different
+// folders for one year); what is only worth saying goes to report.problems.
+std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, std::optional<CollectionYear> year,
+                                        IngestReport& report) {
+  auto fatal = [&](const std::string& where, const char* rule, std::string message) {
+    report.fatal.add({Severity::error, where, 0, "", rule, std::move(message)});
+  };
+  // A whole year's folder, or a single file, and the year it is for.
+  struct Source {
+    int year;
+    std::string path;
+    bool folder;
+    std::vector<std::string> files, not_read;
+  };
+  std::vector<Source> sources;
+  auto add_folder = [&](int y, const std::string& folder, const ssda903::FolderContents& c) {
+    Source s{y, folder, true, c.files, c.not_read};
+    for (const auto& sub : c.folders)
+      s.not_read.push_back(fmt::format("{} (a folder: a year's return is the files directly in its folder)",
+                                       fs::path(sub).filename().string()));
+    sources.push_back(std::move(s));
   };
   for (const auto& input : inputs) {
     std::string path = input;
@@ -87,41 +126,161 @@ std::vector<std::pair<CollectionYear, std::vector<std::string>>> returns_by_year
       tagged = parse_collection_year(input.substr(at + 1));
       if (tagged) path = input.substr(0, at);
     }
-    std::error_code ec;
     const fs::path p(path);
-    if (fs::is_regular_file(p, ec)) {
-      add(p, tagged ? tagged : parse_collection_year(p.parent_path().filename().string())
-                                   ? parse_collection_year(p.parent_path().filename().string())
-                                   : year, input);
-    } else if (fs::is_directory(p, ec)) {
-      if (folder_has_return_files(p)) {
-        const auto y = tagged ? tagged : parse_collection_year(p.filename().string());
-        for (const auto& e : fs::directory_iterator(p, ec))
-          if (e.is_regular_file() && is_return_file(e.path())) add(e.path(), y ? y : year, input);
-      } else {
-        bool any = false;
-        std::vector<fs::path> subs;
-        for (const auto& e : fs::directory_iterator(p, ec))
-          if (e.is_directory()) subs.push_back(e.path());
-        std::sort(subs.begin(), subs.end());
-        for (const auto& sub : subs) {
-          const auto y = parse_collection_year(sub.filename().string());
-          if (!y || !folder_has_return_files(sub)) continue;
-          any = true;
-          for (const auto& e : fs::directory_iterator(sub, ec))
-            if (e.is_regular_file() && is_return_file(e.path())) add(e.path(), y, input);
-        }
-        if (!any)
-          report.problems.add({Severity::error, path, 0, "", "no-files",
-                               "the folder holds no .csv or .xml files, nor year folders that do"});
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      fatal(path, "unreadable", ec && ec != std::errc::no_such_file_or_directory
+                                    ? "cannot be read: " + ec.message()
+                                    : std::string("no such file or folder"));
+      continue;
+    }
+    if (fs::is_regular_file(st)) {
+      const auto from_folder = parse_collection_year(p.parent_path().filename().string());
+      const auto y = tagged ? tagged : from_folder ? from_folder : year;
+      if (!y) {
+        fatal(path, "no-year", fmt::format("cannot tell which collection year {} is for: put it in a folder named by "
+                                           "the year (2024_25), tag it as {}@2025, or give --year", input, path));
+        continue;
       }
-    } else {
-      report.problems.add({Severity::error, path, 0, "", "unreadable", "no such file or folder"});
+      sources.push_back({y->end_year, path, false, {path}, {}});
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      fatal(path, "unreadable", "neither a file nor a folder");
+      continue;
+    }
+    const auto c = ssda903::list_folder(path);
+    if (!c.error.empty()) {
+      fatal(path, "unreadable", "the folder cannot be read: " + c.error);
+      continue;
+    }
+    const std::string name = p.filename().empty() ? p.parent_path().filename().string() : p.filename().string();
+    const auto own_year = tagged ? tagged : parse_collection_year(name);
+    if (!c.files.empty()) {
+      // One year's folder.
+      const auto y = own_year ? own_year : year;
+      if (!y) {
+        fatal(path, "no-year", fmt::format("cannot tell which collection year this folder's return is for: {}. "
+                                           "Rename the folder, tag it as {}@2025, or give --year",
+                                           year_name_help(name), path));
+        continue;
+      }
+      add_folder(y->end_year, path, c);
+      continue;
+    }
+    // A folder of year folders: each sub-folder named by a year is that year's return. One that
+    // cannot even be looked at must not drop its year without a word.
+    bool any = false;
+    for (const auto& [entry, why] : c.unreadable) {
+      if (parse_collection_year(fs::path(entry).filename().string())) {
+        fatal(entry, "unreadable", "cannot be read: " + why);
+        any = true;
+      } else {
+        report.problems.add({Severity::warning, entry, 0, "", "not-read", "cannot be read: " + why});
+      }
+    }
+    for (const auto& sub : c.folders) {
+      const std::string sub_name = fs::path(sub).filename().string();
+      const auto y = parse_collection_year(sub_name);
+      const auto sc = ssda903::list_folder(sub);
+      if (!sc.error.empty()) {
+        if (y) fatal(sub, "unreadable", "the folder cannot be read: " + sc.error);
+        any |= y.has_value();
+        continue;
+      }
+      if (!y) {
+        // Not a year: ignored, unless it holds what looks like a return.
+        if (!sc.files.empty()) {
+          fatal(sub, "no-year", fmt::format("the folder holds .csv or .xml files but {}, so careflow cannot tell "
+                                            "which year they are for. Rename it, or move it out of {}",
+                                            year_name_help(sub_name), path));
+          any = true;
+        }
+        continue;
+      }
+      any = true;
+      if (sc.files.empty()) {
+        std::string holds;
+        std::vector<std::string> entries = sc.not_read;
+        for (const auto& f : sc.folders) entries.push_back(fs::path(f).filename().string() + " (a folder)");
+        fatal(sub, "empty-year-folder",
+              fmt::format("the folder for {} holds no .csv or .xml files{}, so that year has no return. Put the "
+                          "year's files in it, or remove it",
+                          y->label(), entries.empty() ? "" : fmt::format(" (it holds {})", fmt::join(entries, ", "))));
+        continue;
+      }
+      add_folder(y->end_year, sub, sc);
+    }
+    if (!any) {
+      if (own_year)
+        fatal(path, "empty-year-folder",
+              fmt::format("the folder for {} holds no .csv or .xml files{}, so that year has no return",
+                          own_year->label(),
+                          c.not_read.empty() ? "" : fmt::format(" (it holds {})", fmt::join(c.not_read, ", "))));
+      else
+        fatal(path, "no-files",
+              fmt::format("the folder holds no .csv or .xml files, nor folders named by collection year (2024_25) "
+                          "that do{}", c.not_read.empty() ? "" : fmt::format(" (it holds {})", fmt::join(c.not_read, ", "))));
     }
   }
-  std::vector<std::pair<CollectionYear, std::vector<std::string>>> years;
-  for (auto& [y, files] : by_year) years.emplace_back(CollectionYear{y}, std::move(files));
+
+  // Two folders for one year: the same folder twice, or two copies byte for byte, is read once
+  // (and said); two different folders are not merged, since a year's return is one export.
+  std::map<int, YearReturn> by_year;
+  std::map<std::string, std::string> seen_files;  // canonical path -> as given
+  std::map<int, size_t> first_folder;             // year -> index into sources
+  for (size_t i = 0; i < sources.size(); ++i) {
+    Source& s = sources[i];
+    YearReturn& yr = by_year[s.year];
+    yr.year = CollectionYear{s.year};
+    if (s.folder) {
+      const auto first = first_folder.find(s.year);
+      if (first != first_folder.end()) {
+        const Source& f = sources[first->second];
+        if (canonical_or_given(f.path) == canonical_or_given(s.path)) {
+          report.problems.add({Severity::warning, s.path, 0, "", "same-folder-twice",
+                               fmt::format("the folder for {} was given twice; it is read once", yr.year.label())});
+        } else if (same_files(f.files, s.files)) {
+          report.problems.add({Severity::warning, s.path, 0, "", "duplicate-year-folder",
+                               fmt::format("holds the same files, byte for byte, as {}: both are the {} return, "
+                                           "which is read once, from {}", f.path, yr.year.label(), f.path)});
+        } else {
+          fatal(s.path, "two-folders-for-one-year",
+                fmt::format("this folder and {} are both the {} return, and they differ. careflow does not merge "
+                            "two exports of one year: keep the right one and move the other away",
+                            f.path, yr.year.label()));
+        }
+        continue;
+      }
+      first_folder[s.year] = i;
+      yr.folders.push_back(s.path);
+      yr.not_read.insert(yr.not_read.end(), s.not_read.begin(), s.not_read.end());
+    }
+    for (const auto& file : s.files) {
+      const auto [it, fresh] = seen_files.emplace(canonical_or_given(file), file);
+      if (!fresh) {
+        report.problems.add({Severity::warning, file, 0, "", "same-file-twice",
+                             fmt::format("the file was given twice (also as {}); it is read once", it->second)});
+        continue;
+      }
+      yr.files.push_back(file);
+    }
+  }
+  std::vector<YearReturn> years;
+  for (auto& [y, r] : by_year) {
+    std::sort(r.files.begin(), r.files.end());
+    for (const auto& n : r.not_read)
+      report.problems.add({Severity::warning, r.where(), 0, "", "not-read", "not read: " + n});
+    years.push_back(std::move(r));
+  }
   return years;
+}
+
+std::vector<std::pair<CollectionYear, std::vector<std::string>>> files_by_year(const std::vector<YearReturn>& years) {
+  std::vector<std::pair<CollectionYear, std::vector<std::string>>> out;
+  for (const auto& y : years) out.emplace_back(y.year, y.files);
+  return out;
 }
 
 }  // namespace
@@ -129,8 +288,18 @@ std::vector<std::pair<CollectionYear, std::vector<std::string>>> returns_by_year
 std::vector<Return> read_returns(const std::vector<std::string>& inputs,
                                  std::optional<CollectionYear> year, IngestReport& report) {
   StageTimer timer;
-  std::vector<Return> returns = ssda903::read_returns_by_year(returns_by_year(inputs, year, report), report.problems);
+  const auto years = returns_by_year(inputs, year, report);
+  if (!report.fatal.empty()) return {};
+  std::vector<Return> returns = ssda903::read_returns_by_year(files_by_year(years), report.problems);
+  for (size_t y = 0; y < years.size(); ++y) {
+    const Return& r = returns[y];
+    if (ssda903::usable_episode_rows(r) > 0) continue;
+    const auto* e = r.find(Table::episodes);
+    report.fatal.add(ssda903::no_usable_episodes(r.year, years[y].where(), r.files, e ? e->rows() : 0,
+                                                 years[y].not_read));
+  }
   timer.lap("read files");
+  if (!report.fatal.empty()) return {};
   return returns;
 }
 
@@ -469,6 +638,7 @@ struct ChildState {
   CodeIndex sex = kNoCode, ethnicity = kNoCode;
   int latest_return = 0;
   int header_year = 0;  // year of the header row used (0 = none yet)
+  uint32_t header_unit = 0, header_line = 0;  // and where it is, for a later row that disagrees
   int uasc_year = 0;    // year of the last UASC row
   bool uasc = false;
   Date uasc_ceased = Date::open();
@@ -482,8 +652,11 @@ enum Stage : size_t {
 
 class Builder {
  public:
-  Builder(IngestReport& report, std::vector<CollectionYear> years) : report_(report) {
+  // `where`: per year, the folder its return came from (for messages about the whole year).
+  Builder(IngestReport& report, std::vector<CollectionYear> years, const std::vector<std::string>& where)
+      : report_(report), year_files_(years.size()), episode_rows_(years.size(), 0), usable_episodes_(years.size(), 0) {
     h_.years = std::move(years);
+    report_missing_years(where);
   }
 
   // Merges one unit; units must arrive in order of their index.
@@ -494,7 +667,10 @@ class Builder {
     if (u.is_file) {
       report_.problems.append(u.read_problems);
       tally_file(u);
+      year_files_[u.return_index].push_back(u.report);
     }
+    episode_rows_[u.return_index] += u.tables[idx(Table::episodes)].rows;
+    usable_episodes_[u.return_index] += u.episodes.size();
     std::vector<uint32_t>& child = child_;
     registry_.resolve(u.ids, u.long_ids, child);
     if (state_.size() < registry_.size()) {
@@ -538,13 +714,21 @@ class Builder {
     });
     group.wait();
     timer.lap("episodes and other tables");
+    report_notes();
     for (auto& log : logs_) {
       for (const auto& p : log.all())
         if (p.severity == Severity::repair) ++report_.repairs_by_rule[p.rule];
+      for (const auto& o : log.omitted())
+        if (o.severity == Severity::repair) report_.repairs_by_rule[o.rule] += o.count;
       report_.problems.append(log);
     }
     return std::move(h_);
   }
+
+  // For the check that every year has usable episodes (files are known only when streaming).
+  const std::vector<ssda903::FileReport>& files_of(size_t year) const { return year_files_[year]; }
+  size_t episode_rows(size_t year) const { return episode_rows_[year]; }
+  size_t usable_episodes(size_t year) const { return usable_episodes_[year]; }
 
   // Per-file counts, for a Return read without streaming (XML files count their tables' rows).
   void tally_files(const std::vector<Return>& returns) {
@@ -587,6 +771,82 @@ class Builder {
   std::vector<Dated<AdoptionDecision>> decisions_;
   std::vector<std::string> unit_paths_;  // by unit index
   std::vector<int> header_year_;  // per child (final index)
+  std::vector<std::vector<ssda903::FileReport>> year_files_;  // per return, when streaming
+  std::vector<size_t> episode_rows_, usable_episodes_;        // per return
+
+  // Faults counted rather than listed row by row: one warning per file, column and rule says how
+  // many rows have it, their first lines, and what careflow did. Each stage fills only its own
+  // map (the stages run in parallel); finish() turns them into warnings in a fixed order.
+  struct Note {
+    size_t count = 0;
+    std::vector<uint32_t> lines;  // the first few
+    int year = 0;                 // the collection year of the return the rows are in
+  };
+  using Notes = std::map<std::tuple<uint32_t, std::string, std::string>, Note>;  // (unit, column, rule)
+  std::array<Notes, kStageCount> notes_;
+
+  void note(Stage stage, const Origin& at, const char* column, const char* rule) {
+    Note& n = notes_[stage][{at.unit, column, rule}];
+    if (n.count++ < 5) n.lines.push_back(at.line);
+    n.year = h_.years[unit_return_[at.unit]].end_year;
+  }
+
+  static std::string note_message(const std::string& column, const std::string& rule, const Note& n) {
+    std::vector<std::string> lines;
+    for (uint32_t l : n.lines) lines.push_back(std::to_string(l));
+    const std::string where = fmt::format("line{} {}{}", n.count > 1 ? "s" : "", fmt::join(lines, ", "),
+                                          n.count > lines.size() ? fmt::format(" and {} more", n.count - lines.size()) : "");
+    const CollectionYear y{n.year};
+    if (rule == "episode-before-birth")
+      return fmt::format("{} episode(s) start before the child's date of birth ({}): they are kept, and the child's "
+                         "age at their start is taken as 0. Check DECOM here and DOB in the Header table",
+                         n.count, where);
+    // date-after-year
+    const std::string what = column == "DECOM" ? "episode(s) start"
+                             : column == "DEC" ? "episode(s) end"
+                             : column == "DOB" ? "date(s) of birth are"
+                                               : fmt::format("{} date(s) are", column);
+    const std::string effect = column == "DEC"
+                                   ? fmt::format("those episodes are taken as still open at 31 March {}", y.end_year)
+                                   : std::string("the dates are used as given");
+    return fmt::format("{} {} after 31 March {}, the end of the {} collection year this return is for ({}): {}",
+                       n.count, what, y.end_year, y.label(), where, effect);
+  }
+
+  void report_notes() {
+    for (size_t stage = 0; stage < kStageCount; ++stage)
+      for (const auto& [key, n] : notes_[stage]) {
+        const auto& [unit, column, rule] = key;
+        logs_[stage].add({Severity::warning, unit_paths_[unit], 0, column, rule, note_message(column, rule, n)});
+      }
+  }
+
+  // A year missing between the first and the last loses the children who started and left within
+  // it, and an episode open before it that the next return does not hold would stay open for
+  // ever (29% too many looked after, in one council's test): say which years are missing, and
+  // what is done across the gap (reconcile_episodes closes such episodes at its end).
+  void report_missing_years(const std::vector<std::string>& where) {
+    for (size_t k = 1; k < h_.years.size(); ++k) {
+      const int before = h_.years[k - 1].end_year, after = h_.years[k].end_year;
+      if (after == before + 1) continue;
+      std::vector<std::string> labels;
+      for (int y = before + 1; y < after; ++y) {
+        report_.missing_years.push_back(CollectionYear{y});
+        labels.push_back(CollectionYear{y}.label());
+      }
+      const std::string missing = labels.size() == 1 ? labels.front() : labels.front() + " to " + labels.back();
+      report_.problems.add(
+          {Severity::warning, k < where.size() ? where[k] : "", 0, "", "missing-year",
+           fmt::format("no return for {} (between the {} and {} returns): children who started and left care "
+                       "within {} are not in the history, so no figures are shown for {} and durations that cross "
+                       "it are less certain. Counts at 31 March of the other years are unaffected: an episode open "
+                       "at 31 March {} that the {} return does not hold is taken to end by 31 March {}, the day "
+                       "before that return begins (repair open-episode-closed-at-gap)",
+                       missing, CollectionYear{before}.label(), CollectionYear{after}.label(),
+                       labels.size() == 1 ? "that year" : "those years", labels.size() == 1 ? "it" : "them", before,
+                       CollectionYear{after}.label(), after - 1)});
+    }
+  }
 
   static bool is_xml_name(const std::string& p) {
     return p.size() > 4 && (p.ends_with(".xml") || p.ends_with(".XML"));
@@ -630,6 +890,14 @@ class Builder {
 
   const std::string& path_of(const Origin& at) const { return unit_paths_[at.unit]; }
 
+  // Sex as a person reads it: the code lists hold 1/2 and M/F, which older and newer returns use.
+  // 'M', 'F', or 0 when missing or another code.
+  static char sex_of(CodeIndex i) {
+    if (i == kNoCode) return 0;
+    const auto c = codes::sex.code(i);
+    return c == "1" || c == "M" ? 'M' : c == "2" || c == "F" ? 'F' : 0;
+  }
+
   // Header rows take effect in order: which row is used, and whether the date of birth changed,
   // depend on the rows before. Their own problems were found when they were read.
   void merge_headers(Unit& u, const UnitTable& t, const std::vector<uint32_t>& child, int year) {
@@ -641,25 +909,44 @@ class Builder {
       if (h.child != kNone) {
         const uint32_t c = child[h.child];
         ChildState& ch = state_[c];
+        // What this row says that the row used so far does not (a row's own blanks do not count).
+        const bool dob_differs = h.dob_error == DateError::ok && ch.dob_known && ch.dob != h.dob;
+        const bool sex_differs = sex_of(h.sex) && sex_of(ch.sex) && sex_of(h.sex) != sex_of(ch.sex);
         if (ch.header_year == year) {
           ++tally.duplicates;
           log.add({Severity::repair, u.path, h.line, "", "duplicate-header",
                    fmt::format("child {} has more than one header row in this return; the last is used",
                                pseudonymise(registry_.name(c)))});
+          // Two rows of one return that disagree: the later one wins, and the reader must know
+          // which fields changed (never their values: a date of birth identifies a child).
+          if (dob_differs || sex_differs)
+            log.add({Severity::warning, u.path, h.line, dob_differs ? "DOB" : "SEX", "conflicting-header",
+                     fmt::format("child {}'s header row here disagrees with the one on line {}{} on {}; this row, "
+                                 "the later, is used",
+                                 pseudonymise(registry_.name(c)), ch.header_line,
+                                 unit_paths_[ch.header_unit] == u.path ? "" : " of " + unit_paths_[ch.header_unit],
+                                 dob_differs && sex_differs ? "SEX and DOB" : dob_differs ? "DOB" : "SEX")});
         } else if (ch.header_year != 0) {
           ++tally.superseded;
         } else {
           ++tally.kept;
         }
-        if (h.dob_error == DateError::ok && ch.dob_known && ch.dob != h.dob && ch.header_year != year)
+        if (dob_differs && ch.header_year != year)
           log.add({Severity::warning, u.path, h.line, "DOB", "dob-changed",
                    fmt::format("child {}'s date of birth differs from an earlier return ({} before, {} now); "
                                "the latest is used", pseudonymise(registry_.name(c)), ch.dob.to_string(),
                                h.dob.to_string())});
+        if (sex_differs && ch.header_year != year)
+          log.add({Severity::warning, u.path, h.line, "SEX", "sex-changed",
+                   fmt::format("child {}'s sex differs from the {} return; this return's, the latest, is used",
+                               pseudonymise(registry_.name(c)), CollectionYear{ch.header_year}.label())});
         if (h.dob_error == DateError::ok) {
+          if (h.dob > CollectionYear{year}.end()) note(kHeaders, Origin{u.index, 0, h.line}, "DOB", "date-after-year");
           ch.dob = h.dob;
           ch.dob_known = true;
         }
+        ch.header_unit = u.index;
+        ch.header_line = h.line;
         ch.sex = h.sex;
         ch.ethnicity = h.ethnicity;
         ch.latest_return = std::max(ch.latest_return, year);
@@ -667,6 +954,7 @@ class Builder {
       }
       for (; next < h.problems_end; ++next) log.add(own[next]);
     }
+    log.append_omitted(t.problems);
   }
 
   void merge_uasc(Unit& u, const std::vector<uint32_t>& child, int year) {
@@ -821,16 +1109,48 @@ class Builder {
     for (const auto& y : h_.years) years.push_back(y.end_year);
     auto has_return = [&](int y) { return std::binary_search(years.begin(), years.end(), y); };
 
+    // The first return after year Y, when Y+1's is missing (0 when there is none after Y).
+    auto return_after_gap = [&](int y) {
+      if (has_return(y + 1)) return 0;
+      const auto it = std::upper_bound(years.begin(), years.end(), y);
+      return it == years.end() ? 0 : *it;
+    };
+
     for (size_t i = 0; i < kept.size(); ++i) {
       RawEpisode& x = kept[i];
       Episode& e = x.e;
       const bool has_next = i + 1 < kept.size() && kept[i + 1].e.child == e.child;
       // Only built when a message needs it: pseudonyms cost a keyed hash.
       const auto who = [&] { return pseudonymise(h_.children[e.child].id); };
+      // Dates a return cannot hold: counted per file, not listed row by row.
+      const Date year_end = CollectionYear{e.collection_year}.end();
+      if (e.start > year_end) note(kReconcile, x.at, "DECOM", "date-after-year");
+      // The return is as at 31 March: an episode that ended after it was open then. (Unless it
+      // overlaps the next episode: overlap-truncated below says more about that row.)
+      if (!e.end.is_open() && e.end > year_end && !(has_next && e.end > kept[i + 1].e.start)) {
+        note(kReconcile, x.at, "DEC", "date-after-year");
+        e.end = Date::open();
+      }
+      if (const Child& ch = h_.children[e.child]; ch.dob_known && e.start < ch.dob)
+        note(kReconcile, x.at, "DECOM", "episode-before-birth");
+      // When the next year's return is missing, an episode open at the end of this one ended by
+      // the day before the next return held begins, or it would be in that return.
+      const int after_gap = e.end.is_open() ? return_after_gap(e.collection_year) : 0;
       if (has_next) {
         const Episode& next = kept[i + 1].e;
         const bool next_starts_period = next.reason_new == kRneStart;
-        if (e.end.is_open()) {
+        if (e.end.is_open() && after_gap && next.start > year_end) {
+          const Date gap_end = CollectionYear{after_gap - 1}.end();
+          e.end = std::min(next.start, gap_end);
+          repair(x, "DEC", "open-episode-closed-at-gap",
+                 fmt::format("child {}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
+                             "child's next episode starts {}: it is taken to end on {}{}, reason unknown",
+                             who(), e.start.to_string(), e.collection_year, CollectionYear{e.collection_year + 1}.label(),
+                             next.start.to_string(), e.end.to_string(),
+                             e.end == next.start ? ", when the next began"
+                                                 : fmt::format(" (the child is not in the {} return on its first day)",
+                                                               CollectionYear{after_gap}.label())));
+        } else if (e.end.is_open()) {
           e.end = next.start;
           repair(x, "DEC", "open-episode-closed",
                  fmt::format("child {}'s episode from {} has no end date but another episode follows; it is "
@@ -858,6 +1178,14 @@ class Builder {
                              "include it; it is taken to end on {} with reason unknown", who(),
                              e.start.to_string(), y.end_year, CollectionYear{y.end_year + 1}.label(),
                              y.end().to_string()));
+        } else if (after_gap) {
+          e.end = CollectionYear{after_gap - 1}.end();
+          repair(x, "DEC", "open-episode-closed-at-gap",
+                 fmt::format("child {}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
+                             "{} return does not include it: it is taken to end on {}, the day before that return "
+                             "begins, reason unknown (when it really ended is not known)",
+                             who(), e.start.to_string(), e.collection_year, CollectionYear{e.collection_year + 1}.label(),
+                             CollectionYear{after_gap}.label(), e.end.to_string()));
         } else if (x.rec_given) {
           problem(kReconcile, Severity::warning, x.at, "REC", "rec-without-dec",
                   fmt::format("child {}'s episode from {} has a reason ceased but no end date; it is treated "
@@ -990,6 +1318,15 @@ class Builder {
     }
   }
 
+  static const char* key_column(Table t) {
+    switch (t) {
+      case Table::missing: return "MIS_START";
+      case Table::reviews: return "REVIEW";
+      case Table::ad1: return "DATE_INT";
+      case Table::placed_for_adoption: return "DATE_PLACED";
+      default: return "";
+    }
+  }
   static Date first_date(const MissingSpell& m) { return m.start; }
   static Date first_date(const Review& r) { return r.date; }
   static Date first_date(const Adoption& a) { return a.should_be_placed; }
@@ -1011,6 +1348,8 @@ class Builder {
         if (unit_return_[raws[j].at.unit] == unit_return_[raws[i].at.unit]) ++tally.duplicates;
         else ++tally.superseded;
       }
+      if (first_date(raws[i].rec) > CollectionYear{h_.years[unit_return_[raws[i].at.unit]].end_year}.end())
+        note(stage_of(table), raws[i].at, key_column(table), "date-after-year");
       out.push_back(raws[i].rec);
       ++tally.kept;
       i = j;
@@ -1121,8 +1460,12 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
   }
   StageTimer timer;
   std::vector<CollectionYear> years;
-  for (const auto& r : *returns) years.push_back(r.year);
-  Builder builder(report, years);
+  std::vector<std::string> where;
+  for (const auto& r : *returns) {
+    years.push_back(r.year);
+    where.push_back(r.files.empty() ? std::string() : fs::path(r.files.front().path).parent_path().string());
+  }
+  Builder builder(report, years, where);
   builder.tally_files(*returns);
   // One unit per run of a table's rows from one file, numbered return by return so that
   // (unit, row) orders each table's rows as the returns hold them.
@@ -1162,6 +1505,7 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report) {
   StageTimer timer;
   const auto by_year = returns_by_year(inputs, year, report);
+  if (!report.fatal.empty()) return History{};
   // Every file of every year, in (year, name) order: the order read_returns assembles them in.
   struct Job {
     uint32_t return_index;
@@ -1169,13 +1513,14 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
   };
   std::vector<Job> jobs;
   std::vector<CollectionYear> years;
+  std::vector<std::string> where;
   for (uint32_t y = 0; y < by_year.size(); ++y) {
-    years.push_back(by_year[y].first);
-    std::vector<std::string> files = by_year[y].second;
-    std::sort(files.begin(), files.end());
-    for (auto& f : files) jobs.push_back({y, std::move(f)});
+    years.push_back(by_year[y].year);
+    // As build_history names it: the folder of the year's first file.
+    where.push_back(fs::path(by_year[y].files.front()).parent_path().string());
+    for (const auto& f : by_year[y].files) jobs.push_back({y, f});
   }
-  Builder builder(report, years);
+  Builder builder(report, years, where);
   size_t largest = 0;
   for (const auto& j : jobs) {
     builder.unit_return_.push_back(j.return_index);
@@ -1209,7 +1554,12 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
       },
       [&](Unit& u) { builder.merge(u); });
   timer.lap("read files");
-  return builder.finish();
+  History h = builder.finish();
+  for (size_t y = 0; y < by_year.size(); ++y)
+    if (builder.usable_episodes(y) == 0)
+      report.fatal.add(ssda903::no_usable_episodes(by_year[y].year, by_year[y].where(), builder.files_of(y),
+                                                   builder.episode_rows(y), by_year[y].not_read));
+  return h;
 }
 
 }  // namespace careflow

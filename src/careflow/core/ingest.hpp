@@ -32,22 +32,36 @@ struct IngestReport {
   std::array<TableTally, ssda903::kTableCount> tables{};
   std::map<std::string, size_t> repairs_by_rule;  // rule -> count
   ProblemLog problems;                            // everything, in the order found
+  // Why the inputs cannot be used at all, each a located error: an input that does not exist or
+  // cannot be read, a year that cannot be told, an empty year folder, two different folders for
+  // one year, a year whose return has no usable episodes. A history built from such inputs would
+  // publish wrong figures, so every command stops (exit 2) when this is not empty.
+  ProblemLog fatal;
+  // Years without a return between the first and the last (said in `problems`, rule missing-year).
+  std::vector<CollectionYear> missing_years;
   size_t files_read = 0, files_unrecognised = 0;
   const TableTally& tally(ssda903::Table t) const { return tables[static_cast<size_t>(t)]; }
+  bool usable() const { return fatal.empty(); }
 };
 
 // Reads each input as a return or a set of returns:
 //  * a folder of .csv/.xml files is one year's return (year from the folder's name, else `year`);
-//  * a folder of such folders is one return per sub-folder;
+//  * a folder of such folders is one return per sub-folder named by a year;
+//  * a file is read into the year of its folder's name, else `year`;
 //  * "PATH@YEAR" tags a file or folder with its collection year explicitly (2025 or 2024/25).
-// Inputs that resolve to the same year are merged into one return.
+// Files for the same year are merged into one return; two different folders for one year are
+// not (report.fatal). Every year read must have usable episodes (report.fatal otherwise). When
+// report.fatal is not empty on return, the returns must not be used (none may be returned).
 std::vector<ssda903::Return> read_returns(const std::vector<std::string>& inputs,
                                           std::optional<CollectionYear> year, IngestReport& report);
 
-// Builds the history. Never throws on bad data: what cannot be used is in the report.
+// Builds the history. Never throws on bad data: what cannot be used is in the report. Years
+// missing between the returns' first and last are reported, and episodes open before such a gap
+// are closed at it by a repair rule (docs/ingestion.md).
 History build_history(const std::vector<ssda903::Return>& returns, IngestReport& report);
 
-// read_returns then build_history.
+// read_returns then build_history, in one pass over the files (the same history and report).
+// When report.usable() is false afterwards, the history must not be used.
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year,
                IngestReport& report);
 

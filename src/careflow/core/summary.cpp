@@ -78,8 +78,11 @@ OutputTable problems_table(const ProblemLog& problems) {
   t.title = "Problems found while reading the returns";
   t.add_column("file", "File").add_column("line", "Line").add_column("column", "Column")
       .add_column("severity", "Severity").add_column("rule", "Rule").add_column("message", "Message");
-  for (const auto& p : problems.all())
+  auto add = [&t](const Problem& p) {
     t.add_row({p.file, p.line ? Cell(double(p.line)) : Cell(), p.column, std::string(to_string(p.severity)), p.rule, p.message});
+  };
+  for (const auto& p : problems.all()) add(p);
+  for (const auto& o : problems.omitted()) add(summary_of(o));
   return t;
 }
 

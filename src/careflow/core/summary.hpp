@@ -28,7 +28,8 @@ HistoryCounts count(const History& h);
 
 // Tables: rows read and how each was accounted for, per table; repairs by rule; the counts.
 std::vector<OutputTable> ingest_summary_tables(const History& h, const IngestReport& report);
-// The problems as a table (file, line, column, severity, rule, message).
+// The problems as a table (file, line, column, severity, rule, message), with a row per file and
+// rule for the problems the log did not list (ProblemLog::omitted).
 OutputTable problems_table(const ProblemLog& problems);
 
 }  // namespace careflow

@@ -37,7 +37,16 @@ std::string trim(std::string s) {
 }
 }  // namespace
 
+namespace {
+// A folder opens as a stream on Linux and reads as empty: say what it is instead.
+bool is_folder(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+}  // namespace
+
 std::optional<std::string> load_unit_costs_csv(const std::string& path, CostSettings& costs) {
+  if (is_folder(path)) return fmt::format("cannot read unit costs '{}': it is a folder, not a file", path);
   std::ifstream in(path);
   if (!in) return fmt::format("cannot read unit costs '{}'", path);
   std::string line;
@@ -195,6 +204,7 @@ std::optional<std::string> parse_scenario_toml(const std::string& text, Scenario
 }
 
 std::optional<std::string> load_scenario_toml(const std::string& path, Scenario& out) {
+  if (is_folder(path)) return fmt::format("cannot read scenario '{}': it is a folder, not a file", path);
   std::ifstream in(path);
   if (!in) return fmt::format("cannot read scenario '{}'", path);
   std::stringstream ss;

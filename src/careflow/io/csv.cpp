@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <emmintrin.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 namespace careflow {
@@ -70,12 +72,19 @@ bool read_file(const std::string& path, std::string& out) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
+  // A folder opens, and its "size" may be the largest offset there is: refuse it before any
+  // buffer is sized by it.
+  struct stat st {};
+  if (::fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    return false;
+  }
   // Size the buffer once (a national file is hundreds of megabytes), then read into it. Only
   // growth is zero-filled: a buffer that already held a larger file is just overwritten.
+  // (Only a regular file's size is known beforehand; a pipe is read as it comes.)
   size_t got = 0;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long size = std::ftell(f);
-    std::rewind(f);
+  if (S_ISREG(st.st_mode)) {
+    const auto size = static_cast<long long>(st.st_size);
     if (size > 0) {
       if (out.size() < static_cast<size_t>(size)) {
         // Advised before the zero-fill first touches it: a national file is tens of megabytes.
@@ -93,6 +102,16 @@ bool read_file(const std::string& path, std::string& out) {
   const bool ok = !std::ferror(f);
   std::fclose(f);
   return ok;
+}
+
+std::string why_unreadable(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? "no such file" : std::strerror(errno);
+  if (S_ISDIR(st.st_mode)) return "it is a folder, not a file";
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::strerror(errno);
+  std::fclose(f);
+  return "it could not be read to the end";
 }
 
 namespace {
@@ -353,6 +372,7 @@ class CsvParser {
       }
       fields.reserve(64);
     }
+    uint32_t quote_line = 0;  // where the last quoted field opened, for the message if it is never closed
     while (i < n) {
       const uint32_t record_line = line;
       fields.clear();
@@ -362,6 +382,7 @@ class CsvParser {
         while (i < n && (in[i] == ' ' || in[i] == '\t')) ++i;
         const auto begin = static_cast<uint32_t>(w);
         if (i < n && in[i] == '"') {
+          quote_line = line;
           ++i;
           for (;;) {
             size_t j = i;
@@ -399,10 +420,7 @@ class CsvParser {
         break;
       }
       if (unterminated) {
-        r_.problems.add({Severity::error, t.source, record_line, "", "unterminated-quote",
-                         "a quoted field is not closed before the end of the file; the rest of "
-                         "the file was read as one field and this record was rejected"});
-        if (have_header) { ++r_.records_read; ++r_.records_rejected; }
+        unterminated_quote(fields, record_line, quote_line, have_header);
         break;
       }
       // A record that did not become a row (the header, a blank or malformed record) leaves
@@ -413,6 +431,47 @@ class CsvParser {
     }
     out.resize(w);
     finish(have_header);
+  }
+
+  // A quote opened on line `quote_line` and was never closed: the rest of the file was read into
+  // the record's last field. Each line it swallowed that held anything would have been a record:
+  // they are counted as read and rejected with it, so that the reconciliation of rows read still
+  // holds, and the message says how many were lost and where the quote opened.
+  void unterminated_quote(const std::vector<std::pair<uint32_t, uint32_t>>& fields, uint32_t record_line,
+                          uint32_t quote_line, bool have_header) {
+    const CsvTable& t = r_.table;
+    // The field holds the rest of the file, unquoted: its line breaks are the file's.
+    const auto [b, e] = fields.back();
+    size_t lost = 0;  // lines after the quote's own that held more than blanks and commas
+    bool first_line = true, content = false;
+    for (size_t k = b; k < e; ++k) {
+      const char c = buf_[k];
+      if (c == '\n') {
+        if (!first_line) lost += content;
+        first_line = false;
+        content = false;
+      } else if (c != '\r' && c != ' ' && c != '\t' && c != ',') {
+        content = true;
+      }
+    }
+    if (!first_line) lost += content;
+    if (!have_header) {
+      r_.problems.add({Severity::error, t.source, quote_line, "", "unterminated-quote",
+                       fmt::format("a quote opened in the header row is never closed, so the whole file "
+                                   "({} more line(s) that held data) was read as the header and nothing was used",
+                                   lost)});
+      unterminated_header_ = true;
+      return;
+    }
+    const size_t field = fields.size() - 1;
+    const std::string column = field < t.columns.size() ? t.columns[field] : "";
+    r_.problems.add({Severity::error, t.source, quote_line, column, "unterminated-quote",
+                     fmt::format("a quoted field opened on line {} is not closed before the end of the file, so the "
+                                 "rest of the file was read as part of it: the record from line {} and the {} "
+                                 "line(s) after it that held data were not used (counted as rejected). Close the "
+                                 "quote, or double any quote character inside a field", quote_line, record_line, lost)});
+    r_.records_read += 1 + lost;
+    r_.records_rejected += 1 + lost;
   }
 
   // Takes one parsed record: the header, a blank record, a malformed one, or a row.
@@ -481,7 +540,7 @@ class CsvParser {
 
   void finish(bool have_header) {
     r_.readable = have_header;
-    if (!have_header)
+    if (!have_header && !unterminated_header_)
       r_.problems.add({Severity::error, r_.table.source, 0, "", "empty-file",
                        "the file is empty: no header row was found"});
   }
@@ -491,6 +550,7 @@ class CsvParser {
   CsvReadResult& r_;
   CsvRowSink* sink_;
   std::vector<std::string_view> views_;
+  bool unterminated_header_ = false;
 };
 
 namespace {
@@ -556,7 +616,7 @@ CsvReadResult read_csv(const std::string& path) {
   if (!read_file(path, bytes)) {
     CsvReadResult r;
     r.table.source = path;
-    r.problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    r.problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be read: " + why_unreadable(path)});
     return r;
   }
   return parse_csv_owned(std::move(bytes), path);

@@ -87,9 +87,12 @@ CsvReadResult parse_csv_owned(std::string bytes, std::string source);
 // Converts raw bytes of any supported encoding to UTF-8 and says which it was.
 std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);
 
-// Reads a whole file into memory; false if it cannot be opened. Reuses `out`'s memory: a
-// buffer read into again and again is zero-filled only where it grows.
+// Reads a whole file into memory; false if it cannot be opened or is a folder. Reuses `out`'s
+// memory: a buffer read into again and again is zero-filled only where it grows.
 bool read_file(const std::string& path, std::string& out);
+// Why read_file could not read `path`, in a few words for a message: "no such file", "it is a
+// folder, not a file", "permission denied"...
+std::string why_unreadable(const std::string& path);
 
 // Quotes a field for CSV output when it needs it (RFC 4180).
 std::string csv_escape(std::string_view field);

@@ -20,14 +20,63 @@ std::string to_string(const Problem& p) {
   return fmt::format("{}: {} [{}]: {}", where, to_string(p.severity), p.rule, p.message);
 }
 
+ProblemLog::Tally& ProblemLog::tally(const std::string& file, const std::string& rule) {
+  key_.assign(file);
+  key_ += '\n';
+  key_ += rule;
+  const auto it = tallies_.find(key_);
+  if (it != tallies_.end()) return it->second;
+  return tallies_.emplace(key_, Tally{}).first->second;
+}
+
+void ProblemLog::add(Problem p) {
+  Tally& t = tally(p.file, p.rule);
+  if (t.listed < kListedPerFileAndRule) {
+    ++t.listed;
+    problems_.push_back(std::move(p));
+    return;
+  }
+  if (t.omitted == UINT32_MAX) {
+    t.omitted = static_cast<uint32_t>(omitted_.size());
+    omitted_.push_back({std::move(p.file), std::move(p.rule), p.severity, 0});
+  }
+  ++omitted_[t.omitted].count;
+}
+
 size_t ProblemLog::count(Severity s) const {
   size_t n = 0;
   for (const auto& p : problems_) n += p.severity == s;
+  for (const auto& o : omitted_) n += o.severity == s ? o.count : 0;
+  return n;
+}
+
+size_t ProblemLog::size() const {
+  size_t n = problems_.size();
+  for (const auto& o : omitted_) n += o.count;
   return n;
 }
 
 void ProblemLog::append(const ProblemLog& other) {
-  problems_.insert(problems_.end(), other.problems_.begin(), other.problems_.end());
+  problems_.reserve(problems_.size() + other.problems_.size());
+  for (const auto& p : other.problems_) add(p);
+  append_omitted(other);
+}
+
+void ProblemLog::append_omitted(const ProblemLog& other) {
+  for (const auto& o : other.omitted_) {
+    Tally& t = tally(o.file, o.rule);
+    if (t.omitted == UINT32_MAX) {
+      t.omitted = static_cast<uint32_t>(omitted_.size());
+      omitted_.push_back({o.file, o.rule, o.severity, 0});
+    }
+    omitted_[t.omitted].count += o.count;
+  }
+}
+
+Problem summary_of(const ProblemLog::Omitted& o) {
+  return {o.severity, o.file, 0, "", o.rule,
+          fmt::format("{} more {}(s) of this kind in this file are not listed (the first {} are)", o.count,
+                      to_string(o.severity), ProblemLog::kListedPerFileAndRule)};
 }
 
 }  // namespace careflow

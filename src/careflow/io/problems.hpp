@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace careflow {
@@ -27,16 +28,50 @@ std::string to_string(const Problem& p);
 std::string_view to_string(Severity s);
 
 // Collects problems; callers keep going after adding one.
+//
+// Only the first kListedPerFileAndRule problems of one rule in one file are listed; the rest are
+// counted. A file with a fault on every line (or a header of a million unknown columns) then gives
+// a list proportional to what a person can act on, not to the size of the fault, and the count
+// still says how many there were. count() and size() include the problems not listed.
 class ProblemLog {
  public:
-  void add(Problem p) { problems_.push_back(std::move(p)); }
+  static constexpr uint32_t kListedPerFileAndRule = 1000;
+
+  // Problems of one rule in one file beyond those listed.
+  struct Omitted {
+    std::string file, rule;
+    Severity severity = Severity::error;
+    size_t count = 0;
+  };
+
+  void add(Problem p);
+  // The problems listed, in the order found.
   const std::vector<Problem>& all() const { return problems_; }
+  // Per file and rule, the problems not listed, in the order their first was met.
+  const std::vector<Omitted>& omitted() const { return omitted_; }
+  // Listed and not listed.
   size_t count(Severity s) const;
-  bool empty() const { return problems_.empty(); }
+  size_t size() const;
+  bool empty() const { return problems_.empty() && omitted_.empty(); }
   void append(const ProblemLog& other);
+  // Adds only `other`'s counts of problems not listed: for a caller that adds other's listed
+  // problems one by one (in its own order) and must not lose the count of the rest.
+  void append_omitted(const ProblemLog& other);
 
  private:
+  struct Tally {
+    uint32_t listed = 0;
+    uint32_t omitted = UINT32_MAX;  // index into omitted_, once there is one
+  };
+  Tally& tally(const std::string& file, const std::string& rule);
   std::vector<Problem> problems_;
+  std::vector<Omitted> omitted_;
+  std::unordered_map<std::string, Tally> tallies_;  // by file + '\n' + rule
+  std::string key_;                                 // reused, so a look-up allocates nothing
 };
+
+// "12,345 more problems [rule] in this file are not listed (the first 1,000 are)", located at the
+// file: the line that stands for problems a log did not list.
+Problem summary_of(const ProblemLog::Omitted& o);
 
 }  // namespace careflow

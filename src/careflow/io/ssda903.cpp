@@ -98,10 +98,14 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   // file's columns is a worse fit than one that has them all.
   struct Fit { Table t; size_t matched; size_t foreign; size_t schema_size; };
   std::vector<Fit> fits;
+  // Upper-cased once: a header may have a million columns.
+  std::vector<std::string> names;
+  names.reserve(columns.size());
+  for (const auto& c : columns) names.push_back(upper(c));
   for (const auto& s : schemas()) {
     size_t matched = 0;
-    for (const auto& c : columns)
-      if (std::find(s.columns.begin(), s.columns.end(), upper(c)) != s.columns.end()) ++matched;
+    for (const auto& c : names)
+      if (std::find(s.columns.begin(), s.columns.end(), c) != s.columns.end()) ++matched;
     if (matched == 0) continue;
     fits.push_back({s.table, matched, columns.size() - matched, s.columns.size()});
   }
@@ -136,10 +140,15 @@ std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, co
                                      std::string_view file_name, ProblemLog& problems) {
   const auto t = identify_table(columns, file_name);
   if (!t) {
+    // The first columns are enough to recognise what the file is; a header of a million columns
+    // must not make a message of megabytes.
+    constexpr size_t kShown = 20;
+    const std::vector<std::string> shown(columns.begin(), columns.begin() + std::min(columns.size(), kShown));
+    const std::string more = columns.size() > kShown ? fmt::format(" and {} more", columns.size() - kShown) : "";
     problems.add({Severity::error, source, 1, "", "unknown-table",
-                  fmt::format("the columns ({}) do not match any SSDA903 table; the file was not "
+                  fmt::format("the columns ({}{}) do not match any SSDA903 table; the file was not "
                               "used. Each table's columns are listed in docs/ingestion.md",
-                              fmt::join(columns, ", "))});
+                              fmt::join(shown, ", "), more)});
     return std::nullopt;
   }
   const TableSchema& s = schema(*t);
@@ -315,7 +324,7 @@ class MappedRows final : public CsvRowSink {
 FileReport stream_return_csv(const std::string& path, std::string& buffer, TableRowSink& sink,
                              ProblemLog& problems) {
   if (!read_file(path, buffer)) {
-    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be read: " + why_unreadable(path)});
     return FileReport{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
   }
   const std::string name = fs::path(path).filename().string();
@@ -338,19 +347,107 @@ Return read_return_files(const std::vector<std::string>& files, CollectionYear y
   return std::move(read_returns_by_year({{year, files}}, problems).front());
 }
 
-Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems) {
-  std::vector<std::string> files;
+bool is_return_file_name(std::string_view path) {
+  const fs::path p{std::string(path)};
+  return has_extension(p, ".csv") || has_extension(p, ".xml");
+}
+
+FolderContents list_folder(const std::string& folder) {
+  FolderContents c;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(folder, ec)) {
-    if (!e.is_regular_file()) continue;
-    if (has_extension(e.path(), ".csv") || has_extension(e.path(), ".xml"))
-      files.push_back(e.path().string());
+  fs::directory_iterator it(folder, ec);
+  if (ec) {
+    c.error = ec.message();
+    return c;
   }
-  if (ec)
-    problems.add({Severity::error, folder, 0, "", "unreadable", "the folder cannot be read: " + ec.message()});
-  else if (files.empty())
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path p = it->path();
+    const std::string name = p.filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code sec;
+    const auto st = fs::status(p, sec);  // through symbolic links: a link to a file is read
+    if (sec) {
+      c.not_read.push_back(fmt::format("{} (it cannot be read: {})", name, sec.message()));
+      c.unreadable.emplace_back(p.string(), sec.message());
+    } else if (fs::is_directory(st)) {
+      c.folders.push_back(p.string());
+    } else if (!fs::is_regular_file(st)) {
+      c.not_read.push_back(fmt::format("{} (not a regular file)", name));
+    } else if (is_return_file_name(name)) {
+      c.files.push_back(p.string());
+    } else {
+      c.not_read.push_back(fmt::format("{} (only .csv and .xml files are read)", name));
+    }
+  }
+  if (ec) c.error = ec.message();
+  std::sort(c.files.begin(), c.files.end());
+  std::sort(c.folders.begin(), c.folders.end());
+  std::sort(c.not_read.begin(), c.not_read.end());
+  std::sort(c.unreadable.begin(), c.unreadable.end());
+  return c;
+}
+
+Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems) {
+  const FolderContents c = list_folder(folder);
+  if (!c.error.empty())
+    problems.add({Severity::error, folder, 0, "", "unreadable", "the folder cannot be read: " + c.error});
+  else if (c.files.empty())
     problems.add({Severity::error, folder, 0, "", "no-files", "the folder holds no .csv or .xml files"});
-  return read_return_files(files, year, problems);
+  for (const auto& n : c.not_read)
+    problems.add({Severity::warning, folder, 0, "", "not-read", "not read: " + n});
+  for (const auto& f : c.folders)
+    problems.add({Severity::warning, folder, 0, "", "not-read",
+                  fmt::format("not read: {} (a folder; a year's return is the files directly in its folder)",
+                              fs::path(f).filename().string())});
+  return read_return_files(c.files, year, problems);
+}
+
+size_t usable_episode_rows(const Return& r) {
+  const ReturnTable* t = r.find(Table::episodes);
+  if (!t) return 0;
+  size_t n = 0;
+  for (size_t row = 0; row < t->rows(); ++row)
+    n += !t->cell(row, episodes_col::CHILD).empty() && parse_date(t->cell(row, episodes_col::DECOM));
+  return n;
+}
+
+Problem no_usable_episodes(CollectionYear year, const std::string& where, const std::vector<FileReport>& files,
+                           size_t episode_rows, const std::vector<std::string>& not_read) {
+  bool episodes_file = false, any_xml = false;
+  std::vector<std::string> read;
+  for (const auto& f : files) {
+    const std::string name = fs::path(f.path).filename().string();
+    const bool xml = has_extension(f.path, ".xml");
+    episodes_file |= f.table == Table::episodes;
+    any_xml |= xml;
+    if (xml)
+      read.push_back(fmt::format("{} (the XML form, {} <CHILD> element(s))", name, f.records_read));
+    else if (f.table)
+      read.push_back(fmt::format("{} ({}, {} row(s))", name, schema(*f.table).name, f.records_read));
+    else
+      read.push_back(fmt::format("{} (not read as a table of the return: see its error)", name));
+  }
+  std::string why;
+  if (episode_rows > 0)
+    why = fmt::format("none of its {} Episodes row(s) has both a CHILD and a valid DECOM (see the errors listed "
+                      "for them)", episode_rows);
+  else if (episodes_file)
+    why = "its Episodes table has no rows";
+  else if (any_xml)
+    why = "no file holds the Episodes table, and no <EPISODE> element was read from the XML";
+  else
+    why = "no file holds the Episodes table";
+  std::string msg = fmt::format("the {} return has no usable episodes: {}. A council's return always has "
+                                "episodes; without them every figure from {} on would be wrong. ",
+                                year.label(), why, year.label());
+  msg += read.empty() ? std::string("No file was read.")
+                      : fmt::format("Files read: {}.", fmt::join(read, ", "));
+  if (!not_read.empty()) msg += fmt::format(" Not read: {}.", fmt::join(not_read, ", "));
+  if (!episodes_file && episode_rows == 0)
+    msg += " The Episodes table is a .csv file with the columns CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, "
+           "DEC, REC, REASON_PLACE_CHANGE, HOME_POST, PL_POST and URN (any order), or the <EPISODE> elements of the "
+           "XML form.";
+  return {Severity::error, where, 0, "", "no-episodes", std::move(msg)};
 }
 
 // ---- XML ------------------------------------------------------------------------------------
@@ -410,7 +507,7 @@ void read_return_xml(const std::string& path, Return& into, ProblemLog& problems
   FileReport rep{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
   std::string bytes;
   if (!read_file(path, bytes)) {
-    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be opened or read"});
+    problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be read: " + why_unreadable(path)});
     into.files.push_back(rep);
     return;
   }
@@ -423,13 +520,52 @@ void read_return_xml(const std::string& path, Return& into, ProblemLog& problems
     into.files.push_back(rep);
     return;
   }
-  auto root = doc.document_element();
-  if (std::string_view(root.name()) != "EXPSSDA903") {
-    problems.add({Severity::error, path, lines.line(root.offset_debug()), "", "bad-xml",
-                  fmt::format("the root element is <{}>, not <EXPSSDA903>; nothing was used", root.name())});
+  // pugixml accepts several top-level elements; an XML document has one, and reading only the
+  // first would drop the others' children without a word.
+  std::vector<pugi::xml_node> roots;
+  for (auto n : doc.children())
+    if (n.type() == pugi::node_element) roots.push_back(n);
+  if (roots.size() > 1) {
+    problems.add({Severity::error, path, lines.line(roots[1].offset_debug()), "", "bad-xml",
+                  fmt::format("the file has {} top-level elements (<{}>, then <{}> on this line); an XML document "
+                              "has one, <EXPSSDA903>, so nothing in the file was used",
+                              roots.size(), roots[0].name(), roots[1].name())});
     into.files.push_back(rep);
     return;
   }
+  auto root = doc.document_element();
+  if (std::string_view(root.name()) != "EXPSSDA903") {
+    const bool case_only = lower(root.name()) == "expssda903";
+    problems.add({Severity::error, path, lines.line(root.offset_debug()), "", "bad-xml",
+                  fmt::format("the root element is <{}>, not <EXPSSDA903>{}; nothing was used", root.name(),
+                              case_only ? " (element names are case-sensitive)" : "")});
+    into.files.push_back(rep);
+    return;
+  }
+  // Elements the reader does not know are named, counted once per name: <child> for <CHILD>
+  // would otherwise leave a return without a single child and no message.
+  struct Unknown { std::string name; uint32_t line; size_t count; };
+  std::vector<Unknown> unknown;
+  auto note_unknown = [&](const pugi::xml_node& n) {
+    for (auto& u : unknown)
+      if (u.name == n.name()) {
+        ++u.count;
+        return;
+      }
+    unknown.push_back({n.name(), lines.line(n.offset_debug()), 1});
+  };
+  for (auto n : root.children())
+    if (n.type() == pugi::node_element && std::string_view(n.name()) != "CHILD") note_unknown(n);
+  for (auto child : root.children("CHILD"))
+    for (auto n : child.children())
+      if (n.type() == pugi::node_element && std::string_view(n.name()) != "HEADER" &&
+          std::string_view(n.name()) != "EPISODE")
+        note_unknown(n);
+  for (const auto& u : unknown)
+    problems.add({Severity::error, path, u.line, "", "unknown-element",
+                  fmt::format("{} <{}> element(s) from this line on are not part of the return and were not read "
+                              "(the return holds <CHILD> elements, each with a <HEADER> and <EPISODE>s; element "
+                              "names are case-sensitive)", u.count, u.name)});
   XmlTables xt;
   for (auto child : root.children("CHILD")) {
     ++rep.records_read;

@@ -125,7 +125,26 @@ class TableRowSink {
 FileReport stream_return_csv(const std::string& path, std::string& buffer, TableRowSink& sink,
                              ProblemLog& problems);
 
-// Reads every .csv and .xml file in a folder (not recursive) as one year's return.
+// What a folder holds, for reading it as a year's return: its .csv and .xml files, and everything
+// else, which is not read but is named, so that a misnamed file (episodes.txt), a folder where a
+// file was expected or a link that leads nowhere is never passed over in silence.
+struct FolderContents {
+  std::vector<std::string> files;     // .csv and .xml files (any case), sorted
+  std::vector<std::string> folders;   // sub-folders, sorted
+  std::vector<std::string> not_read;  // other entries, each "name (why it was not read)", sorted
+  // Entries that cannot even be looked at (a link to nowhere, a loop of links, no permission):
+  // (path, why). Also in not_read.
+  std::vector<std::pair<std::string, std::string>> unreadable;
+  std::string error;                  // why the folder itself cannot be listed; "" when it can
+};
+// Never throws: file-system errors (permissions, symbolic-link loops) are in the result.
+// Names starting with '.' (.DS_Store, editors' lock files) are left out without a word.
+FolderContents list_folder(const std::string& folder);
+// Whether a path names a return file by its extension (.csv or .xml, any case).
+bool is_return_file_name(std::string_view path);
+
+// Reads every .csv and .xml file in a folder (not recursive) as one year's return; each other
+// entry is reported as not read.
 Return read_return_folder(const std::string& folder, CollectionYear year, ProblemLog& problems);
 // Reads the named files as one year's return.
 Return read_return_files(const std::vector<std::string>& files, CollectionYear year,
@@ -136,5 +155,16 @@ std::vector<Return> read_returns_by_year(const std::vector<std::pair<CollectionY
                                          ProblemLog& problems);
 // Reads the return's XML form into the same tables.
 void read_return_xml(const std::string& path, Return& into, ProblemLog& problems);
+
+// Episodes rows with a CHILD and a valid DECOM: what a year's return must have for careflow to
+// use it. A council's return always has some; a return without any (its Episodes file missing,
+// misnamed, empty or unreadable) would make every figure from that year on wrong.
+size_t usable_episode_rows(const Return& r);
+
+// The located error for a year's return without usable episodes: says which of the cases it is
+// and names every file read (with the table it was taken for) and everything in the folder that
+// was not read. `where`: the year's folder, or its first file. `episode_rows`: Episodes rows read.
+Problem no_usable_episodes(CollectionYear year, const std::string& where, const std::vector<FileReport>& files,
+                           size_t episode_rows, const std::vector<std::string>& not_read);
 
 }  // namespace careflow::ssda903

@@ -322,7 +322,13 @@ std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemL
       from = comma + 1;
     }
   };
-  if (!csv.readable || urn < 0) {
+  if (!csv.readable) {
+    problems.append(csv.problems);  // why: a folder, no such file, an empty file...
+    problems.add({Severity::error, path, 0, "", "provider-list",
+                  "the Ofsted provider list cannot be read; the provider-list rules were not run"});
+    return std::nullopt;
+  }
+  if (urn < 0) {
     problems.add({Severity::error, path, 1, "URN", "provider-list",
                   "the Ofsted provider list has no URN column; the provider-list rules were not run"});
     return std::nullopt;
