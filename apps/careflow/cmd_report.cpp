@@ -153,6 +153,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
   ro.extra.push_back(report::compare_section(o.la, a.years.empty() ? 0 : a.years.back().end_year));
   if (o.forecast_runs != 0) {
     report::ForecastSectionOptions fo;
+    // The actual numbers beside the forecast are withheld wherever the profile withholds them.
+    if (ro.suppression && a.filter.empty()) fo.stock_elsewhere = report::published_stock(report::publishable(a, true));
     fo.runs = o.forecast_runs;
     fo.backtest_runs = o.backtest_runs;
     fo.seed = o.seed;

@@ -14,6 +14,8 @@ namespace {
 
 Date d(int y, int m, int day) { return Date::from_ymd(y, m, day); }
 
+const std::string kAgeNotKnownLabel = "Age not known";
+
 // Tests that assess the hand-built council with options of their own.
 using Costs = HandBuiltCouncil;
 using Population = HandBuiltCouncil;
@@ -345,4 +347,36 @@ TEST(Location, InOrOutOfAreaAndDistanceFromHome) {
   bool said = false;
   for (const auto& l : none.limitations) said |= l.find("no placement postcodes") != std::string::npos;
   EXPECT_TRUE(said);
+}
+
+// A child without a date of birth (D, made so here): every age breakdown gets an "Age not known"
+// row, so that it still adds up to the total other tables show (disclosure control relies on it:
+// docs/report.md). D started 01/04/2023 (2023/24), was looked after at 31/03/2024 and was adopted
+// 01/02/2025 (2024/25). So: at 31 March 2024, 1-4 holds C alone (1) and Age not known 1, Total 5 =
+// the number looked after; starters 2023/24: Age not known 1 of 5; ceasers 2024/25 (E 10-15, D,
+// B 16+): Age not known 1 of 3; adoptions 2024/25: Age not known 1, Total 1 = adopted; the
+// Kaplan-Meier table (periods starting in the span: A, B, C twice, D): Age not known 1 period,
+// ended 1 (D's adoption), still looked after 0; All ages 5. In 2024/25 nobody in the stock lacks
+// a date of birth, and the stock tables' Age not known row shows 0 there.
+TEST(AgeNotKnown, BreakdownsStillAddUp) {
+  TempReturns tr;
+  IngestReport report;
+  History h = hand_built_history(tr, report);
+  bool found = false;
+  for (auto& c : h.children)
+    if (c.id == "DDDD4004") c.dob_known = false, found = true;
+  ASSERT_TRUE(found);
+  const auto a = assess(h, {});
+  expect_numbers(table(a, "at_31_march_by_age_band"),
+                 {{"1 to 4", "y2024", 1}, {kAgeNotKnownLabel, "y2024", 1}, {kAgeNotKnownLabel, "y2025", 0}, {"Total", "y2024", 5}});
+  expect_numbers(table(a, "at_31_march_by_age"), {{kAgeNotKnownLabel, "y2024", 1}, {"Total", "y2024", 5}});
+  expect_numbers(table(a, "looked_after_at_31_march"), {{"2023/24", "looked_after", 5}});
+  expect_numbers(table(a, "starters_by_age_band"), {{kAgeNotKnownLabel, "y2024", 1}, {"Total", "y2024", 5}});
+  expect_numbers(table(a, "ceasers_by_age_band"), {{kAgeNotKnownLabel, "y2025", 1}, {"Total", "y2025", 3}});
+  expect_numbers(table(a, "adoptions_by_age_band"), {{kAgeNotKnownLabel, "y2025", 1}, {"Total", "y2025", 1}});
+  expect_numbers(table(a, "time_in_care_kaplan_meier"),
+                 {{kAgeNotKnownLabel, "periods", 1}, {kAgeNotKnownLabel, "ended", 1}, {kAgeNotKnownLabel, "censored", 0},
+                  {"All ages", "periods", 5}});
+  // Without the child made unknown, no such row.
+  EXPECT_FALSE(has_row(table(assess(hand_built_history(tr, report), {}), "at_31_march_by_age_band"), kAgeNotKnownLabel));
 }

@@ -11,8 +11,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+#include <regex>
+
 #include "analyse/fixture.hpp"
 #include "careflow/io/csv.hpp"
+#include "report/unzip.hpp"
 #include "synthetic_council.hpp"
 
 using namespace careflow;
@@ -92,6 +96,83 @@ TEST(Report, SuppressionOnByDefaultAndOffOnRequest) {
   EXPECT_NE(ab.table.notes.find("c = withheld"), std::string::npos);
   const auto off = report::publishable(a, false);
   EXPECT_EQ(std::get<double>(table(off, "looked_after_at_31_march").table.rows[0][1]), 5);
+}
+
+// With --no-suppression every output says so, not only the page: each CSV has a last column
+// disclosure_control reading "off" in every row (pandas and Power BI read it as a column), each
+// table of tables.json has it too and notes beginning "NOT FOR PUBLICATION", each sheet of the
+// workbook has the column and the notes line, and relations.json says "off".
+TEST(Report, NoSuppressionMarksEveryOutput) {
+  careflow::testing::TempReturns tr;
+  IngestReport ir;
+  const History h = careflow::testing::hand_built_history(tr, ir);
+  const auto a = analyse::assess(h, {});
+  report::ReportOptions ro;
+  ro.suppression = false;
+  report::ReportFiles files;
+  std::string err;
+  ASSERT_TRUE(report::write_report(a, tr.root() + "/out", ro, files, &err)) << err;
+  EXPECT_NE(slurp(files.html).find("Not for publication"), std::string::npos);
+  ASSERT_GE(files.csv.size(), 30u);
+  for (const auto& path : files.csv) {
+    std::istringstream csv(slurp(path));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_TRUE(line.ends_with(",disclosure_control\r")) << path;
+    size_t rows = 0;
+    for (; std::getline(csv, line); ++rows) EXPECT_TRUE(line.ends_with(",off\r")) << path << ": " << line;
+    EXPECT_GT(rows, 0u) << path;
+  }
+  const auto json = nlohmann::json::parse(slurp(files.json));
+  ASSERT_EQ(json.size(), files.csv.size());
+  for (const auto& t : json) {
+    EXPECT_EQ(t["columns"].back()["name"], "disclosure_control") << t["id"];
+    EXPECT_EQ(t["notes"].get<std::string>().rfind("NOT FOR PUBLICATION", 0), 0u) << t["id"];
+    for (const auto& r : t["rows"]) EXPECT_EQ(r["disclosure_control"], "off") << t["id"];
+  }
+  EXPECT_EQ(nlohmann::json::parse(slurp(files.relations))["disclosure_control"], "off");
+  // The workbook: shared strings, then each sheet's cells pointing at them.
+  const auto xlsx = careflow::testing::unzip(slurp(files.xlsx));
+  ASSERT_TRUE(xlsx.count("xl/sharedStrings.xml"));
+  std::vector<std::string> strings;
+  const std::string& ss = xlsx.at("xl/sharedStrings.xml");
+  for (size_t at = ss.find("<si>"); at != std::string::npos; at = ss.find("<si>", at + 1)) {
+    const size_t t = ss.find('>', ss.find("<t", at)) + 1;
+    strings.push_back(ss.substr(t, ss.find("</t>", t) - t));
+  }
+  size_t sheets = 0;
+  for (const auto& [name, xml] : xlsx) {
+    if (!name.starts_with("xl/worksheets/sheet") || name == "xl/worksheets/sheet1.xml") continue;  // sheet1: contents
+    ++sheets;
+    bool off = false, heading = false, notes = false;
+    const std::regex cell("<c r=\"[A-Z]+[0-9]+\"[^>]*t=\"s\"[^>]*><v>([0-9]+)</v></c>");
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), cell); it != std::sregex_iterator(); ++it) {
+      const std::string& s = strings.at(std::stoul((*it)[1]));
+      off |= s == "off";
+      heading |= s == "Disclosure control";
+      notes |= s.rfind("NOT FOR PUBLICATION", 0) == 0;
+    }
+    EXPECT_TRUE(off && heading && notes) << name;
+  }
+  EXPECT_EQ(sheets, files.csv.size());
+}
+
+// A key message resting on a count withheld as a secondary cell (not small itself) is held back
+// too: in A 3, B 12, C 20, Total 35 the 3 is primary and the 12 goes with it (the smaller of 12
+// and 20), so "twelve" is held back and "twenty" is not.
+TEST(Report, KeyMessagesOnSecondaryWithheldCountsAreHeldBack) {
+  analyse::Assessment a;
+  analyse::Table t;
+  t.table.id = "t";
+  t.table.add_column("name", "Name").add_column("n", "n");
+  for (auto [name, n] : {std::pair{"A", 3.0}, {"B", 12.0}, {"C", 20.0}, {"Total", 35.0}}) t.table.add_row({std::string(name), n});
+  t.count_columns = {1};
+  t.total_row = 3;
+  a.tables.push_back(t);
+  a.messages = {{"flows", "twelve", 1, {12}}, {"flows", "twenty", 1, {20}}};
+  const auto on = report::publishable_messages(a, true);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0].text, "twenty");
 }
 
 // A key message resting on a count of 1 to 5 is held back while suppression is on.

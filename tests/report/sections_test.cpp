@@ -12,6 +12,7 @@
 
 #include "analyse/fixture.hpp"
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/core/ingest.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
@@ -176,6 +177,40 @@ TEST(ForecastSection, ActualCountsAreSuppressed) {
   const auto& u = find(off, "forecast_31_march");
   EXPECT_EQ(std::get<double>(u.rows[0][1]), 5);
   EXPECT_EQ(std::get<double>(u.rows[1][1]), 2);
+}
+
+// An actual number beside the forecast that the report's other tables withhold (as a secondary
+// cell: here it is 300 or so) is withheld with them, left out of the charts and marked c there,
+// and the equality is published; a figure of the same date with another value (a filtered
+// profile) is not linked.
+TEST(ForecastSection, ActualWithheldWhereTheProfileWithholdsIt) {
+  careflow::testing::TempReturns tr;
+  careflow::testing::write_synthetic_council(tr, 300, 2022, 2025, 7);
+  IngestReport ir;
+  const History h = ingest({tr.root()}, std::nullopt, ir);
+  report::ForecastSectionOptions o;
+  o.runs = 5;
+  o.backtest_runs = 0;
+  const auto plain = report::forecast_section(h, o);
+  const auto& p = find(plain, "forecast_31_march");
+  ASSERT_EQ(std::get<std::string>(p.rows[1][0]), "2023-03-31");
+  const double n = std::get<double>(p.rows[1][1]);
+  ASSERT_GT(n, 5);
+  EXPECT_EQ(plain.html.find("class=\"withheld\""), std::string::npos);
+  const CellRef profile{"looked_after_at_31_march", 1, 1};
+  o.stock_elsewhere = {{Date::from_ymd(2023, 3, 31), n, true, profile},
+                       {Date::from_ymd(2024, 3, 31), 1e6, true, {"looked_after_at_31_march", 2, 1}}};
+  const auto s = report::forecast_section(h, o);
+  const auto& t = find(s, "forecast_31_march");
+  EXPECT_TRUE(std::holds_alternative<Suppressed>(t.rows[1][1]));
+  EXPECT_FALSE(std::holds_alternative<Suppressed>(t.rows[2][1]));  // another value: not the same figure
+  EXPECT_FALSE(std::holds_alternative<Suppressed>(t.rows[0][1]));
+  EXPECT_NE(s.html.find("class=\"withheld\""), std::string::npos);
+  size_t links = 0;
+  for (const auto& r : s.arithmetic.relations)
+    links += r.kind == Relation::Kind::equal && r.cells.size() == 2 && r.cells[1] == profile &&
+             r.cells[0] == CellRef{"forecast_31_march", 1, 1};
+  EXPECT_EQ(links, 1u);
 }
 
 // The backtest in the report, on a synthetic council with eight returns (2017/18 .. 2024/25):

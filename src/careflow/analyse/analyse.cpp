@@ -311,6 +311,8 @@ void set_counts(Table& t, Counts c) {
   t.derived = std::move(c.derived);
   t.total_row = c.last_row_is_total && !t.table.rows.empty() ? std::optional<size_t>(t.table.rows.size() - 1) : std::nullopt;
   t.total_column = c.total_column;
+  t.ratios = std::move(c.ratios);
+  t.row_relations = std::move(c.row_relations);
 }
 
 void set_chart(Table& t, Chart chart, std::vector<size_t> series, std::string y_label) {
@@ -341,7 +343,7 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
   for (size_t y = 0; y < cx.years.size(); ++y)
     for (double v : counts[y]) totals[y] += v;
   for (size_t k = 0; k < categories.size(); ++k) {
-    bool any = keep_empty;
+    bool any = keep_empty && categories[k] != kAgeNotKnown;
     for (size_t y = 0; y < cx.years.size(); ++y) any |= counts[y][k] != 0;
     if (!any) continue;
     std::vector<Cell> row{categories[k]};
@@ -356,7 +358,9 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
   t.table.add_row(std::move(total));
   Counts counts_spec{.columns = {}, .last_row_is_total = true};
   for (size_t y = 0; y < cx.years.size(); ++y) counts_spec.columns.push_back(y + 1);
-  if (!cx.years.empty()) counts_spec.derived.push_back({latest + 1, latest});
+  if (!cx.years.empty())
+    counts_spec.ratios.push_back({.column = latest + 1, .numerator = latest, .denominator = latest,
+                                  .denominator_row = t.table.rows.size() - 1});
   set_counts(t, std::move(counts_spec));
   set_chart(t, Chart::category_lines, {}, "children");
   return t;
@@ -448,15 +452,21 @@ std::vector<std::string> enum_labels(int n) {
 }
 }  // namespace
 
-std::vector<std::string> age_band_labels() { return enum_labels<AgeBand>(kAgeBandCount); }
+std::vector<std::string> age_band_labels() {
+  auto v = enum_labels<AgeBand>(kAgeBandCount);
+  v.push_back(kAgeNotKnown);
+  return v;
+}
+int age_band_category(int age) { return age < 0 ? kAgeBandCount : static_cast<int>(age_band(age)); }
 std::vector<std::string> placement_group_labels() { return enum_labels<PlacementGroup>(kPlacementGroupCount); }
 std::vector<std::string> single_age_labels() {
   std::vector<std::string> v;
   for (int a = 0; a < 18; ++a) v.push_back(std::to_string(a));
   v.push_back("18 and over");
+  v.push_back(kAgeNotKnown);
   return v;
 }
-int single_age_category(int age) { return age < 0 ? -1 : std::min(age, 18); }
+int single_age_category(int age) { return age < 0 ? 19 : std::min(age, 18); }
 
 }  // namespace detail
 
@@ -494,6 +504,7 @@ Assessment assess(const History& h, const Options& o) {
   detail::costs(cx, a);
   detail::projection(cx, a);
   detail::measure_reliability(cx, a);
+  detail::relate_tables(cx, a);
   std::stable_sort(a.messages.begin(), a.messages.end(),
                    [](const KeyMessage& x, const KeyMessage& y) { return x.weight > y.weight; });
   return a;

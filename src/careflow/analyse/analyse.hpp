@@ -16,6 +16,7 @@
 
 #include "careflow/core/history.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow {
 class PostcodeDirectory;
@@ -71,7 +72,9 @@ struct Table {
   std::optional<size_t> total_row;
   std::optional<size_t> total_column;
   std::vector<std::pair<std::vector<size_t>, size_t>> row_groups;  // (rows, their total row)
-  std::vector<std::pair<size_t, size_t>> derived;  // (derived column, count column)
+  std::vector<std::pair<size_t, size_t>> derived;  // (derived column, count column): a mean, a median...
+  std::vector<RatioColumn> ratios;       // percentages and rates with their numerator and denominator
+  std::vector<RowRelation> row_relations;  // linear relations in every row (net change = started - ceased)
   Chart chart = Chart::none;
   std::vector<size_t> series;            // columns charted (year_lines, bars, step)
   std::string y_label;
@@ -89,6 +92,11 @@ struct KeyMessage {
 
 struct Assessment {
   std::vector<Table> tables;
+  // Relations between tables: the same children counted in several (a total in every profile
+  // table, age bands that are sums of single years of age, stock = last year's + starters -
+  // ceasers), so that disclosure control can protect a withheld figure in all of them
+  // (analyse/relations.cpp).
+  std::vector<Relation> relations;
   std::vector<KeyMessage> messages;
   std::vector<std::string> limitations;  // what could not be done, and why (missing files...)
   std::vector<CollectionYear> years;     // the span analysed

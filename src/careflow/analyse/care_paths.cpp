@@ -68,6 +68,7 @@ void durations(Context& cx, Assessment& a) {
   // Kaplan–Meier of time in care for periods starting in the span, censored at the reference date.
   std::vector<std::vector<std::pair<int, bool>>> km(kAgeBandCount + 1);
   std::vector<std::vector<std::pair<int, int>>> home(kAgeBandCount + 1);
+  std::vector<std::pair<int, bool>> unknown_age;  // periods of children without a date of birth
   for (uint32_t pi : cx.starters(cx.span_start, cx.ref)) {
     const PeriodOfCare& p = h.periods[pi];
     const bool ended = !p.is_open() && p.end <= cx.ref;
@@ -79,6 +80,7 @@ void durations(Context& cx, Assessment& a) {
       km[g].push_back({time, ended});
       home[g].push_back({time, cause});
     }
+    if (age < 0) unknown_age.push_back({time, ended});
   }
   const auto group_label = [](int g) {
     return g == kAgeBandCount ? std::string("All ages") : std::string(label(static_cast<AgeBand>(g)));
@@ -112,6 +114,14 @@ void durations(Context& cx, Assessment& a) {
          {"home_6m_percent", "% returned home within 6 months", 1},
          {"home_12m_percent", "% returned home within 12 months", 1}});
     for (int g : {0, 1, 2, 3, 4, kAgeBandCount}) {
+      // Periods of children without a date of birth are in "All ages" only: a row of their own
+      // (counts, no estimates) keeps the bands adding up to it.
+      if (g == kAgeBandCount && !unknown_age.empty()) {
+        double ended = 0;
+        for (auto [tm, e] : unknown_age) ended += e;
+        const double n = static_cast<double>(unknown_age.size());
+        t.table.add_row({std::string(kAgeNotKnown), n, ended, n - ended, Cell{}, Cell{}, Cell{}, Cell{}, Cell{}, Cell{}});
+      }
       const auto curve = kaplan_meier(km[g]);
       double ended = 0;
       for (auto [tm, e] : km[g]) ended += e;
@@ -122,8 +132,8 @@ void durations(Context& cx, Assessment& a) {
                        known_at(g, 182) ? Cell{100.0 * cumulative_incidence(home[g], 182)} : Cell{},
                        known_at(g, 365) ? Cell{100.0 * cumulative_incidence(home[g], 365)} : Cell{}});
     }
-    // Ended + still looked after = periods (a row relation); age bands sum to all ages (they
-    // can fall short of it by periods of children whose age is unknown).
+    // Ended + still looked after = periods (a row relation); the age bands (and age not known)
+    // sum to all ages.
     set_counts(t, {.columns = {2, 3},
                    .derived = {{4, 1}, {5, 1}, {6, 1}, {7, 1}, {8, 1}, {9, 1}},
                    .last_row_is_total = true,
@@ -339,7 +349,8 @@ void stability(Context& cx, Assessment& a) {
                         cx.first_return() + " at a date the returns do not show, so whether it began 2.5 (or 2) "
                         "years before is not known",
                     long_term_unknown);
-  set_counts(t, {.columns = {1, 2, 5, 6}, .derived = {{3, 2}, {7, 6}}});
+  set_counts(t, {.columns = {1, 2, 5, 6},
+                 .ratios = {{.column = 3, .numerator = 2, .denominator = 1}, {.column = 7, .numerator = 6, .denominator = 5}}});
   set_chart(t, Chart::year_lines, {3, 4, 7, 8}, "%");
   const auto& last = t.table.rows.back();
   if (std::get<double>(last[1]) >= 20 && std::holds_alternative<double>(last[3])) {
@@ -406,7 +417,9 @@ void reentry(Context& cx, Assessment& a) {
     const char* names[] = {"1", "2", "3", "4 or more"};
     for (int i = 0; i < 4; ++i) t.table.add_row({std::string(names[i]), n[i], total ? Cell{100.0 * n[i] / total} : Cell{}});
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
-    set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
+    set_counts(t, {.columns = {1},
+                   .last_row_is_total = true,
+                   .ratios = {{.column = 2, .numerator = 1, .denominator = 1, .denominator_row = t.table.rows.size() - 1}}});
     set_chart(t, Chart::bars, {1}, "children");
     cx.reliability.push_back({"Children by number of periods of care", t.table.id, "every year (as defined)",
                               "counted: the measure is of periods since " + cx.first_return() +
@@ -482,6 +495,9 @@ void reentry(Context& cx, Assessment& a) {
   add("All", "All returns home", [](const Return&) { return true; });
   for (int b = 0; b < kAgeBandCount; ++b)
     add("Age at return", std::string(label(static_cast<AgeBand>(b))), [b](const Return& r) { return r.age_band == b; });
+  // Every breakdown adds up to "All" (a row for the unknown when there is one).
+  if (std::any_of(returns.begin(), returns.end(), [](const Return& r) { return r.age_band < 0; }))
+    add("Age at return", kAgeNotKnown, [](const Return& r) { return r.age_band < 0; });
   bool any_moves_unknown = false;
   for (const auto& r : returns) any_moves_unknown |= !r.moves_known;
   for (int m = 0; m <= 2; ++m)
@@ -502,8 +518,12 @@ void reentry(Context& cx, Assessment& a) {
       add("Legal status at return", fmt::format("{} {}", codes::legal_status.code(ls), codes::legal_status.label(ls)),
           [ls](const Return& r) { return r.ls == ls; });
   }
-  set_counts(t, {.columns = {2, 3, 5, 6}, .derived = {{4, 3}, {7, 6}}});
-  // Each breakdown's rows sum to (or fall short of) the first row, "All".
+  if (std::any_of(returns.begin(), returns.end(), [](const Return& r) { return r.ls == kNoCode; }))
+    add("Legal status at return", "Not recorded", [](const Return& r) { return r.ls == kNoCode; });
+  // The percentages are back in care over returned home, both in the row.
+  set_counts(t, {.columns = {2, 3, 5, 6},
+                 .ratios = {{.column = 4, .numerator = 3, .denominator = 2}, {.column = 7, .numerator = 6, .denominator = 5}}});
+  // Each breakdown's rows sum to the first row, "All".
   for (const std::string breakdown : {"Age at return", "Placement changes in the period", "Legal status at return"}) {
     std::vector<size_t> rows;
     for (size_t r = 1; r < t.table.rows.size(); ++r)
@@ -535,7 +555,7 @@ void permanence(Context& cx, Assessment& a) {
        {"median_days_to_adoption", "Median days from entry to adoption", 0},
        {"sgo", "Special guardianship orders"},
        {"cao", "Child arrangements orders"}});
-  std::vector<std::vector<double>> adoption_age(cx.years.size(), std::vector<double>(kAgeBandCount, 0));
+  std::vector<std::vector<double>> adoption_age(cx.years.size(), std::vector<double>(kAgeBandCount + 1, 0));
   // A period that began before the first return held, at a date the returns do not show, began
   // no later than its first episode held: its days to adoption are at least those from it, and
   // the child entered under 1 if already under 1 then (else it is not known).
@@ -559,6 +579,8 @@ void permanence(Context& cx, Assessment& a) {
           entered1 += under1_at_start;
           if (!under1_at_start && !h.start_known(p)) entered_unknown[yi] = 1;
           adoption_age[yi][static_cast<size_t>(age_band(age))] += 1;
+        } else {
+          adoption_age[yi][kAgeBandCount] += 1;  // age not known
         }
         (h.start_known(p) ? days : days_at_least).push_back(p.end - p.start);
       }
@@ -594,8 +616,7 @@ void permanence(Context& cx, Assessment& a) {
                                const Date d = cx.year_end(y);
                                for (ChildIndex c : cx.stock(d)) {
                                  const Episode* e = h.episode_on(c, d);
-                                 const int age = h.age_on(c, d);
-                                 if (e && e->placement_type == p1 && age >= 0) counts[static_cast<size_t>(age_band(age))] += 1;
+                                 if (e && e->placement_type == p1) counts[static_cast<size_t>(age_band_category(h.age_on(c, d)))] += 1;
                                }
                              }, true));
   a.tables.push_back(by_year(cx, "placed_with_parents_by_need", "Children placed with parents at 31 March, by category of need",

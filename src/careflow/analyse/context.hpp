@@ -98,6 +98,8 @@ struct Counts {
   std::vector<std::pair<size_t, size_t>> derived = {};
   bool last_row_is_total = false;
   std::optional<size_t> total_column = {};
+  std::vector<RatioColumn> ratios = {};
+  std::vector<RowRelation> row_relations = {};
 };
 void set_counts(Table& t, Counts c);
 
@@ -109,16 +111,23 @@ std::vector<std::string> code_labels(const CodeList& list, std::string none = "M
 
 // A table with one row per category and one count column per year, a Total row, and the latest
 // year's percentages. `classify` returns the category index of an item in a year (or -1 to skip).
-// Rows whose counts are zero in every year are left out unless `keep_empty`.
+// Rows whose counts are zero in every year are left out unless `keep_empty` (kAgeNotKnown is
+// left out when zero even then). Declares its arithmetic: the Total row, and each percentage as
+// the latest year's count over the latest year's total.
 Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
               const std::vector<std::string>& categories,
               const std::function<void(const CollectionYear&, std::vector<double>& counts)>& fill,
               bool keep_empty = false);
 
-std::vector<std::string> age_band_labels();
+// Age breakdowns end with "Age not known" (children without a date of birth), a row shown only
+// when it is not zero, so that every breakdown adds up to the total counted elsewhere (a reader
+// takes the profile tables' totals to be the same number; disclosure control relies on it too).
+inline constexpr const char* kAgeNotKnown = "Age not known";
+std::vector<std::string> age_band_labels();    // DfE's five bands, then kAgeNotKnown
+int age_band_category(int age);                // the band's index, or kAgeBandCount if unknown
 std::vector<std::string> placement_group_labels();
-std::vector<std::string> single_age_labels();  // "0".."17", "18 and over"
-int single_age_category(int age);              // -1 if unknown
+std::vector<std::string> single_age_labels();  // "0".."17", "18 and over", kAgeNotKnown
+int single_age_category(int age);              // 0..18, or 19 if unknown
 
 // Removes a category row whose counts are zero in every year (a by_year table keeps its total row last).
 void drop_row_if_empty(const Context& cx, Table& t, const std::string& label);
@@ -134,5 +143,7 @@ void costs(Context& cx, Assessment& a);
 void projection(Context& cx, Assessment& a);
 // The measure_reliability table, from cx.reliability (last: every other analysis has stated its own).
 void measure_reliability(Context& cx, Assessment& a);
+// Relations between the tables made (Assessment::relations), once they are all made.
+void relate_tables(const Context& cx, Assessment& a);
 
 }  // namespace careflow::analyse::detail

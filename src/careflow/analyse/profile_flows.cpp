@@ -99,7 +99,7 @@ void profile(Context& cx, Assessment& a) {
       row.push_back(pub != cx.published.end() && pub->second.looked_after > 0 && cx.o.filter.empty()
                         ? Cell{pub->second.looked_after} : Cell{});
     });
-    set_counts(t, {.columns = {1}, .derived = {{3, 1}}});
+    set_counts(t, {.columns = {1}, .ratios = {{.column = 3, .numerator = 1, .denominator = 2, .scale = 10000}}});
     if (cx.population.empty()) set_chart(t, Chart::year_lines, {1}, "children");
     else set_chart(t, Chart::year_lines, {3, 4}, "per 10,000 children");
     // Key messages: change over the span, and the rate against England.
@@ -145,10 +145,8 @@ void profile(Context& cx, Assessment& a) {
                 return h.children[c].is_male() ? 0 : h.children[c].is_female() ? 1 : 2;
               });
   stock_table("at_31_march_by_age_band", "Children looked after at 31 March, by age band",
-              "Age in completed years at 31 March; DfE age bands.", age_band_labels(), [&](ChildIndex c, Date d) {
-                const int age = h.age_on(c, d);
-                return age < 0 ? -1 : static_cast<int>(age_band(age));
-              }, true);
+              "Age in completed years at 31 March; DfE age bands.", age_band_labels(),
+              [&](ChildIndex c, Date d) { return age_band_category(h.age_on(c, d)); }, true);
   stock_table("at_31_march_by_age", "Children looked after at 31 March, by single year of age",
               "Age in completed years at 31 March.", single_age_labels(),
               [&](ChildIndex c, Date d) { return single_age_category(h.age_on(c, d)); });
@@ -194,6 +192,7 @@ void profile(Context& cx, Assessment& a) {
   if (cx.years.size() >= 2) {
     double best = 0;
     std::string text;
+    std::vector<double> best_counts;
     for (const auto& t : a.tables) {
       if (t.section != "profile" || t.chart != Chart::category_lines || !t.total_row) continue;
       const auto& total = t.table.rows[*t.total_row];
@@ -206,13 +205,14 @@ void profile(Context& cx, Assessment& a) {
         const double change = 100.0 * (v1 / t1 - v0 / t0);
         if (std::fabs(change) > std::fabs(best)) {
           best = change;
+          best_counts = {v0, v1};
           text = fmt::format("{}: the share '{}' changed from {:.0f}% in {} to {:.0f}% in {} ({:+.0f} points).", t.table.title,
                              std::get<std::string>(t.table.rows[r][0]), 100.0 * v0 / t0, cx.years.front().label(),
                              100.0 * v1 / t1, cx.years.back().label(), change);
         }
       }
     }
-    if (!text.empty()) a.messages.push_back({"profile", text, 5 + std::fabs(best), {}});
+    if (!text.empty()) a.messages.push_back({"profile", text, 5 + std::fabs(best), best_counts});
   }
 }
 
@@ -264,7 +264,13 @@ void flows(Context& cx, Assessment& a) {
       auto pop = cx.population.find(y.end_year - 1);
       row.push_back(pop != cx.population.end() && cx.o.filter.empty() ? Cell{ns / pop->second * 10000.0} : Cell{});
     });
-    set_counts(t, {.columns = {1, 2, 3, 4, 7}, .derived = {{5, 3}, {6, 4}, {8, 3}, {8, 4}, {9, 3}, {9, 4}, {9, 7}, {11, 3}}});
+    // Per month and per 10,000 divide by numbers a reader knows (the months in the year, the
+    // published population); the net changes are linear in the counts (a relation of each row).
+    set_counts(t, {.columns = {1, 2, 3, 4, 7},
+                   .ratios = {{.column = 5, .numerator = 3, .scale = 1},
+                              {.column = 6, .numerator = 4, .scale = 1},
+                              {.column = 11, .numerator = 3, .scale = 10000}},
+                   .row_relations = {{{3, 4, 8}, {1, -1, -1}}, {{3, 4, 7, 9}, {1, -1, 1, -1}}}});
     set_chart(t, Chart::year_lines, {3, 4, 9}, "children");
     const auto& last = t.table.rows.back();
     const double ns = std::get<double>(last[3]), nc = std::get<double>(last[4]), at18 = std::get<double>(last[7]);
@@ -320,10 +326,8 @@ void flows(Context& cx, Assessment& a) {
                  [&](const PeriodOfCare& p) { return single_age_category(h.age_on(p.child, p.start)); });
   latest_year_bars(cx, a.tables.back());
   starters_table("starters_by_age_band", "Children who started to be looked after, by age band", "Age at starting.",
-                 age_band_labels(), [&](const PeriodOfCare& p) {
-                   const int age = h.age_on(p.child, p.start);
-                   return age < 0 ? -1 : static_cast<int>(age_band(age));
-                 }, true);
+                 age_band_labels(),
+                 [&](const PeriodOfCare& p) { return age_band_category(h.age_on(p.child, p.start)); }, true);
   starters_table("starters_by_legal_status", "Children who started to be looked after, by legal status at starting",
                  "Legal status of the period's first episode.", code_labels(codes::legal_status),
                  [&](const PeriodOfCare& p) { return code_category(codes::legal_status, first_episode(p).legal_status); });
@@ -334,10 +338,8 @@ void flows(Context& cx, Assessment& a) {
                  "Placement type of the period's first episode, in DfE groups.", placement_group_labels(),
                  [&](const PeriodOfCare& p) { return static_cast<int>(placement_group(first_episode(p).placement_type)); });
   ceasers_table("ceasers_by_age_band", "Children who ceased to be looked after, by age band", "Age on the day care ended.",
-                age_band_labels(), [&](const PeriodOfCare& p) {
-                  const int age = h.age_on(p.child, p.end);
-                  return age < 0 ? -1 : static_cast<int>(age_band(age));
-                }, true);
+                age_band_labels(),
+                [&](const PeriodOfCare& p) { return age_band_category(h.age_on(p.child, p.end)); }, true);
   ceasers_table("ceasers_by_age", "Children who ceased to be looked after, by age", "Age on the day care ended.",
                 single_age_labels(), [&](const PeriodOfCare& p) { return single_age_category(h.age_on(p.child, p.end)); });
   latest_year_bars(cx, a.tables.back());
@@ -434,8 +436,7 @@ void flows(Context& cx, Assessment& a) {
   ceasers_table("short_stay_leavers_by_age_band", "Children who left care within a year of starting, by age band",
                 "Periods of care that ended less than one year after they started; age on leaving.", age_band_labels(),
                 [&](const PeriodOfCare& p) {
-                  const int age = h.age_on(p.child, p.end);
-                  return duration_band(p.start, p.end) != 0 || age < 0 ? -1 : static_cast<int>(age_band(age));
+                  return duration_band(p.start, p.end) != 0 ? -1 : age_band_category(h.age_on(p.child, p.end));
                 }, true);
   short_stay_reliability("Left care within a year of starting, by age");
   ceasers_table("short_stay_leavers_by_destination", "Children who left care within a year of starting, by reason",
@@ -465,11 +466,13 @@ void flows(Context& cx, Assessment& a) {
       ts += s[b];
       tc += c[b];
       if (b == kAgeBandCount && s[b] == 0 && c[b] == 0) continue;
-      t.table.add_row({b == kAgeBandCount ? std::string("Age unknown") : std::string(label(static_cast<AgeBand>(b))), s[b],
+      t.table.add_row({b == kAgeBandCount ? std::string(kAgeNotKnown) : std::string(label(static_cast<AgeBand>(b))), s[b],
                        c[b], s[b] - c[b]});
     }
     t.table.add_row({std::string("Total"), ts, tc, ts - tc});
-    set_counts(t, {.columns = {1, 2}, .derived = {{3, 1}, {3, 2}}, .last_row_is_total = true});
+    set_counts(t, {.columns = {1, 2},
+                   .last_row_is_total = true,
+                   .row_relations = {{{1, 2, 3}, {1, -1, -1}}}});
     set_chart(t, Chart::bars, {1, 2}, "children");
     a.tables.push_back(std::move(t));
   }
@@ -504,7 +507,9 @@ void flows(Context& cx, Assessment& a) {
     if (year_unknown > 0)
       t.table.add_row({"Before " + cx.first_return() + " (year not known)", year_unknown, 100.0 * year_unknown / total});
     t.table.add_row({std::string("Total"), total, total ? Cell{100.0} : Cell{}});
-    set_counts(t, {.columns = {1}, .derived = {{2, 1}}, .last_row_is_total = true});
+    set_counts(t, {.columns = {1},
+                   .last_row_is_total = true,
+                   .ratios = {{.column = 2, .numerator = 1, .denominator = 1, .denominator_row = t.table.rows.size() - 1}}});
     set_chart(t, Chart::bars, {1}, "children");
     t.table.notes += fmt::format(" A period that began before {} at a date the returns do not show (its first episode "
                                  "held is not RNE S) is counted as 'Before {} (year not known)'.",

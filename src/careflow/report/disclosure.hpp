@@ -1,50 +1,80 @@
 // Statistical disclosure control for published tables, as DfE applies it to children-looked-after
-// statistics: small counts (1 to 5) are withheld ("c"), and further cells are withheld where a
-// declared total would otherwise let a reader work a withheld count out by subtraction.
-// Percentages and rates computed from a withheld count are withheld too.
+// statistics: small counts (1 to 5) are withheld ("c"), and further cells are withheld wherever
+// the figures published beside them would let a reader work a withheld count out.
 //
-// Tables state their own arithmetic (which columns are counts, which row and column are their
-// totals, which columns derive from which counts) so that the rules need not guess it.
+// "Beside" means everything a reader has: the totals of a table, the percentages and rates
+// (numerator and denominator), and the same children counted in other tables of the same output
+// (a total repeated in ten profile tables, age bands that are sums of single years of age, the
+// number in care that is last year's plus starters minus ceasers). Tables declare this
+// arithmetic (io/table_arithmetic.hpp), and the rules work over an output's tables jointly:
+//
+// 1. Primary: every count from 1 to the threshold is withheld (zeros are shown).
+// 2. A percentage, rate or other figure computed from a withheld count is withheld; a ratio
+//    also when its denominator is withheld, unless its numerator is a published 0 (0 / n = 0
+//    says nothing of n).
+// 3. Secondary: while some withheld figure can be recovered from the published linear relations
+//    (sums, equalities, net changes; a published ratio gives none once rule 2 has run), one more
+//    figure of a relation through which it can be recovered is withheld: the smallest visible
+//    non-zero count, else a derived figure, else a zero, and a total only when nothing else
+//    remains. First the quick test (a relation with one withheld figure), then an exact one
+//    (Gaussian elimination over the withheld figures: a figure is recovered when the published
+//    relations fix its value), until neither finds anything.
 #pragma once
 
 #include <cstddef>
-#include <optional>
-#include <utility>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow::report {
 
-// (Every member has a default, so a spec can be written with designated initializers naming only
-// what a table has: {.count_columns = {1}, .total_row = 3}.)
-struct DisclosureSpec {
-  // Columns holding counts of children (or periods...): primary suppression applies to them.
-  std::vector<size_t> count_columns = {};
-  // A row holding, in each count column, the sum of every other row (e.g. "Total").
-  std::optional<size_t> total_row = {};
-  // Further row relations: (rows, total row) where, in each count column, the rows sum to the
-  // total row. For tables with several breakdowns of one total ("All", then by age, then by
-  // legal status...).
-  std::vector<std::pair<std::vector<size_t>, size_t>> row_groups = {};
-  // A column holding, in each row, the sum of the count columns of that row.
-  std::optional<size_t> total_column = {};
-  // (derived column, count column): a percentage or rate computed from that count, withheld
-  // whenever the count is.
-  std::vector<std::pair<size_t, size_t>> derived = {};
-  // Counts from 1 to `threshold` are withheld; 0 is shown (DfE shows zeros).
-  int threshold = 5;
-};
+using careflow::DisclosureSpec;
 
 struct DisclosureResult {
   size_t primary = 0;    // cells withheld because they were small counts
-  size_t secondary = 0;  // further count cells withheld to protect them through the totals
-  size_t derived = 0;    // percentages/rates withheld with their counts
+  size_t secondary = 0;  // further count cells withheld to protect them through the relations
+  size_t derived = 0;    // percentages, rates and other figures withheld with their counts
 };
 
-// Applies the rules in place. Cells that are not numbers are left alone. Deterministic: the
-// secondary cell chosen is the smallest count (ties: the first) in the same row or column, so
-// that the least information is lost; a total is chosen only when nothing else can be.
+// One table of an output with its declared arithmetic.
+struct TableToPublish {
+  OutputTable* table = nullptr;
+  DisclosureSpec spec;
+};
+
+struct OutputDisclosure {
+  PublishedArithmetic arithmetic;          // every count cell and relation, to publish beside the tables
+  std::vector<DisclosureResult> per_table;  // in the order given
+};
+
+// Applies the rules in place to every table of one output, jointly: `relations` are those
+// between tables (or any beyond the specs'). Cells that are not numbers are left alone; in a
+// relation they are unknowns to a reader, as withheld cells are. Deterministic. With `suppression` off nothing is withheld and
+// the arithmetic is still returned (marked off).
+OutputDisclosure suppress_output(std::vector<TableToPublish> tables, const std::vector<Relation>& relations = {},
+                                 bool suppression = true);
+
+// One table on its own.
 DisclosureResult suppress(OutputTable& t, const DisclosureSpec& spec);
+
+// The tables of one output (a command's folder), each with the spec `spec_of` gives it:
+// suppress_output, and each table's notes say what was withheld.
+// Returns the arithmetic to publish (relations.json).
+PublishedArithmetic publish(std::vector<OutputTable>& tables, const std::function<DisclosureSpec(const OutputTable&)>& spec_of,
+                            const std::vector<Relation>& relations, bool suppression);
+
+// The sentence a table's notes carry after suppression ("" when nothing was withheld).
+std::string withheld_note(const DisclosureResult& r);
+
+// With disclosure control off, every table carries the mark: a last column `disclosure_control`
+// reading "off" in every row (CSV, JSON and each sheet keep it, and pandas or Power BI load it as
+// an ordinary column) and its notes begin "NOT FOR PUBLICATION".
+void mark_not_for_publication(std::vector<OutputTable>& tables);
+void mark_not_for_publication(OutputTable& t);
+inline constexpr const char* kNotForPublication =
+    "NOT FOR PUBLICATION: disclosure control is off (--no-suppression); counts of 1 to 5 are shown.";
 
 }  // namespace careflow::report

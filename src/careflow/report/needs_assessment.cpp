@@ -186,12 +186,26 @@ svg{max-width:100%;height:auto;display:block;margin:6px 0}
 
 }  // namespace
 
-std::vector<analyse::KeyMessage> publishable_messages(const analyse::Assessment& a, bool suppression) {
+std::vector<analyse::KeyMessage> publishable_messages(const analyse::Assessment& a, bool suppression,
+                                                      const std::vector<analyse::Table>* published) {
   std::vector<analyse::KeyMessage> out;
+  if (!suppression) return a.messages;
+  // The values of the counts withheld anywhere (the tables as made beside the tables as published).
+  std::vector<double> withheld;
+  const auto tables = published ? *published : publishable(a, true);
+  for (size_t i = 0; i < tables.size() && i < a.tables.size(); ++i) {
+    const auto& before = a.tables[i].table.rows;
+    const auto& after = tables[i].table.rows;
+    for (size_t r = 0; r < before.size() && r < after.size(); ++r)
+      for (size_t c = 0; c < before[r].size() && c < after[r].size(); ++c)
+        if (std::holds_alternative<Suppressed>(after[r][c]) && std::holds_alternative<double>(before[r][c]))
+          withheld.push_back(std::get<double>(before[r][c]));
+  }
+  std::sort(withheld.begin(), withheld.end());
   for (const auto& m : a.messages) {
-    bool small = false;
-    for (double c : m.counts) small |= c >= 1 && c <= 5;
-    if (!suppression || !small) out.push_back(m);
+    bool hold = false;
+    for (double c : m.counts) hold |= (c >= 1 && c <= 5) || std::binary_search(withheld.begin(), withheld.end(), c);
+    if (!hold) out.push_back(m);
   }
   return out;
 }
@@ -203,18 +217,39 @@ DisclosureSpec disclosure_spec(const analyse::Table& t) {
   s.total_column = t.total_column;
   s.row_groups = t.row_groups;
   s.derived = t.derived;
+  s.ratios = t.ratios;
+  s.row_relations = t.row_relations;
   return s;
 }
 
-std::vector<analyse::Table> publishable(const analyse::Assessment& a, bool suppression) {
+std::vector<analyse::Table> publishable(const analyse::Assessment& a, bool suppression, PublishedArithmetic* arithmetic) {
   std::vector<analyse::Table> out = a.tables;
-  for (auto& t : out) {
-    if (!suppression || t.count_columns.empty()) continue;
-    const auto r = suppress(t.table, disclosure_spec(t));
-    if (r.primary + r.secondary)
-      t.table.notes += r.secondary ? fmt::format(" c = withheld: counts of 1 to 5, and {} further cell(s) so that totals "
-                                                 "do not reveal them.", r.secondary)
-                                   : std::string(" c = withheld: counts of 1 to 5.");
+  // Every table, counts or not: one without counts may hold figures resting on another's (a
+  // Kaplan-Meier curve on a group's periods).
+  std::vector<TableToPublish> in;
+  for (auto& t : out) in.push_back({&t.table, disclosure_spec(t)});
+  const auto r = suppress_output(std::move(in), a.relations, suppression);
+  for (size_t k = 0; k < out.size(); ++k) out[k].table.notes += withheld_note(r.per_table[k]);
+  if (arithmetic) *arithmetic = r.arithmetic;
+  return out;
+}
+
+std::vector<PublishedCount> published_stock(const std::vector<analyse::Table>& published) {
+  std::vector<PublishedCount> out;
+  for (const auto& t : published) {
+    if (t.table.id != "looked_after_at_31_march") continue;
+    const size_t col = t.table.column_index("looked_after");
+    for (size_t r = 0; r < t.table.rows.size(); ++r) {
+      const auto* label = std::get_if<std::string>(&t.table.rows[r][0]);
+      const auto year = label ? parse_collection_year(*label) : std::nullopt;
+      if (!year) continue;
+      PublishedCount c;
+      c.date = year->end();
+      c.cell = {t.table.id, r, col};
+      c.withheld = std::holds_alternative<Suppressed>(t.table.rows[r][col]);
+      if (const double* d = std::get_if<double>(&t.table.rows[r][col])) c.value = *d;
+      out.push_back(c);
+    }
   }
   return out;
 }
@@ -244,8 +279,9 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
   for (const auto& sec : o.extra) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
   s += "<li><a href=\"#notes\">What could not be done, and definitions</a></li></ol></nav>";
   s += "<h2 id=\"key\">Key messages</h2><ul class=\"keys\">";
-  if (publishable_messages(a, o.suppression).empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
-  for (const auto& m : publishable_messages(a, o.suppression)) s += "<li>" + xml_escape(m.text) + "</li>";
+  const auto messages = publishable_messages(a, o.suppression, &tables);
+  if (messages.empty()) s += "<li>Too few children in the data for key messages that do not risk identifying them.</li>";
+  for (const auto& m : messages) s += "<li>" + xml_escape(m.text) + "</li>";
   s += "</ul>";
   for (const auto& sec : kSections) {
     s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, xml_escape(sec.title), xml_escape(sec.intro));
@@ -282,6 +318,26 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
   return s;
 }
 
+PublishedReport published_report(const analyse::Assessment& a, const ReportOptions& o) {
+  PublishedReport p;
+  p.analyses = publishable(a, o.suppression, &p.arithmetic);
+  for (const auto& t : p.analyses) p.tables.push_back(t.table);
+  OutputTable notes;
+  notes.id = "notes";
+  notes.title = "Key messages and limitations";
+  notes.add_column("kind", "Kind").add_column("text", "Text");
+  for (const auto& m : publishable_messages(a, o.suppression, &p.analyses)) notes.add_row({std::string("key message"), m.text});
+  for (const auto& l : a.limitations) notes.add_row({std::string("limitation"), l});
+  for (const auto& sec : o.extra) {
+    for (const auto& l : sec.limitations) notes.add_row({std::string("limitation"), l});
+    p.tables.insert(p.tables.end(), sec.tables.begin(), sec.tables.end());
+    p.arithmetic.append(sec.arithmetic);
+  }
+  notes.add_row({std::string("disclosure control"), std::string(o.suppression ? "on" : "OFF: not for publication")});
+  p.tables.insert(p.tables.begin(), notes);
+  return p;
+}
+
 bool write_report(const analyse::Assessment& a, const std::string& dir, const ReportOptions& o, ReportFiles& files,
                   std::string* error) {
   namespace fs = std::filesystem;
@@ -291,34 +347,24 @@ bool write_report(const analyse::Assessment& a, const std::string& dir, const Re
     if (error) *error = "cannot create " + dir + ": " + ec.message();
     return false;
   }
-  const auto tables = publishable(a, o.suppression);
-  std::vector<OutputTable> plain;
-  for (const auto& t : tables) plain.push_back(t.table);
-  OutputTable notes;
-  notes.id = "notes";
-  notes.title = "Key messages and limitations";
-  notes.add_column("kind", "Kind").add_column("text", "Text");
-  for (const auto& m : publishable_messages(a, o.suppression)) notes.add_row({std::string("key message"), m.text});
-  for (const auto& l : a.limitations) notes.add_row({std::string("limitation"), l});
-  for (const auto& sec : o.extra) {
-    for (const auto& l : sec.limitations) notes.add_row({std::string("limitation"), l});
-    plain.insert(plain.end(), sec.tables.begin(), sec.tables.end());
-  }
-  notes.add_row({std::string("disclosure control"), std::string(o.suppression ? "on" : "OFF: not for publication")});
-  plain.insert(plain.begin(), notes);
-  for (const auto& t : plain) {
+  auto p = published_report(a, o);
+  // Relations name columns as they are before the mark below adds one.
+  files.relations = (fs::path(dir) / "relations.json").string();
+  if (!write_relations_json(p.arithmetic, p.tables, files.relations, error)) return false;
+  if (!o.suppression) mark_not_for_publication(p.tables);
+  for (const auto& t : p.tables) {
     const auto path = (fs::path(dir) / "csv" / (t.id + ".csv")).string();
     if (!write_csv(t, path, error)) return false;
     files.csv.push_back(path);
   }
   files.json = (fs::path(dir) / "tables.json").string();
-  if (!write_json(plain, files.json, error)) return false;
+  if (!write_json(p.tables, files.json, error)) return false;
   files.xlsx = (fs::path(dir) / "needs_assessment.xlsx").string();
-  if (!write_xlsx(plain, files.xlsx, error, "careflow needs assessment")) return false;
+  if (!write_xlsx(p.tables, files.xlsx, error, "careflow needs assessment")) return false;
   // The page last: someone who opens a folder written directly (not through an OutputFolder)
   // never finds a complete-looking report beside tables still being written.
   files.html = (fs::path(dir) / "report.html").string();
-  return write_text_file(files.html, render_html(a, tables, o), error);
+  return write_text_file(files.html, render_html(a, p.analyses, o), error);
 }
 
 }  // namespace careflow::report

@@ -75,7 +75,7 @@ ExtraSection compare_shell() {
           "The council's published rate of children looked after against every council (funnel plot), against its "
           "statistical neighbours, region and England over time, and against the rate expected from its "
           "deprivation. Published figures: DfE, ONS and DWP, read from the reference data folder.",
-          "", {}, {}};
+          "", {}, {}, {}};
 }
 
 }  // namespace
@@ -238,7 +238,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
                  "Numbers in care and placement spend for the next years if entries, exits and moves continue as in "
                  "the last year (with the recent trend in entries): a microsimulation of each child, whose spread of runs "
                  "gives the range, beside the sector's deterministic stock-flow model.",
-                 "", {}, {}};
+                 "", {}, {}, {}};
   if (h.periods.empty() || h.years.empty()) {
     s.html = note("Not available: no periods of care to forecast from.");
     return s;
@@ -308,6 +308,37 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
       yearly.add_row({std::get<std::string>(r[0]), Cell{}, num(r[c5]), num(r[c50]), num(r[c95]), num(r[csf])});
   }
   sf_alone.x = sf.x, sf_alone.y = sf.y;
+  // The actual numbers are counts of children: disclosure control applies to them, and one that
+  // is the figure the report's other tables publish for the same 31 March is withheld with it
+  // (the relation is published). Then the charts draw what the table shows.
+  {
+    std::vector<Relation> same;
+    size_t linked = 0;  // withheld because the other tables withhold the same figure
+    for (size_t r = 0; r < yearly.rows.size(); ++r) {
+      const double* cell = std::get_if<double>(&yearly.rows[r][1]);
+      if (!cell) continue;
+      const double n = *cell;
+      const Date d = parse_date(std::get<std::string>(yearly.rows[r][0])).date;
+      for (const auto& pc : o.stock_elsewhere)
+        if (pc.date == d && pc.value == n) {
+          same.push_back({Relation::Kind::equal, {CellRef{yearly.id, r, 1}, pc.cell}});
+          if (o.suppression && pc.withheld && n > 5) ++linked, yearly.rows[r][1] = Suppressed{};
+        }
+    }
+    auto r = suppress_output({{&yearly, {.count_columns = {1}}}}, {}, o.suppression);
+    if (o.suppression)
+      for (size_t i = 0; i < actual.y.size() && i < yearly.rows.size(); ++i)
+        if (std::holds_alternative<Suppressed>(yearly.rows[i][1])) {
+          actual.y[i] = std::nan("");
+          actual.withheld.resize(actual.y.size(), false);
+          actual.withheld[i] = true;
+        }
+    auto result = r.per_table[0];
+    result.secondary += linked;
+    yearly.notes += withheld_note(result);
+    r.arithmetic.relations.insert(r.arithmetic.relations.end(), same.begin(), same.end());
+    s.arithmetic.append(r.arithmetic);
+  }
   ChartOptions fo{"Children looked after: forecast range (microsimulation)", fmt::format("Years from {}", fs.as_of.to_iso()),
                   "Children looked after", 760, 380};
   fo.legend_right = true;
@@ -315,12 +346,6 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   ChartOptions so{"Children looked after: stock-flow projection", fo.x_label, "Children looked after", 760, 340};
   so.legend_right = true;
   s.html += line_chart(so, {actual, sf_alone}, {sf_band});
-  // The actual numbers are counts of children: disclosure control applies to them.
-  if (o.suppression) {
-    DisclosureSpec spec;
-    spec.count_columns = {1};
-    if (suppress(yearly, spec).primary) yearly.notes += " c = withheld: counts of 1 to 5.";
-  }
   add_table(s, std::move(yearly));
   if (legal && !legal->rows.empty()) {
     // Forecast 31 Marches only: a month-by-month table by group would swamp the section.

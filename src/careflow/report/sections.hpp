@@ -12,6 +12,7 @@
 #include "careflow/core/history.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow::benchmark {
 struct PublicData;
@@ -20,11 +21,21 @@ struct PublicData;
 namespace careflow::report {
 
 // A section written outside analyse/: its HTML (charts, tables, notes) and its tables for the
-// CSV, JSON and XLSX outputs (disclosure control already applied).
+// CSV, JSON and XLSX outputs (disclosure control already applied, and its arithmetic declared:
+// count cells and relations, published in relations.json with the rest).
 struct ExtraSection {
   std::string id, title, intro, html;
   std::vector<OutputTable> tables;
   std::vector<std::string> limitations;  // what could not be done, for the notes at the end
+  PublishedArithmetic arithmetic;
+};
+
+// A count published elsewhere in the output, and whether it is withheld there.
+struct PublishedCount {
+  Date date;
+  double value = 0;
+  bool withheld = false;
+  CellRef cell;
 };
 
 // "How we compare" for council `la` (ONS code, DfE number or name) in CLA year `year` (the
@@ -48,6 +59,10 @@ struct ForecastSectionOptions {
   // Scenarios drawn against the baseline (chart of both, and the difference by financial year
   // with intervals from paired runs), e.g. from `careflow report --scenario FILE`.
   std::vector<forecast::Scenario> scenarios;
+  // The number looked after at 31 March as the report's other tables publish it
+  // (published_stock): an actual number beside the forecast that is the same figure (same date
+  // and value) is withheld whenever it is withheld there.
+  std::vector<PublishedCount> stock_elsewhere;
 };
 // Simulated children (runs x children per run, summed over origins) the automatic backtest may
 // use: about a second of CPU (~300 ns a simulated child), so that a council of 400-1,500
