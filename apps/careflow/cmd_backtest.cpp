@@ -8,6 +8,7 @@
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/simulated_history.hpp"
+#include "careflow/report/disclosure.hpp"
 #include "command.hpp"
 #include "returns_check.hpp"
 #include "model_options.hpp"
@@ -24,6 +25,7 @@ struct Options {
   uint64_t seed = 1;
   ModelOptions model;
   double growth = 0.04, entrants = 300;
+  bool no_suppression = false;
 };
 
 int run(const Options& o, const std::vector<std::string>& command) {
@@ -76,8 +78,14 @@ int run(const Options& o, const std::vector<std::string>& command) {
   fmt::print("\nBacktest took {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (!o.out.empty()) {
     std::string err;
-    const std::vector<OutputTable> tables{table, backtest_points_table(points)};
-    bool ok = true;
+    std::vector<OutputTable> tables{table, backtest_points_table(points)};
+    // The actual numbers are counts of children (the no-change forecasts too): disclosure control.
+    const auto ba = backtest_arithmetic(tables[1], tables[0]);
+    const PublishedArithmetic arithmetic = report::publish(
+        tables, [&](const OutputTable& t) { return t.id == "backtest_points" ? ba.points : ba.summary; }, ba.relations,
+        !o.no_suppression);
+    bool ok = write_relations_json(arithmetic, tables, (folder.path() / "relations.json").string(), &err);
+    if (o.no_suppression) report::mark_not_for_publication(tables);
     for (const auto& t : tables) ok = ok && write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err);
     ok = ok && write_json(tables, (folder.path() / "backtest.json").string(), &err) &&
          write_xlsx(tables, (folder.path() / "backtest.xlsx").string(), &err, "careflow backtest");
@@ -87,7 +95,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
     Manifest m;
     m.command = command;
+    m.suppression = !o.no_suppression;
     if (!commit_output(folder, "backtest", m)) return 2;
+    if (o.no_suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
   }
   return 0;
 }
@@ -105,6 +115,8 @@ const Register reg{{"backtest", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--growth", o->growth, "Yearly growth of entrants in simulated histories (default 0.04)");
   cmd->add_option("--entrants", o->entrants, "Entrants a year in simulated histories (default 300)");
   cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
+  cmd->add_flag("--no-suppression", o->no_suppression,
+                "Show actual numbers of 1 to 5 and what rests on them (internal use only: never publish)");
   cmd->callback([o, cmd, &exit_code] {
     if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated N");
     exit_code = run(*o, manifest_command(*cmd));

@@ -9,6 +9,7 @@
 #include "careflow/benchmark/report.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_data.hpp"
+#include "careflow/report/disclosure.hpp"
 #include "command.hpp"
 #include "output.hpp"
 #include "la_check.hpp"
@@ -20,6 +21,7 @@ struct Options {
   std::vector<std::string> returns;
   int year = 2025;
   careflow::cli::LaCheckOptions la_check;
+  bool no_suppression = false;
 };
 
 int run(const Options& o, const std::vector<std::string>& command) {
@@ -79,14 +81,18 @@ int run(const Options& o, const std::vector<std::string>& command) {
     own = od.years;
     own_need = od.starters_by_need;
   }
-  const auto rep = benchmark::build_report(d, la, o.year, own, own_need, la_notes);
+  auto rep = benchmark::build_report(d, la, o.year, own, own_need, la_notes, !o.no_suppression);
   std::set<std::string> formats;
   std::stringstream ss(o.format);
   for (std::string f; std::getline(ss, f, ',');) formats.insert(f);
   std::string err;
   const std::string dir = folder.path().string();
   bool ok = true;
-  if (formats.count("csv"))
+  // The arithmetic of the own figures, for an auditor; then, with disclosure control off, the mark
+  // on every table.
+  if (!o.returns.empty()) ok = write_relations_json(rep.arithmetic, rep.tables, dir + "/relations.json", &err);
+  if (o.no_suppression) report::mark_not_for_publication(rep.tables);
+  if (ok && formats.count("csv"))
     for (auto& t : rep.tables) ok = ok && write_csv(t, dir + "/" + t.id + ".csv", &err);
   if (ok && formats.count("json")) ok = write_json(rep.tables, dir + "/benchmark.json", &err);
   if (ok && formats.count("xlsx")) ok = write_xlsx(rep.tables, dir + "/benchmark.xlsx", &err, "careflow benchmark");
@@ -98,8 +104,11 @@ int run(const Options& o, const std::vector<std::string>& command) {
   Manifest m;
   m.command = command;
   m.reference_data = reference_data_dir().value_or("");
+  if (!o.returns.empty()) m.suppression = !o.no_suppression;  // the own figures
   if (!cli::commit_output(folder, "benchmark", m)) return 2;
   if (!rep.own_summary.empty()) fmt::print("{}\n", rep.own_summary);
+  if (o.no_suppression && !o.returns.empty())
+    fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
   fmt::print("{} ({}), {}: {} tables written to {}\n", rep.council_name, la, o.year, rep.tables.size(), o.out);
   return 0;
 }
@@ -115,6 +124,8 @@ careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
                   "The council's own SSDA903 returns (folders or PATH@YEAR, as for careflow ingest), set beside the published figures");
   sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");
   opts->la_check.add_to(sub);
+  sub->add_flag("--no-suppression", opts->no_suppression,
+                "Show the council's own counts of 1 to 5 (to reconcile with DfE: internal use only, never publish)");
   sub->callback([opts, sub, &exit_code] { exit_code = run(*opts, careflow::cli::manifest_command(*sub)); });
 }}};
 

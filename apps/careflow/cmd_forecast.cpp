@@ -8,6 +8,7 @@
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/simulated_history.hpp"
+#include "careflow/report/disclosure.hpp"
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
 #include "returns_check.hpp"
@@ -28,6 +29,7 @@ struct Options {
   ModelOptions model;
   double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
   int simulated = 0;
+  bool no_suppression = false;
 };
 
 void print_table(const OutputTable& t, size_t max_rows = 40) {
@@ -289,6 +291,10 @@ int run(const Options& o, const std::vector<std::string>& command) {
     tables.insert(tables.end(), more.begin(), more.end());
     tables.push_back(scenario_difference_table(sc, base, r));
   }
+  // The counts of children's moves under the stock-flow model's rates are the council's own:
+  // disclosure control applies (the forecasts are model outputs).
+  const PublishedArithmetic arithmetic = report::publish(
+      tables, [](const OutputTable& t) { return forecast::disclosure_spec(t); }, {}, !o.no_suppression);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& t : tables)
     if (t.id.starts_with("spend_by_financial_year") || t.id.starts_with("scenario_difference")) print_table(t);
@@ -310,6 +316,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
       fmt::print(stderr, "careflow forecast: {}\n", err);
       return 2;
     };
+    if (!write_relations_json(arithmetic, tables, (dir / "relations.json").string(), &err)) return failed();
+    if (o.no_suppression) report::mark_not_for_publication(tables);
     for (const auto& t : tables)
       if (!write_csv(t, (dir / (t.id + ".csv")).string(), &err)) return failed();
     if (!write_json(tables, (dir / "forecast.json").string(), &err) ||
@@ -335,8 +343,11 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
     Manifest m;
     m.command = command;
+    m.suppression = !o.no_suppression;
     if (!commit_output(folder, "forecast", m)) return 2;
-    fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx, fan charts forecast_total*.svg)\n", tables.size(), o.out);
+    fmt::print("Wrote {} tables to {} (CSV, forecast.json, forecast.xlsx, relations.json, fan charts forecast_total*.svg)\n",
+               tables.size(), o.out);
+    if (o.no_suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
   }
   return 0;
 }
@@ -364,6 +375,8 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--inflation", o->inflation, "Yearly cost inflation applied each April (e.g. 0.03)");
   cmd->add_option("--simulated", o->simulated, "Forecast a simulated history with this seed instead of returns (demo)");
   cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");
+  cmd->add_flag("--no-suppression", o->no_suppression,
+                "Show counts of 1 to 5 under the stock-flow rates (internal use only: never publish)");
   cmd->callback([o, cmd, &exit_code] {
     if (o->inputs.empty() && o->simulated == 0) throw CLI::ValidationError("inputs", "give returns or --simulated SEED");
     exit_code = run(*o, manifest_command(*cmd));

@@ -132,6 +132,23 @@ TEST_F(CouncilCheckByHand, ReturnsOfAnotherCouncilAreRefusedNamingIt) {
   EXPECT_NE(r.find("--la-mismatch-ok"), std::string::npos) << r;
 }
 
+// The findings reach the outputs' notes when the user goes on with --la-mismatch-ok, so they
+// state no count of 1 to 5: 3 children against Portsmouth's 100 published (a factor of 33), and
+// of 30 homes, 2 in Portsmouth and 28 in Birmingham: "1 to 5" for the 3 and for the 2 (whose 7%
+// would say 2 of 30), 93% for Birmingham's 28.
+TEST_F(CouncilCheckByHand, FindingsStateNoSmallCounts) {
+  auto e = evidence(3);
+  homes(e, "PO", 2);
+  homes(e, "B", 28, 10);
+  const auto c = check_council("E06000044", e, d, dir.get());
+  EXPECT_TRUE(c.mismatch);
+  ASSERT_EQ(c.findings.size(), 2u);
+  EXPECT_EQ(c.findings[0], "the returns hold 1 to 5 children looked after at 31 March 2025 against 100 published for "
+                           "Portsmouth (E06000044) (a factor of 33.3)");
+  EXPECT_EQ(c.findings[1], "1 to 5 of the children's home postcodes (found in the postcode directory) are in Portsmouth "
+                           "(E06000044), 93% in Birmingham (E08000025)");
+}
+
 // A neighbour of about the same size (100 against Southampton's 120: 0.83, within 3) is caught
 // by the homes alone; a part of Portsmouth's returns (30 of 100 published: 0.3, under 1/3) by
 // the count alone, with no other council to name. 34 (0.34) and 300 (exactly 3) pass; 301 fails.

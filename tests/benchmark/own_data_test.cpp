@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -239,8 +240,9 @@ TEST(OwnData, StartersByNeedBesidePublishedShares) {
     EXPECT_EQ(sum, b.total);
   }
   REQUIRE_SHARED_DATA(d);
-  // The published starters table stops in 2022, which the synthetic returns cover.
-  const auto rep = build_report(*d, 805, 2025, od.years, od.starters_by_need);
+  // The published starters table stops in 2022, which the synthetic returns cover. (Without
+  // disclosure control, to see every own number.)
+  const auto rep = build_report(*d, 805, 2025, od.years, od.starters_by_need, {}, false);
   const OutputTable* t = nullptr;
   for (auto& x : rep.tables)
     if (x.id == "starters_by_need") t = &x;
@@ -253,7 +255,116 @@ TEST(OwnData, StartersByNeedBesidePublishedShares) {
     n += std::get<double>(r[r.size() - 2]);
     share += std::get<double>(r.back());
   }
-  const long missing = b22.counts.count("Missing") ? b22.counts.at("Missing") : 0;
-  EXPECT_EQ(n, double(b22.total - missing));
-  EXPECT_NEAR(share, 100.0 * double(b22.total - missing) / double(b22.total), 1e-9);
+  // Blank codes have a row of their own ("Not recorded (own returns)"), so the own numbers add up
+  // to every period starting in 2022 and the shares to 100.
+  EXPECT_EQ(n, double(b22.total));
+  EXPECT_NEAR(share, 100.0, 1e-9);
+}
+
+// benchmark --returns for a tiny council (about 6 looked after): its own counts of 1 to 5 --
+// known from the generator's ground truth -- are withheld ("c"), with what would reveal them
+// (the difference from the published figure, whether they agree, the own rate); nothing in 1 to
+// 5 shows. With --no-suppression they show, equal to the ground truth, every row of every CSV
+// says disclosure_control = off, and relations.json says so too.
+TEST(OwnData, SmallOwnCountsAreWithheld) {
+  synth::SynthOptions o;
+  o.seed = 11;
+  o.population = 6;
+  o.first_year = 2022;
+  o.last_year = 2025;
+  o.threads = 1;
+  o.postcodes = false;
+  std::random_device rd;
+  const fs::path dir = fs::temp_directory_path() / ("careflow_bm_small_" + std::to_string(rd()));
+  const fs::path ref = dir.string() + "_ref", on = dir.string() + "_on", off = dir.string() + "_off";
+  struct Cleanup {
+    std::vector<fs::path> paths;
+    ~Cleanup() { std::error_code ec; for (auto& p : paths) fs::remove_all(p, ec); }
+  } cleanup{{dir, ref, on, off}};
+  const auto truth = synth::generate(o, dir.string());
+  std::map<std::pair<int, std::string>, int64_t> expected;
+  int small = 0;
+  for (const auto& t : truth.years)
+    for (auto [m, v] : {std::pair{"stock", t.looked_after_31_march}, {"starters", t.starters}, {"ceasers", t.ceasers}}) {
+      expected[{t.year, m}] = v;
+      small += v >= 1 && v <= 5;
+    }
+  ASSERT_GT(small, 2) << "the council is meant to be small enough to have counts of 1 to 5";
+  fs::create_directories(ref / "england_cla");
+  {
+    std::ofstream f(ref / "england_cla/england_cla_la_timeseries_2010_to_2025_combined.csv");
+    f << "year,geographic_level,old_la_code,new_la_code,la_name,cla_at_31_march,cla_started_during_year,"
+         "cla_ceased_during_year,population_0_17_denominator,rate_per_10000_at_31_march,source\n";
+    for (auto& t : truth.years) {
+      f << t.year << ",National,,E92000001,England,80000,30000,30000,12000000,67,test\n";
+      f << t.year << ",Local authority,999,E06000999,Synthshire,7,4,4,40000,2,test\n";
+      f << t.year << ",Local authority,998,E06000998,Otherton,500,200,190,60000,83,test\n";
+    }
+  }
+  auto run = [&](const fs::path& out, const std::string& extra) {
+    const std::string cmd = std::string(CAREFLOW_CLI_PATH) + " benchmark --la 999 --year 2025 --returns " + dir.string() +
+                            " --data " + ref.string() + " --out " + out.string() + " --format csv,json " + extra + " > " +
+                            out.string() + ".log 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    cleanup.paths.push_back(out.string() + ".log");
+  };
+  // Rows of own_vs_published.csv as fields.
+  auto rows = [](const fs::path& path) {
+    std::ifstream f(path);
+    std::vector<std::vector<std::string>> out;
+    for (std::string l; std::getline(f, l);) {
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      std::vector<std::string> fields;
+      std::stringstream ss(l);
+      for (std::string x; std::getline(ss, x, ',');) fields.push_back(x);
+      out.push_back(fields);
+    }
+    return out;
+  };
+  run(on, "");
+  const auto with = rows(on / "own_vs_published.csv");
+  ASSERT_EQ(with.size(), 17u);  // header + 4 years x 4 measures
+  ASSERT_EQ(with[0][2], "own");
+  int withheld = 0;
+  for (size_t r = 1; r < with.size(); ++r) {
+    const int year = std::stoi(with[r][0]);
+    const std::string m = with[r][1];
+    SCOPED_TRACE(with[r][0] + " " + m);
+    if (m != "rate_per_10000") {
+      const int64_t v = expected.at({year, m});
+      if (v >= 1 && v <= 5) {
+        EXPECT_EQ(with[r][2], "c");
+      }
+      if (with[r][2] != "c") {
+        EXPECT_EQ(std::stod(with[r][2]), double(v));
+      }
+    }
+    if (with[r][2] == "c") {
+      ++withheld;
+      EXPECT_EQ(with[r][6], "c");  // own - published
+      EXPECT_EQ(with[r][7], "c");  // beyond rounding
+    }
+  }
+  EXPECT_GE(withheld, small);
+  EXPECT_TRUE(fs::exists(on / "relations.json"));
+
+  run(off, "--no-suppression");
+  const auto without = rows(off / "own_vs_published.csv");
+  ASSERT_EQ(without[0].back(), "disclosure_control");
+  for (size_t r = 1; r < without.size(); ++r) {
+    EXPECT_EQ(without[r].back(), "off");
+    if (without[r][1] != "rate_per_10000") {
+      EXPECT_EQ(std::stod(without[r][2]), double(expected.at({std::stoi(without[r][0]), without[r][1]})));
+    }
+  }
+  for (const auto& entry : fs::directory_iterator(off))
+    if (entry.path().extension() == ".csv") {
+      const auto t = rows(entry.path());
+      ASSERT_FALSE(t.empty());
+      EXPECT_EQ(t[0].back(), "disclosure_control") << entry.path();
+    }
+  std::ifstream rel(off / "relations.json");
+  std::stringstream rs;
+  rs << rel.rdbuf();
+  EXPECT_NE(rs.str().find("\"disclosure_control\":\"off\""), std::string::npos);
 }

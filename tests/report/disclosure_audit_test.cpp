@@ -1,5 +1,6 @@
-// The disclosure auditor (disclosure_auditor.hpp) on every table the needs assessment publishes
-// (with its forecast section) for fifty synthetic councils of 30 to 5,000 children, clean and messy, some
+// The disclosure auditor (disclosure_auditor.hpp) on every table careflow publishes -- the needs
+// assessment (with its forecast section), benchmark's own figures, forecast's and backtest's
+// tables -- for fifty synthetic councils of 30 to 5,000 children, clean and messy, some
 // filtered to small groups: no count of 1 to 5 shows, nothing shows that rests on a withheld
 // figure, and no withheld figure can be recovered from the published relations. The relations
 // themselves are checked to hold in the unsuppressed outputs, and identities between tables
@@ -17,8 +18,13 @@
 #include <set>
 
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/benchmark/report.hpp"
 #include "careflow/core/ingest.hpp"
+#include "careflow/core/summary.hpp"
+#include "careflow/forecast/backtest.hpp"
+#include "careflow/forecast/forecast.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/needs_assessment.hpp"
@@ -238,6 +244,49 @@ TEST(DisclosureAudit, FiftySyntheticCouncils) {
       large_equal.push_back(equalities(plain.tables, plain.arithmetic));
     }
 
+    // benchmark --returns: the council's own figures beside the published ones.
+    if (!c.la.empty() && c.filter.empty()) {
+      const int la = pd->find_council(c.la);
+      ASSERT_NE(la, 0);
+      const auto own = benchmark::own_years(count(h));
+      const auto need = benchmark::own_starters_by_need(h);
+      const auto rep = benchmark::build_report(*pd, la, 2025, own, need, {}, true);
+      expect_clean(Auditor(rep.tables, rep.arithmetic).run(), "benchmark");
+      const auto raw = benchmark::build_report(*pd, la, 2025, own, need, {}, false);
+      expect_clean(Auditor(raw.tables, raw.arithmetic).false_relations(), "benchmark relations");
+      audited_tables += rep.tables.size();
+    }
+
+    // careflow forecast and careflow backtest.
+    if (c.forecast) {
+      forecast::ForecastSettings fs;
+      fs.as_of = h.data_end();
+      fs.runs = 5;
+      fs.years = 2;
+      fs.seed = c.seed;
+      const auto run = forecast::run_models(h, fs, forecast::Scenario{});
+      for (bool suppression : {true, false}) {
+        auto tables = forecast::forecast_tables(fs, forecast::Scenario{}, run);
+        const auto arithmetic =
+            report::publish(tables, [](const OutputTable& t) { return forecast::disclosure_spec(t); }, {}, suppression);
+        if (suppression) expect_clean(Auditor(tables, arithmetic).run(), "forecast");
+        else expect_clean(Auditor(tables, arithmetic).false_relations(), "forecast relations");
+      }
+      forecast::BacktestSettings bs;
+      bs.runs = 10;
+      bs.seed = c.seed;
+      const auto points = forecast::backtest(h, bs);
+      for (bool suppression : {true, false}) {
+        std::vector<OutputTable> tables{forecast::backtest_summary_table(forecast::summarise(points), ""),
+                                        forecast::backtest_points_table(points)};
+        const auto ba = forecast::backtest_arithmetic(tables[1], tables[0]);
+        const auto arithmetic = report::publish(
+            tables, [&](const OutputTable& t) { return t.id == "backtest_points" ? ba.points : ba.summary; }, ba.relations,
+            suppression);
+        if (suppression) expect_clean(Auditor(tables, arithmetic).run(), "backtest");
+        else expect_clean(Auditor(tables, arithmetic).false_relations(), "backtest relations");
+      }
+    }
     if (::testing::Test::HasFailure()) break;  // one council's findings are enough to read
   }
   EXPECT_GT(withheld, 1000u);  // the audit had something to audit

@@ -201,6 +201,12 @@ void add_postcodes(const ReturnsEvidence& e, PostcodeSelection& selection) {
   for (const auto& p : e.home_postcodes) selection.add(p);
 }
 
+namespace {
+// A number of children as a sentence may state it: "1 to 5" for a count disclosure control would
+// withhold.
+std::string count_words(double n) { return n >= 1 && n <= 5 ? std::string("1 to 5") : fmt::format("{:.0f}", n); }
+}  // namespace
+
 std::string CouncilCheck::mismatch_found() const {
   std::string s = fmt::format("the returns do not look like those of {}, given with --la", area);
   for (size_t i = 0; i < findings.size(); ++i) s += (i ? "; " : ": ") + findings[i];
@@ -234,9 +240,11 @@ CouncilCheck check_council(const std::string& la, const ReturnsEvidence& e, cons
       const double ratio = it->second / *pub;
       const bool off = ratio > t.count_factor || ratio < 1 / t.count_factor;
       out.mismatch |= off;
-      out.findings.push_back(fmt::format("the returns hold {:.0f} children looked after at 31 March {} against {:.0f} "
+      // The findings reach the outputs' notes (with --la-mismatch-ok): no own count of 1 to 5 in
+      // them, as disclosure control would withhold it in a table (docs/report.md).
+      out.findings.push_back(fmt::format("the returns hold {} children looked after at 31 March {} against {:.0f} "
                                          "published for {}{}",
-                                         it->second, it->first, *pub, out.area,
+                                         count_words(it->second), it->first, *pub, out.area,
                                          off ? fmt::format(" (a factor of {:.1f})", ratio > 1 ? ratio : 1 / ratio)
                                              : std::string()));
     }
@@ -273,10 +281,14 @@ CouncilCheck check_council(const std::string& la, const ReturnsEvidence& e, cons
                                         [](const auto& a, const auto& b) { return a.second < b.second; });
       const double in_share = double(inside) / double(found);
       const double top_share = top == by_place.end() ? 0 : double(top->second) / double(found);
-      std::string said = fmt::format("{:.0f}% of the children's home postcodes (found in the postcode directory) are in {}",
-                                     100 * in_share, out.area);
+      // A share resting on 1 to 5 homes is said as such (a count of 1 to 5 children by area).
+      auto share = [&](size_t n, double s) {
+        return n >= 1 && n <= 5 ? std::string("1 to 5") : fmt::format("{:.0f}%", 100 * s);
+      };
+      std::string said = fmt::format("{} of the children's home postcodes (found in the postcode directory) are in {}",
+                                     share(inside, in_share), out.area);
       if (top != by_place.end())
-        said += fmt::format(", {:.0f}% in {}", 100 * top_share, places.label(top->first));
+        said += fmt::format(", {} in {}", share(top->second, top_share), places.label(top->first));
       out.findings.push_back(said);
       if (in_share < t.own_share_below && top_share >= t.other_share_at_least) {
         out.mismatch = true;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 #include "careflow/benchmark/direct_measures.hpp"
+#include "careflow/report/disclosure.hpp"
 #include "careflow/report/svg_chart.hpp"
 
 namespace careflow::benchmark {
@@ -53,7 +55,8 @@ const BoundaryChange* change_creating(int la) {
 }  // namespace
 
 BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
-                             const std::vector<OwnBreakdown>& own_need, const std::vector<std::string>& council_check) {
+                             const std::vector<OwnBreakdown>& own_need, const std::vector<std::string>& council_check,
+                             bool suppression) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -140,6 +143,8 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
     rep.tables.push_back(std::move(dt));
   }
   // 1d. Starters by category of need and legal status, ceasers by reason: shares.
+  int own_need_year = 0;       // the year of the own starters by need, when shown
+  double own_need_total = 0;   // and their total
   for (auto [id, table, group] : {std::tuple{"starters_by_need", "starters", "Category of need"},
                                   {"starters_by_legal_status", "starters", "Legal status"},
                                   {"ceasers_by_reason", "ceasers", "Reason episode ceased"}}) {
@@ -165,9 +170,11 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         if (o.year == y && o.total > 0) mine = &o;
     if (mine) {
       bt.add_column("own_number", "Own returns number").add_column("own_share", "Own returns %", 1);
-      bt.notes += fmt::format(" Own returns: category of need of the first episode of each period of care starting in "
-                              "the year ({} periods; blank codes: {}).", mine->total,
-                              mine->counts.count("Missing") ? mine->counts.at("Missing") : 0);
+      // (The numbers are in the table, where disclosure control applies, not in this note.)
+      bt.notes += " Own returns: category of need of the first episode of each period of care starting in the year; "
+                  "blank codes in the row 'Not recorded (own returns)'.";
+      own_need_year = y;
+      own_need_total = static_cast<double>(mine->total);
     }
     for (auto& b : compare_breakdown(d, la, y, table, group)) {
       const Published* n = nullptr;
@@ -185,6 +192,23 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         row.push_back(k / double(mine->total) * 100.0);
       }
       bt.add_row(std::move(row));
+    }
+    // Codes the published table has no row for (blank ones): a row of the council's own, so that
+    // the own numbers add up to the starters of the year.
+    if (mine) {
+      double other = 0;
+      for (const auto& [code, n] : mine->counts) {
+        bool listed = false;
+        for (const auto& r : bt.rows) listed |= std::get<std::string>(r[0]).substr(0, std::get<std::string>(r[0]).find('.')) == code;
+        if (!listed) other += static_cast<double>(n);
+      }
+      if (other > 0) {
+        std::vector<Cell> row(bt.columns.size());
+        row[0] = std::string("Not recorded (own returns)");
+        row[bt.columns.size() - 2] = other;
+        row[bt.columns.size() - 1] = other / double(mine->total) * 100.0;
+        bt.add_row(std::move(row));
+      }
     }
     rep.tables.push_back(std::move(bt));
   }
@@ -354,7 +378,6 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   rep.tables.push_back(std::move(ct));
 
   // 7. Own figures beside published.
-  std::string own_line;
   if (!own.empty()) {
     const auto oc = compare_own(d, la, own);
     OutputTable ot;
@@ -370,16 +393,93 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         .add_column("published", "Published").add_column("published_note", "Published note")
         .add_column("rounding_unit", "Rounding unit").add_column("difference", "Own - published", 1)
         .add_column("disagrees", "Beyond rounding");
-    int compared = 0, disagree = 0;
-    std::vector<std::string> which;
-    for (auto& c : oc) {
+    for (auto& c : oc)
       ot.add_row({double(c.year), c.measure, num(c.own), num(c.published), c.published_marker, c.rounding_unit,
                   num(c.difference), std::string(c.disagrees ? "yes" : "no")});
-      compared += c.published.has_value();
-      if (c.disagrees) {
+    rep.tables.push_back(std::move(ot));
+  }
+
+  // Disclosure control on the council's own figures (the published ones are public already):
+  // its counts from 1 to 5 are withheld, and whatever would reveal them -- the difference from
+  // the published figure, whether they agree, the own rate, the stock-flow identity between
+  // years, the starters by need beside their total.
+  if (!own.empty() || own_need_year) {
+    OutputTable* ot = nullptr;
+    OutputTable* need = nullptr;
+    for (auto& t : rep.tables) {
+      if (t.id == "own_vs_published") ot = &t;
+      if (t.id == "starters_by_need" && own_need_year) need = &t;
+    }
+    std::vector<report::TableToPublish> in;
+    std::vector<Relation> links;
+    std::map<std::pair<int, std::string>, size_t> at;  // (year, measure) -> row of own_vs_published
+    if (ot) {
+      DisclosureSpec spec;
+      const size_t own_col = 2, diff = 6, agrees = 7;
+      for (size_t r = 0; r < ot->rows.size(); ++r) {
+        const int y = static_cast<int>(std::get<double>(ot->rows[r][0]));
+        const std::string m = std::get<std::string>(ot->rows[r][1]);
+        at[{y, m}] = r;
+        if (m != "rate_per_10000") spec.count_cells.push_back({r, own_col});
+        links.push_back({Relation::Kind::depends, {{ot->id, r, diff}, {ot->id, r, own_col}}});
+        links.push_back({Relation::Kind::depends, {{ot->id, r, agrees}, {ot->id, r, own_col}}});
+      }
+      for (const auto& [key, r] : at) {
+        const auto [y, m] = key;
+        if (m == "rate_per_10000" && at.count({y, "stock"}))  // over the published population
+          links.push_back({Relation::Kind::ratio, {{ot->id, r, own_col}, {ot->id, at.at({y, "stock"}), own_col}}, {}, 1e4});
+        // Stock = last year's stock + starters - ceasers (periods of care), when it holds.
+        if (m == "stock" && at.count({y - 1, "stock"}) && at.count({y, "starters"}) && at.count({y, "ceasers"})) {
+          const CellRef s{ot->id, r, own_col}, p{ot->id, at.at({y - 1, "stock"}), own_col},
+              st{ot->id, at.at({y, "starters"}), own_col}, ce{ot->id, at.at({y, "ceasers"}), own_col};
+          auto v = [&](const CellRef& c) { return std::get<double>(ot->rows[c.row][c.column]); };
+          if (v(p) + v(st) - v(ce) == v(s)) links.push_back({Relation::Kind::linear, {p, st, ce, s}, {1, 1, -1, -1}});
+        }
+      }
+      in.push_back({ot, spec});
+    }
+    if (need) {
+      DisclosureSpec spec;
+      const size_t n = need->columns.size() - 2, share = need->columns.size() - 1;
+      spec.count_columns = {n};
+      Relation total{Relation::Kind::sum, {}};
+      const auto starters = at.find({own_need_year, "starters"});
+      const bool same_total = ot && starters != at.end() &&
+                              std::get<double>(ot->rows[starters->second][2]) == own_need_total;
+      if (same_total) total.cells.push_back({ot->id, starters->second, 2});
+      for (size_t r = 0; r < need->rows.size(); ++r) {
+        total.cells.push_back({need->id, r, n});
+        Relation ratio{Relation::Kind::ratio, {{need->id, r, share}, {need->id, r, n}}, {}, 100};
+        if (same_total) ratio.cells.push_back({ot->id, starters->second, 2});
+        links.push_back(std::move(ratio));
+      }
+      if (same_total) links.push_back(std::move(total));
+      in.push_back({need, spec});
+    }
+    const auto r = report::suppress_output(in, links, suppression);
+    for (size_t i = 0; i < in.size(); ++i) in[i].table->notes += report::withheld_note(r.per_table[i]);
+    rep.arithmetic = r.arithmetic;
+  }
+
+  // One line on own figures against published, from the table as published: comparisons whose
+  // own figure is withheld are neither counted nor listed (whether they agree would reveal it).
+  std::string own_line;
+  for (const auto& t : rep.tables) {
+    if (t.id != "own_vs_published") continue;
+    int compared = 0, disagree = 0, withheld = 0;
+    std::vector<std::string> which;
+    for (const auto& row : t.rows) {
+      if (std::holds_alternative<Suppressed>(row[2])) {
+        withheld += std::holds_alternative<double>(row[3]);
+        continue;
+      }
+      if (!std::holds_alternative<double>(row[3])) continue;
+      ++compared;
+      if (std::get<std::string>(row[7]) == "yes") {
         ++disagree;
-        which.push_back(fmt::format("{} {} (own {:.{}f}, published {:g})", c.year, c.measure, c.own,
-                                    c.measure == "rate_per_10000" ? 1 : 0, *c.published));
+        const std::string m = std::get<std::string>(row[1]);
+        which.push_back(fmt::format("{:.0f} {} (own {:.{}f}, published {:g})", std::get<double>(row[0]), m,
+                                    std::get<double>(row[2]), m == "rate_per_10000" ? 1 : 0, std::get<double>(row[3])));
       }
     }
     const size_t shown = std::min<size_t>(which.size(), 6);
@@ -387,10 +487,13 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
     if (which.size() > shown) listed += fmt::format("; and {} more (table own_vs_published)", which.size() - shown);
     own_line = fmt::format("Own returns against published figures: {} of {} comparisons agree within published "
                            "rounding{}{}.", compared - disagree, compared, disagree ? "; beyond rounding: " : "", listed);
-    ot.notes = own_line + " " + ot.notes;
-    rep.own_summary = own_line;
-    rep.tables.push_back(std::move(ot));
+    if (withheld)
+      own_line += fmt::format(" {} more {} an own count of 1 to 5 (or a figure that would reveal one), withheld.",
+                              withheld, withheld == 1 ? "rests on" : "rest on");
   }
+  for (auto& t : rep.tables)
+    if (t.id == "own_vs_published") t.notes = own_line + " " + t.notes;
+  rep.own_summary = own_line;
 
   // The own returns checked against the council (--la).
   if (!council_check.empty()) {
@@ -432,6 +535,8 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
                   "padding:3px 6px;text-align:right}th{background:#eef}.notes{font-size:13px;color:#555}</style>"
                   "</head><body>\n";
   h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
+  if (!suppression && (!own.empty() || own_need_year))
+    h += std::string("<p class=\"own\"><strong>") + report::kNotForPublication + "</strong></p>\n";
   if (!own_line.empty()) h += "<p class=\"own\">" + report::xml_escape(own_line) + "</p>\n";
   for (const auto& n : council_check) h += "<p class=\"own\">" + report::xml_escape("Own returns against --la: " + n) + "</p>\n";
   {

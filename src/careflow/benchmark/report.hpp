@@ -8,6 +8,7 @@
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow::benchmark {
 
@@ -17,15 +18,20 @@ struct BenchmarkReport {
   std::vector<OutputTable> tables;
   std::string html;
   std::string own_summary;  // one line on own figures against published (empty without own figures)
+  // The council's own figures are counts of children: disclosure control applies to them (as in
+  // careflow report), and their arithmetic is published beside the tables (relations.json).
+  PublishedArithmetic arithmetic;
 };
 
 // Runs every analysis for the council and year. `own` (may be empty) are the council's own
 // figures, set beside the published ones; `own_need` (may be empty) its starters by category of
 // need, set beside the published shares in `starters_by_need` when it covers that table's year.
 // `council_check` (may be empty): what the check of the own returns against the council found
-// or could not check (council_check.hpp), in a table and at the top of the page.
+// or could not check (council_check.hpp), in a table and at the top of the page. With
+// `suppression` (the default) the own figures are under disclosure control
+// (report/disclosure.hpp): counts of 1 to 5 withheld, and whatever would reveal them.
 BenchmarkReport build_report(const PublicData& d, int la_number, int year,
                              const std::vector<OwnYear>& own = {}, const std::vector<OwnBreakdown>& own_need = {},
-                             const std::vector<std::string>& council_check = {});
+                             const std::vector<std::string>& council_check = {}, bool suppression = true);
 
 }  // namespace careflow::benchmark

@@ -185,4 +185,65 @@ OutputTable backtest_summary_table(const std::vector<BacktestSummary>& summary, 
   return t;
 }
 
+BacktestArithmetic backtest_arithmetic(const OutputTable& points, const OutputTable& summary) {
+  BacktestArithmetic a;
+  a.points.count_columns = {4};
+  auto text = [](const Cell& c) { return std::holds_alternative<std::string>(c) ? std::get<std::string>(c) : std::string(); };
+  auto number = [](const Cell& c) { return std::holds_alternative<double>(c) ? std::get<double>(c) : std::nan(""); };
+  // The number looked after in a measure on a date, wherever it appears: the actual number of
+  // every forecast for that date, and every no-change forecast from it.
+  std::map<std::pair<std::string, std::string>, std::vector<CellRef>> at;  // (measure, date) -> cells
+  for (size_t r = 0; r < points.rows.size(); ++r) {
+    const auto& row = points.rows[r];
+    const std::string model = text(row[0]), measure = text(row[1]), origin = text(row[2]);
+    const int hz = static_cast<int>(number(row[3]));
+    if (origin.size() < 4) continue;
+    const std::string target = std::to_string(std::stoi(origin.substr(0, 4)) + hz) + origin.substr(4);
+    at[{measure, target}].push_back({points.id, r, 4});
+    if (model == "naive") {
+      a.points.count_cells.push_back({r, 5});
+      at[{measure, origin}].push_back({points.id, r, 5});
+    }
+  }
+  for (const auto& [key, cells] : at)
+    for (size_t i = 1; i < cells.size(); ++i) a.relations.push_back({Relation::Kind::equal, {cells[0], cells[i]}});
+  // The broad categories and the legal status groups each add up to the total on a date (the
+  // groups are declared when they do: children with no legal status recorded are in "other").
+  auto value = [&](const CellRef& c) { return number(points.rows[c.row][c.column]); };
+  std::map<std::string, std::vector<std::string>> measures_on;  // date -> measures
+  for (const auto& [key, cells] : at) measures_on[key.second].push_back(key.first);
+  for (const auto& [date, measures] : measures_on) {
+    if (!at.count({"total", date})) continue;
+    const CellRef total = at.at({"total", date}).front();
+    for (bool legal : {false, true}) {
+      Relation sum{Relation::Kind::sum, {total}};
+      double parts = 0;
+      for (const auto& m : measures) {
+        if (m == "total" || m.starts_with(kLegalMeasurePrefix) != legal) continue;
+        sum.cells.push_back(at.at({m, date}).front());
+        parts += value(sum.cells.back());
+      }
+      if (sum.cells.size() > 1 && parts == value(total)) a.relations.push_back(std::move(sum));
+    }
+  }
+  // Each summary rests on the actual numbers of its forecasts.
+  for (size_t r = 0; r < summary.rows.size(); ++r) {
+    const auto& row = summary.rows[r];
+    const std::string model = text(row[0]), measure = text(row[1]), horizon = text(row[2]);
+    const int hz = horizon == "all" ? 0 : std::atoi(horizon.c_str());
+    std::vector<CellRef> inputs;
+    for (size_t p = 0; p < points.rows.size(); ++p)
+      if (text(points.rows[p][0]) == model && text(points.rows[p][1]) == measure &&
+          (hz == 0 || static_cast<int>(number(points.rows[p][3])) == hz))
+        inputs.push_back({points.id, p, 4});
+    for (size_t c = 4; c < summary.columns.size(); ++c) {
+      if (!std::holds_alternative<double>(row[c])) continue;
+      Relation d{Relation::Kind::depends, {{summary.id, r, c}}};
+      d.cells.insert(d.cells.end(), inputs.begin(), inputs.end());
+      a.relations.push_back(std::move(d));
+    }
+  }
+  return a;
+}
+
 }  // namespace careflow::forecast

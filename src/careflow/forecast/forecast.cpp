@@ -366,18 +366,29 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
   if (sc.is_baseline()) {
     const auto& m = run.stock_flow;
     OutputTable t{"stock_flow_rates", "Stock-flow model: daily transition rates and entries",
-                  "Mean over the reference window of transitions on a day / stock the day before, days with no stock skipped.", {}, {}};
+                  "Mean over the reference window of transitions on a day / stock the day before, days with no stock "
+                  "skipped; entries: entrants in the window / its days. Events: the transitions or entries in the "
+                  "window the rate rests on (children's moves: disclosure control applies to them and to their rates).",
+                  {}, {}};
     t.add_column("from", "From");
     t.add_column("to", "To");
     t.add_column("daily_rate", "Daily rate", 8);
+    t.add_column("events", "Events in the window");
     for (int a = 0; a < m.space.size(); ++a) {
-      if (m.entries[a] > 0) t.add_row({std::string("Entry"), m.space.label(a), m.entries[a]});
+      if (m.entries[a] > 0) t.add_row({std::string("Entry"), m.space.label(a), m.entries[a], m.entry_count[a]});
       for (int b = 0; b < m.space.size(); ++b)
-        if (m.rate[a][b] > 0) t.add_row({m.space.label(a), m.space.label(b), m.rate[a][b]});
+        if (m.rate[a][b] > 0) t.add_row({m.space.label(a), m.space.label(b), m.rate[a][b], m.transition_count[a][b]});
     }
     out.push_back(std::move(t));
   }
   return out;
+}
+
+DisclosureSpec disclosure_spec(const OutputTable& t) {
+  if (t.id != "stock_flow_rates" || t.columns.size() < 4) return {};
+  // Each rate rests on its events: an entry rate is events / the window's days, a transition rate
+  // a mean of daily shares -- withheld whenever its count is.
+  return {.count_columns = {3}, .derived = {{2, 3}}};
 }
 
 OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen) {

@@ -10,6 +10,7 @@
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/forecast/stock_flow.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow::forecast {
 
@@ -58,6 +59,10 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
 std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run);
 // Scenario minus baseline by financial year: children at the year end and spend in the year.
 OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen);
+// What disclosure control must protect in a forecast table: the events the stock-flow model's
+// rates rest on (stock_flow_rates) are counts of children's moves; the forecasts themselves are
+// model outputs and have nothing to declare.
+DisclosureSpec disclosure_spec(const OutputTable& t);
 
 // Looked after at the end of `d` by placement kind, children with a known date of birth only
 // (as the models see them).

@@ -70,6 +70,8 @@ StockFlowModel fit_stock_flow(const History& h, const StockFlowSettings& set) {
   m.rate.assign(S, std::vector<double>(S, 0.0));
   m.entries.assign(S, 0.0);
   m.initial.assign(S, 0.0);
+  m.transition_count.assign(S, std::vector<double>(S, 0.0));
+  m.entry_count.assign(S, 0.0);
 
   std::vector<Piece> pieces;
   for (ChildIndex c = 0; c < h.children.size(); ++c) pieces_of_child(h, c, sp, R1, pieces);
@@ -97,10 +99,10 @@ StockFlowModel fit_stock_flow(const History& h, const StockFlowSettings& set) {
   for (int s = 0; s < S; ++s)
     for (Date d = first_day; d <= R1; d = d + 1) valid_days[s] += N[s][(d - 1) - A] > 0;
   for (const auto& p : pieces) {
-    if (p.entry && p.start >= R0 && p.start <= R1) m.entries[p.state] += 1;
+    if (p.entry && p.start >= R0 && p.start <= R1) m.entries[p.state] += 1, m.entry_count[p.state] += 1;
     if (p.end.is_open() || p.end < first_day || p.end > R1) continue;
     const int32_t prev = N[p.state][(p.end - 1) - A];
-    if (prev > 0) m.rate[p.state][p.after] += 1.0 / prev;
+    if (prev > 0) m.rate[p.state][p.after] += 1.0 / prev, m.transition_count[p.state][p.after] += 1;
   }
   for (int s = 0; s < S; ++s)
     for (int t = 0; t < S; ++t) m.rate[s][t] = valid_days[s] > 0 ? m.rate[s][t] / valid_days[s] : 0.0;

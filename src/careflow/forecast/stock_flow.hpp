@@ -39,6 +39,10 @@ struct StockFlowModel {
   StateSpace space;
   std::vector<std::vector<double>> rate;  // rate[s][t]: daily probability s -> t (t != s)
   std::vector<double> entries;            // expected entrants per day into each state
+  // The events the rates rest on, over the window: transitions s -> t, and entries into each
+  // state (counts of children's moves, published beside the rates under disclosure control).
+  std::vector<std::vector<double>> transition_count;
+  std::vector<double> entry_count;
   std::vector<double> initial;            // stock at the end of the start date
   Date start;
   // Shares of each placement kind within its broad category (person-days in the window), for
