@@ -284,6 +284,11 @@ TEST(CouncilCheckEvidence, FromHistoryAndFromAReturn) {
 // exit 2, names Portsmouth and writes nothing; with --la-mismatch-ok the report is written and
 // says so.
 TEST(CouncilCheckCli, PortsmouthsReturnsLabelledBirmingham) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Synth and each command read the 2.7-million-row postcode directory: about 100 s under ASan.
+  // The check itself is tested by hand above in both builds; the Release run tests the commands.
+  GTEST_SKIP() << "the commands on the real postcode directory are run in the Release build only";
+#endif
   set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   if (!reference_file("postcodes/onspd_postcodes.csv.gz") || !reference_file(kClaSeries))
     GTEST_SKIP() << "reference data not available";

@@ -87,14 +87,16 @@ void durations(Context& cx, Assessment& a) {
   };
   // An estimate at day t needs someone followed that long: beyond the longest time observed the
   // curve is not known (unless it has reached 0), and is left blank rather than drawn flat.
+  // (Each group's curve is estimated once, for both tables.)
   std::vector<int> longest(km.size(), -1);
-  std::vector<char> reached_zero(km.size(), 0);
+  std::vector<std::vector<SurvivalPoint>> curves(km.size());
   for (size_t g = 0; g < km.size(); ++g) {
     for (auto [tm, e] : km[g]) longest[g] = std::max(longest[g], tm);
-    const auto curve = kaplan_meier(km[g]);
-    reached_zero[g] = !curve.empty() && curve.back().survival == 0;
+    curves[g] = kaplan_meier(km[g]);
   }
-  const auto known_at = [&](int g, int t) { return t <= longest[g] || reached_zero[g]; };
+  const auto known_at = [&](int g, int t) {
+    return t <= longest[g] || (!curves[g].empty() && curves[g].back().survival == 0);
+  };
   {
     Table t = make_table(
         "durations", "time_in_care_kaplan_meier",
@@ -122,7 +124,7 @@ void durations(Context& cx, Assessment& a) {
         const double n = static_cast<double>(unknown_age.size());
         t.table.add_row({std::string(kAgeNotKnown), n, ended, n - ended, Cell{}, Cell{}, Cell{}, Cell{}, Cell{}, Cell{}});
       }
-      const auto curve = kaplan_meier(km[g]);
+      const auto& curve = curves[g];
       double ended = 0;
       for (auto [tm, e] : km[g]) ended += e;
       const auto q = [&](double p) { auto v = survival_quantile(curve, p); return v ? Cell{double(*v)} : Cell{}; };
@@ -167,7 +169,7 @@ void durations(Context& cx, Assessment& a) {
     for (int d : {0, 30, 91, 182, 273, 365, 547, 730, 1095, 1461, 1826}) {
       std::vector<Cell> row{double(d)};
       for (int g : {0, 1, 2, 3, 4, kAgeBandCount})
-        row.push_back(km[g].size() > 5 && known_at(g, d) ? Cell{100.0 * survival_at(kaplan_meier(km[g]), d)} : Cell{});
+        row.push_back(km[g].size() > 5 && known_at(g, d) ? Cell{100.0 * survival_at(curves[g], d)} : Cell{});
       t.table.add_row(std::move(row));
     }
     set_chart(t, Chart::step, {1, 2, 3, 4, 5, 6}, "% still looked after");
