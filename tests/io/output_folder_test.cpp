@@ -356,9 +356,10 @@ TEST(OutputFolder, LeftoversOfKilledRunsAreRemoved) {
 }
 
 // The manifest: careflow's version, the time, the command, suppression, and the input files with
-// sizes and SHA-256. Inputs: a folder holding abc.csv ("abc": 3 bytes, FIPS 180-4's vector),
-// empty.xml (0 bytes, the empty message's hash), a .txt, a hidden file and a careflow output
-// folder (none of them read as returns, so not listed), and a file given by itself with a year tag.
+// sizes and SHA-256. Inputs: a folder whose year folder holds abc.csv ("abc": 3 bytes, FIPS
+// 180-4's vector) and empty.xml (0 bytes, the empty message's hash), and a .txt, a hidden
+// folder's file, a file below the year folder and a careflow output folder (none of them read as
+// returns, so not listed), and a file given by itself with a year tag.
 TEST(OutputFolder, ManifestListsInputsWithSizesAndHashes) {
   careflow::testing::TempReturns tr;
   const fs::path root(tr.root()), in = root / "returns";
@@ -366,6 +367,7 @@ TEST(OutputFolder, ManifestListsInputsWithSizesAndHashes) {
   put(in / "2024_25" / "empty.xml", "");
   put(in / "2024_25" / "notes.txt", "not a return");
   put(in / ".hidden" / "x.csv", "hidden");
+  put(in / "2024_25" / "deeper" / "x.csv", "below the year folders: not read as a return");
   write_output(in / "old_report", {{"csv/t.csv", "a table"}});
   put(root / "costs.toml", "abc");
   Manifest m;
@@ -406,4 +408,16 @@ TEST(OutputFolder, ManifestListsInputsWithSizesAndHashes) {
   m.suppression.reset();
   write_output(root / "out", {}, m);
   EXPECT_EQ(nlohmann::json::parse(slurp(root / "out" / "manifest.json"))["suppression"], "not applied");
+}
+
+// A run that stops early (bad input) cancels the hashing it started: the search for files stops
+// and nothing more is read, so the run does not wait for a large folder given by mistake.
+TEST(OutputFolder, InputHashingStopsWhenCancelled) {
+  careflow::testing::TempReturns tr;
+  put(fs::path(tr.root()) / "2024_25" / "abc.csv", "abc");
+  const std::atomic<bool> go{false}, stop{true};
+  const auto all = input_files({tr.root()}, &go);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].sha256, kSha256Abc);
+  EXPECT_TRUE(input_files({tr.root()}, &stop).empty());
 }

@@ -269,7 +269,7 @@ std::vector<InputFile> input_files(const std::vector<std::string>& inputs, const
     } else if (fs::is_directory(path, ec)) {
       std::vector<std::string> below;
       fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-      for (; !ec && it != end; it.increment(ec)) {
+      for (; !ec && it != end && !(cancel && cancel->load()); it.increment(ec)) {
         const std::string name = it->path().filename().string();
         std::error_code e2;
         const bool folder = it->is_directory(e2);
@@ -278,7 +278,9 @@ std::vector<InputFile> input_files(const std::vector<std::string>& inputs, const
           continue;
         }
         if (folder) {
-          if (is_careflow_output_folder(it->path())) it.disable_recursion_pending();
+          // Returns are read from a folder and its year folders, no deeper: a folder given by
+          // mistake (a home folder, /) is not walked whole.
+          if (it.depth() >= 1 || is_careflow_output_folder(it->path())) it.disable_recursion_pending();
         } else if (it->is_regular_file(e2) && is_read_from_folders(it->path())) {
           below.push_back(it->path().string());
         }

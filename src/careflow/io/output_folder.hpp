@@ -78,9 +78,10 @@ struct InputFile {
   std::string error;  // when it could not be read (then no size or hash)
 };
 // The files a manifest lists for `inputs`: a file as given ("PATH@YEAR" is PATH); for a folder,
-// the .csv and .xml files below it (the kinds careflow reads from folders), sorted, leaving out
-// hidden entries and careflow output folders inside it. Hashed in parallel; once `cancel` is
-// set, the files not yet hashed are left unhashed.
+// the .csv and .xml files in it and in its sub-folders (the year folders; no deeper), which are
+// what careflow reads from folders, sorted, leaving out hidden entries and careflow output
+// folders. Hashed in parallel; once `cancel` is set, the search stops and the files not yet
+// hashed are left unhashed.
 std::vector<InputFile> input_files(const std::vector<std::string>& inputs, const std::atomic<bool>* cancel = nullptr);
 
 // manifest.json's text for a folder written now.
