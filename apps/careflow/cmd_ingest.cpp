@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "output.hpp"
 #include "returns_check.hpp"
+#include "pseudonym_key.hpp"
 
 namespace careflow::cli {
 namespace {
@@ -46,11 +47,14 @@ int run(const Options& o, const std::vector<std::string>& command) {
       return 2;
     }
   }
+  // Problems name children by pseudonym only.
+  const auto key = pseudonym_key("ingest");
+  if (!key) return 2;
   // The output folder first: an --out that cannot be written is said before any work.
   OutputFolder folder;
   if (!o.out.empty() && !open_output(folder, "ingest", o.out, o.inputs)) return 2;
   IngestReport report;
-  const History h = ingest(o.inputs, year, report);
+  const History h = ingest(o.inputs, year, report, &*key);
   if (stop_on_unusable_returns(report, "ingest")) return 2;
   const auto tables = ingest_summary_tables(h, report);
   fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
@@ -94,7 +98,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
 
 const Register reg{{"ingest", [](CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("ingest", "Read yearly SSDA903 returns into one care history and summarise it");
+  auto* cmd = app.add_subcommand("ingest", "Read yearly SSDA903 returns into one care history and summarise it. "
+                                           "Problems name the file, line and column, and a child only by its "
+                                           "pseudonym (key: see careflow --help, --pseudonym-key-file)");
   cmd->add_option("inputs", opts->inputs,
                   "Return folders or files: a folder per collection year (named e.g. 2024_25), a folder of "
                   "such folders, or PATH@2025 to give the year explicitly")->required();

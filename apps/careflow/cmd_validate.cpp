@@ -26,6 +26,7 @@
 #include "careflow/validate/engine.hpp"
 #include "command.hpp"
 #include "la_check.hpp"
+#include "pseudonym_key.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -34,6 +35,13 @@ namespace careflow::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// What the outputs say about the children they name: the council's own identifiers are what the
+// team correcting a return needs, and are personal data wherever else the list goes.
+constexpr const char* kOwnIdsNote =
+    "Children are shown by the CHILD identifiers in the return, for correcting it: this list is personal "
+    "data. --pseudonymise shows pseudonyms instead.";
+constexpr const char* kPseudonymisedNote = "Children are shown by pseudonym, not by their identifiers.";
 
 struct Options {
   std::vector<std::string> this_year, last_year;
@@ -168,6 +176,8 @@ int run(const Options& o) {
                        "could not be inferred from the folder name\n");
     return 2;
   }
+  std::optional<PseudonymKey> key;
+  if (o.pseudonymise && !(key = pseudonym_key("validate"))) return 2;
   if (o.format == "xlsx" && o.out.empty()) {
     fmt::print(stderr, "careflow validate: --format xlsx needs --out FILE.xlsx\n");
     return 2;
@@ -417,7 +427,7 @@ int run(const Options& o) {
   std::vector<std::string> labels(child_count);
   tbb::parallel_for(size_t{0}, child_count, [&](size_t c) {
     const std::string_view id = ids[first_ref[c]];
-    labels[c] = o.pseudonymise ? pseudonymise(id) : std::string(id);
+    labels[c] = key ? pseudonymise(id, *key) : std::string(id);
   });
   // Each child's references, in order: refs_of_child[child_start[c] .. child_start[c + 1]).
   std::vector<uint32_t> child_start(child_count + 1, 0), refs_of_child(total);
@@ -431,7 +441,7 @@ int run(const Options& o) {
   OutputTable errors;
   errors.id = "errors";
   errors.title = fmt::format("SSDA903 validation errors, {}", cy.label());
-  errors.notes = o.pseudonymise ? "Child identifiers are pseudonymised." : "";
+  errors.notes = o.pseudonymise ? kPseudonymisedNote : kOwnIdsNote;
   errors.add_column("rule", "Rule").add_column("message", "Message").add_column("table", "Table")
       .add_column("line", "Line in file").add_column("file", "File").add_column("child", "Child")
       .add_column("fields", "Fields");
@@ -522,6 +532,7 @@ int run(const Options& o) {
         (r.outcome == validate::Outcome::ran ? ran : r.outcome == validate::Outcome::not_run ? not_run : missing)++;
       fmt::format_to(std::back_inserter(text), "{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
                      "not yet implemented, in {}\n", total, child_count, ran, not_run, missing, cy.label());
+      if (total) fmt::format_to(std::back_inserter(text), "{}\n", o.pseudonymise ? kPseudonymisedNote : kOwnIdsNote);
       for (const auto& r : results)
         if (r.outcome == validate::Outcome::not_run)
           fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", r.rule->code, r.reason);
@@ -563,7 +574,9 @@ int run(const Options& o) {
 
 const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return against DfE's validation rules");
+  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return against DfE's validation rules. Errors name "
+                                             "children by the return's own CHILD identifiers, for the team correcting "
+                                             "it, unless --pseudonymise");
   cmd->add_option("--this-year", opts->this_year, "This year's return: a folder, or its files")->required();
   cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
   cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");
@@ -574,7 +587,9 @@ const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
                   "REG_END, POSTCODE, LA_CODE_INFERRED, LA_NAME_INFERRED)");
   cmd->add_flag("--no-postcodes", opts->no_postcodes,
                 "Do not load the postcode directory (postcode-derived rules are then not run)");
-  cmd->add_flag("--pseudonymise", opts->pseudonymise, "Show pseudonyms instead of child identifiers");
+  cmd->add_flag("--pseudonymise", opts->pseudonymise,
+                "Show pseudonyms instead of the return's child identifiers (key: see careflow --help, "
+                "--pseudonym-key-file)");
   cmd->add_option("--format", opts->format, "text, csv, json or xlsx")
       ->check(CLI::IsMember({"text", "csv", "json", "xlsx"}));
   cmd->add_option("--out", opts->out, "Output file (standard output if absent; needed for xlsx)");

@@ -9,6 +9,7 @@
 #include "careflow/core/version.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
+#include "pseudonym_key.hpp"
 
 namespace careflow::cli {
 std::vector<Command>& registry() {
@@ -65,6 +66,10 @@ int main(int argc, char** argv) {
                  "Reference data folder (published statistics, postcode directory); default: CAREFLOW_DATA, "
                  "else ../shared/data/public if it exists. See docs/reference-data.md")
       ->each([](const std::string& d) { careflow::set_reference_data_dir(d); });
+  std::string key_file;
+  app.add_option("--pseudonym-key-file", key_file, careflow::cli::pseudonym_key_help())
+      ->type_name("FILE")
+      ->each([](const std::string& f) { careflow::cli::set_pseudonym_key_file(f); });
   int exit_code = 0;
   auto& commands = careflow::cli::registry();
   std::sort(commands.begin(), commands.end(), [](auto& a, auto& b) { return a.name < b.name; });

@@ -529,6 +529,9 @@ class UnitReader final : public ssda903::TableRowSink {
   Table table_ = Table::header;
   ProblemLog* problems_ = nullptr;
 
+  // Messages name the file, line, column and rule, never the cell's text: in a file whose
+  // header is wrong or missing any column can hold a child's identifier, date of birth or
+  // postcode, and messages are what users paste into e-mails and support requests.
   void problem(Severity s, size_t col, std::string rule, std::string message) {
     problems_->add({s, u_.path, line_, std::string(ssda903::schema(table_).columns[col]), std::move(rule),
                     std::move(message)});
@@ -543,7 +546,7 @@ class UnitReader final : public ssda903::TableRowSink {
     if (v.empty()) return kNoCode;
     const CodeIndex i = list.find(v);
     if (i == kNoCode)
-      problem(Severity::warning, col, "unknown-code", fmt::format("'{}' is not a {} code; treated as missing", v, list.name()));
+      problem(Severity::warning, col, "unknown-code", fmt::format("the value is not a {} code; treated as missing", list.name()));
     return i;
   }
 
@@ -553,7 +556,7 @@ class UnitReader final : public ssda903::TableRowSink {
     if (v.empty()) return Date::open();
     const auto p = parse_date(v);
     if (!p) {
-      problem(Severity::warning, col, "bad-date", fmt::format("'{}': {}; treated as missing", v, describe(p.error)));
+      problem(Severity::warning, col, "bad-date", fmt::format("{}; treated as missing", describe(p.error)));
       return Date::open();
     }
     return p.date;
@@ -565,7 +568,7 @@ class UnitReader final : public ssda903::TableRowSink {
     const auto p = parse_date(v);
     if (!p) {
       ++t.rejected;
-      problem(Severity::error, col, "bad-key-date", fmt::format("'{}': {}; the row was rejected", v, describe(p.error)));
+      problem(Severity::error, col, "bad-key-date", fmt::format("{}; the row was rejected", describe(p.error)));
       return std::nullopt;
     }
     return p.date;
@@ -592,7 +595,7 @@ class UnitReader final : public ssda903::TableRowSink {
       h.dob_error = dob.error;
       if (!dob)
         problem(Severity::warning, hc::DOB, "bad-date",
-                fmt::format("'{}': {}; the child's age is unknown", dob_text, describe(dob.error)));
+                fmt::format("{}; the child's age is unknown", describe(dob.error)));
       h.sex = code(hc::SEX, codes::sex);
       h.ethnicity = code(hc::ETHNIC, codes::ethnic);
     }
@@ -624,7 +627,7 @@ class UnitReader final : public ssda903::TableRowSink {
     x.rec_given = !cells_[ec::REC].empty();
     if (!e.end.is_open() && e.end < e.start) {
       problem(Severity::warning, ec::DEC, "dec-before-decom",
-              fmt::format("DEC {} is before DECOM {}; DEC treated as missing", e.end.to_string(), e.start.to_string()));
+              "DEC is before DECOM; DEC treated as missing");
       e.end = Date::open();
     }
     u_.episodes.push_back(x);
@@ -653,8 +656,10 @@ enum Stage : size_t {
 class Builder {
  public:
   // `where`: per year, the folder its return came from (for messages about the whole year).
-  Builder(IngestReport& report, std::vector<CollectionYear> years, const std::vector<std::string>& where)
-      : report_(report), year_files_(years.size()), episode_rows_(years.size(), 0), usable_episodes_(years.size(), 0) {
+  Builder(IngestReport& report, std::vector<CollectionYear> years, const std::vector<std::string>& where,
+          const PseudonymKey* pseudonyms)
+      : report_(report), pseudonyms_(pseudonyms), year_files_(years.size()), episode_rows_(years.size(), 0),
+        usable_episodes_(years.size(), 0) {
     h_.years = std::move(years);
     report_missing_years(where);
   }
@@ -758,6 +763,7 @@ class Builder {
 
  private:
   IngestReport& report_;
+  const PseudonymKey* pseudonyms_;
   History h_;
   StringIndex registry_;  // child identifiers
   std::vector<uint32_t> child_, string_;  // a unit's identifiers and strings, resolved
@@ -915,15 +921,15 @@ class Builder {
         if (ch.header_year == year) {
           ++tally.duplicates;
           log.add({Severity::repair, u.path, h.line, "", "duplicate-header",
-                   fmt::format("child {} has more than one header row in this return; the last is used",
-                               pseudonymise(registry_.name(c)))});
+                   fmt::format("{} has more than one header row in this return; the last is used",
+                               child_label(registry_.name(c)))});
           // Two rows of one return that disagree: the later one wins, and the reader must know
           // which fields changed (never their values: a date of birth identifies a child).
           if (dob_differs || sex_differs)
             log.add({Severity::warning, u.path, h.line, dob_differs ? "DOB" : "SEX", "conflicting-header",
-                     fmt::format("child {}'s header row here disagrees with the one on line {}{} on {}; this row, "
+                     fmt::format("{}'s header row here disagrees with the one on line {}{} on {}; this row, "
                                  "the later, is used",
-                                 pseudonymise(registry_.name(c)), ch.header_line,
+                                 child_label(registry_.name(c)), ch.header_line,
                                  unit_paths_[ch.header_unit] == u.path ? "" : " of " + unit_paths_[ch.header_unit],
                                  dob_differs && sex_differs ? "SEX and DOB" : dob_differs ? "DOB" : "SEX")});
         } else if (ch.header_year != 0) {
@@ -933,13 +939,13 @@ class Builder {
         }
         if (dob_differs && ch.header_year != year)
           log.add({Severity::warning, u.path, h.line, "DOB", "dob-changed",
-                   fmt::format("child {}'s date of birth differs from an earlier return ({} before, {} now); "
-                               "the latest is used", pseudonymise(registry_.name(c)), ch.dob.to_string(),
-                               h.dob.to_string())});
+                   fmt::format("{}'s date of birth differs from the one in the {} return; the latest is used "
+                               "(dates of birth are not shown: they identify the child)",
+                               child_label(registry_.name(c)), CollectionYear{ch.header_year}.label())});
         if (sex_differs && ch.header_year != year)
           log.add({Severity::warning, u.path, h.line, "SEX", "sex-changed",
-                   fmt::format("child {}'s sex differs from the {} return; this return's, the latest, is used",
-                               pseudonymise(registry_.name(c)), CollectionYear{ch.header_year}.label())});
+                   fmt::format("{}'s sex differs from the {} return; this return's, the latest, is used",
+                               child_label(registry_.name(c)), CollectionYear{ch.header_year}.label())});
         if (h.dob_error == DateError::ok) {
           if (h.dob > CollectionYear{year}.end()) note(kHeaders, Origin{u.index, 0, h.line}, "DOB", "date-after-year");
           ch.dob = h.dob;
@@ -1053,6 +1059,12 @@ class Builder {
     renumber(decisions_, [](auto& d) -> ChildIndex& { return d.rec.child; });
   }
 
+  // How a message names a child: by pseudonym when the caller gave a key, else only by the
+  // file and line the message already carries. Never by its identifier.
+  std::string child_label(std::string_view id) const {
+    return pseudonyms_ ? "child " + pseudonymise(id, *pseudonyms_) : std::string("a child");
+  }
+
   void problem(Stage stage, Severity s, const Origin& at, std::string column, std::string rule, std::string message) {
     logs_[stage].add({s, path_of(at), at.line, std::move(column), std::move(rule), std::move(message)});
   }
@@ -1090,8 +1102,8 @@ class Builder {
         if (return_of(raw_[j]) == return_of(newer)) {
           ++tally.duplicates;
           repair(raw_[j], "DECOM", "duplicate-episode",
-                 fmt::format("child {} has two episodes starting {} in one return; the later row (line {}) is used",
-                             pseudonymise(h_.children[raw_[i].e.child].id), raw_[i].e.start.to_string(),
+                 fmt::format("{} has two episodes starting {} in one return; the later row (line {}) is used",
+                             child_label(h_.children[raw_[i].e.child].id), raw_[i].e.start.to_string(),
                              newer.at.line));
         } else {
           ++tally.superseded;
@@ -1121,7 +1133,7 @@ class Builder {
       Episode& e = x.e;
       const bool has_next = i + 1 < kept.size() && kept[i + 1].e.child == e.child;
       // Only built when a message needs it: pseudonyms cost a keyed hash.
-      const auto who = [&] { return pseudonymise(h_.children[e.child].id); };
+      const auto who = [&] { return child_label(h_.children[e.child].id); };
       // Dates a return cannot hold: counted per file, not listed row by row.
       const Date year_end = CollectionYear{e.collection_year}.end();
       if (e.start > year_end) note(kReconcile, x.at, "DECOM", "date-after-year");
@@ -1143,7 +1155,7 @@ class Builder {
           const Date gap_end = CollectionYear{after_gap - 1}.end();
           e.end = std::min(next.start, gap_end);
           repair(x, "DEC", "open-episode-closed-at-gap",
-                 fmt::format("child {}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
+                 fmt::format("{}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
                              "child's next episode starts {}: it is taken to end on {}{}, reason unknown",
                              who(), e.start.to_string(), e.collection_year, CollectionYear{e.collection_year + 1}.label(),
                              next.start.to_string(), e.end.to_string(),
@@ -1153,11 +1165,11 @@ class Builder {
         } else if (e.end.is_open()) {
           e.end = next.start;
           repair(x, "DEC", "open-episode-closed",
-                 fmt::format("child {}'s episode from {} has no end date but another episode follows; it is "
+                 fmt::format("{}'s episode from {} has no end date but another episode follows; it is "
                              "taken to end on {}, when the next began", who(), e.start.to_string(), next.start.to_string()));
         } else if (e.end > next.start) {
           repair(x, "DEC", "overlap-truncated",
-                 fmt::format("child {}'s episode from {} ends {}, after the next episode began ({}); it is "
+                 fmt::format("{}'s episode from {} ends {}, after the next episode began ({}); it is "
                              "taken to end on {}", who(), e.start.to_string(), e.end.to_string(),
                              next.start.to_string(), next.start.to_string()));
           e.end = next.start;
@@ -1165,7 +1177,7 @@ class Builder {
         if (e.reason_ceased == kNoCode && e.end == next.start && !next_starts_period) {
           e.reason_ceased = kRecX1;
           repair(x, "REC", "missing-rec-set-x1",
-                 fmt::format("child {}'s episode from {} has no reason ceased and the next episode continues "
+                 fmt::format("{}'s episode from {} has no reason ceased and the next episode continues "
                              "it on the same day; REC taken as X1", who(), e.start.to_string()));
         }
       } else if (e.end.is_open()) {
@@ -1174,21 +1186,21 @@ class Builder {
           const CollectionYear y{e.collection_year};
           e.end = y.end();
           repair(x, "DEC", "open-episode-missing-from-later-return",
-                 fmt::format("child {}'s episode from {} is open at 31 March {} but the {} return does not "
+                 fmt::format("{}'s episode from {} is open at 31 March {} but the {} return does not "
                              "include it; it is taken to end on {} with reason unknown", who(),
                              e.start.to_string(), y.end_year, CollectionYear{y.end_year + 1}.label(),
                              y.end().to_string()));
         } else if (after_gap) {
           e.end = CollectionYear{after_gap - 1}.end();
           repair(x, "DEC", "open-episode-closed-at-gap",
-                 fmt::format("child {}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
+                 fmt::format("{}'s episode from {} is open at 31 March {}, there is no return for {}, and the "
                              "{} return does not include it: it is taken to end on {}, the day before that return "
                              "begins, reason unknown (when it really ended is not known)",
                              who(), e.start.to_string(), e.collection_year, CollectionYear{e.collection_year + 1}.label(),
                              CollectionYear{after_gap}.label(), e.end.to_string()));
         } else if (x.rec_given) {
           problem(kReconcile, Severity::warning, x.at, "REC", "rec-without-dec",
-                  fmt::format("child {}'s episode from {} has a reason ceased but no end date; it is treated "
+                  fmt::format("{}'s episode from {} has a reason ceased but no end date; it is treated "
                               "as still open", who(), e.start.to_string()));
           e.reason_ceased = kNoCode;
         }
@@ -1225,22 +1237,22 @@ class Builder {
         if (!new_period) {
           const Episode& prev = eps[j - 1];
           const Origin& at = raw_[j].at;
-          const auto who = [&] { return pseudonymise(ch.id); };
+          const auto who = [&] { return child_label(ch.id); };
           if (e.reason_new == S) {
             new_period = true;
             if (prev.end == e.start && prev.reason_ceased == X1)
               problem(kPeriods, Severity::repair, at, "RNE", "new-period-after-x1",
-                      fmt::format("child {}'s episode from {} starts a period (RNE S) though the previous "
+                      fmt::format("{}'s episode from {} starts a period (RNE S) though the previous "
                                   "episode ended X1 that day; a new period of care is started", who(), e.start.to_string()));
           } else if (prev.end != e.start) {
             new_period = true;
             problem(kPeriods, Severity::repair, at, "DECOM", "gap-starts-new-period",
-                    fmt::format("child {}'s episode from {} follows a gap since {} without RNE S; a new period "
+                    fmt::format("{}'s episode from {} follows a gap since {} without RNE S; a new period "
                                 "of care is started", who(), e.start.to_string(), prev.end.to_string()));
           } else if (prev.reason_ceased != X1 && prev.reason_ceased != kNoCode) {
             new_period = true;
             problem(kPeriods, Severity::repair, at, "RNE", "re-entry-without-s",
-                    fmt::format("child {}'s episode from {} continues an episode that ended care ({}); a new "
+                    fmt::format("{}'s episode from {} continues an episode that ended care ({}); a new "
                                 "period of care is started", who(), e.start.to_string(),
                                 codes::reason_episode_ceased.code(prev.reason_ceased)));
           }
@@ -1313,8 +1325,8 @@ class Builder {
       const Child& ch = h_.children[c];
       if (ch.episode_count > 0 && header_year_[c] == 0)
         logs_[kNoHeader].add({Severity::warning, "", 0, "", "no-header",
-                              fmt::format("child {} has episodes but no header row in any return; sex, date of "
-                                          "birth and ethnicity are unknown", pseudonymise(ch.id))});
+                              fmt::format("{} has episodes but no header row in any return; sex, date of "
+                                          "birth and ethnicity are unknown", child_label(ch.id))});
     }
   }
 
@@ -1450,7 +1462,7 @@ bool is_xml_file(const std::string& path) {
 
 }  // namespace
 
-History build_history(const std::vector<Return>& returns_in, IngestReport& report) {
+History build_history(const std::vector<Return>& returns_in, IngestReport& report, const PseudonymKey* pseudonyms) {
   std::vector<Return> sorted;
   const std::vector<Return>* returns = &returns_in;
   if (!std::is_sorted(returns_in.begin(), returns_in.end(), [](const Return& a, const Return& b) { return a.year < b.year; })) {
@@ -1465,7 +1477,7 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
     years.push_back(r.year);
     where.push_back(r.files.empty() ? std::string() : fs::path(r.files.front().path).parent_path().string());
   }
-  Builder builder(report, years, where);
+  Builder builder(report, years, where, pseudonyms);
   builder.tally_files(*returns);
   // One unit per run of a table's rows from one file, numbered return by return so that
   // (unit, row) orders each table's rows as the returns hold them.
@@ -1502,7 +1514,8 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
   return builder.finish();
 }
 
-History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report) {
+History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report,
+               const PseudonymKey* pseudonyms) {
   StageTimer timer;
   const auto by_year = returns_by_year(inputs, year, report);
   if (!report.fatal.empty()) return History{};
@@ -1520,7 +1533,7 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
     where.push_back(fs::path(by_year[y].files.front()).parent_path().string());
     for (const auto& f : by_year[y].files) jobs.push_back({y, f});
   }
-  Builder builder(report, years, where);
+  Builder builder(report, years, where, pseudonyms);
   size_t largest = 0;
   for (const auto& j : jobs) {
     builder.unit_return_.push_back(j.return_index);

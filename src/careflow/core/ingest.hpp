@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "careflow/core/history.hpp"
+#include "careflow/core/privacy.hpp"
 #include "careflow/io/problems.hpp"
 #include "careflow/io/ssda903.hpp"
 
@@ -58,11 +59,14 @@ std::vector<ssda903::Return> read_returns(const std::vector<std::string>& inputs
 // Builds the history. Never throws on bad data: what cannot be used is in the report. Years
 // missing between the returns' first and last are reported, and episodes open before such a gap
 // are closed at it by a repair rule (docs/ingestion.md).
-History build_history(const std::vector<ssda903::Return>& returns, IngestReport& report);
+// Problems about a child name it by its pseudonym under `pseudonyms`; without a key they name
+// only the file and line (never the identifier: the library has no key of its own).
+History build_history(const std::vector<ssda903::Return>& returns, IngestReport& report,
+                      const PseudonymKey* pseudonyms = nullptr);
 
 // read_returns then build_history, in one pass over the files (the same history and report).
 // When report.usable() is false afterwards, the history must not be used.
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year,
-               IngestReport& report);
+               IngestReport& report, const PseudonymKey* pseudonyms = nullptr);
 
 }  // namespace careflow

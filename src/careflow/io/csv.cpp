@@ -512,7 +512,8 @@ class CsvParser {
     }
     for (size_t k = 0; k < fields.size(); ++k)
       if (fields[k].second - fields[k].first > CsvTable::kMaxCellLength) {
-        r_.problems.add({Severity::error, t.source, record_line, t.columns[k], "field-too-long",
+        // The column by position: its heading may itself be data in a file without a header row.
+        r_.problems.add({Severity::error, t.source, record_line, std::to_string(k + 1), "field-too-long",
                          fmt::format("a field of {} characters (the limit is {}); record rejected",
                                      fields[k].second - fields[k].first, CsvTable::kMaxCellLength)});
         ++r_.records_rejected;
@@ -533,7 +534,7 @@ class CsvParser {
   }
 
   // A sink sees cells upper-cased, as the table's readers do after upper_case(); the header is
-  // left as written (problems quote it). Unread bytes only: delimiters and quotes are unchanged.
+  // left as written (problems name the columns that are SSDA903 column names). Unread bytes only: delimiters and quotes are unchanged.
   void upper_case_rest(size_t from) {
     if (sink_ && from < buf_.size()) upper_case_ascii(buf_.data() + from, buf_.size() - from);
   }

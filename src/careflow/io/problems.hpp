@@ -19,9 +19,13 @@ struct Problem {
   Severity severity = Severity::error;
   std::string file;    // path as given by the user
   uint32_t line = 0;   // 1-based line in the file; 0 when the problem is about the whole file
-  std::string column;  // column name; empty when about a whole row or file
+  std::string column;  // SSDA903 column name, or 1-based position ("8") when the file's heading
+                       // is not one; empty when about a whole row or file
   std::string rule;    // short stable identifier, e.g. "bad-date", "field-count"
-  std::string message; // plain-English explanation; never contains a child identifier in clear
+  // Plain-English explanation. Never quotes the input's values: not a child identifier, date of
+  // birth, postcode or UPN, nor any cell or row text (a file without a header row, or with its
+  // columns out of place, puts those anywhere). A child is named by pseudonym, if at all.
+  std::string message;
 };
 
 std::string to_string(const Problem& p);

@@ -136,19 +136,84 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   return fits.front().t;
 }
 
+namespace {
+
+// A header cell is quoted in a message only when it is an SSDA903 column name: in a file
+// without its header row the first row is a child's data, and any cell careflow does not know
+// might be a value (an identifier, a date of birth, a postcode). Others are named by position.
+std::string_view known_column(std::string_view cell) {
+  // Every table's column names, sorted (a header of a million cells looks each one up).
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (const auto& s : schemas()) names.insert(names.end(), s.columns.begin(), s.columns.end());
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  }();
+  const std::string name = upper(cell);
+  const auto it = std::lower_bound(kNames.begin(), kNames.end(), std::string_view(name));
+  return it != kNames.end() && *it == name ? *it : std::string_view{};
+}
+
+std::string column_position(size_t c) { return std::to_string(c + 1); }
+
+// Edit distance, for "did you mean": only the table's own column names are ever shown.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_table_message(const std::vector<std::string>& columns, std::string_view file_name) {
+  // The first fields are enough to say what the row is; a header of a million fields must not
+  // make a message of megabytes.
+  constexpr size_t kLooked = 20;
+  std::vector<std::string_view> known;
+  size_t known_cells = 0;
+  for (size_t c = 0; c < std::min(columns.size(), kLooked); ++c)
+    if (const auto k = known_column(columns[c]); !k.empty()) {
+      ++known_cells;
+      if (std::find(known.begin(), known.end(), k) == known.end()) known.push_back(k);
+    }
+  if (!known.empty())
+    return fmt::format("the first row's column names ({}{}) do not match any one SSDA903 table; the file was "
+                       "not used. Each table's columns are listed in docs/ingestion.md",
+                       fmt::join(known, ", "),
+                       known_cells < columns.size() ? fmt::format(", and {} other field(s)", columns.size() - known_cells) : "");
+  // No column name at all: most often a file saved without its header row. Say which table
+  // has as many columns (the file's name decides between several), never what the row holds.
+  std::vector<const TableSchema*> same_width;
+  const auto hint = table_from_file_name(file_name);
+  for (const auto& s : schemas())
+    if (s.columns.size() == columns.size() && (!hint || *hint == s.table)) same_width.push_back(&s);
+  std::string guess;
+  if (same_width.size() == 1)
+    guess = fmt::format(" It has as many fields as the {} table, whose header row is {}.", same_width[0]->name,
+                        fmt::join(same_width[0]->columns, ","));
+  return fmt::format("none of the first row's {} field(s) is an SSDA903 column name: the file may have no "
+                     "header row (its values are not shown, as they may identify a child); the file was not "
+                     "used.{} Each table's columns are listed in docs/ingestion.md",
+                     columns.size() > kLooked ? fmt::format("first {} of its {}", kLooked, columns.size())
+                                              : fmt::format("{}", columns.size()),
+                     guess);
+}
+
+}  // namespace
+
 std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, const std::string& source,
                                      std::string_view file_name, ProblemLog& problems) {
   const auto t = identify_table(columns, file_name);
   if (!t) {
-    // The first columns are enough to recognise what the file is; a header of a million columns
-    // must not make a message of megabytes.
-    constexpr size_t kShown = 20;
-    const std::vector<std::string> shown(columns.begin(), columns.begin() + std::min(columns.size(), kShown));
-    const std::string more = columns.size() > kShown ? fmt::format(" and {} more", columns.size() - kShown) : "";
-    problems.add({Severity::error, source, 1, "", "unknown-table",
-                  fmt::format("the columns ({}{}) do not match any SSDA903 table; the file was not "
-                              "used. Each table's columns are listed in docs/ingestion.md",
-                              fmt::join(shown, ", "), more)});
+    problems.add({Severity::error, source, 1, "", "unknown-table", unknown_table_message(columns, file_name)});
     return std::nullopt;
   }
   const TableSchema& s = schema(*t);
@@ -156,19 +221,41 @@ std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, co
   m.table = *t;
   m.has_column.assign(s.columns.size(), false);
   m.from.assign(s.columns.size(), -1);
+  size_t unknown_headings = 0;
   for (size_t c = 0; c < columns.size(); ++c) {
     const std::string name = upper(columns[c]);
     const auto it = std::find(s.columns.begin(), s.columns.end(), name);
     if (it == s.columns.end()) {
       m.extra_columns.push_back(columns[c]);
-      problems.add({Severity::warning, source, 1, columns[c], "extra-column",
-                    fmt::format("column is not part of the {} table and was ignored", s.name)});
+      const std::string_view known = known_column(name);
+      if (!known.empty()) {
+        problems.add({Severity::warning, source, 1, std::string(known), "extra-column",
+                      fmt::format("column is not part of the {} table and was ignored", s.name)});
+        continue;
+      }
+      // A near miss of one of the table's names (a typo of at most two letters) is suggested,
+      // for the first few unknown headings: a file with dozens of them has not a typo but
+      // another layout, and a header of a million cells must stay quick.
+      std::string_view closest;
+      if (++unknown_headings <= 20) {
+        size_t best = 3;
+        for (const auto& col : s.columns)
+          if (name.size() <= col.size() + 2 && col.size() <= name.size() + 2)
+            if (const size_t d = edit_distance(name, col); d < best && d < col.size() / 2 + 1) {
+              best = d;
+              closest = col;
+            }
+      }
+      problems.add({Severity::warning, source, 1, column_position(c), "extra-column",
+                    fmt::format("the heading of column {} is not a column name of the {} table{}; the column was "
+                                "ignored", c + 1, s.name,
+                                closest.empty() ? "" : fmt::format(" (is it {}?)", closest))});
       continue;
     }
     const auto k = static_cast<size_t>(it - s.columns.begin());
     if (m.from[k] >= 0) {
-      problems.add({Severity::warning, source, 1, columns[c], "duplicate-column",
-                    "column appears twice; the first was used"});
+      problems.add({Severity::warning, source, 1, std::string(s.columns[k]), "duplicate-column",
+                    fmt::format("column appears twice (columns {} and {}); the first was used", m.from[k] + 1, c + 1)});
       continue;
     }
     m.from[k] = static_cast<int>(c);
