@@ -79,6 +79,34 @@ std::string format_cell(const Cell& c, int decimals) {
   return out;
 }
 
+bool needs_formula_guard(std::string_view s) {
+  if (s.empty()) return false;
+  switch (s[0]) {
+    case '=': case '@': case '\t': case '\r': return true;
+    case '+': case '-': break;
+    default: return false;
+  }
+  // A signed number stays as it is: digits with at most one decimal point, then perhaps a
+  // percent sign. Anything else after the sign (-2+3+cmd|..., or a lone "-") is guarded.
+  size_t i = 1, digits = 0, points = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') ++digits;
+    else if (s[i] == '.' && points == 0) ++points;
+    else break;
+  }
+  if (i < s.size() && s[i] == '%') ++i;
+  return digits == 0 || i != s.size();
+}
+
+std::string spreadsheet_text(std::string_view s) {
+  if (!needs_formula_guard(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 1);
+  out += '\'';
+  out += s;
+  return out;
+}
+
 namespace {
 
 // Text written in chunks: to a file (a table is never held whole), or kept (to_csv, to_json).
@@ -134,6 +162,11 @@ bool needs_quotes(std::string_view f) {
 }
 
 void append_csv_field(std::string& out, std::string_view f) {
+  if (needs_formula_guard(f)) {
+    const std::string guarded = spreadsheet_text(f);
+    append_csv_field(out, guarded);
+    return;
+  }
   const bool plain = !needs_quotes(f);
   if (plain) {
     out += f;
@@ -475,9 +508,15 @@ bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path,
     return s;
   };
 
+  // Every text cell, guarded against being run as a formula (needs_formula_guard).
+  const auto text = [](lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& s, lxw_format* f) {
+    if (needs_formula_guard(s)) worksheet_write_string(ws, row, col, spreadsheet_text(s).c_str(), f);
+    else worksheet_write_string(ws, row, col, s.c_str(), f);
+  };
+
   lxw_worksheet* contents = workbook_add_worksheet(wb, "Contents");
   used.insert("Contents");
-  worksheet_write_string(contents, 0, 0, contents_title.c_str(), title);
+  text(contents, 0, 0, contents_title, title);
   worksheet_write_string(contents, 2, 0, "Sheet", bold);
   worksheet_write_string(contents, 2, 1, "Table", bold);
   worksheet_write_string(contents, 2, 2, "Notes", bold);
@@ -490,20 +529,20 @@ bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path,
     const std::string name = sheet_name(t.id);
     lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
     const std::string link = "internal:'" + name + "'!A1";
-    worksheet_write_url_opt(contents, contents_row, 0, link.c_str(), nullptr, name.c_str(), nullptr);
-    worksheet_write_string(contents, contents_row, 1, t.title.c_str(), nullptr);
-    if (!t.notes.empty()) worksheet_write_string(contents, contents_row, 2, t.notes.c_str(), wrap);
+    worksheet_write_url_opt(contents, contents_row, 0, link.c_str(), nullptr, spreadsheet_text(name).c_str(), nullptr);
+    text(contents, contents_row, 1, t.title, nullptr);
+    if (!t.notes.empty()) text(contents, contents_row, 2, t.notes, wrap);
     ++contents_row;
 
-    worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
+    text(ws, 0, 0, t.title, title);
     lxw_row_t header_row = 1;
     if (!t.notes.empty()) {
-      worksheet_write_string(ws, 1, 0, t.notes.c_str(), nullptr);
+      text(ws, 1, 0, t.notes, nullptr);
       header_row = 2;
     }
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const auto& col = t.columns[c];
-      worksheet_write_string(ws, header_row, static_cast<lxw_col_t>(c), (col.label.empty() ? col.name : col.label).c_str(), bold);
+      text(ws, header_row, static_cast<lxw_col_t>(c), col.label.empty() ? col.name : col.label, bold);
       worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
                            std::max<double>(10, std::min<double>(45, static_cast<double>(col.label.size()) + 2)), nullptr);
     }
@@ -513,7 +552,7 @@ bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path,
       for (size_t c = 0; c < cells.size(); ++c) {
         const auto col = static_cast<lxw_col_t>(c);
         const Cell& cell = cells[c];
-        if (const auto* s = std::get_if<std::string>(&cell)) worksheet_write_string(ws, row, col, s->c_str(), nullptr);
+        if (const auto* s = std::get_if<std::string>(&cell)) text(ws, row, col, *s, nullptr);
         else if (const auto* d = std::get_if<double>(&cell)) {
           if (std::isfinite(*d)) worksheet_write_number(ws, row, col, *d, nullptr);
         } else if (std::holds_alternative<Suppressed>(cell)) worksheet_write_string(ws, row, col, "c", nullptr);

@@ -57,6 +57,16 @@ void append_cell(std::string& out, const Cell& c, int decimals = -1);
 // refilled in a loop).
 void set_text(Cell& c, std::string_view text);
 
+// Spreadsheet programs take a cell that begins with = + - @ (or a tab or carriage return,
+// after OWASP's CSV-injection guidance) as a formula: a child identifier such as
+// =HYPERLINK("http://...") would run when the file is opened. Such text is written with a
+// leading apostrophe, which makes it text in Excel and LibreOffice; text that is just a number
+// ("-2", "+1.5", "-3%") and every number cell are written as they are. Used for every cell,
+// heading, title and note of the CSV and XLSX writers below (not JSON, which no spreadsheet runs).
+bool needs_formula_guard(std::string_view text);
+// `text`, with the apostrophe when needs_formula_guard(text).
+std::string spreadsheet_text(std::string_view text);
+
 // Text made in chunks on several threads and used in order: format(begin, end, text) appends
 // the text of items [begin, end) to `text`; write(text) gets each chunk's text, in item order,
 // on one thread at a time. The result is the text one thread would make, item after item; the
