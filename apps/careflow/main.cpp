@@ -21,11 +21,11 @@ std::vector<Command>& registry() {
 namespace {
 
 // The first word on the command line that is not an option or the value of one: the command the
-// user meant. ("--data DIR" is the only global option that takes a value.)
+// user meant. (The global options that take a value: --data DIR, --pseudonym-key-file FILE.)
 std::string_view command_word(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (a == "--data") {
+    if (a == "--data" || a == "--pseudonym-key-file") {
       ++i;
       continue;
     }
