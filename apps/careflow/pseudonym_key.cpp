@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -131,14 +132,20 @@ bool make_key_file(const fs::path& path, bool& made, std::string& error) {
     ::unlink(temp.c_str());
     return false;
   }
-  const int linked = ::link(temp.c_str(), path.c_str());
-  const int link_errno = errno;
-  ::unlink(temp.c_str());
-  if (linked != 0 && link_errno != EEXIST) {
-    error = fmt::format("cannot make the pseudonym key file {}: {}", path.string(), std::strerror(link_errno));
+  int placed = ::link(temp.c_str(), path.c_str());
+  int place_errno = errno;
+  if (placed != 0 && place_errno != EEXIST) {
+    // A file system without hard links (FAT, some network shares): a rename that never
+    // replaces is as safe, where the file system has it.
+    placed = ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    place_errno = errno;
+  }
+  ::unlink(temp.c_str());  // (gone already if renamed)
+  if (placed != 0 && place_errno != EEXIST) {
+    error = fmt::format("cannot make the pseudonym key file {}: {}", path.string(), std::strerror(place_errno));
     return false;
   }
-  made = linked == 0;
+  made = placed == 0;
   if (made)
     if (const int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
       ::fsync(dfd);  // the new name survives a crash
