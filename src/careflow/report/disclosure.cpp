@@ -19,7 +19,6 @@ struct Figure {
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN: not a number (text, blank)
   bool withheld = false;
   bool count = false;    // a count: the primary rule applies
-  bool derived = false;  // computed from other figures (a ratio's or depends' first cell)
   bool primary = false;  // withheld by the primary rule
   bool fixed = false;    // not a count, and its value follows from published figures: shown
   bool number() const { return !std::isnan(value); }
@@ -154,12 +153,10 @@ class Engine {
       }
       case Relation::Kind::ratio:
         if (f.size() < 2) return;
-        figures_[f[0]].derived = true;
         ratios_.push_back({f[0], f[1], f.size() > 2 ? int64_t(f[2]) : -1});
         break;
       case Relation::Kind::depends:
         if (f.empty()) return;
-        figures_[f[0]].derived = true;
         depends_.push_back({f[0], std::vector<uint32_t>(f.begin() + 1, f.end())});
         break;
     }

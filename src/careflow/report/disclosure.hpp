@@ -14,11 +14,13 @@
 //    says nothing of n).
 // 3. Secondary: while some withheld figure can be recovered from the published linear relations
 //    (sums, equalities, net changes; a published ratio gives none once rule 2 has run), one more
-//    figure of a relation through which it can be recovered is withheld: the smallest visible
-//    non-zero count, else a derived figure, else a zero, and a total only when nothing else
-//    remains. First the quick test (a relation with one withheld figure), then an exact one
-//    (Gaussian elimination over the withheld figures: a figure is recovered when the published
-//    relations fix its value), until neither finds anything.
+//    figure of a relation through which it can be recovered is withheld: a figure that is not a
+//    count (a net change beside its started and ceased), else the smallest visible non-zero
+//    count, else a zero, and a total only when nothing else remains. First the quick test (a
+//    relation with one withheld figure), then an exact one (Gaussian elimination over the
+//    withheld figures: a figure is recovered when the published relations fix its value), until
+//    neither finds anything. A recovered figure that is not a count (a net change that two
+//    published stocks give) is shown again: withholding it would hide nothing.
 #pragma once
 
 #include <cstddef>
