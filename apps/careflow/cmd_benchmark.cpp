@@ -119,7 +119,15 @@ careflow::cli::Register reg{{"benchmark", [](CLI::App& app, int& exit_code) {
   sub->add_option("--la", opts->la, "Council: ONS code, DfE LA number or name")->required();
   sub->add_option("--year", opts->year, "CLA year (2025 = at 31 March 2025)");
   sub->add_option("--out", opts->out, "Output folder")->required();
-  sub->add_option("--format", opts->format, "Comma-separated: csv,json,xlsx,html");
+  sub->add_option("--format", opts->format, "Comma-separated: csv,json,xlsx,html")
+      ->check([](const std::string& v) {
+        // An unknown format used to write nothing and say "tables written".
+        std::stringstream ss(v);
+        for (std::string f; std::getline(ss, f, ',');)
+          if (f != "csv" && f != "json" && f != "xlsx" && f != "html")
+            return "'" + f + "' is not a format: give some of csv,json,xlsx,html";
+        return std::string();
+      });
   sub->add_option("--returns", opts->returns,
                   "The council's own SSDA903 returns (folders or PATH@YEAR, as for careflow ingest), set beside the published figures");
   sub->add_option("--data", opts->data, "Reference data folder (default: see docs/reference-data.md)");

@@ -36,10 +36,14 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
                   "Collection years by end year, e.g. 2016-2025 (2016 = 2015/16)")->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "Random seed: the same seed gives byte-identical output")
       ->capture_default_str();
+  // Bounded: a negative size was ignored without a word, and two billion ran for ever. England
+  // has about 83,000 looked after (--national); twice that is the largest size accepted.
   cmd->add_option("--population", args->options.population,
-                  "Council size: children looked after at 31 March (a typical council has about 400)");
+                  "Council size: children looked after at 31 March (a typical council has about 400)")
+      ->check(CLI::Range(1, 200000));
   cmd->add_option("--children-per-year", args->options.children_per_year,
-                  "Council size as children starting to be looked after each year");
+                  "Council size as children starting to be looked after each year")
+      ->check(CLI::Range(1, 100000));
   cmd->add_flag("--national", args->options.national, "England-sized (about 83,000 looked after), as one council");
   cmd->add_option("--trend", args->options.trend_per_year, "Linear trend in arrivals per year, e.g. 0.02");
   cmd->add_option("--messiness", args->options.messiness,

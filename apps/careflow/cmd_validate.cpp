@@ -176,6 +176,20 @@ int run(const Options& o) {
                        "could not be inferred from the folder name\n");
     return 2;
   }
+  // A year no rule applies to would be checked by nothing and pass: "0 errors".
+  {
+    const auto& rules = validate::catalogue();
+    auto any_rule = [&rules](int y) { return std::any_of(rules.begin(), rules.end(), [y](const auto& r) { return r.active_in(y); }); };
+    if (!any_rule(year)) {
+      int first = 1990, last = 2100;  // the years parse_collection_year knows
+      while (first < last && !any_rule(first)) ++first;
+      while (last > first && !any_rule(last)) --last;
+      fmt::print(stderr, "careflow validate: no DfE validation rule applies to collection year {} (--year {}); "
+                         "careflow's rules cover {} to {}\n", CollectionYear{year}.label(), year,
+                 CollectionYear{first}.label(), CollectionYear{last}.label());
+      return 2;
+    }
+  }
   std::optional<PseudonymKey> key;
   if (o.pseudonymise && !(key = pseudonym_key("validate"))) return 2;
   if (o.format == "xlsx" && o.out.empty()) {

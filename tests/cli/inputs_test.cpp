@@ -109,6 +109,11 @@ TEST(CliInputs, CommandLineAndPathErrorsExitTwoWithAMessage) {
        "--as-of 2099-01-01 is outside the returns, which cover 01/04/2022 to 31/03/2025"},
       {"report " + tr.root() + " --out " + tr.root() + "/o --reference-date 2099-01-01",
        "--reference-date 2099-01-01 is after the returns end"},
+      // Values that used to be ignored, run for ever, or check nothing and pass.
+      {"synth --out " + tr.root() + "/s --population -5", "--population: Value -5 not in range 1 to 200000"},
+      {"benchmark --la E06000044 --out " + tr.root() + "/b --format pdf", "'pdf' is not a format"},
+      {"validate --no-postcodes --this-year " + tr.folder("2024_25") + " --year 2000",
+       "no DfE validation rule applies to collection year 1999/00"},
   };
   for (const auto& c : cases) {
     const CliRun r = run_careflow(c.args, tr);
