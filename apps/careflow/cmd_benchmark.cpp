@@ -68,6 +68,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
     fmt::print("Own returns: {} file(s), {} collection year(s), {} error(s), {} repair(s) (details: careflow ingest)\n",
                od.files_read, od.years.size(), od.errors, od.repairs);
+    for (const auto& y : od.missing_years)
+      fmt::print(stderr, "careflow benchmark: warning: no return for {} among --returns: no own figures are shown "
+                         "for it (careflow ingest says more)\n", y.label());
     // The own returns must be the council's: their children's homes (the directory's rows for
     // their postcodes only) and their number looked after against the published one.
     PostcodeSelection wanted;

@@ -39,6 +39,7 @@ OwnData own_data_from_returns(const std::vector<std::string>& inputs) {
     o.unusable = report.fatal.all();
     return o;
   }
+  o.missing_years = report.missing_years;
   o.years = own_years(count(h));
   o.starters_by_need = own_starters_by_need(h);
   o.evidence = returns_evidence(h);

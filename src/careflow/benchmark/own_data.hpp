@@ -32,6 +32,8 @@ struct OwnData {
   size_t files_read = 0, errors = 0, repairs = 0;
   // Why the returns cannot be used at all (IngestReport::fatal): then `years` is empty.
   std::vector<Problem> unusable;
+  // Years missing between the first and the last (no own figures for them; IngestReport).
+  std::vector<CollectionYear> missing_years;
 };
 // careflow::ingest on the inputs (folders or PATH@YEAR, as `careflow ingest` takes them), then
 // count(history). Never throws on bad data; problems are counted (see `careflow ingest` for them).
