@@ -36,9 +36,18 @@ void ProblemLog::add(Problem p) {
     problems_.push_back(std::move(p));
     return;
   }
+  add_unlisted(p.file, p.rule, p.severity);
+}
+
+bool ProblemLog::lists(const std::string& file, const std::string& rule) {
+  return tally(file, rule).listed < kListedPerFileAndRule;
+}
+
+void ProblemLog::add_unlisted(const std::string& file, const std::string& rule, Severity severity) {
+  Tally& t = tally(file, rule);
   if (t.omitted == UINT32_MAX) {
     t.omitted = static_cast<uint32_t>(omitted_.size());
-    omitted_.push_back({std::move(p.file), std::move(p.rule), p.severity, 0});
+    omitted_.push_back({file, rule, severity, 0});
   }
   ++omitted_[t.omitted].count;
 }

@@ -49,6 +49,11 @@ class ProblemLog {
   };
 
   void add(Problem p);
+  // Whether the next problem of this rule in this file would be listed. When it would not, a caller
+  // meeting a fault once per column or row can count it with add_unlisted and skip building its
+  // message: time then stays proportional to what is listed, not to the size of the fault.
+  bool lists(const std::string& file, const std::string& rule);
+  void add_unlisted(const std::string& file, const std::string& rule, Severity severity);
   // The problems listed, in the order found.
   const std::vector<Problem>& all() const { return problems_; }
   // Per file and rule, the problems not listed, in the order their first was met.

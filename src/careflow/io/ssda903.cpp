@@ -98,16 +98,27 @@ std::optional<Table> identify_table(const std::vector<std::string>& columns,
   // file's columns is a worse fit than one that has them all.
   struct Fit { Table t; size_t matched; size_t foreign; size_t schema_size; };
   std::vector<Fit> fits;
-  // Upper-cased once: a header may have a million columns.
-  std::vector<std::string> names;
-  names.reserve(columns.size());
-  for (const auto& c : columns) names.push_back(upper(c));
+  // Each column name of any table, with the tables that have it: one look-up per column of the
+  // file, whose header may have a million columns.
+  static const auto kTablesOf = [] {
+    std::unordered_map<std::string_view, uint16_t> m;
+    for (const auto& s : schemas())
+      for (const auto c : s.columns) m[c] |= static_cast<uint16_t>(1u << static_cast<unsigned>(s.table));
+    return m;
+  }();
+  std::array<size_t, kTableCount> matched{};
+  std::string name;
+  for (const auto& c : columns) {
+    name.assign(c);
+    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const auto it = kTablesOf.find(name);
+    if (it == kTablesOf.end()) continue;
+    for (size_t t = 0; t < kTableCount; ++t) matched[t] += (it->second >> t) & 1u;
+  }
   for (const auto& s : schemas()) {
-    size_t matched = 0;
-    for (const auto& c : names)
-      if (std::find(s.columns.begin(), s.columns.end(), c) != s.columns.end()) ++matched;
-    if (matched == 0) continue;
-    fits.push_back({s.table, matched, columns.size() - matched, s.columns.size()});
+    const size_t m = matched[static_cast<size_t>(s.table)];
+    if (m == 0) continue;
+    fits.push_back({s.table, m, columns.size() - m, s.columns.size()});
   }
   if (fits.empty()) return std::nullopt;
   // Exact column set: decisive, whatever the file is called.
@@ -222,14 +233,20 @@ std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, co
   m.has_column.assign(s.columns.size(), false);
   m.from.assign(s.columns.size(), -1);
   size_t unknown_headings = 0;
+  const std::string extra_column = "extra-column";
   for (size_t c = 0; c < columns.size(); ++c) {
     const std::string name = upper(columns[c]);
     const auto it = std::find(s.columns.begin(), s.columns.end(), name);
     if (it == s.columns.end()) {
       m.extra_columns.push_back(columns[c]);
+      // Beyond the warnings listed, counted without building a message (a million columns).
+      if (!problems.lists(source, extra_column)) {
+        problems.add_unlisted(source, extra_column, Severity::warning);
+        continue;
+      }
       const std::string_view known = known_column(name);
       if (!known.empty()) {
-        problems.add({Severity::warning, source, 1, std::string(known), "extra-column",
+        problems.add({Severity::warning, source, 1, std::string(known), extra_column,
                       fmt::format("column is not part of the {} table and was ignored", s.name)});
         continue;
       }
@@ -246,7 +263,7 @@ std::optional<ColumnMap> map_columns(const std::vector<std::string>& columns, co
               closest = col;
             }
       }
-      problems.add({Severity::warning, source, 1, column_position(c), "extra-column",
+      problems.add({Severity::warning, source, 1, column_position(c), extra_column,
                     fmt::format("the heading of column {} is not a column name of the {} table{}; the column was "
                                 "ignored", c + 1, s.name,
                                 closest.empty() ? "" : fmt::format(" (is it {}?)", closest))});
