@@ -47,7 +47,7 @@ class StringIndex {
  public:
   static constexpr uint32_t kAbsent = UINT32_MAX;
 
-  StringIndex() { rehash(1 << 16); }
+  StringIndex() { rehash(1 << 10); }
 
   // The index of a string, numbering it if it is new. `long_ids` is the list pack_string put
   // the string in if it was too long to pack.
