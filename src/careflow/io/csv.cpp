@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <emmintrin.h>
@@ -114,6 +116,41 @@ std::string why_unreadable(const std::string& path) {
   return "it could not be read to the end";
 }
 
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // ASCII fast path, eight bytes at a time.
+    if (i + 8 <= s.size()) {
+      uint64_t chunk;
+      std::memcpy(&chunk, s.data() + i, 8);
+      if ((chunk & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // RFC 3629: the second byte's range depends on the first, which rules out overlong forms,
+    // UTF-16 surrogates (ED A0..BF) and code points above U+10FFFF (F4 90..).
+    size_t continuation;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c < 0xE0) continuation = 1;
+    else if (c >= 0xE0 && c < 0xF0) continuation = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c < 0xF5) continuation = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return i;
+    if (i + continuation >= s.size()) return i;
+    for (size_t k = 1; k <= continuation; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) return i;
+    }
+    i += continuation + 1;
+  }
+  return std::string_view::npos;
+}
+
 namespace {
 
 void append_utf8(std::string& out, uint32_t cp) {
@@ -158,32 +195,7 @@ std::string utf16_to_utf8(std::string_view b, bool little_endian) {
   return out;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    // ASCII fast path, eight bytes at a time.
-    if (i + 8 <= s.size()) {
-      uint64_t chunk;
-      std::memcpy(&chunk, s.data() + i, 8);
-      if ((chunk & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t continuation;
-    if (c < 0x80) continuation = 0;
-    else if (c >= 0xC2 && c < 0xE0) continuation = 1;
-    else if (c >= 0xE0 && c < 0xF0) continuation = 2;
-    else if (c >= 0xF0 && c < 0xF5) continuation = 3;
-    else return false;
-    if (i + continuation >= s.size() && continuation > 0) return false;
-    for (size_t k = 1; k <= continuation; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += continuation + 1;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 // Windows-1252 bytes 0x80..0x9F map to these code points; 0xA0..0xFF equal Latin-1.
 constexpr uint16_t kCp1252High[32] = {
@@ -221,7 +233,12 @@ bool looks_like_bomless_utf16(std::string_view b, bool& little_endian) {
 
 std::string decode_to_utf8(std::string_view b, TextEncoding& enc) {
   auto starts = [&](std::string_view p) { return b.substr(0, p.size()) == p; };
-  if (starts("\xEF\xBB\xBF")) { enc = TextEncoding::utf8_bom; return std::string(b.substr(3)); }
+  if (starts("\xEF\xBB\xBF")) {
+    // A byte-order mark says UTF-8, but the rest may still not be (a file edited in two tools).
+    if (is_valid_utf8(b.substr(3))) { enc = TextEncoding::utf8_bom; return std::string(b.substr(3)); }
+    enc = TextEncoding::windows1252;
+    return cp1252_to_utf8(b.substr(3));
+  }
   if (starts("\xFF\xFE")) { enc = TextEncoding::utf16le; return utf16_to_utf8(b.substr(2), true); }
   if (starts("\xFE\xFF")) { enc = TextEncoding::utf16be; return utf16_to_utf8(b.substr(2), false); }
   bool le = true;
@@ -232,6 +249,18 @@ std::string decode_to_utf8(std::string_view b, TextEncoding& enc) {
   if (is_valid_utf8(b)) { enc = TextEncoding::utf8; return std::string(b); }
   enc = TextEncoding::windows1252;
   return cp1252_to_utf8(b);
+}
+
+std::optional<double> parse_number_cell(std::string_view cell) {
+  std::string t;
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (cell.substr(i, 2) == "\xC2\xA3") ++i;  // a pound sign (UTF-8: every file is decoded to it)
+    else if (cell[i] != ',' && cell[i] != ' ') t += cell[i];  // thousands separators, padding
+  }
+  double v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 std::string csv_escape(std::string_view f) {
@@ -558,7 +587,7 @@ namespace {
 // Converts bytes to UTF-8 in their own buffer, which is left as it is when they already are.
 void decode_in_place(std::string& bytes, TextEncoding& enc) {
   const std::string_view b(bytes);
-  if (b.substr(0, 3) == "\xEF\xBB\xBF") {
+  if (b.substr(0, 3) == "\xEF\xBB\xBF" && is_valid_utf8(b.substr(3))) {
     enc = TextEncoding::utf8_bom;
     bytes.erase(0, 3);
     return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,10 @@ CsvReadResult parse_csv(std::string_view bytes, std::string source);
 // The same, taking ownership of the bytes so that UTF-8 input is parsed without a copy.
 CsvReadResult parse_csv_owned(std::string bytes, std::string source);
 
+// The offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no overlong
+// forms, surrogates or code points above U+10FFFF), or npos when the text is UTF-8.
+size_t first_invalid_utf8(std::string_view text);
+
 // Converts raw bytes of any supported encoding to UTF-8 and says which it was.
 std::string decode_to_utf8(std::string_view bytes, TextEncoding& detected);
 
@@ -93,6 +98,10 @@ bool read_file(const std::string& path, std::string& out);
 // Why read_file could not read `path`, in a few words for a message: "no such file", "it is a
 // folder, not a file", "permission denied"...
 std::string why_unreadable(const std::string& path);
+
+// A number as people write one in a spreadsheet cell ("1,234.5", "£765", " 80 "): none unless the
+// whole cell is one finite number ("nan", "inf", "12abc" and overflow are not numbers).
+std::optional<double> parse_number_cell(std::string_view cell);
 
 // Quotes a field for CSV output when it needs it (RFC 4180).
 std::string csv_escape(std::string_view field);

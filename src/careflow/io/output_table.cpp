@@ -254,7 +254,9 @@ void append_json_string(std::string& out, std::string_view s) {
     out += s;
     out += '"';
   } else {
-    out += nlohmann::json(std::string(s)).dump();  // its escaping and UTF-8 checks
+    // Its escaping; bytes that are not UTF-8 (a file name in Latin-1, say) become U+FFFD rather
+    // than an exception that ends the run after all the work.
+    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 }
 

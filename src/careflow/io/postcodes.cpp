@@ -70,6 +70,10 @@ int32_t to_int(std::string_view s) {
   return v;
 }
 
+// The most text deflate packs into one byte (a match of 258 bytes coded in two bits): a gzip
+// file whose trailer states more than this many times its own size is damaged.
+constexpr size_t kMaxDeflateRatio = 1032;
+
 // A file's text: bytes owned by `storage` or `owned`, viewed by `text`.
 struct Text {
   std::unique_ptr<char[]> storage;
@@ -86,8 +90,12 @@ bool read_whole_zlib(const std::string& path, std::string& out) {
   size_t hint = 0;
   if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
     unsigned char b[4];
-    if (std::fseek(f, -4, SEEK_END) == 0 && std::fread(b, 1, 4, f) == 4)
+    if (std::fseek(f, -4, SEEK_END) == 0 && std::fread(b, 1, 4, f) == 4) {
       hint = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<size_t>(b[3]) << 24);
+      // A damaged trailer must not make a tiny file claim gigabytes: deflate packs at most
+      // 1032 to 1, so a larger claim is not believed (the buffer then grows as read).
+      hint = std::min<size_t>(hint, static_cast<size_t>(std::max(std::ftell(f), 0L)) * kMaxDeflateRatio);
+    }
     std::fclose(f);
   }
   gzFile g = gzopen(path.c_str(), "rb");
@@ -132,6 +140,7 @@ bool read_whole_deflate(const std::string& path, Text& out) {
   if (!ok) return false;
   const auto* t = reinterpret_cast<const unsigned char*>(packed.data() + packed.size() - 4);
   const size_t isize = t[0] | (t[1] << 8) | (t[2] << 16) | (static_cast<size_t>(t[3]) << 24);
+  if (isize > packed.size() * kMaxDeflateRatio) return false;  // damaged, or not gzip: zlib decides
   std::unique_ptr<char[]> buf(new char[std::max<size_t>(isize, 1)]);
   advise_huge(buf.get(), isize);
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
@@ -176,10 +185,22 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onsp
     problems.add({Severity::error, onspd_path, 0, "", "unreadable", "the postcode directory cannot be read"});
     return std::nullopt;
   }
+  std::string lookup;
+  const bool lookup_read = !ltla_to_utla_path.empty() && read_file(ltla_to_utla_path, lookup);
+  auto d = parse(text.text, onspd_path, lookup_read ? std::optional<std::string_view>(lookup) : std::nullopt,
+                 problems, selection);
+  if (d && !ltla_to_utla_path.empty() && !lookup_read)
+    problems.add({Severity::warning, ltla_to_utla_path, 0, "", "unreadable",
+                  "the LTLA to UTLA lookup cannot be read; upper tiers equal lower tiers"});
+  return d;
+}
+
+std::optional<PostcodeDirectory> PostcodeDirectory::parse(std::string_view all, const std::string& onspd_path,
+                                                          std::optional<std::string_view> ltla_to_utla,
+                                                          ProblemLog& problems, const SelectionSource& selection) {
   PostcodeDirectory d;
   std::unordered_map<std::string, uint16_t> la_index;
   std::vector<std::string_view> f;
-  const std::string_view all = text.text;
   size_t pos = 0;
   int c_pcd = -1, c_la = -1, c_e = -1, c_n = -1;
   // The header: the first line that is not blank.
@@ -207,6 +228,7 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onsp
   const PostcodeSelection* only = c_pcd >= 0 && selection ? selection() : nullptr;
   size_t bad = 0;
   std::string_view last_la;
+  bool have_last_la = false;  // a blank first LA equals the empty last_la: it must still be added
   uint16_t last_index = 0;
   // One data line, split into `f`: counted as bad, or added unless the selection leaves it out.
   auto add_line = [&](std::string_view line) {
@@ -217,10 +239,15 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onsp
     if (only && !only->contains(*key)) return;
     // Neighbouring postcodes mostly share an LA: skip the hash lookup when it repeats.
     const std::string_view la = f[static_cast<size_t>(c_la)];
-    if (la != last_la) {
+    if (!have_last_la || la != last_la) {
+      if (d.las_.size() > UINT16_MAX && !la_index.contains(std::string(la))) {  // not a directory of LAs
+        ++bad;
+        return;
+      }
       auto [it, inserted] = la_index.try_emplace(std::string(la), static_cast<uint16_t>(d.las_.size()));
       if (inserted) d.las_.emplace_back(la);
       last_la = la;
+      have_last_la = true;
       last_index = it->second;
     }
     d.entries_.push_back({*key, last_index, to_int(f[static_cast<size_t>(c_e)]), to_int(f[static_cast<size_t>(c_n)])});
@@ -307,32 +334,26 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onsp
   std::sort(d.entries_.begin(), d.entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   // Upper tiers: LTLA -> UTLA; an LA missing from the lookup (Scotland, unitaries) is its own.
   d.utlas_ = d.las_;
-  if (!ltla_to_utla_path.empty()) {
-    std::string lookup;
-    if (!read_file(ltla_to_utla_path, lookup)) {
-      problems.add({Severity::warning, ltla_to_utla_path, 0, "", "unreadable",
-                    "the LTLA to UTLA lookup cannot be read; upper tiers equal lower tiers"});
-    } else {
-      std::string_view l(lookup);
-      size_t p = 0;
-      int c_ltla = -1, c_utla = -1;
-      while (p < l.size()) {
-        size_t nl = l.find('\n', p);
-        if (nl == std::string_view::npos) nl = l.size();
-        split(l.substr(p, nl - p), f);
-        p = nl + 1;
-        if (c_ltla < 0) {
-          for (size_t i = 0; i < f.size(); ++i) {
-            if (f[i].find("LTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_ltla = static_cast<int>(i);
-            if (f[i].find("UTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_utla = static_cast<int>(i);
-          }
-          if (c_ltla < 0 || c_utla < 0) break;
-          continue;
+  if (ltla_to_utla) {
+    const std::string_view l = *ltla_to_utla;
+    size_t p = 0;
+    int c_ltla = -1, c_utla = -1;
+    while (p < l.size()) {
+      size_t nl = l.find('\n', p);
+      if (nl == std::string_view::npos) nl = l.size();
+      split(l.substr(p, nl - p), f);
+      p = nl + 1;
+      if (c_ltla < 0) {
+        for (size_t i = 0; i < f.size(); ++i) {
+          if (f[i].find("LTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_ltla = static_cast<int>(i);
+          if (f[i].find("UTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_utla = static_cast<int>(i);
         }
-        if (static_cast<int>(f.size()) <= std::max(c_ltla, c_utla)) continue;
-        const auto it = la_index.find(std::string(f[static_cast<size_t>(c_ltla)]));
-        if (it != la_index.end()) d.utlas_[it->second] = std::string(f[static_cast<size_t>(c_utla)]);
+        if (c_ltla < 0 || c_utla < 0) break;
+        continue;
       }
+      if (static_cast<int>(f.size()) <= std::max(c_ltla, c_utla)) continue;
+      const auto it = la_index.find(std::string(f[static_cast<size_t>(c_ltla)]));
+      if (it != la_index.end()) d.utlas_[it->second] = std::string(f[static_cast<size_t>(c_utla)]);
     }
   }
   return d;
@@ -418,7 +439,8 @@ std::string PostcodeDirectory::postcode(size_t i) const {
 
 std::optional<double> distance_miles(const PostcodeInfo& a, const PostcodeInfo& b) {
   if (!a.has_grid || !b.has_grid) return std::nullopt;
-  const double de = a.easting - b.easting, dn = a.northing - b.northing;
+  // In double: the difference of two int32 grid references can overflow an int32.
+  const double de = static_cast<double>(a.easting) - b.easting, dn = static_cast<double>(a.northing) - b.northing;
   const double miles = std::sqrt(de * de + dn * dn) / 1000.0 / 1.6093;
   return std::round(miles * 10.0) / 10.0;
 }

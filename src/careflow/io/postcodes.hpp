@@ -63,6 +63,11 @@ class PostcodeDirectory {
   static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
                                                const std::string& ltla_to_utla_path,
                                                ProblemLog& problems, const SelectionSource& selection);
+  // The same from text already in memory: the directory unpacked, and the lookup's text (none:
+  // upper tiers equal lower tiers). `onspd_path` names the directory in problems.
+  static std::optional<PostcodeDirectory> parse(std::string_view onspd_text, const std::string& onspd_path,
+                                                std::optional<std::string_view> ltla_to_utla_text,
+                                                ProblemLog& problems, const SelectionSource& selection);
   // The same from the reference data folder (postcodes/onspd_postcodes.csv.gz and
   // neighbours_and_geography/ons_ltla_to_utla_lookup_april_2023_england_wales.csv); when
   // absent, a problem says which file is needed and where.

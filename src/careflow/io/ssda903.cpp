@@ -608,19 +608,33 @@ void add_xml_row(ReturnTable& t, const std::vector<std::string>& values, uint32_
 }  // namespace
 
 void read_return_xml(const std::string& path, Return& into, ProblemLog& problems) {
-  FileReport rep{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
   std::string bytes;
   if (!read_file(path, bytes)) {
     problems.add({Severity::error, path, 0, "", "unreadable", "the file cannot be read: " + why_unreadable(path)});
-    into.files.push_back(rep);
+    into.files.push_back(FileReport{path, std::nullopt, TextEncoding::utf8, 0, 0, 0});
     return;
   }
+  read_return_xml_text(bytes, path, into, problems);
+}
+
+void read_return_xml_text(std::string_view bytes, const std::string& path, Return& into, ProblemLog& problems) {
+  FileReport rep{path, std::nullopt, TextEncoding::utf8, 0, 0, 0};
   pugi::xml_document doc;
   const auto res = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
   LineIndex lines(bytes);
   if (!res) {
     problems.add({Severity::error, path, lines.line(res.offset), "", "bad-xml",
                   fmt::format("the XML cannot be parsed: {}; nothing in the file was used", res.description())});
+    into.files.push_back(rep);
+    return;
+  }
+  // pugixml takes UTF-8 on trust: bytes that are not would reach problems and outputs (and
+  // JSON writers refuse them). Other encodings it converts itself.
+  if (const size_t bad = res.encoding == pugi::encoding_utf8 ? first_invalid_utf8(bytes) : std::string_view::npos;
+      bad != std::string_view::npos) {
+    problems.add({Severity::error, path, lines.line(static_cast<ptrdiff_t>(bad)), "", "bad-xml",
+                  "the XML is not valid UTF-8 on this line: save it as UTF-8 (or declare its encoding, e.g. "
+                  "ISO-8859-1); nothing in the file was used"});
     into.files.push_back(rep);
     return;
   }

@@ -155,6 +155,8 @@ std::vector<Return> read_returns_by_year(const std::vector<std::pair<CollectionY
                                          ProblemLog& problems);
 // Reads the return's XML form into the same tables.
 void read_return_xml(const std::string& path, Return& into, ProblemLog& problems);
+// The same from the file's bytes already in memory; `path` names them in problems.
+void read_return_xml_text(std::string_view bytes, const std::string& path, Return& into, ProblemLog& problems);
 
 // Episodes rows with a CHILD and a valid DECOM: what a year's return must have for careflow to
 // use it. A council's return always has some; a return without any (its Episodes file missing,
