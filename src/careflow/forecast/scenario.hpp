@@ -7,6 +7,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "careflow/core/date.hpp"
@@ -27,6 +28,8 @@ struct CostSettings {
 // Reads "kind,weekly_cost" rows (kind as kind_name, e.g. foster_ifa); returns an error message
 // or nothing.
 std::optional<std::string> load_unit_costs_csv(const std::string& path, CostSettings& costs);
+// The same from the file's text; `path` names it in messages.
+std::optional<std::string> parse_unit_costs_csv(std::string_view text, const std::string& path, CostSettings& costs);
 
 // Entries of children aged [age_from, age_to] (completed years at entry) multiplied by `factor`
 // from `from` on.
@@ -96,6 +99,8 @@ struct Scenario {
 
 // Parses a TOML scenario (see docs/forecast.md for the keys). Returns an error message on failure.
 std::optional<std::string> load_scenario_toml(const std::string& path, Scenario& out);
-std::optional<std::string> parse_scenario_toml(const std::string& text, Scenario& out);
+// `source` names the text in messages ("FILE:LINE:COLUMN: ..." for what TOML cannot read).
+std::optional<std::string> parse_scenario_toml(const std::string& text, Scenario& out,
+                                               const std::string& source = "scenario");
 
 }  // namespace careflow::forecast
