@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "careflow/analyse/context.hpp"
 
@@ -24,20 +25,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-double to_number(std::string_view s, bool& ok) {
-  std::string t(s);
-  t.erase(std::remove(t.begin(), t.end(), ','), t.end());
-  try {
-    size_t pos = 0;
-    const double v = std::stod(t, &pos);
-    ok = pos == t.size() && !t.empty();
-    return v;
-  } catch (...) {
-    ok = false;
-    return 0;
-  }
-}
-
 // The council's 0-17 population by mid-year: the user's file (year,population) or the ONS file.
 void load_population(Context& cx, Assessment& a) {
   const std::string ons = "population/dfe_ons_mid_year_population_0_17_england_la_2012_to_2024.csv";
@@ -49,11 +36,17 @@ void load_population(Context& cx, Assessment& a) {
                               " could not be read (needs columns year,population): rates per 10,000 are not shown.");
       return;
     }
+    std::vector<uint32_t> unread;
     for (size_t i = 0; i < r.table.rows(); ++i) {
-      bool ok1, ok2;
-      const double y = to_number(r.table.cell(i, yc), ok1), p = to_number(r.table.cell(i, pc), ok2);
-      if (ok1 && ok2 && p > 0) cx.population[static_cast<int>(y)] = p;
+      const auto y = detail::read_whole_number(r.table.cell(i, yc), 1900, 2200);
+      const auto p = parse_number_cell(r.table.cell(i, pc));
+      if (y && p && *p > 0) cx.population[*y] = *p;
+      else unread.push_back(r.table.line(i));
     }
+    if (!unread.empty())
+      a.limitations.push_back(fmt::format("Population file {}: {} row(s) without a year and a positive population "
+                                          "were not used (line {}{}).", cx.o.population_file, unread.size(),
+                                          unread.front(), unread.size() > 1 ? " and others" : ""));
     return;
   }
   const auto path = reference_file(ons);
@@ -67,13 +60,13 @@ void load_population(Context& cx, Assessment& a) {
             oc = t.find_column("old_la_code"), namec = t.find_column("la_name"), pc = t.find_column("population_estimate");
   if (yc < 0 || lc < 0 || nc < 0 || oc < 0 || pc < 0) return;
   for (size_t i = 0; i < t.rows(); ++i) {
-    bool ok1, ok2;
-    const double y = to_number(t.cell(i, yc), ok1), p = to_number(t.cell(i, pc), ok2);
-    if (!ok1 || !ok2) continue;
-    if (t.cell(i, lc) == "National") cx.england[static_cast<int>(y) + 1].population = p;  // keyed by the CLA year it serves
+    const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
+    const auto p = parse_number_cell(t.cell(i, pc));
+    if (!y || !p) continue;
+    if (t.cell(i, lc) == "National") cx.england[*y + 1].population = *p;  // keyed by the CLA year it serves
     if (!cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
         (t.cell(i, nc) == cx.o.la_code || t.cell(i, oc) == cx.o.la_code)) {
-      cx.population[static_cast<int>(y)] = p;
+      cx.population[*y] = *p;
       if (namec >= 0) a.la_name = std::string(t.cell(i, namec));
       cx.la_ons_code = std::string(t.cell(i, nc));
     }
@@ -99,15 +92,14 @@ void load_england(Context& cx, Assessment& a) {
         const bool council = !cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
                              (t.cell(i, newc) == cx.o.la_code || t.cell(i, oldc) == cx.o.la_code);
         if (!national && !council) continue;
-        bool ok;
-        const int y = static_cast<int>(to_number(t.cell(i, yc), ok));
-        if (!ok) continue;
-        auto& e = national ? cx.england[y] : cx.published[y];
-        e.looked_after = to_number(t.cell(i, nc), ok);
-        e.started = to_number(t.cell(i, sc), ok);
-        e.ceased = to_number(t.cell(i, cc), ok);
-        if (double p = to_number(t.cell(i, pc), ok); ok) e.population = p;
-        if (double rt = to_number(t.cell(i, rc), ok); ok) e.rate = rt;
+        const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
+        if (!y) continue;
+        auto& e = national ? cx.england[*y] : cx.published[*y];
+        e.looked_after = parse_number_cell(t.cell(i, nc)).value_or(0);
+        e.started = parse_number_cell(t.cell(i, sc)).value_or(0);
+        e.ceased = parse_number_cell(t.cell(i, cc)).value_or(0);
+        if (const auto p = parse_number_cell(t.cell(i, pc))) e.population = *p;
+        if (const auto rt = parse_number_cell(t.cell(i, rc))) e.rate = *rt;
       }
   } else {
     a.limitations.push_back("England comparisons " + missing_reference_message(file));
@@ -121,14 +113,13 @@ void load_england(Context& cx, Assessment& a) {
     if (yc >= 0 && lc >= 0 && gc >= 0 && mc >= 0 && pc >= 0)
       for (size_t i = 0; i < t.rows(); ++i) {
         if (t.cell(i, lc) != "National") continue;
-        bool ok1, ok2;
-        const int y = static_cast<int>(to_number(t.cell(i, yc), ok1));
-        const double pct = to_number(t.cell(i, pc), ok2);
-        if (!ok1 || !ok2) continue;
+        const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
+        const auto pct = parse_number_cell(t.cell(i, pc));
+        if (!y || !pct) continue;
         const auto m = t.cell(i, mc);
-        if (m == "Living with the same carer for at least 2 years") cx.england_same_carer_pct[y] = pct;
+        if (m == "Living with the same carer for at least 2 years") cx.england_same_carer_pct[*y] = *pct;
         if (t.cell(i, gc) == "CLA on 31 March" && m.find("3 or more placements") != std::string_view::npos)
-          cx.england_3plus_pct[y] = pct;
+          cx.england_3plus_pct[*y] = *pct;
       }
   }
 }
@@ -162,11 +153,11 @@ void load_england_ceased(Context& cx) {
   if (yc < 0 || lc < 0 || gc < 0 || cc < 0 || nc < 0) return;
   for (size_t i = 0; i < t.rows(); ++i) {
     if (t.cell(i, lc) != "National" || t.cell(i, gc) != "Reason episode ceased") continue;
-    bool ok1, ok2;
-    const int y = static_cast<int>(to_number(t.cell(i, yc), ok1));
-    const double n = to_number(t.cell(i, nc), ok2);
-    if (!ok1 || !ok2) continue;
-    auto& v = cx.england_ceased_by_reason[y];
+    const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
+    const auto number = parse_number_cell(t.cell(i, nc));
+    if (!y || !number) continue;
+    const double n = *number;
+    auto& v = cx.england_ceased_by_reason[*y];
     v.resize(kCeaseGroupCount + 1, 0);
     const auto ch = t.cell(i, cc);
     if (ch == "Total") {
@@ -239,6 +230,12 @@ bool is_eighteenth_birthday_exit(const History& h, const PeriodOfCare& p) {
 }
 
 namespace detail {
+
+std::optional<int> read_whole_number(std::string_view cell, int lo, int hi) {
+  const auto v = parse_number_cell(cell);
+  if (!v || *v < lo || *v > hi || *v != std::trunc(*v)) return std::nullopt;
+  return static_cast<int>(*v);
+}
 
 bool Context::keep(ChildIndex c, Date on) const {
   const Filter& f = o.filter;

@@ -37,20 +37,6 @@ constexpr DefaultCost kDefaultCosts[] = {
     {PlacementGroup::other, 765, "as fostering"},
 };
 
-double number(std::string_view s, bool& ok) {
-  std::string t(s);
-  std::erase_if(t, [](char c) { return c == ',' || c == '\xA3' || c == ' '; });
-  try {
-    size_t pos = 0;
-    const double v = std::stod(t, &pos);
-    ok = pos == t.size();
-    return v;
-  } catch (...) {
-    ok = false;
-    return 0;
-  }
-}
-
 }  // namespace
 
 void costs(Context& cx, Assessment& a) {
@@ -71,10 +57,14 @@ void costs(Context& cx, Assessment& a) {
                               " could not be used (needs columns placement_group or placement_type, and weekly_cost): "
                               "illustrative costs are shown.");
     } else {
+      std::vector<uint32_t> unread;
       for (size_t i = 0; i < r.table.rows(); ++i) {
-        bool ok;
-        const double v = number(r.table.cell(i, wc), ok);
-        if (!ok) continue;
+        const auto cost = parse_number_cell(r.table.cell(i, wc));
+        if (!cost || *cost < 0) {
+          unread.push_back(r.table.line(i));
+          continue;
+        }
+        const double v = *cost;
         const auto key = r.table.cell(i, gc);
         for (int g = 0; g < kPlacementGroupCount; ++g) {
           const auto pg = static_cast<PlacementGroup>(g);
@@ -86,6 +76,10 @@ void costs(Context& cx, Assessment& a) {
           }
         }
       }
+      if (!unread.empty())
+        a.limitations.push_back(fmt::format("Unit costs file {}: {} row(s) without a weekly cost in pounds were not "
+                                            "used (line {}{}).", cx.o.unit_costs_file, unread.size(), unread.front(),
+                                            unread.size() > 1 ? " and others" : ""));
     }
   }
   {
@@ -151,15 +145,24 @@ void projection(Context& cx, Assessment& a) {
     return;
   }
   std::map<int, std::vector<double>> pop;  // year -> population by single year of age 0-17
+  std::vector<uint32_t> unread;
   for (size_t i = 0; i < r.table.rows(); ++i) {
-    bool ok1, ok2, ok3;
-    const double y = number(r.table.cell(i, yc), ok1), age = number(r.table.cell(i, ac), ok2),
-                 p = number(r.table.cell(i, pc), ok3);
-    if (!ok1 || !ok2 || !ok3 || age < 0 || age > 17) continue;
-    auto& v = pop[static_cast<int>(y)];
+    const auto y = read_whole_number(r.table.cell(i, yc), 1900, 2200);
+    const auto age = read_whole_number(r.table.cell(i, ac), 0, 200);
+    const auto p = parse_number_cell(r.table.cell(i, pc));
+    if (!y || !age || !p || *p < 0) {
+      unread.push_back(r.table.line(i));
+      continue;
+    }
+    if (*age > 17) continue;  // adults: not part of the 0-17 population
+    auto& v = pop[*y];
     v.resize(18, 0);
-    v[static_cast<size_t>(age)] += p;
+    v[static_cast<size_t>(*age)] += *p;
   }
+  if (!unread.empty())
+    a.limitations.push_back(fmt::format("Projected demand: {}: {} row(s) without a year, an age and a population were "
+                                        "not used (line {}{}).", cx.o.projection_file, unread.size(), unread.front(),
+                                        unread.size() > 1 ? " and others" : ""));
   // Rates by age at the latest 31 March against the population of the mid-year before.
   const auto& last = cx.years.back();
   const auto base = pop.find(last.end_year - 1);
