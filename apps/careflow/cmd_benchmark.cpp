@@ -36,6 +36,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
   }
   const auto d = benchmark::load_public_data();
   for (auto& m : d.missing) fmt::print(stderr, "careflow benchmark: note: {} (continuing without it)\n", m);
+  if (!d.problems.empty())  // rows or files of the published tables that could not be used
+    fmt::print(stderr, "careflow benchmark: note: {} problem(s) in the published tables, the first: {} (all in data_notes)\n",
+               d.problems.size(), d.problems.front());
   const int la = d.find_council(o.la);
   if (!la) {
     fmt::print(stderr, "careflow benchmark: no council matches '{}' (use an ONS code, DfE LA number or name)\n", o.la);

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/published_table.hpp"
 #include "careflow/io/csv.hpp"
-#include "careflow/io/reference_data.hpp"
 
 namespace careflow::benchmark {
 namespace {
@@ -21,44 +21,41 @@ std::string lower(std::string_view s) {
   return r;
 }
 
-std::optional<CsvTable> open_table(const char* rel, PublicData& d) {
-  auto path = reference_file(rel);
-  if (!path) { d.missing.push_back(missing_reference_message(rel)); return std::nullopt; }
-  auto r = read_csv(*path);
-  if (!r.readable) { d.missing.push_back(fmt::format("cannot read {} ({})", rel, *path)); return std::nullopt; }
-  return std::move(r.table);
-}
+using detail::has_columns;
+using detail::published;
+using detail::text;
+using detail::whole_number;
 
 // Stores a published cell at the row's level. EES tables: time_period, geographic_level,
 // region_name, old_la_code.
 void put(AreaSeries& s, const CsvTable& t, size_t i, int year, Published v) {
-  const auto level = t.cell(i, t.find_column("geographic_level"));
+  const auto level = text(t, i, t.find_column("geographic_level"));
   if (level == "National") s.england[year] = v;
-  else if (level == "Regional") s.region[{lower(t.cell(i, t.find_column("region_name"))), year}] = v;
+  else if (level == "Regional") s.region[{lower(text(t, i, t.find_column("region_name"))), year}] = v;
   else if (level == "Local authority") {
-    const auto la = parse_published(t.cell(i, t.find_column("old_la_code")));
-    if (la.has()) s.council[{static_cast<int>(la.value), year}] = v;
+    if (const auto la = whole_number(published(t, i, t.find_column("old_la_code")))) s.council[{*la, year}] = v;
   }
 }
 
 void read_ees(PublicData& d, const char* rel, const std::vector<std::pair<const char*, const char*>>& columns) {
-  auto t = open_table(rel, d);
+  auto t = detail::open_published(rel, d);
   if (!t) return;
   const int cy = t->find_column("time_period");
+  if (!has_columns(*t, rel, {{cy, "time_period"}}, d)) return;
   std::vector<int> cols;
   for (auto& [col, code] : columns) {
     cols.push_back(t->find_column(col));
     if (cols.back() < 0) d.problems.push_back(fmt::format("{}: no column {}", rel, col));
   }
   for (size_t i = 0; i < t->rows(); ++i) {
-    const auto y = parse_published(t->cell(i, cy));
-    if (!y.has()) continue;
+    const auto y = whole_number(published(*t, i, cy));
+    if (!y) continue;
     for (size_t k = 0; k < columns.size(); ++k) {
       if (cols[k] < 0) continue;
-      const auto v = parse_published(t->cell(i, cols[k]));
+      const auto v = published(*t, i, cols[k]);
       if (v.marker == Marker::unreadable)
         d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
-      put(d.direct[columns[k].second], *t, i, static_cast<int>(y.value), v);
+      put(d.direct[columns[k].second], *t, i, *y, v);
     }
   }
 }
@@ -82,28 +79,31 @@ void load_direct_measures(PublicData& d) {
   read_ees(d, kCinC1, {{"referral_count", "referrals"}, {"rereferral_percent", "rereferral_pct"}});
   read_ees(d, kCinD3, {{"CPP_start", "cpp_starts"}, {"CPP_subsequent_percent", "cpp_subsequent_pct"}});
   read_ees(d, kCinD5, {{"CPP_At31", "cpp_at31"}});
-  if (auto t = open_table(kS251A1, d)) {
+  if (auto t = detail::open_published(kS251A1, d)) {
     // Net current expenditure, detail lines only, summed per council and year; councils' sums
     // give the region and England (the file has no aggregate rows). A blank detail line counts
     // as not published for that council and year (then the council has no total).
     const int cfy = t->find_column("financial_year"), cla = t->find_column("LA"), cg = t->find_column("ReportGroup"),
               cd = t->find_column("Description"), cn = t->find_column("NetCurrentExpenditure");
     std::map<std::pair<int, int>, std::pair<double, bool>> cla_net, cyp_net;  // sum, complete
-    for (size_t i = 0; i < t->rows(); ++i) {
-      const auto fy = t->cell(i, cfy);  // "2018-19"
-      const auto la = parse_published(t->cell(i, cla));
-      if (fy.size() < 7 || !la.has()) continue;
-      const int year = 2000 + std::atoi(std::string(fy.substr(5, 2)).c_str());
-      if (s251_line_excluded(std::string(t->cell(i, cd)))) continue;
-      const auto v = parse_published(t->cell(i, cn));
-      const std::pair<int, int> key{static_cast<int>(la.value), year};
+    const bool usable = has_columns(*t, kS251A1, {{cfy, "financial_year"}, {cla, "LA"}, {cd, "Description"},
+                                                  {cn, "NetCurrentExpenditure"}}, d);
+    for (size_t i = 0; usable && i < t->rows(); ++i) {
+      const auto fy = text(*t, i, cfy);  // "2018-19"
+      const auto la = whole_number(published(*t, i, cla));
+      const auto end = fy.size() >= 7 ? whole_number(parse_published(fy.substr(5, 2))) : std::nullopt;
+      if (!end || !la) continue;
+      const int year = 2000 + *end;
+      if (s251_line_excluded(std::string(text(*t, i, cd)))) continue;
+      const auto v = published(*t, i, cn);
+      const std::pair<int, int> key{*la, year};
       auto add = [&](std::map<std::pair<int, int>, std::pair<double, bool>>& m) {
         auto [it, fresh] = m.try_emplace(key, 0.0, true);
         if (v.has()) it->second.first += v.value;
         else it->second.second = false;
       };
       add(cyp_net);
-      if (lower(t->cell(i, cg)) == "children looked after") add(cla_net);
+      if (lower(text(*t, i, cg)) == "children looked after") add(cla_net);
     }
     for (auto [m, code] : {std::pair{&cla_net, "s251_cla_net"}, {&cyp_net, "s251_cyp_net"}}) {
       auto& s = d.direct[code];
@@ -120,18 +120,18 @@ void load_direct_measures(PublicData& d) {
     }
   }
   for (auto [rel, table] : {std::pair{kStarters, "starters"}, {kCeasers, "ceasers"}}) {
-    auto t = open_table(rel, d);
+    auto t = detail::open_published(rel, d);
     if (!t) continue;
     const int cy = t->find_column("time_period"), cg = t->find_column("cla_group"),
               cc = t->find_column("characteristic"), cn = t->find_column("number");
+    if (!has_columns(*t, rel, {{cy, "time_period"}, {cg, "cla_group"}, {cc, "characteristic"}, {cn, "number"}}, d)) continue;
     for (size_t i = 0; i < t->rows(); ++i) {
-      const auto y = parse_published(t->cell(i, cy));
-      if (!y.has()) continue;
-      const auto v = parse_published(t->cell(i, cn));
+      const auto y = whole_number(published(*t, i, cy));
+      if (!y) continue;
+      const auto v = published(*t, i, cn);
       if (v.marker == Marker::unreadable)
         d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
-      put(d.breakdowns[{table, std::string(t->cell(i, cg)), std::string(t->cell(i, cc))}], *t, i,
-          static_cast<int>(y.value), v);
+      put(d.breakdowns[{table, std::string(text(*t, i, cg)), std::string(text(*t, i, cc))}], *t, i, *y, v);
     }
   }
 }

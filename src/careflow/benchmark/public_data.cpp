@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <climits>
+#include <cmath>
 #include <cstdlib>
 
 #include "careflow/benchmark/direct_measures.hpp"
+#include "careflow/benchmark/published_table.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/reference_data.hpp"
 
@@ -44,7 +47,7 @@ Published parse_published(std::string_view cell) {
   for (char ch : cell) if (ch != ',') s += ch;  // thousands separators
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) { p.marker = Marker::unreadable; return p; }
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) { p.marker = Marker::unreadable; return p; }
   p.value = v;
   p.marker = Marker::value;
   return p;
@@ -99,8 +102,9 @@ static std::string lower(std::string_view s) {
 
 int PublicData::find_council(const std::string& q) const {
   const std::string lq = lower(trim(q));
-  int number = 0;
-  if (!lq.empty() && std::all_of(lq.begin(), lq.end(), ::isdigit)) number = std::stoi(lq);
+  int number = 0;  // stays 0 for a number too large to be a DfE LA number
+  if (!lq.empty() && std::all_of(lq.begin(), lq.end(), [](unsigned char c) { return std::isdigit(c); }))
+    std::from_chars(lq.data(), lq.data() + lq.size(), number);
   // Latest year first, so that names and codes resolve to the current council.
   for (auto it = cla.rbegin(); it != cla.rend(); ++it) {
     if (it->level != Level::council) continue;
@@ -157,111 +161,165 @@ std::optional<double> PublicData::low_income(const std::string& code, int fy) co
   return std::nullopt;
 }
 
-namespace {
-// Opens a reference file, or records why it cannot.
-std::optional<CsvTable> open(const char* rel, PublicData& d) {
+namespace detail {
+
+std::optional<CsvTable> open_published(const char* rel, PublicData& d) {
   auto path = reference_file(rel);
   if (!path) { d.missing.push_back(missing_reference_message(rel)); return std::nullopt; }
   auto r = read_csv(*path);
   if (!r.readable) { d.missing.push_back(fmt::format("cannot read {} ({})", rel, *path)); return std::nullopt; }
   return std::move(r.table);
 }
+
+std::string_view text(const CsvTable& t, size_t row, int c) {
+  return c < 0 || static_cast<size_t>(c) >= t.cols() ? std::string_view() : t.cell(row, static_cast<size_t>(c));
+}
+
+Published published(const CsvTable& t, size_t row, int c) {
+  return c < 0 || static_cast<size_t>(c) >= t.cols() ? Published{} : parse_published(t.cell(row, static_cast<size_t>(c)));
+}
+
+std::optional<int> whole_number(const Published& p) {
+  // Also refuses NaN and infinities: converting those (or anything beyond an int) is undefined.
+  if (!p.has() || !(p.value >= INT_MIN && p.value <= INT_MAX) || p.value != std::trunc(p.value)) return std::nullopt;
+  return static_cast<int>(p.value);
+}
+
+bool has_columns(const CsvTable& t, const char* rel, std::initializer_list<std::pair<int, std::string_view>> needed,
+                 PublicData& d) {
+  for (const auto& [c, name] : needed)
+    if (c < 0 || static_cast<size_t>(c) >= t.cols()) {
+      d.problems.push_back(fmt::format("{}: no column {}; the file was not used", rel, name));
+      return false;
+    }
+  return true;
+}
+
+}  // namespace detail
+
+namespace {
+using detail::has_columns;
+using detail::open_published;
+using detail::published;
+using detail::text;
+using detail::whole_number;
+
 int col(const CsvTable& t, std::string_view prefix) {
   for (size_t i = 0; i < t.columns.size(); ++i)
     if (std::string_view(t.columns[i]).substr(0, prefix.size()) == prefix) return static_cast<int>(i);
   return -1;
 }
-Published cell(const CsvTable& t, size_t r, int c) { return c < 0 ? Published{} : parse_published(t.cell(r, c)); }
+
+// The two digits at `pos` as a number ("2021/22 (p)" -> 22 at 5), if they are digits.
+std::optional<int> two_digits(std::string_view s, size_t pos) {
+  if (s.size() < pos + 2 || !std::isdigit(static_cast<unsigned char>(s[pos])) ||
+      !std::isdigit(static_cast<unsigned char>(s[pos + 1])))
+    return std::nullopt;
+  return (s[pos] - '0') * 10 + (s[pos + 1] - '0');
+}
 }  // namespace
 
 PublicData load_public_data(LoadOptions options) {
   PublicData d;
-  if (auto t = open(kClaSeries, d)) {
+  if (auto t = open_published(kClaSeries, d)) {
     const int cy = col(*t, "year"), cl = col(*t, "geographic_level"), cn = col(*t, "old_la_code"),
               cc = col(*t, "new_la_code"), cname = col(*t, "la_name"), cs = col(*t, "cla_at_31_march"),
               cst = col(*t, "cla_started"), cce = col(*t, "cla_ceased"), cp = col(*t, "population_0_17"),
               cr = col(*t, "rate_per_10000"), csrc = col(*t, "source");
-    d.cla.reserve(t->rows());
-    for (size_t i = 0; i < t->rows(); ++i) {
-      AreaYear a;
-      a.year = static_cast<int>(cell(*t, i, cy).value);
-      const auto lv = t->cell(i, cl);
-      a.level = lv == "National" ? Level::national : lv == "Regional" ? Level::regional : Level::council;
-      if (a.level == Level::council) a.la_number = static_cast<int>(cell(*t, i, cn).value);
-      a.ons_code = std::string(t->cell(i, cc));
-      a.name = std::string(t->cell(i, cname));
-      a.stock = cell(*t, i, cs);
-      a.starters = cell(*t, i, cst);
-      a.ceasers = cell(*t, i, cce);
-      a.population = cell(*t, i, cp);
-      a.rate = cell(*t, i, cr);
-      a.source = std::string(t->cell(i, csrc));
-      for (auto* p : {&a.stock, &a.starters, &a.ceasers, &a.population, &a.rate})
-        if (p->marker == Marker::unreadable)
-          d.problems.push_back(fmt::format("{} line {}: unreadable value", kClaSeries, t->line(i)));
-      d.cla.push_back(std::move(a));
+    if (has_columns(*t, kClaSeries, {{cy, "year"}, {cl, "geographic_level"}, {cn, "old_la_code"}, {cc, "new_la_code"},
+                                     {cname, "la_name"}, {cs, "cla_at_31_march"}}, d)) {
+      d.cla.reserve(t->rows());
+      for (size_t i = 0; i < t->rows(); ++i) {
+        AreaYear a;
+        const auto year = whole_number(published(*t, i, cy));
+        const auto lv = text(*t, i, cl);
+        a.level = lv == "National" ? Level::national : lv == "Regional" ? Level::regional : Level::council;
+        const auto la = whole_number(published(*t, i, cn));
+        if (!year || (a.level == Level::council && !la)) {
+          d.problems.push_back(fmt::format("{} line {}: no {}; the row was not used", kClaSeries, t->line(i),
+                                           year ? "DfE LA number (old_la_code)" : "year"));
+          continue;
+        }
+        a.year = *year;
+        if (a.level == Level::council) a.la_number = *la;
+        a.ons_code = std::string(text(*t, i, cc));
+        a.name = std::string(text(*t, i, cname));
+        a.stock = published(*t, i, cs);
+        a.starters = published(*t, i, cst);
+        a.ceasers = published(*t, i, cce);
+        a.population = published(*t, i, cp);
+        a.rate = published(*t, i, cr);
+        a.source = std::string(text(*t, i, csrc));
+        for (auto* p : {&a.stock, &a.starters, &a.ceasers, &a.population, &a.rate})
+          if (p->marker == Marker::unreadable)
+            d.problems.push_back(fmt::format("{} line {}: unreadable value", kClaSeries, t->line(i)));
+        d.cla.push_back(std::move(a));
+      }
     }
     d.build_index();
   }
   auto iod = [&](const char* rel, std::map<std::string, double>& out) {
-    if (auto t = open(rel, d)) {
-      const int c = col(*t, rel == kIdaci2019 ? "IDACI - Average score" : "IMD - Average score");
+    if (auto t = open_published(rel, d)) {
+      const char* name = rel == kIdaci2019 ? "IDACI - Average score" : "IMD - Average score";
+      const int c = col(*t, name);
+      if (!has_columns(*t, rel, {{c, name}}, d)) return;
       for (size_t i = 0; i < t->rows(); ++i)
-        if (auto p = cell(*t, i, c); p.has()) out[std::string(t->cell(i, 0))] = p.value;
+        if (auto p = published(*t, i, c); p.has()) out[std::string(text(*t, i, 0))] = p.value;
     }
   };
   iod(kIdaci2019, d.idaci_score_2019);
   iod(kImd2019, d.imd_score_2019);
-  if (auto t = open(kLowIncome, d)) {
+  if (auto t = open_published(kLowIncome, d); t && has_columns(*t, kLowIncome, {{2, "children (the third)"}}, d)) {
     for (size_t i = 0; i < t->rows(); ++i) {
-      auto fy = t->cell(i, 1);  // "2021/22 (p)": the year ends in 2022
-      if (fy.size() < 7) continue;
-      const int end = 2000 + std::stoi(std::string(fy.substr(5, 2)));
-      if (auto p = cell(*t, i, 2); p.has()) d.low_income_0_19[{std::string(t->cell(i, 0)), end}] = p.value;
+      const auto end = two_digits(text(*t, i, 1), 5);  // "2021/22 (p)": the year ends in 2022
+      if (!end) continue;
+      if (auto p = published(*t, i, 2); p.has()) d.low_income_0_19[{std::string(text(*t, i, 0)), 2000 + *end}] = p.value;
     }
   }
   auto neighbours = [&](const char* rel, std::map<int, std::vector<int>>& out, std::string_view sn_prefix) {
-    if (auto t = open(rel, d)) {
+    if (auto t = open_published(rel, d)) {
       for (size_t i = 0; i < t->rows(); ++i) {
-        auto la = cell(*t, i, 0);
-        if (!la.has()) continue;
+        const auto la = whole_number(published(*t, i, 0));
+        if (!la) continue;
         std::vector<int> sns;
         for (int k = 1; k <= 10; ++k) {
           const int c = t->find_column(fmt::format("{}{}", sn_prefix, k));
-          if (auto p = cell(*t, i, c); p.has()) sns.push_back(static_cast<int>(p.value));
+          if (const auto sn = whole_number(published(*t, i, c))) sns.push_back(*sn);
         }
-        out[static_cast<int>(la.value)] = sns;
+        out[*la] = sns;
       }
     }
   };
   neighbours(kNeighbours2025, d.neighbours_2025, "SN_");
   neighbours(kNeighbours2021, d.neighbours_2021, "SN");
-  if (auto t = open(kLaList, d))
+  if (auto t = open_published(kLaList, d); t && has_columns(*t, kLaList, {{2, "Region (the third)"}}, d))
     for (size_t i = 0; i < t->rows(); ++i)
-      if (auto p = cell(*t, i, 0); p.has()) d.region_of[static_cast<int>(p.value)] = std::string(t->cell(i, 2));
+      if (const auto la = whole_number(published(*t, i, 0))) d.region_of[*la] = std::string(text(*t, i, 2));
   if (!options.lait) {
-  } else if (auto t = open(kLait, d)) {
+  } else if (auto t = open_published(kLait, d); t && has_columns(*t, kLait, {{5, "value (the sixth)"}}, d)) {
     std::map<std::string, std::string, std::less<>> wanted;
     for (auto& m : lait_measures()) wanted[m.code] = m.code;
     for (size_t i = 0; i < t->rows(); ++i) {
-      auto it = wanted.find(t->cell(i, 0));
+      auto it = wanted.find(text(*t, i, 0));
       if (it == wanted.end()) continue;
-      const auto y = t->cell(i, 1);  // "2025" or "2024-25 (OT)"
-      int year = 0;
-      if (y.size() >= 7 && y[4] == '-') year = 2000 + std::atoi(std::string(y.substr(5, 2)).c_str());
-      else if (y.size() >= 4) year = std::atoi(std::string(y.substr(0, 4)).c_str());
-      auto la = parse_published(t->cell(i, 2));
-      if (!year || !la.has()) continue;
-      auto v = parse_published(t->cell(i, 5));
+      const auto y = text(*t, i, 1);  // "2025" or "2024-25 (OT)"
+      std::optional<int> year;
+      if (y.size() >= 7 && y[4] == '-') {
+        if (const auto end = two_digits(y, 5)) year = 2000 + *end;
+      } else if (const auto p = whole_number(parse_published(y.substr(0, 4)))) {
+        year = *p;
+      }
+      const auto la = whole_number(published(*t, i, 2));
+      if (!year || !*year || !la) continue;
+      auto v = published(*t, i, 5);
       if (v.marker == Marker::unreadable)
         d.problems.push_back(fmt::format("{} line {}: unreadable value", kLait, t->line(i)));
-      d.lait[it->second][{static_cast<int>(la.value), year}] = v;
+      d.lait[it->second][{*la, *year}] = v;
     }
   }
-  if (auto t = open(kOfsted, d)) {
+  if (auto t = open_published(kOfsted, d); t && has_columns(*t, kOfsted, {{1, "Local authority area code (the second)"}}, d)) {
     const int c = col(*t, "Overall effectiveness");
-    for (size_t i = 0; i < t->rows(); ++i)
-      d.ofsted_overall[std::string(t->cell(i, 1))] = c < 0 ? "" : std::string(t->cell(i, c));
+    for (size_t i = 0; i < t->rows(); ++i) d.ofsted_overall[std::string(text(*t, i, 1))] = std::string(text(*t, i, c));
   }
   if (options.direct) load_direct_measures(d);  // after region_of: S251 regional sums need it
   return d;
