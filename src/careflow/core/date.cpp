@@ -168,22 +168,23 @@ std::optional<CollectionYear> parse_collection_year(std::string_view text) {
     if (i > 0 && digit(i - 1)) continue;
     int first = 0;
     std::from_chars(text.data() + i, text.data() + i + 4, first);
-    if (first < 1990 || first > 2100) continue;
+    // Collection years end in 1990 to 2100, so "1989/90" (1990's own label) is one and "2100/01" is not.
+    if (first < 1989 || first > 2100) continue;
     size_t j = i + 4;
     if (j < text.size() && (text[j] == '/' || text[j] == '-' || text[j] == '_')) ++j;
     if (digit(j) && digit(j + 1) && !digit(j + 2)) {
       int second = (text[j] - '0') * 10 + (text[j + 1] - '0');
-      if (second == (first + 1) % 100) return CollectionYear{first + 1};
+      if (second == (first + 1) % 100 && first < 2100) return CollectionYear{first + 1};
     }
     if (digit(j) && digit(j + 1) && digit(j + 2) && digit(j + 3) && !digit(j + 4)) {
       int second = 0;
       std::from_chars(text.data() + j, text.data() + j + 4, second);
-      if (second == first + 1) return CollectionYear{second};
+      if (second == first + 1 && first < 2100) return CollectionYear{second};
     }
     // A pair whose second year does not follow the first ("2024_26") is not a year at all: read
     // as 2024 alone it would put a return in the wrong year without a word.
     if (j > i + 4 && digit(j)) continue;
-    if (!digit(i + 4)) return CollectionYear{first};
+    if (!digit(i + 4) && first >= 1990) return CollectionYear{first};
   }
   return std::nullopt;
 }
