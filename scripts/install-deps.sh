@@ -7,6 +7,9 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libpugixml-dev libxlsxwriter-dev
   libtbb-dev libeigen3-dev libgsl-dev zlib1g-dev libdeflate-dev libtomlplusplus-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The fuzz stage (fuzz/README.md): clang, libFuzzer and the sanitizer runtimes (not pulled in
+  # by clang without recommends), and llvm-symbolizer for stack traces with file and line.
+  clang libclang-rt-14-dev llvm-14
 )
 # Optional extras: headless Chromium renders the HTML report in tests (skipped when absent),
 # poppler-utils turns rendered PDFs into PNGs for inspection.

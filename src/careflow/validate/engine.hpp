@@ -43,6 +43,9 @@ struct ProviderInfo {
 };
 // Reads provider_info from a CSV; nullopt (with a problem logged) when it has no URN column.
 std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems);
+// The same from the file already parsed (read_csv or parse_csv); `path` names it in problems.
+std::optional<ProviderInfo> provider_info_from_csv(const CsvReadResult& csv, const std::string& path,
+                                                   ProblemLog& problems);
 
 // The fields DfE derives from an episode's postcodes, one entry per Episodes row (text as the
 // return would hold it): PL_LA, the placement's local authority; PL_LOCATION, IN or OUT of the

@@ -348,7 +348,7 @@ void register_other_rules() {
       {2025, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}},
       {2026, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}}};
   for (const auto& [version, exempt] : kUrnExempt)
-    add_table_rule("218", version, {.postcodes = true}, T::episodes, [exempt, outside_england](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule("218", version, {.postcodes = true}, T::episodes, [exempt = exempt, outside_england](const Tab& e, const ValidationInput& in) -> Rows {
       if (!in.derived) return {};
       const Date since = Date::from_ymd(2015, 3, 31);
       Rows rows;

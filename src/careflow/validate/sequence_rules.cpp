@@ -308,7 +308,11 @@ std::string upper_trim(std::string_view v) {
 }  // namespace
 
 std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems) {
-  const CsvReadResult csv = read_csv(path);
+  return provider_info_from_csv(read_csv(path), path, problems);
+}
+
+std::optional<ProviderInfo> provider_info_from_csv(const CsvReadResult& csv, const std::string& path,
+                                                   ProblemLog& problems) {
   const int urn = csv.table.find_column("URN"), end = csv.table.find_column("REG_END");
   const int places = csv.table.find_column("PLACE_CODES"), prov = csv.table.find_column("PROVIDER_CODES");
   auto add_codes = [&](size_t r, int c, std::vector<std::string>& into) {
