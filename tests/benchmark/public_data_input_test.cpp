@@ -75,18 +75,21 @@ TEST(PublicDataInput, SeriesWithoutAColumnItNeedsIsNotUsedAndSaysWhy) {
 
 TEST(PublicDataInput, RowsWithoutAYearOrACouncilNumberAreReportedNotGuessed) {
   // Line 2: year "2O25" (a letter O); line 3: a council row with no DfE number; line 4: a year
-  // of 1e300 (converting it to int was undefined). Only line 5 is read.
+  // of 1e300 (converting it to int was undefined); line 5: 20000025 (the benchmark then built a
+  // table row for each of twenty million years: the fuzzer's timeout). Only line 6 is read.
   ReferenceFolder ref;
   ref.write(kClaSeries, std::string(kClaHeader) + "\n2O25,Local authority,330,E08000025,Birmingham,1,1,1,1,1\n"
                                                     "2025,Local authority,,E08000026,Coventry,2,2,2,2,2\n"
                                                     "1e300,Local authority,331,E08000026,Coventry,3,3,3,3,3\n"
+                                                    "20000025,Local authority,331,E08000026,Coventry,4,4,4,4,4\n"
                                                     "2025,Local authority,331,E08000026,Coventry,720,310,290,80500,89\n");
   const auto d = ref.load();
   ASSERT_EQ(d.cla.size(), 1u);
   EXPECT_EQ(d.cla[0].stock.value, 720);
-  EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 2: no year; the row was not used"));
+  EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 2: no year from 1990 to 2100; the row was not used"));
   EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 3: no DfE LA number (old_la_code); the row was not used"));
-  EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 4: no year; the row was not used"));
+  EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 4: no year from 1990 to 2100; the row was not used"));
+  EXPECT_TRUE(has_problem(d, std::string(kClaSeries) + " line 5: no year from 1990 to 2100; the row was not used"));
 }
 
 TEST(PublicDataInput, OtherTablesWithOddRowsOrTooFewColumns) {

@@ -48,7 +48,7 @@ void read_ees(PublicData& d, const char* rel, const std::vector<std::pair<const 
     if (cols.back() < 0) d.problems.push_back(fmt::format("{}: no column {}", rel, col));
   }
   for (size_t i = 0; i < t->rows(); ++i) {
-    const auto y = whole_number(published(*t, i, cy));
+    const auto y = detail::year_number(published(*t, i, cy));
     if (!y) continue;
     for (size_t k = 0; k < columns.size(); ++k) {
       if (cols[k] < 0) continue;
@@ -126,7 +126,7 @@ void load_direct_measures(PublicData& d) {
               cc = t->find_column("characteristic"), cn = t->find_column("number");
     if (!has_columns(*t, rel, {{cy, "time_period"}, {cg, "cla_group"}, {cc, "characteristic"}, {cn, "number"}}, d)) continue;
     for (size_t i = 0; i < t->rows(); ++i) {
-      const auto y = whole_number(published(*t, i, cy));
+      const auto y = detail::year_number(published(*t, i, cy));
       if (!y) continue;
       const auto v = published(*t, i, cn);
       if (v.marker == Marker::unreadable)

@@ -185,6 +185,11 @@ std::optional<int> whole_number(const Published& p) {
   return static_cast<int>(p.value);
 }
 
+std::optional<int> year_number(const Published& p) {
+  const auto y = whole_number(p);
+  return y && *y >= 1990 && *y <= 2100 ? y : std::nullopt;
+}
+
 bool has_columns(const CsvTable& t, const char* rel, std::initializer_list<std::pair<int, std::string_view>> needed,
                  PublicData& d) {
   for (const auto& [c, name] : needed)
@@ -203,6 +208,7 @@ using detail::open_published;
 using detail::published;
 using detail::text;
 using detail::whole_number;
+using detail::year_number;
 
 int col(const CsvTable& t, std::string_view prefix) {
   for (size_t i = 0; i < t.columns.size(); ++i)
@@ -231,13 +237,13 @@ PublicData load_public_data(LoadOptions options) {
       d.cla.reserve(t->rows());
       for (size_t i = 0; i < t->rows(); ++i) {
         AreaYear a;
-        const auto year = whole_number(published(*t, i, cy));
+        const auto year = year_number(published(*t, i, cy));
         const auto lv = text(*t, i, cl);
         a.level = lv == "National" ? Level::national : lv == "Regional" ? Level::regional : Level::council;
         const auto la = whole_number(published(*t, i, cn));
         if (!year || (a.level == Level::council && !la)) {
           d.problems.push_back(fmt::format("{} line {}: no {}; the row was not used", kClaSeries, t->line(i),
-                                           year ? "DfE LA number (old_la_code)" : "year"));
+                                           year ? "DfE LA number (old_la_code)" : "year from 1990 to 2100"));
           continue;
         }
         a.year = *year;
@@ -306,7 +312,7 @@ PublicData load_public_data(LoadOptions options) {
       std::optional<int> year;
       if (y.size() >= 7 && y[4] == '-') {
         if (const auto end = two_digits(y, 5)) year = 2000 + *end;
-      } else if (const auto p = whole_number(parse_published(y.substr(0, 4)))) {
+      } else if (const auto p = year_number(parse_published(y.substr(0, 4)))) {
         year = *p;
       }
       const auto la = whole_number(published(*t, i, 2));

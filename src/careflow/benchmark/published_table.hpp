@@ -22,6 +22,9 @@ std::string_view text(const CsvTable& t, size_t row, int c);
 Published published(const CsvTable& t, size_t row, int c);
 // The value when it is a whole number an int holds (a year, a DfE LA number).
 std::optional<int> whole_number(const Published& p);
+// A year of a publication: a whole number from 1990 to 2100, the years careflow reads (a typo
+// such as 20000025 would otherwise make a table of twenty million years).
+std::optional<int> year_number(const Published& p);
 // Whether every column a file needs is there (by position, e.g. find_column's result); if
 // not, says which in `d.problems` and the caller does not use the file.
 bool has_columns(const CsvTable& t, const char* rel, std::initializer_list<std::pair<int, std::string_view>> needed,
