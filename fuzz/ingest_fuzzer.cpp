@@ -5,9 +5,11 @@
 // The input is one or more files ("== 2024_25/episodes.csv" lines, see fuzz_files.hpp; a file
 // without a folder goes in 2024_25). Oracles beyond the sanitizers: every table's rows balance,
 // every period has an episode, and the validator's way of reading (whole returns, then
-// build_history) gives the same history and the same problems in the same order.
+// build_history) gives the same history and the same problems in the same order, or stops for
+// the same reasons (report.fatal).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string_view>
 #include <tuple>
 
@@ -61,7 +63,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   IngestReport whole;
   const History w = build_history(read_returns(inputs, std::nullopt, whole), whole);
-  expect_same(streamed.problems.all(), whole.problems.all(), "problems differ between ingest and read_returns");
+  fuzz::expect_utf8(streamed.fatal);
+  // Inputs that cannot be used (report.fatal) stop every command: both ways must say so, for
+  // the same reasons; what else they found is not used, and may differ.
+  if (streamed.usable() != whole.usable()) fuzz::fail("ingest and read_returns disagree on whether the returns are usable");
+  if (!streamed.usable()) {
+    expect_same(streamed.fatal.all(), whole.fatal.all(), "ingest and read_returns stop for different reasons");
+    return 0;
+  }
+  const auto& a = streamed.problems.all();
+  const auto& b = whole.problems.all();
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i)
+    if (i >= a.size() || i >= b.size() || fields(a[i]) != fields(b[i])) {
+      std::fprintf(stderr, "problem %zu differs; ingest's:\n", i);
+      for (const auto& p : a) std::fprintf(stderr, "  %s\n", to_string(p).c_str());
+      std::fprintf(stderr, "read_returns + build_history's:\n");
+      for (const auto& p : b) std::fprintf(stderr, "  %s\n", to_string(p).c_str());
+      fuzz::fail("problems differ between ingest and read_returns");
+    }
   expect_same(h.children, w.children, "children differ");
   expect_same(h.episodes, w.episodes, "episodes differ");
   expect_same(h.periods, w.periods, "periods differ");
