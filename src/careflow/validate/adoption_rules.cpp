@@ -34,9 +34,9 @@ std::optional<size_t> episode_by_start(const Tab& e, const std::vector<size_t>& 
 // 117, 118: PlacedAdoption rows failing a test against the child's episodes (by child); the row
 // and the episode the test names are flagged (SIZE_MAX: the child has no episode to name).
 using DecisionTest = std::function<std::optional<size_t>(const Tab& p, size_t r, const Tab& e,
-                                                         const std::vector<size_t>& eps, const ValidationInput&)>;
-void decision_rule(std::string_view code, int version, DecisionTest test) {
-  add_rule(code, version, {{}, [test = std::move(test)](const ValidationInput& in) {
+                                                         const std::vector<size_t>& eps, const Run&)>;
+void decision_rule(Rules& r, std::string_view code, int version, DecisionTest test) {
+  add_rule(r, code, version, {{}, [test = std::move(test)](const Run& in) {
                              Flags f;
                              const Tab p = tab(in, T::placed_for_adoption), e = tab(in, T::episodes);
                              if (!p || !e) return f;
@@ -74,9 +74,9 @@ std::unordered_map<std::string_view, size_t> latest_decisions(const Tab& p) {
 
 // 561, 584: this year's decision against the child's latest decision last year (latest valid
 // DATE_PLACED; the last row when none is valid), when that one had ceased.
-void against_last_ceased(std::string_view code,
+void against_last_ceased(Rules& r, std::string_view code,
                          std::function<bool(const Tab& p, size_t r, const Tab& l, size_t lr)> test) {
-  add_rule(code, 0, {{.last_year = true}, [test = std::move(test)](const ValidationInput& in) {
+  add_rule(r, code, 0, {{.last_year = true}, [test = std::move(test)](const Run& in) {
                        Flags f;
                        const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
                        if (!p || !l) return f;
@@ -93,14 +93,14 @@ void against_last_ceased(std::string_view code,
 
 }  // namespace
 
-void register_adoption_rules() {
+void register_adoption_rules(Rules& r) {
   // 117: DATE_PLACED or DATE_PLACED_CEASED after the end of the collection year, or after the
   // child ceased to be looked after: the DEC of the child's latest episode whose REC is not X1
   // (which is flagged with the decision; else the latest episode is). An open episode counts as
   // that latest one (its blank REC is not X1), so a child back in care after leaving has not
   // ceased to be looked after and only the year end applies.
-  decision_rule("117", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
-                             const ValidationInput& in) -> std::optional<size_t> {
+  decision_rule(r, "117", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
+                             const Run& in) -> std::optional<size_t> {
     const auto left_care = episode_by_start(e, eps, false, [&e](size_t q) { return e(q, "REC") != "X1"; });
     const auto last = left_care ? left_care : episode_by_start(e, eps, false, [](size_t) { return true; });
     std::optional<Date> left;
@@ -113,8 +113,8 @@ void register_adoption_rules() {
   });
   // 118: DATE_PLACED_CEASED before the start of the collection year, or before the child started
   // to be looked after (the earliest episode other than a V3/V4 short break, which is flagged).
-  decision_rule("118", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
-                             const ValidationInput& in) -> std::optional<size_t> {
+  decision_rule(r, "118", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
+                             const Run& in) -> std::optional<size_t> {
     const auto d = p.date(r, "DATE_PLACED_CEASED");
     if (!d) return std::nullopt;
     const auto first = episode_by_start(e, eps, true, [&e](size_t q) { return e(q, "LS") != "V3" && e(q, "LS") != "V4"; });
@@ -128,7 +128,7 @@ void register_adoption_rules() {
   // X1) but the decision no longer to place (DATE_PLACED_CEASED and REASON_PLACED_CEASED) is not
   // completed: the episode, and any of the child's decisions missing either item, are flagged.
   for (const int version : {2023, 2025})
-    add_rule("557", version, {{}, [version](const ValidationInput& in) {
+    add_rule(r, "557", version, {{}, [version](const Run& in) {
                Flags f;
                const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
                if (!e) return f;
@@ -157,8 +157,8 @@ void register_adoption_rules() {
   // 553 (placement order, LS E1) and 555 (freeing order, D1, to 2023/24): the order is granted
   // but there is no date of the decision to place for adoption: a decision of the child's without
   // DATE_PLACED is flagged, or the episode when the child has no decision at all.
-  auto order_without_decision = [](std::string_view code, std::string_view ls) {
-    add_rule(code, 0, {{}, [ls](const ValidationInput& in) {
+  auto order_without_decision = [&r](std::string_view code, std::string_view ls) {
+    add_rule(r, code, 0, {{}, [ls](const Run& in) {
                Flags f;
                const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
                if (!e) return f;
@@ -184,7 +184,7 @@ void register_adoption_rules() {
 
   // 558: an adopted child (episode REC E11/E12) whose latest decision to place for adoption has
   // a DATE_PLACED_CEASED: adoption means the decision was not reversed. The episode is flagged.
-  add_rule("558", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "558", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
              if (!e || !p) return f;
@@ -201,12 +201,12 @@ void register_adoption_rules() {
 
   // 561: this year's DATE_PLACED is last year's, but last year's decision had ceased: a decision
   // made again needs its new date.
-  against_last_ceased("561", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
+  against_last_ceased(r, "561", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
     return !p(r, "DATE_PLACED").empty() && p(r, "DATE_PLACED") == l(lr, "DATE_PLACED");
   });
   // 584: last year's decision had ceased, so this year's decision is a new one and its
   // DATE_PLACED must be later than last year's (a blank or earlier date is flagged).
-  against_last_ceased("584", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
+  against_last_ceased(r, "584", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
     const auto was = l.date(lr, "DATE_PLACED");
     if (!was) return false;
     const auto is = p.date(r, "DATE_PLACED");

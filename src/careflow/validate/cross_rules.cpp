@@ -28,7 +28,7 @@ const ChildMap<size_t>& header_rows(const Tab& h) { return first_row_by_child(h)
 constexpr size_t kNoRow = static_cast<size_t>(-1);
 const std::vector<size_t>& first_row_in(const Tab& to, const Tab& from) {
   const std::string name = fmt::format("first_row_in {}", static_cast<const void*>(to.t));
-  return shared<std::vector<size_t>>(name, from.t, [&] {
+  return shared<std::vector<size_t>>(from.cache, name, from.t, [&] {
     const auto& first = first_row_by_child(to);
     const size_t c = col(from.table, "CHILD");
     std::vector<size_t> join(from.rows(), kNoRow);
@@ -41,8 +41,8 @@ const std::vector<size_t>& first_row_in(const Tab& to, const Tab& from) {
 }
 
 // INT01-09: a child in table `t` who is not in Header.
-void child_not_in_header(std::string_view code, Table t) {
-  add_table_rule(code, 0, {}, t, [](const Tab& x, const ValidationInput& in) -> Rows {
+void child_not_in_header(Rules& r, std::string_view code, Table t) {
+  add_table_rule(r, code, 0, {}, t, [](const Tab& x, const Run& in) -> Rows {
     const Tab h = tab(in, Table::header);
     if (!h) return {};
     const auto& hr = first_row_in(h, x);
@@ -54,8 +54,8 @@ void child_not_in_header(std::string_view code, Table t) {
 }
 
 // INT11-21: a field differs from Header's for the same child (both tables flagged).
-void differs_from_header(std::string_view code, Table t, std::string_view field) {
-  add_rule(code, 0, {{}, [t, field](const ValidationInput& in) {
+void differs_from_header(Rules& r, std::string_view code, Table t, std::string_view field) {
+  add_rule(r, code, 0, {{}, [t, field](const Run& in) {
                        Flags f;
                        const Tab h = tab(in, Table::header), x = tab(in, t);
                        if (!h || !x) return f;
@@ -75,8 +75,8 @@ void differs_from_header(std::string_view code, Table t, std::string_view field)
 }
 
 // INT31-36: a child appears more than once in a one-row-per-child table.
-void duplicate_child(std::string_view code, Table t) {
-  add_table_rule(code, 0, {}, t, [](const Tab& x, const ValidationInput&) -> Rows {
+void duplicate_child(Rules& r, std::string_view code, Table t) {
+  add_table_rule(r, code, 0, {}, t, [](const Tab& x, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(x))
       if (rs.size() > 1) rows.insert(rows.end(), rs.begin(), rs.end());
@@ -85,9 +85,9 @@ void duplicate_child(std::string_view code, Table t) {
 }
 
 // Episodes joined to the child's Header DOB: flags episodes where `test(episode row, dob)`.
-using EpisodeAgeTest = std::function<bool(const Tab& e, size_t r, Date dob, const ValidationInput&)>;
-void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, bool flag_header = false) {
-  add_rule(code, version, {{}, [test = std::move(test), flag_header](const ValidationInput& in) {
+using EpisodeAgeTest = std::function<bool(const Tab& e, size_t r, Date dob, const Run&)>;
+void episode_with_dob(Rules& r, std::string_view code, int version, EpisodeAgeTest test, bool flag_header = false) {
+  add_rule(r, code, version, {{}, [test = std::move(test), flag_header](const Run& in) {
                              Flags f;
                              const Tab h = tab(in, Table::header), e = tab(in, Table::episodes);
                              if (!h || !e) return f;
@@ -110,7 +110,7 @@ void episode_with_dob(std::string_view code, int version, EpisodeAgeTest test, b
 // Age at an episode date column below/above a limit, for episodes matching `pred`.
 EpisodeAgeTest age_at_episode(std::string_view date_col, std::function<bool(int)> age_test,
                               std::function<bool(const Tab&, size_t)> pred) {
-  return [=](const Tab& e, size_t r, Date dob, const ValidationInput&) {
+  return [=](const Tab& e, size_t r, Date dob, const Run&) {
     if (!pred(e, r)) return false;
     const auto d = e.date(r, date_col);
     return d && age_test(age_on(dob, *d));
@@ -118,8 +118,8 @@ EpisodeAgeTest age_at_episode(std::string_view date_col, std::function<bool(int)
 }
 
 // 202-204: a Header field differs from last year's Header.
-void differs_from_last_year(std::string_view code, std::string_view field) {
-  add_table_rule(code, 0, {.last_year = true}, Table::header, [field](const Tab& h, const ValidationInput& in) -> Rows {
+void differs_from_last_year(Rules& r, std::string_view code, std::string_view field) {
+  add_table_rule(r, code, 0, {.last_year = true}, Table::header, [field](const Tab& h, const Run& in) -> Rows {
     const Tab l = last_tab(in, Table::header);
     if (!l) return {};
     const auto& lr = first_row_in(l, h);
@@ -148,7 +148,7 @@ void differs_from_last_year(std::string_view code, std::string_view field) {
 // no DEC): this year's first episode must carry on from it (502, 503x, 452).
 // Shared by the rules of a run (eleven rules compare against it).
 const ChildMap<std::pair<Date, size_t>>& last_open_final_episodes(const Tab& l) {
-  return shared<ChildMap<std::pair<Date, size_t>>>("last_open_final_episodes", l.t, [&l] {
+  return shared<ChildMap<std::pair<Date, size_t>>>(l.cache, "last_open_final_episodes", l.t, [&l] {
     ChildMap<std::pair<Date, size_t>> open_final;
     for (size_t r = 0; r < l.rows(); ++r) {
       if (!l(r, "DEC").empty()) continue;
@@ -175,7 +175,7 @@ namespace {
 // rule that needs them.
 using EpisodesByChild = ChildMap<std::vector<std::pair<Date, size_t>>>;
 const EpisodesByChild& episodes_by_child_in_order(const Tab& e) {
-  return shared<EpisodesByChild>("episodes_in_order", e.t, [&e] {
+  return shared<EpisodesByChild>(e.cache, "episodes_in_order", e.t, [&e] {
     const ChildRows& bc = by_child(e);
     EpisodesByChild m(bc.size());
     for (const auto& [c, rs] : bc) m.try_emplace(c, episodes_in_order(e, rs));
@@ -190,10 +190,10 @@ const std::vector<std::pair<Date, size_t>>& episodes_in_order(const Tab& e, std:
 }
 
 // Flags Episodes rows by a per-child test over the child's episodes in date order.
-void per_child_episodes(std::string_view code,
+void per_child_episodes(Rules& r, std::string_view code,
                         std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&,
                                            std::vector<size_t>&)> test) {
-  add_table_rule(code, 0, {}, Table::episodes, [test = std::move(test)](const Tab& e, const ValidationInput&) -> Rows {
+  add_table_rule(r, code, 0, {}, Table::episodes, [test = std::move(test)](const Tab& e, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, eps] : episodes_by_child_in_order(e)) test(e, eps, rows);
     return rows;
@@ -220,9 +220,9 @@ const Set kOc2Items = {"CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHEC
 // counts, as the reference's helper has it: the fixtures of 157, 185, 190, 197B, 198 and
 // 543-546 need that (docs/validate.md).
 }  // namespace (shared with more_rules.hpp)
-const ChildMap<bool>& twelve_month_cohort(const ValidationInput& in, bool to_31_march) {
+const ChildMap<bool>& twelve_month_cohort(const Run& in, bool to_31_march) {
   const Tab e = tab(in, Table::episodes);
-  return shared<ChildMap<bool>>(to_31_march ? "twelve_month_cohort_31" : "twelve_month_cohort", e.t, [&in, &e, to_31_march] {
+  return shared<ChildMap<bool>>(in.cache, to_31_march ? "twelve_month_cohort_31" : "twelve_month_cohort", e.t, [&in, &e, to_31_march] {
     ChildMap<bool> out;
     const Date start = in.year.start(), end = in.year.end();
     const Date reaches = to_31_march ? end + 1 : end - 1;
@@ -260,42 +260,42 @@ namespace {
 
 }  // namespace
 
-void register_cross_table_rules() {
+void register_cross_table_rules(Rules& r) {
   using T = Table;
-  child_not_in_header("INT01", T::ad1);
-  child_not_in_header("INT02", T::placed_for_adoption);
-  child_not_in_header("INT03", T::episodes);
-  child_not_in_header("INT04", T::missing);
-  child_not_in_header("INT05", T::oc2);
-  child_not_in_header("INT06", T::oc3);
-  child_not_in_header("INT07", T::previous_permanence);
-  child_not_in_header("INT08", T::reviews);
-  child_not_in_header("INT09", T::uasc);
-  differs_from_header("INT11", T::ad1, "DOB");
-  differs_from_header("INT12", T::placed_for_adoption, "DOB");
-  differs_from_header("INT13", T::missing, "DOB");
-  differs_from_header("INT14", T::oc2, "DOB");
-  differs_from_header("INT15", T::oc3, "DOB");
-  differs_from_header("INT16", T::previous_permanence, "DOB");
-  differs_from_header("INT17", T::reviews, "DOB");
-  differs_from_header("INT18", T::uasc, "DOB");
-  differs_from_header("INT21", T::uasc, "SEX");
-  duplicate_child("INT31", T::ad1);
-  duplicate_child("INT32", T::header);
-  duplicate_child("INT33", T::oc2);
-  duplicate_child("INT34", T::oc3);
-  duplicate_child("INT35", T::previous_permanence);
-  duplicate_child("INT36", T::uasc);
+  child_not_in_header(r, "INT01", T::ad1);
+  child_not_in_header(r, "INT02", T::placed_for_adoption);
+  child_not_in_header(r, "INT03", T::episodes);
+  child_not_in_header(r, "INT04", T::missing);
+  child_not_in_header(r, "INT05", T::oc2);
+  child_not_in_header(r, "INT06", T::oc3);
+  child_not_in_header(r, "INT07", T::previous_permanence);
+  child_not_in_header(r, "INT08", T::reviews);
+  child_not_in_header(r, "INT09", T::uasc);
+  differs_from_header(r, "INT11", T::ad1, "DOB");
+  differs_from_header(r, "INT12", T::placed_for_adoption, "DOB");
+  differs_from_header(r, "INT13", T::missing, "DOB");
+  differs_from_header(r, "INT14", T::oc2, "DOB");
+  differs_from_header(r, "INT15", T::oc3, "DOB");
+  differs_from_header(r, "INT16", T::previous_permanence, "DOB");
+  differs_from_header(r, "INT17", T::reviews, "DOB");
+  differs_from_header(r, "INT18", T::uasc, "DOB");
+  differs_from_header(r, "INT21", T::uasc, "SEX");
+  duplicate_child(r, "INT31", T::ad1);
+  duplicate_child(r, "INT32", T::header);
+  duplicate_child(r, "INT33", T::oc2);
+  duplicate_child(r, "INT34", T::oc3);
+  duplicate_child(r, "INT35", T::previous_permanence);
+  duplicate_child(r, "INT36", T::uasc);
 
-  differs_from_last_year("202", "SEX");
-  differs_from_last_year("203", "DOB");
-  differs_from_last_year("204", "ETHNIC");
+  differs_from_last_year(r, "202", "SEX");
+  differs_from_last_year(r, "203", "DOB");
+  differs_from_last_year(r, "204", "ETHNIC");
 
   // EPI: a Header child with no episodes and no care leaver (OC3) row. Care leavers aged 17-21
   // who left care before this year have a Header row and an OC3 row and no episode: a normal
   // part of every return (about 170 a council), which DfE checks against the history it holds.
   // A return without an Episodes table has no episodes: every other Header child is flagged.
-  add_table_rule("EPI", 0, {}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "EPI", 0, {}, T::header, [](const Tab& h, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes), o = tab(in, T::oc3);
     static const ChildRows kNone;
     const ChildRows& ec = e ? by_child(e) : kNone;
@@ -307,32 +307,32 @@ void register_cross_table_rules() {
   });
 
   auto any = [](const Tab&, size_t) { return true; };
-  episode_with_dob("352", 0, age_at_episode("DECOM", [](int a) { return a >= 18; },
+  episode_with_dob(r, "352", 0, age_at_episode("DECOM", [](int a) { return a >= 18; },
                                             [](const Tab& e, size_t r) { return e(r, "RNE") == "S"; }));
-  episode_with_dob("358", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "358", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
                      return in(e(r, "LS"), {"J1", "J2", "J3"});
                    }), true);
-  episode_with_dob("372", 0, age_at_episode("DECOM", [](int a) { return a < 10; },
+  episode_with_dob(r, "372", 0, age_at_episode("DECOM", [](int a) { return a < 10; },
                                             [](const Tab& e, size_t r) { return e(r, "PLACE") == "R5"; }));
-  episode_with_dob("373", 0, age_at_episode("DECOM", [](int a) { return a < 4; },
+  episode_with_dob(r, "373", 0, age_at_episode("DECOM", [](int a) { return a < 4; },
                                             [](const Tab& e, size_t r) { return e(r, "PLACE") == "S1"; }));
-  episode_with_dob("386", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "386", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
                      return in(e(r, "REC"), {"E11", "E12"});
                    }));
-  episode_with_dob("387", 0, age_at_episode("DEC", [](int a) { return a < 14; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "387", 0, age_at_episode("DEC", [](int a) { return a < 14; }, [](const Tab& e, size_t r) {
                      return in(e(r, "REC"), {"E5", "E6"});
                    }));
-  episode_with_dob("389", 0, age_at_episode("DEC", [](int a) { return a < 16; },
+  episode_with_dob(r, "389", 0, age_at_episode("DEC", [](int a) { return a < 16; },
                                             [](const Tab& e, size_t r) { return e(r, "REC") == "E7"; }));
-  episode_with_dob("407", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "407", 0, age_at_episode("DEC", [](int a) { return a >= 18; }, [](const Tab& e, size_t r) {
                      return in(e(r, "REC"), {"E45", "E46", "E47", "E48"});
                    }), true);
-  episode_with_dob("460", 0, age_at_episode("DEC", [](int a) { return a < 18; },
+  episode_with_dob(r, "460", 0, age_at_episode("DEC", [](int a) { return a < 18; },
                                             [](const Tab& e, size_t r) { return e(r, "REC") == "E17"; }));
   (void)any;
 
   // 142: only a child's latest episode may be open (DEC and REC missing).
-  per_child_episodes("142", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "142", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 0; i + 1 < eps.size(); ++i) {
       if (eps[i].first == eps.back().first) break;  // ties with the latest count as latest
       const size_t r = eps[i].second;
@@ -340,7 +340,7 @@ void register_cross_table_rules() {
     }
   });
   // 501: an episode starts before the previous one ended.
-  per_child_episodes("501", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "501", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
       // An episode left open (blank DEC) has not ended, so any episode after it started before
       // its end (this catches a duplicated open episode; the reference does not flag it).
@@ -350,13 +350,13 @@ void register_cross_table_rules() {
     }
   });
   // 437: died (E2) or aged 18+ (E15), yet later episodes follow.
-  per_child_episodes("437", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "437", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 0; i + 1 < eps.size(); ++i)
       if (in(e(eps[i].second, "REC"), {"E2", "E15"}) && eps.back().first > eps[i].first)
         out.push_back(eps[i].second);
   });
   // 302: the child's first episode starts before their DOB (both rows flagged).
-  add_rule("302", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "302", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
@@ -377,7 +377,7 @@ void register_cross_table_rules() {
              return f;
            }});
   // 1012: a child with no episodes this year has rows in other tables.
-  add_rule("1012", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "1012", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes);
              if (!e) return f;
@@ -392,7 +392,7 @@ void register_cross_table_rules() {
              return f;
            }});
   // 134: adoption data for a child with care-leaver data.
-  add_table_rule("134", 0, {}, T::ad1, [](const Tab& a, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "134", 0, {}, T::ad1, [](const Tab& a, const Run& in) -> Rows {
     const Tab o = tab(in, T::oc3);
     if (!o) return {};
     std::unordered_set<std::string_view> leavers;
@@ -405,21 +405,21 @@ void register_cross_table_rules() {
   });
 
   // 431: a new period of care (RNE S) starts the day the previous episode ended.
-  per_child_episodes("431", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "431", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
       const auto prev_end = e.date(eps[i - 1].second, "DEC");
       if (e(eps[i].second, "RNE") == "S" && prev_end && *prev_end == eps[i].first) out.push_back(eps[i].second);
     }
   });
   // 432: the previous episode ended care (REC other than X1) but this one is not RNE S.
-  per_child_episodes("432", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "432", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
       const auto rec = e(eps[i - 1].second, "REC");
       if (!rec.empty() && rec != "X1" && e(eps[i].second, "RNE") != "S") out.push_back(eps[i].second);
     }
   });
   // 433: a continuation episode (RNE not S) does not start the day the previous one ended.
-  per_child_episodes("433", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "433", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
       const auto prev_end = e.date(eps[i - 1].second, "DEC");
       const auto rne = e(eps[i].second, "RNE");
@@ -427,7 +427,7 @@ void register_cross_table_rules() {
     }
   });
   // 504: CIN changes within a period of care (episodes joined by REC X1 and DEC = next DECOM).
-  per_child_episodes("504", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "504", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     std::string_view start_cin;
     for (size_t i = 0; i < eps.size(); ++i) {
       const size_t r = eps[i].second;
@@ -442,7 +442,7 @@ void register_cross_table_rules() {
     }
   });
   // 442: UPN blank for a child with an episode that is not a short break (V3/V4).
-  add_table_rule("442", 0, {}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "442", 0, {}, T::header, [](const Tab& h, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     std::unordered_set<std::string_view> looked_after;
@@ -454,7 +454,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 444: the same real UPN (not UN1-UN5) for more than one Header row.
-  add_table_rule("444", 0, {}, T::header, [](const Tab& h, const ValidationInput&) -> Rows {
+  add_table_rule(r, "444", 0, {}, T::header, [](const Tab& h, const Run&) -> Rows {
     std::unordered_map<std::string_view, std::vector<size_t>> by_upn;
     for (size_t r = 0; r < h.rows(); ++r) {
       const auto u = h(r, "UPN");
@@ -466,8 +466,8 @@ void register_cross_table_rules() {
     return rows;
   });
   // Pairs of rows of two tables for the same child, flagged in both when `test` holds.
-  auto pair_rule = [](std::string_view code, T ta, T tb, std::function<bool(const Tab&, size_t, const Tab&, size_t)> test) {
-    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+  auto pair_rule = [&r](std::string_view code, T ta, T tb, std::function<bool(const Tab&, size_t, const Tab&, size_t)> test) {
+    add_rule(r, code, 0, {{}, [=](const Run& in) {
                Flags f;
                const Tab a = tab(in, ta), b = tab(in, tb);
                if (!a || !b) return f;
@@ -507,7 +507,7 @@ void register_cross_table_rules() {
     return out;
   };
   // 579: a decision to place for adoption starts while the previous one is open or not ceased.
-  add_table_rule("579", 0, {}, T::placed_for_adoption, [ordered](const Tab& p, const ValidationInput&) -> Rows {
+  add_table_rule(r, "579", 0, {}, T::placed_for_adoption, [ordered](const Tab& p, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(p)) {
       const auto ds = ordered(p, rs, "DATE_PLACED");
@@ -519,7 +519,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 583: several decisions, and one before the latest has not been ceased.
-  add_table_rule("583", 0, {}, T::placed_for_adoption, [ordered](const Tab& p, const ValidationInput&) -> Rows {
+  add_table_rule(r, "583", 0, {}, T::placed_for_adoption, [ordered](const Tab& p, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(p)) {
       const auto ds = ordered(p, rs, "DATE_PLACED");
@@ -529,8 +529,8 @@ void register_cross_table_rules() {
     return rows;
   });
   // A date in another table compared with the child's earliest or latest RNE S episode.
-  auto vs_care_start = [ordered](std::string_view code, T other, std::string_view column, bool latest) {
-    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+  auto vs_care_start = [ordered, &r](std::string_view code, T other, std::string_view column, bool latest) {
+    add_rule(r, code, 0, {{}, [=](const Run& in) {
                Flags f;
                const Tab e = tab(in, T::episodes), x = tab(in, other);
                if (!e || !x) return f;
@@ -564,7 +564,7 @@ void register_cross_table_rules() {
     return (pl == "A3" || pl == "A4" || pl == "A5" || pl == "A6") && decom && di && *di > *decom;
   });
   // 582: adopted (E11/E12) on the day of matching.
-  add_table_rule("582", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "582", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab a = tab(in, T::ad1);
     if (!a) return {};
     const auto& ac = by_child(a);
@@ -580,10 +580,10 @@ void register_cross_table_rules() {
     return rows;
   });
   // Missing periods against the child's episodes.
-  auto missing_vs_episodes = [](std::string_view code, T flag_table,
+  auto missing_vs_episodes = [&r](std::string_view code, T flag_table,
                                 std::function<void(const Tab& m, size_t mr, const Tab& e,
                                                    const std::vector<size_t>& eps, std::vector<size_t>& out)> test) {
-    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+    add_rule(r, code, 0, {{}, [=](const Run& in) {
                Flags f;
                const Tab m = tab(in, T::missing), e = tab(in, T::episodes);
                if (!m || !e) return f;
@@ -602,7 +602,7 @@ void register_cross_table_rules() {
   // episode starts that day with RNE L) leaves the child where it was, so the placement goes on
   // into that episode; it ends when an episode of the chain ends otherwise (a move, RNE P, T, B
   // or U next, or care ending). The reference flags the end of any episode.
-  add_table_rule("575", 0, {}, T::missing, [](const Tab& m, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "575", 0, {}, T::missing, [](const Tab& m, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     Rows rows;
@@ -648,7 +648,7 @@ void register_cross_table_rules() {
   });
 
   // 426: V3 and V4 for the same child in the year: every short-break episode is flagged.
-  add_table_rule("426", 0, {}, T::episodes, [](const Tab& e, const ValidationInput&) -> Rows {
+  add_table_rule(r, "426", 0, {}, T::episodes, [](const Tab& e, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
       bool v3 = false, v4 = false;
@@ -663,7 +663,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 3001: a care leaver turning 17 in the year living with former foster carers (Z1/Z2).
-  add_table_rule("3001", 0, {}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "3001", 0, {}, T::oc3, [](const Tab& o, const Run& in) -> Rows {
     const Tab h = tab(in, T::header);
     if (!h) return {};
     const auto& hr = header_rows(h);
@@ -679,7 +679,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 1011: the final episode ended with care transferred to another LA (E3), yet OC3 data.
-  add_table_rule("1011", 0, {}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "1011", 0, {}, T::oc3, [](const Tab& o, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     std::unordered_set<std::string_view> transferred;
@@ -693,7 +693,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 1014: UASC data for a care leaver none of whose episodes falls in the year.
-  add_rule("1014", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "1014", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), o = tab(in, T::oc3), u = tab(in, T::uasc);
              if (!e || !o || !u) return f;
@@ -722,8 +722,8 @@ void register_cross_table_rules() {
              return f;
            }});
   // Social-worker episodes per child in SW_DECOM order.
-  auto per_child_sw = [ordered](std::string_view code, std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)> test) {
-    add_table_rule(code, 0, {}, T::sw_episodes, [=](const Tab& s, const ValidationInput&) -> Rows {
+  auto per_child_sw = [ordered, &r](std::string_view code, std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)> test) {
+    add_table_rule(r, code, 0, {}, T::sw_episodes, [=](const Tab& s, const Run&) -> Rows {
       Rows rows;
       for (const auto& [child, rs] : by_child(s)) test(s, ordered(s, rs, "SW_DECOM"), rows);
       return rows;
@@ -739,7 +739,7 @@ void register_cross_table_rules() {
     if (!eps.empty() && !s(eps.back().second, "SW_DEC").empty()) out.push_back(eps.back().second);
   });
   // 705: a DoLO starts while the previous one (in the order recorded) is open, or before it.
-  add_table_rule("705", 0, {}, T::dolo, [](const Tab& d, const ValidationInput&) -> Rows {
+  add_table_rule(r, "705", 0, {}, T::dolo, [](const Tab& d, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(d))
       for (size_t i = 1; i < rs.size(); ++i) {
@@ -755,9 +755,9 @@ void register_cross_table_rules() {
   // ---- Comparisons with last year's return ----
   // 502, 503A-F: this year's first episode against last year's open final episode (the latest
   // DECOM among last year's episodes with no DEC).
-  auto vs_last_open = [](std::string_view code, int version, std::string_view field,
+  auto vs_last_open = [&r](std::string_view code, int version, std::string_view field,
                          std::function<bool(std::string_view now, std::string_view last)> differs) {
-    add_table_rule(code, version, {.last_year = true}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule(r, code, version, {.last_year = true}, T::episodes, [=](const Tab& e, const Run& in) -> Rows {
       const Tab l = last_tab(in, T::episodes);
       if (!l) return {};
       const auto& open_final = last_open_final_episodes(l);
@@ -790,8 +790,8 @@ void register_cross_table_rules() {
   vs_last_open("503F", 0, "URN", text_differs);
 
   // Header against last year's Header, per child in both.
-  auto vs_last_header = [](std::string_view code, std::function<bool(const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&)> test, bool needs_episode) {
-    add_table_rule(code, 0, {.last_year = true}, T::header, [=](const Tab& h, const ValidationInput& in) -> Rows {
+  auto vs_last_header = [&r](std::string_view code, std::function<bool(const Tab& h, size_t r, const Tab& l, size_t q, const Run&)> test, bool needs_episode) {
+    add_table_rule(r, code, 0, {.last_year = true}, T::header, [=](const Tab& h, const Run& in) -> Rows {
       const Tab l = last_tab(in, T::header), e = tab(in, T::episodes);
       if (!l || (needs_episode && !e)) return {};
       const auto& lr = first_row_in(l, h);
@@ -805,22 +805,22 @@ void register_cross_table_rules() {
     });
   };
   // 207: a mother last year is no longer recorded as one (children with episodes).
-  vs_last_header("207", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&) {
+  vs_last_header("207", [](const Tab& h, size_t r, const Tab& l, size_t q, const Run&) {
     return l(q, "MOTHER") == "1" && h(r, "MOTHER") != "1";
   }, true);
   // 624: MC_DOB differs from the one recorded last year.
-  vs_last_header("624", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput&) {
+  vs_last_header("624", [](const Tab& h, size_t r, const Tab& l, size_t q, const Run&) {
     return !l(q, "MC_DOB").empty() && h(r, "MC_DOB") != l(q, "MC_DOB");
   }, false);
   // 626: a mother with a first child born before this year, but not a mother last year.
-  vs_last_header("626", [](const Tab& h, size_t r, const Tab& l, size_t q, const ValidationInput& in) {
+  vs_last_header("626", [](const Tab& h, size_t r, const Tab& l, size_t q, const Run& in) {
     const auto mc = h.date(r, "MC_DOB");
     return h(r, "MOTHER") == "1" && mc && *mc < in.year.start() && l(q, "MOTHER") != "1";
   }, false);
 
   // NoE and 562: episodes starting before this year, against last year's episodes.
-  auto before_year_vs_last = [](std::string_view code, bool child_in_last) {
-    add_table_rule(code, 0, {.last_year = true}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+  auto before_year_vs_last = [&r](std::string_view code, bool child_in_last) {
+    add_table_rule(r, code, 0, {.last_year = true}, T::episodes, [=](const Tab& e, const Run& in) -> Rows {
       const Tab l = last_tab(in, T::episodes);
       if (!l) return {};
       const auto& lc = by_child(l);
@@ -848,15 +848,15 @@ void register_cross_table_rules() {
   before_year_vs_last("562", true);
 
   // 359 needs the child's age: replace the row rule's test with one that joins Header.
-  episode_with_dob("359", 0, [](const Tab& e, size_t r, Date dob, const ValidationInput& in) {
+  episode_with_dob(r, "359", 0, [](const Tab& e, size_t r, Date dob, const Run& in) {
     return e(r, "DEC").empty() && age_on(dob, in.year.end()) >= 18 && !(e(r, "LS") == "V2" && e(r, "PLACE") == "K2");
   });
   // 371: semi-independent (H5) / supported (K3) accommodation below the minimum age at DECOM.
-  episode_with_dob("371", 2023, age_at_episode("DECOM", [](int a) { return a < 14; },
+  episode_with_dob(r, "371", 2023, age_at_episode("DECOM", [](int a) { return a < 14; },
                                                [](const Tab& e, size_t r) { return e(r, "PLACE") == "H5"; }));
-  episode_with_dob("371", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
+  episode_with_dob(r, "371", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
                                                [](const Tab& e, size_t r) { return e(r, "PLACE") == "H5"; }));
-  episode_with_dob("371", 2025, age_at_episode("DECOM", [](int a) { return a < 16; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "371", 2025, age_at_episode("DECOM", [](int a) { return a < 16; }, [](const Tab& e, size_t r) {
                      return e(r, "PLACE") == "H5" || e(r, "PLACE") == "K3";
                    }));
   // 226: REASON_PLACE_CHANGE on a temporary placement, or on the episode just before one.
@@ -870,9 +870,9 @@ void register_cross_table_rules() {
       }
     };
   };
-  per_child_episodes("226", rpc_on_temporary({"T0", "T1", "T2", "T3", "T4"}));
+  per_child_episodes(r, "226", rpc_on_temporary({"T0", "T1", "T2", "T3", "T4"}));
   // 225: a placement change (next RNE P/B/T/U, neither placement temporary) with no reason.
-  per_child_episodes("225", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "225", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     const Set temporary = {"T0", "T1", "T2", "T3", "T4"};
     for (size_t i = 0; i + 1 < eps.size(); ++i) {
       const size_t r = eps[i].second, n = eps[i + 1].second;
@@ -882,13 +882,13 @@ void register_cross_table_rules() {
     }
   });
   // 209: UPN UN1 ('not of school age') for a child of school age (5 by 31 August before the year).
-  add_row_rule("209", 0, T::header, [](const Row& r) {
+  add_row_rule(r, "209", 0, T::header, [](const Row& r) {
     const auto dob = r.date("DOB");
     const Date aug31 = Date::from_ymd(r.in.year.end_year - 2, 8, 31);
     return r["UPN"] == "UN1" && dob && age_on(*dob, aug31) >= 5;
   });
   // 210: UPN UN4 ('newly looked after') but looked after since before 24 March.
-  add_rule("210", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "210", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
@@ -923,10 +923,10 @@ void register_cross_table_rules() {
       return it == m->end() ? none : it->second;
     }
   };
-  auto oc3_where = [](std::string_view code, Needs needs,
+  auto oc3_where = [&r](std::string_view code, Needs needs,
                       std::function<bool(std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x,
-                                         const ValidationInput& in)> test) {
-    add_table_rule(code, 0, needs, T::oc3, [=](const Tab& o, const ValidationInput& in) -> Rows {
+                                         const Run& in)> test) {
+    add_table_rule(r, code, 0, needs, T::oc3, [=](const Tab& o, const Run& in) -> Rows {
       Oc3Episodes x{tab(in, T::episodes), last_tab(in, T::episodes)};
       if (x.e) x.now = &by_child(x.e);
       if (x.el) x.last = &by_child(x.el);
@@ -937,7 +937,7 @@ void register_cross_table_rules() {
     });
   };
   // 1000: died in care (REC E2) this year or last (last year's return used when given).
-  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput&) {
+  oc3_where("1000", {}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const Run&) {
     for (size_t r : x.of(x.now, child))
       if (x.e(r, "REC") == "E2") return true;
     for (size_t r : x.of(x.last, child))
@@ -952,20 +952,20 @@ void register_cross_table_rules() {
   // row is flagged when the child has no episode this year or last and no OC3 row last year:
   // only then is the lack of previous episodes shown, not merely unseen. (The reference flags
   // every care leaver without an episode in the two years, about 120 a council.)
-  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const ValidationInput& in) {
+  oc3_where("1002", {.last_year = true}, [](std::string_view child, const Tab&, size_t, const Oc3Episodes& x, const Run& in) {
     if (!x.of(x.now, child).empty() || !x.of(x.last, child).empty()) return false;
     const Tab last_oc3 = last_tab(in, T::oc3);
     return !last_oc3 || !by_child(last_oc3).contains(child);
   });
   // The 17th and 18th birthdays that fall in the collection year.
-  auto birthdays_in_year = [](Date dob, const ValidationInput& in) {
+  auto birthdays_in_year = [](Date dob, const Run& in) {
     std::vector<Date> out;
     for (int age : {17, 18})
       if (const Date b = birthday(dob, age); b >= in.year.start() && b <= in.year.end()) out.push_back(b);
     return out;
   };
   // 1007: still looked after (in an episode) on the 17th or 18th birthday in the year.
-  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
+  oc3_where("1007", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const Run& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
     const Tab& e = x.e;
@@ -977,7 +977,7 @@ void register_cross_table_rules() {
     return false;
   });
   // 1016: left care in the year on or after the 17th or 18th birthday in the year.
-  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const ValidationInput& in) {
+  oc3_where("1016", {}, [birthdays_in_year](std::string_view child, const Tab& o, size_t r, const Oc3Episodes& x, const Run& in) {
     const auto dob = o.date(r, "DOB");
     if (!dob || !any_given(o, r, kOc3Items)) return false;
     const Tab& e = x.e;
@@ -988,8 +988,8 @@ void register_cross_table_rules() {
   });
 
   // ---- The OC2 cohort: looked after continuously for 12 months at 31 March ----
-  auto oc2_rule = [](std::string_view code, std::function<bool(const Tab& o, size_t r, bool in_cohort, const ValidationInput& in)> test) {
-    add_table_rule(code, 0, {}, T::oc2, [=](const Tab& o, const ValidationInput& in) -> Rows {
+  auto oc2_rule = [&r](std::string_view code, std::function<bool(const Tab& o, size_t r, bool in_cohort, const Run& in)> test) {
+    add_table_rule(r, code, 0, {}, T::oc2, [=](const Tab& o, const Run& in) -> Rows {
       const Tab e = tab(in, T::episodes);
       if (!e) return {};
       const auto& cohort = twelve_month_cohort(in, false);
@@ -999,31 +999,31 @@ void register_cross_table_rules() {
       return rows;
     });
   };
-  auto age_at_end = [](const Tab& o, size_t r, const ValidationInput& in) -> std::optional<int> {
+  auto age_at_end = [](const Tab& o, size_t r, const Run& in) -> std::optional<int> {
     const auto dob = o.date(r, "DOB");
     if (!dob) return std::nullopt;
     return age_on(*dob, in.year.end());
   };
-  oc2_rule("190", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && any_given(o, r, kOc2Items); });
-  oc2_rule("185", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && !o(r, "SDQ_SCORE").empty(); });
-  oc2_rule("198", [](const Tab& o, size_t r, bool c, const ValidationInput&) { return !c && !o(r, "SDQ_REASON").empty(); });
-  oc2_rule("543", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+  oc2_rule("190", [](const Tab& o, size_t r, bool c, const Run&) { return !c && any_given(o, r, kOc2Items); });
+  oc2_rule("185", [](const Tab& o, size_t r, bool c, const Run&) { return !c && !o(r, "SDQ_SCORE").empty(); });
+  oc2_rule("198", [](const Tab& o, size_t r, bool c, const Run&) { return !c && !o(r, "SDQ_REASON").empty(); });
+  oc2_rule("543", [age_at_end](const Tab& o, size_t r, bool c, const Run& in) {
     const auto a = age_at_end(o, r, in);
     return c && a && *a >= 10 && o(r, "CONVICTED").empty();
   });
-  oc2_rule("545", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+  oc2_rule("545", [age_at_end](const Tab& o, size_t r, bool c, const Run& in) {
     const auto a = age_at_end(o, r, in);
     return c && a && *a < 5 && o(r, "HEALTH_CHECK").empty();
   });
-  oc2_rule("546", [age_at_end](const Tab& o, size_t r, bool c, const ValidationInput& in) {
+  oc2_rule("546", [age_at_end](const Tab& o, size_t r, bool c, const Run& in) {
     const auto a = age_at_end(o, r, in);
     return c && a && *a >= 5 && !o(r, "HEALTH_CHECK").empty();
   });
 
   // ---- Mothers ----
   // 393: a looked-after girl (an episode other than V3/V4) with MOTHER blank.
-  auto mother_blank = [](std::string_view code, int version, Set female) {
-    add_table_rule(code, version, {}, T::header, [female](const Tab& h, const ValidationInput& in) -> Rows {
+  auto mother_blank = [&r](std::string_view code, int version, Set female) {
+    add_table_rule(r, code, version, {}, T::header, [female](const Tab& h, const Run& in) -> Rows {
       const Tab e = tab(in, T::episodes);
       if (!e) return {};
       ChildMap<bool> looked_after;
@@ -1040,8 +1040,8 @@ void register_cross_table_rules() {
   mother_blank("393", 2025, {"2", "F"});
   // 607: a girl who ceased to be looked after in the year (REC other than X1, not V3/V4) with
   // MOTHER blank: her Header row and those episodes.
-  auto ceased_mother_blank = [](std::string_view code, int version, Set female) {
-    add_rule(code, version, {{}, [female](const ValidationInput& in) {
+  auto ceased_mother_blank = [&r](std::string_view code, int version, Set female) {
+    add_rule(r, code, version, {{}, [female](const Run& in) {
                Flags f;
                const Tab h = tab(in, T::header), e = tab(in, T::episodes);
                if (!h || !e) return f;
@@ -1071,7 +1071,7 @@ void register_cross_table_rules() {
   ceased_mother_blank("607", 2023, {"2"});
   ceased_mother_blank("607", 2025, {"2", "F"});
   // 625: MC_DOB after the year end or after the child's last episode ended.
-  add_rule("625", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "625", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes);
              if (!h || !e) return f;
@@ -1095,7 +1095,7 @@ void register_cross_table_rules() {
              return f;
            }});
   // 628: MOTHER completed for a care leaver (OC3 data) with no episodes this year.
-  add_table_rule("628", 0, {}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "628", 0, {}, T::header, [](const Tab& h, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes), o = tab(in, T::oc3);
     if (!e || !o) return {};
     const auto& ec = by_child(e);
@@ -1110,13 +1110,13 @@ void register_cross_table_rules() {
   });
 
   // ---- Adoption ----
-  auto adopted_in_year = [](const Tab& e, size_t r, const ValidationInput& in) {
+  auto adopted_in_year = [](const Tab& e, size_t r, const Run& in) {
     const auto dec = e.date(r, "DEC");
     const auto rec = e(r, "REC");
     return (rec == "E11" || rec == "E12") && dec && *dec >= in.year.start() && *dec <= in.year.end();
   };
   // 601: adopted in the year, with AD1 items left blank: the AD1 row and the adoption episodes.
-  add_rule("601", 0, {{}, [adopted_in_year](const ValidationInput& in) {
+  add_rule(r, "601", 0, {{}, [adopted_in_year](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
@@ -1140,7 +1140,7 @@ void register_cross_table_rules() {
              return f;
            }});
   // 602: AD1 data for a child not adopted in the year.
-  add_table_rule("602", 0, {}, T::ad1, [adopted_in_year](const Tab& a, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "602", 0, {}, T::ad1, [adopted_in_year](const Tab& a, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     std::unordered_set<std::string_view> adopted;
@@ -1157,7 +1157,7 @@ void register_cross_table_rules() {
     return (e(r, "REC") == "E11" || e(r, "REC") == "E12") && decom && match && *match > *decom;
   });
   // 335: FOSTER_CARE contradicts the child's last placement (0 with A2/A3/A5, 1 with A1/A4/A6).
-  add_rule("335", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "335", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), a = tab(in, T::ad1);
              if (!e || !a) return f;
@@ -1180,7 +1180,7 @@ void register_cross_table_rules() {
              return f;
            }});
   // 559: a decision dated before this year that last year's return does not hold.
-  add_table_rule("559", 0, {.last_year = true}, T::placed_for_adoption, [](const Tab& p, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "559", 0, {.last_year = true}, T::placed_for_adoption, [](const Tab& p, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::placed_for_adoption);
     if (!l) return {};
     const auto& lc = by_child(l);
@@ -1196,7 +1196,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 560: last year's decision was open, but this year's DATE_PLACED differs from it.
-  add_table_rule("560", 0, {.last_year = true}, T::placed_for_adoption, [](const Tab& p, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "560", 0, {.last_year = true}, T::placed_for_adoption, [](const Tab& p, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::placed_for_adoption);
     if (!l) return {};
     const auto& lc = by_child(l);
@@ -1215,9 +1215,9 @@ void register_cross_table_rules() {
   });
 
   // 370: independent living (P2) below the minimum age at DECOM (15 in 2022/23, 16 in 2023/24).
-  episode_with_dob("370", 2023, age_at_episode("DECOM", [](int a) { return a < 15; },
+  episode_with_dob(r, "370", 2023, age_at_episode("DECOM", [](int a) { return a < 15; },
                                                [](const Tab& e, size_t r) { return e(r, "PLACE") == "P2"; }));
-  episode_with_dob("370", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
+  episode_with_dob(r, "370", 2024, age_at_episode("DECOM", [](int a) { return a < 16; },
                                                [](const Tab& e, size_t r) { return e(r, "PLACE") == "P2"; }));
   // SW14: a social-worker episode before the child's latest has no end date (2023/24 wording).
   per_child_sw("SW14STG2", [](const Tab& s, const auto& eps, std::vector<size_t>& out) {
@@ -1225,7 +1225,7 @@ void register_cross_table_rules() {
       if (eps[i].first != eps.back().first && s(eps[i].second, "SW_DEC").empty()) out.push_back(eps[i].second);
   });
   // 348: reported as died last year (IN_TOUCH DIED) but not this year.
-  add_table_rule("348", 0, {.last_year = true}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "348", 0, {.last_year = true}, T::oc3, [](const Tab& o, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::oc3);
     if (!l) return {};
     std::unordered_set<std::string_view> died;
@@ -1237,7 +1237,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 399: a child only ever on short breaks (V3/V4) with MOTHER or reviews completed.
-  add_rule("399", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "399", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes), rv = tab(in, T::reviews);
              if (!h || !e) return f;
@@ -1270,12 +1270,12 @@ void register_cross_table_rules() {
            }});
 
   // 234: a child under 10 at an episode's start whose placement changed for custody (CUSTOD).
-  episode_with_dob("234", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
+  episode_with_dob(r, "234", 0, age_at_episode("DECOM", [](int a) { return a < 10; }, [](const Tab& e, size_t r) {
                      return e(r, "REASON_PLACE_CHANGE") == "CUSTOD";
                    }), true);
   // 336: placed for adoption with current foster carers (A3/A5, as DfE's text says) but the
   // previous episode was not a foster placement (U1-U6).
-  per_child_episodes("336", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "336", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 1; i < eps.size(); ++i) {
       const auto place = e(eps[i].second, "PLACE");
       const auto prev = e(eps[i - 1].second, "PLACE");
@@ -1284,7 +1284,7 @@ void register_cross_table_rules() {
     }
   });
   // 551: placed for adoption (A3-A6) with no date of the decision to place.
-  add_table_rule("551", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "551", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab p = tab(in, T::placed_for_adoption);
     if (!p) return {};
     std::unordered_set<std::string_view> decided;
@@ -1301,8 +1301,8 @@ void register_cross_table_rules() {
     return one_of(e(q, "PLACE"), {"A3", "A4", "A5", "A6"}) && placed && decom && *placed > *decom;
   });
   // 709/710: placements during a DoLO (open DoLOs run to the year end).
-  auto dolo_placement = [](std::string_view code, std::function<bool(std::string_view place)> wrong) {
-    add_rule(code, 0, {{}, [=](const ValidationInput& in) {
+  auto dolo_placement = [&r](std::string_view code, std::function<bool(std::string_view place)> wrong) {
+    add_rule(r, code, 0, {{}, [=](const Run& in) {
                Flags f;
                const Tab d = tab(in, T::dolo), e = tab(in, T::episodes);
                if (!d || !e) return f;
@@ -1335,10 +1335,10 @@ void register_cross_table_rules() {
 
   // ---- Postcode-derived fields (PL_LA, PL_LOCATION, PL_DISTANCE) ----
   using Field = std::vector<std::string> DerivedEpisodeFields::*;
-  auto derived_row_rule = [](std::string_view code, int version,
+  auto derived_row_rule = [&r](std::string_view code, int version,
                              std::function<bool(const Tab& e, size_t r, const DerivedEpisodeFields& d)> test,
                              bool location = false) {
-    add_table_rule(code, version, {.postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule(r, code, version, {.postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const Run& in) -> Rows {
       if (!in.derived) return {};
       Rows rows;
       for (size_t r = 0; r < e.rows() && r < in.derived->pl_la.size(); ++r)
@@ -1363,8 +1363,8 @@ void register_cross_table_rules() {
     return miles > 350 && miles != 999.9;
   });
   // 452, 503G/H/J: the first episode's derived field against last year's open final episode.
-  auto derived_vs_last_open = [](std::string_view code, Field field, bool location = false) {
-    add_table_rule(code, 0, {.last_year = true, .postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const ValidationInput& in) -> Rows {
+  auto derived_vs_last_open = [&r](std::string_view code, Field field, bool location = false) {
+    add_table_rule(r, code, 0, {.last_year = true, .postcodes = true, .location = location}, T::episodes, [=](const Tab& e, const Run& in) -> Rows {
       const Tab l = last_tab(in, T::episodes);
       if (!l || !in.derived || !in.derived_last) return {};
       const auto& now = (*in.derived).*field;
@@ -1389,7 +1389,7 @@ void register_cross_table_rules() {
   // 0.2 miles or more (DfE's message gives no tolerance; 0.2 is the reference's, above the 0.1
   // of rounding to one decimal place). Only two given distances are compared: a blank one (no
   // postcode) is 392a's business, and any change of text 503G's.
-  add_table_rule("453", 0, {.last_year = true, .postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "453", 0, {.last_year = true, .postcodes = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::episodes);
     if (!l || !in.derived || !in.derived_last) return {};
     auto miles = [](const std::vector<std::string>& d, size_t r) -> std::optional<double> {
@@ -1416,7 +1416,7 @@ void register_cross_table_rules() {
 
   // 630: a child who started care (RNE S) this year with missing or incomplete previous
   // permanence (complete: Z1, or an option with its LA and date).
-  add_table_rule("630", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "630", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab p = tab(in, T::previous_permanence);
     std::unordered_set<std::string_view> complete;
     for (size_t r = 0; r < p.rows(); ++r) {
@@ -1432,7 +1432,7 @@ void register_cross_table_rules() {
     return rows;
   });
   // 634: previous-permanence data for a child with no episode starting on or after 1 April 2016.
-  add_rule("634", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "634", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), p = tab(in, T::previous_permanence);
              if (!e || !p) return f;
@@ -1456,7 +1456,7 @@ void register_cross_table_rules() {
            }});
   // 199: an episode starting on or after the end of an earlier adoption (E11/E12), this year or
   // last (last year's episodes used when given).
-  add_table_rule("199", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "199", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::episodes);
     std::unordered_map<std::string_view, Date> adopted;  // earliest adoption end per child
     for (const Tab& t : {e, l})
@@ -1481,7 +1481,7 @@ void register_cross_table_rules() {
     return e(q, "LS") == "E1" && placed && decom && *placed > *decom;
   });
   // 556: the decision is dated after the freeing order (LS D1) began (the episode is flagged).
-  add_table_rule("556", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "556", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab p = tab(in, T::placed_for_adoption);
     if (!p) return {};
     const auto& pc = by_child(p);
@@ -1503,7 +1503,7 @@ void register_cross_table_rules() {
   // way yet the next episode starts that day. The child's last episode coded X1 has no
   // continuation whether or not its DEC is given (a blank DEC with a REC is also 148's); an
   // earlier one without a valid DEC cannot be checked against the next.
-  per_child_episodes("388", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
+  per_child_episodes(r, "388", [](const Tab& e, const auto& eps, std::vector<size_t>& out) {
     for (size_t i = 0; i < eps.size(); ++i) {
       const size_t r = eps[i].second;
       const auto rec = e(r, "REC");

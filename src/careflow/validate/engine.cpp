@@ -1,50 +1,15 @@
 #include "careflow/validate/engine.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <cstdlib>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-
-#include <tbb/parallel_for.h>
 
 #include <fmt/format.h>
 
 #include "careflow/io/postcodes.hpp"
 #include "careflow/validate/more_rules.hpp"
 #include "careflow/validate/rule_support.hpp"
-
-namespace careflow::validate::detail {
-namespace {
-// Indexes of the tables of one validation run, by name and table. Tables are not modified while
-// rules run, so an index stays valid for the run; the cache is dropped when the run ends (a
-// later run may reuse a table's address for other data).
-// Rules of one run execute on several threads, which share the run's cache: the mutex guards
-// only the map; each entry is built once (call_once), so a rule building one index does not
-// hold up rules that need another.
-struct IndexCache {
-  struct Entry {
-    std::once_flag once;
-    std::shared_ptr<const void> value;
-  };
-  std::mutex lock;
-  std::map<std::pair<std::string, const void*>, std::shared_ptr<Entry>, std::less<>> entries;
-};
-thread_local IndexCache* t_cache = nullptr;
-
-// Lets a worker thread use the cache of the run that started it.
-struct CacheBinding {
-  IndexCache* saved;
-  explicit CacheBinding(IndexCache* c) : saved(t_cache) { t_cache = c; }
-  ~CacheBinding() { t_cache = saved; }
-  CacheBinding(const CacheBinding&) = delete;
-  CacheBinding& operator=(const CacheBinding&) = delete;
-};
-}  // namespace
-}  // namespace careflow::validate::detail
 
 namespace careflow::validate {
 
@@ -54,139 +19,62 @@ const RuleVersion kCatalogue[] = {
 #include "careflow/validate/rule_catalogue.inc"
 };
 
-struct Registered {
-  std::string code;
-  int version_year;
-  RuleImpl impl;
-};
-
-std::vector<Registered>& registered() {
-  static std::vector<Registered> r;
+RuleSet<Ssda903> build_rules() {
+  RuleSet<Ssda903> r;
+  detail::register_row_rules(r);
+  detail::register_cross_table_rules(r);
+  detail::register_sequence_rules(r);
+  detail::register_more_rules(r);
   return r;
 }
 
-void ensure_registered() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    detail::register_row_rules();
-    detail::register_cross_table_rules();
-    detail::register_sequence_rules();
-    detail::register_more_rules();
-  });
-}
-
-// A rule runs on one thread from start to end, so the thread's CPU time is its cost even when
-// other processes share the cores.
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 }  // namespace
+
+std::span<const RuleVersion> Ssda903::catalogue() { return kCatalogue; }
+
+const RuleSet<Ssda903>& Ssda903::rules() {
+  static const RuleSet<Ssda903> kRules = build_rules();
+  return kRules;
+}
+
+std::vector<std::string> Ssda903::missing(const Needs& needs, const Input& in) {
+  std::vector<std::string> missing;
+  if (needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
+  if (needs.postcodes && !in.derived)
+    missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
+  if (needs.providers && !in.providers) missing.push_back("the Ofsted provider list (--providers)");
+  if (needs.council && in.la.empty()) missing.push_back("the council's code (--la)");
+  else if (needs.location && in.derived && !in.derived->location)
+    missing.push_back("the council's code (--la), to derive PL_LOCATION");
+  return missing;
+}
 
 const std::vector<RuleVersion>& catalogue() {
   static const std::vector<RuleVersion> v(std::begin(kCatalogue), std::end(kCatalogue));
   return v;
 }
 
-const RuleVersion* find_rule(std::string_view code, int year) {
-  for (const auto& v : catalogue())
-    if (v.code == code && v.active_in(year)) return &v;
-  return nullptr;
-}
+const RuleVersion* find_rule(std::string_view code, int year) { return find_rule(catalogue(), code, year); }
 
-const RuleImpl* implementation(const RuleVersion& v) {
-  ensure_registered();
-  const RuleImpl* any = nullptr;
-  for (const auto& r : registered()) {
-    if (r.code != v.code) continue;
-    if (r.version_year == v.version_year) return &r.impl;
-    if (r.version_year == 0) any = &r.impl;
-  }
-  return any;
-}
+const RuleImpl* implementation(const RuleVersion& v) { return Ssda903::rules().find(v); }
 
 RuleResult run_rule(const RuleVersion& v, const ValidationInput& in) {
-  detail::CacheScope scope;
-  RuleResult res;
-  res.rule = &v;
-  const RuleImpl* impl = implementation(v);
-  if (!impl) {
-    res.outcome = Outcome::not_implemented;
-    res.reason = "not yet implemented in careflow";
-    return res;
-  }
-  std::vector<std::string> missing;
-  if (impl->needs.last_year && !in.last_year) missing.push_back("last year's return (--last-year)");
-  if (impl->needs.postcodes && !in.derived)
-    missing.push_back("postcode-derived fields (the ONS postcode directory, postcodes/onspd_postcodes.csv.gz)");
-  if (impl->needs.providers && !in.providers) missing.push_back("the Ofsted provider list (--providers)");
-  if (impl->needs.council && in.la.empty()) missing.push_back("the council's code (--la)");
-  else if (impl->needs.location && in.derived && !in.derived->location)
-    missing.push_back("the council's code (--la), to derive PL_LOCATION");
-  if (!missing.empty()) {
-    res.outcome = Outcome::not_run;
-    res.reason = "needs ";
-    for (size_t i = 0; i < missing.size(); ++i) res.reason += (i ? " and " : "") + missing[i];
-    return res;
-  }
-  res.flagged = impl->check(in);
-  for (auto it = res.flagged.begin(); it != res.flagged.end();)
-    it = it->second.empty() ? res.flagged.erase(it) : std::next(it);
-  return res;
+  RunCache cache;
+  return run_rule<Ssda903>(v, in, detail::Run(in, cache));
 }
 
-namespace {
-std::vector<RuleResult> run_rules(const ValidationInput& in, const std::optional<RulePart>& part,
-                                  SharedIndexes* indexes) {
-  // One set of table indexes for every rule: the caller's, or this call's own.
-  std::optional<detail::CacheBinding> bound;
-  if (indexes) bound.emplace(static_cast<detail::IndexCache*>(indexes->handle()));
-  detail::CacheScope scope;
-  ensure_registered();
-  std::vector<const RuleVersion*> active;
-  for (const auto& v : catalogue()) {
-    if (!v.active_in(in.year.end_year)) continue;
-    if (part) {
-      const RuleImpl* impl = implementation(v);
-      const bool postcode_rule = impl && impl->needs.postcodes;
-      if (postcode_rule != (*part == RulePart::postcode_rules)) continue;
-    }
-    active.push_back(&v);
-  }
-  // Rules are independent and read the return only: run them in parallel (results in
-  // catalogue order whatever the scheduling).
-  std::vector<RuleResult> out(active.size());
-  detail::IndexCache* cache = detail::t_cache;
-  std::vector<double> seconds(active.size());
-  tbb::parallel_for(size_t{0}, active.size(), [&](size_t i) {
-    detail::CacheBinding bind(cache);
-    const double t0 = thread_cpu_seconds();
-    out[i] = run_rule(*active[i], in);
-    seconds[i] = thread_cpu_seconds() - t0;
-  });
-  if (std::getenv("CAREFLOW_TIMING")) {
-    std::vector<size_t> order(active.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seconds[a] > seconds[b]; });
-    double total = 0;
-    for (double s : seconds) total += s;
-    fmt::print(stderr, "  rules: {:.3f} s CPU in all; the slowest:\n", total);
-    for (size_t k = 0; k < std::min<size_t>(order.size(), 25); ++k)
-      fmt::print(stderr, "    {:<6} {:>8.3f} s\n", active[order[k]]->code, seconds[order[k]]);
-  }
-  return out;
+std::vector<RuleResult> validate(const ValidationInput& in) {
+  RunCache cache;
+  return run_rules<Ssda903>(in, cache);
 }
-}  // namespace
 
-std::vector<RuleResult> validate(const ValidationInput& in) { return run_rules(in, std::nullopt, nullptr); }
 std::vector<RuleResult> validate(const ValidationInput& in, RulePart part, SharedIndexes* indexes) {
-  return run_rules(in, part, indexes);
+  // One set of table indexes for every rule: the caller's, or this call's own.
+  std::optional<RunCache> own;
+  RunCache& cache = indexes ? *indexes : own.emplace();
+  const bool postcode_rules = part == RulePart::postcode_rules;
+  return run_rules<Ssda903>(in, cache, [postcode_rules](const Needs& needs) { return needs.postcodes == postcode_rules; });
 }
-
-SharedIndexes::SharedIndexes() : cache_(new detail::IndexCache) {}
-SharedIndexes::~SharedIndexes() { delete static_cast<detail::IndexCache*>(cache_); }
 
 DerivedEpisodeFields derive_episode_fields(const ssda903::ReturnTable& episodes,
                                            const PostcodeDirectory& postcodes, std::string_view la) {
@@ -243,20 +131,16 @@ std::optional<Date> return_date(std::string_view s) {
 
 Tab with_dates(Tab t);
 
-Tab tab(const ValidationInput& in, Table t) {
-  return with_dates(Tab{in.this_year ? in.this_year->find(t) : nullptr, t});
+Tab tab(const Run& in, Table t) {
+  return with_dates(Tab{in.this_year ? in.this_year->find(t) : nullptr, t, nullptr, in.cache});
 }
-Tab last_tab(const ValidationInput& in, Table t) {
-  return with_dates(Tab{in.last_year ? in.last_year->find(t) : nullptr, t});
-}
-
-void add_rule(std::string_view code, int version_year, RuleImpl impl) {
-  registered().push_back({std::string(code), version_year, std::move(impl)});
+Tab last_tab(const Run& in, Table t) {
+  return with_dates(Tab{in.last_year ? in.last_year->find(t) : nullptr, t, nullptr, in.cache});
 }
 
-void add_row_rule(std::string_view code, int version_year, Table t, RowTest test) {
-  add_rule(code, version_year,
-           {{}, [t, test = std::move(test)](const ValidationInput& in) {
+void add_row_rule(Rules& rules, std::string_view code, int version_year, Table t, RowTest test) {
+  add_rule(rules, code, version_year,
+           {{}, [t, test = std::move(test)](const Run& in) {
               Flags f;
               const Tab x = tab(in, t);
               if (!x) return f;
@@ -268,43 +152,10 @@ void add_row_rule(std::string_view code, int version_year, Table t, RowTest test
             }});
 }
 
-CacheScope::CacheScope() {
-  if (!t_cache) {
-    t_cache = new IndexCache;
-    owner_ = true;
-  }
-}
-CacheScope::~CacheScope() {
-  if (owner_) {
-    delete t_cache;
-    t_cache = nullptr;
-  }
-}
-
-std::shared_ptr<const void> run_shared(std::string_view name, const void* key,
-                                       const std::function<std::shared_ptr<const void>()>& build) {
-  if (!t_cache) {
-    // Outside a run (no cache) each call builds a value kept for the thread's life; rules
-    // always run inside one (run_rule and validate hold a CacheScope).
-    thread_local std::vector<std::shared_ptr<const void>> loose;
-    loose.push_back(build());
-    return loose.back();
-  }
-  std::shared_ptr<IndexCache::Entry> e;
-  {
-    std::lock_guard<std::mutex> g(t_cache->lock);
-    auto& slot = t_cache->entries[std::pair<std::string, const void*>(std::string(name), key)];
-    if (!slot) slot = std::make_shared<IndexCache::Entry>();
-    e = slot;
-  }
-  std::call_once(e->once, [&] { e->value = build(); });
-  return e->value;
-}
-
 const ChildRows& by_child(const Tab& t) {
   static const ChildRows kNone;
   if (!t) return kNone;
-  return shared<ChildRows>("by_child", t.t, [&t] {
+  return shared<ChildRows>(t.cache, "by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
     ChildRows m(t.rows() / 2);
     // Each child's rows are counted first so that its list is allocated once, at its size,
@@ -326,7 +177,7 @@ const ChildRows& by_child(const Tab& t) {
 const ChildMap<size_t>& first_row_by_child(const Tab& t) {
   static const ChildMap<size_t> kNone;
   if (!t) return kNone;
-  return shared<ChildMap<size_t>>("first_row_by_child", t.t, [&t] {
+  return shared<ChildMap<size_t>>(t.cache, "first_row_by_child", t.t, [&t] {
     const size_t c = col(t.table, "CHILD");
     ChildMap<size_t> m(t.rows());
     for (size_t r = 0; r < t.rows(); ++r) m.try_emplace(t.t->cell(r, c), r);
@@ -336,12 +187,12 @@ const ChildMap<size_t>& first_row_by_child(const Tab& t) {
 
 // Inside a run, a table's date columns are parsed once and shared by every rule.
 Tab with_dates(Tab t) {
-  if (!t || !t_cache) return t;
+  if (!t) return t;
   static const std::vector<std::string_view> kDateColumns = {
       "DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
       "DATE_PLACED_CEASED", "DATE_PERM", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC",
       "DOLO_START", "DOLO_END"};
-  t.dates = &shared<DateColumns>("dates", t.t, [&t] {
+  t.dates = &shared<DateColumns>(t.cache, "dates", t.t, [&t] {
     DateColumns d;
     const auto& cols = ssda903::schema(t.table).columns;
     d.resize(cols.size());

@@ -1,8 +1,9 @@
 // The SSDA903 validation rules: DfE's checks (and the reference tool's own consistency checks)
-// as a catalogue of versioned rules run over one year's return. Each rule version knows the
-// collection years it applies to, the data it needs, and flags rows of the tables it reads.
-// Rules that need data the user did not give (last year's return, the postcode directory, the
-// Ofsted provider lists) are reported as "not run" with the reason, never silently skipped.
+// as a catalogue of versioned rules run over one year's return, by the engine of collection.hpp.
+// Each rule version knows the collection years it applies to, the data it needs, and flags rows
+// of the tables it reads. Rules that need data the user did not give (last year's return, the
+// postcode directory, the Ofsted provider lists) are reported as "not run" with the reason,
+// never silently skipped.
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 
 #include "careflow/core/date.hpp"
 #include "careflow/io/ssda903.hpp"
+#include "careflow/validate/collection.hpp"
 
 namespace careflow {
 class PostcodeDirectory;
@@ -84,8 +86,8 @@ struct ValidationInput {
   const std::vector<std::string>* header_uasc_last = nullptr;
 };
 
-// Rows flagged by a rule, per table: 0-based rows of the (this year's) table, sorted, unique.
-using Flags = std::map<ssda903::Table, std::vector<size_t>>;
+// Rows flagged by a rule, per table of the return: 0-based rows of this year's table, sorted, unique.
+using Flags = FlagsOf<ssda903::Table>;
 
 // What a rule needs beyond this year's return.
 struct Needs {
@@ -96,24 +98,25 @@ struct Needs {
   bool location = false;  // reads the derived PL_LOCATION, which needs the council's code
 };
 
-// One version of one rule, as DfE and the reference tool define it.
-struct RuleVersion {
-  std::string_view code;
-  int version_year = 0;    // collection year whose specification introduced this version
-  int first_year = 0;      // first and last collection years this version is active in
-  int last_year = -1;
-  std::string_view message;         // DfE's message, verbatim
-  std::string_view affected_fields; // comma-separated
-  std::string_view tables;          // comma-separated, as the reference names them
-  bool active_in(int year) const { return year >= first_year && year <= last_year; }
+namespace detail {
+struct Run;  // what a rule sees: the input and the run's shared indexes (rule_support.hpp)
+}
+
+// The SSDA903 return as a collection of the validation engine (collection.hpp).
+struct Ssda903 {
+  using Table = ssda903::Table;
+  using Return = ssda903::Return;
+  using Input = ValidationInput;
+  using Needs = validate::Needs;
+  using Run = detail::Run;
+  static std::span<const RuleVersion> catalogue();
+  static const RuleSet<Ssda903>& rules();
+  static int year(const Input& in) { return in.year.end_year; }
+  static std::vector<std::string> missing(const Needs& needs, const Input& in);
 };
 
-using Check = std::function<Flags(const ValidationInput&)>;
-
-struct RuleImpl {
-  Needs needs;
-  Check check;
-};
+using RuleResult = ResultOf<ssda903::Table>;
+using RuleImpl = RuleSet<Ssda903>::Rule;
 
 // Every rule version in the catalogue, in catalogue order (code, then version).
 const std::vector<RuleVersion>& catalogue();
@@ -121,15 +124,6 @@ const std::vector<RuleVersion>& catalogue();
 const RuleVersion* find_rule(std::string_view code, int year);
 // The implementation of a rule version, if written.
 const RuleImpl* implementation(const RuleVersion& v);
-
-enum class Outcome : uint8_t { ran, not_run, not_implemented };
-
-struct RuleResult {
-  const RuleVersion* rule = nullptr;
-  Outcome outcome = Outcome::ran;
-  std::string reason;  // for not_run: "needs last year's return" etc.
-  Flags flagged;
-};
 
 RuleResult run_rule(const RuleVersion& v, const ValidationInput& in);
 // Runs every rule active in `in.year`.
@@ -141,17 +135,7 @@ enum class RulePart { without_postcodes, postcode_rules };
 // The table indexes rules build and share (children's rows, parsed dates, episode order...),
 // kept for the validate() calls given it, which may run at the same time: calls over the same
 // returns then build each once. Keyed by table, so only for calls over the same returns.
-class SharedIndexes {
- public:
-  SharedIndexes();
-  ~SharedIndexes();
-  SharedIndexes(const SharedIndexes&) = delete;
-  SharedIndexes& operator=(const SharedIndexes&) = delete;
-  void* handle() const { return cache_; }
-
- private:
-  void* cache_;
-};
+using SharedIndexes = RunCache;
 std::vector<RuleResult> validate(const ValidationInput& in, RulePart part, SharedIndexes* indexes = nullptr);
 
 }  // namespace careflow::validate

@@ -25,8 +25,8 @@ bool temporary(std::string_view place) {
 // Flags Episodes rows by a test over each child's episodes in DECOM order (episodes whose DECOM
 // is not a valid date have no place in the order and are not compared).
 using SequenceTest = std::function<void(const Tab&, const std::vector<std::pair<Date, size_t>>&, std::vector<size_t>&)>;
-void episode_sequence_rule(std::string_view code, int version, SequenceTest test) {
-  add_table_rule(code, version, {}, T::episodes, [test = std::move(test)](const Tab& e, const ValidationInput&) -> Rows {
+void episode_sequence_rule(Rules& r, std::string_view code, int version, SequenceTest test) {
+  add_table_rule(r, code, version, {}, T::episodes, [test = std::move(test)](const Tab& e, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) test(e, episodes_in_order(e, rs), rows);
     return rows;
@@ -35,9 +35,9 @@ void episode_sequence_rule(std::string_view code, int version, SequenceTest test
 
 // 434-436: an episode against the child's previous one: did the legal status change, and did the
 // placement (PLACE, PL_POST, URN, PLACE_PROVIDER; blank equals blank)?
-void reason_for_new_episode(std::string_view code, std::vector<std::string_view> reasons,
+void reason_for_new_episode(Rules& r, std::string_view code, std::vector<std::string_view> reasons,
                             std::function<bool(bool ls_changed, bool placement_changed)> wrong) {
-  episode_sequence_rule(code, 0, [reasons = std::move(reasons), wrong = std::move(wrong)](
+  episode_sequence_rule(r, code, 0, [reasons = std::move(reasons), wrong = std::move(wrong)](
                                      const Tab& e, const auto& eps, std::vector<size_t>& rows) {
     for (size_t i = 1; i < eps.size(); ++i) {
       const size_t r = eps[i].second, p = eps[i - 1].second;
@@ -96,8 +96,8 @@ std::optional<PermDate> date_perm(std::string_view v) {
 
 // 577, 707: a record (missing period, DoLO) with no end date, for a child whose period of care
 // ended on or after the record started: the child ceased to be looked after while it was open.
-void open_after_care_ended(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
-  add_table_rule(code, 0, {}, t, [=](const Tab& x, const ValidationInput& in) -> Rows {
+void open_after_care_ended(Rules& r, std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
+  add_table_rule(r, code, 0, {}, t, [=](const Tab& x, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     const auto& eps_by_child = by_child(e);
@@ -118,8 +118,8 @@ void open_after_care_ended(std::string_view code, Table t, std::string_view star
 }
 
 // 576, 706: last year's open record (no end date) has no record this year with the same start.
-void open_last_year_not_carried(std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
-  add_table_rule(code, 0, {.last_year = true}, t, [=](const Tab& x, const ValidationInput& in) -> Rows {
+void open_last_year_not_carried(Rules& r, std::string_view code, Table t, std::string_view start_col, std::string_view end_col) {
+  add_table_rule(r, code, 0, {.last_year = true}, t, [=](const Tab& x, const Run& in) -> Rows {
     const Tab l = last_tab(in, t);
     if (!l) return {};
     const auto& now = by_child(x);
@@ -211,22 +211,22 @@ std::vector<LoadedEpisode> episodes_both_years(const Tab& e, const Tab& l, std::
 
 }  // namespace
 
-void register_other_rules() {
+void register_other_rules(Rules& r) {
   // 380: a temporary placement (T0-T4) must be a change of placement and carer (RNE P or B), not
   // the start of a period of care (S) or a change that keeps the carer or the placement.
-  add_row_rule("380", 0, T::episodes, [](const Row& r) {
+  add_row_rule(r, "380", 0, T::episodes, [](const Row& r) {
     return temporary(r["PLACE"]) && r["RNE"] != "P" && r["RNE"] != "B";
   });
 
-  reason_for_new_episode("434", {"L"}, [](bool ls, bool placement) { return !ls || placement; });
-  reason_for_new_episode("435", {"P", "T"}, [](bool ls, bool placement) { return ls || !placement; });
-  reason_for_new_episode("436", {"B", "U"}, [](bool ls, bool placement) { return !ls || !placement; });
+  reason_for_new_episode(r, "434", {"L"}, [](bool ls, bool placement) { return !ls || placement; });
+  reason_for_new_episode(r, "435", {"P", "T"}, [](bool ls, bool placement) { return ls || !placement; });
+  reason_for_new_episode(r, "436", {"B", "U"}, [](bool ls, bool placement) { return !ls || !placement; });
 
   // 383: after a temporary placement the child returns to the placement before it: the next
   // episode is a change of placement (RNE P) back to the same PLACE (from 2025/26 also the same
   // PL_POST). The episode that does not return is flagged.
   for (const int version : {2023, 2026})
-    episode_sequence_rule("383", version, [version](const Tab& e, const auto& eps, std::vector<size_t>& rows) {
+    episode_sequence_rule(r, "383", version, [version](const Tab& e, const auto& eps, std::vector<size_t>& rows) {
       for (size_t i = 1; i + 1 < eps.size(); ++i) {
         const size_t before = eps[i - 1].second, tmp = eps[i].second, after = eps[i + 1].second;
         if (!temporary(e(tmp, "PLACE"))) continue;
@@ -239,7 +239,7 @@ void register_other_rules() {
   // 1015: own provision (PR1) but the placement's LA (derived PL_LA) is not this council; not
   // checked for foster or adoption placements (which may be outside the area by design), short
   // breaks, or episodes without LS or PLACE. Not run without --la.
-  add_table_rule("1015", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "1015", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     if (!in.derived || in.la.empty()) return {};
     // The return upper-cases codes; --la may be given in either case.
     auto same_la = [&in](std::string_view pl_la) {
@@ -262,7 +262,7 @@ void register_other_rules() {
   // 392c: HOME_POST or PL_POST given but not a postcode of the ONS directory. It needs the
   // directory itself (ValidationInput::postcodes, which the CLI passes with the derived fields);
   // given only derived fields there is nothing to look postcodes up in, and nothing is flagged.
-  add_table_rule("392c", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "392c", 0, {.postcodes = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     if (!in.postcodes) return {};
     Rows rows;
     for (size_t r = 0; r < e.rows(); ++r)
@@ -277,7 +277,7 @@ void register_other_rules() {
   // 208: this year's UPN disagrees with last year's for the same child. Not a disagreement:
   // nothing recorded last year (blank); UN1 (not yet of school age) becoming UN2-UN5; an
   // unknown code (UN1-UN5) becoming a real UPN. Blank in both years is 442's business.
-  add_table_rule("208", 0, {.last_year = true}, T::header, [](const Tab& h, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "208", 0, {.last_year = true}, T::header, [](const Tab& h, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::header);
     if (!l) return {};
     const auto& last_rows = first_row_by_child(l);
@@ -296,12 +296,12 @@ void register_other_rules() {
   });
 
   // 633: LA_PERM, when given, is a 3-digit English LA code or 999 (unknown), WAL, SCO, NUK, NIR.
-  add_row_rule("633", 0, T::previous_permanence,
+  add_row_rule(r, "633", 0, T::previous_permanence,
                [](const Row& r) { return !r.blank("LA_PERM") && !la_perm_valid(r["LA_PERM"]); });
 
   // 347 (from 2023/24): a care leaver under 18 living in a foyer (ACCOM T1/T2; the digit says
   // whether the accommodation is suitable), by age at the start of the collection year.
-  add_row_rule("347", 0, T::oc3, [](const Row& r) {
+  add_row_rule(r, "347", 0, T::oc3, [](const Row& r) {
     const auto acc = r["ACCOM"];
     if (acc.empty() || acc[0] != 'T') return false;
     const auto dob = r.date("DOB");
@@ -311,7 +311,7 @@ void register_other_rules() {
   // 632: DATE_PERM is not a date (d/m/yyyy, where the day, the month or all three parts may be
   // ZZ, not known) or is not before the start of the child's current period of care. Both the
   // PrevPerm row and the episode starting that period are flagged.
-  add_rule("632", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "632", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab p = tab(in, T::previous_permanence), e = tab(in, T::episodes);
              if (!p) return f;
@@ -348,7 +348,7 @@ void register_other_rules() {
       {2025, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"}},
       {2026, {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}}};
   for (const auto& [version, exempt] : kUrnExempt)
-    add_table_rule("218", version, {.postcodes = true}, T::episodes, [exempt = exempt, outside_england](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule(r, "218", version, {.postcodes = true}, T::episodes, [exempt = exempt, outside_england](const Tab& e, const Run& in) -> Rows {
       if (!in.derived) return {};
       const Date since = Date::from_ymd(2015, 3, 31);
       Rows rows;
@@ -362,7 +362,7 @@ void register_other_rules() {
     });
   // 230 (2023/24): an H5 placement in England open on or after 28 October 2023 (open, or ended
   // after it) with no URN (blank, or XXXXXXX, the placeholder for an unregistered setting).
-  add_table_rule("230", 0, {.postcodes = true}, T::episodes, [outside_england](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "230", 0, {.postcodes = true}, T::episodes, [outside_england](const Tab& e, const Run& in) -> Rows {
     if (!in.derived) return {};
     const Date from = Date::from_ymd(2023, 10, 28);
     Rows rows;
@@ -377,19 +377,19 @@ void register_other_rules() {
 
   // SW07STG2 from 2024/25: SW_DEC before the start of the social worker reporting period (which
   // from 2024/25 begins a year before the collection year) or after the collection year.
-  add_row_rule("SW07STG2", 2025, T::sw_episodes, [](const Row& r) {
+  add_row_rule(r, "SW07STG2", 2025, T::sw_episodes, [](const Row& r) {
     const auto d = r.date("SW_DEC");
     return d && (*d < CollectionYear{r.year - 1}.start() || *d > r.in.year.end());
   });
   // 702 (2026/27): a DoLO ending before it started.
-  add_row_rule("702", 0, T::dolo, [](const Row& r) {
+  add_row_rule(r, "702", 0, T::dolo, [](const Row& r) {
     const auto start = r.date("DOLO_START"), end = r.date("DOLO_END");
     return start && end && *end < *start;
   });
 
   // 1010: a child with care leaver data (an OC3 row) whose latest episode last year was still
   // open at its end, yet with no episode this year: the open episode cannot have ended.
-  add_table_rule("1010", 0, {.last_year = true}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "1010", 0, {.last_year = true}, T::oc3, [](const Tab& o, const Run& in) -> Rows {
     const Tab l = last_tab(in, T::episodes);
     if (!l) return {};
     const auto& now = by_child(tab(in, T::episodes));
@@ -411,7 +411,7 @@ void register_other_rules() {
   // 1 April and 31 March) it must be given. SEX is read in both codings, 1/2 (to 2023/24) and M/F
   // (from 2024/25), so the boy and girl checks work in every year (the reference tests 1/2 only).
   // The Header row is flagged, with the child's OC3 rows: the rule reads the care leaver items.
-  add_rule("165", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "165", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), e = tab(in, T::episodes), o = tab(in, T::oc3);
              if (!h) return f;
@@ -453,7 +453,7 @@ void register_other_rules() {
   // after at 16 or over can be, for those who turned 16 within the two years). A young person
   // whose latest episode ended in adoption (REC E11/E12) is flagged too. Without a date of birth
   // (this year's Header, else the OC3 row's) nothing is flagged.
-  add_table_rule("1001", 0, {.last_year = true}, T::oc3, [](const Tab& o, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "1001", 0, {.last_year = true}, T::oc3, [](const Tab& o, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes), l = last_tab(in, T::episodes), h = tab(in, T::header);
     if (!l) return {};
     const auto& header_rows = first_row_by_child(h);
@@ -487,7 +487,7 @@ void register_other_rules() {
   // ---- Social worker episodes ----
   // SW01STG1 (2023/24): a child looked after on 31 March (an episode other than a V3/V4 short
   // break open then) with no social worker episode at all: that episode is flagged.
-  add_table_rule("SW01STG1", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "SW01STG1", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab sw = tab(in, T::sw_episodes);
     const auto& with_sw = by_child(sw);
     const Date end = in.year.end();
@@ -503,7 +503,7 @@ void register_other_rules() {
   // SW10STG2: a social worker episode starting before the previous one (in SW_DECOM, then SW_DEC,
   // order) ended. From 2024/25 DfE allows 7 days' overlap and exempts SW_REASON FCONTA.
   for (const int version : {2024, 2025})
-    add_table_rule("SW10STG2", version, {}, T::sw_episodes, [version](const Tab& sw, const ValidationInput&) -> Rows {
+    add_table_rule(r, "SW10STG2", version, {}, T::sw_episodes, [version](const Tab& sw, const Run&) -> Rows {
       Rows rows;
       for (const auto& [child, rs] : by_child(sw)) {
         std::vector<std::tuple<Date, Date, size_t>> eps;  // start, end (or start), row
@@ -529,8 +529,8 @@ void register_other_rules() {
   // episode that ended is flagged. A child whose episodes show it had ceased to be looked after
   // by then (no episode other than a V3/V4 short break still open after that day) needs no
   // further social worker, so is not flagged; a child with no episodes in the return is.
-  auto ended_without_successor = [](std::string_view code, bool last_five_days) {
-    add_table_rule(code, 0, {}, T::sw_episodes, [last_five_days](const Tab& sw, const ValidationInput& in) -> Rows {
+  auto ended_without_successor = [&r](std::string_view code, bool last_five_days) {
+    add_table_rule(r, code, 0, {}, T::sw_episodes, [last_five_days](const Tab& sw, const Run& in) -> Rows {
       const Tab e = tab(in, T::episodes);
       const Date end = in.year.end();
       const auto& eps_by_child = by_child(e);
@@ -569,7 +569,7 @@ void register_other_rules() {
   // later; a child with no social worker episode at all has its open episodes flagged. Gaps
   // between episodes are SW10/SW11's business. Nothing is checked without the social worker
   // episodes table.
-  add_rule("SW12STG2", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "SW12STG2", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab e = tab(in, T::episodes), sw = tab(in, T::sw_episodes), h = tab(in, T::header);
              if (!e || !sw) return f;
@@ -617,8 +617,8 @@ void register_other_rules() {
   // `to_31_march`: see twelve_month_cohort. 186 takes the child looked after at 31 March, as
   // DfE's message says (and the reference's fixture agrees); 157 and 197B keep the reference's
   // count of care ending on 30 March, which their fixtures need.
-  auto oc2_cohort_rule = [](std::string_view code, bool to_31_march, std::function<bool(const Row&)> test) {
-    add_table_rule(code, 0, {}, T::oc2, [test = std::move(test), to_31_march](const Tab& o, const ValidationInput& in) -> Rows {
+  auto oc2_cohort_rule = [&r](std::string_view code, bool to_31_march, std::function<bool(const Row&)> test) {
+    add_table_rule(r, code, 0, {}, T::oc2, [test = std::move(test), to_31_march](const Tab& o, const Run& in) -> Rows {
       if (!tab(in, T::episodes)) return {};
       const auto& cohort = twelve_month_cohort(in, to_31_march);
       Rows rows;
@@ -648,7 +648,7 @@ void register_other_rules() {
   // 187: a child in the cohort with adoption (AD1) or care leaver (OC3) items completed. The
   // cohort is looked after at 31 March (DfE: "looked after continuously for 12 months at 31
   // March"): a child adopted on 30 or 31 March is not in it, and has its AD1 data.
-  add_rule("187", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "187", 0, {{}, [](const Run& in) {
              Flags f;
              if (!tab(in, T::episodes)) return f;
              const auto& cohort = twelve_month_cohort(in, true);
@@ -671,7 +671,7 @@ void register_other_rules() {
   // 191: a child in the cohort with IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT or
   // SUBSTANCE_MISUSE blank (the OC2 row is flagged) or with no OC2 row at all (the child's latest
   // episode is flagged). The cohort is looked after at 31 March, as for 187.
-  add_rule("191", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "191", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab o = tab(in, T::oc2), e = tab(in, T::episodes);
              if (!e) return f;
@@ -694,14 +694,14 @@ void register_other_rules() {
              return f;
            }});
 
-  open_after_care_ended("577", T::missing, "MIS_START", "MIS_END");
-  open_after_care_ended("707", T::dolo, "DOLO_START", "DOLO_END");
-  open_last_year_not_carried("576", T::missing, "MIS_START", "MIS_END");
-  open_last_year_not_carried("706", T::dolo, "DOLO_START", "DOLO_END");
+  open_after_care_ended(r, "577", T::missing, "MIS_START", "MIS_END");
+  open_after_care_ended(r, "707", T::dolo, "DOLO_START", "DOLO_END");
+  open_last_year_not_carried(r, "576", T::missing, "MIS_START", "MIS_END");
+  open_last_year_not_carried(r, "706", T::dolo, "DOLO_START", "DOLO_END");
 
   // 578: a missing period starting after the child ceased to be looked after: after the end of a
   // period of care and within no period of care.
-  add_table_rule("578", 0, {}, T::missing, [](const Tab& m, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "578", 0, {}, T::missing, [](const Tab& m, const Run& in) -> Rows {
     const Tab e = tab(in, T::episodes);
     if (!e) return {};
     const auto& eps_by_child = by_child(e);

@@ -69,14 +69,29 @@ inline size_t col(Table t, std::string_view name) {
 // a real calendar date. Anything else is invalid (the DfE "valid date" checks).
 std::optional<Date> return_date(std::string_view s);
 
-// A table of this year's (or last year's) return, possibly absent.
+// What a rule sees: the input, and the values shared by the rules of the run (RunCache).
+struct Run : ValidationInput {
+  Run(const ValidationInput& in, RunCache& c) : ValidationInput(in), cache(&c) {}
+  RunCache* cache;
+};
+
+// A value built once per validation run and shared by every rule asking for it under the same
+// name and key (a table, usually): e.g. last year's open final episodes, which eleven rules
+// compare against.
+template <class T, class Build>
+const T& shared(RunCache* cache, std::string_view name, const void* key, Build build) {
+  return cache->get<T>(name, key, std::move(build));
+}
+
 // A table's date columns parsed once per validation run (by column; empty: not a date column).
 using DateColumns = std::vector<std::vector<std::optional<Date>>>;
 
+// A table of this year's (or last year's) return, possibly absent.
 struct Tab {
   const ssda903::ReturnTable* t = nullptr;
   Table table = Table::header;
-  const DateColumns* dates = nullptr;  // set inside a run
+  const DateColumns* dates = nullptr;
+  RunCache* cache = nullptr;
   explicit operator bool() const { return t != nullptr; }
   size_t rows() const { return t ? t->rows() : 0; }
   std::string_view operator()(size_t r, std::string_view column) const {
@@ -88,25 +103,34 @@ struct Tab {
     return return_date(t->cell(r, c));
   }
 };
-Tab tab(const ValidationInput& in, Table t);
-Tab last_tab(const ValidationInput& in, Table t);
+Tab tab(const Run& in, Table t);
+Tab last_tab(const Run& in, Table t);
 
 // One row seen by a per-row rule.
 struct Row {
   const Tab& t;
   size_t r;
   int year;  // collection end year
-  const ValidationInput& in;
+  const Run& in;
   std::string_view operator[](std::string_view column) const { return t(r, column); }
   std::optional<Date> date(std::string_view column) const { return t.date(r, column); }
   bool blank(std::string_view column) const { return t(r, column).empty(); }
 };
 using RowTest = std::function<bool(const Row&)>;  // true: flag the row
 
+// The SSDA903 rules careflow implements (engine.hpp: Ssda903::rules()).
+using Rules = RuleSet<Ssda903>;
+using Check = Rules::Check;
+struct Impl {
+  Needs needs;
+  Check check;
+};
 // Registers an implementation for a rule code; version_year 0 applies to every version.
-void add_rule(std::string_view code, int version_year, RuleImpl impl);
+inline void add_rule(Rules& r, std::string_view code, int version_year, Impl impl) {
+  r.add(code, version_year, impl.needs, std::move(impl.check));
+}
 // A rule that flags rows of one table by a per-row test.
-void add_row_rule(std::string_view code, int version_year, Table t, RowTest test);
+void add_row_rule(Rules& r, std::string_view code, int version_year, Table t, RowTest test);
 
 // Sorts, de-duplicates and stores.
 void put(Flags& f, Table t, std::vector<size_t> rows);
@@ -115,9 +139,9 @@ void put(Flags& f, Table t, std::vector<size_t> rows);
 // rules would otherwise each repeat: no flags when the table is absent, and the rows put into the
 // rule's flags.
 using Rows = std::vector<size_t>;
-using TableCheck = std::function<Rows(const Tab&, const ValidationInput&)>;
-inline void add_table_rule(std::string_view code, int version_year, Needs needs, Table t, TableCheck check) {
-  add_rule(code, version_year, {needs, [t, check = std::move(check)](const ValidationInput& in) {
+using TableCheck = std::function<Rows(const Tab&, const Run&)>;
+inline void add_table_rule(Rules& r, std::string_view code, int version_year, Needs needs, Table t, TableCheck check) {
+  add_rule(r, code, version_year, {needs, [t, check = std::move(check)](const Run& in) {
              Flags f;
              if (const Tab x = tab(in, t)) put(f, t, check(x, in));
              return f;
@@ -183,37 +207,14 @@ class ChildMap {
 };
 
 // Rows of a table grouped by child, in row order, and each child's first row. Built once per
-// table for a whole validation run (run_rule/validate hold the cache), so the ~300 rules do not
+// table for a whole validation run (shared through the run's cache), so the ~300 rules do not
 // each re-index a national return.
 using ChildRows = ChildMap<std::vector<size_t>>;
 const ChildRows& by_child(const Tab& t);
-// Holds the indexes while alive (nested scopes share the outermost one's).
-class CacheScope {
- public:
-  CacheScope();
-  ~CacheScope();
-  CacheScope(const CacheScope&) = delete;
-  CacheScope& operator=(const CacheScope&) = delete;
-
- private:
-  bool owner_ = false;
-};
 const ChildMap<size_t>& first_row_by_child(const Tab& t);
 
-// A value built once per validation run and shared by every rule asking for it under the same
-// name and key (a table, usually): e.g. last year's open final episodes, which eleven rules
-// compare against. Built on first use, outside any lock other rules wait on; thread-safe.
-std::shared_ptr<const void> run_shared(std::string_view name, const void* key,
-                                       const std::function<std::shared_ptr<const void>()>& build);
-template <class T, class Build>
-const T& shared(std::string_view name, const void* key, Build build) {
-  return *static_cast<const T*>(
-      run_shared(name, key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(build()); }).get());
-}
-
-
-void register_row_rules();
-void register_cross_table_rules();
-void register_sequence_rules();
+void register_row_rules(Rules& r);
+void register_cross_table_rules(Rules& r);
+void register_sequence_rules(Rules& r);
 
 }  // namespace careflow::validate::detail

@@ -31,8 +31,8 @@ std::vector<std::pair<Date, size_t>> in_order(const Tab& t, const std::vector<si
 // 361-364: a legal status held for more than `max_days`, counting a run of contiguous episodes
 // with that status (each starting the day the previous ended) as one; an open episode runs to
 // the end of the collection year. Every episode of an over-long run is flagged.
-void legal_status_too_long(std::string_view code, std::string_view ls, int max_days) {
-  add_table_rule(code, 0, {}, Table::episodes, [ls, max_days](const Tab& e, const ValidationInput& in) -> Rows {
+void legal_status_too_long(Rules& r, std::string_view code, std::string_view ls, int max_days) {
+  add_table_rule(r, code, 0, {}, Table::episodes, [ls, max_days](const Tab& e, const Run& in) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
       std::vector<size_t> mine;
@@ -72,8 +72,8 @@ std::optional<Date> registration_end(const ProviderInfo::Provider& p) {
 
 // 227/228: the episode at a URN whose Ofsted registration had ended by `when` (the episode's
 // start, or its end, an open one at the year end).
-void registration_ended(std::string_view code, bool at_start) {
-  add_table_rule(code, 0, {.providers = true}, Table::episodes, [at_start](const Tab& e, const ValidationInput& in) -> Rows {
+void registration_ended(Rules& r, std::string_view code, bool at_start) {
+  add_table_rule(r, code, 0, {.providers = true}, Table::episodes, [at_start](const Tab& e, const Run& in) -> Rows {
     if (!in.providers) return {};
     Rows rows;
     for (size_t r = 0; r < e.rows(); ++r) {
@@ -96,7 +96,7 @@ void registration_ended(std::string_view code, bool at_start) {
 // Each child's date of birth from the Header (children whose DOB is not a valid date are absent).
 // Shared by the rules of a run.
 const ChildMap<Date>& dob_by_child(const Tab& h) {
-  return shared<ChildMap<Date>>("dob_by_child", h.t, [&h] {
+  return shared<ChildMap<Date>>(h.cache, "dob_by_child", h.t, [&h] {
     ChildMap<Date> dob(h.rows());
     for (size_t r = 0; r < h.rows(); ++r)
       if (const auto d = h.date(r, "DOB")) dob.emplace(h(r, "CHILD"), *d);
@@ -106,11 +106,11 @@ const ChildMap<Date>& dob_by_child(const Tab& h) {
 
 }  // namespace
 
-void register_sequence_rules() {
+void register_sequence_rules(Rules& r) {
   using T = Table;
-  registration_ended("227", true);
+  registration_ended(r, "227", true);
   // 411: PL_LOCATION (IN/OUT, derived) disagrees with whether PL_LA (derived) is this council.
-  add_table_rule("411", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "411", 0, {.postcodes = true, .council = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     if (!in.derived || in.la.empty()) return {};
     auto upper = [](std::string_view v) {
       std::string s(v);
@@ -132,7 +132,7 @@ void register_sequence_rules() {
   for (auto [version, types] : {std::pair{2023, std::vector<std::string_view>{"K1", "K2", "R3", "S1"}},
                                 std::pair{2024, std::vector<std::string_view>{"K1", "K2", "R3", "S1", "H5"}},
                                 std::pair{2025, std::vector<std::string_view>{"K1", "K2", "K3", "R3", "S1"}}})
-    add_table_rule("221", version, {.providers = true}, T::episodes, [types = types](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule(r, "221", version, {.providers = true}, T::episodes, [types = types](const Tab& e, const Run& in) -> Rows {
       if (!in.providers) return {};
       Rows rows;
       for (size_t r = 0; r < e.rows(); ++r) {
@@ -147,7 +147,7 @@ void register_sequence_rules() {
     });
   // 229: PR1 (the council's own provision) at a provider whose postcode lies in another LA, or
   // PR2 (another LA's) at one in this council's area (LA_CODE_INFERRED against --la).
-  add_table_rule("229", 0, {.providers = true, .council = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "229", 0, {.providers = true, .council = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     if (!in.providers || in.la.empty()) return {};  // without --la nothing to compare
     std::string la = in.la;
     for (auto& c : la) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -162,7 +162,7 @@ void register_sequence_rules() {
   });
   // 219/224: the episode's PLACE / PLACE_PROVIDER is not among those the URN is registered for.
   for (auto [code, column, places] : {std::tuple{"219", "PLACE", true}, std::tuple{"224", "PLACE_PROVIDER", false}})
-    add_table_rule(code, 0, {.providers = true}, T::episodes, [column = std::string_view(column), places = places](const Tab& e, const ValidationInput& in) -> Rows {
+    add_table_rule(r, code, 0, {.providers = true}, T::episodes, [column = std::string_view(column), places = places](const Tab& e, const Run& in) -> Rows {
       if (!in.providers) return {};
       Rows rows;
       for (size_t r = 0; r < e.rows(); ++r) {
@@ -173,9 +173,9 @@ void register_sequence_rules() {
       }
       return rows;
     });
-  registration_ended("228", false);
+  registration_ended(r, "228", false);
   // 1008: a URN not in the Ofsted provider lists (XXXXXXX, the placeholder, is accepted).
-  add_table_rule("1008", 0, {.providers = true}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "1008", 0, {.providers = true}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     if (!in.providers) return {};
     Rows rows;
     for (size_t r = 0; r < e.rows(); ++r) {
@@ -184,14 +184,14 @@ void register_sequence_rules() {
     }
     return rows;
   });
-  legal_status_too_long("361", "L1", 3);   // police protection: 72 hours
-  legal_status_too_long("362", "L2", 21);  // emergency protection order
-  legal_status_too_long("363", "L3", 7);   // child assessment order
-  legal_status_too_long("364", "J2", 21);  // PACE accommodation
+  legal_status_too_long(r, "361", "L1", 3);   // police protection: 72 hours
+  legal_status_too_long(r, "362", "L2", 21);  // emergency protection order
+  legal_status_too_long(r, "363", "L3", 7);   // child assessment order
+  legal_status_too_long(r, "364", "J2", 21);  // PACE accommodation
 
   // 357: the child's first episode in the return starts in the year (so no episode before it
   // is open at the start) yet its reason for new episode is not S (a new period of care).
-  add_table_rule("357", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "357", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
       const auto eps = in_order(e, rs, "DECOM");
@@ -202,7 +202,7 @@ void register_sequence_rules() {
   });
 
   // 365: one short break (V3) of more than 17 days; an open one runs to the year end.
-  add_row_rule("365", 0, T::episodes, [](const Row& r) {
+  add_row_rule(r, "365", 0, T::episodes, [](const Row& r) {
     if (r["LS"] != "V3") return false;
     const auto start = r.date("DECOM");
     const auto end = r.blank("DEC") ? std::optional<Date>(r.in.year.end()) : r.date("DEC");
@@ -213,7 +213,7 @@ void register_sequence_rules() {
   // still open (DEC blank) runs to 31 March, as for 365: its days so far are respite care. Every
   // V3 episode with days in the year is flagged (one with none, ended before the year or ending
   // before it started, adds nothing and is not).
-  add_table_rule("367", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "367", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
       long days = 0;
@@ -234,7 +234,7 @@ void register_sequence_rules() {
   });
 
   // 374: residential employment (P3) for a child under 14 at the episode's start.
-  add_table_rule("374", 0, {}, T::episodes, [](const Tab& e, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "374", 0, {}, T::episodes, [](const Tab& e, const Run& in) -> Rows {
     const Tab h = tab(in, T::header);
     if (!h) return {};
     const auto& dob = dob_by_child(h);
@@ -249,7 +249,7 @@ void register_sequence_rules() {
   });
 
   // 377: more than two T3 (foster carer's holiday) placements in the year: all are flagged.
-  add_table_rule("377", 0, {}, T::episodes, [](const Tab& e, const ValidationInput&) -> Rows {
+  add_table_rule(r, "377", 0, {}, T::episodes, [](const Tab& e, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(e)) {
       std::vector<size_t> t3;
@@ -261,7 +261,7 @@ void register_sequence_rules() {
   });
 
   // 184: decision to place for adoption before the child was born.
-  add_table_rule("184", 0, {}, T::placed_for_adoption, [](const Tab& p, const ValidationInput& in) -> Rows {
+  add_table_rule(r, "184", 0, {}, T::placed_for_adoption, [](const Tab& p, const Run& in) -> Rows {
     const Tab h = tab(in, T::header);
     if (!h) return {};
     const auto& dob = dob_by_child(h);
@@ -276,7 +276,7 @@ void register_sequence_rules() {
 
   // 574: a missing period starting while the previous one is open, or before it ended (a period
   // may start on the day the previous ended). The new period, which "cannot start", is flagged.
-  add_table_rule("574", 0, {}, T::missing, [](const Tab& m, const ValidationInput&) -> Rows {
+  add_table_rule(r, "574", 0, {}, T::missing, [](const Tab& m, const Run&) -> Rows {
     Rows rows;
     for (const auto& [child, rs] : by_child(m)) {
       const auto ps = in_order(m, rs, "MIS_START");

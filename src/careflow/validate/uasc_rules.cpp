@@ -9,7 +9,7 @@
 
 namespace careflow::validate::detail {
 
-std::unordered_set<std::string_view> uasc_children(const ValidationInput& in, bool last_year) {
+std::unordered_set<std::string_view> uasc_children(const Run& in, bool last_year) {
   std::unordered_set<std::string_view> out;
   const Tab h = last_year ? last_tab(in, Table::header) : tab(in, Table::header);
   const auto* stated = last_year ? in.header_uasc_last : in.header_uasc;
@@ -31,7 +31,7 @@ bool short_break(const Tab& e, size_t r) { return e(r, "LS") == "V3" || e(r, "LS
 
 // UASC now or in last year's return: "formerly UASC" as far as the data loaded can tell (DfE also
 // looks two years back, which no return given to careflow holds: the messages warn of it).
-std::unordered_set<std::string_view> ever_uasc(const ValidationInput& in) {
+std::unordered_set<std::string_view> ever_uasc(const Run& in) {
   auto s = uasc_children(in, false);
   for (auto c : uasc_children(in, true)) s.insert(c);
   return s;
@@ -39,9 +39,9 @@ std::unordered_set<std::string_view> ever_uasc(const ValidationInput& in) {
 
 // Episodes flagged by a test on the episode, whether the child is (or was) UASC and its derived
 // fields (none when `needs_postcodes` is false).
-void episode_uasc_rule(std::string_view code, bool needs_postcodes,
+void episode_uasc_rule(Rules& r, std::string_view code, bool needs_postcodes,
                        std::function<bool(const Tab&, size_t, bool uasc, const DerivedEpisodeFields*)> test) {
-  add_rule(code, 0, {{.postcodes = needs_postcodes}, [=](const ValidationInput& in) {
+  add_rule(r, code, 0, {{.postcodes = needs_postcodes}, [=](const Run& in) {
                        Flags f;
                        const Tab e = tab(in, T::episodes);
                        if (!e || (needs_postcodes && !in.derived)) return f;
@@ -86,9 +86,9 @@ UascYear uasc_year(const Tab& u) {
 // 205A-C: a test on each child of this year's return (Header and UASC tables) given its status in
 // both years and both years' UASC rows; the child's UASC and Header rows are flagged.
 using StatusTest = std::function<bool(std::string_view child, bool now, bool last, const UascYear& u,
-                                      const UascYear& l, const ValidationInput& in)>;
-void status_rule(std::string_view code, StatusTest test) {
-  add_rule(code, 0, {{.last_year = true}, [test = std::move(test)](const ValidationInput& in) {
+                                      const UascYear& l, const Run& in)>;
+void status_rule(Rules& r, std::string_view code, StatusTest test) {
+  add_rule(r, code, 0, {{.last_year = true}, [test = std::move(test)](const Run& in) {
                        Flags f;
                        const Tab h = tab(in, T::header), u = tab(in, T::uasc);
                        if (!h && !u) return f;
@@ -113,29 +113,29 @@ void status_rule(std::string_view code, StatusTest test) {
 
 }  // namespace
 
-void register_uasc_rules() {
+void register_uasc_rules(Rules& r) {
   // 164: PL_DISTANCE not a distance of 0.0-999.9 miles, for a child never UASC, not on a short break.
-  episode_uasc_rule("164", true, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields* d) {
+  episode_uasc_rule(r, "164", true, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields* d) {
     if (uasc || short_break(e, r) || d->pl_distance[r].empty()) return false;
     const auto m = miles(d->pl_distance[r]);
     return !m || *m < 0.0 || *m > 999.9;
   });
   // 392a: no distance for a looked-after child (not a short break) never UASC.
-  episode_uasc_rule("392a", true, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields* d) {
+  episode_uasc_rule(r, "392a", true, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields* d) {
     return !uasc && !short_break(e, r) && d->pl_distance[r].empty();
   });
   // 392b: HOME_POST or PL_POST missing for a looked-after child never UASC.
-  episode_uasc_rule("392b", false, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields*) {
+  episode_uasc_rule(r, "392b", false, [](const Tab& e, size_t r, bool uasc, const DerivedEpisodeFields*) {
     return !uasc && !short_break(e, r) && (e(r, "HOME_POST").empty() || e(r, "PL_POST").empty());
   });
   // 406: a distance recorded for a child who is, or was, UASC.
-  episode_uasc_rule("406", true, [](const Tab&, size_t r, bool uasc, const DerivedEpisodeFields* d) {
+  episode_uasc_rule(r, "406", true, [](const Tab&, size_t r, bool uasc, const DerivedEpisodeFields* d) {
     return uasc && !d->pl_distance[r].empty();
   });
 
   // 303: DUC given but the child's Header.UASC is not 1 (only a stated Header.UASC can disagree:
   // one derived from the UASC table is 1 for every child in it).
-  add_rule("303", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "303", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), u = tab(in, T::uasc);
              if (!u) return f;
@@ -156,7 +156,7 @@ void register_uasc_rules() {
 
   // 105: a stated Header.UASC (an XML return's) that is not 0 or 1, blank included. One derived
   // from the UASC table (a CSV return) is always valid, so nothing is flagged then.
-  add_rule("105", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "105", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header);
              if (!h || !in.header_uasc) return f;
@@ -168,7 +168,7 @@ void register_uasc_rules() {
            }});
 
   // 231 (query, from 2024/25): a UASC child under 11 at the end of the collection year.
-  add_rule("231", 0, {{}, [](const ValidationInput& in) {
+  add_rule(r, "231", 0, {{}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header);
              if (!h) return f;
@@ -184,8 +184,8 @@ void register_uasc_rules() {
 
   // 205A: UASC last year, not this year: the status must have ceased during last year (last
   // year's DUC within it) and this year's return should hold no DUC.
-  status_rule("205A", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
-                         const ValidationInput& in) {
+  status_rule(r, "205A", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
+                         const Run& in) {
     if (now || !last) return false;
     const CollectionYear prev{in.year.end_year - 1};
     const auto was = l.duc_date(child);
@@ -193,22 +193,22 @@ void register_uasc_rules() {
   });
   // 205B: UASC both years: this year's DUC is last year's (the status, or its expected end, is
   // unchanged) or falls within this year (it ceased this year).
-  status_rule("205B", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
-                         const ValidationInput& in) {
+  status_rule(r, "205B", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
+                         const Run& in) {
     if (!now || !last) return false;
     if (u.duc(child) == l.duc(child)) return false;
     const auto d = u.duc_date(child);
     return !d || *d < in.year.start() || *d > in.year.end();
   });
   // 205C: never UASC in either year, yet a DUC is given in one of them.
-  status_rule("205C", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
-                         const ValidationInput&) {
+  status_rule(r, "205C", [](std::string_view child, bool now, bool last, const UascYear& u, const UascYear& l,
+                         const Run&) {
     return !now && !last && (!u.duc(child).empty() || !l.duc(child).empty());
   });
 
   // 205D: UASC this year, but last year's return holds the child as not UASC. Header.UASC is the
   // flag, so its rows are flagged (the UASC rows when there is no Header).
-  add_rule("205D", 0, {{.last_year = true}, [](const ValidationInput& in) {
+  add_rule(r, "205D", 0, {{.last_year = true}, [](const Run& in) {
              Flags f;
              const Tab h = tab(in, T::header), u = tab(in, T::uasc);
              const Tab lh = last_tab(in, T::header), lu = last_tab(in, T::uasc);
@@ -227,10 +227,10 @@ void register_uasc_rules() {
            }});
 }
 
-void register_more_rules() {
-  register_uasc_rules();
-  register_adoption_rules();
-  register_other_rules();
+void register_more_rules(Rules& r) {
+  register_uasc_rules(r);
+  register_adoption_rules(r);
+  register_other_rules(r);
 }
 
 }  // namespace careflow::validate::detail
