@@ -21,7 +21,8 @@ TEST(Registration, EverySsda903RuleIsACatalogueVersionRegisteredOnce) {
 
 TEST(Registration, UnknownCodesWrongVersionsAndRepeatsAreFound) {
   // A catalogue of two rules, 101 with versions for 2022/23 and 2024/25, and 102.
-  const RuleVersion catalogue[] = {{"101", 2023, 2023, 2024}, {"101", 2025, 2025, 2027}, {"102", 2023, 2023, 2027}};
+  const RuleVersion catalogue[] = {{"101", 2023, 2023, 2024, "", "", ""}, {"101", 2025, 2025, 2027, "", "", ""},
+                                   {"102", 2023, 2023, 2027, "", "", ""}};
   EXPECT_TRUE(registration_problems(catalogue, {{"101", 2023}, {"101", 2025}, {"102", 0}}).empty());
   // 1O1 (a letter O): no such rule; 101 for 2023/24: no such version; 102 twice; 101 for every
   // version (0) and for 2022/23.

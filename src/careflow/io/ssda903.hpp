@@ -31,19 +31,28 @@ const std::array<TableSchema, kTableCount>& schemas();
 const TableSchema& schema(Table t);
 std::optional<Table> table_from_name(std::string_view name);  // "Episodes", "episodes", "PrevPerm"...
 
-// Column positions, in schema order, for the tables the engine models.
-namespace header_col { enum : uint8_t { CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB }; }
+// Column positions, in schema order, one enumeration per table (a rule reading a column of the
+// wrong table does not compile: tests/validate/columns_test.cpp checks each against the schema).
+namespace header_col { enum Column : uint8_t { CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB }; }
 namespace episodes_col {
-enum : uint8_t { CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE,
-                 HOME_POST, PL_POST, URN };
+enum Column : uint8_t { CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE,
+                        HOME_POST, PL_POST, URN };
 }
-namespace reviews_col { enum : uint8_t { CHILD, DOB, REVIEW, REVIEW_CODE }; }
-namespace uasc_col { enum : uint8_t { CHILD, SEX, DOB, DUC }; }
-namespace missing_col { enum : uint8_t { CHILD, DOB, MISSING, MIS_START, MIS_END }; }
+namespace reviews_col { enum Column : uint8_t { CHILD, DOB, REVIEW, REVIEW_CODE }; }
+namespace uasc_col { enum Column : uint8_t { CHILD, SEX, DOB, DUC }; }
+namespace oc2_col {
+enum Column : uint8_t { CHILD, DOB, SDQ_SCORE, SDQ_REASON, CONVICTED, HEALTH_CHECK, IMMUNISATIONS, TEETH_CHECK,
+                        HEALTH_ASSESSMENT, SUBSTANCE_MISUSE, INTERVENTION_RECEIVED, INTERVENTION_OFFERED };
+}
+namespace oc3_col { enum Column : uint8_t { CHILD, DOB, IN_TOUCH, ACTIV, ACCOM }; }
 namespace ad1_col {
-enum : uint8_t { CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR };
+enum Column : uint8_t { CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR };
 }
-namespace placed_col { enum : uint8_t { CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED }; }
+namespace placed_col { enum Column : uint8_t { CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED }; }
+namespace prev_perm_col { enum Column : uint8_t { CHILD, DOB, PREV_PERM, LA_PERM, DATE_PERM }; }
+namespace missing_col { enum Column : uint8_t { CHILD, DOB, MISSING, MIS_START, MIS_END }; }
+namespace sw_episodes_col { enum Column : uint8_t { CHILD, DOB, SW_ID, SW_DECOM, SW_DEC, SW_REASON }; }
+namespace dolo_col { enum Column : uint8_t { CHILD, DOB, DOLO_START, DOLO_END }; }
 
 // One table of one return, with its columns in schema order. Cells are text, upper-cased and
 // trimmed, exactly as the reference validator sees them; an empty cell is missing. A standard

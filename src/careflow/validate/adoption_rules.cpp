@@ -1,217 +1,198 @@
-// Rules on decisions to place a child for adoption (PlacedAdoption) against the collection year,
-// the child's episodes and last year's decisions. Written from DfE's messages; where the
-// reference differs, docs/validation-deviations.md says why.
-#include <algorithm>
-#include <cstdint>
+// Rules on adoptions (AD1: the dates of the decision and the match, the adopters) against the
+// child's episodes and care leaver data. Decisions to place for adoption (PlacedAdoption) are in
+// placed_for_adoption_rules.cpp. Written from DfE's messages; where the reference differs,
+// docs/validation-deviations.md says why.
+#include <unordered_set>
 
-#include "careflow/validate/more_rules.hpp"
+#include "careflow/validate/child_history.hpp"
+#include "careflow/validate/ssda903_rules.hpp"
 
 namespace careflow::validate::detail {
 
 namespace {
 
-using T = Table;
+using Codes = std::vector<std::string_view>;
+const Codes kCouple = {"MM", "FF", "MF"};
+const Codes kSameSex = {"MM", "FF"};
 
-// A decision no longer to place for adoption is recorded when its date or its reason is given.
-bool ceased(const Tab& p, size_t r) { return !p(r, "DATE_PLACED_CEASED").empty() || !p(r, "REASON_PLACED_CEASED").empty(); }
+// 333: DATE_MATCH without DATE_INT, or before it.
+bool matched_before_decision(const Ad1Row& r) {
+  if (!r.blank(AD::DATE_MATCH) && r.blank(AD::DATE_INT)) return true;
+  const auto i = r.date(AD::DATE_INT), m = r.date(AD::DATE_MATCH);
+  return i && m && *i > *m;
+}
+// 511: two adopters (NB_ADOPTR 2) whose SEX_ADOPTR is not a couple's code.
+bool two_adopters_not_a_couple(const Ad1Row& r) {
+  return r[AD::NB_ADOPTR] == "2" && !r.blank(AD::SEX_ADOPTR) && !one_of(r[AD::SEX_ADOPTR], kCouple);
+}
+// 514, 517-520, 524: the adopters' legal status (LS_ADOPTR) against their sex (SEX_ADOPTR).
+bool single_adopter_not_one_person(const Ad1Row& r) {  // 514: L0, a single adopter, is M1 or F1
+  return r[AD::LS_ADOPTR] == "L0" && !one_of(r[AD::SEX_ADOPTR], {"M1", "F1"});
+}
+bool unmarried_mixed_sex_couple_not_mf(const Ad1Row& r) {  // 517: L3 is MF
+  return r[AD::LS_ADOPTR] == "L3" && r[AD::SEX_ADOPTR] != "MF";
+}
+bool unmarried_same_sex_couple_not_same_sex(const Ad1Row& r) {  // 518: L4 is MM or FF
+  return r[AD::LS_ADOPTR] == "L4" && !one_of(r[AD::SEX_ADOPTR], kSameSex);
+}
+bool civil_partners_not_a_couple(const Ad1Row& r) {  // 519: L2 is a couple
+  return r[AD::LS_ADOPTR] == "L2" && !one_of(r[AD::SEX_ADOPTR], kCouple);
+}
+bool married_mixed_sex_couple_same_sex(const Ad1Row& r) {  // 520: L11 is not MM or FF
+  return r[AD::LS_ADOPTR] == "L11" && one_of(r[AD::SEX_ADOPTR], kSameSex);
+}
+bool married_same_sex_couple_not_same_sex(const Ad1Row& r) {  // 524: L12 is MM or FF
+  return r[AD::LS_ADOPTR] == "L12" && !one_of(r[AD::SEX_ADOPTR], kSameSex);
+}
 
-// The child's episode with the latest (or, with `earliest`, the earliest) valid DECOM among those
-// `keep` accepts.
-std::optional<size_t> episode_by_start(const Tab& e, const std::vector<size_t>& rows, bool earliest,
-                                       const std::function<bool(size_t)>& keep) {
-  std::optional<size_t> best;
-  std::optional<Date> best_d;
-  for (const auto& [d, r] : episodes_in_order(e, rows)) {
-    if (!keep(r)) continue;
-    if (!best_d || (earliest ? d < *best_d : d >= *best_d)) {
-      best = r;
-      best_d = d;
+// 134: adoption data for a child with care-leaver data.
+Rows adoption_data_for_care_leaver(const Ad1& a, const Run& in) {
+  const Oc3 o = tab<T::oc3>(in);
+  if (!o) return {};
+  std::unordered_set<std::string_view> leavers;
+  for (size_t r = 0; r < o.rows(); ++r)
+    if (any_given(o, r, kOc3Items)) leavers.insert(o(r, O3::CHILD));
+  Rows rows;
+  for (size_t r = 0; r < a.rows(); ++r)
+    if (leavers.count(a(r, AD::CHILD)) && any_given(a, r, kAd1Items)) rows.push_back(r);
+  return rows;
+}
+
+// 523: the date of the decision to place for adoption (DATE_PLACED) is not AD1's DATE_INT.
+bool decision_dates_differ(const PlacedAdoption& p, size_t r, const Ad1& a, size_t q) {
+  const auto placed = p.date(r, PA::DATE_PLACED), interest = a.date(q, AD::DATE_INT);
+  return placed && interest && *placed != *interest;
+}
+// 525: a decision no longer to place for adoption, yet AD1 items completed.
+bool adoption_data_after_decision_ceased(const PlacedAdoption& p, size_t r, const Ad1& a, size_t q) {
+  return !p.blank(r, PA::DATE_PLACED_CEASED) && any_given(a, q, kAd1Items);
+}
+// 521: DATE_INT after the start of a placed-for-adoption episode (A3-A6).
+bool decision_after_adoption_placement(const Episodes& e, size_t r, const Ad1& a, size_t q) {
+  const auto decom = e.date(r, E::DECOM), di = a.date(q, AD::DATE_INT);
+  const auto pl = e(r, E::PLACE);
+  return (pl == "A3" || pl == "A4" || pl == "A5" || pl == "A6") && decom && di && *di > *decom;
+}
+// 331: DATE_MATCH after the start of the episode that ended in adoption.
+bool matched_after_adoption_placement(const Episodes& e, size_t r, const Ad1& a, size_t q) {
+  const auto decom = e.date(r, E::DECOM), match = a.date(q, AD::DATE_MATCH);
+  return (e(r, E::REC) == "E11" || e(r, E::REC) == "E12") && decom && match && *match > *decom;
+}
+
+// 582: adopted (E11/E12) on the day of matching.
+Rows adopted_on_the_day_of_matching(const Episodes& e, const Run& in) {
+  const Ad1 a = tab<T::ad1>(in);
+  if (!a) return {};
+  const auto& ac = by_child(a);
+  Rows rows;
+  for (size_t r = 0; r < e.rows(); ++r) {
+    const auto rec = e(r, E::REC);
+    const auto dec = e.date(r, E::DEC);
+    const auto it = ac.find(e(r, E::CHILD));
+    if ((rec != "E11" && rec != "E12") || !dec || it == ac.end()) continue;
+    for (size_t q : it->second)
+      if (const auto m = a.date(q, AD::DATE_MATCH); m && *m == *dec) rows.push_back(r);
+  }
+  return rows;
+}
+
+// An episode ending in adoption (E11/E12) within the collection year.
+bool adopted_in_year(const Episodes& e, size_t r, const Run& in) {
+  const auto dec = e.date(r, E::DEC);
+  const auto rec = e(r, E::REC);
+  return (rec == "E11" || rec == "E12") && dec && *dec >= in.year.start() && *dec <= in.year.end();
+}
+// 601: adopted in the year, with AD1 items left blank: the AD1 row and the adoption episodes.
+Flags adopted_with_adoption_data_blank(const Run& in) {
+  Flags f;
+  const Episodes e = tab<T::episodes>(in);
+  const Ad1 a = tab<T::ad1>(in);
+  if (!e || !a) return f;
+  const auto& ec = by_child(e);
+  std::vector<size_t> arows, erows;
+  for (size_t r = 0; r < a.rows(); ++r) {
+    bool blank = false;
+    for (auto c : kAd1Items) blank |= a.blank(r, c);
+    const auto it = ec.find(a(r, AD::CHILD));
+    if (!blank || it == ec.end()) continue;
+    bool any = false;
+    for (size_t q : it->second)
+      if (adopted_in_year(e, q, in)) {
+        erows.push_back(q);
+        any = true;
+      }
+    if (any) arows.push_back(r);
+  }
+  put(f, T::ad1, std::move(arows));
+  put(f, T::episodes, std::move(erows));
+  return f;
+}
+// 602: AD1 data for a child not adopted in the year.
+Rows adoption_data_but_not_adopted(const Ad1& a, const Run& in) {
+  const Episodes e = tab<T::episodes>(in);
+  if (!e) return {};
+  std::unordered_set<std::string_view> adopted;
+  for (size_t r = 0; r < e.rows(); ++r)
+    if (adopted_in_year(e, r, in)) adopted.insert(e(r, E::CHILD));
+  Rows rows;
+  for (size_t r = 0; r < a.rows(); ++r)
+    if (any_given(a, r, kAd1Items) && !adopted.count(a(r, AD::CHILD))) rows.push_back(r);
+  return rows;
+}
+
+// 335: FOSTER_CARE contradicts the child's last placement (0 with A2/A3/A5, 1 with A1/A4/A6).
+Flags former_carers_contradict_placement(const Run& in) {
+  Flags f;
+  const Episodes e = tab<T::episodes>(in);
+  const Ad1 a = tab<T::ad1>(in);
+  if (!e || !a) return f;
+  const auto& ec = by_child(e);
+  std::vector<size_t> arows, erows;
+  for (size_t r = 0; r < a.rows(); ++r) {
+    const auto it = ec.find(a(r, AD::CHILD));
+    if (it == ec.end()) continue;
+    const auto& eps = episodes_in_order(e, it->first);
+    const size_t last = eps.empty() ? it->second.back() : eps.back().second;
+    const auto place = e(last, E::PLACE);
+    const auto fc = a(r, AD::FOSTER_CARE);
+    if ((fc == "0" && one_of(place, {"A2", "A3", "A5"})) || (fc == "1" && one_of(place, {"A1", "A4", "A6"}))) {
+      arows.push_back(r);
+      erows.push_back(last);
     }
   }
-  return best;
-}
-
-// 117, 118: PlacedAdoption rows failing a test against the child's episodes (by child); the row
-// and the episode the test names are flagged (SIZE_MAX: the child has no episode to name).
-using DecisionTest = std::function<std::optional<size_t>(const Tab& p, size_t r, const Tab& e,
-                                                         const std::vector<size_t>& eps, const Run&)>;
-void decision_rule(Rules& r, std::string_view code, int version, DecisionTest test) {
-  add_rule(r, code, version, {{}, [test = std::move(test)](const Run& in) {
-                             Flags f;
-                             const Tab p = tab(in, T::placed_for_adoption), e = tab(in, T::episodes);
-                             if (!p || !e) return f;
-                             const auto& eps = by_child(e);
-                             static const std::vector<size_t> kNone;
-                             std::vector<size_t> prows, erows;
-                             for (size_t r = 0; r < p.rows(); ++r) {
-                               const auto it = eps.find(p(r, "CHILD"));
-                               const auto ep = test(p, r, e, it == eps.end() ? kNone : it->second, in);
-                               if (!ep) continue;
-                               prows.push_back(r);
-                               if (*ep != SIZE_MAX) erows.push_back(*ep);
-                             }
-                             put(f, T::placed_for_adoption, std::move(prows));
-                             put(f, T::episodes, std::move(erows));
-                             return f;
-                           }});
-}
-
-// Each child's latest decision: the latest valid DATE_PLACED, else the child's last row.
-std::unordered_map<std::string_view, size_t> latest_decisions(const Tab& p) {
-  std::unordered_map<std::string_view, size_t> latest;
-  for (const auto& [child, rs] : by_child(p)) {
-    size_t best = rs.back();
-    std::optional<Date> best_d;
-    for (size_t r : rs)
-      if (const auto d = p.date(r, "DATE_PLACED"); d && (!best_d || *d >= *best_d)) {
-        best = r;
-        best_d = d;
-      }
-    latest.emplace(child, best);
-  }
-  return latest;
-}
-
-// 561, 584: this year's decision against the child's latest decision last year (latest valid
-// DATE_PLACED; the last row when none is valid), when that one had ceased.
-void against_last_ceased(Rules& r, std::string_view code,
-                         std::function<bool(const Tab& p, size_t r, const Tab& l, size_t lr)> test) {
-  add_rule(r, code, 0, {{.last_year = true}, [test = std::move(test)](const Run& in) {
-                       Flags f;
-                       const Tab p = tab(in, T::placed_for_adoption), l = last_tab(in, T::placed_for_adoption);
-                       if (!p || !l) return f;
-                       const auto latest = latest_decisions(l);
-                       std::vector<size_t> rows;
-                       for (size_t r = 0; r < p.rows(); ++r) {
-                         const auto it = latest.find(p(r, "CHILD"));
-                         if (it != latest.end() && ceased(l, it->second) && test(p, r, l, it->second)) rows.push_back(r);
-                       }
-                       put(f, T::placed_for_adoption, std::move(rows));
-                       return f;
-                     }});
+  put(f, T::ad1, std::move(arows));
+  put(f, T::episodes, std::move(erows));
+  return f;
 }
 
 }  // namespace
 
-void register_adoption_rules(Rules& r) {
-  // 117: DATE_PLACED or DATE_PLACED_CEASED after the end of the collection year, or after the
-  // child ceased to be looked after: the DEC of the child's latest episode whose REC is not X1
-  // (which is flagged with the decision; else the latest episode is). An open episode counts as
-  // that latest one (its blank REC is not X1), so a child back in care after leaving has not
-  // ceased to be looked after and only the year end applies.
-  decision_rule(r, "117", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
-                             const Run& in) -> std::optional<size_t> {
-    const auto left_care = episode_by_start(e, eps, false, [&e](size_t q) { return e(q, "REC") != "X1"; });
-    const auto last = left_care ? left_care : episode_by_start(e, eps, false, [](size_t) { return true; });
-    std::optional<Date> left;
-    if (left_care) left = e.date(*left_care, "DEC");
-    bool bad = false;
-    for (auto c : {"DATE_PLACED", "DATE_PLACED_CEASED"})
-      if (const auto d = p.date(r, c)) bad |= *d > in.year.end() || (left && *d > *left);
-    if (!bad) return std::nullopt;
-    return last ? *last : SIZE_MAX;
-  });
-  // 118: DATE_PLACED_CEASED before the start of the collection year, or before the child started
-  // to be looked after (the earliest episode other than a V3/V4 short break, which is flagged).
-  decision_rule(r, "118", 0, [](const Tab& p, size_t r, const Tab& e, const std::vector<size_t>& eps,
-                             const Run& in) -> std::optional<size_t> {
-    const auto d = p.date(r, "DATE_PLACED_CEASED");
-    if (!d) return std::nullopt;
-    const auto first = episode_by_start(e, eps, true, [&e](size_t q) { return e(q, "LS") != "V3" && e(q, "LS") != "V4"; });
-    const auto started = first ? e.date(*first, "DECOM") : std::nullopt;
-    if (*d >= in.year.start() && (!started || *d >= *started)) return std::nullopt;
-    return first ? *first : SIZE_MAX;
-  });
-
-  // 557: a child placed for adoption (PLACE A3-A6, or under a placement order, LS E1, and to
-  // 2023/24 a freeing order, D1) left care other than by adoption (REC given, not E11/E12, not
-  // X1) but the decision no longer to place (DATE_PLACED_CEASED and REASON_PLACED_CEASED) is not
-  // completed: the episode, and any of the child's decisions missing either item, are flagged.
-  for (const int version : {2023, 2025})
-    add_rule(r, "557", version, {{}, [version](const Run& in) {
-               Flags f;
-               const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
-               if (!e) return f;
-               const auto& decisions = by_child(p);
-               std::vector<size_t> erows, prows;
-               for (size_t r = 0; r < e.rows(); ++r) {
-                 const auto place = e(r, "PLACE"), ls = e(r, "LS"), rec = e(r, "REC");
-                 const bool placed = place == "A3" || place == "A4" || place == "A5" || place == "A6" || ls == "E1" ||
-                                     (version < 2025 && ls == "D1");
-                 if (!placed || rec.empty() || rec == "E11" || rec == "E12" || rec == "X1") continue;
-                 const auto it = decisions.find(e(r, "CHILD"));
-                 bool complete = it != decisions.end();
-                 if (it != decisions.end())
-                   for (size_t q : it->second)
-                     if (p(q, "DATE_PLACED_CEASED").empty() || p(q, "REASON_PLACED_CEASED").empty()) {
-                       complete = false;
-                       prows.push_back(q);
-                     }
-                 if (!complete) erows.push_back(r);
-               }
-               put(f, T::episodes, std::move(erows));
-               put(f, T::placed_for_adoption, std::move(prows));
-               return f;
-             }});
-
-  // 553 (placement order, LS E1) and 555 (freeing order, D1, to 2023/24): the order is granted
-  // but there is no date of the decision to place for adoption: a decision of the child's without
-  // DATE_PLACED is flagged, or the episode when the child has no decision at all.
-  auto order_without_decision = [&r](std::string_view code, std::string_view ls) {
-    add_rule(r, code, 0, {{}, [ls](const Run& in) {
-               Flags f;
-               const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
-               if (!e) return f;
-               const auto& decisions = by_child(p);
-               std::vector<size_t> erows, prows;
-               for (size_t r = 0; r < e.rows(); ++r) {
-                 if (e(r, "LS") != ls) continue;
-                 const auto it = decisions.find(e(r, "CHILD"));
-                 if (it == decisions.end()) {
-                   erows.push_back(r);
-                   continue;
-                 }
-                 for (size_t q : it->second)
-                   if (p(q, "DATE_PLACED").empty()) prows.push_back(q);
-               }
-               put(f, T::episodes, std::move(erows));
-               put(f, T::placed_for_adoption, std::move(prows));
-               return f;
-             }});
-  };
-  order_without_decision("553", "E1");
-  order_without_decision("555", "D1");
-
-  // 558: an adopted child (episode REC E11/E12) whose latest decision to place for adoption has
-  // a DATE_PLACED_CEASED: adoption means the decision was not reversed. The episode is flagged.
-  add_rule(r, "558", 0, {{}, [](const Run& in) {
-             Flags f;
-             const Tab e = tab(in, T::episodes), p = tab(in, T::placed_for_adoption);
-             if (!e || !p) return f;
-             const auto latest = latest_decisions(p);
-             std::vector<size_t> rows;
-             for (size_t r = 0; r < e.rows(); ++r) {
-               if (e(r, "REC") != "E11" && e(r, "REC") != "E12") continue;
-               const auto it = latest.find(e(r, "CHILD"));
-               if (it != latest.end() && !p(it->second, "DATE_PLACED_CEASED").empty()) rows.push_back(r);
-             }
-             put(f, T::episodes, std::move(rows));
-             return f;
-           }});
-
-  // 561: this year's DATE_PLACED is last year's, but last year's decision had ceased: a decision
-  // made again needs its new date.
-  against_last_ceased(r, "561", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
-    return !p(r, "DATE_PLACED").empty() && p(r, "DATE_PLACED") == l(lr, "DATE_PLACED");
-  });
-  // 584: last year's decision had ceased, so this year's decision is a new one and its
-  // DATE_PLACED must be later than last year's (a blank or earlier date is flagged).
-  against_last_ceased(r, "584", [](const Tab& p, size_t r, const Tab& l, size_t lr) {
-    const auto was = l.date(lr, "DATE_PLACED");
-    if (!was) return false;
-    const auto is = p.date(r, "DATE_PLACED");
-    return !is || *is <= *was;
-  });
+void adoption_rules(Rules& r) {
+  add_row_rule(r, "112", 0, bad_date(AD::DATE_INT, false));
+  add_row_rule(r, "113", 0, bad_date(AD::DATE_MATCH, false));
+  add_row_rule(r, "114", 0, code_in(AD::FOSTER_CARE, codes::foster_care, true));
+  add_row_rule(r, "151", 0, all_or_none(kAd1Items));
+  add_row_rule(r, "175", 0, code_in(AD::NB_ADOPTR, codes::number_of_adopters, true));
+  add_row_rule(r, "176", 0, code_in(AD::SEX_ADOPTR, codes::sex_of_adopters, true));
+  add_row_rule(r, "177", 0, code_in(AD::LS_ADOPTR, codes::legal_status_of_adopters, true));
+  add_row_rule(r, "333", 0, matched_before_decision);
+  add_row_rule(r, "511", 0, two_adopters_not_a_couple);
+  add_row_rule(r, "514", 0, single_adopter_not_one_person);
+  add_row_rule(r, "517", 0, unmarried_mixed_sex_couple_not_mf);
+  add_row_rule(r, "518", 0, unmarried_same_sex_couple_not_same_sex);
+  add_row_rule(r, "519", 0, civil_partners_not_a_couple);
+  add_row_rule(r, "520", 0, married_mixed_sex_couple_same_sex);
+  add_row_rule(r, "524", 0, married_same_sex_couple_not_same_sex);
+  add_table_rule(r, "134", 0, {}, adoption_data_for_care_leaver);
+  add_rule(r, "523", 0, {}, pair_rule(decision_dates_differ));
+  add_rule(r, "525", 0, {}, pair_rule(adoption_data_after_decision_ceased));
+  add_rule(r, "521", 0, {}, pair_rule(decision_after_adoption_placement));
+  add_rule(r, "331", 0, {}, pair_rule(matched_after_adoption_placement));
+  add_rule(r, "334", 0, {}, before_care_start(AD::DATE_INT, /*latest=*/true));
+  add_table_rule(r, "582", 0, {}, adopted_on_the_day_of_matching);
+  add_rule(r, "601", 0, {}, adopted_with_adoption_data_blank);
+  add_table_rule(r, "602", 0, {}, adoption_data_but_not_adopted);
+  add_rule(r, "335", 0, {}, former_carers_contradict_placement);
 }
 
 }  // namespace careflow::validate::detail

@@ -1,17 +1,14 @@
-// Internal to the validation rules: reading cells by column name, strict return dates, children
-// keyed across tables, and the registry rules add themselves to.
+// Internal to the SSDA903 rules: what a rule sees of a run (Run), the return's tables with typed
+// columns (Tab, Row), strict return dates, children keyed across tables, and the registration
+// of rules into the rule set. The rules themselves are filed by DfE topic (ssda903_rules.hpp).
 #pragma once
 
-#include <cstring>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 #include <utility>
-#include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "careflow/core/code_lists.hpp"
@@ -21,49 +18,52 @@
 namespace careflow::validate::detail {
 
 using ssda903::Table;
+using T = ssda903::Table;
 
-// Column position within a table's schema; aborts (a programming error) if the name is wrong.
-// Rules name columns per cell (tens of millions of times in a national run), nearly always with
-// the same literals: each thread remembers where a name (by address) was found and confirms its
-// text inline, so the usual look-up costs no call, no schema search and no memcmp.
-struct ColumnSeen {
-  const char* name = nullptr;  // the caller's text, by address
-  const char* text = nullptr;  // the schema's name of the column found (static storage)
-  uint32_t size = 0;
-  uint32_t index = 0;
-  Table table = Table::header;
-};
-inline ColumnSeen& column_seen(Table t, const char* name) {
-  thread_local ColumnSeen seen[512];
-  return seen[((reinterpret_cast<uintptr_t>(name) >> 2) ^ static_cast<size_t>(t) * 131) & 511];
-}
-size_t col_lookup(Table t, std::string_view name);  // searches the schema and remembers the result
-inline size_t col(Table t, std::string_view name) {
-  const ColumnSeen& s = column_seen(t, name.data());
-  if (s.name == name.data() && s.size == name.size() && s.table == t) {
-    // The text at an address can change (a reused buffer), so it is confirmed, a word at a
-    // time: names are a few characters, shorter than a call to memcmp.
-    const char* a = s.text;
-    const char* b = name.data();
-    size_t n = s.size;
-    bool same = true;
-    auto word = [&](auto w) {
-      decltype(w) x, y;
-      std::memcpy(&x, a, sizeof x);
-      std::memcpy(&y, b, sizeof y);
-      same &= x == y;
-      a += sizeof x;
-      b += sizeof x;
-      n -= sizeof x;
-    };
-    while (n >= 8) word(uint64_t{});
-    if (n >= 4) word(uint32_t{});
-    if (n >= 2) word(uint16_t{});
-    if (n >= 1) word(uint8_t{});
-    if (same) return s.index;
-  }
-  return col_lookup(t, name);
-}
+// The columns of each table (io/ssda903.hpp), by short names: E::DECOM, H::DOB, O3::ACCOM...
+namespace H = ssda903::header_col;
+namespace E = ssda903::episodes_col;
+namespace RV = ssda903::reviews_col;
+namespace U = ssda903::uasc_col;
+namespace O2 = ssda903::oc2_col;
+namespace O3 = ssda903::oc3_col;
+namespace AD = ssda903::ad1_col;
+namespace PA = ssda903::placed_col;
+namespace PP = ssda903::prev_perm_col;
+namespace M = ssda903::missing_col;
+namespace SW = ssda903::sw_episodes_col;
+namespace DL = ssda903::dolo_col;
+
+// Each table's column type, and each column type's table.
+template <Table> struct TableColumns;
+template <> struct TableColumns<T::header> { using type = H::Column; };
+template <> struct TableColumns<T::episodes> { using type = E::Column; };
+template <> struct TableColumns<T::reviews> { using type = RV::Column; };
+template <> struct TableColumns<T::uasc> { using type = U::Column; };
+template <> struct TableColumns<T::oc2> { using type = O2::Column; };
+template <> struct TableColumns<T::oc3> { using type = O3::Column; };
+template <> struct TableColumns<T::ad1> { using type = AD::Column; };
+template <> struct TableColumns<T::placed_for_adoption> { using type = PA::Column; };
+template <> struct TableColumns<T::previous_permanence> { using type = PP::Column; };
+template <> struct TableColumns<T::missing> { using type = M::Column; };
+template <> struct TableColumns<T::sw_episodes> { using type = SW::Column; };
+template <> struct TableColumns<T::dolo> { using type = DL::Column; };
+template <Table Tb> using Col = typename TableColumns<Tb>::type;
+
+template <class Column> struct ColumnTable;
+template <> struct ColumnTable<H::Column> { static constexpr Table value = T::header; };
+template <> struct ColumnTable<E::Column> { static constexpr Table value = T::episodes; };
+template <> struct ColumnTable<RV::Column> { static constexpr Table value = T::reviews; };
+template <> struct ColumnTable<U::Column> { static constexpr Table value = T::uasc; };
+template <> struct ColumnTable<O2::Column> { static constexpr Table value = T::oc2; };
+template <> struct ColumnTable<O3::Column> { static constexpr Table value = T::oc3; };
+template <> struct ColumnTable<AD::Column> { static constexpr Table value = T::ad1; };
+template <> struct ColumnTable<PA::Column> { static constexpr Table value = T::placed_for_adoption; };
+template <> struct ColumnTable<PP::Column> { static constexpr Table value = T::previous_permanence; };
+template <> struct ColumnTable<M::Column> { static constexpr Table value = T::missing; };
+template <> struct ColumnTable<SW::Column> { static constexpr Table value = T::sw_episodes; };
+template <> struct ColumnTable<DL::Column> { static constexpr Table value = T::dolo; };
+template <class Column> inline constexpr Table table_of = ColumnTable<Column>::value;
 
 // A return date: d/m/yyyy as the return defines it (1-2 digit day and month, 4-digit year),
 // a real calendar date. Anything else is invalid (the DfE "valid date" checks).
@@ -78,74 +78,130 @@ struct Run : ValidationInput {
 // A value built once per validation run and shared by every rule asking for it under the same
 // name and key (a table, usually): e.g. last year's open final episodes, which eleven rules
 // compare against.
-template <class T, class Build>
-const T& shared(RunCache* cache, std::string_view name, const void* key, Build build) {
-  return cache->get<T>(name, key, std::move(build));
+template <class V, class Build>
+const V& shared(RunCache* cache, std::string_view name, const void* key, Build build) {
+  return cache->get<V>(name, key, std::move(build));
 }
 
 // A table's date columns parsed once per validation run (by column; empty: not a date column).
 using DateColumns = std::vector<std::vector<std::optional<Date>>>;
 
-// A table of this year's (or last year's) return, possibly absent.
-struct Tab {
+// A table of this year's (or last year's) return, possibly absent, whatever the table: what the
+// indexes by child need. CHILD is every table's first column.
+struct TableRef {
   const ssda903::ReturnTable* t = nullptr;
-  Table table = Table::header;
   const DateColumns* dates = nullptr;
   RunCache* cache = nullptr;
   explicit operator bool() const { return t != nullptr; }
   size_t rows() const { return t ? t->rows() : 0; }
-  std::string_view operator()(size_t r, std::string_view column) const {
-    return t->cell(r, col(table, column));
-  }
-  std::optional<Date> date(size_t r, std::string_view column) const {
-    const size_t c = col(table, column);
+  std::string_view child(size_t r) const { return t->cell(r, 0); }
+};
+
+// One table, read by its own columns.
+template <Table Tb>
+struct Tab : TableRef {
+  static constexpr Table table = Tb;
+  std::string_view operator()(size_t r, Col<Tb> c) const { return t->cell(r, c); }
+  bool blank(size_t r, Col<Tb> c) const { return t->cell(r, c).empty(); }
+  std::optional<Date> date(size_t r, Col<Tb> c) const {
     if (dates && !(*dates)[c].empty()) return (*dates)[c][r];
     return return_date(t->cell(r, c));
   }
 };
-Tab tab(const Run& in, Table t);
-Tab last_tab(const Run& in, Table t);
+using Header = Tab<T::header>;
+using Episodes = Tab<T::episodes>;
+using Reviews = Tab<T::reviews>;
+using Uasc = Tab<T::uasc>;
+using Oc2 = Tab<T::oc2>;
+using Oc3 = Tab<T::oc3>;
+using Ad1 = Tab<T::ad1>;
+using PlacedAdoption = Tab<T::placed_for_adoption>;
+using PrevPerm = Tab<T::previous_permanence>;
+using Missing = Tab<T::missing>;
+using SwEpisodes = Tab<T::sw_episodes>;
+using Dolo = Tab<T::dolo>;
+
+// This year's or last year's table (with its dates parsed once per run).
+TableRef table_ref(const Run& in, const ssda903::Return* ret, Table t);
+template <Table Tb> Tab<Tb> tab(const Run& in) { return {table_ref(in, in.this_year, Tb)}; }
+template <Table Tb> Tab<Tb> last_tab(const Run& in) { return {table_ref(in, in.last_year, Tb)}; }
 
 // One row seen by a per-row rule.
+template <Table Tb>
 struct Row {
-  const Tab& t;
+  const Tab<Tb>& t;
   size_t r;
   int year;  // collection end year
   const Run& in;
-  std::string_view operator[](std::string_view column) const { return t(r, column); }
-  std::optional<Date> date(std::string_view column) const { return t.date(r, column); }
-  bool blank(std::string_view column) const { return t(r, column).empty(); }
+  std::string_view operator[](Col<Tb> c) const { return t(r, c); }
+  std::optional<Date> date(Col<Tb> c) const { return t.date(r, c); }
+  bool blank(Col<Tb> c) const { return t(r, c).empty(); }
 };
-using RowTest = std::function<bool(const Row&)>;  // true: flag the row
-
-// The SSDA903 rules careflow implements (engine.hpp: Ssda903::rules()).
-using Rules = RuleSet<Ssda903>;
-using Check = Rules::Check;
-struct Impl {
-  Needs needs;
-  Check check;
-};
-// Registers an implementation for a rule code; version_year 0 applies to every version.
-inline void add_rule(Rules& r, std::string_view code, int version_year, Impl impl) {
-  r.add(code, version_year, impl.needs, std::move(impl.check));
-}
-// A rule that flags rows of one table by a per-row test.
-void add_row_rule(Rules& r, std::string_view code, int version_year, Table t, RowTest test);
+using HeaderRow = Row<T::header>;
+using EpisodeRow = Row<T::episodes>;
+using ReviewRow = Row<T::reviews>;
+using UascRow = Row<T::uasc>;
+using Oc2Row = Row<T::oc2>;
+using Oc3Row = Row<T::oc3>;
+using Ad1Row = Row<T::ad1>;
+using PlacedRow = Row<T::placed_for_adoption>;
+using PrevPermRow = Row<T::previous_permanence>;
+using MissingRow = Row<T::missing>;
+using SwRow = Row<T::sw_episodes>;
+using DoloRow = Row<T::dolo>;
+template <Table Tb> using RowTest = std::function<bool(const Row<Tb>&)>;  // true: flag the row
 
 // Sorts, de-duplicates and stores.
 void put(Flags& f, Table t, std::vector<size_t> rows);
+using Rows = std::vector<size_t>;
+
+// ---- Registration: one line per rule version (version_year 0: every version of the code) ----
+// The SSDA903 rules careflow implements (engine.hpp: Ssda903::rules()).
+using Rules = RuleSet<Ssda903>;
+
+// A rule over any tables: it returns its flags itself.
+inline void add_rule(Rules& r, std::string_view code, int version_year, Needs needs, Flags (*check)(const Run&)) {
+  r.add(code, version_year, needs, check);
+}
+inline void add_rule(Rules& r, std::string_view code, int version_year, Needs needs, Rules::Check check) {
+  r.add(code, version_year, needs, std::move(check));
+}
+
 // A rule that flags rows of one table: `check` is called with that table, only when the return
 // has it, and returns the rows to flag (in any order, repeats allowed). It carries what most
 // rules would otherwise each repeat: no flags when the table is absent, and the rows put into the
 // rule's flags.
-using Rows = std::vector<size_t>;
-using TableCheck = std::function<Rows(const Tab&, const Run&)>;
-inline void add_table_rule(Rules& r, std::string_view code, int version_year, Needs needs, Table t, TableCheck check) {
-  add_rule(r, code, version_year, {needs, [t, check = std::move(check)](const Run& in) {
-             Flags f;
-             if (const Tab x = tab(in, t)) put(f, t, check(x, in));
-             return f;
-           }});
+template <Table Tb> using TableCheck = std::function<Rows(const Tab<Tb>&, const Run&)>;
+template <Table Tb>
+void add_table_rule(Rules& r, std::string_view code, int version_year, Needs needs, TableCheck<Tb> check) {
+  r.add(code, version_year, needs, [check = std::move(check)](const Run& in) {
+    Flags f;
+    if (const auto x = tab<Tb>(in)) put(f, Tb, check(x, in));
+    return f;
+  });
+}
+template <Table Tb>
+void add_table_rule(Rules& r, std::string_view code, int version_year, Needs needs, Rows (*check)(const Tab<Tb>&, const Run&)) {
+  add_table_rule(r, code, version_year, needs, TableCheck<Tb>(check));
+}
+
+// A rule that flags rows of one table by a per-row test (needing nothing beyond the return).
+template <Table Tb>
+void add_row_rule(Rules& r, std::string_view code, int version_year, RowTest<Tb> test) {
+  r.add(code, version_year, {}, [test = std::move(test)](const Run& in) {
+    Flags f;
+    const auto x = tab<Tb>(in);
+    if (!x) return f;
+    std::vector<size_t> rows;
+    for (size_t k = 0; k < x.rows(); ++k)
+      if (test(Row<Tb>{x, k, in.year.end_year, in})) rows.push_back(k);
+    put(f, Tb, std::move(rows));
+    return f;
+  });
+}
+template <Table Tb>
+void add_row_rule(Rules& r, std::string_view code, int version_year, bool (*test)(const Row<Tb>&)) {
+  add_row_rule(r, code, version_year, RowTest<Tb>(test));
 }
 
 // A map keyed by child identifier (views of the table's text), with the part of
@@ -210,11 +266,7 @@ class ChildMap {
 // table for a whole validation run (shared through the run's cache), so the ~300 rules do not
 // each re-index a national return.
 using ChildRows = ChildMap<std::vector<size_t>>;
-const ChildRows& by_child(const Tab& t);
-const ChildMap<size_t>& first_row_by_child(const Tab& t);
-
-void register_row_rules(Rules& r);
-void register_cross_table_rules(Rules& r);
-void register_sequence_rules(Rules& r);
+const ChildRows& by_child(const TableRef& t);
+const ChildMap<size_t>& first_row_by_child(const TableRef& t);
 
 }  // namespace careflow::validate::detail
