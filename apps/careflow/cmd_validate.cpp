@@ -24,12 +24,11 @@
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
+#include "careflow/validate/error_tables.hpp"
 #include "command.hpp"
 #include "la_check.hpp"
 #include "pseudonym_key.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
 namespace careflow::cli {
 namespace {
@@ -373,166 +372,16 @@ int run(const Options& o) {
   derived_last.reset();
   timer.lap("rules");
 
-  // The errors are kept as references (result, table, row, child) and turned into cells only
-  // as they are written: at national scale there are half a million of them.
-  struct ErrorRef {
-    uint32_t result, row, child;
-    ssda903::Table table;
-  };
-  // Each result's flagged rows of each table, in order, and where their references start.
-  struct Group {
-    uint32_t result;
-    ssda903::Table table;
-    const ssda903::ReturnTable* rt;
-    const std::vector<size_t>* rows;
-    size_t first;
-  };
-  std::vector<Group> groups;
-  std::vector<size_t> per_rule(results.size(), 0);
-  size_t total = 0;
-  for (size_t i = 0; i < results.size(); ++i)
-    for (const auto& [t, rows] : results[i].flagged) {
-      groups.push_back({static_cast<uint32_t>(i), t, this_year.find(t), &rows, total});
-      total += rows.size();
-      per_rule[i] += rows.size();
-    }
-  // The references, and their children's identifiers and hashes, filled in parallel.
-  std::vector<ErrorRef> refs(total);
-  std::vector<std::string_view> ids(total);
-  std::vector<uint64_t> hashes(total);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, total, 8192), [&](const tbb::blocked_range<size_t>& range) {
-    auto g = std::upper_bound(groups.begin(), groups.end(), range.begin(),
-                              [](size_t k, const Group& x) { return k < x.first; }) - 1;
-    for (size_t k = range.begin(); k < range.end(); ++k) {
-      while (k >= g->first + g->rows->size()) ++g;
-      const size_t row = (*g->rows)[k - g->first];
-      refs[k] = {g->result, static_cast<uint32_t>(row), 0, g->table};
-      ids[k] = g->rt->cell(row, 0);
-      hashes[k] = std::hash<std::string_view>()(ids[k]);
-    }
-  });
-  // Children with errors, numbered in order of their first error (one pass over the references
-  // in an open-addressing table; the hashes being known, the slot of a reference a few ahead is
-  // fetched early). `first_ref` is each child's first reference.
-  std::vector<uint32_t> first_ref;
-  {
-    struct Slot {
-      uint64_t hash;
-      uint32_t child;
-    };
-    constexpr uint32_t kFree = UINT32_MAX;
-    std::vector<Slot> slots(1024, Slot{0, kFree});
-    size_t mask = slots.size() - 1;
-    constexpr size_t kAhead = 8;
-    for (size_t k = 0; k < total; ++k) {
-      if (k + kAhead < total) __builtin_prefetch(&slots[hashes[k + kAhead] & mask]);
-      if (2 * (first_ref.size() + 1) > slots.size()) {
-        std::vector<Slot> bigger(slots.size() * 2, Slot{0, kFree});
-        mask = bigger.size() - 1;
-        for (const Slot& s : slots)
-          if (s.child != kFree) {
-            size_t j = s.hash & mask;
-            while (bigger[j].child != kFree) j = (j + 1) & mask;
-            bigger[j] = s;
-          }
-        slots = std::move(bigger);
-      }
-      const uint64_t h = hashes[k];
-      for (size_t j = h & mask;; j = (j + 1) & mask) {
-        Slot& s = slots[j];
-        if (s.child == kFree) {
-          s = {h, static_cast<uint32_t>(first_ref.size())};
-          refs[k].child = s.child;
-          first_ref.push_back(static_cast<uint32_t>(k));
-          break;
-        }
-        if (s.hash == h && ids[first_ref[s.child]] == ids[k]) {
-          refs[k].child = s.child;
-          break;
-        }
-      }
-    }
-  }
-  const size_t child_count = first_ref.size();
-  // Labels (pseudonyms when asked, made once per child).
-  std::vector<std::string> labels(child_count);
-  tbb::parallel_for(size_t{0}, child_count, [&](size_t c) {
-    const std::string_view id = ids[first_ref[c]];
-    labels[c] = key ? pseudonymise(id, *key) : std::string(id);
-  });
-  // Each child's references, in order: refs_of_child[child_start[c] .. child_start[c + 1]).
-  std::vector<uint32_t> child_start(child_count + 1, 0), refs_of_child(total);
-  for (const ErrorRef& e : refs) ++child_start[e.child + 1];
-  for (size_t c = 0; c < child_count; ++c) child_start[c + 1] += child_start[c];
-  {
-    std::vector<uint32_t> next(child_start.begin(), child_start.end() - 1);
-    for (size_t k = 0; k < total; ++k) refs_of_child[next[refs[k].child]++] = static_cast<uint32_t>(k);
-  }
-
-  OutputTable errors;
-  errors.id = "errors";
-  errors.title = fmt::format("SSDA903 validation errors, {}", cy.label());
-  errors.notes = o.pseudonymise ? kPseudonymisedNote : kOwnIdsNote;
-  errors.add_column("rule", "Rule").add_column("message", "Message").add_column("table", "Table")
-      .add_column("line", "Line in file").add_column("file", "File").add_column("child", "Child")
-      .add_column("fields", "Fields");
-  errors.lazy_rows = refs.size();
-  errors.make_row = [&](size_t k, std::vector<Cell>& cells) {
-    const ErrorRef& e = refs[k];
-    const validate::RuleVersion& rule = *results[e.result].rule;
-    const auto* rt = this_year.find(e.table);
-    set_text(cells[0], rule.code);
-    set_text(cells[1], rule.message);
-    set_text(cells[2], ssda903::schema(e.table).name);
-    cells[3] = static_cast<double>(rt->line(e.row));
-    set_text(cells[4], rt->source_of(e.row));
-    set_text(cells[5], labels[e.child]);
-    set_text(cells[6], rule.affected_fields);
-  };
-  errors.make_row_concurrent = true;
-  OutputTable by_rule;
-  by_rule.id = "summary_by_rule";
-  by_rule.title = "Errors per rule";
-  by_rule.add_column("rule", "Rule").add_column("status", "Status").add_column("errors", "Errors")
-      .add_column("message", "Message").add_column("note", "Note");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    const char* status = r.outcome == validate::Outcome::ran ? "run"
-                         : r.outcome == validate::Outcome::not_run ? "not run" : "not implemented";
-    by_rule.add_row({std::string(r.rule->code), std::string(status), static_cast<double>(per_rule[i]),
-                     std::string(r.rule->message), r.reason});
-  }
-  // Children in label order, each with its rule codes sorted and distinct.
-  std::vector<uint32_t> child_order(child_count);
-  for (uint32_t i = 0; i < child_order.size(); ++i) child_order[i] = i;
-  std::sort(child_order.begin(), child_order.end(),
-            [&](uint32_t a, uint32_t b) { return labels[a] < labels[b]; });
-  OutputTable by_child;
-  by_child.id = "summary_by_child";
-  by_child.title = "Errors per child";
-  by_child.add_column("child", "Child").add_column("errors", "Errors").add_column("rules", "Rules");
-  by_child.lazy_rows = child_count;
-  by_child.make_row = [&](size_t k, std::vector<Cell>& cells) {
-    const uint32_t c = child_order[k];
-    thread_local std::vector<std::string_view> codes;
-    thread_local std::string rules;
-    codes.clear();
-    for (uint32_t i = child_start[c]; i < child_start[c + 1]; ++i) {
-      const std::string_view code = results[refs[refs_of_child[i]].result].rule->code;
-      if (codes.empty() || codes.back() != code) codes.push_back(code);
-    }
-    std::sort(codes.begin(), codes.end());
-    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-    rules.clear();
-    for (const auto& code : codes) {
-      if (!rules.empty()) rules += ',';
-      rules += code;
-    }
-    set_text(cells[0], labels[c]);
-    cells[1] = static_cast<double>(child_start[c + 1] - child_start[c]);
-    set_text(cells[2], rules);
-  };
-  by_child.make_row_concurrent = true;
+  // The errors, kept as references and turned into cells only as they are written.
+  validate::ErrorTableOptions table_options;
+  table_options.title = fmt::format("SSDA903 validation errors, {}", cy.label());
+  table_options.notes = o.pseudonymise ? kPseudonymisedNote : kOwnIdsNote;
+  if (key) table_options.label = [&key](std::string_view id) { return pseudonymise(id, *key); };
+  const auto report = validate::ErrorTables::of<validate::Ssda903>(results, this_year, std::move(table_options));
+  const OutputTable& errors = report->errors();
+  const OutputTable& by_rule = report->by_rule();
+  const OutputTable& by_child = report->by_child();
+  const size_t total = report->error_count(), child_count = report->child_count();
   timer.lap("error tables");
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
@@ -546,16 +395,7 @@ int run(const Options& o) {
     } else {
       // Lines made in chunks on several threads, written in order.
       format_in_order(
-          refs.size(),
-          [&](size_t begin, size_t end, std::string& text) {
-            for (size_t k = begin; k < end; ++k) {
-              const ErrorRef& e = refs[k];
-              const validate::RuleVersion& rule = *results[e.result].rule;
-              const auto* rt = this_year.find(e.table);
-              fmt::format_to(std::back_inserter(text), "{}:{}: [{}] {} ({}; child {})\n", rt->source_of(e.row),
-                             rt->line(e.row), rule.code, rule.message, rule.affected_fields, labels[e.child]);
-            }
-          },
+          total, [&report](size_t begin, size_t end, std::string& text) { report->text_lines(begin, end, text); },
           [f, &written](std::string_view text) { written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && written; });
       std::string text;
       size_t ran = 0, not_run = 0, missing = 0;

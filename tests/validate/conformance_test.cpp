@@ -19,6 +19,7 @@
 
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
+#include "conformance_harness.hpp"
 
 namespace fs = std::filesystem;
 using namespace careflow;
@@ -348,6 +349,109 @@ bool nonstandard_dates(const nlohmann::json& meta, int year) {
   return meta.contains("collection_end") && meta_text(meta["collection_end"]) != y.end().to_string();
 }
 
+// Reads a case as a real upload is read and runs the rule version on it (the 903's part of the
+// harness). `blank_records_flagged` and `unrecognised_files` count what the tally line reports
+// beside the harness's figures.
+validate::testing::CaseResult<ssda903::Table> run_case(const fs::path& dir, const nlohmann::json& j, const RuleVersion& rule,
+                                             size_t& blank_records_flagged, size_t& unrecognised_files) {
+  const std::string code = j["rule"];
+  const int year = year_of(j["metadata"], rule.version_year);
+  ProblemLog problems;
+  const auto this_files = csvs_in(dir);
+  const auto prev_files = csvs_in(dir / "prev");
+  ssda903::Return this_year = ssda903::read_return_files(this_files, CollectionYear{year}, problems);
+  ssda903::Return last_year = ssda903::read_return_files(prev_files, CollectionYear{year - 1}, problems);
+  const std::vector<std::string> derived_cols = {"PL_LA", "PL_LOCATION", "PL_DISTANCE"}, uasc_col = {"UASC"};
+  read_without(dir / "episodes.csv", ssda903::Table::episodes, derived_cols, this_year, problems);
+  read_without(dir / "prev" / "episodes.csv", ssda903::Table::episodes, derived_cols, last_year, problems);
+  read_without(dir / "header.csv", ssda903::Table::header, uasc_col, this_year, problems);
+  read_without(dir / "prev" / "header.csv", ssda903::Table::header, uasc_col, last_year, problems);
+  // Every fixture file must be recognised as the table its name says.
+  // (Apart from episodes.csv files of derived columns, re-read below, two fixtures cannot be recognised, and careflow refuses them as it would a real upload:
+  // INT03's episodes.csv holds CHILD with Header's DOB and SEX; 233's holds
+  // REASON_PLACE_CHANGE with a column the return does not have.)
+  for (const auto& fr : this_year.files)
+    if (!fr.table) {
+      ++unrecognised_files;
+      EXPECT_TRUE(code == "INT03" || code == "233" || code == "454" || code == "231") << "unrecognised fixture file " << fr.path;
+    }
+  ValidationInput in;
+  in.this_year = &this_year;
+  in.last_year = prev_files.empty() ? nullptr : &last_year;
+  in.year = CollectionYear{year};
+  const auto derived = derived_from(dir / "episodes.csv", this_year);
+  const auto derived_last = derived_from(dir / "prev" / "episodes.csv", last_year);
+  if (derived) in.derived = &*derived;
+  if (derived_last) in.derived_last = &*derived_last;
+  // A rule that looks postcodes up in the ONS directory itself (392c), in a case that gives
+  // postcodes rather than derived fields: load the directory from the shared reference data
+  // (once) and derive the fields, as the CLI does.
+  std::optional<DerivedEpisodeFields> derived_here;
+  if (code == "392c" && !derived && this_year.find(ssda903::Table::episodes)) {
+    static const std::optional<PostcodeDirectory> directory = [] {
+      ProblemLog pl;
+      return PostcodeDirectory::load_reference(pl);
+    }();
+    if (directory) {
+      in.postcodes = &*directory;
+      derived_here = derive_episode_fields(*this_year.find(ssda903::Table::episodes), *directory, in.la);
+      in.derived = &*derived_here;
+    }
+  }
+  const auto uasc = header_uasc_from(dir / "header.csv", this_year);
+  const auto uasc_last = header_uasc_from(dir / "prev" / "header.csv", last_year);
+  if (uasc) in.header_uasc = &*uasc;
+  if (uasc_last) in.header_uasc_last = &*uasc_last;
+  std::optional<ProviderInfo> providers;
+  if (fs::exists(dir / "provider_info.csv")) providers = read_provider_info((dir / "provider_info.csv").string(), problems);
+  if (providers) in.providers = &*providers;
+  if (j["metadata"].contains("localAuthority")) in.la = meta_text(j["metadata"]["localAuthority"]);
+
+  validate::testing::CaseResult<ssda903::Table> c;
+  for (const auto& [table, rows] : j["ingest_flagged_by_table"].items()) {
+    const auto t = ssda903::table_from_name(table);
+    EXPECT_TRUE(t.has_value()) << table;
+    if (!t) continue;
+    for (const auto& r : rows) c.expected[*t].push_back(r.get<size_t>());
+    std::sort(c.expected[*t].begin(), c.expected[*t].end());
+    if (c.expected[*t].empty()) c.expected.erase(*t);
+  }
+  c.result = run_rule(rule, in);
+  // careflow's reader skips records whose every field is empty (and reports them as ingest
+  // problems), so table rows are mapped back to the CSV's 0-based data rows by their line
+  // (no fixture has a line break inside a field), and rows the reference flags on such blank
+  // records are counted apart: careflow reports them once, at ingest, not per rule.
+  for (auto& [t, rows] : c.result.flagged)
+    for (auto& r : rows) r = this_year.find(t)->line(r) - 2;
+  for (auto it = c.expected.begin(); it != c.expected.end();) {
+    const ssda903::ReturnTable* rt = this_year.find(it->first);
+    if (!rt) {  // the table itself was not read: nothing to map
+      ++it;
+      continue;
+    }
+    std::set<size_t> present;
+    for (size_t r = 0; r < rt->rows(); ++r) present.insert(rt->line(r) - 2);
+    std::vector<size_t> kept;
+    for (size_t r : it->second) {
+      if (present.count(r)) kept.push_back(r);
+      else ++blank_records_flagged;
+    }
+    it->second = kept;
+    it = it->second.empty() ? c.expected.erase(it) : std::next(it);
+  }
+  return c;
+}
+
+// Why careflow differs from the reference on a case: some reference tests give collection dates
+// that are no collection year (an end of 1 April, or an end before the start), where careflow's
+// years are always 1 April - 31 March; the others are listed above.
+std::string deviation(const std::string& code, const std::string& folder, int case_number, const nlohmann::json& j) {
+  const int year = year_of(j["metadata"], validate::testing::folder_year(folder));
+  if (nonstandard_dates(j["metadata"], year)) return "the case's collection dates are not a collection year";
+  if (const Deviation* d = deviation_for(code, folder, case_number)) return std::string(d->reason);
+  return "";
+}
+
 }  // namespace
 
 TEST(Conformance, ReferenceFixtures) {
@@ -356,167 +460,21 @@ TEST(Conformance, ReferenceFixtures) {
     GTEST_SKIP() << "conformance fixtures not found at " << root.string()
                  << " (they live in the shared folder next to the repository)";
 
-  std::vector<fs::path> cases;
-  for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.path().filename() == "expected.json") cases.push_back(e.path().parent_path());
-  std::sort(cases.begin(), cases.end());
-  ASSERT_EQ(cases.size(), 379u) << "the fixture set's README says 379 cases";
-
   size_t blank_records_flagged = 0, unrecognised_files = 0;
-  size_t match = 0, deviations = 0, not_implemented_cases = 0, mismatches = 0, not_run = 0, never_active_cases = 0;
-  std::set<std::string> unimplemented_rules, never_active_rules;
-  for (const auto& dir : cases) {
-    std::ifstream f(dir / "expected.json");
-    const auto j = nlohmann::json::parse(f);
-    const std::string code = j["rule"], folder = j["rule_folder"];
-    const int case_number = j["case"];
-    const int folder_year = std::stoi(folder.substr(3, 4)) + 1;
-    const RuleVersion* rule = nullptr;
-    for (const auto& v : catalogue())
-      if (v.code == code && v.version_year == folder_year) rule = &v;
-    ASSERT_NE(rule, nullptr) << code << " " << folder;
-    // Defined and deleted in the same year (SW15, SW16a-c): no year's registry runs them.
-    if (rule->first_year > rule->last_year) {
-      ++never_active_cases;
-      never_active_rules.insert(code + "/" + folder);
-      continue;
-    }
-    if (!implementation(*rule)) {
-      ++not_implemented_cases;
-      unimplemented_rules.insert(code + "/" + folder);
-      continue;
-    }
-    const int year = year_of(j["metadata"], folder_year);
-    ProblemLog problems;
-    const auto this_files = csvs_in(dir);
-    const auto prev_files = csvs_in(dir / "prev");
-    ssda903::Return this_year = ssda903::read_return_files(this_files, CollectionYear{year}, problems);
-    ssda903::Return last_year = ssda903::read_return_files(prev_files, CollectionYear{year - 1}, problems);
-    const std::vector<std::string> derived_cols = {"PL_LA", "PL_LOCATION", "PL_DISTANCE"}, uasc_col = {"UASC"};
-    read_without(dir / "episodes.csv", ssda903::Table::episodes, derived_cols, this_year, problems);
-    read_without(dir / "prev" / "episodes.csv", ssda903::Table::episodes, derived_cols, last_year, problems);
-    read_without(dir / "header.csv", ssda903::Table::header, uasc_col, this_year, problems);
-    read_without(dir / "prev" / "header.csv", ssda903::Table::header, uasc_col, last_year, problems);
-    // Every fixture file must be recognised as the table its name says.
-    // (Apart from episodes.csv files of derived columns, re-read below, two fixtures cannot be recognised, and careflow refuses them as it would a real upload:
-    // INT03's episodes.csv holds CHILD with Header's DOB and SEX; 233's holds
-    // REASON_PLACE_CHANGE with a column the return does not have.)
-    for (const auto& fr : this_year.files)
-      if (!fr.table) {
-        ++unrecognised_files;
-        EXPECT_TRUE(code == "INT03" || code == "233" || code == "454" || code == "231") << "unrecognised fixture file " << fr.path;
-      }
-    ValidationInput in;
-    in.this_year = &this_year;
-    in.last_year = prev_files.empty() ? nullptr : &last_year;
-    in.year = CollectionYear{year};
-    const auto derived = derived_from(dir / "episodes.csv", this_year);
-    const auto derived_last = derived_from(dir / "prev" / "episodes.csv", last_year);
-    if (derived) in.derived = &*derived;
-    if (derived_last) in.derived_last = &*derived_last;
-    // A rule that looks postcodes up in the ONS directory itself (392c), in a case that gives
-    // postcodes rather than derived fields: load the directory from the shared reference data
-    // (once) and derive the fields, as the CLI does.
-    std::optional<DerivedEpisodeFields> derived_here;
-    if (code == "392c" && !derived && this_year.find(ssda903::Table::episodes)) {
-      static const std::optional<PostcodeDirectory> directory = [] {
-        ProblemLog pl;
-        return PostcodeDirectory::load_reference(pl);
-      }();
-      if (directory) {
-        in.postcodes = &*directory;
-        derived_here = derive_episode_fields(*this_year.find(ssda903::Table::episodes), *directory, in.la);
-        in.derived = &*derived_here;
-      }
-    }
-    const auto uasc = header_uasc_from(dir / "header.csv", this_year);
-    const auto uasc_last = header_uasc_from(dir / "prev" / "header.csv", last_year);
-    if (uasc) in.header_uasc = &*uasc;
-    if (uasc_last) in.header_uasc_last = &*uasc_last;
-    std::optional<ProviderInfo> providers;
-    if (fs::exists(dir / "provider_info.csv")) providers = read_provider_info((dir / "provider_info.csv").string(), problems);
-    if (providers) in.providers = &*providers;
-    if (j["metadata"].contains("localAuthority")) in.la = meta_text(j["metadata"]["localAuthority"]);
-
-    Flags expected;
-    for (const auto& [table, rows] : j["ingest_flagged_by_table"].items()) {
-      const auto t = ssda903::table_from_name(table);
-      ASSERT_TRUE(t.has_value()) << table;
-      for (const auto& r : rows) expected[*t].push_back(r.get<size_t>());
-      std::sort(expected[*t].begin(), expected[*t].end());
-      if (expected[*t].empty()) expected.erase(*t);
-    }
-    RuleResult res = run_rule(*rule, in);
-    // careflow's reader skips records whose every field is empty (and reports them as ingest
-    // problems), so table rows are mapped back to the CSV's 0-based data rows by their line
-    // (no fixture has a line break inside a field), and rows the reference flags on such blank
-    // records are counted apart: careflow reports them once, at ingest, not per rule.
-    for (auto& [t, rows] : res.flagged)
-      for (auto& r : rows) r = this_year.find(t)->line(r) - 2;
-    for (auto it = expected.begin(); it != expected.end();) {
-      const ssda903::ReturnTable* rt = this_year.find(it->first);
-      if (!rt) {  // the table itself was not read: nothing to map
-        ++it;
-        continue;
-      }
-      std::set<size_t> present;
-      for (size_t r = 0; r < rt->rows(); ++r) present.insert(rt->line(r) - 2);
-      std::vector<size_t> kept;
-      for (size_t r : it->second) {
-        if (present.count(r)) kept.push_back(r);
-        else ++blank_records_flagged;
-      }
-      it->second = kept;
-      it = it->second.empty() ? expected.erase(it) : std::next(it);
-    }
-    if (res.outcome == Outcome::not_run) {
-      // The reference also skips a rule whose data is absent; it then flags nothing.
-      if (expected.empty()) {
-        ++match;
-      } else {
-        ++not_run;
-        ADD_FAILURE() << code << " " << folder << " case " << case_number << " not run: " << res.reason;
-      }
-      continue;
-    }
-    if (res.flagged == expected) {
-      ++match;
-      continue;
-    }
-    // Some reference tests give collection dates that are no collection year (an end of
-    // 1 April, or an end before the start); careflow's years are always 1 April - 31 March.
-    if (nonstandard_dates(j["metadata"], year)) {
-      ++deviations;
-      std::cout << "deviation " << code << " (" << folder << " case " << case_number
-                << "): the case's collection dates are not a collection year\n";
-      continue;
-    }
-    if (const Deviation* d = deviation_for(code, folder, case_number)) {
-      ++deviations;
-      std::cout << "deviation " << code << " (" << folder << " case " << case_number << "): " << d->reason << "\n";
-      continue;
-    }
-    ++mismatches;
-    auto show = [](const Flags& fl) {
-      std::string s;
-      for (const auto& [t, rows] : fl) {
-        s += std::string(ssda903::schema(t).name) + ":[";
-        for (size_t r : rows) s += std::to_string(r) + ",";
-        s += "] ";
-      }
-      return s.empty() ? std::string("nothing") : s;
-    };
-    ADD_FAILURE() << "rule " << code << " (" << folder << " case " << case_number << ", year " << year
-                  << ") flagged " << show(res.flagged) << "but the reference flags " << show(expected);
-  }
-  std::cout << "conformance: " << match << " match, " << deviations << " documented deviations, "
-            << unimplemented_rules.size() << " rules not yet implemented (" << not_implemented_cases
-            << " cases), " << never_active_rules.size() << " rules never active in any year (" << never_active_cases
-            << " cases), " << mismatches << " mismatches; " << blank_records_flagged
-            << " flags on blank records left to ingest; " << unrecognised_files
-            << " unrecognised fixture files" << std::endl;
-  EXPECT_EQ(mismatches, 0u);
-  EXPECT_EQ(not_run, 0u);
+  validate::testing::ConformanceSuite<Ssda903> suite;
+  suite.root = root;
+  suite.run = [&](const fs::path& dir, const nlohmann::json& j, const RuleVersion& rule) {
+    return run_case(dir, j, rule, blank_records_flagged, unrecognised_files);
+  };
+  suite.deviation = deviation;
+  const validate::testing::ConformanceTally tally = validate::testing::run_conformance(suite);
+  ASSERT_EQ(tally.cases, 379u) << "the fixture set's README says 379 cases";
+  for (const auto& d : tally.deviations_seen) std::cout << d << "\n";
+  for (const auto& f : tally.failures) ADD_FAILURE() << f;
+  std::cout << tally.summary() << "; " << blank_records_flagged << " flags on blank records left to ingest; "
+            << unrecognised_files << " unrecognised fixture files" << std::endl;
+  EXPECT_EQ(tally.mismatches, 0u);
+  EXPECT_EQ(tally.not_run, 0u);
   // Every rule version that some year's registry runs is implemented.
-  EXPECT_TRUE(unimplemented_rules.empty()) << *unimplemented_rules.begin();
+  EXPECT_TRUE(tally.unimplemented_rules.empty()) << *tally.unimplemented_rules.begin();
 }

@@ -75,19 +75,31 @@ class RunCache {
   std::map<std::pair<std::string, const void*>, std::shared_ptr<Entry>, std::less<>> entries_;
 };
 
-// What a collection provides. Its Run is what a rule sees, made from the input and the run's
-// cache; `missing` lists what a rule's needs lack in an input ("last year's return (--last-year)"),
-// empty when it can run.
+// Where a flagged row is, for the error tables (error_tables.hpp): the file it was read from,
+// its line there, and the child's identifier.
+struct RowLocation {
+  std::string_view file;
+  uint32_t line = 0;
+  std::string_view child;
+};
+
+// What a collection provides: its tables (Table: an enumeration, the key of a rule's flags),
+// its return (what the error tables locate flagged rows in), its input (one year's return and
+// whatever else its rules read: Input, with the collection year `year(in)`), its catalogue of
+// rule versions and the rules it implements. Its Run is what a rule sees, made from the input
+// and the run's cache; `missing` lists what a rule's needs lack in an input ("last year's
+// return (--last-year)"), empty when it can run.
 template <class C>
 class RuleSet;
 template <class C>
-concept Collection = requires(const typename C::Input& in, const typename C::Needs& needs, RunCache& cache) {
-  typename C::Table;
-  typename C::Return;
+concept Collection = requires(const typename C::Input& in, const typename C::Needs& needs, const typename C::Return& ret,
+                              typename C::Table table) {
   { C::catalogue() } -> std::convertible_to<std::span<const RuleVersion>>;
   { C::rules() } -> std::same_as<const RuleSet<C>&>;
   { C::year(in) } -> std::convertible_to<int>;
   { C::missing(needs, in) } -> std::same_as<std::vector<std::string>>;
+  { C::table_name(table) } -> std::convertible_to<std::string_view>;
+  { C::locate(ret, table, size_t{}) } -> std::same_as<RowLocation>;
   typename C::Run;
   requires std::constructible_from<typename C::Run, const typename C::Input&, RunCache&>;
 };

@@ -113,6 +113,11 @@ struct Ssda903 {
   static const RuleSet<Ssda903>& rules();
   static int year(const Input& in) { return in.year.end_year; }
   static std::vector<std::string> missing(const Needs& needs, const Input& in);
+  static std::string_view table_name(Table t) { return ssda903::schema(t).name; }
+  static RowLocation locate(const Return& ret, Table t, size_t row) {
+    const ssda903::ReturnTable* rt = ret.find(t);
+    return {rt->source_of(row), rt->line(row), rt->cell(row, 0)};
+  }
 };
 
 using RuleResult = ResultOf<ssda903::Table>;
