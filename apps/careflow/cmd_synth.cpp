@@ -11,11 +11,33 @@
 
 namespace {
 
+bool parse_years(const std::string& text, int& first, int& last);
+
 struct SynthArgs {
   careflow::synth::SynthOptions options;
   std::string years = "2016-2025";
   std::string out = "synthetic";
+  std::string dynamics = "none";
+  // Changes of dynamics as given: "YEAR:VALUE" or "FROM-TO:VALUE" (docs/synth.md).
+  std::string turn, edge_of_care, backlog, to_residential, to_agency;
 };
+
+// "2021:0.3" (one year) or "2019-2022:0.5" (a span of years): collection end years and a value in
+// [lo, hi]. A lone year leaves `to` as `from`.
+bool parse_change(const std::string& text, int& from, int& to, double& value, double lo, double hi) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return false;
+  if (!parse_years(text.substr(0, colon), from, to)) return false;
+  try {
+    size_t used = 0;
+    const std::string v = text.substr(colon + 1);
+    value = std::stod(v, &used);
+    if (used != v.size()) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  return value >= lo && value <= hi;
+}
 
 bool parse_years(const std::string& text, int& first, int& last) {
   const auto dash = text.find('-');
@@ -53,12 +75,50 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
                   "The council's home area, an upper-tier LA code in England (e.g. E08000025); default: chosen by the seed");
   cmd->add_flag("--no-postcodes", [args](int64_t) { args->options.postcodes = false; },
                 "Leave HOME_POST and PL_POST blank instead of drawing them from the postcode directory");
+  cmd->add_option("--dynamics", args->dynamics,
+                  "none, or drawn: a trend and turn in entries, an edge-of-care service, a court backlog and "
+                  "placement-mix shifts drawn from the seed (recorded in ground_truth.json)")
+      ->check(CLI::IsMember({"none", "drawn"}))
+      ->capture_default_str();
+  cmd->add_option("--entries-turn", args->turn, "YEAR:TREND: entries followed TREND a year before YEAR (--trend after it)");
+  cmd->add_option("--edge-of-care", args->edge_of_care,
+                  "YEAR:SHARE: an edge-of-care service from YEAR keeps SHARE of the entries aged 10-17 at home");
+  cmd->add_option("--court-backlog", args->backlog,
+                  "FROM-TO:SLOWDOWN: care proceedings take 1+SLOWDOWN days a day during these years");
+  cmd->add_option("--to-residential", args->to_residential,
+                  "FROM-TO:SHARE: SHARE of foster placements of children 10+ become children's homes by TO");
+  cmd->add_option("--to-agency", args->to_agency,
+                  "FROM-TO:SHARE: SHARE of foster placements move from in-house carers to agencies by TO (at most 0.5)");
   cmd->add_option("--threads", args->options.threads, "Worker threads (0: all cores); the output does not depend on it");
   cmd->callback([args, cmd, &exit_code] {
     if (!parse_years(args->years, args->options.first_year, args->options.last_year)) {
       fmt::print(stderr, "careflow synth: --years must look like 2016-2025 (collection end years)\n");
       exit_code = 2;
       return;
+    }
+    auto& o = args->options;
+    if (args->dynamics == "drawn") {  // a --trend given wins over the drawn one
+      const double trend = o.trend_per_year;
+      careflow::synth::draw_dynamics(o);
+      if (cmd->count("--trend")) o.trend_per_year = trend;
+    }
+    auto& d = o.dynamics;
+    int unused = 0;
+    struct Given { const char* option; const std::string& text; int* from; int* to; double* value; double lo, hi; };
+    const Given given[] = {
+        {"--entries-turn", args->turn, &d.turn_year, &unused, &d.trend_before, -0.5, 0.5},
+        {"--edge-of-care", args->edge_of_care, &d.edge_of_care_year, &unused, &d.edge_of_care_cut, 0, 1},
+        {"--court-backlog", args->backlog, &d.backlog_from, &d.backlog_to, &d.backlog_slowdown, 0, 10},
+        {"--to-residential", args->to_residential, &d.residential_from, &d.residential_to, &d.to_residential, 0, 1},
+        {"--to-agency", args->to_agency, &d.agency_from, &d.agency_to, &d.to_agency, 0, 0.5}};
+    for (const Given& g : given) {
+      if (g.text.empty()) continue;
+      if (!parse_change(g.text, *g.from, *g.to, *g.value, g.lo, g.hi)) {
+        fmt::print(stderr, "careflow synth: {} must look like {} with a value from {} to {}\n", g.option,
+                   g.to == &unused ? "2021:0.3 (a collection end year)" : "2019-2022:0.3 (collection end years)", g.lo, g.hi);
+        exit_code = 2;
+        return;
+      }
     }
     // The output folder first: an --out that cannot be written is said before any work.
     careflow::OutputFolder folder;

@@ -126,6 +126,12 @@ struct World {
 // Simulates every child who could appear in the returns (from 18 years before the first year).
 World simulate(const SynthOptions& options);
 
+// The day proceedings begun on `from` reach a point `d - from` days of progress in when a court
+// backlog (Dynamics) slows them: each calendar day of the backlog gives 1 / (1 + slowdown) of a
+// day's progress. No draw, and a map that only stretches, so a period's steps keep their order;
+// without a backlog it is `d`.
+Date court_progress(Date from, Date d, const Dynamics& dynamics);
+
 // Number of starters a year used for a council of the given options (before any trend).
 double starters_per_year(const SynthOptions& options);
 

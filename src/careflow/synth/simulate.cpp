@@ -26,6 +26,24 @@ int Rng::poisson(double mean) {
   return k;
 }
 
+Date court_progress(Date from, Date d, const Dynamics& dyn) {
+  if (!dyn.backlog_from || dyn.backlog_slowdown <= 0 || d == Date::open() || d <= from) return d;
+  const Date a = CollectionYear{dyn.backlog_from}.start();
+  const Date b = CollectionYear{std::max(dyn.backlog_from, dyn.backlog_to)}.end() + 1;
+  const double slow = 1 + dyn.backlog_slowdown;
+  double left = d - from, at = 0;  // progress still to make; calendar days gone
+  const double before = std::clamp(static_cast<double>(a - from), 0.0, left);
+  at += before, left -= before;
+  const double room = std::max(0.0, (b - from) - at);
+  if (left > 0 && room > 0) {
+    const double days_in = std::min(left * slow, room);
+    at += days_in, left -= days_in / slow;
+  }
+  at += left;
+  // (the small margin keeps a whole number of days whole despite rounding in the division)
+  return from + static_cast<int>(std::floor(at + 1e-9));
+}
+
 namespace {
 
 // Code indices looked up once by name, so the tables below read as the return does.
@@ -116,10 +134,20 @@ constexpr Date kOct2023 = Date::from_ymd(2023, 10, 28);
 constexpr Date kApr2024 = Date::from_ymd(2024, 4, 1);
 constexpr Date kApr2025 = Date::from_ymd(2025, 4, 1);
 
+// The share of a change of placement mix reached on day d: none before the start of collection
+// year `from`, all of it from the end of year `to`, linear in between.
+double ramp(Date d, int from, int to, double full) {
+  if (!from || full <= 0) return 0;
+  const Date a = CollectionYear{from}.start(), b = CollectionYear{std::max(from, to)}.end();
+  if (d < a) return 0;
+  if (d >= b) return full;
+  return full * (d - a) / static_cast<double>(b - a);
+}
+
 class ChildSim {
  public:
-  ChildSim(Child& c, Rng& r, Date window_start, Date horizon, int workers)
-      : c_(c), r_(r), window_start_(window_start), horizon_(horizon), workers_(workers) {}
+  ChildSim(Child& c, Rng& r, Date window_start, Date horizon, int workers, const Dynamics& dynamics)
+      : c_(c), r_(r), window_start_(window_start), horizon_(horizon), workers_(workers), dyn_(dynamics) {}
 
   void run(Date arrival) {
     Date t = arrival;
@@ -141,6 +169,9 @@ class ChildSim {
   Date window_start_;  // 1 April of the first year written
   Date horizon_;
   int workers_;
+  const Dynamics& dyn_;
+
+  Date court(Date from, Date d) const { return court_progress(from, d, dyn_); }
 
   int band(Date d) const {
     if (c_.uasc) return 5;
@@ -159,14 +190,17 @@ class ChildSim {
   CodeIndex other_placement(Date d) {
     return d < kApr2025 ? K().Z1 : static_cast<CodeIndex>(K().Z11 + r_.below(4));
   }
-  CodeIndex provider_for(CodeIndex place) {
+  CodeIndex provider_for(CodeIndex place, Date d) {
     const Codes& k = K();
     if (place == k.P1) return k.PR0;
     if (place == k.Z1 || place >= k.Z11) return kNoCode;
     const auto code = codes::placement_type.code(place);
     if (code == "U1" || code == "U2" || code == "U3") return r_.chance(0.97) ? k.PR1 : k.PR2;
     if (code[0] == 'U') {  // in-house versus independent fostering agencies
-      static constexpr double w[] = {.56, .02, .36, .06};
+      // A shift to agencies (Dynamics) moves weight from in-house carers; none: the weights as
+      // they always were, so the same draw gives the same provider.
+      const double shift = std::min(0.5, ramp(d, dyn_.agency_from, dyn_.agency_to, dyn_.to_agency));
+      const double w[] = {.56 - shift, .02, .36 + shift, .06};
       const CodeIndex pr[] = {k.PR1, k.PR2, k.PR4, k.PR5};
       return pr[r_.pick(w)];
     }
@@ -184,6 +218,17 @@ class ChildSim {
   }
   // A placement for a child of this age on this date.
   CodeIndex placement(Date d, int pathway) {
+    const CodeIndex x = placement_drawn(d, pathway);
+    // A shift from fostering to children's homes for children of 10 or over (Dynamics); the draw
+    // is made only while the shift is under way, so without one no draw moves.
+    if (band(d) == 3 || band(d) == 4) {
+      const Codes& k = K();
+      const double share = ramp(d, dyn_.residential_from, dyn_.residential_to, dyn_.to_residential);
+      if (share > 0 && (x == k.U6 || x == k.U3 || x == k.U4) && r_.chance(share)) return k.K2;
+    }
+    return x;
+  }
+  CodeIndex placement_drawn(Date d, int pathway) {
     const Codes& k = K();
     const int b = band(d);
     if (pathway == kRemand) {
@@ -296,6 +341,20 @@ class ChildSim {
       case kAbroad: end = days(t0, r_.lognormal(300, 0.9)); rec = k.E16; break;
       default: end = days(t0, r_.lognormal(150, 1.0)); rec = k.E2; break;
     }
+    // A court backlog (Dynamics) delays what waits on the court: placement order, matching,
+    // adoption, and special guardianship and child arrangements orders.
+    if (dyn_.backlog_slowdown > 0) {
+      if (pathway == kAdoption) {
+        e1_date = court(t0, e1_date), sbpfa = court(t0, sbpfa), match = court(t0, match), placed = court(t0, placed);
+        if (end != eighteen) end = court(t0, end);
+        if (adoption_fails) {
+          Decision& dn = c_.decisions.back();
+          dn.placed = sbpfa, dn.ceased = court(t0, dn.ceased);
+        }
+      } else if (pathway == kSgo || pathway == kCao) {
+        end = court(t0, end);
+      }
+    }
     if (end >= eighteen) {
       end = eighteen;
       const CodeIndex x[] = {k.E5, k.E6, k.E17, k.E8, k.E7};
@@ -346,7 +405,7 @@ class ChildSim {
         add_ls(std::max(e1_date, t + 1), k.E1);
         if (adoption_fails) add_ls(c_.decisions.back().ceased, k.C2);
       } else if (pathway != kAdoption) {
-        add_ls(days(t, r_.lognormal(290, 0.35)), k.C2);
+        add_ls(court(t, days(t, r_.lognormal(290, 0.35))), k.C2);
       }
     }
     if (pathway == kAdoption && !adoption_fails && sbpfa < end)
@@ -357,10 +416,10 @@ class ChildSim {
     struct Pl { Date date; CodeIndex place, provider, rpc; bool same_carer; };
     std::vector<Pl> pls;
     CodeIndex p0 = ffa ? k.U5 : placement(t0, pathway);
-    pls.push_back({t0, p0, provider_for(p0), kNoCode, false});
+    pls.push_back({t0, p0, provider_for(p0, t0), kNoCode, false});
     auto move = [&](Date d, CodeIndex to, CodeIndex rpc, bool same) {
       if (d <= pls.back().date || d >= end) return;
-      pls.push_back({d, to, same && pls.back().provider != kNoCode && to != k.P1 ? pls.back().provider : provider_for(to), rpc, same});
+      pls.push_back({d, to, same && pls.back().provider != kNoCode && to != k.P1 ? pls.back().provider : provider_for(to, d), rpc, same});
     };
     const bool settled = pathway == kAdoption && ffa;
     if (!settled && pathway != kRemand && r_.chance(0.40)) {
@@ -439,7 +498,7 @@ class ChildSim {
         // Independent living stopped being a placement on 28 October 2023 (rule 217t): the
         // young person moved, here to a children's home as K3 did not yet exist in the return.
         const Date d = std::max(kOct2023, pls[i].date + 1);
-        if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K2, provider_for(k.K2), K().rpc[9], false});
+        if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K2, provider_for(k.K2, d), K().rpc[9], false});
       } else if (pls[i].place == k.H5 && seg_end > kApr2024) {
         const Date d = std::max(kApr2024 + r_.below(150), pls[i].date + 1);
         if (d < seg_end) pls.insert(pls.begin() + static_cast<long>(i) + 1, Pl{d, k.K3, pls[i].provider, K().rpc[9], true});
@@ -745,7 +804,14 @@ World simulate(const SynthOptions& o) {
   std::vector<Date> dates;
   const int from_year = o.first_year - 18;
   for (int y = from_year; y <= o.last_year; ++y) {
-    const double rate = std::max(0.0, per_year * (1.0 + o.trend_per_year * (y - o.last_year)));
+    double factor = 1.0 + o.trend_per_year * (y - o.last_year);
+    // A turn in entries (Dynamics): before it, its own trend, meeting the later one at the turn
+    // (kept between a quarter and four times the level at the turn through the burn-in years).
+    if (const Dynamics& d = o.dynamics; d.turn_year && y < d.turn_year) {
+      const double at_turn = 1.0 + o.trend_per_year * (d.turn_year - o.last_year);
+      factor = at_turn * std::clamp(1.0 + d.trend_before * (y - d.turn_year), 0.25, 4.0);
+    }
+    const double rate = std::max(0.0, per_year * factor);
     for (int m = 0; m < 12; ++m) {
       const int cal_year = m < 9 ? y - 1 : y;
       const int month = m < 9 ? m + 4 : m - 8;
@@ -796,7 +862,19 @@ World simulate(const SynthOptions& o) {
         c.mother = true;
         c.mc_dob = birthday(c.dob, 15) + r.below(900);
       }
-      ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers);
+      // An edge-of-care service (Dynamics) keeps some of the children aged 10 or over at home
+      // from its start: decided from a stream of the child's own, after the draws of its age,
+      // so no other child's history moves. The child is then in no return.
+      if (const Dynamics& d = o.dynamics; d.edge_of_care_year && d.edge_of_care_cut > 0 && !c.uasc &&
+                                          t0 >= CollectionYear{d.edge_of_care_year}.start() && age_on(c.dob, t0) >= 10 &&
+                                          Rng(c.seed ^ 0x45646765436172ull).chance(d.edge_of_care_cut)) {
+        const uint32_t id = c.id;
+        const uint64_t seed = c.seed;
+        c = Child{};
+        c.id = id, c.seed = seed;
+        continue;
+      }
+      ChildSim sim(c, r, CollectionYear{o.first_year}.start(), w.horizon, workers, o.dynamics);
       sim.run(t0);
       // Custody is drawn as a reason for a move from the age at the move; rule 234 reads the age
       // when the episode ending with it began, and a child under 10 then is recorded as moving

@@ -18,6 +18,42 @@
 
 namespace careflow::synth {
 
+// How a council's care changes over the years, beyond the steady trend (docs/synth.md,
+// "Dynamics"): what a forecast has to cope with. Years are collection end years (2021 = 2020/21)
+// and a change from year Y begins on 1 April of Y - 1. Everything is off by default, and then no
+// draw is added or moved: the output is byte for byte what it was before dynamics existed.
+struct Dynamics {
+  // Entries turning: before `turn_year` arrivals follow `trend_before` a year instead of the
+  // options' `trend_per_year` (which holds from `turn_year` on), meeting at `turn_year`; e.g.
+  // rising to 2021, falling since. 0: no turn.
+  int turn_year = 0;
+  double trend_before = 0;
+  // A new edge-of-care service from the start of `edge_of_care_year`: this share of the children
+  // aged 10-17 who would have come into care (not unaccompanied children) stay at home instead.
+  int edge_of_care_year = 0;
+  double edge_of_care_cut = 0;
+  // A court backlog from the start of `backlog_from` to the end of `backlog_to`: care
+  // proceedings and what waits on them (full care order, placement order, matching and adoption,
+  // special guardianship and child arrangements orders) take 1 + `backlog_slowdown` calendar
+  // days for each day of progress while it lasts; 0.5 makes them half as slow again.
+  int backlog_from = 0, backlog_to = 0;
+  double backlog_slowdown = 0;
+  // Placement mix moving over years, growing linearly from the start of `from` to the end of
+  // `to` and staying there: `to_residential` of the foster placements children aged 10 or over
+  // would have had become children's homes (K2); `to_agency` of foster placements (U4-U6) move
+  // from in-house carers (PR1) to independent fostering agencies (PR4), at most 0.5.
+  int residential_from = 0, residential_to = 0;
+  double to_residential = 0;
+  int agency_from = 0, agency_to = 0;
+  double to_agency = 0;
+
+  bool any() const {
+    return turn_year != 0 || (edge_of_care_year && edge_of_care_cut > 0) ||
+           (backlog_from && backlog_slowdown > 0) || (residential_from && to_residential > 0) ||
+           (agency_from && to_agency > 0);
+  }
+};
+
 struct SynthOptions {
   int first_year = 2016;  // collection end years, inclusive: 2016 = 2015/16
   int last_year = 2025;
@@ -36,7 +72,19 @@ struct SynthOptions {
   // Ignored with `national`: each family's own council is its home area then.
   std::string la;
   bool postcodes = true;
+  Dynamics dynamics;
 };
+
+// Dynamics drawn for a council from its seed (`careflow synth --dynamics drawn`), over the years
+// of `options`: a trend in entries between -6% and +6% a year, and each with its own chance, a
+// turn in entries, an edge-of-care service, a court backlog and shifts in the placement mix.
+// Sets `options.trend_per_year` and `options.dynamics`; the draw has a stream of its own.
+void draw_dynamics(SynthOptions& options);
+
+// Council `index` (0, 1, ...) of the forecast test bench (docs/forecast.md, "The test bench"):
+// 30 to 5,000 looked after at 31 March (log-uniform), 2015/16-2024/25, its own seed, no
+// postcodes, dynamics drawn. The same index gives the same council.
+SynthOptions bench_council(int index);
 
 // One injected fault, where it is, for tests of validation and repair.
 struct Fault {

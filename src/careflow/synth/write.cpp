@@ -640,6 +640,21 @@ void write_json(const GroundTruth& g, const SynthOptions& o, const std::string& 
   j["seed"] = o.seed;
   j["years"] = {o.first_year, o.last_year};
   j["messiness"] = o.messiness;
+  // Only when there are any, so that the default output stays as it was.
+  if (const Dynamics& d = o.dynamics; d.any()) {
+    nlohmann::ordered_json x;
+    x["trend_per_year"] = o.trend_per_year;
+    if (d.turn_year) x["entries_turn"] = {{"year", d.turn_year}, {"trend_before", d.trend_before}};
+    if (d.edge_of_care_year && d.edge_of_care_cut > 0)
+      x["edge_of_care"] = {{"from_year", d.edge_of_care_year}, {"share_of_entries_aged_10_17_prevented", d.edge_of_care_cut}};
+    if (d.backlog_from && d.backlog_slowdown > 0)
+      x["court_backlog"] = {{"from_year", d.backlog_from}, {"to_year", d.backlog_to}, {"slowdown", d.backlog_slowdown}};
+    if (d.residential_from && d.to_residential > 0)
+      x["fostering_to_residential"] = {{"from_year", d.residential_from}, {"to_year", d.residential_to}, {"share_aged_10_17", d.to_residential}};
+    if (d.agency_from && d.to_agency > 0)
+      x["in_house_to_agency"] = {{"from_year", d.agency_from}, {"to_year", d.agency_to}, {"share_of_foster_placements", d.to_agency}};
+    j["dynamics"] = x;
+  }
   j["la"] = g.la;
   j["postcodes"] = g.postcodes;
   if (!g.postcodes) j["postcodes_note"] = g.postcodes_note;
