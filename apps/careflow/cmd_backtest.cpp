@@ -81,9 +81,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
     std::vector<OutputTable> tables{table, backtest_points_table(points)};
     // The actual numbers are counts of children (the no-change forecasts too): disclosure control.
     const auto ba = backtest_arithmetic(tables[1], tables[0]);
-    const PublishedArithmetic arithmetic = report::publish(
-        tables, [&](const OutputTable& t) { return t.id == "backtest_points" ? ba.points : ba.summary; }, ba.relations,
-        !o.no_suppression);
+    const PublishedArithmetic arithmetic =
+        report::publish({{&tables[0], ba.summary}, {&tables[1], ba.points}}, ba.relations, !o.no_suppression);
     bool ok = write_relations_json(arithmetic, tables, (folder.path() / "relations.json").string(), &err);
     if (o.no_suppression) report::mark_not_for_publication(tables);
     for (const auto& t : tables) ok = ok && write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err);

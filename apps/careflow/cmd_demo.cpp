@@ -61,7 +61,10 @@ int run(const Options& o, const std::vector<std::string>& command) {
   fmt::print("\n   Summary workbook: {}\n", (shown / "ingest-summary.xlsx").string());
 
   fmt::print("3. Writing the needs assessment, with a {}-run forecast and an example scenario...\n", o.forecast_runs);
-  const auto a = analyse::assess(h, analyse::Options{});
+  const NeedsAssessmentReference reference = load_needs_assessment_reference();
+  analyse::Options ao;
+  ao.reference = &reference;
+  const auto a = analyse::assess(h, ao);
   report::ReportOptions ro;
   ro.area_label = "A synthetic council";
   // A synthetic council has no published figures to compare with: the section says so.

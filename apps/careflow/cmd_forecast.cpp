@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/forecast.hpp"
@@ -139,24 +141,20 @@ std::optional<std::string> parse_legal_flag(const std::string& text, Date start,
   return parse_scenario_toml(toml, sc);
 }
 
-// Fan chart of a forecast_total table: the microsimulation's 5-95 and 25-75 percentile ranges as
-// shaded bands around its median, and the stock-flow model's expectation (dashed), against years
-// from the origin (as the report's forecast chart).
-std::string fan_chart(const OutputTable& t, Date as_of, const std::string& title) {
+// Fan chart of a forecast's numbers at each month end: the microsimulation's 5-95 and 25-75
+// percentile ranges as shaded bands around its median, and the stock-flow model's expectation
+// (dashed), against years from the origin (as the report's forecast chart).
+std::string fan_chart(const std::vector<MonthEndTotal>& total, Date as_of, const std::string& title) {
   using report::Band;
   using report::Series;
   Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
   Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
-  const size_t c5 = t.column_index("p5"), c25 = t.column_index("p25"), c50 = t.column_index("p50"), c75 = t.column_index("p75"),
-               c95 = t.column_index("p95"), csf = t.column_index("stock_flow");
-  auto num = [](const Cell& c) { const double* d = std::get_if<double>(&c); return d ? *d : std::nan(""); };
-  for (const auto& r : t.rows) {
-    const auto d = parse_date(std::get<std::string>(r[0]));
-    const double x = (d.date - as_of) / 365.25;
-    outer.x.push_back(x), outer.lo.push_back(num(r[c5])), outer.hi.push_back(num(r[c95]));
-    inner.x.push_back(x), inner.lo.push_back(num(r[c25])), inner.hi.push_back(num(r[c75]));
-    median.x.push_back(x), median.y.push_back(num(r[c50]));
-    sf.x.push_back(x), sf.y.push_back(num(r[csf]));
+  for (const auto& m : total) {
+    const double x = (m.month_end - as_of) / 365.25;
+    outer.x.push_back(x), outer.lo.push_back(m.microsim.p5), outer.hi.push_back(m.microsim.p95);
+    inner.x.push_back(x), inner.lo.push_back(m.microsim.p25), inner.hi.push_back(m.microsim.p75);
+    median.x.push_back(x), median.y.push_back(m.microsim.p50);
+    sf.x.push_back(x), sf.y.push_back(m.stock_flow);
   }
   report::ChartOptions co;
   co.title = title;
@@ -285,27 +283,37 @@ int run(const Options& o, const std::vector<std::string>& command) {
              100 * (std::exp(model.trend) - 1), 100 * model.trend_se, s.runs, s.years, s.seed);
   const ModelRun base = run_models(h, s, baseline, &sf, &model);
   std::vector<OutputTable> tables = forecast_tables(s, baseline, base);
+  // Each forecast's headline figures, typed: the terminal's tables and the fan charts are drawn
+  // from them (model outputs, which disclosure control leaves as they are).
+  struct Forecast {
+    const Scenario* scenario;
+    ForecastSummary summary;
+    std::optional<OutputTable> difference;  // from the baseline (scenarios only)
+  };
+  std::vector<Forecast> forecasts{{&baseline, summarise_forecast(s, base), std::nullopt}};
   for (const auto& sc : scenarios) {
     const ModelRun r = run_models(h, s, sc, &sf, &model);
     auto more = forecast_tables(s, sc, r);
     tables.insert(tables.end(), more.begin(), more.end());
     tables.push_back(scenario_difference_table(sc, base, r));
+    forecasts.push_back({&sc, summarise_forecast(s, r), tables.back()});
   }
   // The counts of children's moves under the stock-flow model's rates are the council's own:
   // disclosure control applies (the forecasts are model outputs).
   const PublishedArithmetic arithmetic = report::publish(
       tables, [](const OutputTable& t) { return forecast::disclosure_spec(t); }, {}, !o.no_suppression);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const auto& t : tables)
-    if (t.id.starts_with("spend_by_financial_year") || t.id.starts_with("scenario_difference")) print_table(t);
-  // Yearly view of the totals.
-  for (const auto& t : tables)
-    if (t.id == "forecast_total") {
-      OutputTable yearly = t;
-      yearly.rows.clear();
-      for (const auto& r : t.rows)
-        if (std::get<std::string>(r[0]).substr(5) == "03-31") yearly.rows.push_back(r);
-      print_table(yearly);
+  for (const auto& f : forecasts) {
+    print_table(spend_by_financial_year_table(*f.scenario, f.summary));
+    if (f.difference) print_table(*f.difference);
+  }
+  // Yearly view of the baseline's totals (and of a scenario's that changes only costs: its tables
+  // are named as the baseline's).
+  for (const auto& f : forecasts)
+    if (f.scenario->is_baseline()) {
+      ForecastSummary yearly = f.summary;
+      std::erase_if(yearly.total, [](const MonthEndTotal& m) { const auto d = m.month_end.ymd(); return !(d.month == 3 && d.day == 31); });
+      print_table(forecast_total_table(*f.scenario, yearly));
     }
   fmt::print("\nForecast took {:.1f} s\n", secs);
   if (!o.out.empty()) {
@@ -323,13 +331,15 @@ int run(const Options& o, const std::vector<std::string>& command) {
     if (!write_json(tables, (dir / "forecast.json").string(), &err) ||
         !write_xlsx(tables, (dir / "forecast.xlsx").string(), &err, "careflow forecast"))
       return failed();
-    for (const auto& t : tables)
-      if (t.id.starts_with("forecast_total")) {
-        // The table's title is too long for the chart: the scenario's id is enough.
-        const std::string suffix = t.id.size() > 15 ? " (scenario " + t.id.substr(15) + ")" : "";
-        if (!write_text_file((dir / (t.id + ".svg")).string(), fan_chart(t, s.as_of, "Children looked after: forecast" + suffix), &err))
-          return failed();
-      }
+    for (const auto& f : forecasts) {
+      // Named as its forecast_total table; the table's title is too long for the chart: the scenario's id is enough.
+      const bool base_run = f.scenario->is_baseline();
+      const std::string id = base_run ? std::string() : scenario_id(f.scenario->name);
+      const std::string suffix = base_run ? "" : " (scenario " + id + ")";
+      const std::string file = base_run ? "forecast_total.svg" : "forecast_total_" + id + ".svg";
+      if (!write_text_file((dir / file).string(), fan_chart(f.summary.total, s.as_of, "Children looked after: forecast" + suffix), &err))
+        return failed();
+    }
     // Scenarios are saved with their results so they can be re-run and compared later.
     for (const auto& path : o.scenarios) {
       const fs::path copy = dir / "scenarios" / fs::path(path).filename();

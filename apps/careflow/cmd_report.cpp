@@ -141,6 +141,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
                   o.la_check, la_notes))
       return 2;
   }
+  // The published tables the needs assessment compares the council with (absent ones are said).
+  const NeedsAssessmentReference reference = load_needs_assessment_reference();
+  ao.reference = &reference;
   auto a = analyse::assess(h, ao);
   a.limitations.insert(a.limitations.begin(), la_notes.begin(), la_notes.end());
   report::ReportOptions ro;

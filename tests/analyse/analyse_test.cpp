@@ -286,9 +286,11 @@ TEST_F(Projection, RatesByAgeAppliedToProjectedPopulation) {
 // (E08000025, DfE number 330) mid-2023 0-17 population 290,047; DfE published 2,296 looked after
 // at 31 March 2024. Rate for 2023/24 = 5 / 290,047 x 10,000 = 0.17239.
 TEST_F(ReferenceData, CouncilPopulationAndPublishedFigures) {
+  const NeedsAssessmentReference reference = load_needs_assessment_reference();
   for (const std::string code : {"E08000025", "330"}) {
     Options o;
     o.la_code = code;
+    o.reference = &reference;
     const auto a = assess(h, o);
     if (a.la_name.empty()) GTEST_SKIP() << "reference data not available";
     EXPECT_EQ(a.la_name, "Birmingham");

@@ -183,6 +183,7 @@ TEST(DisclosureAudit, FiftySyntheticCouncils) {
   set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   const benchmark::PublicData* pd = public_data();
   if (!pd) GTEST_SKIP() << "shared reference data not found under " CAREFLOW_SHARED_DIR "/data/public";
+  const NeedsAssessmentReference reference = load_needs_assessment_reference();
   std::vector<Values> large;  // unsuppressed counts of the largest unfiltered councils
   std::vector<Equalities> large_equal;
   size_t withheld = 0, audited_tables = 0;
@@ -208,6 +209,7 @@ TEST(DisclosureAudit, FiftySyntheticCouncils) {
     // The needs assessment, with its forecast section for some.
     analyse::Options ao;
     ao.la_code = c.la;
+    ao.reference = &reference;
     if (!c.filter.empty()) {
       ASSERT_EQ(analyse::parse_filter(c.filter, ao.filter), "");
     }
@@ -406,8 +408,10 @@ TEST(DisclosureAudit, FindsTheLeaksOfThePerTableRules) {
   synth::generate(so, tr.root());
   IngestReport ir;
   const History h = ingest({tr.root()}, std::nullopt, ir);
+  const NeedsAssessmentReference reference = load_needs_assessment_reference();
   analyse::Options ao;
   ao.la_code = "E06000044";
+  ao.reference = &reference;
   const auto a = analyse::assess(h, ao);
 
   // The old rules, table by table.

@@ -12,7 +12,6 @@
 // copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "careflow/io/csv.hpp"
-#include "careflow/io/reference_data.hpp"
 
 namespace careflow::analyse {
 
@@ -25,9 +24,25 @@ std::string lower(std::string s) {
   return s;
 }
 
+// When the caller gives no published tables: each absent, saying so.
+const NeedsAssessmentReference& no_reference() {
+  static const NeedsAssessmentReference none = [] {
+    NeedsAssessmentReference r;
+    auto absent = [](auto& t, const char* file) {
+      t.file = file;
+      t.missing = std::string("needs ") + file + " from the reference data folder, and none was given";
+    };
+    absent(r.population, kPopulationEstimatesFile);
+    absent(r.cla_series, kClaSeriesFile);
+    absent(r.stability, kPlacementStabilityFile);
+    absent(r.ceased, kCeasedFile);
+    return r;
+  }();
+  return none;
+}
+
 // The council's 0-17 population by mid-year: the user's file (year,population) or the ONS file.
 void load_population(Context& cx, Assessment& a) {
-  const std::string ons = "population/dfe_ons_mid_year_population_0_17_england_la_2012_to_2024.csv";
   if (!cx.o.population_file.empty()) {
     auto r = read_csv(cx.o.population_file);
     const int yc = r.table.find_column("year"), pc = r.table.find_column("population");
@@ -49,86 +64,55 @@ void load_population(Context& cx, Assessment& a) {
                                           unread.front(), unread.size() > 1 ? " and others" : ""));
     return;
   }
-  const auto path = reference_file(ons);
-  if (!path) {
-    a.limitations.push_back("Rates per 10,000 " + missing_reference_message(ons));
+  const PopulationEstimates& pop = cx.tables.population;
+  if (!pop.present) {
+    a.limitations.push_back("Rates per 10,000 " + pop.missing);
     return;
   }
-  auto r = read_csv(*path);
-  const auto& t = r.table;
-  const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), nc = t.find_column("new_la_code"),
-            oc = t.find_column("old_la_code"), namec = t.find_column("la_name"), pc = t.find_column("population_estimate");
-  if (yc < 0 || lc < 0 || nc < 0 || oc < 0 || pc < 0) return;
-  for (size_t i = 0; i < t.rows(); ++i) {
-    const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
-    const auto p = parse_number_cell(t.cell(i, pc));
-    if (!y || !p) continue;
-    if (t.cell(i, lc) == "National") cx.england[*y + 1].population = *p;  // keyed by the CLA year it serves
-    if (!cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
-        (t.cell(i, nc) == cx.o.la_code || t.cell(i, oc) == cx.o.la_code)) {
-      cx.population[*y] = *p;
-      if (namec >= 0) a.la_name = std::string(t.cell(i, namec));
-      cx.la_ons_code = std::string(t.cell(i, nc));
+  if (!pop.usable) return;
+  for (const auto& r : pop.rows) {
+    if (r.level == GeographicLevel::national) cx.england[r.year + 1].population = r.population;  // keyed by the CLA year it serves
+    if (!cx.o.la_code.empty() && r.level == GeographicLevel::local_authority &&
+        (r.new_la_code == cx.o.la_code || r.old_la_code == cx.o.la_code)) {
+      cx.population[r.year] = r.population;
+      a.la_name = r.la_name;
+      cx.la_ons_code = r.new_la_code;
     }
   }
   if (cx.o.la_code.empty())
     a.limitations.push_back("No council given (--la): rates per 10,000 are not shown.");
   else if (cx.population.empty())
-    a.limitations.push_back("Council " + cx.o.la_code + " is not in " + ons + ": rates per 10,000 are not shown.");
+    a.limitations.push_back("Council " + cx.o.la_code + " is not in " + pop.file + ": rates per 10,000 are not shown.");
 }
 
 void load_england(Context& cx, Assessment& a) {
-  const std::string file = "england_cla/england_cla_la_timeseries_2010_to_2025_combined.csv";
-  if (const auto path = reference_file(file)) {
-    auto r = read_csv(*path);
-    const auto& t = r.table;
-    const int yc = t.find_column("year"), lc = t.find_column("geographic_level"), nc = t.find_column("cla_at_31_march"),
-              sc = t.find_column("cla_started_during_year"), cc = t.find_column("cla_ceased_during_year"),
-              pc = t.find_column("population_0_17_denominator"), rc = t.find_column("rate_per_10000_at_31_march");
-    const int newc = t.find_column("new_la_code"), oldc = t.find_column("old_la_code");
-    if (yc >= 0 && lc >= 0 && nc >= 0 && sc >= 0 && cc >= 0 && pc >= 0 && rc >= 0 && newc >= 0 && oldc >= 0)
-      for (size_t i = 0; i < t.rows(); ++i) {
-        const bool national = t.cell(i, lc) == "National";
-        const bool council = !cx.o.la_code.empty() && t.cell(i, lc) == "Local authority" &&
-                             (t.cell(i, newc) == cx.o.la_code || t.cell(i, oldc) == cx.o.la_code);
-        if (!national && !council) continue;
-        const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
-        if (!y) continue;
-        auto& e = national ? cx.england[*y] : cx.published[*y];
-        e.looked_after = parse_number_cell(t.cell(i, nc)).value_or(0);
-        e.started = parse_number_cell(t.cell(i, sc)).value_or(0);
-        e.ceased = parse_number_cell(t.cell(i, cc)).value_or(0);
-        if (const auto p = parse_number_cell(t.cell(i, pc))) e.population = *p;
-        if (const auto rt = parse_number_cell(t.cell(i, rc))) e.rate = *rt;
-      }
+  const ClaSeries& cla = cx.tables.cla_series;
+  if (cla.present) {
+    for (const auto& r : cla.rows) {
+      const bool national = r.level == GeographicLevel::national;
+      const bool council = !cx.o.la_code.empty() && r.level == GeographicLevel::local_authority &&
+                           (r.new_la_code == cx.o.la_code || r.old_la_code == cx.o.la_code);
+      if (!national && !council) continue;
+      auto& e = national ? cx.england[r.year] : cx.published[r.year];
+      e.looked_after = r.looked_after;
+      e.started = r.started;
+      e.ceased = r.ceased;
+      if (r.population) e.population = *r.population;
+      if (r.rate_per_10000) e.rate = *r.rate_per_10000;
+    }
   } else {
-    a.limitations.push_back("England comparisons " + missing_reference_message(file));
+    a.limitations.push_back("England comparisons " + cla.missing);
   }
-  const std::string stab = "england_cla/la_cla_placement_stability_2021_to_2025.csv";
-  if (const auto path = reference_file(stab)) {
-    auto r = read_csv(*path);
-    const auto& t = r.table;
-    const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), gc = t.find_column("cla_group"),
-              mc = t.find_column("placement_stability"), pc = t.find_column("children_percent");
-    if (yc >= 0 && lc >= 0 && gc >= 0 && mc >= 0 && pc >= 0)
-      for (size_t i = 0; i < t.rows(); ++i) {
-        if (t.cell(i, lc) != "National") continue;
-        const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
-        const auto pct = parse_number_cell(t.cell(i, pc));
-        if (!y || !pct) continue;
-        const auto m = t.cell(i, mc);
-        if (m == "Living with the same carer for at least 2 years") cx.england_same_carer_pct[*y] = *pct;
-        if (t.cell(i, gc) == "CLA on 31 March" && m.find("3 or more placements") != std::string_view::npos)
-          cx.england_3plus_pct[*y] = *pct;
-      }
+  for (const auto& r : cx.tables.stability.rows) {
+    if (r.level != GeographicLevel::national) continue;
+    if (r.measure == "Living with the same carer for at least 2 years") cx.england_same_carer_pct[r.year] = r.children_percent;
+    if (r.cla_group == "CLA on 31 March" && r.measure.find("3 or more placements") != std::string::npos)
+      cx.england_3plus_pct[r.year] = r.children_percent;
   }
 }
 
 // DfE's published reasons for ceasing (national rows), mapped onto careflow's CeaseGroups.
 void load_england_ceased(Context& cx) {
-  const std::string file = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
-  const auto path = reference_file(file);
-  if (!path) return;
   static const std::pair<const char*, CeaseGroup> kMap[] = {
       {"Returned home", CeaseGroup::returned_home},
       {"Left care to live with parents", CeaseGroup::lives_with_others},
@@ -146,27 +130,17 @@ void load_england_ceased(Context& cx) {
       {"Child moved abroad", CeaseGroup::moved_abroad},
       {"Care ceased for any other reason", CeaseGroup::other},
   };
-  auto r = read_csv(*path);
-  const auto& t = r.table;
-  const int yc = t.find_column("time_period"), lc = t.find_column("geographic_level"), gc = t.find_column("cla_group"),
-            cc = t.find_column("characteristic"), nc = t.find_column("number");
-  if (yc < 0 || lc < 0 || gc < 0 || cc < 0 || nc < 0) return;
-  for (size_t i = 0; i < t.rows(); ++i) {
-    if (t.cell(i, lc) != "National" || t.cell(i, gc) != "Reason episode ceased") continue;
-    const auto y = detail::read_whole_number(t.cell(i, yc), 1900, 2200);
-    const auto number = parse_number_cell(t.cell(i, nc));
-    if (!y || !number) continue;
-    const double n = *number;
-    auto& v = cx.england_ceased_by_reason[*y];
+  for (const auto& r : cx.tables.ceased.rows) {
+    if (r.level != GeographicLevel::national || r.cla_group != "Reason episode ceased") continue;
+    auto& v = cx.england_ceased_by_reason[r.year];
     v.resize(kCeaseGroupCount + 1, 0);
-    const auto ch = t.cell(i, cc);
-    if (ch == "Total") {
-      v[kCeaseGroupCount] = n;
+    if (r.characteristic == "Total") {
+      v[kCeaseGroupCount] = r.number;
       continue;
     }
     for (auto [prefix, g] : kMap)
-      if (ch.rfind(prefix, 0) == 0) {
-        v[static_cast<size_t>(g)] += n;
+      if (r.characteristic.rfind(prefix, 0) == 0) {
+        v[static_cast<size_t>(g)] += r.number;
         break;
       }
   }
@@ -470,7 +444,7 @@ int single_age_category(int age) { return age < 0 ? 19 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}, {}};
+  Context cx{h, o, o.reference ? *o.reference : no_reference(), {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (o.la_code.size() == 9 && (o.la_code[0] == 'E' || o.la_code[0] == 'W')) cx.la_ons_code = o.la_code;
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;

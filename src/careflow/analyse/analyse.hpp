@@ -16,6 +16,7 @@
 
 #include "careflow/core/history.hpp"
 #include "careflow/io/output_table.hpp"
+#include "careflow/io/reference_tables.hpp"
 #include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow {
@@ -44,7 +45,11 @@ struct Options {
   int first_year = 0, last_year = 0;   // collection end years; 0 = the history's own span
   Filter filter;
   std::string la_code;                 // ONS code (E08000025) or DfE number (330) for population and England comparison
-  std::string population_file;         // user CSV: year,population (mid-year 0-17); else the ONS file via reference_file
+  // The published tables (ONS population, England's series, stability, reasons ceased) as io
+  // loaded them (load_needs_assessment_reference), owned by the caller; none: no comparisons, and
+  // the limitations say which files were not given.
+  const NeedsAssessmentReference* reference = nullptr;
+  std::string population_file;         // user CSV: year,population (mid-year 0-17); else reference->population
   std::string unit_costs_file;         // user CSV: placement_group or code, weekly_cost
   std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
   // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA

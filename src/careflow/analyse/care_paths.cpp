@@ -256,6 +256,7 @@ void durations(Context& cx, Assessment& a) {
                    : "none in the years analysed"});
   // Days in care by placement type per year.
   {
+    auto& days = cx.days_in_care_by_placement.emplace();
     auto t = by_year(cx, "days_in_care_by_placement", "Days in care by placement type", "", "durations",
                      placement_group_labels(),
                      [&](const CollectionYear& y, std::vector<double>& counts) {
@@ -270,6 +271,7 @@ void durations(Context& cx, Assessment& a) {
                            counts[static_cast<size_t>(placement_group(ep.placement_type))] += en - s;
                          }
                        }
+                       days.push_back(counts);  // by_year fills the years in order
                      });
     t.table.notes = "A day counts when the child is looked after at the end of it (an episode contributes DEC - DECOM "
                     "days). Days are not counts of children and are not suppressed; the % column is the share of the "

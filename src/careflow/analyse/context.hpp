@@ -29,6 +29,7 @@ struct Reliability {
 struct Context {
   const History& h;
   const Options& o;
+  const NeedsAssessmentReference& tables;  // *o.reference, or tables that say none was given
   std::vector<CollectionYear> years;  // ascending; each ends on or before `ref`
   Date ref;
   Date span_start;
@@ -39,6 +40,9 @@ struct Context {
   std::string la_ons_code;            // the council's ONS code (from --la, or via the population file)
   std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
   std::vector<Reliability> reliability;  // one per measure that needs history (see measure_reliability)
+  // Days in care by placement type ([year index][PlacementGroup]), as durations() counts them for
+  // days_in_care_by_placement; costs() prices them. None until durations() has run.
+  std::optional<std::vector<std::vector<double>>> days_in_care_by_placement;
 
   bool keep(ChildIndex c, Date on) const;
   // Children looked after at the end of `d` who pass the filter.

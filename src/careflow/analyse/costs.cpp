@@ -94,27 +94,23 @@ void costs(Context& cx, Assessment& a) {
       t.table.add_row({std::string(label(static_cast<PlacementGroup>(g))), weekly[g], source[g]});
     a.tables.push_back(std::move(t));
   }
-  // Spend from the days-in-care table.
-  const Table* days = nullptr;
-  for (const auto& t : a.tables)
-    if (t.table.id == "days_in_care_by_placement") days = &t;
-  if (!days) return;
+  // Spend from the days in care (durations).
+  if (!cx.days_in_care_by_placement) return;
+  const auto& days = *cx.days_in_care_by_placement;
   Table t = make_table("costs", "spend_by_placement",
                        std::string("Estimated placement spend by type (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)"),
                        "Days in care x weekly unit cost / 7. An estimate of placement spend, not an outturn.",
                        {{"category", "Placement type"}});
   for (const auto& y : cx.years) t.table.add_column(year_column(y), y.label(), 0);
   std::vector<double> total_spend(cx.years.size(), 0), total_days(cx.years.size(), 0);
-  for (const auto& row : days->table.rows) {
-    const auto& name = std::get<std::string>(row[0]);
-    if (name == "Total") continue;
-    int g = 0;
-    for (; g < kPlacementGroupCount; ++g)
-      if (label(static_cast<PlacementGroup>(g)) == name) break;
-    if (g == kPlacementGroupCount) continue;
-    std::vector<Cell> out{name};
+  for (int g = 0; g < kPlacementGroupCount; ++g) {
+    // As days_in_care_by_placement: a type with no days in any year has no row.
+    bool any = false;
+    for (size_t y = 0; y < cx.years.size(); ++y) any |= days[y][g] != 0;
+    if (!any) continue;
+    std::vector<Cell> out{std::string(label(static_cast<PlacementGroup>(g)))};
     for (size_t y = 0; y < cx.years.size(); ++y) {
-      const double d = std::get<double>(row[y + 1]);
+      const double d = days[y][g];
       out.push_back(d * weekly[g] / 7.0);
       total_spend[y] += d * weekly[g] / 7.0;
       total_days[y] += d;

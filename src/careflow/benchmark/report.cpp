@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "careflow/benchmark/direct_measures.hpp"
@@ -145,9 +146,11 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   // 1d. Starters by category of need and legal status, ceasers by reason: shares.
   int own_need_year = 0;       // the year of the own starters by need, when shown
   double own_need_total = 0;   // and their total
-  for (auto [id, table, group] : {std::tuple{"starters_by_need", "starters", "Category of need"},
-                                  {"starters_by_legal_status", "starters", "Legal status"},
-                                  {"ceasers_by_reason", "ceasers", "Reason episode ceased"}}) {
+  std::optional<size_t> need_at;  // where that table is in rep.tables
+  // (table id, published table, its grouping, whether the council's own starters by need go beside it)
+  for (auto [id, table, group, with_own_need] : {std::tuple{"starters_by_need", "starters", "Category of need", true},
+                                                 {"starters_by_legal_status", "starters", "Legal status", false},
+                                                 {"ceasers_by_reason", "ceasers", "Reason episode ceased", false}}) {
     const int y = breakdown_year(d, table, year);
     if (!y) continue;
     OutputTable bt;
@@ -165,7 +168,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         .add_column("neighbours_missing", "Neighbours suppressed or missing")
         .add_column("region", "Region %", 1).add_column("england", "England %", 1);
     const OwnBreakdown* mine = nullptr;
-    if (std::string(id) == "starters_by_need")
+    if (with_own_need)
       for (auto& o : own_need)
         if (o.year == y && o.total > 0) mine = &o;
     if (mine) {
@@ -209,6 +212,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
         row[bt.columns.size() - 1] = other / double(mine->total) * 100.0;
         bt.add_row(std::move(row));
       }
+      need_at = rep.tables.size();
     }
     rep.tables.push_back(std::move(bt));
   }
@@ -378,6 +382,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   rep.tables.push_back(std::move(ct));
 
   // 7. Own figures beside published.
+  std::optional<size_t> own_at;  // where own_vs_published is in rep.tables
   if (!own.empty()) {
     const auto oc = compare_own(d, la, own);
     OutputTable ot;
@@ -396,6 +401,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
     for (auto& c : oc)
       ot.add_row({double(c.year), c.measure, num(c.own), num(c.published), c.published_marker, c.rounding_unit,
                   num(c.difference), std::string(c.disagrees ? "yes" : "no")});
+    own_at = rep.tables.size();
     rep.tables.push_back(std::move(ot));
   }
 
@@ -404,12 +410,8 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   // the published figure, whether they agree, the own rate, the stock-flow identity between
   // years, the starters by need beside their total.
   if (!own.empty() || own_need_year) {
-    OutputTable* ot = nullptr;
-    OutputTable* need = nullptr;
-    for (auto& t : rep.tables) {
-      if (t.id == "own_vs_published") ot = &t;
-      if (t.id == "starters_by_need" && own_need_year) need = &t;
-    }
+    OutputTable* ot = own_at ? &rep.tables[*own_at] : nullptr;
+    OutputTable* need = need_at ? &rep.tables[*need_at] : nullptr;
     std::vector<report::TableToPublish> in;
     std::vector<Relation> links;
     std::map<std::pair<int, std::string>, size_t> at;  // (year, measure) -> row of own_vs_published
@@ -464,8 +466,8 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   // One line on own figures against published, from the table as published: comparisons whose
   // own figure is withheld are neither counted nor listed (whether they agree would reveal it).
   std::string own_line;
-  for (const auto& t : rep.tables) {
-    if (t.id != "own_vs_published") continue;
+  if (own_at) {
+    const OutputTable& t = rep.tables[*own_at];
     int compared = 0, disagree = 0, withheld = 0;
     std::vector<std::string> which;
     for (const auto& row : t.rows) {
@@ -491,8 +493,7 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
       own_line += fmt::format(" {} more {} an own count of 1 to 5 (or a figure that would reveal one), withheld.",
                               withheld, withheld == 1 ? "rests on" : "rest on");
   }
-  for (auto& t : rep.tables)
-    if (t.id == "own_vs_published") t.notes = own_line + " " + t.notes;
+  if (own_at) rep.tables[*own_at].notes = own_line + " " + rep.tables[*own_at].notes;
   rep.own_summary = own_line;
 
   // The own returns checked against the council (--la).

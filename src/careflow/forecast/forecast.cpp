@@ -151,9 +151,6 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
   return run;
 }
 
-namespace {
-
-// A scenario's name as it appears in table ids and file names: lower case, [a-z0-9_].
 std::string scenario_id(const std::string& name) {
   std::string id;
   for (char c : name) {
@@ -165,16 +162,23 @@ std::string scenario_id(const std::string& name) {
   return id.empty() ? "scenario" : id;
 }
 
+namespace {
+
 const std::array<double, 5> kPercentiles{0.05, 0.25, 0.5, 0.75, 0.95};
 
 void add_percentile_columns(OutputTable& t, int decimals) {
   for (double p : kPercentiles)
     t.add_column(fmt::format("p{}", static_cast<int>(p * 100)), fmt::format("{}th percentile", static_cast<int>(p * 100)), decimals);
 }
-void add_percentiles(std::vector<Cell>& row, std::vector<double> v) {
+Percentiles percentiles(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  for (double p : kPercentiles) row.emplace_back(quantile(v, p));
+  return {quantile(v, kPercentiles[0]), quantile(v, kPercentiles[1]), quantile(v, kPercentiles[2]),
+          quantile(v, kPercentiles[3]), quantile(v, kPercentiles[4])};
 }
+void add_percentiles(std::vector<Cell>& row, const Percentiles& p) {
+  for (double x : {p.p5, p.p25, p.p50, p.p75, p.p95}) row.emplace_back(x);
+}
+void add_percentiles(std::vector<Cell>& row, std::vector<double> v) { add_percentiles(row, percentiles(std::move(v))); }
 
 // Per run, per financial year: spend (sum of months in the year).
 std::vector<std::vector<double>> spend_by_fy(const MicrosimResult& r) {
@@ -191,40 +195,116 @@ std::string costs_note(const Scenario& sc) {
              : "Unit costs as given by the user.";
 }
 
+// A scenario's tables are named and titled after it; the baseline's are not.
+std::string table_suffix(const Scenario& sc) {
+  return sc.is_baseline() ? std::string() : fmt::format("_{}", scenario_id(sc.name));
+}
+std::string title_suffix(const Scenario& sc) {
+  return sc.is_baseline() ? std::string() : fmt::format(" (scenario '{}')", sc.name);
+}
+
 }  // namespace
+
+const char* const kLegalStatusGroupsNote =
+    "Groups as DfE's tables: interim care order (C1); full care order (C2); placement order (E1, with freeing "
+    "orders D1); section 20 (V2); detained for child protection (L1-L3); youth justice (J1-J3); other (missing, "
+    "V3/V4 within a period). See docs/forecast.md.";
+
+ForecastSummary summarise_forecast(const ForecastSettings& s, const ModelRun& run) {
+  ForecastSummary f;
+  const auto& r = run.microsim;
+  f.as_of = s.as_of;
+  f.runs = r.runs;
+  f.seed = s.seed;
+  const size_t months = r.month_ends.size();
+  for (size_t mo = 0; mo < months; ++mo) {
+    MonthEndTotal t;
+    t.month_end = r.month_ends[mo];
+    std::vector<double> v(r.runs);
+    double mean = 0;
+    for (int run_i = 0; run_i < r.runs; ++run_i) mean += v[run_i] = r.total(run_i, mo);
+    t.microsim = percentiles(std::move(v));
+    t.microsim_mean = mean / r.runs;
+    const size_t day = r.month_ends[mo] - s.as_of;
+    const double m = run.projection.total(day), sd = std::sqrt(run.projection.total_variance(day));
+    t.stock_flow = m;
+    t.stock_flow_low = std::max(0.0, m - 1.96 * sd);
+    t.stock_flow_high = m + 1.96 * sd;
+    f.total.push_back(t);
+  }
+  for (size_t mo = 0; mo < months; ++mo)
+    for (int g = 0; g < kLegalGroupCount; ++g) {
+      std::vector<double> v(r.runs);
+      for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
+      f.by_legal_status.push_back({r.month_ends[mo], static_cast<LegalGroup>(g), percentiles(std::move(v))});
+    }
+  const auto fy = spend_by_fy(r);
+  for (int y = 0; y < r.fy_count; ++y) {
+    double sf = 0, days = 0, mean = 0;
+    for (int d = 1; d <= r.days; ++d)
+      if (financial_year_of(s.as_of + d) == r.first_fy + y && s.as_of + d <= r.month_ends.back())
+        sf += run.stock_flow_daily_spend[d - 1], days += 1;
+    if (days == 0) continue;
+    for (double x : fy[y]) mean += x;
+    f.spend.push_back({r.first_fy + y, days, percentiles(fy[y]), mean / r.runs, sf});
+  }
+  return f;
+}
+
+OutputTable forecast_total_table(const Scenario& sc, const ForecastSummary& f) {
+  OutputTable t{"forecast_total" + table_suffix(sc),
+                "Children looked after at each month end: microsimulation percentiles and the stock-flow model" + title_suffix(sc),
+                fmt::format("Scenario '{}'. Forecast from {} over {} runs, seed {}. Stock-flow band: mean +/- 1.96 s.d. "
+                            "(multinomial + Poisson variance, as the Social Finance regional model).",
+                            sc.name, f.as_of.to_iso(), f.runs, f.seed), {}, {}};
+  t.add_column("month_end", "Month end");
+  add_percentile_columns(t, 1);
+  t.add_column("microsim_mean", "Microsimulation mean", 1);
+  t.add_column("stock_flow", "Stock-flow model", 1);
+  t.add_column("stock_flow_low", "Stock-flow lower (95%)", 1);
+  t.add_column("stock_flow_high", "Stock-flow upper (95%)", 1);
+  for (const auto& m : f.total) {
+    std::vector<Cell> row{m.month_end.to_iso()};
+    add_percentiles(row, m.microsim);
+    row.emplace_back(m.microsim_mean);
+    row.emplace_back(m.stock_flow);
+    row.emplace_back(m.stock_flow_low);
+    row.emplace_back(m.stock_flow_high);
+    t.add_row(std::move(row));
+  }
+  return t;
+}
+
+OutputTable spend_by_financial_year_table(const Scenario& sc, const ForecastSummary& f) {
+  OutputTable t{"spend_by_financial_year" + table_suffix(sc), "Placement spend by financial year" + title_suffix(sc),
+                costs_note(sc), {}, {}};
+  t.add_column("financial_year", "Financial year");
+  t.add_column("days_in_forecast", "Days forecast");
+  add_percentile_columns(t, 0);
+  t.add_column("microsim_mean", "Microsimulation mean", 0);
+  t.add_column("stock_flow", "Stock-flow model", 0);
+  for (const auto& y : f.spend) {
+    std::vector<Cell> row{financial_year_label(y.financial_year), y.days_in_forecast};
+    add_percentiles(row, y.microsim);
+    row.emplace_back(y.microsim_mean);
+    row.emplace_back(y.stock_flow);
+    t.add_row(std::move(row));
+  }
+  return t;
+}
 
 std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run) {
   std::vector<OutputTable> out;
   const auto& r = run.microsim;
   const size_t months = r.month_ends.size();
-  const std::string suffix = sc.is_baseline() ? std::string() : fmt::format("_{}", scenario_id(sc.name));
-  {
-    OutputTable t{"forecast_total" + suffix, "Children looked after at each month end: microsimulation percentiles and the stock-flow model",
-                  fmt::format("Scenario '{}'. Forecast from {} over {} runs, seed {}. Stock-flow band: mean +/- 1.96 s.d. "
-                              "(multinomial + Poisson variance, as the Social Finance regional model).",
-                              sc.name, s.as_of.to_iso(), r.runs, s.seed), {}, {}};
-    t.add_column("month_end", "Month end");
-    add_percentile_columns(t, 1);
-    t.add_column("microsim_mean", "Microsimulation mean", 1);
-    t.add_column("stock_flow", "Stock-flow model", 1);
-    t.add_column("stock_flow_low", "Stock-flow lower (95%)", 1);
-    t.add_column("stock_flow_high", "Stock-flow upper (95%)", 1);
-    for (size_t mo = 0; mo < months; ++mo) {
-      std::vector<double> v(r.runs);
-      double mean = 0;
-      for (int run_i = 0; run_i < r.runs; ++run_i) mean += v[run_i] = r.total(run_i, mo);
-      std::vector<Cell> row{r.month_ends[mo].to_iso()};
-      add_percentiles(row, v);
-      row.emplace_back(mean / r.runs);
-      const size_t day = r.month_ends[mo] - s.as_of;
-      const double m = run.projection.total(day), sd = std::sqrt(run.projection.total_variance(day));
-      row.emplace_back(m);
-      row.emplace_back(std::max(0.0, m - 1.96 * sd));
-      row.emplace_back(m + 1.96 * sd);
-      t.add_row(std::move(row));
-    }
-    out.push_back(std::move(t));
-  }
+  const std::string suffix = table_suffix(sc);
+  const ForecastSummary f = summarise_forecast(s, run);
+  // A scenario's tables say so in their titles (forecast_total's and spend's builders do it themselves).
+  auto titled = [&](OutputTable t) {
+    t.title += title_suffix(sc);
+    return t;
+  };
+  out.push_back(forecast_total_table(sc, f));
   {
     OutputTable t{"forecast_by_placement" + suffix, "Children looked after at each month end by placement (microsimulation)",
                   "Placement kinds: PLACE x PLACE_PROVIDER as in docs/forecast.md.", {}, {}};
@@ -239,7 +319,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
         add_percentiles(row, v);
         t.add_row(std::move(row));
       }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
   {
     OutputTable t{"forecast_by_age_band" + suffix, "Children looked after at each month end by age band (microsimulation)", "", {}, {}};
@@ -254,26 +334,20 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
         add_percentiles(row, v);
         t.add_row(std::move(row));
       }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
   {
     OutputTable t{"forecast_by_legal_status" + suffix, "Children looked after at each month end by legal status (microsimulation)",
-                  "Groups as DfE's tables: interim care order (C1); full care order (C2); placement order (E1, with freeing "
-                  "orders D1); section 20 (V2); detained for child protection (L1-L3); youth justice (J1-J3); other (missing, "
-                  "V3/V4 within a period). See docs/forecast.md.",
-                  {}, {}};
+                  kLegalStatusGroupsNote, {}, {}};
     t.add_column("month_end", "Month end");
     t.add_column("legal_status", "Legal status");
     add_percentile_columns(t, 1);
-    for (size_t mo = 0; mo < months; ++mo)
-      for (int g = 0; g < kLegalGroupCount; ++g) {
-        std::vector<double> v(r.runs);
-        for (int run_i = 0; run_i < r.runs; ++run_i) v[run_i] = r.legal(run_i, mo, g);
-        std::vector<Cell> row{r.month_ends[mo].to_iso(), std::string(legal_group_label(static_cast<LegalGroup>(g)))};
-        add_percentiles(row, v);
-        t.add_row(std::move(row));
-      }
-    out.push_back(std::move(t));
+    for (const auto& m : f.by_legal_status) {
+      std::vector<Cell> row{m.month_end.to_iso(), std::string(legal_group_label(m.group))};
+      add_percentiles(row, m.microsim);
+      t.add_row(std::move(row));
+    }
+    out.push_back(titled(std::move(t)));
   }
   {
     OutputTable t{"stock_flow_by_state" + suffix, "Stock-flow model: expected children at each month end by age band and category", "", {}, {}};
@@ -286,31 +360,9 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       for (int st = 0; st < sp.in_care(); ++st)
         t.add_row({r.month_ends[mo].to_iso(), sp.label(st), run.projection.mean[day - 1][st]});
     }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
-  {
-    const auto fy = spend_by_fy(r);
-    OutputTable t{"spend_by_financial_year" + suffix, "Placement spend by financial year", costs_note(sc), {}, {}};
-    t.add_column("financial_year", "Financial year");
-    t.add_column("days_in_forecast", "Days forecast");
-    add_percentile_columns(t, 0);
-    t.add_column("microsim_mean", "Microsimulation mean", 0);
-    t.add_column("stock_flow", "Stock-flow model", 0);
-    for (int y = 0; y < r.fy_count; ++y) {
-      double sf = 0, days = 0, mean = 0;
-      for (int d = 1; d <= r.days; ++d)
-        if (financial_year_of(s.as_of + d) == r.first_fy + y && s.as_of + d <= r.month_ends.back())
-          sf += run.stock_flow_daily_spend[d - 1], days += 1;
-      if (days == 0) continue;
-      for (double x : fy[y]) mean += x;
-      std::vector<Cell> row{financial_year_label(r.first_fy + y), days};
-      add_percentiles(row, fy[y]);
-      row.emplace_back(mean / r.runs);
-      row.emplace_back(sf);
-      t.add_row(std::move(row));
-    }
-    out.push_back(std::move(t));
-  }
+  out.push_back(spend_by_financial_year_table(sc, f));
   {
     OutputTable t{"spend_by_quarter" + suffix, "Placement spend by financial quarter (microsimulation)", costs_note(sc), {}, {}};
     t.add_column("financial_year", "Financial year");
@@ -327,7 +379,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       add_percentiles(row, v);
       t.add_row(std::move(row));
     }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
   {
     OutputTable t{"exits_by_route" + suffix, "Children leaving care by route and financial year (microsimulation)",
@@ -343,7 +395,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
         add_percentiles(row, v);
         t.add_row(std::move(row));
       }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
   if (s.reentry) {
     OutputTable t{"reentries_by_year" + suffix, "Children coming back into care by financial year (microsimulation)",
@@ -359,10 +411,8 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       add_percentiles(row, v);
       t.add_row(std::move(row));
     }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
-  if (!sc.is_baseline())
-    for (auto& t : out) t.title += fmt::format(" (scenario '{}')", sc.name);
   if (sc.is_baseline()) {
     const auto& m = run.stock_flow;
     OutputTable t{"stock_flow_rates", "Stock-flow model: daily transition rates and entries",
@@ -379,7 +429,7 @@ std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenar
       for (int b = 0; b < m.space.size(); ++b)
         if (m.rate[a][b] > 0) t.add_row({m.space.label(a), m.space.label(b), m.rate[a][b], m.transition_count[a][b]});
     }
-    out.push_back(std::move(t));
+    out.push_back(titled(std::move(t)));
   }
   return out;
 }

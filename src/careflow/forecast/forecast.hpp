@@ -55,8 +55,62 @@ struct ModelRun {
 ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc,
                     const StockFlowModel* fitted_sf = nullptr, const MicrosimModel* fitted_ms = nullptr);
 
-// Tables of one scenario's forecast.
+// A scenario's name as it appears in table ids and file names: lower case, [a-z0-9_] ("scenario" if none is left).
+std::string scenario_id(const std::string& name);
+
+// ---- One forecast's headline figures, typed (what the report and the CLI chart and print) ----
+
+// The spread of a figure over the microsimulation's runs (type 7 quantiles, as `quantile`).
+struct Percentiles {
+  double p5 = 0, p25 = 0, p50 = 0, p75 = 0, p95 = 0;
+};
+
+// Children looked after at a month end: both models.
+struct MonthEndTotal {
+  Date month_end;
+  Percentiles microsim;
+  double microsim_mean = 0;
+  double stock_flow = 0, stock_flow_low = 0, stock_flow_high = 0;  // expectation and its 95% band (mean +/- 1.96 s.d., low >= 0)
+};
+
+// Children looked after at a month end in one legal status group (microsimulation).
+struct MonthEndLegalStatus {
+  Date month_end;
+  LegalGroup group = LegalGroup::other;
+  Percentiles microsim;
+};
+
+// Placement spend in one financial year: the days of it the forecast covers, the spread of the
+// microsimulation's runs, their mean, and the stock-flow model's expectation. Years the forecast
+// does not reach are left out.
+struct FinancialYearSpend {
+  int financial_year = 0;  // end year (2026 = 2025-26)
+  double days_in_forecast = 0;
+  Percentiles microsim;
+  double microsim_mean = 0, stock_flow = 0;
+};
+
+struct ForecastSummary {
+  Date as_of;
+  int runs = 0;
+  uint64_t seed = 0;
+  std::vector<MonthEndTotal> total;                   // month ends in order; empty when nothing was forecast
+  std::vector<MonthEndLegalStatus> by_legal_status;   // month ends in order, groups in LegalGroup order within each
+  std::vector<FinancialYearSpend> spend;              // financial years in order
+};
+
+ForecastSummary summarise_forecast(const ForecastSettings& s, const ModelRun& run);
+
+// Tables of one scenario's forecast (forecast_total, by placement, age band and legal status,
+// the stock-flow states, spend by financial year and quarter, exits, re-entries; the baseline's
+// stock-flow rates).
 std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run);
+// Two of them on their own, from the summary: numbers at each month end (forecast_total) and
+// spend by financial year (spend_by_financial_year), with the scenario's suffix and title.
+OutputTable forecast_total_table(const Scenario& sc, const ForecastSummary& f);
+OutputTable spend_by_financial_year_table(const Scenario& sc, const ForecastSummary& f);
+// What forecast_by_legal_status's notes say its groups are.
+extern const char* const kLegalStatusGroupsNote;
 // Scenario minus baseline by financial year: children at the year end and spend in the year.
 OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, const ModelRun& scen);
 // What disclosure control must protect in a forecast table: the events the stock-flow model's

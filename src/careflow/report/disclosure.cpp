@@ -415,8 +415,12 @@ PublishedArithmetic publish(std::vector<OutputTable>& tables, const std::functio
   // rest on another's (a summary of withheld counts).
   std::vector<TableToPublish> in;
   for (auto& t : tables) in.push_back({&t, spec_of(t)});
-  const auto r = suppress_output(in, relations, suppression);
-  for (size_t i = 0; i < in.size(); ++i) in[i].table->notes += withheld_note(r.per_table[i]);
+  return publish(in, relations, suppression);
+}
+
+PublishedArithmetic publish(const std::vector<TableToPublish>& tables, const std::vector<Relation>& relations, bool suppression) {
+  const auto r = suppress_output(tables, relations, suppression);
+  for (size_t i = 0; i < tables.size(); ++i) tables[i].table->notes += withheld_note(r.per_table[i]);
   return r.arithmetic;
 }
 

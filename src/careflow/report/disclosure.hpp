@@ -67,6 +67,8 @@ DisclosureResult suppress(OutputTable& t, const DisclosureSpec& spec);
 // Returns the arithmetic to publish (relations.json).
 PublishedArithmetic publish(std::vector<OutputTable>& tables, const std::function<DisclosureSpec(const OutputTable&)>& spec_of,
                             const std::vector<Relation>& relations, bool suppression);
+// The same with each table's spec given beside it.
+PublishedArithmetic publish(const std::vector<TableToPublish>& tables, const std::vector<Relation>& relations, bool suppression);
 
 // The sentence a table's notes carry after suppression ("" when nothing was withheld).
 std::string withheld_note(const DisclosureResult& r);

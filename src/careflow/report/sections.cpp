@@ -253,23 +253,12 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   // Fitted once: the baseline and every scenario run the same models (as careflow forecast does).
   const MicrosimModel fitted = fit_microsim(h, fs.microsim());
   const ModelRun run = run_models(h, fs, baseline, nullptr, &fitted);
-  const auto tables = forecast_tables(fs, baseline, run);
-  const OutputTable* total = nullptr;
-  const OutputTable* spend = nullptr;
-  const OutputTable* legal = nullptr;
-  for (const auto& t : tables) {
-    if (t.id == "forecast_by_legal_status") legal = &t;
-    if (t.id == "forecast_total") total = &t;
-    if (t.id == "spend_by_financial_year") spend = &t;
-  }
-  if (!total || total->rows.empty()) {
+  const ForecastSummary forecast = summarise_forecast(fs, run);
+  if (forecast.total.empty()) {
     s.html = note("Not available: the models produced no forecast (too little history before the forecast date).");
     return s;
   }
-  const size_t c5 = total->column_index("p5"), c25 = total->column_index("p25"), c50 = total->column_index("p50"),
-               c75 = total->column_index("p75"), c95 = total->column_index("p95"), csf = total->column_index("stock_flow"),
-               csl = total->column_index("stock_flow_low"), csh = total->column_index("stock_flow_high");
-  auto num = [](const Cell& c) { const double* d = std::get_if<double>(&c); return d ? *d : std::nan(""); };
+  auto is_31_march = [](Date d) { const auto ymd = d.ymd(); return ymd.month == 3 && ymd.day == 31; };
   Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
   Band sf_band{"Stock-flow 95% band", {}, {}, {}, "#f4b183", 0.45};
   Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
@@ -296,16 +285,15 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     actual.y.push_back(n);
     yearly.add_row({d.to_iso(), std::round(n), Cell{}, Cell{}, Cell{}, Cell{}});
   }
-  for (const auto& r : total->rows) {
-    const auto d = parse_date(std::get<std::string>(r[0]));
-    const double x = (d.date - fs.as_of) / 365.25;
-    outer.x.push_back(x), outer.lo.push_back(num(r[c5])), outer.hi.push_back(num(r[c95]));
-    inner.x.push_back(x), inner.lo.push_back(num(r[c25])), inner.hi.push_back(num(r[c75]));
-    sf_band.x.push_back(x), sf_band.lo.push_back(num(r[csl])), sf_band.hi.push_back(num(r[csh]));
-    median.x.push_back(x), median.y.push_back(num(r[c50]));
-    sf.x.push_back(x), sf.y.push_back(num(r[csf]));
-    if (std::get<std::string>(r[0]).ends_with("-03-31"))
-      yearly.add_row({std::get<std::string>(r[0]), Cell{}, num(r[c5]), num(r[c50]), num(r[c95]), num(r[csf])});
+  for (const auto& m : forecast.total) {
+    const double x = (m.month_end - fs.as_of) / 365.25;
+    outer.x.push_back(x), outer.lo.push_back(m.microsim.p5), outer.hi.push_back(m.microsim.p95);
+    inner.x.push_back(x), inner.lo.push_back(m.microsim.p25), inner.hi.push_back(m.microsim.p75);
+    sf_band.x.push_back(x), sf_band.lo.push_back(m.stock_flow_low), sf_band.hi.push_back(m.stock_flow_high);
+    median.x.push_back(x), median.y.push_back(m.microsim.p50);
+    sf.x.push_back(x), sf.y.push_back(m.stock_flow);
+    if (is_31_march(m.month_end))
+      yearly.add_row({m.month_end.to_iso(), Cell{}, m.microsim.p5, m.microsim.p50, m.microsim.p95, m.stock_flow});
   }
   sf_alone.x = sf.x, sf_alone.y = sf.y;
   // The actual numbers are counts of children: disclosure control applies to them, and one that
@@ -347,47 +335,44 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   so.legend_right = true;
   s.html += line_chart(so, {actual, sf_alone}, {sf_band});
   add_table(s, std::move(yearly));
-  if (legal && !legal->rows.empty()) {
+  if (!forecast.by_legal_status.empty()) {
     // Forecast 31 Marches only: a month-by-month table by group would swamp the section.
     OutputTable by_ls;
     by_ls.id = "forecast_legal_status_31_march";
     by_ls.title = "Children looked after at 31 March by legal status: forecast (microsimulation)";
-    by_ls.notes = legal->notes;
+    by_ls.notes = kLegalStatusGroupsNote;
     by_ls.add_column("date", "31 March").add_column("legal_status", "Legal status").add_column("p5", "5th percentile", 0)
         .add_column("p50", "Median", 0).add_column("p95", "95th percentile", 0);
-    const size_t l5 = legal->column_index("p5"), l50 = legal->column_index("p50"), l95 = legal->column_index("p95");
-    for (const auto& r : legal->rows)
-      if (std::get<std::string>(r[0]).ends_with("-03-31")) by_ls.add_row({r[0], r[1], num(r[l5]), num(r[l50]), num(r[l95])});
+    for (const auto& m : forecast.by_legal_status)
+      if (is_31_march(m.month_end))
+        by_ls.add_row({m.month_end.to_iso(), std::string(legal_group_label(m.group)), m.microsim.p5, m.microsim.p50,
+                       m.microsim.p95});
     if (!by_ls.rows.empty()) add_table(s, std::move(by_ls));
   }
-  if (spend && !spend->rows.empty()) {
-    const size_t fy = spend->column_index("financial_year"), mm = spend->column_index("microsim_mean"),
-                 ss = spend->column_index("stock_flow");
+  if (!forecast.spend.empty()) {
     std::vector<std::string> cats;
     Series a{"Microsimulation mean", {}, {}, palette(0)}, b{"Stock-flow model", {}, {}, palette(1)};
-    for (const auto& r : spend->rows) {
-      cats.push_back(format_cell(r[fy], 0));
-      a.y.push_back(num(r[mm]) / 1e6);
-      b.y.push_back(num(r[ss]) / 1e6);
+    for (const auto& y : forecast.spend) {
+      cats.push_back(financial_year_label(y.financial_year));
+      a.y.push_back(y.microsim_mean / 1e6);
+      b.y.push_back(y.stock_flow / 1e6);
     }
     ChartOptions bo{"Placement spend by financial year (£ million)", "£ million", "", 760, 0};
     s.html += "<h3>Spend by financial year</h3>" + grouped_bar_chart(bo, cats, {a, b});
-    add_table(s, *spend);
+    add_table(s, spend_by_financial_year_table(baseline, forecast));
   }
 
   // Scenarios against the baseline: the same runs and seed, so the difference is paired.
   for (const auto& sc : o.scenarios) {
     const ModelRun scen = run_models(h, fs, sc, &run.stock_flow, &fitted);
-    const auto st = forecast_tables(fs, sc, scen);
-    const auto it = std::find_if(st.begin(), st.end(), [](const OutputTable& t) { return t.id.starts_with("forecast_total"); });
-    if (it == st.end() || it->rows.empty()) continue;
-    const size_t d5 = it->column_index("p5"), d50 = it->column_index("p50"), d95 = it->column_index("p95");
+    const ForecastSummary scen_forecast = summarise_forecast(fs, scen);
+    if (scen_forecast.total.empty()) continue;
     Band sc_band{"Scenario: 5th-95th", {}, {}, {}, "#a9d18e", 0.5};
     Series sc_median{"Scenario: median", {}, {}, "#375623"}, base_median{"Baseline: median", median.x, median.y, "#1f4e79", true};
-    for (const auto& r : it->rows) {
-      const double x = (parse_date(std::get<std::string>(r[0])).date - fs.as_of) / 365.25;
-      sc_band.x.push_back(x), sc_band.lo.push_back(num(r[d5])), sc_band.hi.push_back(num(r[d95]));
-      sc_median.x.push_back(x), sc_median.y.push_back(num(r[d50]));
+    for (const auto& m : scen_forecast.total) {
+      const double x = (m.month_end - fs.as_of) / 365.25;
+      sc_band.x.push_back(x), sc_band.lo.push_back(m.microsim.p5), sc_band.hi.push_back(m.microsim.p95);
+      sc_median.x.push_back(x), sc_median.y.push_back(m.microsim.p50);
     }
     ChartOptions co{fmt::format("Baseline and scenario '{}': children looked after", sc.name), fo.x_label,
                     "Children looked after", 760, 340};

@@ -1,0 +1,147 @@
+#include "careflow/io/reference_tables.hpp"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "careflow/io/csv.hpp"
+#include "careflow/io/reference_data.hpp"
+
+namespace careflow {
+
+namespace {
+
+// A year in a cell (as parse_number_cell reads it): a whole number in 1900-2200, or none.
+std::optional<int> year_in(std::string_view cell) {
+  const auto v = parse_number_cell(cell);
+  if (!v || *v < 1900 || *v > 2200 || *v != std::trunc(*v)) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+// The columns' indices, or none if the table lacks one of them.
+std::optional<std::vector<size_t>> columns_of(const CsvTable& t, std::initializer_list<std::string_view> names) {
+  std::vector<size_t> out;
+  for (auto n : names) {
+    const int c = t.find_column(n);
+    if (c < 0) return std::nullopt;
+    out.push_back(static_cast<size_t>(c));
+  }
+  return out;
+}
+
+template <class Rows, class From>
+Rows load(const char* file, From from) {
+  const auto path = reference_file(file);
+  if (!path) {
+    Rows r;
+    r.file = file;
+    r.missing = missing_reference_message(file);
+    return r;
+  }
+  Rows r = from(read_csv(*path).table, file);
+  r.present = true;
+  return r;
+}
+
+template <class Rows>
+Rows start(std::string file) {
+  Rows r;
+  r.file = std::move(file);
+  r.present = true;
+  return r;
+}
+
+}  // namespace
+
+GeographicLevel parse_geographic_level(std::string_view text) {
+  if (text == "National") return GeographicLevel::national;
+  if (text == "Regional") return GeographicLevel::regional;
+  if (text == "Local authority") return GeographicLevel::local_authority;
+  return GeographicLevel::other;
+}
+
+PopulationEstimates population_estimates_from(const CsvTable& t, std::string file) {
+  auto out = start<PopulationEstimates>(std::move(file));
+  const auto c = columns_of(t, {"time_period", "geographic_level", "new_la_code", "old_la_code", "population_estimate"});
+  if (!c) return out;
+  out.usable = true;
+  const int name = t.find_column("la_name");
+  for (size_t i = 0; i < t.rows(); ++i) {
+    const auto y = year_in(t.cell(i, (*c)[0]));
+    const auto p = parse_number_cell(t.cell(i, (*c)[4]));
+    if (!y || !p) continue;
+    out.rows.push_back({*y, parse_geographic_level(t.cell(i, (*c)[1])), std::string(t.cell(i, (*c)[2])),
+                        std::string(t.cell(i, (*c)[3])), name >= 0 ? std::string(t.cell(i, size_t(name))) : std::string(),
+                        *p});
+  }
+  return out;
+}
+
+ClaSeries cla_series_from(const CsvTable& t, std::string file) {
+  auto out = start<ClaSeries>(std::move(file));
+  const auto c = columns_of(t, {"year", "geographic_level", "cla_at_31_march", "cla_started_during_year",
+                                "cla_ceased_during_year", "population_0_17_denominator", "rate_per_10000_at_31_march",
+                                "new_la_code", "old_la_code"});
+  if (!c) return out;
+  out.usable = true;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    const auto y = year_in(t.cell(i, (*c)[0]));
+    if (!y) continue;
+    ClaSeriesYear r;
+    r.year = *y;
+    r.level = parse_geographic_level(t.cell(i, (*c)[1]));
+    r.looked_after = parse_number_cell(t.cell(i, (*c)[2])).value_or(0);
+    r.started = parse_number_cell(t.cell(i, (*c)[3])).value_or(0);
+    r.ceased = parse_number_cell(t.cell(i, (*c)[4])).value_or(0);
+    r.population = parse_number_cell(t.cell(i, (*c)[5]));
+    r.rate_per_10000 = parse_number_cell(t.cell(i, (*c)[6]));
+    r.new_la_code = t.cell(i, (*c)[7]);
+    r.old_la_code = t.cell(i, (*c)[8]);
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+PlacementStabilityTable placement_stability_from(const CsvTable& t, std::string file) {
+  auto out = start<PlacementStabilityTable>(std::move(file));
+  const auto c = columns_of(t, {"time_period", "geographic_level", "cla_group", "placement_stability", "children_percent"});
+  if (!c) return out;
+  out.usable = true;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    const auto y = year_in(t.cell(i, (*c)[0]));
+    const auto pct = parse_number_cell(t.cell(i, (*c)[4]));
+    if (!y || !pct) continue;
+    out.rows.push_back({*y, parse_geographic_level(t.cell(i, (*c)[1])), std::string(t.cell(i, (*c)[2])),
+                        std::string(t.cell(i, (*c)[3])), *pct});
+  }
+  return out;
+}
+
+CeasedTable ceased_from(const CsvTable& t, std::string file) {
+  auto out = start<CeasedTable>(std::move(file));
+  const auto c = columns_of(t, {"time_period", "geographic_level", "cla_group", "characteristic", "number"});
+  if (!c) return out;
+  out.usable = true;
+  for (size_t i = 0; i < t.rows(); ++i) {
+    const auto y = year_in(t.cell(i, (*c)[0]));
+    const auto n = parse_number_cell(t.cell(i, (*c)[4]));
+    if (!y || !n) continue;
+    out.rows.push_back({*y, parse_geographic_level(t.cell(i, (*c)[1])), std::string(t.cell(i, (*c)[2])),
+                        std::string(t.cell(i, (*c)[3])), *n});
+  }
+  return out;
+}
+
+PopulationEstimates load_population_estimates() {
+  return load<PopulationEstimates>(kPopulationEstimatesFile, population_estimates_from);
+}
+ClaSeries load_cla_series() { return load<ClaSeries>(kClaSeriesFile, cla_series_from); }
+PlacementStabilityTable load_placement_stability() {
+  return load<PlacementStabilityTable>(kPlacementStabilityFile, placement_stability_from);
+}
+CeasedTable load_ceased() { return load<CeasedTable>(kCeasedFile, ceased_from); }
+
+NeedsAssessmentReference load_needs_assessment_reference() {
+  return {load_population_estimates(), load_cla_series(), load_placement_stability(), load_ceased()};
+}
+
+}  // namespace careflow

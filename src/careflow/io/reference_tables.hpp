@@ -1,0 +1,102 @@
+// Published reference tables read from the reference data folder (docs/reference-data.md) into
+// typed rows, so that the capabilities that compare a council with England (analyse today) are
+// given values and never look for files themselves: the caller (the CLI, later the api) loads
+// them once and passes them in.
+//
+// Each table says whether its file was found; when it was not, `missing` is the sentence to show
+// (missing_reference_message) and the capability carries on without it. A file that is there but
+// lacks a column the rows need is `present` and not `usable`: it gives no rows, as before this
+// module existed (the capabilities say nothing of it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace careflow {
+
+class CsvTable;
+
+// The geographic_level column of DfE's and ONS's published files.
+enum class GeographicLevel { national, regional, local_authority, other };
+GeographicLevel parse_geographic_level(std::string_view text);  // "National", "Regional", "Local authority"
+
+template <class Row>
+struct ReferenceRows {
+  std::string file;      // relative to the reference data folder
+  bool present = false;  // the file is in the folder
+  bool usable = false;   // and has the columns the rows need
+  std::string missing;   // when not present: what is missing and where it goes
+  std::vector<Row> rows; // in the file's order
+};
+
+// DfE's mid-year population estimates of children aged 0-17 (ONS), by area: rows whose year and
+// population are numbers.
+struct PopulationEstimate {
+  int year = 0;  // mid-year (2023 = mid-2023, the denominator of the 2023/24 rates)
+  GeographicLevel level = GeographicLevel::other;
+  std::string new_la_code, old_la_code, la_name;  // la_name "" when the file has no such column
+  double population = 0;
+};
+using PopulationEstimates = ReferenceRows<PopulationEstimate>;
+inline constexpr const char* kPopulationEstimatesFile =
+    "population/dfe_ons_mid_year_population_0_17_england_la_2012_to_2024.csv";
+
+// Children looked after by council and year (England and every council): rows whose year is a
+// number. A count that is not a number (a suppression marker) reads as 0, as DfE's total would be
+// used; the population and rate are none when not numbers.
+struct ClaSeriesYear {
+  int year = 0;  // collection end year (2024 = 2023/24)
+  GeographicLevel level = GeographicLevel::other;
+  std::string new_la_code, old_la_code;
+  double looked_after = 0, started = 0, ceased = 0;
+  std::optional<double> population, rate_per_10000;
+};
+using ClaSeries = ReferenceRows<ClaSeriesYear>;
+inline constexpr const char* kClaSeriesFile = "england_cla/england_cla_la_timeseries_2010_to_2025_combined.csv";
+
+// Placement stability (DfE): the percentage of a group of children with a stability measure,
+// rows whose year and percentage are numbers.
+struct PlacementStability {
+  int year = 0;
+  GeographicLevel level = GeographicLevel::other;
+  std::string cla_group, measure;  // cla_group, placement_stability
+  double children_percent = 0;
+};
+using PlacementStabilityTable = ReferenceRows<PlacementStability>;
+inline constexpr const char* kPlacementStabilityFile = "england_cla/la_cla_placement_stability_2021_to_2025.csv";
+
+// Children who ceased to be looked after (DfE), by group and characteristic: rows whose year and
+// number are numbers.
+struct CeasedCount {
+  int year = 0;
+  GeographicLevel level = GeographicLevel::other;
+  std::string cla_group, characteristic;
+  double number = 0;
+};
+using CeasedTable = ReferenceRows<CeasedCount>;
+inline constexpr const char* kCeasedFile = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
+
+// The published tables the needs assessment uses (analyse::Options::reference).
+struct NeedsAssessmentReference {
+  PopulationEstimates population;
+  ClaSeries cla_series;
+  PlacementStabilityTable stability;
+  CeasedTable ceased;
+};
+
+// Each from the reference data folder (reference_file); absent files are reported as `missing`.
+PopulationEstimates load_population_estimates();
+ClaSeries load_cla_series();
+PlacementStabilityTable load_placement_stability();
+CeasedTable load_ceased();
+NeedsAssessmentReference load_needs_assessment_reference();
+
+// The same from a table already read (tests, and readers of bytes): `file` names it in messages.
+PopulationEstimates population_estimates_from(const CsvTable& t, std::string file);
+ClaSeries cla_series_from(const CsvTable& t, std::string file);
+PlacementStabilityTable placement_stability_from(const CsvTable& t, std::string file);
+CeasedTable ceased_from(const CsvTable& t, std::string file);
+
+}  // namespace careflow
