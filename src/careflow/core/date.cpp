@@ -129,24 +129,7 @@ int age_on(Date dob, Date on) {
   return age;
 }
 
-AgeBand age_band(int age) {
-  if (age < 1) return AgeBand::under_1;
-  if (age < 5) return AgeBand::age_1_to_4;
-  if (age < 10) return AgeBand::age_5_to_9;
-  if (age < 16) return AgeBand::age_10_to_15;
-  return AgeBand::age_16_plus;
-}
-
-std::string_view label(AgeBand band) {
-  switch (band) {
-    case AgeBand::under_1: return "Under 1";
-    case AgeBand::age_1_to_4: return "1 to 4";
-    case AgeBand::age_5_to_9: return "5 to 9";
-    case AgeBand::age_10_to_15: return "10 to 15";
-    case AgeBand::age_16_plus: return "16 and over";
-  }
-  return "";
-}
+// age_band() and label(AgeBand): core/groupings.cpp, from the banding data.
 
 std::string CollectionYear::label() const {
   char buf[16];

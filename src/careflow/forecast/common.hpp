@@ -1,5 +1,5 @@
 // Shared vocabulary of the forecasting models: placement kinds (the unit of cost and of the
-// microsimulation), the Social Finance model's broad categories, age bands, financial years and
+// microsimulation), the demand model's broad categories, age bands, financial years and
 // a small reproducible random generator. Kept in one header so that both models, costs,
 // scenarios and the backtest classify a child identically.
 #pragma once
@@ -13,57 +13,41 @@
 
 #include "careflow/core/code_lists.hpp"
 #include "careflow/core/date.hpp"
+#include "careflow/core/groupings.hpp"
 #include "careflow/core/random.hpp"
 
 namespace careflow::forecast {
 
-// Placement kinds: the Social Finance regional model's nine cost items (PLACE x PLACE_PROVIDER),
-// plus placed for adoption, which it folds into "Other". In-house = provider PR1-PR3 (or
-// missing), external = PR4-PR5.
-enum class Kind : uint8_t {
-  foster_relative,       // U1-U3
-  foster_in_house,       // U4-U6 with PR1-PR3
-  foster_ifa,            // U4-U6 with PR4-PR5 (independent fostering agency)
-  residential_in_house,  // K2, R1, P3, S1 with PR1-PR3
-  residential_external,  // the same with PR4-PR5
-  supported,             // H5, P2, K3
-  secure,                // K1
-  with_parents,          // P1
-  adoption,              // A3-A6
-  other,                 // everything else, and missing
-};
-inline constexpr int kKindCount = 10;
-std::string_view kind_name(Kind k);   // snake_case
-std::string_view kind_label(Kind k);  // for people
-Kind kind_of(CodeIndex place, CodeIndex provider);
+// Placement kinds are the demand model's categories and legal status groups DfE's, both data in
+// core (core/groupings.hpp, docs/groupings.md): the forecast names them as it always has.
+using Kind = DemandCategory;
+inline constexpr int kKindCount = kDemandCategoryCount;
+inline std::string_view kind_name(Kind k) { return demand_category_name(k); }    // snake_case
+inline std::string_view kind_label(Kind k) { return demand_category_label(k); }  // for people
+inline Kind kind_of(CodeIndex place, CodeIndex provider) { return demand_category(place, provider); }
 
-// The Social Finance model's four categories (regional generation: K3, P3, S1 included).
-enum class Broad : uint8_t { fostering, residential, supported, other };
-inline constexpr int kBroadCount = 4;
-std::string_view broad_name(Broad b);
-std::string_view broad_label(Broad b);
-Broad broad_of(Kind k);
+// The demand model's four categories (regional generation: K3, P3, S1 included).
+using Broad = BroadCategory;
+inline constexpr int kBroadCount = kBroadCategoryCount;
+inline std::string_view broad_name(Broad b) { return broad_category_name(b); }
+inline std::string_view broad_label(Broad b) { return broad_category_label(b); }
+inline Broad broad_of(Kind k) { return broad_category(k); }
 
-// Legal status groups as DfE's "children looked after" tables show them: care orders split into
-// interim (C1) and full (C2); placement order granted (E1) with the old freeing order (D1), which
-// DfE reports beside it; voluntary agreements under section 20 (V2); detained for child
-// protection (L1-L3); youth justice statuses (J1-J3); and other (missing, or short-break codes
-// V3/V4 inside a period that is not all short breaks). The microsimulation's states are these
-// groups: L (hours to days, then a court order or S20) and J (until the remand ends, which is
-// usually leaving care) behave so differently that pooled into one state, the few long J
-// stays gave the pooled state a zero hazard after two weeks and short L stays became permanent.
-enum class LegalGroup : uint8_t {
-  interim_care_order, full_care_order, placement_order, section20, detained, youth_justice, other
-};
-inline constexpr int kLegalGroupCount = 7;
-std::string_view legal_group_name(LegalGroup g);   // snake_case
-std::string_view legal_group_label(LegalGroup g);  // for people
-LegalGroup legal_group_of(CodeIndex legal_status);
+// Legal status groups as DfE's tables show them (core/groupings.hpp). The microsimulation's
+// states are these groups: L (hours to days, then a court order or S20) and J (until the remand
+// ends, which is usually leaving care) behave so differently that pooled into one state, the few
+// long J stays gave the pooled state a zero hazard after two weeks and short L stays became
+// permanent.
+using careflow::LegalGroup;
+using careflow::kLegalGroupCount;
+using careflow::legal_group_name;
+using careflow::legal_group_label;
+using careflow::legal_group_of;
 
-// Age bands by completed years at their lower edges; default = the SF model's and DfE's
-// (under 1, 1-4, 5-9, 10-15, 16+).
+// Age bands by completed years at their lower edges; default = the demand model's brackets
+// (core/groupings.hpp: the same edges as DfE's, under 1, 1-4, 5-9, 10-15, 16+).
 struct AgeBands {
-  std::vector<int> lower{0, 1, 5, 10, 16};
+  std::vector<int> lower{groupings::demand_model_age_bands().lower.begin(), groupings::demand_model_age_bands().lower.end()};
   int count() const { return static_cast<int>(lower.size()); }
   int band_of_age(int age) const {
     int b = 0;

@@ -196,11 +196,14 @@ inline size_t pick_guided(Rng& rng, const Picker& p) {
 constexpr uint64_t kLegalStream = 0x6c6567616cULL;
 constexpr uint64_t kReentryStream = 0x72657475726eULL;
 
-// Age band (0, 1-4, 5-9, 10-15, 16+) by a table rather than a chain of branches (inner loop).
-int iband(int age) {
-  static constexpr std::array<uint8_t, 18> band{0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4};
-  return band[static_cast<size_t>(std::clamp(age, 0, 17))];
-}
+// Age band of the hazards, the demand model's brackets (under 1, 1-4, 5-9, 10-15, 16+;
+// core/groupings.hpp), by a table of ages 0-17 rather than a search (inner loop).
+const std::array<uint8_t, 18> kHazardBand = [] {
+  std::array<uint8_t, 18> band{};
+  for (int age = 0; age < 18; ++age) band[static_cast<size_t>(age)] = static_cast<uint8_t>(groupings::demand_model_age_bands().band_of(age));
+  return band;
+}();
+int iband(int age) { return kHazardBand[static_cast<size_t>(std::clamp(age, 0, 17))]; }
 int tic_band(int days) { return days < 182 ? 0 : days < 730 ? 1 : 2; }
 
 Route route_of(CodeIndex rec) {
