@@ -5,7 +5,7 @@
 // ("The test bench"). Not a Google Benchmark: it measures accuracy, not time, and runs for
 // several minutes, so never in CI (tests/forecast/bench_battery_test.cpp runs a small battery).
 //
-//   build/bench/bench_forecast_battery [--councils 40] [--runs 200] [--scratch /tmp]
+//   build/bench/bench_forecast_battery [--councils 40] [--runs 200] [--scratch /tmp] [--trend-change-sd 0]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -35,7 +35,7 @@ std::string dynamics_text(const synth::SynthOptions& o) {
 
 std::string pct(const forecast::BacktestSummary* s, double forecast::BacktestSummary::*field, bool sign = false) {
   if (!s || ((s->*field) < 0 && field != &forecast::BacktestSummary::bias)) return "";  // no interval
-  return sign ? fmt::format("{:+.1f}", s->*field) : fmt::format("{:.1f}", s->*field);
+  return sign ? fmt::format("{:+.2f}", s->*field) : fmt::format("{:.2f}", s->*field);
 }
 
 void print_table(const std::vector<forecast::BacktestPoint>& points) {
@@ -55,10 +55,10 @@ void print_table(const std::vector<forecast::BacktestPoint>& points) {
       const auto* all = bench_battery::find(summary, model, m, 0);
       if (!all) continue;
       std::string row = fmt::format("| {} | {} |", m, model);
-      for (int h = 1; h <= 3; ++h) row += " " + pct(bench_battery::find(summary, model, m, h), &forecast::BacktestSummary::mape) + " |";
+      for (int h = 1; h <= 3; ++h) row += fmt::format(" {} |", pct(bench_battery::find(summary, model, m, h), &forecast::BacktestSummary::mape));
       for (int h = 1; h <= 3; ++h)
-        row += " " + pct(bench_battery::find(summary, model, m, h), &forecast::BacktestSummary::bias, true) + " |";
-      row += " " + pct(all, &forecast::BacktestSummary::cover80) + " | " + pct(all, &forecast::BacktestSummary::cover95) + " | ";
+        row += fmt::format(" {} |", pct(bench_battery::find(summary, model, m, h), &forecast::BacktestSummary::bias, true));
+      row += fmt::format(" {} | {} | ", pct(all, &forecast::BacktestSummary::cover80), pct(all, &forecast::BacktestSummary::cover95));
       row += fmt::format("{} |", all->n);
       fmt::print("{}\n", row);
     }
@@ -74,8 +74,9 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--councils")) councils = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) settings.runs = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--scratch")) scratch = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--trend-change-sd")) settings.trend_change_sd = std::atof(argv[i + 1]);
     else {
-      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR]\n", argv[0]);
+      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--trend-change-sd SD]\n", argv[0]);
       return 2;
     }
   }
@@ -86,8 +87,8 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<forecast::BacktestPoint> all;
   std::map<std::string, std::vector<forecast::BacktestPoint>> by_size;
-  fmt::print("Forecast test bench: {} councils, {} runs per forecast, origins 31 March 2018-2024, horizons 1-3 years\n\n",
-             councils, settings.runs);
+  fmt::print("Forecast test bench: {} councils, {} runs per forecast, trend change s.d. {}, origins 31 March 2018-2024, "
+             "horizons 1-3 years\n\n", councils, settings.runs, settings.trend_change_sd);
   fmt::print("| council | seed | looked after (target) | dynamics | total MAPE: naive | microsim |\n| ---: | ---: | ---: | --- | ---: | ---: |\n");
   for (int i = 0; i < councils; ++i) {
     const auto r = bench_battery::run_council(i, settings, scratch);
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
     const auto s = forecast::summarise(r.points);
     const auto* naive = bench_battery::find(s, "naive", "total", 0);
     const auto* micro = bench_battery::find(s, "microsim", "total", 0);
-    fmt::print("| {} | {} | {} | {} | {:.1f} | {:.1f} |\n", i, r.options.seed, r.options.population, dynamics_text(r.options),
+    fmt::print("| {} | {} | {} | {} | {:.2f} | {:.2f} |\n", i, r.options.seed, r.options.population, dynamics_text(r.options),
                naive ? naive->mape : NAN, micro ? micro->mape : NAN);
     std::fflush(stdout);
     all.insert(all.end(), r.points.begin(), r.points.end());
@@ -117,10 +118,10 @@ int main(int argc, char** argv) {
       const auto* a = bench_battery::find(summary, model, "total", 0);
       if (!a) continue;
       std::string row = fmt::format("| {} | {} |", size.substr(3), model);
-      for (int h = 1; h <= 3; ++h) row += " " + pct(bench_battery::find(summary, model, "total", h), &forecast::BacktestSummary::mape) + " |";
+      for (int h = 1; h <= 3; ++h) row += fmt::format(" {} |", pct(bench_battery::find(summary, model, "total", h), &forecast::BacktestSummary::mape));
       for (int h = 1; h <= 3; ++h)
-        row += " " + pct(bench_battery::find(summary, model, "total", h), &forecast::BacktestSummary::bias, true) + " |";
-      row += " " + pct(a, &forecast::BacktestSummary::cover80) + " | " + pct(a, &forecast::BacktestSummary::cover95) + " | ";
+        row += fmt::format(" {} |", pct(bench_battery::find(summary, model, "total", h), &forecast::BacktestSummary::bias, true));
+      row += fmt::format(" {} | {} | ", pct(a, &forecast::BacktestSummary::cover80), pct(a, &forecast::BacktestSummary::cover95));
       fmt::print("{}{} |\n", row, a->n);
     }
   }

@@ -148,6 +148,34 @@ TEST(Microsim, ConstantHazardMeanConvergesToAnalyticSteadyState) {
   EXPECT_LT(sd, 3.0 * std::sqrt(truth + std::pow(0.015 * truth, 2)));
 }
 
+// A change of trend after the origin (trend_change_sd = sigma): arrivals at t years are
+// multiplied by exp(d t - sigma^2 t^2 / 2), d ~ N(0, sigma^2), whose mean is 1, so the mean is
+// still the steady state lambda/mu = 1499.0. Its spread: to first order the number in care at
+// T = 1,095 days moves by lambda d times the integral over the entry day t of (t / 365.25)
+// e^{-mu (T - t)}, i.e. with u = T - t and mu = 1/365,
+// [T (1 - e^{-mu T}) / mu - (1 - e^{-mu T} (1 + mu T)) / mu^2] / 365.25
+// = (379,772 - 106,693) / 365.25 = 747.6, and lambda = 1500/365.25 = 4.107: s.d. 3,070 sigma,
+// 307 for sigma = 0.1, against Poisson's 38.7 and the level's 21 (1.5% of 1,424 entrants still
+// in care): 310 in all. 200 runs estimate a s.d. within about 5% (1 / sqrt(2 x 200)).
+TEST(Microsim, ChangeOfTrendWidensTheSpreadButNotTheMean) {
+  const History h = simulate_history(constant_hazard(3, 1.0 / 365));
+  MicrosimSettings s;
+  s.as_of = h.data_end();
+  s.years = 3;
+  s.runs = 200;
+  s.trend = false;
+  s.arrivals_window_days = 3 * 365;
+  s.trend_change_sd = 0.1;
+  const MicrosimModel m = fit_microsim(h, s);
+  const MicrosimResult r = simulate(m, s, Scenario{});
+  const double truth = 1500 / 365.25 * 365, mean36 = mean_total(r, 35);
+  EXPECT_NEAR(mean36 / truth, 1.0, 0.05);  // the mean's s.e. is 310 / sqrt(200) = 22, 1.5%
+  double ss = 0;
+  for (int run = 0; run < r.runs; ++run) ss += std::pow(r.total(run, 35) - mean36, 2);
+  const double sd = std::sqrt(ss / (r.runs - 1));
+  EXPECT_NEAR(sd / 310.0, 1.0, 0.2);
+}
+
 TEST(Microsim, SameResultWhateverTheNumberOfThreads) {
   const History h = simulate_history(constant_hazard(8, 1.0 / 300, 3));
   MicrosimSettings s;

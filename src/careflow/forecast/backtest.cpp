@@ -36,6 +36,7 @@ std::vector<BacktestPoint> backtest_origin(const History& h, const BacktestSetti
   fs.arrivals_window_days = s.reference_days;
   fs.trend = s.trend;
   fs.trend_prior_sd = s.trend_prior_sd;
+  fs.trend_change_sd = s.trend_change_sd;
   fs.reentry = s.reentry;
   const ModelRun run = run_models(h, fs, Scenario{});
   const auto start_kinds = actual_by_kind(h, T);

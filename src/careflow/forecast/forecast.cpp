@@ -17,6 +17,7 @@ MicrosimSettings ForecastSettings::microsim() const {
   m.arrivals_window_days = arrivals_window_days;
   m.trend = trend;
   m.trend_prior_sd = trend_prior_sd;
+  m.trend_change_sd = trend_change_sd;
   m.reentry = reentry;
   m.bands = bands;
   return m;

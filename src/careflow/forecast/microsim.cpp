@@ -195,6 +195,7 @@ inline size_t pick_guided(Rng& rng, const Picker& p) {
 // Salt of the legal status stream's seeds ("legal" in ASCII), and of re-entries' ("return").
 constexpr uint64_t kLegalStream = 0x6c6567616cULL;
 constexpr uint64_t kReentryStream = 0x72657475726eULL;
+constexpr uint64_t kTrendChangeStream = 0x6368616e6765ULL;
 
 // Age band of the hazards, the demand model's brackets (under 1, 1-4, 5-9, 10-15, 16+;
 // core/groupings.hpp), by a table of ages 0-17 rather than a search (inner loop).
@@ -765,6 +766,16 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
       // Uncertainty of the leaving hazards' level: all hazards scaled by Gamma(n, n), n = exits
       // observed; scaling a hazard by g is dividing the Exp(1) draw by g.
       const double leave_scale = s.parameter_uncertainty ? m.leave_events / std::max(1e-9, rng.gamma(m.leave_events)) : 1.0;
+      // A change of trend after the origin (MicrosimSettings::trend_change_sd), from a stream of
+      // its own. Antithetic: runs 2k and 2k + 1 take d and -d, so the draws' mean is 0 exactly
+      // and the forecast's mean does not carry their sampling error (one seed serves every
+      // council and origin alike, so that error would not average out over a battery).
+      const double change_sd = s.parameter_uncertainty ? s.trend_change_sd : 0.0;
+      double change = 0.0;
+      if (change_sd > 0) {
+        change = Rng(run_seed(s.seed ^ kTrendChangeStream, static_cast<uint64_t>(run / 2))).normal() * change_sd;
+        if (run % 2) change = -change;
+      }
 
       auto add_kind = [&](Date a, Date b, Kind k) {
         const int ia = std::max(a - T, 1), ib = std::min(b - T, days + 1);
@@ -954,7 +965,9 @@ MicrosimResult simulate(const MicrosimModel& m, const MicrosimSettings& s, const
         const Date b = std::min(month_end(a), end);
         const int len = (b - a) + 1;
         const Date mid = a + len / 2;
-        const double growth = std::exp(beta * ((mid - T) / 365.25)) * level;
+        const double years = (mid - T) / 365.25;
+        double growth = std::exp(beta * years) * level;
+        if (change_sd > 0) growth *= std::exp(change * years - 0.5 * change_sd * change_sd * years * years);
         for (int age = 0; age < 18; ++age) {
           const double mean = m.arrivals_per_day[age] * len * growth * sc.entry_multiplier(age, mid, T);
           const int64_t n = rng.poisson(mean);
