@@ -8,6 +8,7 @@
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/report.hpp"
 #include "careflow/io/postcodes.hpp"
+#include "postcode_index_place.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "command.hpp"
@@ -79,8 +80,10 @@ int run(const Options& o, const std::vector<std::string>& command) {
     PostcodeSelection wanted;
     benchmark::add_postcodes(od.evidence, wanted);
     ProblemLog postcode_problems;
-    const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; })
+    const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; },
+                                                                             careflow::cli::postcode_index_options())
                                          : std::nullopt;
+    careflow::cli::print_postcode_index_notes(postcode_problems, "benchmark");
     if (!careflow::cli::check_la("benchmark", o.la, od.evidence, d, postcodes ? &*postcodes : nullptr, o.la_check,
                                  la_notes))
       return 2;

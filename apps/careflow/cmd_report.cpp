@@ -8,6 +8,7 @@
 #include "careflow/core/ingest.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/postcodes.hpp"
+#include "postcode_index_place.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/data_quality.hpp"
 #include "careflow/report/needs_assessment.hpp"
@@ -129,8 +130,10 @@ int run(const Options& o, const std::vector<std::string>& command) {
     if (e.placement_postcode) wanted.add(h.string(e.placement_postcode));
   }
   ProblemLog postcode_problems;
-  const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; })
+  const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(postcode_problems, [&] { return &wanted; },
+                                                                           postcode_index_options())
                                        : std::nullopt;
+  print_postcode_index_notes(postcode_problems, "report");
   ao.postcodes = postcodes ? &*postcodes : nullptr;
   std::vector<std::string> la_notes;
   if (!o.la.empty()) {

@@ -8,6 +8,7 @@
 #include "careflow/synth/synth.hpp"
 #include "command.hpp"
 #include "output.hpp"
+#include "postcode_index_place.hpp"
 
 namespace {
 
@@ -128,6 +129,7 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
     }
     const auto t0 = std::chrono::steady_clock::now();
     try {
+      args->options.postcode_index = careflow::cli::postcode_index_options();
       const auto truth = careflow::synth::generate(args->options, folder.path().string());
       careflow::Manifest m;
       m.command = careflow::cli::manifest_command(*cmd);

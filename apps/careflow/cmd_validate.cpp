@@ -27,6 +27,7 @@
 #include "careflow/validate/error_tables.hpp"
 #include "command.hpp"
 #include "la_check.hpp"
+#include "postcode_index_place.hpp"
 #include "pseudonym_key.hpp"
 
 
@@ -249,8 +250,8 @@ int run(const Options& o) {
     selection_given = true;
   };
   if (!o.no_postcodes)
-    postcodes_loading = std::async(std::launch::async, [&pc_log, selection] {
-      return PostcodeDirectory::load_reference(pc_log, [&selection] { return &selection.get(); });
+    postcodes_loading = std::async(std::launch::async, [&pc_log, selection, index = postcode_index_options()] {
+      return PostcodeDirectory::load_reference(pc_log, [&selection] { return &selection.get(); }, index);
     });
   ProblemLog problems;
   const CollectionYear cy{year};

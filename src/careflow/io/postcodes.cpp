@@ -19,6 +19,7 @@
 
 #include "careflow/core/huge_pages.hpp"
 #include "careflow/io/csv.hpp"
+#include "careflow/io/postcode_index.hpp"
 #include "careflow/io/reference_data.hpp"
 
 namespace careflow {
@@ -195,9 +196,58 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onsp
   return d;
 }
 
+std::optional<PostcodeDirectory> PostcodeDirectory::load(const std::string& onspd_path,
+                                                         const std::string& ltla_to_utla_path, ProblemLog& problems,
+                                                         const SelectionSource& selection,
+                                                         const PostcodeIndexOptions& index) {
+  if (!index.use) return load(onspd_path, ltla_to_utla_path, problems, selection);
+  // The selection is asked for once, whichever way the directory is then read.
+  bool asked = false;
+  const PostcodeSelection* only = nullptr;
+  const SelectionSource once = [&]() -> const PostcodeSelection* {
+    if (!asked) only = selection ? selection() : nullptr;
+    asked = true;
+    return only;
+  };
+  auto d = PostcodeIndex::load(onspd_path, index.cache_dir, problems, once);
+  if (d.unreadable) return load(onspd_path, ltla_to_utla_path, problems, once);  // which says why
+  if (!d.directory) return std::nullopt;
+  std::string lookup;
+  if (!ltla_to_utla_path.empty() && read_file(ltla_to_utla_path, lookup)) d.directory->apply_upper_tiers(lookup);
+  else if (!ltla_to_utla_path.empty())
+    problems.add({Severity::warning, ltla_to_utla_path, 0, "", "unreadable",
+                  "the LTLA to UTLA lookup cannot be read; upper tiers equal lower tiers"});
+  return std::move(d.directory);
+}
+
+std::optional<PostcodeDirectory> PostcodeDirectory::read_rows(const std::string& onspd_path, ProblemLog& problems,
+                                                              size_t& bad, bool& unreadable) {
+  Text text;
+  unreadable = !read_whole(onspd_path, text);
+  if (unreadable) return std::nullopt;
+  return parse_rows(text.text, onspd_path, problems, SelectionSource(), bad);
+}
+
+void PostcodeDirectory::report_bad_rows(ProblemLog& problems, const std::string& onspd_path, size_t bad) {
+  if (bad)
+    problems.add({Severity::warning, onspd_path, 0, "", "bad-rows",
+                  fmt::format("{} row(s) without a usable postcode were skipped", bad)});
+}
+
 std::optional<PostcodeDirectory> PostcodeDirectory::parse(std::string_view all, const std::string& onspd_path,
                                                           std::optional<std::string_view> ltla_to_utla,
                                                           ProblemLog& problems, const SelectionSource& selection) {
+  size_t bad = 0;
+  auto d = parse_rows(all, onspd_path, problems, selection, bad);
+  if (!d) return d;
+  report_bad_rows(problems, onspd_path, bad);
+  if (ltla_to_utla) d->apply_upper_tiers(*ltla_to_utla);
+  return d;
+}
+
+std::optional<PostcodeDirectory> PostcodeDirectory::parse_rows(std::string_view all, const std::string& onspd_path,
+                                                               ProblemLog& problems, const SelectionSource& selection,
+                                                               size_t& bad) {
   PostcodeDirectory d;
   std::unordered_map<std::string, uint16_t> la_index;
   std::vector<std::string_view> f;
@@ -226,7 +276,7 @@ std::optional<PostcodeDirectory> PostcodeDirectory::parse(std::string_view all, 
   }
   const int need = std::max({c_pcd, c_la, c_e, c_n});
   const PostcodeSelection* only = c_pcd >= 0 && selection ? selection() : nullptr;
-  size_t bad = 0;
+  bad = 0;
   std::string_view last_la;
   bool have_last_la = false;  // a blank first LA equals the empty last_la: it must still be added
   uint16_t last_index = 0;
@@ -250,7 +300,8 @@ std::optional<PostcodeDirectory> PostcodeDirectory::parse(std::string_view all, 
       have_last_la = true;
       last_index = it->second;
     }
-    d.entries_.push_back({*key, last_index, to_int(f[static_cast<size_t>(c_e)]), to_int(f[static_cast<size_t>(c_n)])});
+    d.entries_.push_back({*key, last_index, to_int(f[static_cast<size_t>(c_e)]), to_int(f[static_cast<size_t>(c_n)]),
+                          static_cast<uint32_t>(d.entries_.size())});
   };
   if (c_pcd >= 0 && !only) {
     d.entries_.reserve((all.size() - std::min(pos, all.size())) / 32);
@@ -328,35 +379,36 @@ std::optional<PostcodeDirectory> PostcodeDirectory::parse(std::string_view all, 
       for (const std::string_view line : ch.kept) add_line(line);
     }
   }
-  if (bad)
-    problems.add({Severity::warning, onspd_path, 0, "", "bad-rows",
-                  fmt::format("{} row(s) without a usable postcode were skipped", bad)});
-  std::sort(d.entries_.begin(), d.entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  // Upper tiers: LTLA -> UTLA; an LA missing from the lookup (Scotland, unitaries) is its own.
+  std::sort(d.entries_.begin(), d.entries_.end(), before);
   d.utlas_ = d.las_;
-  if (ltla_to_utla) {
-    const std::string_view l = *ltla_to_utla;
-    size_t p = 0;
-    int c_ltla = -1, c_utla = -1;
-    while (p < l.size()) {
-      size_t nl = l.find('\n', p);
-      if (nl == std::string_view::npos) nl = l.size();
-      split(l.substr(p, nl - p), f);
-      p = nl + 1;
-      if (c_ltla < 0) {
-        for (size_t i = 0; i < f.size(); ++i) {
-          if (f[i].find("LTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_ltla = static_cast<int>(i);
-          if (f[i].find("UTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_utla = static_cast<int>(i);
-        }
-        if (c_ltla < 0 || c_utla < 0) break;
-        continue;
-      }
-      if (static_cast<int>(f.size()) <= std::max(c_ltla, c_utla)) continue;
-      const auto it = la_index.find(std::string(f[static_cast<size_t>(c_ltla)]));
-      if (it != la_index.end()) d.utlas_[it->second] = std::string(f[static_cast<size_t>(c_utla)]);
-    }
-  }
   return d;
+}
+
+void PostcodeDirectory::apply_upper_tiers(std::string_view l) {
+  // Upper tiers: LTLA -> UTLA; an LA missing from the lookup (Scotland, unitaries) is its own.
+  utlas_ = las_;
+  std::unordered_map<std::string_view, size_t> la_index;
+  for (size_t i = 0; i < las_.size(); ++i) la_index.try_emplace(las_[i], i);
+  std::vector<std::string_view> f;
+  size_t p = 0;
+  int c_ltla = -1, c_utla = -1;
+  while (p < l.size()) {
+    size_t nl = l.find('\n', p);
+    if (nl == std::string_view::npos) nl = l.size();
+    split(l.substr(p, nl - p), f);
+    p = nl + 1;
+    if (c_ltla < 0) {
+      for (size_t i = 0; i < f.size(); ++i) {
+        if (f[i].find("LTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_ltla = static_cast<int>(i);
+        if (f[i].find("UTLA") == 0 && f[i].size() >= 2 && f[i].substr(f[i].size() - 2) == "CD") c_utla = static_cast<int>(i);
+      }
+      if (c_ltla < 0 || c_utla < 0) break;
+      continue;
+    }
+    if (static_cast<int>(f.size()) <= std::max(c_ltla, c_utla)) continue;
+    const auto it = la_index.find(f[static_cast<size_t>(c_ltla)]);
+    if (it != la_index.end()) utlas_[it->second] = std::string(f[static_cast<size_t>(c_utla)]);
+  }
 }
 
 void PostcodeSelection::add(std::string_view postcode) {
@@ -384,6 +436,15 @@ void PostcodeSelection::insert(uint64_t key) {
   }
 }
 
+std::vector<uint64_t> PostcodeSelection::keys() const {
+  std::vector<uint64_t> out;
+  out.reserve(count_);
+  for (const uint64_t k : slots_)
+    if (k) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool PostcodeSelection::contains(uint64_t key) const {
   if (slots_.empty() || key == 0) return false;
   for (size_t i = (key * 0x9E3779B97F4A7C15ull) >> shift_;; i = (i + 1) & (slots_.size() - 1)) {
@@ -398,6 +459,12 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& p
 
 std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& problems,
                                                                    const SelectionSource& selection) {
+  return load_reference(problems, selection, PostcodeIndexOptions{false, {}});
+}
+
+std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& problems,
+                                                                   const SelectionSource& selection,
+                                                                   const PostcodeIndexOptions& index) {
   const auto onspd = reference_file(kOnspd);
   if (!onspd) {
     problems.add({Severity::warning, kOnspd, 0, "", "missing-reference", missing_reference_message(kOnspd)});
@@ -406,7 +473,7 @@ std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& p
   const auto utla = reference_file(kUtla);
   if (!utla)
     problems.add({Severity::warning, kUtla, 0, "", "missing-reference", missing_reference_message(kUtla)});
-  return load(*onspd, utla ? *utla : std::string(), problems, selection);
+  return load(*onspd, utla ? *utla : std::string(), problems, selection, index);
 }
 
 std::optional<PostcodeInfo> PostcodeDirectory::find(std::string_view postcode) const {

@@ -1,7 +1,9 @@
 // The ONS postcode directory (ONSPD) as careflow uses it: postcode -> local authority (LTLA and
 // its upper tier, UTLA) and grid reference, so that a placement's LA, whether it is in or out of
-// the council's area, and its distance from home can be derived as DfE derives them. Loaded
-// once (2.7 million postcodes, about a second) into a sorted array of packed keys.
+// the council's area, and its distance from home can be derived as DfE derives them. Read from
+// the published file (2.7 million postcodes, about a second) into a sorted array of packed keys,
+// or, given PostcodeIndexOptions, from a prebuilt index of it (io/postcode_index.hpp): only the
+// rows a run asks for, in milliseconds.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,8 @@ class PostcodeSelection {
   size_t size() const { return count_; }
   // Whether a packed key (as the directory stores it) was added.
   bool contains(uint64_t key) const;
+  // The packed keys added, in ascending order (the index looks them up in its own order).
+  std::vector<uint64_t> keys() const;
 
  private:
   void insert(uint64_t key);
@@ -47,6 +51,15 @@ struct PostcodeInfo {
   int32_t northing = 0;
 };
 
+// Whether, and where, the directory is read through a prebuilt index (io/postcode_index.hpp,
+// docs/reference-data.md). The index is written beside the published file when that folder is
+// writable, else into `cache_dir`; with neither, the published file is read as without an index.
+// The library chooses no folder of its own: the caller (the CLI) names it.
+struct PostcodeIndexOptions {
+  bool use = true;
+  std::string cache_dir;  // empty: no cache folder
+};
+
 class PostcodeDirectory {
  public:
   // Reads an ONSPD extract (CSV, optionally gzipped, with columns pcd, laua, oseast1m,
@@ -63,6 +76,13 @@ class PostcodeDirectory {
   static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
                                                const std::string& ltla_to_utla_path,
                                                ProblemLog& problems, const SelectionSource& selection);
+  // The same through the prebuilt index (made, or remade, first when missing, stale or damaged,
+  // with a warning of rule "postcode-index" when it is remade): the same directory, the same
+  // problems, but only the selected rows are ever read (a few pages of the index).
+  static std::optional<PostcodeDirectory> load(const std::string& onspd_path,
+                                               const std::string& ltla_to_utla_path,
+                                               ProblemLog& problems, const SelectionSource& selection,
+                                               const PostcodeIndexOptions& index);
   // The same from text already in memory: the directory unpacked, and the lookup's text (none:
   // upper tiers equal lower tiers). `onspd_path` names the directory in problems.
   static std::optional<PostcodeDirectory> parse(std::string_view onspd_text, const std::string& onspd_path,
@@ -73,6 +93,8 @@ class PostcodeDirectory {
   // absent, a problem says which file is needed and where.
   static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems);
   static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems, const SelectionSource& selection);
+  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems, const SelectionSource& selection,
+                                                         const PostcodeIndexOptions& index);
 
   std::optional<PostcodeInfo> find(std::string_view postcode) const;
   size_t size() const { return entries_.size(); }
@@ -83,12 +105,28 @@ class PostcodeDirectory {
   std::string postcode(size_t i) const;
 
  private:
+  friend class PostcodeIndex;  // writes entries_ and las_ to an index, and reads them back
   struct Entry {
     uint64_t key;      // normalised postcode, up to 8 bytes, packed big-endian (sorts as text)
     uint16_t la;       // index into las_
     int32_t easting;   // INT32_MIN when absent
     int32_t northing;
+    // Position in the file (among the rows kept): a postcode given twice is found as its first
+    // row, whatever rows a selection keeps. Fills the struct's padding (24 bytes either way).
+    uint32_t order;
   };
+  // The rows (and the count of bad ones, not yet reported), without upper tiers.
+  static std::optional<PostcodeDirectory> parse_rows(std::string_view all, const std::string& onspd_path,
+                                                     ProblemLog& problems, const SelectionSource& selection,
+                                                     size_t& bad);
+  // The whole published file read by parse_rows; `unreadable` when it cannot be read (no problem
+  // is added then).
+  static std::optional<PostcodeDirectory> read_rows(const std::string& onspd_path, ProblemLog& problems,
+                                                    size_t& bad, bool& unreadable);
+  static void report_bad_rows(ProblemLog& problems, const std::string& onspd_path, size_t bad);
+  // Upper tiers from the LTLA to UTLA lookup's text; LAs not in it are their own.
+  void apply_upper_tiers(std::string_view ltla_to_utla);
+  static bool before(const Entry& a, const Entry& b) { return a.key != b.key ? a.key < b.key : a.order < b.order; }
   std::vector<Entry> entries_;
   std::vector<std::string> las_;   // LTLA codes
   std::vector<std::string> utlas_; // parallel to las_

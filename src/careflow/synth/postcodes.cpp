@@ -220,7 +220,7 @@ void assign_postcodes(World& w) {
   });
 }
 
-const PostcodeSampler* reference_postcodes(std::string& note) {
+const PostcodeSampler* reference_postcodes(std::string& note, const PostcodeIndexOptions& index) {
   constexpr const char* kOnspd = "postcodes/onspd_postcodes.csv.gz";
   // One directory per file path, kept for the life of the process: tests generate many
   // councils, and loading costs far more than generating a small one.
@@ -235,7 +235,7 @@ const PostcodeSampler* reference_postcodes(std::string& note) {
   auto& slot = cache[*path];
   if (!slot.first) {
     ProblemLog problems;
-    auto d = PostcodeDirectory::load_reference(problems);
+    auto d = PostcodeDirectory::load_reference(problems, {}, index);
     if (!d) {
       note = "the postcode directory " + *path + " could not be read";
       return nullptr;

@@ -58,6 +58,6 @@ void assign_postcodes(World& world);
 // The reference folder's postcode directory, loaded once per process (2.7 million postcodes,
 // a second or two) and shared by every generate() call; nullptr when absent, with `note` set to
 // the message saying which file is needed and where.
-const PostcodeSampler* reference_postcodes(std::string& note);
+const PostcodeSampler* reference_postcodes(std::string& note, const PostcodeIndexOptions& index);
 
 }  // namespace careflow::synth

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "careflow/io/postcodes.hpp"
+
 namespace careflow::synth {
 
 // How a council's care changes over the years, beyond the steady trend (docs/synth.md,
@@ -73,6 +75,9 @@ struct SynthOptions {
   std::string la;
   bool postcodes = true;
   Dynamics dynamics;
+  // Whether the postcode directory is read through its prebuilt index, and where that may be
+  // kept (io/postcode_index.hpp): the same postcodes either way, in a fraction of the time.
+  PostcodeIndexOptions postcode_index{false, {}};
 };
 
 // Dynamics drawn for a council from its seed (`careflow synth --dynamics drawn`), over the years

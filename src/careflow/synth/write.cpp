@@ -698,7 +698,7 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   int council = -1;
   if (!o.postcodes) {
     g.postcodes_note = "postcodes were not asked for";
-  } else if ((postcodes = reference_postcodes(g.postcodes_note)) && postcodes->councils().empty()) {
+  } else if ((postcodes = reference_postcodes(g.postcodes_note, o.postcode_index)) && postcodes->councils().empty()) {
     g.postcodes_note = "the postcode directory holds no council in England";
     postcodes = nullptr;
   }
