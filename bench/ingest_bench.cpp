@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <map>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/synth/synth.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <map>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "careflow/synth/synth.hpp"
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "careflow/io/csv.hpp"
-#include "careflow/io/problems.hpp"
+#include "careflow/core/problems.hpp"
 
 namespace careflow::fuzz {
 

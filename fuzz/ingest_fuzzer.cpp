@@ -13,7 +13,7 @@
 #include <string_view>
 #include <tuple>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "fuzz_files.hpp"
 
 using namespace careflow;

@@ -2,7 +2,7 @@
 // is read beside a return: the Ofsted provider list, unit costs, population and projection.
 #pragma once
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/ssda903.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "fuzz_files.hpp"
 

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <filesystem>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/simulated_history.hpp"
+#include "careflow/io/relations_json.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "command.hpp"
 #include "returns_check.hpp"

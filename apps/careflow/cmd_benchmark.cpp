@@ -10,6 +10,8 @@
 #include "careflow/io/postcodes.hpp"
 #include "postcode_index_place.hpp"
 #include "careflow/io/reference_data.hpp"
+#include "careflow/io/relations_json.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "command.hpp"
 #include "output.hpp"

@@ -6,7 +6,8 @@
 #include <filesystem>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/summary.hpp"
+#include "careflow/io/table_writers.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/needs_assessment.hpp"

@@ -7,9 +7,11 @@
 #include <optional>
 #include <vector>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/simulated_history.hpp"
+#include "careflow/io/relations_json.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"

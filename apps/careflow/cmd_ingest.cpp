@@ -3,7 +3,8 @@
 
 #include <filesystem>
 
-#include "careflow/core/summary.hpp"
+#include "careflow/io/table_writers.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "command.hpp"
 #include "output.hpp"

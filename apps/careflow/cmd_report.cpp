@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "postcode_index_place.hpp"

@@ -20,9 +20,10 @@
 
 #include "careflow/core/privacy.hpp"
 #include "careflow/io/output_folder.hpp"
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/validate/engine.hpp"
 #include "careflow/validate/error_tables.hpp"
 #include "command.hpp"

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 
 namespace careflow::cli {
 

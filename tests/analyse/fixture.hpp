@@ -12,8 +12,8 @@
 #include <string>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/ingest.hpp"
-#include "core/temp_returns.hpp"
+#include "careflow/io/ingest.hpp"
+#include "io/temp_returns.hpp"
 
 namespace careflow::testing {
 

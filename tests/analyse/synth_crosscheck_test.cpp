@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/synth/synth.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 

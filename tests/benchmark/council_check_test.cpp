@@ -12,10 +12,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/synth/synth.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 using namespace careflow::benchmark;

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 using careflow::testing::kEpisodesHeader;
 using careflow::testing::kHeaderHeader;

@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "../../apps/careflow/output.hpp"  // manifest_command, the CLI's part of the manifest
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 #include "report/synthetic_council.hpp"
 
 using namespace careflow;

@@ -16,8 +16,9 @@
 #include <sstream>
 
 #include "careflow/core/privacy.hpp"
-#include "careflow/io/output_table.hpp"
-#include "core/temp_returns.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/io/table_writers.hpp"
+#include "io/temp_returns.hpp"
 #include "io/zip_entries.hpp"
 
 using namespace careflow;

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "careflow/core/ingest.hpp"
-#include "temp_returns.hpp"
+#include "careflow/io/ingest.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 using careflow::testing::kEpisodesHeader;

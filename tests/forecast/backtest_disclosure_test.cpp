@@ -9,7 +9,7 @@
 
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/synth/synth.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "report/disclosure_auditor.hpp"
 

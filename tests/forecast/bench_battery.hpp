@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/synth/synth.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "careflow/core/ingest.hpp"
-#include "core/temp_returns.hpp"
+#include "careflow/io/ingest.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 using namespace careflow::forecast;

@@ -6,7 +6,8 @@
 
 #include <filesystem>
 
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "io/zip_entries.hpp"
 
 using namespace careflow;

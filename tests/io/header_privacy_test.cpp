@@ -5,7 +5,7 @@
 
 #include "careflow/io/csv.hpp"
 #include "careflow/io/ssda903.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 

@@ -3,6 +3,7 @@
 // folder, an --out that cannot be written is refused before any work, the user's own files are
 // never deleted, and each folder's manifest lists the inputs with sizes and SHA-256 hashes.
 #include "careflow/io/output_folder.hpp"
+#include "careflow/io/table_writers.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -18,9 +19,9 @@
 #include <thread>
 
 #include "careflow/core/version.hpp"
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
 #include "careflow/io/sha256.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 using namespace careflow;
 namespace fs = std::filesystem;

@@ -1,4 +1,5 @@
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/io/table_writers.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

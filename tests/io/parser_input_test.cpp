@@ -9,9 +9,10 @@
 #include <fstream>
 
 #include "careflow/io/csv.hpp"
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/ssda903.hpp"
+#include "careflow/io/table_writers.hpp"
 
 using namespace careflow;
 namespace fs = std::filesystem;

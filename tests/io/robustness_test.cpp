@@ -9,7 +9,7 @@
 #include <fstream>
 #include <random>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/ssda903.hpp"
 

@@ -21,15 +21,15 @@
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/benchmark/report.hpp"
-#include "careflow/core/ingest.hpp"
-#include "careflow/core/summary.hpp"
+#include "careflow/io/ingest.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "careflow/synth/synth.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 #include "report/disclosure_auditor.hpp"
 
 using namespace careflow;

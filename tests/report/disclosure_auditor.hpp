@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::testing {
 

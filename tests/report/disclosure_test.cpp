@@ -1,5 +1,6 @@
 // Disclosure control on hand-made tables. Each expected result is worked out by hand in the
 // comment above it, following the rules in docs/report.md.
+#include "careflow/io/table_writers.hpp"
 #include "careflow/report/disclosure.hpp"
 
 #include <gtest/gtest.h>
@@ -191,7 +192,7 @@ TEST(Disclosure, RowTotalsAndTotalRowTogether) {
   EXPECT_EQ(r.secondary, 1u);
 }
 
-// ---- Relations beyond one table's totals (io/table_arithmetic.hpp), each worked by hand. The
+// ---- Relations beyond one table's totals (core/table_arithmetic.hpp), each worked by hand. The
 // independent auditor (disclosure_auditor.hpp) checks the result, and finds the leak in what the
 // per-table rules published before.
 

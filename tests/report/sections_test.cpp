@@ -12,7 +12,7 @@
 
 #include "analyse/fixture.hpp"
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "careflow/synth/synth.hpp"
-#include "core/temp_returns.hpp"
+#include "io/temp_returns.hpp"
 
 namespace careflow::testing {
 

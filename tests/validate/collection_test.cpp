@@ -13,6 +13,7 @@
 
 #include "careflow/core/date.hpp"
 #include "careflow/io/csv.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/validate/collection.hpp"
 #include "careflow/validate/error_tables.hpp"
 #include "conformance_harness.hpp"

@@ -1,4 +1,4 @@
-// The typed columns the rules read (io/ssda903.hpp: one enumeration per table) are the schema's
+// The typed columns the rules read (core/ssda903_tables.hpp: one enumeration per table) are the schema's
 // columns, in its order: a rule reading E::DEC reads the DEC column. Each column is named here
 // as the data dictionary lists them (shared/research/ssda903-spec.md, section 2.13).
 #include <gtest/gtest.h>

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "careflow/core/history.hpp"
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 #include "careflow/io/reference_tables.hpp"
-#include "careflow/io/table_arithmetic.hpp"
 
 namespace careflow {
 class PostcodeDirectory;

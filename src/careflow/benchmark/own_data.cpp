@@ -1,7 +1,7 @@
 #include "careflow/benchmark/own_data.hpp"
 
 #include "careflow/core/code_lists.hpp"
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 
 namespace careflow::benchmark {
 

@@ -9,7 +9,7 @@
 
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/council_check.hpp"
-#include "careflow/core/summary.hpp"
+#include "careflow/core/history_counts.hpp"
 
 namespace careflow::benchmark {
 

@@ -7,8 +7,8 @@
 
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/own_data.hpp"
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::benchmark {
 

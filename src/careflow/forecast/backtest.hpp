@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "careflow/core/history.hpp"
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::forecast {
 
@@ -64,7 +64,7 @@ std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points)
 OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);
 OutputTable backtest_summary_table(const std::vector<BacktestSummary>& summary, const std::string& notes);
 
-// The backtest tables' arithmetic for disclosure control (io/table_arithmetic.hpp): the actual
+// The backtest tables' arithmetic for disclosure control (core/table_arithmetic.hpp): the actual
 // numbers are counts of children, and so is each no-change forecast (the number at its origin);
 // the same number appears for each model, the categories and legal status groups add up to the
 // total, and each summary's MAPE, bias and coverage rest on the actual numbers of its group.

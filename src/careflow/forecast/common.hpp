@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "careflow/base/random.hpp"
 #include "careflow/core/code_lists.hpp"
 #include "careflow/core/date.hpp"
 #include "careflow/core/groupings.hpp"
-#include "careflow/core/random.hpp"
 
 namespace careflow::forecast {
 
@@ -73,7 +73,7 @@ inline int financial_quarter_of(Date d) {
 // Last day of the month containing d.
 Date month_end(Date d);
 
-// The simulation's draws over careflow's xoshiro256** (core/random.hpp): a run's numbers depend
+// The simulation's draws over careflow's xoshiro256** (base/random.hpp): a run's numbers depend
 // only on (seed, run index), never on threads or library versions.
 // Ziggurat tables for Rng::exponential (built once at start-up; common.cpp).
 struct ZigguratTables {

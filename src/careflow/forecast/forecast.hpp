@@ -9,8 +9,8 @@
 #include "careflow/forecast/microsim.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/forecast/stock_flow.hpp"
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::forecast {
 

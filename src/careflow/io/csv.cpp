@@ -1,6 +1,6 @@
 #include "careflow/io/csv.hpp"
 
-#include "careflow/core/huge_pages.hpp"
+#include "careflow/base/huge_pages.hpp"
 
 #include <fmt/format.h>
 

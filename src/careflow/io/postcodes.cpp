@@ -17,7 +17,7 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
-#include "careflow/core/huge_pages.hpp"
+#include "careflow/base/huge_pages.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/postcode_index.hpp"
 #include "careflow/io/reference_data.hpp"

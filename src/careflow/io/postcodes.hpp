@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "careflow/io/problems.hpp"
+#include "careflow/core/problems.hpp"
 
 namespace careflow {
 

@@ -1,5 +1,6 @@
-// The SSDA903 return's twelve tables, their columns, and reading a year's return from the files
-// a council's case-management system exports (CSV, or the return's XML form).
+// Reading a year's SSDA903 return from the files a council's case-management system exports
+// (CSV, or the return's XML form). The tables and columns themselves are core's
+// (core/ssda903_tables.hpp).
 #pragma once
 
 #include <array>
@@ -9,50 +10,14 @@
 #include <vector>
 
 #include "careflow/core/date.hpp"
+#include "careflow/core/problems.hpp"
+#include "careflow/core/ssda903_tables.hpp"
 #include "careflow/io/csv.hpp"
-#include "careflow/io/problems.hpp"
 
 namespace careflow::ssda903 {
 
-enum class Table : uint8_t {
-  header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence,
-  missing, sw_episodes, dolo
-};
-inline constexpr size_t kTableCount = 12;
-
-struct TableSchema {
-  Table table;
-  std::string_view name;       // as the reference validator names it: "Episodes", "PrevPerm"
-  std::string_view file_name;  // the usual export name: "episodes.csv"
-  std::vector<std::string_view> columns;  // in DfE order
-};
-
-const std::array<TableSchema, kTableCount>& schemas();
-const TableSchema& schema(Table t);
+// Recognises a table by its name as the reference validator writes it, or a file name.
 std::optional<Table> table_from_name(std::string_view name);  // "Episodes", "episodes", "PrevPerm"...
-
-// Column positions, in schema order, one enumeration per table (a rule reading a column of the
-// wrong table does not compile: tests/validate/columns_test.cpp checks each against the schema).
-namespace header_col { enum Column : uint8_t { CHILD, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB }; }
-namespace episodes_col {
-enum Column : uint8_t { CHILD, DECOM, RNE, LS, CIN, PLACE, PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE,
-                        HOME_POST, PL_POST, URN };
-}
-namespace reviews_col { enum Column : uint8_t { CHILD, DOB, REVIEW, REVIEW_CODE }; }
-namespace uasc_col { enum Column : uint8_t { CHILD, SEX, DOB, DUC }; }
-namespace oc2_col {
-enum Column : uint8_t { CHILD, DOB, SDQ_SCORE, SDQ_REASON, CONVICTED, HEALTH_CHECK, IMMUNISATIONS, TEETH_CHECK,
-                        HEALTH_ASSESSMENT, SUBSTANCE_MISUSE, INTERVENTION_RECEIVED, INTERVENTION_OFFERED };
-}
-namespace oc3_col { enum Column : uint8_t { CHILD, DOB, IN_TOUCH, ACTIV, ACCOM }; }
-namespace ad1_col {
-enum Column : uint8_t { CHILD, DOB, DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR };
-}
-namespace placed_col { enum Column : uint8_t { CHILD, DOB, DATE_PLACED, DATE_PLACED_CEASED, REASON_PLACED_CEASED }; }
-namespace prev_perm_col { enum Column : uint8_t { CHILD, DOB, PREV_PERM, LA_PERM, DATE_PERM }; }
-namespace missing_col { enum Column : uint8_t { CHILD, DOB, MISSING, MIS_START, MIS_END }; }
-namespace sw_episodes_col { enum Column : uint8_t { CHILD, DOB, SW_ID, SW_DECOM, SW_DEC, SW_REASON }; }
-namespace dolo_col { enum Column : uint8_t { CHILD, DOB, DOLO_START, DOLO_END }; }
 
 // One table of one return, with its columns in schema order. Cells are text, upper-cased and
 // trimmed, exactly as the reference validator sees them; an empty cell is missing. A standard

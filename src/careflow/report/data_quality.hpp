@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/report/sections.hpp"
 
 namespace careflow::report {

@@ -6,7 +6,7 @@
 // (numerator and denominator), and the same children counted in other tables of the same output
 // (a total repeated in ten profile tables, age bands that are sums of single years of age, the
 // number in care that is last year's plus starters minus ceasers). Tables declare this
-// arithmetic (io/table_arithmetic.hpp), and the rules work over an output's tables jointly:
+// arithmetic (core/table_arithmetic.hpp), and the rules work over an output's tables jointly:
 //
 // 1. Primary: every count from 1 to the threshold is withheld (zeros are shown).
 // 2. A percentage, rate or other figure computed from a withheld count is withheld; a ratio
@@ -28,8 +28,8 @@
 #include <string>
 #include <vector>
 
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::report {
 

@@ -1,3 +1,5 @@
+#include "careflow/io/relations_json.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/report/needs_assessment.hpp"
 
 #include <fmt/format.h>

@@ -11,8 +11,8 @@
 
 #include "careflow/core/history.hpp"
 #include "careflow/forecast/scenario.hpp"
-#include "careflow/io/output_table.hpp"
-#include "careflow/io/table_arithmetic.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/core/table_arithmetic.hpp"
 
 namespace careflow::benchmark {
 struct PublicData;

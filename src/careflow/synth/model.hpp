@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "careflow/core/random.hpp"
+#include "careflow/base/random.hpp"
 
 #include "careflow/core/code_lists.hpp"
 #include "careflow/core/date.hpp"
@@ -14,7 +14,7 @@
 
 namespace careflow::synth {
 
-// The generator's draws, over careflow's own xoshiro256** (core/random.hpp) rather than <random>,
+// The generator's draws, over careflow's own xoshiro256** (base/random.hpp) rather than <random>,
 // whose distributions differ between library versions: the same seed must give the same bytes
 // on every machine.
 class Rng : public Xoshiro256 {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "careflow/io/ssda903.hpp"
+#include "careflow/io/table_writers.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/model.hpp"
 #include "careflow/synth/postcodes.hpp"

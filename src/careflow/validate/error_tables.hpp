@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
 #include "careflow/validate/collection.hpp"
 
 namespace careflow::validate {

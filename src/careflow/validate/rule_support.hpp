@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "careflow/core/code_lists.hpp"
-#include "careflow/core/string_view_index.hpp"
+#include "careflow/base/string_view_index.hpp"
 #include "careflow/validate/engine.hpp"
 
 namespace careflow::validate::detail {
@@ -20,7 +20,7 @@ namespace careflow::validate::detail {
 using ssda903::Table;
 using T = ssda903::Table;
 
-// The columns of each table (io/ssda903.hpp), by short names: E::DECOM, H::DOB, O3::ACCOM...
+// The columns of each table (core/ssda903_tables.hpp), by short names: E::DECOM, H::DOB, O3::ACCOM...
 namespace H = ssda903::header_col;
 namespace E = ssda903::episodes_col;
 namespace RV = ssda903::reviews_col;

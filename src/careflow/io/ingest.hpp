@@ -12,7 +12,7 @@
 
 #include "careflow/core/history.hpp"
 #include "careflow/core/privacy.hpp"
-#include "careflow/io/problems.hpp"
+#include "careflow/core/problems.hpp"
 #include "careflow/io/ssda903.hpp"
 
 namespace careflow {

@@ -4,8 +4,9 @@
 // benchmark, forecast), used by disclosure control (report/disclosure) to decide what to withhold,
 // and published beside the tables (relations.json) so that anyone can audit what was withheld.
 //
-// Here in io, beside OutputTable, because every subsystem that makes tables declares it and none
-// of them may include another's headers.
+// Here in core, beside OutputTable, because every capability that makes tables declares it and
+// none of them may include another's headers. Writing it as relations.json is io's
+// (io/relations_json.hpp).
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "careflow/io/output_table.hpp"
+#include "careflow/core/output_table.hpp"
 
 namespace careflow {
 
@@ -109,14 +110,5 @@ struct PublishedArithmetic {
   std::vector<Relation> relations;
   void append(const PublishedArithmetic& other);
 };
-
-// relations.json: {"disclosure_control": "on"|"off", "threshold": 5,
-//   "counts": [{"table": id, "cells": [[row, column name]...]}...],
-//   "relations": [{"kind": "sum"|"equal"|"linear"|"ratio"|"depends", "cells": [[table, row,
-//   column name]...], "coefficients": [...] (linear), "scale": x (ratio)}...]}.
-// Column names are looked up in `tables` (a cell of a table not among them keeps its index).
-std::string relations_json(const PublishedArithmetic& a, const std::vector<OutputTable>& tables);
-bool write_relations_json(const PublishedArithmetic& a, const std::vector<OutputTable>& tables, const std::string& path,
-                          std::string* error = nullptr);
 
 }  // namespace careflow

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/synth/synth.hpp"
 
 using namespace careflow;

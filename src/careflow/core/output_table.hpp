@@ -1,6 +1,7 @@
 // The one shape every careflow result takes on its way out: a titled table of typed cells,
 // written as CSV (Excel, R, pandas), JSON (Power BI, Python, the dashboard) or a sheet of an
-// XLSX workbook. Analyses build these; writers never need to know which analysis made them.
+// XLSX workbook (the writers are io's: io/table_writers.hpp). Analyses build these; writers
+// never need to know which analysis made them.
 #pragma once
 
 #include <cstddef>
@@ -56,35 +57,5 @@ void append_cell(std::string& out, const Cell& c, int decimals = -1);
 // Makes `c` hold `text`, reusing its string's storage when it already holds one (for rows
 // refilled in a loop).
 void set_text(Cell& c, std::string_view text);
-
-// Spreadsheet programs take a cell that begins with = + - @ (or a tab or carriage return,
-// after OWASP's CSV-injection guidance) as a formula: a child identifier such as
-// =HYPERLINK("http://...") would run when the file is opened. Such text is written with a
-// leading apostrophe, which makes it text in Excel and LibreOffice; text that is just a number
-// ("-2", "+1.5", "-3%") and every number cell are written as they are. Used for every cell,
-// heading, title and note of the CSV and XLSX writers below (not JSON, which no spreadsheet runs).
-bool needs_formula_guard(std::string_view text);
-// `text`, with the apostrophe when needs_formula_guard(text).
-std::string spreadsheet_text(std::string_view text);
-
-// Text made in chunks on several threads and used in order: format(begin, end, text) appends
-// the text of items [begin, end) to `text`; write(text) gets each chunk's text, in item order,
-// on one thread at a time. The result is the text one thread would make, item after item; the
-// writers below use it for tables whose make_row is concurrent, careflow validate for its text.
-void format_in_order(size_t items, const std::function<void(size_t begin, size_t end, std::string& text)>& format,
-                     const std::function<void(std::string_view text)>& write, size_t chunk = 4096);
-
-// Writers (streamed: a table is never held whole as text). Each writes its file whole or not at
-// all (a temporary file beside it, renamed over it: output_folder.hpp) and returns false (and
-// sets `error`) if the file cannot be written.
-bool write_csv(const OutputTable& t, const std::string& path, std::string* error = nullptr);
-std::string to_csv(const OutputTable& t);
-// JSON: {"id","title","notes","columns":[{name,label}], "rows":[{name: value}...]};
-// suppressed cells are null with a "suppressed" list of column names per row when any.
-std::string to_json(const OutputTable& t);
-bool write_json(const std::vector<OutputTable>& tables, const std::string& path, std::string* error = nullptr);
-// One sheet per table, with a contents sheet first; headings bold, filters on, panes frozen.
-bool write_xlsx(const std::vector<OutputTable>& tables, const std::string& path,
-                std::string* error = nullptr, const std::string& contents_title = "careflow");
 
 }  // namespace careflow

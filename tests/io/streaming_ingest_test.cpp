@@ -11,7 +11,7 @@
 #include <random>
 #include <tuple>
 
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 #include "careflow/synth/synth.hpp"
 
 using namespace careflow;

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <random>
 
-#include "careflow/core/ingest.hpp"
-#include "careflow/core/summary.hpp"
+#include "careflow/io/ingest.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "careflow/synth/synth.hpp"
 
 using namespace careflow;

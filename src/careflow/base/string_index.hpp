@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "careflow/core/huge_pages.hpp"
+#include "careflow/base/huge_pages.hpp"
 
 namespace careflow {
 

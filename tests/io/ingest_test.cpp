@@ -1,8 +1,8 @@
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 
 #include <gtest/gtest.h>
 
-#include "careflow/core/summary.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "temp_returns.hpp"
 
 using namespace careflow;

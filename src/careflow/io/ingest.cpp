@@ -1,4 +1,4 @@
-#include "careflow/core/ingest.hpp"
+#include "careflow/io/ingest.hpp"
 
 #include <fmt/format.h>
 
@@ -18,8 +18,8 @@
 #include <unordered_map>
 
 #include "careflow/core/privacy.hpp"
-#include "careflow/core/huge_pages.hpp"
-#include "careflow/core/string_index.hpp"
+#include "careflow/base/huge_pages.hpp"
+#include "careflow/base/string_index.hpp"
 
 namespace careflow {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "careflow/core/huge_pages.hpp"
+#include "careflow/base/huge_pages.hpp"
 
 namespace careflow {
 

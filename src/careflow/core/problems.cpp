@@ -1,4 +1,4 @@
-#include "careflow/io/problems.hpp"
+#include "careflow/core/problems.hpp"
 
 #include <fmt/format.h>
 

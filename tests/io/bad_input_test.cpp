@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "careflow/core/ingest.hpp"
-#include "careflow/core/summary.hpp"
+#include "careflow/io/ingest.hpp"
+#include "careflow/report/ingest_summary.hpp"
 #include "temp_returns.hpp"
 
 using namespace careflow;
