@@ -91,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {  // The input itself as an index (refused, short of a CRC collision; never a fault).
     PostcodeSelection selection;
     for (const auto pc : wanted) selection.add(pc);
-    for (const PostcodeSelection* only : {static_cast<const PostcodeSelection*>(nullptr), &selection})
+    const PostcodeSelection* some = &selection;
+    for (const PostcodeSelection* only : {static_cast<const PostcodeSelection*>(nullptr), some})
       (void)PostcodeIndex::read({data, size}, nullptr, only, nullptr, nullptr);
   }
 
