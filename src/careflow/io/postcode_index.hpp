@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "careflow/io/postcodes.hpp"
-#include "careflow/io/problems.hpp"
+#include "careflow/core/problems.hpp"
 
 namespace careflow {
 
