@@ -1,7 +1,7 @@
-// libFuzzer target: unit-cost files, both forms: `careflow forecast --unit-costs`
-// (kind,weekly_cost) and `careflow report --unit-costs` (placement_group or placement_type,
-// weekly_cost), the second read by the report's analyses on a small history. See
-// fuzz/README.md. Oracle: a cost careflow accepts is a number of pounds (finite, not negative).
+// libFuzzer target: unit-cost files (`--unit-costs` of report and forecast: placement_category,
+// weekly_cost, or the old kind / placement_group / placement_type columns), read by io and then
+// costed by the report's analyses on a small history. See fuzz/README.md. Oracle: a cost careflow
+// accepts is a number of pounds (finite, not negative).
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <variant>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/forecast/scenario.hpp"
+#include "careflow/io/unit_costs.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "fuzz_files.hpp"
 #include "small_return.hpp"
@@ -22,14 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)once;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 
-  forecast::CostSettings costs;
-  if (!forecast::parse_unit_costs_csv(text, "unit_costs.csv", costs))
-    for (double w : costs.weekly)
-      if (!std::isfinite(w) || w < 0) fuzz::fail("forecast accepted a weekly cost that is not a number of pounds");
-
-  folder.write({{"unit_costs.csv", text}});
   analyse::Options o;
-  o.unit_costs_file = (folder.root() / "unit_costs.csv").string();
+  if (!parse_unit_costs(text, "unit_costs.csv", o.unit_costs))
+    for (double w : o.unit_costs.weekly)
+      if (!std::isfinite(w) || w < 0) fuzz::fail("a weekly cost that is not a number of pounds was accepted");
   const auto a = analyse::assess(fuzz::small_history(), o);
   for (const auto& t : a.tables)
     if (t.table.id == "unit_costs")

@@ -12,6 +12,7 @@
 #include "careflow/forecast/simulated_history.hpp"
 #include "careflow/io/relations_json.hpp"
 #include "careflow/io/table_writers.hpp"
+#include "careflow/io/unit_costs.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/svg_chart.hpp"
 #include "command.hpp"
@@ -226,11 +227,15 @@ int run(const Options& o, const std::vector<std::string>& command) {
   s.arrivals_window_days = o.model.reference_days;
   // Base costs (shared by the baseline and every scenario unless a scenario overrides them).
   Scenario baseline;
-  if (!o.unit_costs.empty())
-    if (auto e = load_unit_costs_csv(o.unit_costs, baseline.costs)) {
+  if (!o.unit_costs.empty()) {
+    UnitCosts costs;
+    if (auto e = read_unit_costs(o.unit_costs, costs)) {
       fmt::print(stderr, "careflow forecast: {}\n", *e);
       return 2;
     }
+    for (const auto& w : costs.warnings) fmt::print(stderr, "careflow forecast: warning: {}\n", w);
+    baseline.costs.use(costs);
+  }
   baseline.costs.inflation = o.inflation;
   std::vector<Scenario> scenarios;
   for (const auto& path : o.scenarios) {
@@ -383,7 +388,7 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("--legal-change", o->legal_change,
                   "Multiply the hazard of a legal status change: FROM_GROUP:TO_GROUP:FACTOR[:FROM], e.g. interim_care_order:full_care_order:1.5");
   cmd->add_option("--population-growth", o->population_growth, "Yearly growth applied to entries (e.g. 0.01)");
-  cmd->add_option("--unit-costs", o->unit_costs, "CSV of kind,weekly_cost (default: illustrative costs)");
+  cmd->add_option("--unit-costs", o->unit_costs, "CSV of placement_category,weekly_cost (default: illustrative costs; docs/groupings.md)");
   cmd->add_option("--inflation", o->inflation, "Yearly cost inflation applied each April (e.g. 0.03)");
   cmd->add_option("--simulated", o->simulated, "Forecast a simulated history with this seed instead of returns (demo)");
   cmd->add_option("--out", o->out, "Folder for the tables (CSV, JSON, XLSX)");

@@ -10,6 +10,7 @@
 #include "careflow/io/postcodes.hpp"
 #include "postcode_index_place.hpp"
 #include "careflow/io/reference_data.hpp"
+#include "careflow/io/unit_costs.hpp"
 #include "careflow/report/data_quality.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "command.hpp"
@@ -70,11 +71,18 @@ int run(const Options& o, const std::vector<std::string>& command) {
     return 2;
   }
   analyse::Options ao;
+  // Unit costs before the returns too: one table for the costs section and the forecast's spend.
+  if (!o.unit_costs.empty()) {
+    if (auto e = read_unit_costs(o.unit_costs, ao.unit_costs)) {
+      fmt::print(stderr, "careflow report: {}\n", *e);
+      return 2;
+    }
+    for (const auto& w : ao.unit_costs.warnings) fmt::print(stderr, "careflow report: warning: {}\n", w);
+  }
   ao.la_code = o.la;
   ao.first_year = o.from;
   ao.last_year = o.to;
   ao.population_file = o.population;
-  ao.unit_costs_file = o.unit_costs;
   ao.projection_file = o.projection;
   if (!o.reference_date.empty()) {
     const auto d = parse_date(o.reference_date);
@@ -166,6 +174,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
     fo.seed = o.seed;
     fo.suppression = ro.suppression;
     fo.scenarios = scenarios;
+    fo.costs.use(ao.unit_costs);
     auto fs = report::forecast_section(h, fo);
     if (!a.filter.empty())
       fs.limitations.push_back("The forecast covers every child in the returns: --filter does not apply to it.");
@@ -207,7 +216,7 @@ const Register reg{{"report", [](CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-suppression", opts->no_suppression, "Show counts of 1 to 5 (internal use only: never publish)");
   cmd->add_option("--data", opts->data, "Reference data folder (default: CAREFLOW_DATA or ../shared/data/public)");
   cmd->add_option("--population", opts->population, "CSV year,population: the council's mid-year 0-17 population");
-  cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_group (or placement_type),weekly_cost");
+  cmd->add_option("--unit-costs", opts->unit_costs, "CSV placement_category,weekly_cost (docs/groupings.md)");
   cmd->add_option("--projection", opts->projection, "CSV year,age,population: projected children by single year of age");
   cmd->add_option("--area", opts->area, "Name of the area shown in the report");
   opts->la_check.add_to(cmd);

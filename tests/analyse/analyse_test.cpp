@@ -1,6 +1,7 @@
 // The needs-assessment analyses on the hand-built council of fixture.hpp. Every expected number
 // is derived by hand in the comments from the episodes listed there, not from the code.
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/io/unit_costs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -213,21 +214,23 @@ TEST_F(HandBuilt, Permanence) {
                      {"2023/24", "adopted", 0}});
 }
 
-// Days in care 2024/25 (365 days): A K2 all year 365; B U6 01/04/2024-15/03/2025 = 348;
-// C U4 365; E U4 01/04-30/06/2024 = 90; D A4 01/04/2024-01/02/2025 = 306.
-// Other foster care = 348 + 365 + 90 = 803. With costs U6 (other foster) £700/week and K2 £3,500:
-// 803 x 100 + 365 x 500 = 80,300 + 182,500 = 262,800; per child-week 262,800 x 7 / 1,474 days
-// = 1,839,600 / 1,474 = 1,248.03.
+// Days in care 2024/25 (365 days): A K2 (private provider, PR4) all year 365; B U6 01/04/2024-
+// 15/03/2025 = 348; C U4 365; E U4 01/04-30/06/2024 = 90 (all PR1); D A4 01/04/2024-01/02/2025 = 306.
+// Other foster care = 348 + 365 + 90 = 803, in-house fostering by the demand model's categories;
+// K2 with PR4 is external residential care. With in-house fostering at £700/week and external
+// residential care at £3,500: 803 x 100 + 365 x 500 = 80,300 + 182,500 = 262,800; per child-week
+// 262,800 x 7 / 1,474 days = 1,839,600 / 1,474 = 1,248.03.
 TEST_F(Costs, SpendFromDaysAndUserUnitCosts) {
   Options o;
-  o.unit_costs_file = write_file("costs.csv", "placement_type,weekly_cost\nU6,700\nK2,3500\nA4,0\n");
+  ASSERT_FALSE(parse_unit_costs("placement_category,weekly_cost\nfoster_in_house,700\nresidential_external,3500\nadoption,0\n",
+                                "costs.csv", o.unit_costs));
   const auto a = assess(h, o);
   expect_numbers(table(a, "days_in_care_by_placement"),
                  {{std::string(label(PlacementGroup::foster_other)), "y2025", 803},
                   {std::string(label(PlacementGroup::childrens_home)), "y2025", 365},
                   {std::string(label(PlacementGroup::placed_for_adoption)), "y2025", 306}});
   const auto& spend = table(a, "spend_by_placement");
-  EXPECT_NEAR(num(spend, std::string(label(PlacementGroup::foster_other)), "y2025"), 80300, 1e-6);
+  EXPECT_NEAR(num(spend, std::string(demand_category_label(DemandCategory::foster_in_house)), "y2025"), 80300, 1e-6);
   EXPECT_NEAR(num(spend, "Total", "y2025"), 262800, 1e-6);
   EXPECT_NEAR(num(spend, "Average cost per child-week", "y2025"), 1248.03, 0.005);
   EXPECT_EQ(table(a, "unit_costs").table.title.find("ILLUSTRATIVE"), std::string::npos);

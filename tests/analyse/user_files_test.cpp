@@ -40,21 +40,8 @@ TEST_F(UserFiles, PopulationRowsThatAreNotNumbersAreLeftOutAndCounted) {
                         ": 3 row(s) without a year and a positive population were not used (line 2 and others).");
 }
 
-// Days in 2024/25 (analyse_test.cpp's SpendFromDaysAndUserUnitCosts): other foster care 803,
-// children's home (K2) 365, adoption 306. U6 "nan" and U4 "-10" are not costs, so other foster
-// care keeps its illustrative £765; K2 "£3,500" is read as 3,500 (the pound sign used to stop it).
-// Spend = 803 x 765 / 7 + 365 x 3,500 / 7 + 306 x 0 = 87,756.43 + 182,500 = 270,256.43.
-TEST_F(UserFiles, UnitCostsThatAreNotPoundsAreLeftOutAndCounted) {
-  Options o;
-  o.unit_costs_file = write_file("costs.csv", "placement_type,weekly_cost\nU6,nan\nK2,\"\xC2\xA3" "3,500\"\nU4,-10\n");
-  const auto a = assess(h, o);
-  const auto& costs = table(a, "unit_costs");
-  EXPECT_EQ(num(costs, std::string(label(PlacementGroup::childrens_home)), "weekly_cost"), 3500);
-  EXPECT_EQ(num(costs, std::string(label(PlacementGroup::foster_other)), "weekly_cost"), 765);
-  EXPECT_NEAR(num(table(a, "spend_by_placement"), "Total", "y2025"), 803 * 765 / 7.0 + 365 * 3500 / 7.0, 1e-6);
-  has_limitation(a, "Unit costs file " + o.unit_costs_file +
-                        ": 2 row(s) without a weekly cost in pounds were not used (line 2 and others).");
-}
+// Unit-cost files are read by io before the analyses (io/unit_costs.cpp), and a row that is not a
+// cost in pounds is refused with its line and column: tests/io/unit_costs_test.cpp.
 
 // analyse_test.cpp's RatesByAgeAppliedToProjectedPopulation (100 at each age in mid-2024, 200
 // in mid-2026: demand 2 -> 4, 2026's 0-17 total 3,600) with five bad rows first: an age of

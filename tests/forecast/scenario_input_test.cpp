@@ -121,21 +121,7 @@ TEST(ScenarioInput, ValuesThatAreNotNumbersOfTheirKindAreRefused) {
             std::pow(0.5, 365 / 365.25));
 }
 
-TEST(ScenarioInput, UnitCostsAreWeeklyCostsInPounds) {
-  CostSettings costs;
-  // Thousands separators and a pound sign are how spreadsheets write money.
-  ASSERT_FALSE(parse_unit_costs_csv("kind,weekly_cost\nfoster_ifa,\"1,200\"\nsecure,\xC2\xA3" "9500.50\n", "c.csv", costs));
-  EXPECT_EQ(costs.weekly[static_cast<size_t>(Kind::foster_ifa)], 1200);
-  EXPECT_EQ(costs.weekly[static_cast<size_t>(Kind::secure)], 9500.5);
-  EXPECT_FALSE(costs.illustrative);
-  // Before, std::stod read "12abc" as 12 and accepted nan, inf and negative costs.
-  for (const char* v : {"12abc", "nan", "inf", "-5", "1e999", ""}) {
-    CostSettings c;
-    const auto e = parse_unit_costs_csv(std::string("kind,weekly_cost\nother,") + v + "\n", "c.csv", c);
-    ASSERT_TRUE(e) << v;
-    EXPECT_EQ(*e, std::string("c.csv:2: '") + v + "' is not a weekly cost in pounds");
-  }
-}
+// Unit-cost files (kind,weekly_cost before issue #12): tests/io/unit_costs_test.cpp.
 
 TEST(ScenarioInput, FilesAreReadAsBytesAndNamedInMessages) {
   const auto dir = std::filesystem::temp_directory_path() / ("careflow_scenario_" + std::to_string(::getpid()));

@@ -17,6 +17,7 @@
 #include "careflow/core/history.hpp"
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
+#include "careflow/core/unit_costs.hpp"
 #include "careflow/io/reference_tables.hpp"
 
 namespace careflow {
@@ -50,7 +51,9 @@ struct Options {
   // the limitations say which files were not given.
   const NeedsAssessmentReference* reference = nullptr;
   std::string population_file;         // user CSV: year,population (mid-year 0-17); else reference->population
-  std::string unit_costs_file;         // user CSV: placement_group or code, weekly_cost
+  // Weekly unit costs by placement category (io/unit_costs.hpp reads --unit-costs): the same
+  // table the forecast costs by; the illustrative defaults when the council gives none.
+  UnitCosts unit_costs;
   std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
   // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA
   // lookup; empty = the reference data folder's. Loaded only if placements have postcodes.

@@ -256,11 +256,13 @@ void durations(Context& cx, Assessment& a) {
                    : "none in the years analysed"});
   // Days in care by placement type per year.
   {
-    auto& days = cx.days_in_care_by_placement.emplace();
+    auto& by_category = cx.days_in_care_by_category.emplace();
     auto t = by_year(cx, "days_in_care_by_placement", "Days in care by placement type", "", "durations",
                      placement_group_labels(),
                      [&](const CollectionYear& y, std::vector<double>& counts) {
                        const Date from = y.start(), to = cx.year_end(y);
+                       auto& cat = by_category.emplace_back();  // by_year fills the years in order
+                       cat.fill(0);
                        for (const auto& p : h.periods) {
                          if (p.short_breaks) continue;
                          for (uint32_t e = p.first_episode; e < p.first_episode + p.episode_count; ++e) {
@@ -269,9 +271,9 @@ void durations(Context& cx, Assessment& a) {
                            const Date en = ep.is_open() ? to + 1 : std::min(ep.end, to + 1);
                            if (en - s <= 0 || !cx.keep(ep.child, s)) continue;
                            counts[static_cast<size_t>(placement_group(ep.placement_type))] += en - s;
+                           cat[static_cast<size_t>(demand_category(ep.placement_type, ep.provider))] += en - s;
                          }
                        }
-                       days.push_back(counts);  // by_year fills the years in order
                      });
     t.table.notes = "A day counts when the child is looked after at the end of it (an episode contributes DEC - DECOM "
                     "days). Days are not counts of children and are not suppressed; the % column is the share of the "

@@ -1,6 +1,7 @@
 // Shared helpers of the analyses (internal to src/careflow/analyse).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -40,9 +41,10 @@ struct Context {
   std::string la_ons_code;            // the council's ONS code (from --la, or via the population file)
   std::map<int, std::vector<double>> england_ceased_by_reason;       // year -> count by CeaseGroup (+ total last)
   std::vector<Reliability> reliability;  // one per measure that needs history (see measure_reliability)
-  // Days in care by placement type ([year index][PlacementGroup]), as durations() counts them for
-  // days_in_care_by_placement; costs() prices them. None until durations() has run.
-  std::optional<std::vector<std::vector<double>>> days_in_care_by_placement;
+  // Days in care by the demand model's placement categories ([year index][DemandCategory]),
+  // counted by durations() with days_in_care_by_placement; costs() prices them by the one table
+  // of unit costs, as the forecast does. None until durations() has run.
+  std::optional<std::vector<std::array<double, kDemandCategoryCount>>> days_in_care_by_category;
 
   bool keep(ChildIndex c, Date on) const;
   // Children looked after at the end of `d` who pass the filter.

@@ -12,107 +12,49 @@
 #include "careflow/io/csv.hpp"
 
 namespace careflow::analyse::detail {
-namespace {
-
-// Illustrative weekly unit costs (GBP) by DfE placement group, for when a council gives none.
-// Sources: DfE S251 outturn unit costs for England 2024-25 (LAIT FosteringFinance £765,
-// RescareFinance £7,385) and the unit costs quoted in the seed needs assessments (family and
-// friends £210-£379, supported living £839, supported lodgings £333, mother and baby £1,231).
-struct DefaultCost {
-  PlacementGroup group;
-  double weekly;
-  const char* source;
-};
-constexpr DefaultCost kDefaultCosts[] = {
-    {PlacementGroup::foster_relative_friend, 300, "seed reports: family and friends fostering GBP 210-379"},
-    {PlacementGroup::foster_other, 765, "S251 England 2024-25 fostering unit cost (LAIT FosteringFinance)"},
-    {PlacementGroup::placed_for_adoption, 0, "no placement fee assumed"},
-    {PlacementGroup::placed_with_parents, 0, "no placement fee assumed"},
-    {PlacementGroup::independent_living, 333, "seed report: supported lodgings"},
-    {PlacementGroup::supported_accommodation, 839, "seed report: external supported living"},
-    {PlacementGroup::secure_home, 7385, "S251 England 2024-25 residential unit cost (LAIT RescareFinance)"},
-    {PlacementGroup::childrens_home, 7385, "S251 England 2024-25 residential unit cost (LAIT RescareFinance)"},
-    {PlacementGroup::residential_other, 1231, "seed report: mother and baby units"},
-    {PlacementGroup::temporary, 765, "as fostering"},
-    {PlacementGroup::other, 765, "as fostering"},
-};
-
-}  // namespace
-
+// Spend by the demand model's placement categories (core/unit_costs.hpp), the partition the
+// forecast costs by, from the council's unit costs (read by io, --unit-costs) or the illustrative
+// defaults. Days are counted as in days_in_care_by_placement (a day counts when the child is
+// looked after at the end of it), so that spend = days x weekly cost / 7 category by category.
 void costs(Context& cx, Assessment& a) {
-  std::vector<double> weekly(kPlacementGroupCount, 0);
-  std::vector<std::string> source(kPlacementGroupCount);
-  for (const auto& d : kDefaultCosts) {
-    weekly[static_cast<size_t>(d.group)] = d.weekly;
-    source[static_cast<size_t>(d.group)] = std::string("ILLUSTRATIVE: ") + d.source;
-  }
-  bool user = false;
-  if (!cx.o.unit_costs_file.empty()) {
-    auto r = read_csv(cx.o.unit_costs_file);
-    int gc = r.table.find_column("placement_group");
-    if (gc < 0) gc = r.table.find_column("placement_type");
-    const int wc = r.table.find_column("weekly_cost");
-    if (!r.readable || gc < 0 || wc < 0) {
-      a.limitations.push_back("Unit costs file " + cx.o.unit_costs_file +
-                              " could not be used (needs columns placement_group or placement_type, and weekly_cost): "
-                              "illustrative costs are shown.");
-    } else {
-      std::vector<uint32_t> unread;
-      for (size_t i = 0; i < r.table.rows(); ++i) {
-        const auto cost = parse_number_cell(r.table.cell(i, wc));
-        if (!cost || *cost < 0) {
-          unread.push_back(r.table.line(i));
-          continue;
-        }
-        const double v = *cost;
-        const auto key = r.table.cell(i, gc);
-        for (int g = 0; g < kPlacementGroupCount; ++g) {
-          const auto pg = static_cast<PlacementGroup>(g);
-          const CodeIndex code = codes::placement_type.find(key);
-          if (label(pg) == key || (code != kNoCode && placement_group(code) == pg)) {
-            weekly[g] = v;
-            source[g] = "council's unit costs (" + cx.o.unit_costs_file + ")";
-            user = true;
-          }
-        }
-      }
-      if (!unread.empty())
-        a.limitations.push_back(fmt::format("Unit costs file {}: {} row(s) without a weekly cost in pounds were not "
-                                            "used (line {}{}).", cx.o.unit_costs_file, unread.size(), unread.front(),
-                                            unread.size() > 1 ? " and others" : ""));
-    }
-  }
+  const UnitCosts& uc = cx.o.unit_costs;
+  const bool user = !uc.illustrative();
+  a.limitations.insert(a.limitations.end(), uc.warnings.begin(), uc.warnings.end());
   {
     Table t = make_table("costs", "unit_costs",
-                         user ? "Weekly unit costs by placement type" : "Weekly unit costs by placement type (ILLUSTRATIVE)",
-                         user ? "From the council's file; groups it did not give use the illustrative defaults."
-                              : "ILLUSTRATIVE defaults, not this council's costs: DfE S251 England unit costs and costs "
-                                "quoted in published needs assessments. Give --unit-costs FILE (placement_group,weekly_cost) "
-                                "for real figures.",
-                         {{"placement_group", "Placement type"}, {"weekly_cost", "Cost per week (GBP)", 0}, {"source", "Source"}});
-    for (int g = 0; g < kPlacementGroupCount; ++g)
-      t.table.add_row({std::string(label(static_cast<PlacementGroup>(g))), weekly[g], source[g]});
+                         user ? "Weekly unit costs by placement category" : "Weekly unit costs by placement category (ILLUSTRATIVE)",
+                         user ? "From the council's file; categories it did not give use the illustrative defaults. "
+                                "Categories as the sector's demand model costs placements (docs/groupings.md)."
+                              : "ILLUSTRATIVE round numbers, not this council's costs (the forecast uses the same). Give "
+                                "--unit-costs FILE (placement_category,weekly_cost) for real figures. Categories as the "
+                                "sector's demand model costs placements (docs/groupings.md).",
+                         {{"placement_category", "Placement category"}, {"weekly_cost", "Cost per week (GBP)", 0}, {"source", "Source"}});
+    for (int c = 0; c < kDemandCategoryCount; ++c)
+      t.table.add_row({std::string(demand_category_label(static_cast<DemandCategory>(c))), uc.weekly[static_cast<size_t>(c)],
+                       uc.given[static_cast<size_t>(c)] ? "council's unit costs (" + uc.source + ")"
+                                                         : std::string("ILLUSTRATIVE round number")});
     a.tables.push_back(std::move(t));
   }
-  // Spend from the days in care (durations).
-  if (!cx.days_in_care_by_placement) return;
-  const auto& days = *cx.days_in_care_by_placement;
+  // Days in care by category and year (durations()).
+  if (!cx.days_in_care_by_category) return;
+  const auto& days = *cx.days_in_care_by_category;
   Table t = make_table("costs", "spend_by_placement",
-                       std::string("Estimated placement spend by type (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)"),
-                       "Days in care x weekly unit cost / 7. An estimate of placement spend, not an outturn.",
-                       {{"category", "Placement type"}});
+                       std::string("Estimated placement spend by category (GBP)") + (user ? "" : " (ILLUSTRATIVE unit costs)"),
+                       "Days in care x weekly unit cost / 7, by the demand model's placement categories (PLACE and "
+                       "PLACE_PROVIDER), as the forecast's spend. An estimate of placement spend, not an outturn.",
+                       {{"category", "Placement category"}});
   for (const auto& y : cx.years) t.table.add_column(year_column(y), y.label(), 0);
   std::vector<double> total_spend(cx.years.size(), 0), total_days(cx.years.size(), 0);
-  for (int g = 0; g < kPlacementGroupCount; ++g) {
-    // As days_in_care_by_placement: a type with no days in any year has no row.
+  for (int c = 0; c < kDemandCategoryCount; ++c) {
+    // A category with no days in any year has no row.
     bool any = false;
-    for (size_t y = 0; y < cx.years.size(); ++y) any |= days[y][g] != 0;
+    for (size_t y = 0; y < cx.years.size(); ++y) any |= days[y][static_cast<size_t>(c)] != 0;
     if (!any) continue;
-    std::vector<Cell> out{std::string(label(static_cast<PlacementGroup>(g)))};
+    std::vector<Cell> out{std::string(demand_category_label(static_cast<DemandCategory>(c)))};
     for (size_t y = 0; y < cx.years.size(); ++y) {
-      const double d = days[y][g];
-      out.push_back(d * weekly[g] / 7.0);
-      total_spend[y] += d * weekly[g] / 7.0;
+      const double d = days[y][static_cast<size_t>(c)], spend = d * uc.weekly[static_cast<size_t>(c)] / 7.0;
+      out.push_back(spend);
+      total_spend[y] += spend;
       total_days[y] += d;
     }
     t.table.add_row(std::move(out));

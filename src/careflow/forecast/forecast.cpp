@@ -191,9 +191,11 @@ std::vector<std::vector<double>> spend_by_fy(const MicrosimResult& r) {
 }
 
 std::string costs_note(const Scenario& sc) {
-  return sc.costs.illustrative
-             ? "Unit costs are ILLUSTRATIVE defaults (docs/forecast.md), not a source: give your own with --unit-costs."
-             : "Unit costs as given by the user.";
+  std::string note = sc.costs.illustrative
+                         ? "Unit costs are ILLUSTRATIVE defaults (docs/forecast.md), not a source: give your own with --unit-costs."
+                         : "Unit costs as given by the user.";
+  for (const auto& w : sc.costs.warnings) note += " " + w;
+  return note;
 }
 
 // A scenario's tables are named and titled after it; the baseline's are not.

@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "careflow/io/csv.hpp"
+#include "careflow/io/unit_costs.hpp"
 
 
 namespace careflow::forecast {
@@ -33,11 +34,6 @@ std::optional<Kind> kind_from_name(std::string_view n) {
   return std::nullopt;
 }
 
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t\r\n\"");
-  const auto e = s.find_last_not_of(" \t\r\n\"");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 }  // namespace
 
 namespace {
@@ -47,36 +43,6 @@ bool is_folder(const std::string& path) {
   return std::filesystem::is_directory(path, ec);
 }
 }  // namespace
-
-std::optional<std::string> load_unit_costs_csv(const std::string& path, CostSettings& costs) {
-  if (is_folder(path)) return fmt::format("cannot read unit costs '{}': it is a folder, not a file", path);
-  std::string text;
-  if (!read_file(path, text)) return fmt::format("cannot read unit costs '{}'", path);
-  return parse_unit_costs_csv(text, path, costs);
-}
-
-std::optional<std::string> parse_unit_costs_csv(std::string_view text, const std::string& path, CostSettings& costs) {
-  int n = 0, line_no = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    const size_t nl = std::min(text.find('\n', pos), text.size());
-    const std::string line(text.substr(pos, nl - pos));
-    pos = nl + 1;
-    ++line_no;
-    const auto comma = line.find(',');
-    if (comma == std::string::npos) continue;
-    const std::string k = trim(line.substr(0, comma)), v = trim(line.substr(comma + 1));
-    if (line_no == 1 && k == "kind") continue;
-    const auto kind = kind_from_name(k);
-    if (!kind) return fmt::format("{}:{}: unknown placement kind '{}'", path, line_no, k);
-    const auto cost = parse_number_cell(v);
-    if (!cost || *cost < 0) return fmt::format("{}:{}: '{}' is not a weekly cost in pounds", path, line_no, v);
-    costs.weekly[static_cast<size_t>(*kind)] = *cost;
-    ++n;
-  }
-  if (n == 0) return fmt::format("{}: no unit costs found (expected rows kind,weekly_cost)", path);
-  costs.illustrative = false;
-  return std::nullopt;
-}
 
 bool Scenario::is_baseline() const {
   return entry_changes.empty() && return_home_factor == 1.0 && shifts.empty() && population_growth == 0.0 &&
@@ -372,7 +338,10 @@ std::optional<std::string> load_scenario_toml(const std::string& path, Scenario&
   if (!unit_costs_csv.empty()) {
     auto p = std::filesystem::path(unit_costs_csv);
     if (p.is_relative()) p = std::filesystem::path(path).parent_path() / p;
-    if (auto e = load_unit_costs_csv(p.string(), out.costs)) return e;
+    UnitCosts u;
+    u.weekly = out.costs.weekly;
+    if (auto e = read_unit_costs(p.string(), u)) return e;
+    out.costs.use(u);
   }
   return std::nullopt;
 }

@@ -11,25 +11,29 @@
 #include <vector>
 
 #include "careflow/core/date.hpp"
+#include "careflow/core/unit_costs.hpp"
 #include "careflow/forecast/common.hpp"
 
 namespace careflow::forecast {
 
 // Weekly unit cost by placement kind, and annual inflation applied each April (costs are at the
-// prices of the first forecast financial year). Defaults are ILLUSTRATIVE round numbers, not a
-// source: councils should give their own (unit-cost CSV: kind,weekly_cost).
+// prices of the first forecast financial year). Defaults are core's ILLUSTRATIVE round numbers,
+// the report's too (core/unit_costs.hpp): councils should give their own (--unit-costs FILE,
+// placement_category,weekly_cost, read by io/unit_costs.hpp).
 struct CostSettings {
-  std::array<double, kKindCount> weekly{350, 550, 950, 5000, 6500, 1500, 9000, 150, 300, 1200};
+  std::array<double, kKindCount> weekly = kIllustrativeWeeklyCosts;
   double inflation = 0.0;  // per year, e.g. 0.03
   bool illustrative = true;
+  std::vector<std::string> warnings;  // about the unit-costs file (old column names), shown with the spend
+  // The council's unit costs (or the illustrative ones) as the forecast's.
+  void use(const UnitCosts& u) {
+    weekly = u.weekly;
+    illustrative = u.illustrative();
+    warnings = u.warnings;
+  }
   // Multiplier for a day: (1 + inflation) ^ (financial years since the first forecast year).
   double inflation_factor(Date day, Date forecast_start) const;
 };
-// Reads "kind,weekly_cost" rows (kind as kind_name, e.g. foster_ifa); returns an error message
-// or nothing.
-std::optional<std::string> load_unit_costs_csv(const std::string& path, CostSettings& costs);
-// The same from the file's text; `path` names it in messages.
-std::optional<std::string> parse_unit_costs_csv(std::string_view text, const std::string& path, CostSettings& costs);
 
 // Entries of children aged [age_from, age_to] (completed years at entry) multiplied by `factor`
 // from `from` on.

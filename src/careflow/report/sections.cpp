@@ -249,7 +249,8 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   const int runs = forecast_section_runs(h, o);
   fs.runs = runs;
   fs.seed = o.seed;
-  const Scenario baseline;
+  Scenario baseline;
+  baseline.costs = o.costs;
   // Fitted once: the baseline and every scenario run the same models (as careflow forecast does).
   const MicrosimModel fitted = fit_microsim(h, fs.microsim());
   const ModelRun run = run_models(h, fs, baseline, nullptr, &fitted);

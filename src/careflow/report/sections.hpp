@@ -59,6 +59,9 @@ struct ForecastSectionOptions {
   // Scenarios drawn against the baseline (chart of both, and the difference by financial year
   // with intervals from paired runs), e.g. from `careflow report --scenario FILE`.
   std::vector<forecast::Scenario> scenarios;
+  // Unit costs of the baseline's spend: the council's, as the costs section uses (or the same
+  // illustrative defaults).
+  forecast::CostSettings costs;
   // The number looked after at 31 March as the report's other tables publish it
   // (published_stock): an actual number beside the forecast that is the same figure (same date
   // and value) is withheld whenever it is withheld there.
