@@ -5,7 +5,7 @@
 // ("The test bench"). Not a Google Benchmark: it measures accuracy, not time, and runs for
 // several minutes, so never in CI (tests/forecast/bench_battery_test.cpp runs a small battery).
 //
-//   build/bench/bench_forecast_battery [--councils 40] [--runs 200] [--scratch /tmp] [--trend-change-sd 0]
+//   build/bench/bench_forecast_battery [--councils 40] [--runs 200] [--scratch /tmp] [--seed 1] [--trend-change-sd 0]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -74,9 +74,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--councils")) councils = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--runs")) settings.runs = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--scratch")) scratch = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--seed")) settings.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--trend-change-sd")) settings.trend_change_sd = std::atof(argv[i + 1]);
     else {
-      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--trend-change-sd SD]\n", argv[0]);
+      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--seed S] [--trend-change-sd SD]\n", argv[0]);
       return 2;
     }
   }
@@ -87,8 +88,8 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<forecast::BacktestPoint> all;
   std::map<std::string, std::vector<forecast::BacktestPoint>> by_size;
-  fmt::print("Forecast test bench: {} councils, {} runs per forecast, trend change s.d. {}, origins 31 March 2018-2024, "
-             "horizons 1-3 years\n\n", councils, settings.runs, settings.trend_change_sd);
+  fmt::print("Forecast test bench: {} councils, {} runs per forecast, seed {}, trend change s.d. {}, origins 31 March "
+             "2018-2024, horizons 1-3 years\n\n", councils, settings.runs, settings.seed, settings.trend_change_sd);
   fmt::print("| council | seed | looked after (target) | dynamics | total MAPE: naive | microsim |\n| ---: | ---: | ---: | --- | ---: | ---: |\n");
   for (int i = 0; i < councils; ++i) {
     const auto r = bench_battery::run_council(i, settings, scratch);

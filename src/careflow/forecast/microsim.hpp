@@ -38,8 +38,9 @@ struct MicrosimSettings {
   // demand): each run changes the yearly log growth of entrants by N(0, sd^2) from the origin
   // on, mean-preserving (the multiplier at t years is exp(d t - sd^2 t^2 / 2)). Off (0) by
   // default: at 0.05 (trend_prior_sd's a priori scale) it brought the test bench's 80%/95%
-  // coverage of totals from 70.7/86.9% to 76.5/93.5% but its MAPE at 2-3 years up by 0.05-0.06
-  // points (docs/forecast.md, "The test bench"), so the default forecast is unchanged.
+  // coverage of totals from 70.7/86.9% to 76.5/93.5% with MAPE within Monte Carlo error
+  // (docs/forecast.md, "The test bench"); off until the lead turns it on, as it changes every
+  // forecast output.
   double trend_change_sd = 0.0;
   // Re-entry as its own process (MicrosimModel::reenter); off: a re-entry is an arrival like any
   // other (the model before November 2026; less accurate on synth councils, docs/forecast.md).
