@@ -11,13 +11,13 @@ using namespace careflow::benchmark;
 
 static const PublicData& data() {
   // The folder comes from CAREFLOW_DATA or ../shared/data/public (see reference_data.hpp).
-  static const PublicData d = load_public_data();
+  static const PublicData d = load_public_data(careflow::read_published_file);
   return d;
 }
 
 // Loading every reference file the subsystem reads.
 static void BM_LoadPublicData(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(load_public_data());
+  for (auto _ : state) benchmark::DoNotOptimize(load_public_data(careflow::read_published_file));
 }
 BENCHMARK(BM_LoadPublicData)->Unit(benchmark::kMillisecond);
 

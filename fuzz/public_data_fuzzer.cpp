@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const bool once = (set_reference_data_dir(folder.root().string()), true);
   (void)once;
   folder.write(fuzz::split_files(std::string_view(reinterpret_cast<const char*>(data), size), benchmark::kClaSeries));
-  const benchmark::PublicData d = benchmark::load_public_data();
+  const benchmark::PublicData d = benchmark::load_public_data(careflow::read_published_file);
   // The benchmark for the latest year of the first council that reports, as `careflow
   // benchmark --la` would give it.
   for (auto it = d.cla.rbegin(); it != d.cla.rend(); ++it)

@@ -37,7 +37,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
     fmt::print(stderr, "careflow benchmark: {}\n", missing_reference_message(benchmark::kClaSeries));
     return 2;
   }
-  const auto d = benchmark::load_public_data();
+  const auto d = benchmark::load_public_data(read_published_file);
   for (auto& m : d.missing) fmt::print(stderr, "careflow benchmark: note: {} (continuing without it)\n", m);
   if (!d.problems.empty())  // rows or files of the published tables that could not be used
     fmt::print(stderr, "careflow benchmark: note: {} problem(s) in the published tables, the first: {} (all in data_notes)\n",

@@ -148,7 +148,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
     benchmark::LoadOptions lo;
     lo.lait = false;
     lo.direct = false;
-    if (!check_la("report", o.la, benchmark::returns_evidence(h), benchmark::load_public_data(lo), ao.postcodes,
+    if (!check_la("report", o.la, benchmark::returns_evidence(h), benchmark::load_public_data(read_published_file, lo), ao.postcodes,
                   o.la_check, la_notes))
       return 2;
   }

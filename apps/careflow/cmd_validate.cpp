@@ -344,7 +344,7 @@ int run(const Options& o) {
     lo.lait = false;
     lo.direct = false;
     std::vector<std::string> notes;
-    if (!check_la("validate", o.la, benchmark::returns_evidence(this_year), benchmark::load_public_data(lo),
+    if (!check_la("validate", o.la, benchmark::returns_evidence(this_year), benchmark::load_public_data(read_published_file, lo),
                   postcodes ? &*postcodes : nullptr, o.la_check, notes,
                   o.no_postcodes ? "--no-postcodes was given" : ""))
       return 2;

@@ -31,7 +31,7 @@ class ReferenceFolder {
   }
   PublicData load() {
     set_reference_data_dir(root_.string());
-    return load_public_data();
+    return load_public_data(careflow::read_published_file);
   }
 
  private:

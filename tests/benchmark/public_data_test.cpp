@@ -90,7 +90,7 @@ TEST(Boundaries, DeprivationFollowsRecodedAndSplitCouncils) {
 
 TEST(Reference, MissingFolderIsReportedPlainly) {
   set_reference_data_dir("/nonexistent/careflow-reference");
-  const auto d = load_public_data();
+  const auto d = load_public_data(careflow::read_published_file);
   set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   EXPECT_TRUE(d.cla.empty());
   ASSERT_FALSE(d.missing.empty());

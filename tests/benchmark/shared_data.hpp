@@ -15,7 +15,7 @@ inline const careflow::benchmark::PublicData* shared_public_data(bool with_lait 
   auto load = [](bool lait) {
     careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
     std::optional<careflow::benchmark::PublicData> d;
-    if (careflow::reference_file(careflow::benchmark::kClaSeries)) d = careflow::benchmark::load_public_data({lait});
+    if (careflow::reference_file(careflow::benchmark::kClaSeries)) d = careflow::benchmark::load_public_data(careflow::read_published_file, {lait});
     return d;
   };
   careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");

@@ -130,6 +130,7 @@ TEST(ReferenceTables, LoadFromTheReferenceFolder) {
   set_reference_data_dir(dir.string());
   const auto r = load_needs_assessment_reference();
   const std::string expected_missing = missing_reference_message(kClaSeriesFile);
+  const PublishedFile held = read_published_file(kPopulationEstimatesFile), absent = read_published_file(kClaSeriesFile);
   set_reference_data_dir("");
   fs::remove_all(dir);
   EXPECT_TRUE(r.population.present);
@@ -142,6 +143,13 @@ TEST(ReferenceTables, LoadFromTheReferenceFolder) {
   EXPECT_FALSE(r.stability.present);
   EXPECT_FALSE(r.ceased.present);
   EXPECT_TRUE(r.ceased.rows.empty());
+  // The same files as tables, for a capability that reads their layout itself.
+  ASSERT_TRUE(held.table);
+  EXPECT_EQ(held.table->rows(), 1u);
+  EXPECT_EQ(held.table->cell(0, 5), "5");
+  EXPECT_EQ(held.problem, "");
+  EXPECT_FALSE(absent.table);
+  EXPECT_EQ(absent.problem, expected_missing);
 }
 
 }  // namespace

@@ -171,7 +171,7 @@ std::vector<std::string> nonzero(const Values& v, const std::vector<std::string>
 const benchmark::PublicData* public_data() {
   static const std::optional<benchmark::PublicData> d = [] {
     std::optional<benchmark::PublicData> out;
-    if (reference_file(benchmark::kClaSeries)) out = benchmark::load_public_data({.lait = false, .direct = false});
+    if (reference_file(benchmark::kClaSeries)) out = benchmark::load_public_data(careflow::read_published_file, {.lait = false, .direct = false});
     return out;
   }();
   return d ? &*d : nullptr;

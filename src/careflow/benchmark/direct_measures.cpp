@@ -37,8 +37,9 @@ void put(AreaSeries& s, const CsvTable& t, size_t i, int year, Published v) {
   }
 }
 
-void read_ees(PublicData& d, const char* rel, const std::vector<std::pair<const char*, const char*>>& columns) {
-  auto t = detail::open_published(rel, d);
+void read_ees(const PublishedFileReader& read, PublicData& d, const char* rel,
+              const std::vector<std::pair<const char*, const char*>>& columns) {
+  auto t = detail::open_published(read, rel, d);
   if (!t) return;
   const int cy = t->find_column("time_period");
   if (!has_columns(*t, rel, {{cy, "time_period"}}, d)) return;
@@ -74,12 +75,12 @@ bool s251_line_excluded(const std::string& description) {
          text.find("included in") != std::string::npos || text.find("(cera)") != std::string::npos;
 }
 
-void load_direct_measures(PublicData& d) {
-  read_ees(d, kCinB1, {{"At31_episodes", "cin_at31"}});
-  read_ees(d, kCinC1, {{"referral_count", "referrals"}, {"rereferral_percent", "rereferral_pct"}});
-  read_ees(d, kCinD3, {{"CPP_start", "cpp_starts"}, {"CPP_subsequent_percent", "cpp_subsequent_pct"}});
-  read_ees(d, kCinD5, {{"CPP_At31", "cpp_at31"}});
-  if (auto t = detail::open_published(kS251A1, d)) {
+void load_direct_measures(const PublishedFileReader& read, PublicData& d) {
+  read_ees(read, d, kCinB1, {{"At31_episodes", "cin_at31"}});
+  read_ees(read, d, kCinC1, {{"referral_count", "referrals"}, {"rereferral_percent", "rereferral_pct"}});
+  read_ees(read, d, kCinD3, {{"CPP_start", "cpp_starts"}, {"CPP_subsequent_percent", "cpp_subsequent_pct"}});
+  read_ees(read, d, kCinD5, {{"CPP_At31", "cpp_at31"}});
+  if (auto t = detail::open_published(read, kS251A1, d)) {
     // Net current expenditure, detail lines only, summed per council and year; councils' sums
     // give the region and England (the file has no aggregate rows). A blank detail line counts
     // as not published for that council and year (then the council has no total).
@@ -120,7 +121,7 @@ void load_direct_measures(PublicData& d) {
     }
   }
   for (auto [rel, table] : {std::pair{kStarters, "starters"}, {kCeasers, "ceasers"}}) {
-    auto t = detail::open_published(rel, d);
+    auto t = detail::open_published(read, rel, d);
     if (!t) continue;
     const int cy = t->find_column("time_period"), cg = t->find_column("cla_group"),
               cc = t->find_column("characteristic"), cn = t->find_column("number");

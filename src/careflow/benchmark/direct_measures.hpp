@@ -13,7 +13,7 @@ namespace careflow::benchmark {
 
 // Fills d.direct and d.breakdowns from the CIN census (b1, c1, d3, d5), S251 table A1 and the
 // starters/ceasers tables; absent files go to d.missing. Called by load_public_data.
-void load_direct_measures(PublicData& d);
+void load_direct_measures(const PublishedFileReader& read, PublicData& d);
 
 // S251 table A1: true for lines that are subtotals or memoranda and must not be summed with the
 // detail lines: descriptions (after the line number) starting "Total" or "Children and young

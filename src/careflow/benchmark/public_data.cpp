@@ -12,7 +12,6 @@
 #include "careflow/benchmark/direct_measures.hpp"
 #include "careflow/benchmark/published_table.hpp"
 #include "careflow/io/csv.hpp"
-#include "careflow/io/reference_data.hpp"
 
 namespace careflow::benchmark {
 
@@ -163,12 +162,10 @@ std::optional<double> PublicData::low_income(const std::string& code, int fy) co
 
 namespace detail {
 
-std::optional<CsvTable> open_published(const char* rel, PublicData& d) {
-  auto path = reference_file(rel);
-  if (!path) { d.missing.push_back(missing_reference_message(rel)); return std::nullopt; }
-  auto r = read_csv(*path);
-  if (!r.readable) { d.missing.push_back(fmt::format("cannot read {} ({})", rel, *path)); return std::nullopt; }
-  return std::move(r.table);
+std::optional<CsvTable> open_published(const PublishedFileReader& read, const char* rel, PublicData& d) {
+  auto f = read(rel);
+  if (!f.table) d.missing.push_back(std::move(f.problem));
+  return std::move(f.table);
 }
 
 std::string_view text(const CsvTable& t, size_t row, int c) {
@@ -204,7 +201,6 @@ bool has_columns(const CsvTable& t, const char* rel, std::initializer_list<std::
 
 namespace {
 using detail::has_columns;
-using detail::open_published;
 using detail::published;
 using detail::text;
 using detail::whole_number;
@@ -225,8 +221,9 @@ std::optional<int> two_digits(std::string_view s, size_t pos) {
 }
 }  // namespace
 
-PublicData load_public_data(LoadOptions options) {
+PublicData load_public_data(const PublishedFileReader& read, LoadOptions options) {
   PublicData d;
+  auto open_published = [&](const char* rel, PublicData& into) { return detail::open_published(read, rel, into); };
   if (auto t = open_published(kClaSeries, d)) {
     const int cy = col(*t, "year"), cl = col(*t, "geographic_level"), cn = col(*t, "old_la_code"),
               cc = col(*t, "new_la_code"), cname = col(*t, "la_name"), cs = col(*t, "cla_at_31_march"),
@@ -327,7 +324,7 @@ PublicData load_public_data(LoadOptions options) {
     const int c = col(*t, "Overall effectiveness");
     for (size_t i = 0; i < t->rows(); ++i) d.ofsted_overall[std::string(text(*t, i, 1))] = std::string(text(*t, i, c));
   }
-  if (options.direct) load_direct_measures(d);  // after region_of: S251 regional sums need it
+  if (options.direct) load_direct_measures(read, d);  // after region_of: S251 regional sums need it
   return d;
 }
 

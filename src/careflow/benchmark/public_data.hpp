@@ -11,6 +11,8 @@
 #include <tuple>
 #include <vector>
 
+#include "careflow/io/reference_tables.hpp"
+
 namespace careflow::benchmark {
 
 // Why a published cell holds no number. Publishers use these markers; reading them as zero would
@@ -142,7 +144,9 @@ inline constexpr const char* kOfsted = "ofsted/ofsted_la_childrens_services_late
 
 // Loads every file it can; absent files are listed in `missing`, never fatal. The LAIT file is
 // the largest (197k rows); callers that do not compare LAIT measures may skip it.
+// Files are read with `read` (io/reference_tables.hpp: read_published_file for the reference
+// data folder), which the caller chooses.
 struct LoadOptions { bool lait = true; bool direct = true; };
-PublicData load_public_data(LoadOptions options = {});
+PublicData load_public_data(const PublishedFileReader& read, LoadOptions options = {});
 
 }  // namespace careflow::benchmark

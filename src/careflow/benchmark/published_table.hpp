@@ -14,8 +14,8 @@
 
 namespace careflow::benchmark::detail {
 
-// Opens a reference file, or records why it cannot in `d.missing`.
-std::optional<CsvTable> open_published(const char* rel, PublicData& d);
+// A reference file as `read` gives it, or why not recorded in `d.missing`.
+std::optional<CsvTable> open_published(const PublishedFileReader& read, const char* rel, PublicData& d);
 // A cell's text; blank when the column is absent (c < 0 or beyond the table's columns).
 std::string_view text(const CsvTable& t, size_t row, int c);
 // A cell as published (a number or a marker); not available when the column is absent.

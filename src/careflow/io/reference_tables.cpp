@@ -1,5 +1,7 @@
 #include "careflow/io/reference_tables.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <initializer_list>
 
@@ -139,6 +141,14 @@ PlacementStabilityTable load_placement_stability() {
   return load<PlacementStabilityTable>(kPlacementStabilityFile, placement_stability_from);
 }
 CeasedTable load_ceased() { return load<CeasedTable>(kCeasedFile, ceased_from); }
+
+PublishedFile read_published_file(const char* file) {
+  const auto path = reference_file(file);
+  if (!path) return {std::nullopt, missing_reference_message(file)};
+  auto r = read_csv(*path);
+  if (!r.readable) return {std::nullopt, fmt::format("cannot read {} ({})", file, *path)};
+  return {std::move(r.table), {}};
+}
 
 NeedsAssessmentReference load_needs_assessment_reference() {
   return {load_population_estimates(), load_cla_series(), load_placement_stability(), load_ceased()};

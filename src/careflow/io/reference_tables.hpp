@@ -9,14 +9,15 @@
 // module existed (the capabilities say nothing of it).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace careflow {
+#include "careflow/io/csv.hpp"
 
-class CsvTable;
+namespace careflow {
 
 // The geographic_level column of DfE's and ONS's published files.
 enum class GeographicLevel { national, regional, local_authority, other };
@@ -92,6 +93,18 @@ ClaSeries load_cla_series();
 PlacementStabilityTable load_placement_stability();
 CeasedTable load_ceased();
 NeedsAssessmentReference load_needs_assessment_reference();
+
+// A published file read as a table, for a capability that reads its own layout from it
+// (benchmark's PublicData): the capability is handed a PublishedFileReader by its caller and
+// never looks for files itself. `problem` says why there is no table: the file is absent
+// (missing_reference_message) or cannot be read ("cannot read FILE (PATH)").
+struct PublishedFile {
+  std::optional<CsvTable> table;
+  std::string problem;
+};
+using PublishedFileReader = std::function<PublishedFile(const char* file)>;
+// From the reference data folder (reference_file).
+PublishedFile read_published_file(const char* file);
 
 // The same from a table already read (tests, and readers of bytes): `file` names it in messages.
 PopulationEstimates population_estimates_from(const CsvTable& t, std::string file);

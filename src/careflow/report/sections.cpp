@@ -98,7 +98,7 @@ ExtraSection compare_section(const std::string& la, int year) {
   benchmark::LoadOptions lo;
   lo.lait = false;    // the largest file, and none of its measures is drawn here
   lo.direct = false;
-  return compare_section(benchmark::load_public_data(lo), la, year);
+  return compare_section(benchmark::load_public_data(read_published_file, lo), la, year);
 }
 
 ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year) {
