@@ -4,7 +4,7 @@
 
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/direct_measures.hpp"
-#include "careflow/benchmark/report.hpp"
+#include "careflow/report/benchmark_page.hpp"
 #include "careflow/io/reference_data.hpp"
 
 using namespace careflow::benchmark;
@@ -60,7 +60,7 @@ BENCHMARK(BM_AllCouncilsAllYears)->Unit(benchmark::kMillisecond);
 static void BM_OneCouncilReport(benchmark::State& state) {
   const auto& d = data();
   if (d.cla.empty()) { state.SkipWithError("reference data not found"); return; }
-  for (auto _ : state) benchmark::DoNotOptimize(build_report(d, 805, 2025));
+  for (auto _ : state) benchmark::DoNotOptimize(careflow::report::build_benchmark_report(d, 805, 2025));
 }
 BENCHMARK(BM_OneCouncilReport)->Unit(benchmark::kMillisecond);
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "careflow/benchmark/public_data.hpp"
-#include "careflow/benchmark/report.hpp"
+#include "careflow/report/benchmark_page.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "fuzz_files.hpp"
 
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (it->level == benchmark::Level::council && it->reports() && d.council_year(it->la_number, it->year) == &*it) {
       if (it->la_number > 0 && d.find_council(std::to_string(it->la_number)) != it->la_number)
         fuzz::fail("a council is not found by its number");
-      (void)benchmark::build_report(d, it->la_number, it->year);
+      (void)report::build_benchmark_report(d, it->la_number, it->year);
       break;
     }
   return 0;

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "careflow/benchmark/own_data.hpp"
-#include "careflow/benchmark/report.hpp"
+#include "careflow/report/benchmark_page.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "postcode_index_place.hpp"
 #include "careflow/io/reference_data.hpp"
@@ -92,7 +92,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
     own = od.years;
     own_need = od.starters_by_need;
   }
-  auto rep = benchmark::build_report(d, la, o.year, own, own_need, la_notes, !o.no_suppression);
+  auto rep = report::build_benchmark_report(d, la, o.year, own, own_need, la_notes, !o.no_suppression);
   std::set<std::string> formats;
   std::stringstream ss(o.format);
   for (std::string f; std::getline(ss, f, ',');) formats.insert(f);

@@ -1,5 +1,6 @@
-// A council's own figures beside the published ones, comparisons with neighbours, the funnel
-// and the report on the real public data, and the command when reference data is absent.
+// A council's own figures beside the published ones, comparisons with neighbours and the funnel
+// on the real public data, and the command when reference data is absent. (The benchmark page
+// is report's: tests/report/benchmark_page_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,7 +9,6 @@
 #include <sstream>
 
 #include "careflow/benchmark/analysis.hpp"
-#include "careflow/benchmark/report.hpp"
 #include "shared_data.hpp"
 
 using namespace careflow;
@@ -79,34 +79,6 @@ TEST(Funnel, CountsAndLimitsOnPublicData) {
   // Councils vary far more than Poisson chance: phi well above 1 (about 50 in 2025).
   EXPECT_GT(f.phi, 10);
   EXPECT_GT(f.tau2, 0);
-}
-
-TEST(Report, BuildsEveryTableAndChart) {
-  REQUIRE_SHARED_DATA_WITH(d, true);
-  const auto rep = build_report(*d, 805, 2025, {{2025, 332, 126, 131}});
-  std::set<std::string> ids;
-  for (auto& t : rep.tables) ids.insert(t.id);
-  for (auto id : {"comparison", "other_measures", "trend", "funnel", "funnel_outside", "need_model", "need_adjusted",
-                  "reduced_over_five_years", "own_vs_published", "boundary_changes", "cin_cp_finance",
-                  "starters_by_need", "starters_by_legal_status", "ceasers_by_reason"})
-    EXPECT_TRUE(ids.count(id)) << id;
-  // The own figures are the published ones: every comparison agrees, and the page says so.
-  EXPECT_NE(rep.html.find("Own returns against published figures: 4 of 4 comparisons agree"), std::string::npos);
-  EXPECT_EQ(rep.own_summary, "Own returns against published figures: 4 of 4 comparisons agree within published rounding.");
-  // need_adjusted carries both intervals: the NB one contains the Poisson one for Hartlepool.
-  for (auto& t : rep.tables)
-    if (t.id == "need_adjusted")
-      for (auto& r : t.rows)
-        if (std::get<double>(r[0]) == 805) {
-          EXPECT_LT(std::get<double>(r[11]), std::get<double>(r[7]));
-          EXPECT_GT(std::get<double>(r[12]), std::get<double>(r[8]));
-        }
-  // Five charts, no scripts or external resources.
-  size_t svgs = 0;
-  for (size_t p = 0; (p = rep.html.find("<svg", p)) != std::string::npos; ++p) ++svgs;
-  EXPECT_EQ(svgs, 5u);
-  EXPECT_EQ(rep.html.find("<script"), std::string::npos);
-  EXPECT_EQ(rep.html.find("http://"), rep.html.find("http://www.w3.org/2000/svg"));
 }
 
 TEST(Command, MissingReferenceDataIsNamed) {

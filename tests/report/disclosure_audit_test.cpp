@@ -20,7 +20,7 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
-#include "careflow/benchmark/report.hpp"
+#include "careflow/report/benchmark_page.hpp"
 #include "careflow/io/ingest.hpp"
 #include "careflow/report/ingest_summary.hpp"
 #include "careflow/forecast/backtest.hpp"
@@ -252,9 +252,9 @@ TEST(DisclosureAudit, FiftySyntheticCouncils) {
       ASSERT_NE(la, 0);
       const auto own = benchmark::own_years(count(h));
       const auto need = benchmark::own_starters_by_need(h);
-      const auto rep = benchmark::build_report(*pd, la, 2025, own, need, {}, true);
+      const auto rep = report::build_benchmark_report(*pd, la, 2025, own, need, {}, true);
       expect_clean(Auditor(rep.tables, rep.arithmetic).run(), "benchmark");
-      const auto raw = benchmark::build_report(*pd, la, 2025, own, need, {}, false);
+      const auto raw = report::build_benchmark_report(*pd, la, 2025, own, need, {}, false);
       expect_clean(Auditor(raw.tables, raw.arithmetic).false_relations(), "benchmark relations");
       audited_tables += rep.tables.size();
     }

@@ -1,5 +1,6 @@
-// Turns the benchmark analyses for one council and year into output tables (CSV/JSON/XLSX via
-// io/output_table.hpp) and a self-contained HTML page with inline SVG charts.
+// The benchmark page: turns benchmark's analyses for one council and year into output tables
+// (written as CSV/JSON/XLSX by io/table_writers) and a self-contained HTML page with inline SVG
+// charts. Presenting is report's (docs/architecture.md): benchmark computes, this page shows.
 #pragma once
 
 #include <string>
@@ -10,7 +11,7 @@
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
 
-namespace careflow::benchmark {
+namespace careflow::report {
 
 struct BenchmarkReport {
   int la_number = 0, year = 0;
@@ -27,11 +28,12 @@ struct BenchmarkReport {
 // figures, set beside the published ones; `own_need` (may be empty) its starters by category of
 // need, set beside the published shares in `starters_by_need` when it covers that table's year.
 // `council_check` (may be empty): what the check of the own returns against the council found
-// or could not check (council_check.hpp), in a table and at the top of the page. With
+// or could not check (benchmark/council_check.hpp), in a table and at the top of the page. With
 // `suppression` (the default) the own figures are under disclosure control
-// (report/disclosure.hpp): counts of 1 to 5 withheld, and whatever would reveal them.
-BenchmarkReport build_report(const PublicData& d, int la_number, int year,
-                             const std::vector<OwnYear>& own = {}, const std::vector<OwnBreakdown>& own_need = {},
-                             const std::vector<std::string>& council_check = {}, bool suppression = true);
+// (disclosure.hpp): counts of 1 to 5 withheld, and whatever would reveal them.
+BenchmarkReport build_benchmark_report(const benchmark::PublicData& d, int la_number, int year,
+                                       const std::vector<benchmark::OwnYear>& own = {},
+                                       const std::vector<benchmark::OwnBreakdown>& own_need = {},
+                                       const std::vector<std::string>& council_check = {}, bool suppression = true);
 
-}  // namespace careflow::benchmark
+}  // namespace careflow::report

@@ -1,4 +1,4 @@
-#include "careflow/benchmark/report.hpp"
+#include "careflow/report/benchmark_page.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,10 @@
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/svg_chart.hpp"
 
-namespace careflow::benchmark {
+namespace careflow::report {
+// The page presents benchmark's results: its types and functions are named as benchmark names them.
+using namespace careflow::benchmark;
+
 namespace {
 
 Cell num(std::optional<double> v) { return v && std::isfinite(*v) ? Cell(*v) : Cell(std::monostate{}); }
@@ -55,9 +58,9 @@ const BoundaryChange* change_creating(int la) {
 
 }  // namespace
 
-BenchmarkReport build_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
-                             const std::vector<OwnBreakdown>& own_need, const std::vector<std::string>& council_check,
-                             bool suppression) {
+BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
+                                       const std::vector<OwnBreakdown>& own_need,
+                                       const std::vector<std::string>& council_check, bool suppression) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -593,4 +596,4 @@ BenchmarkReport build_report(const PublicData& d, int la, int year, const std::v
   return rep;
 }
 
-}  // namespace careflow::benchmark
+}  // namespace careflow::report
