@@ -14,7 +14,7 @@
 #include "careflow/io/table_writers.hpp"
 #include "careflow/io/unit_costs.hpp"
 #include "careflow/report/disclosure.hpp"
-#include "careflow/report/svg_chart.hpp"
+#include "careflow/report/forecast_chart.hpp"
 #include "command.hpp"
 #include "returns_check.hpp"
 #include "model_options.hpp"
@@ -142,29 +142,6 @@ std::optional<std::string> parse_legal_flag(const std::string& text, Date start,
   const std::string toml = fmt::format("[legal_status]\nfrom_group = \"{}\"\nto_group = \"{}\"\nfactor = {}\nfrom = \"{}\"\n",
                                        parts[0], parts[1], *f, parts.size() > 3 ? parts[3] : (start + 1).to_iso());
   return parse_scenario_toml(toml, sc);
-}
-
-// Fan chart of a forecast's numbers at each month end: the microsimulation's 5-95 and 25-75
-// percentile ranges as shaded bands around its median, and the stock-flow model's expectation
-// (dashed), against years from the origin (as the report's forecast chart).
-std::string fan_chart(const std::vector<MonthEndTotal>& total, Date as_of, const std::string& title) {
-  using report::Band;
-  using report::Series;
-  Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
-  Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
-  for (const auto& m : total) {
-    const double x = (m.month_end - as_of) / 365.25;
-    outer.x.push_back(x), outer.lo.push_back(m.microsim.p5), outer.hi.push_back(m.microsim.p95);
-    inner.x.push_back(x), inner.lo.push_back(m.microsim.p25), inner.hi.push_back(m.microsim.p75);
-    median.x.push_back(x), median.y.push_back(m.microsim.p50);
-    sf.x.push_back(x), sf.y.push_back(m.stock_flow);
-  }
-  report::ChartOptions co;
-  co.title = title;
-  co.x_label = fmt::format("Years from {}", as_of.to_iso());
-  co.y_label = "Children looked after";
-  co.legend_right = true;
-  return report::line_chart(co, {median, sf}, {outer, inner});
 }
 
 int run(const Options& o, const std::vector<std::string>& command) {
@@ -344,7 +321,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
       const std::string id = base_run ? std::string() : scenario_id(f.scenario->name);
       const std::string suffix = base_run ? "" : " (scenario " + id + ")";
       const std::string file = base_run ? "forecast_total.svg" : "forecast_total_" + id + ".svg";
-      if (!write_text_file((dir / file).string(), fan_chart(f.summary.total, s.as_of, "Children looked after: forecast" + suffix), &err))
+      if (!write_text_file((dir / file).string(), report::forecast_fan_chart(f.summary.total, s.as_of, "Children looked after: forecast" + suffix), &err))
         return failed();
     }
     // Scenarios are saved with their results so they can be re-run and compared later.

@@ -11,6 +11,7 @@
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
+#include "careflow/report/forecast_chart.hpp"
 #include "careflow/report/needs_assessment.hpp"
 #include "careflow/report/svg_chart.hpp"
 
@@ -260,7 +261,6 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     return s;
   }
   auto is_31_march = [](Date d) { const auto ymd = d.ymd(); return ymd.month == 3 && ymd.day == 31; };
-  Band outer{"5th to 95th percentile", {}, {}, {}, "#9dc3e6", 0.55}, inner{"25th to 75th percentile", {}, {}, {}, "#2e75b6", 0.45};
   Band sf_band{"Stock-flow 95% band", {}, {}, {}, "#f4b183", 0.45};
   Series median{"Median (microsimulation)", {}, {}, "#1f4e79"}, sf{"Stock-flow model", {}, {}, "#c55a11", true};
   Series sf_alone{"Stock-flow model", {}, {}, "#c55a11"};
@@ -288,8 +288,6 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
   }
   for (const auto& m : forecast.total) {
     const double x = (m.month_end - fs.as_of) / 365.25;
-    outer.x.push_back(x), outer.lo.push_back(m.microsim.p5), outer.hi.push_back(m.microsim.p95);
-    inner.x.push_back(x), inner.lo.push_back(m.microsim.p25), inner.hi.push_back(m.microsim.p75);
     sf_band.x.push_back(x), sf_band.lo.push_back(m.stock_flow_low), sf_band.hi.push_back(m.stock_flow_high);
     median.x.push_back(x), median.y.push_back(m.microsim.p50);
     sf.x.push_back(x), sf.y.push_back(m.stock_flow);
@@ -328,11 +326,10 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     r.arithmetic.relations.insert(r.arithmetic.relations.end(), same.begin(), same.end());
     s.arithmetic.append(r.arithmetic);
   }
-  ChartOptions fo{"Children looked after: forecast range (microsimulation)", fmt::format("Years from {}", fs.as_of.to_iso()),
-                  "Children looked after", 760, 380};
-  fo.legend_right = true;
-  s.html += "<h3>Numbers in care</h3>" + line_chart(fo, {actual, median, sf}, {outer, inner});
-  ChartOptions so{"Children looked after: stock-flow projection", fo.x_label, "Children looked after", 760, 340};
+  s.html += "<h3>Numbers in care</h3>" +
+            forecast_fan_chart(forecast.total, fs.as_of, "Children looked after: forecast range (microsimulation)", &actual);
+  const std::string x_label = fmt::format("Years from {}", fs.as_of.to_iso());
+  ChartOptions so{"Children looked after: stock-flow projection", x_label, "Children looked after", 760, 340};
   so.legend_right = true;
   s.html += line_chart(so, {actual, sf_alone}, {sf_band});
   add_table(s, std::move(yearly));
@@ -375,7 +372,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
       sc_band.x.push_back(x), sc_band.lo.push_back(m.microsim.p5), sc_band.hi.push_back(m.microsim.p95);
       sc_median.x.push_back(x), sc_median.y.push_back(m.microsim.p50);
     }
-    ChartOptions co{fmt::format("Baseline and scenario '{}': children looked after", sc.name), fo.x_label,
+    ChartOptions co{fmt::format("Baseline and scenario '{}': children looked after", sc.name), x_label,
                     "Children looked after", 760, 340};
     co.legend_right = true;
     s.html += fmt::format("<h3>Scenario: {}</h3>", xml_escape(sc.name));
