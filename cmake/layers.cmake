@@ -89,6 +89,17 @@ careflow_layer(api DEPENDS report validate analyse benchmark forecast synth io c
 careflow_front_end(apps/careflow MAY_INCLUDE api report validate analyse benchmark forecast synth io core base)
 
 if(NOT CMAKE_SCRIPT_MODE_FILE)
+  # The include check, part of ALL: run again whenever a scanned file (or the table) changes; a
+  # forbidden include fails the build, naming file and line.
+  file(GLOB_RECURSE CAREFLOW_LAYER_CHECKED CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/careflow/*
+       ${PROJECT_SOURCE_DIR}/apps/careflow/*)
+  set(stamp ${CMAKE_BINARY_DIR}/check_layers.stamp)
+  add_custom_command(OUTPUT ${stamp}
+    COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -DSTAMP=${stamp} -P ${PROJECT_SOURCE_DIR}/cmake/check_layers.cmake
+    DEPENDS ${PROJECT_SOURCE_DIR}/cmake/check_layers.cmake ${PROJECT_SOURCE_DIR}/cmake/layers.cmake ${CAREFLOW_LAYER_CHECKED}
+    COMMENT "Checking includes against the layers (docs/architecture.md)" VERBATIM)
+  add_custom_target(check_layers ALL DEPENDS ${stamp})
+
   # Every layer, for what needs the whole library (tests/, bench/, fuzz/; the CLI until it links api).
   get_property(CAREFLOW_LAYER_TARGETS GLOBAL PROPERTY CAREFLOW_LAYER_TARGETS)
   add_library(careflow INTERFACE)
