@@ -5,19 +5,19 @@
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/direct_measures.hpp"
 #include "careflow/report/benchmark_page.hpp"
-#include "careflow/io/reference_data.hpp"
+#include "careflow/io/reference_tables.hpp"
 
 using namespace careflow::benchmark;
 
 static const PublicData& data() {
   // The folder comes from CAREFLOW_DATA or ../shared/data/public (see reference_data.hpp).
-  static const PublicData d = load_public_data(careflow::read_published_file);
+  static const PublicData d = load_public_data(careflow::published_file_reader(careflow::ReferenceFolder::standard()));
   return d;
 }
 
 // Loading every reference file the subsystem reads.
 static void BM_LoadPublicData(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(load_public_data(careflow::read_published_file));
+  for (auto _ : state) benchmark::DoNotOptimize(load_public_data(careflow::published_file_reader(careflow::ReferenceFolder::standard())));
 }
 BENCHMARK(BM_LoadPublicData)->Unit(benchmark::kMillisecond);
 

@@ -108,7 +108,7 @@ BENCHMARK(BM_ValidateNational)->Unit(benchmark::kMillisecond)->MeasureProcessCPU
 void BM_PostcodesWhole(benchmark::State& state) {
   for (auto _ : state) {
     ProblemLog log;
-    const auto d = PostcodeDirectory::load_reference(log);
+    const auto d = PostcodeDirectory::load_reference(ReferenceFolder::standard(), log);
     if (!d) {
       state.SkipWithError("no postcode directory in the reference data");
       return;
@@ -122,7 +122,7 @@ void BM_PostcodesSelected(benchmark::State& state) {
   PostcodeSelection wanted;
   {
     ProblemLog log;
-    const auto d = PostcodeDirectory::load_reference(log);
+    const auto d = PostcodeDirectory::load_reference(ReferenceFolder::standard(), log);
     if (!d) {
       state.SkipWithError("no postcode directory in the reference data");
       return;
@@ -132,7 +132,7 @@ void BM_PostcodesSelected(benchmark::State& state) {
   size_t kept = 0;
   for (auto _ : state) {
     ProblemLog log;
-    const auto d = PostcodeDirectory::load_reference(log, [&wanted] { return &wanted; });
+    const auto d = PostcodeDirectory::load_reference(ReferenceFolder::standard(), log, [&wanted] { return &wanted; });
     kept = d ? d->size() : 0;
     benchmark::DoNotOptimize(kept);
   }

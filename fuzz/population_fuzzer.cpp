@@ -14,7 +14,7 @@
 #include <variant>
 
 #include "careflow/analyse/analyse.hpp"
-#include "careflow/io/reference_data.hpp"
+#include "careflow/io/reference_tables.hpp"
 #include "fuzz_files.hpp"
 #include "small_return.hpp"
 
@@ -22,8 +22,6 @@ using namespace careflow;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static fuzz::TempFolder folder;
-  static const bool once = (set_reference_data_dir((folder.root() / "reference").string()), true);
-  (void)once;
   auto files = fuzz::split_files(std::string_view(reinterpret_cast<const char*>(data), size), "population.csv", 1);
   analyse::Options o;
   static const std::pair<const char*, const char*> kPublished[] = {
@@ -40,6 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   files.push_back({"reference/README", ""});  // the reference folder exists even without published files
   folder.write(files);
   o.la_code = "E08000025";
+  // The published tables as io reads them from the folder (absent ones reported as missing).
+  const NeedsAssessmentReference reference = load_needs_assessment_reference(ReferenceFolder::at((folder.root() / "reference").string()));
+  o.reference = &reference;
   const auto a = analyse::assess(fuzz::small_history(), o);
   for (const auto& t : a.tables)
     for (const auto& row : t.table.rows)

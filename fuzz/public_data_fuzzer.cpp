@@ -11,17 +11,15 @@
 
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/report/benchmark_page.hpp"
-#include "careflow/io/reference_data.hpp"
+#include "careflow/io/reference_tables.hpp"
 #include "fuzz_files.hpp"
 
 using namespace careflow;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static fuzz::TempFolder folder;
-  static const bool once = (set_reference_data_dir(folder.root().string()), true);
-  (void)once;
   folder.write(fuzz::split_files(std::string_view(reinterpret_cast<const char*>(data), size), benchmark::kClaSeries));
-  const benchmark::PublicData d = benchmark::load_public_data(careflow::read_published_file);
+  const benchmark::PublicData d = benchmark::load_public_data(published_file_reader(ReferenceFolder::at(folder.root().string())));
   // The benchmark for the latest year of the first council that reports, as `careflow
   // benchmark --la` would give it.
   for (auto it = d.cla.rbegin(); it != d.cla.rend(); ++it)

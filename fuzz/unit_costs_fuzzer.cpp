@@ -10,16 +10,12 @@
 
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/io/unit_costs.hpp"
-#include "careflow/io/reference_data.hpp"
 #include "fuzz_files.hpp"
 #include "small_return.hpp"
 
 using namespace careflow;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static fuzz::TempFolder folder;
-  static const bool once = (set_reference_data_dir((folder.root() / "no-reference-data").string()), true);
-  (void)once;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 
   analyse::Options o;

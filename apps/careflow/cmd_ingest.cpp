@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
+#include "careflow/api/ingest.hpp"
 #include "careflow/io/table_writers.hpp"
-#include "careflow/report/ingest_summary.hpp"
-#include "careflow/io/reference_data.hpp"
 #include "command.hpp"
+#include "config.hpp"
 #include "output.hpp"
 #include "returns_check.hpp"
 #include "pseudonym_key.hpp"
@@ -49,15 +49,17 @@ int run(const Options& o, const std::vector<std::string>& command) {
     }
   }
   // Problems name children by pseudonym only.
-  const auto key = pseudonym_key("ingest");
-  if (!key) return 2;
+  api::Config config = cli::config();
+  if (!(config.pseudonym_key = pseudonym_key("ingest"))) return 2;
   // The output folder first: an --out that cannot be written is said before any work.
   OutputFolder folder;
   if (!o.out.empty() && !open_output(folder, "ingest", o.out, o.inputs)) return 2;
-  IngestReport report;
-  const History h = ingest(o.inputs, year, report, &*key);
+  const auto result = api::ingest(config, {{o.inputs, year}});
+  const IngestReport& report = result.report;
   if (stop_on_unusable_returns(report, "ingest")) return 2;
-  const auto tables = ingest_summary_tables(h, report);
+  if (config.timing) print_stage_times(report);
+  const History& h = result.history;
+  const auto& tables = result.summary;
   fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
              h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
   for (const auto& t : tables) print_table(t);
@@ -78,7 +80,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   if (!o.out.empty()) {
     std::string err;
     auto all = tables;
-    all.push_back(problems_table(problems));
+    all.push_back(result.problems);
     for (const auto& t : all)
       if (!write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err)) {
         fmt::print(stderr, "careflow ingest: {}\n", err);

@@ -1,14 +1,14 @@
 // careflow synth: writes realistic synthetic SSDA903 returns (docs/synth.md).
 #include <fmt/format.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cstdlib>
 #include <exception>
 
-#include "careflow/io/reference_data.hpp"
-#include "careflow/synth/synth.hpp"
+#include "careflow/api/synthesise.hpp"
 #include "command.hpp"
+#include "config.hpp"
 #include "output.hpp"
-#include "postcode_index_place.hpp"
 
 namespace {
 
@@ -100,7 +100,7 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
     auto& o = args->options;
     if (args->dynamics == "drawn") {  // a --trend given wins over the drawn one
       const double trend = o.trend_per_year;
-      careflow::synth::draw_dynamics(o);
+      careflow::api::draw_dynamics(o);
       if (cmd->count("--trend")) o.trend_per_year = trend;
     }
     auto& d = o.dynamics;
@@ -127,23 +127,28 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
       exit_code = 2;
       return;
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    try {
-      args->options.postcode_index = careflow::cli::postcode_index_options();
-      const auto truth = careflow::synth::generate(args->options, folder.path().string());
+    careflow::api::Config config = careflow::cli::config();
+    config.timing = config.timing || std::getenv("CAREFLOW_SYNTH_TIMING") != nullptr;
+    const auto r = careflow::api::synthesise(config, {args->options, folder.path().string()});
+    if (!careflow::cli::print_messages(r, "synth")) {
+      exit_code = 1;
+      return;
+    }
+    {
+      const auto& truth = r.truth;
       careflow::Manifest m;
       m.command = careflow::cli::manifest_command(*cmd);
-      if (truth.postcodes) m.reference_data = careflow::reference_data_dir().value_or("");
+      if (truth.postcodes) m.reference_data = config.reference.dir().value_or("");
       if (!careflow::cli::commit_output(folder, "synth", m)) {
         exit_code = 2;
         return;
       }
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const auto& opts = args->options;
       fmt::print("Wrote {} returns ({}-{}) to {} in {:.2f} s: {} children, {} episodes, {} periods of care, "
                  "{} placements, {} injected faults.\n",
-                 truth.years.size(), careflow::synth::year_folder(args->options.first_year),
-                 careflow::synth::year_folder(args->options.last_year), args->out, secs, truth.children,
-                 truth.episodes, truth.periods_of_care, truth.placements, truth.faults.size());
+                 truth.years.size(), careflow::api::year_folder(std::min(opts.first_year, opts.last_year)),
+                 careflow::api::year_folder(std::max(opts.first_year, opts.last_year)), args->out, r.seconds,
+                 truth.children, truth.episodes, truth.periods_of_care, truth.placements, truth.faults.size());
       if (truth.postcodes)
         fmt::print("Postcodes: HOME_POST and PL_POST drawn from the ONS postcode directory{}.\n",
                    truth.la.empty() ? ", each family in its own council" : ", home area " + truth.la +
@@ -152,10 +157,7 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
         fmt::print("Postcodes: none written, HOME_POST and PL_POST are blank: {}.\n", truth.postcodes_note);
       for (const auto& y : truth.years)
         fmt::print("  {}: {} looked after at 31 March, {} started, {} ceased\n",
-                   careflow::synth::year_folder(y.year), y.looked_after_31_march, y.starters, y.ceasers);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "careflow synth: {}\n", e.what());
-      exit_code = 1;
+                   careflow::api::year_folder(y.year), y.looked_after_31_march, y.starters, y.ceasers);
     }
   });
 }}};

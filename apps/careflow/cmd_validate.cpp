@@ -27,6 +27,8 @@
 #include "careflow/validate/engine.hpp"
 #include "careflow/validate/error_tables.hpp"
 #include "command.hpp"
+#include "config.hpp"
+#include "careflow/io/reference_tables.hpp"
 #include "la_check.hpp"
 #include "postcode_index_place.hpp"
 #include "pseudonym_key.hpp"
@@ -251,8 +253,9 @@ int run(const Options& o) {
     selection_given = true;
   };
   if (!o.no_postcodes)
-    postcodes_loading = std::async(std::launch::async, [&pc_log, selection, index = postcode_index_options()] {
-      return PostcodeDirectory::load_reference(pc_log, [&selection] { return &selection.get(); }, index);
+    postcodes_loading = std::async(std::launch::async, [&pc_log, selection, config = cli::config()] {
+      return PostcodeDirectory::load_reference(config.reference, pc_log, [&selection] { return &selection.get(); },
+                                               config.postcode_index);
     });
   ProblemLog problems;
   const CollectionYear cy{year};
@@ -344,7 +347,7 @@ int run(const Options& o) {
     lo.lait = false;
     lo.direct = false;
     std::vector<std::string> notes;
-    if (!check_la("validate", o.la, benchmark::returns_evidence(this_year), benchmark::load_public_data(read_published_file, lo),
+    if (!check_la("validate", o.la, benchmark::returns_evidence(this_year), benchmark::load_public_data(published_file_reader(cli::config().reference), lo),
                   postcodes ? &*postcodes : nullptr, o.la_check, notes,
                   o.no_postcodes ? "--no-postcodes was given" : ""))
       return 2;

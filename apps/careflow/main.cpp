@@ -6,9 +6,10 @@
 #include <new>
 #include <string_view>
 
+#include "careflow/base/edit_distance.hpp"
 #include "careflow/core/version.hpp"
-#include "careflow/io/reference_data.hpp"
 #include "command.hpp"
+#include "config.hpp"
 #include "pseudonym_key.hpp"
 
 namespace careflow::cli {
@@ -35,21 +36,6 @@ std::string_view command_word(int argc, char** argv) {
   return {};
 }
 
-// Letters to change to turn one word into the other (for "did you mean").
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 }  // namespace
 
@@ -65,7 +51,7 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir,
                  "Reference data folder (published statistics, postcode directory); default: CAREFLOW_DATA, "
                  "else ../shared/data/public if it exists. See docs/reference-data.md")
-      ->each([](const std::string& d) { careflow::set_reference_data_dir(d); });
+      ->each([](const std::string& d) { careflow::cli::set_data_dir(d); });
   std::string key_file;
   app.add_option("--pseudonym-key-file", key_file, careflow::cli::pseudonym_key_help())
       ->type_name("FILE")
@@ -82,7 +68,7 @@ int main(int argc, char** argv) {
       size_t best = 3;  // suggest only a near miss
       for (const auto& c : commands) {
         names += (names.empty() ? "" : ", ") + c.name;
-        if (const size_t d = edit_distance(word, c.name); d < best) best = d, closest = c.name;
+        if (const size_t d = careflow::edit_distance(word, c.name); d < best) best = d, closest = c.name;
       }
       fmt::print(stderr, "careflow: unknown command '{}'{} (commands: {}; careflow --help describes them)\n", word,
                  closest.empty() ? "" : fmt::format(": did you mean '{}'?", closest), names);

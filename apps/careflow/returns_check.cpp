@@ -71,4 +71,8 @@ void print_data_quality(const IngestReport& report, std::string_view command) {
   print_by_kind(log, false);
 }
 
+void print_stage_times(const IngestReport& report) {
+  for (const auto& s : report.stages) fmt::print(stderr, "  {:<24} {:>8.3f} s\n", s.name, s.seconds);
+}
+
 }  // namespace careflow::cli

@@ -18,4 +18,8 @@ bool stop_on_unusable_returns(const IngestReport& report, std::string_view comma
 // by its first instance and a count; repairs as counts. `careflow ingest` lists them all.
 void print_data_quality(const IngestReport& report, std::string_view command);
 
+// The stages of reading and their times (report.stages) on stderr, when any were recorded
+// (CAREFLOW_TIMING).
+void print_stage_times(const IngestReport& report);
+
 }  // namespace careflow::cli

@@ -1,11 +1,13 @@
 // The needs-assessment analyses on the hand-built council of fixture.hpp. Every expected number
 // is derived by hand in the comments from the episodes listed there, not from the code.
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/io/postcodes.hpp"
 #include "careflow/io/unit_costs.hpp"
 
 #include <gtest/gtest.h>
 
 #include "analyse/fixture.hpp"
+#include "shared_reference.hpp"
 
 using namespace careflow;
 using namespace careflow::analyse;
@@ -289,7 +291,7 @@ TEST_F(Projection, RatesByAgeAppliedToProjectedPopulation) {
 // (E08000025, DfE number 330) mid-2023 0-17 population 290,047; DfE published 2,296 looked after
 // at 31 March 2024. Rate for 2023/24 = 5 / 290,047 x 10,000 = 0.17239.
 TEST_F(ReferenceData, CouncilPopulationAndPublishedFigures) {
-  const NeedsAssessmentReference reference = load_needs_assessment_reference();
+  const NeedsAssessmentReference reference = load_needs_assessment_reference(shared_reference());
   for (const std::string code : {"E08000025", "330"}) {
     Options o;
     o.la_code = code;
@@ -335,8 +337,10 @@ TEST(Location, InOrOutOfAreaAndDistanceFromHome) {
   const History h = ingest({tr.folder("2024_25")}, std::nullopt, report);
   Options o;
   o.la_code = "E08000025";
-  o.postcode_directory_file = onspd;
-  o.ltla_lookup_file = lookup;
+  ProblemLog postcode_problems;
+  const auto postcodes = PostcodeDirectory::load(onspd, lookup, postcode_problems);
+  ASSERT_TRUE(postcodes);
+  o.postcodes = &*postcodes;
   const auto a = assess(h, o);
   expect_numbers(table(a, "at_31_march_by_location"),
                  {{"In the council", "y2025", 2}, {"Outside", "y2025", 2}, {"Placement postcode missing", "y2025", 1}});

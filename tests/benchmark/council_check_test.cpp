@@ -16,6 +16,7 @@
 #include "careflow/io/reference_data.hpp"
 #include "careflow/synth/synth.hpp"
 #include "io/temp_returns.hpp"
+#include "shared_reference.hpp"
 
 using namespace careflow;
 using namespace careflow::benchmark;
@@ -289,8 +290,7 @@ TEST(CouncilCheckCli, PortsmouthsReturnsLabelledBirmingham) {
   // The check itself is tested by hand above in both builds; the Release run tests the commands.
   GTEST_SKIP() << "the commands on the real postcode directory are run in the Release build only";
 #endif
-  set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
-  if (!reference_file("postcodes/onspd_postcodes.csv.gz") || !reference_file(kClaSeries))
+  if (!shared_reference().file("postcodes/onspd_postcodes.csv.gz") || !shared_reference().file(kClaSeries))
     GTEST_SKIP() << "reference data not available";
   careflow::testing::TempReturns tr;
   synth::SynthOptions so;

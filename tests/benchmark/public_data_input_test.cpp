@@ -18,20 +18,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // A reference folder holding only the files given; the shared folder is chosen again after.
-class ReferenceFolder {
+class TempReferenceFolder {
  public:
-  ReferenceFolder() { fs::create_directories(root_); }
-  ~ReferenceFolder() {
-    set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
-    fs::remove_all(root_);
-  }
+  TempReferenceFolder() { fs::create_directories(root_); }
+  ~TempReferenceFolder() { fs::remove_all(root_); }
   void write(const std::string& rel, const std::string& text) {
     fs::create_directories((root_ / rel).parent_path());
     std::ofstream(root_ / rel, std::ios::binary) << text;
   }
   PublicData load() {
-    set_reference_data_dir(root_.string());
-    return load_public_data(careflow::read_published_file);
+    return load_public_data(careflow::published_file_reader(careflow::ReferenceFolder::at(root_.string())));
   }
 
  private:
@@ -53,7 +49,7 @@ const char* kClaHeader =
 TEST(PublicDataInput, SeriesWithoutItsSourceColumnIsStillRead) {
   // The fuzzer's case: no "source" column. Its index was -1, and every row read the cell before
   // the row (the first row: before the table) as its source.
-  ReferenceFolder ref;
+  TempReferenceFolder ref;
   ref.write(kClaSeries, std::string(kClaHeader) + "\n2025,Local authority,330,E08000025,Birmingham,1950,700,650,291000,67\n"
                                                     "2025,National,,E92000001,England,83000,z,..,12150000,68\n");
   const auto d = ref.load();
@@ -66,7 +62,7 @@ TEST(PublicDataInput, SeriesWithoutItsSourceColumnIsStillRead) {
 }
 
 TEST(PublicDataInput, SeriesWithoutAColumnItNeedsIsNotUsedAndSaysWhy) {
-  ReferenceFolder ref;
+  TempReferenceFolder ref;
   ref.write(kClaSeries, "year,geographic_level,old_la_code,new_la_code,cla_at_31_march\n2025,Local authority,330,E08000025,1950\n");
   const auto d = ref.load();
   EXPECT_TRUE(d.cla.empty());
@@ -77,7 +73,7 @@ TEST(PublicDataInput, RowsWithoutAYearOrACouncilNumberAreReportedNotGuessed) {
   // Line 2: year "2O25" (a letter O); line 3: a council row with no DfE number; line 4: a year
   // of 1e300 (converting it to int was undefined); line 5: 20000025 (the benchmark then built a
   // table row for each of twenty million years: the fuzzer's timeout). Only line 6 is read.
-  ReferenceFolder ref;
+  TempReferenceFolder ref;
   ref.write(kClaSeries, std::string(kClaHeader) + "\n2O25,Local authority,330,E08000025,Birmingham,1,1,1,1,1\n"
                                                     "2025,Local authority,,E08000026,Coventry,2,2,2,2,2\n"
                                                     "1e300,Local authority,331,E08000026,Coventry,3,3,3,3,3\n"
@@ -93,7 +89,7 @@ TEST(PublicDataInput, RowsWithoutAYearOrACouncilNumberAreReportedNotGuessed) {
 }
 
 TEST(PublicDataInput, OtherTablesWithOddRowsOrTooFewColumns) {
-  ReferenceFolder ref;
+  TempReferenceFolder ref;
   ref.write(kClaSeries, std::string(kClaHeader) + "\n2025,Local authority,330,E08000025,Birmingham,1950,700,650,291000,67\n");
   // A financial year that is not "YYYY/YY": std::stoi threw std::invalid_argument and ended the
   // run. The row is skipped; the good row is read (2021/22 ends in 2022).

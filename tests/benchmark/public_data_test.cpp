@@ -89,9 +89,7 @@ TEST(Boundaries, DeprivationFollowsRecodedAndSplitCouncils) {
 }
 
 TEST(Reference, MissingFolderIsReportedPlainly) {
-  set_reference_data_dir("/nonexistent/careflow-reference");
-  const auto d = load_public_data(careflow::read_published_file);
-  set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
+  const auto d = load_public_data(careflow::published_file_reader(careflow::ReferenceFolder::at("/nonexistent/careflow-reference")));
   EXPECT_TRUE(d.cla.empty());
   ASSERT_FALSE(d.missing.empty());
   EXPECT_NE(d.missing[0].find(kClaSeries), std::string::npos) << d.missing[0];

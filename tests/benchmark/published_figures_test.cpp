@@ -17,8 +17,8 @@ static double round_half_up(double v) { return std::floor(v + 0.5); }
 TEST(PublishedFigures, England72670InOriginal2017Release) {
   REQUIRE_SHARED_DATA(d);
   const char* rel = "england_cla/sfr_underlying_2010_2019/2017_SFR50_CLA.csv";
-  auto path = reference_file(rel);
-  ASSERT_TRUE(path) << missing_reference_message(rel);
+  auto path = shared_reference().file(rel);
+  ASSERT_TRUE(path) << shared_reference().missing_message(rel);
   auto r = read_csv(*path);
   ASSERT_TRUE(r.readable);
   const int name = r.table.find_column("geog_n"), count = r.table.find_column("CLA_Mar2017");
@@ -59,8 +59,8 @@ TEST(PublishedFigures, EnglandRates60Then62) {
 TEST(PublishedFigures, Ees2025ReleaseRatesAgree) {
   REQUIRE_SHARED_DATA(d);
   const char* rel = "england_cla/cla_number_and_rate_per_10k_children_2021_to_2025.csv";
-  auto path = reference_file(rel);
-  if (!path) GTEST_SKIP() << missing_reference_message(rel);
+  auto path = shared_reference().file(rel);
+  if (!path) GTEST_SKIP() << shared_reference().missing_message(rel);
   auto r = read_csv(*path);
   ASSERT_TRUE(r.readable);
   const auto& t = r.table;

@@ -8,17 +8,17 @@
 #include <string>
 
 #include "careflow/benchmark/public_data.hpp"
-#include "careflow/io/reference_data.hpp"
+#include "careflow/io/reference_tables.hpp"
+#include "shared_reference.hpp"
 
 // Most tests do not need the large LAIT file; those that do ask for it (`with_lait`).
 inline const careflow::benchmark::PublicData* shared_public_data(bool with_lait = false) {
   auto load = [](bool lait) {
-    careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
     std::optional<careflow::benchmark::PublicData> d;
-    if (careflow::reference_file(careflow::benchmark::kClaSeries)) d = careflow::benchmark::load_public_data(careflow::read_published_file, {lait});
+    if (shared_reference().file(careflow::benchmark::kClaSeries))
+      d = careflow::benchmark::load_public_data(careflow::published_file_reader(shared_reference()), {lait});
     return d;
   };
-  careflow::set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   if (with_lait) {
     static const std::optional<careflow::benchmark::PublicData> full = load(true);
     return full ? &*full : nullptr;

@@ -8,6 +8,7 @@
 
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_data.hpp"
+#include "shared_reference.hpp"
 
 using namespace careflow;
 namespace fs = std::filesystem;
@@ -46,10 +47,10 @@ TEST(Postcodes, ReferenceExtract) {
   // 2.7 million rows take about 25 s under ASan; the Release run checks the real file.
   GTEST_SKIP() << "the full postcode directory is checked in the Release build only";
 #endif
-  const auto path = reference_file("postcodes/onspd_postcodes.csv.gz");
-  if (!path) GTEST_SKIP() << missing_reference_message("postcodes/onspd_postcodes.csv.gz");
+  const auto path = shared_reference().file("postcodes/onspd_postcodes.csv.gz");
+  if (!path) GTEST_SKIP() << shared_reference().missing_message("postcodes/onspd_postcodes.csv.gz");
   ProblemLog log;
-  const auto d = PostcodeDirectory::load_reference(log);
+  const auto d = PostcodeDirectory::load_reference(shared_reference(), log);
   ASSERT_TRUE(d);
   EXPECT_GT(d->size(), 2'000'000u);  // the extract holds about 2.7 million postcodes
   // The file's first record: "AB1 0AA,S12000033,385386,801193".
@@ -140,13 +141,13 @@ TEST(Postcodes, ReferenceExtractWithSelection) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "the full postcode directory is checked in the Release build only";
 #endif
-  const auto path = reference_file("postcodes/onspd_postcodes.csv.gz");
-  if (!path) GTEST_SKIP() << missing_reference_message("postcodes/onspd_postcodes.csv.gz");
+  const auto path = shared_reference().file("postcodes/onspd_postcodes.csv.gz");
+  if (!path) GTEST_SKIP() << shared_reference().missing_message("postcodes/onspd_postcodes.csv.gz");
   PostcodeSelection s;
   s.add("AB1 0AA");
   s.add("QQ1 1QQ");  // no such postcode
   ProblemLog log;
-  const auto d = PostcodeDirectory::load_reference(log, [&s] { return &s; });
+  const auto d = PostcodeDirectory::load_reference(shared_reference(), log, [&s] { return &s; });
   ASSERT_TRUE(d);
   EXPECT_TRUE(log.all().empty());
   EXPECT_EQ(d->size(), 1u);

@@ -119,7 +119,7 @@ TEST(ReferenceTables, Ceased) {
 }
 
 // From a reference folder: a file that is there is read; one that is not says what is missing in
-// the words careflow has always used (missing_reference_message).
+// the words careflow has always used (ReferenceFolder::missing_message).
 TEST(ReferenceTables, LoadFromTheReferenceFolder) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "careflow_reference_tables_test";
@@ -127,11 +127,12 @@ TEST(ReferenceTables, LoadFromTheReferenceFolder) {
   fs::create_directories(dir / "population");
   std::ofstream(dir / kPopulationEstimatesFile)
       << "time_period,geographic_level,new_la_code,old_la_code,la_name,population_estimate\n2023,National,E92000001,,England,5\n";
-  set_reference_data_dir(dir.string());
-  const auto r = load_needs_assessment_reference();
-  const std::string expected_missing = missing_reference_message(kClaSeriesFile);
-  const PublishedFile held = read_published_file(kPopulationEstimatesFile), absent = read_published_file(kClaSeriesFile);
-  set_reference_data_dir("");
+  const auto folder = ReferenceFolder::at(dir.string());
+  const auto r = load_needs_assessment_reference(folder);
+  const std::string expected_missing = folder.missing_message(kClaSeriesFile);
+  const PublishedFile held = read_published_file(folder, kPopulationEstimatesFile),
+                      absent = read_published_file(folder, kClaSeriesFile);
+  EXPECT_NE(expected_missing.find(dir.string()), std::string::npos) << expected_missing;
   fs::remove_all(dir);
   EXPECT_TRUE(r.population.present);
   ASSERT_EQ(r.population.rows.size(), 1u);

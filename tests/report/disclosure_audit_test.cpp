@@ -31,6 +31,7 @@
 #include "careflow/synth/synth.hpp"
 #include "io/temp_returns.hpp"
 #include "report/disclosure_auditor.hpp"
+#include "shared_reference.hpp"
 
 using namespace careflow;
 using careflow::testing::Auditor;
@@ -171,7 +172,7 @@ std::vector<std::string> nonzero(const Values& v, const std::vector<std::string>
 const benchmark::PublicData* public_data() {
   static const std::optional<benchmark::PublicData> d = [] {
     std::optional<benchmark::PublicData> out;
-    if (reference_file(benchmark::kClaSeries)) out = benchmark::load_public_data(careflow::read_published_file, {.lait = false, .direct = false});
+    if (shared_reference().file(benchmark::kClaSeries)) out = benchmark::load_public_data(published_file_reader(shared_reference()), {.lait = false, .direct = false});
     return out;
   }();
   return d ? &*d : nullptr;
@@ -180,10 +181,9 @@ const benchmark::PublicData* public_data() {
 }  // namespace
 
 TEST(DisclosureAudit, FiftySyntheticCouncils) {
-  set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   const benchmark::PublicData* pd = public_data();
   if (!pd) GTEST_SKIP() << "shared reference data not found under " CAREFLOW_SHARED_DIR "/data/public";
-  const NeedsAssessmentReference reference = load_needs_assessment_reference();
+  const NeedsAssessmentReference reference = load_needs_assessment_reference(shared_reference());
   std::vector<Values> large;  // unsuppressed counts of the largest unfiltered councils
   std::vector<Equalities> large_equal;
   size_t withheld = 0, audited_tables = 0;
@@ -359,7 +359,6 @@ TEST(DisclosureAudit, FiftySyntheticCouncils) {
 // "suppressed" list): the auditor finds nothing, and the files hold as many relations as the
 // output made.
 TEST(DisclosureAudit, PublishedFilesCarryTheRelations) {
-  set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
   careflow::testing::TempReturns tr;
   synth::SynthOptions so;
   so.population = 40;
@@ -398,8 +397,7 @@ TEST(DisclosureAudit, PublishedFilesCarryTheRelations) {
 // C1 = c, back in care 6, 17.1% gives 6 / 0.171 = 35.09, so C1 = 35, and then All 273 - 35 - V2
 // 233 = 5, C2's withheld count.
 TEST(DisclosureAudit, FindsTheLeaksOfThePerTableRules) {
-  set_reference_data_dir(std::string(CAREFLOW_SHARED_DIR) + "/data/public");
-  if (!reference_file("postcodes/onspd_postcodes.csv.gz")) GTEST_SKIP() << "no postcode directory (synth --la needs it)";
+  if (!shared_reference().file("postcodes/onspd_postcodes.csv.gz")) GTEST_SKIP() << "no postcode directory (synth --la needs it)";
   careflow::testing::TempReturns tr;
   synth::SynthOptions so;
   so.population = 400;
@@ -408,7 +406,7 @@ TEST(DisclosureAudit, FindsTheLeaksOfThePerTableRules) {
   synth::generate(so, tr.root());
   IngestReport ir;
   const History h = ingest({tr.root()}, std::nullopt, ir);
-  const NeedsAssessmentReference reference = load_needs_assessment_reference();
+  const NeedsAssessmentReference reference = load_needs_assessment_reference(shared_reference());
   analyse::Options ao;
   ao.la_code = "E06000044";
   ao.reference = &reference;

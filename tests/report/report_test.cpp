@@ -18,6 +18,7 @@
 #include "careflow/io/csv.hpp"
 #include "report/unzip.hpp"
 #include "synthetic_council.hpp"
+#include "benchmark/shared_data.hpp"
 
 using namespace careflow;
 namespace fs = std::filesystem;
@@ -256,7 +257,9 @@ TEST(Report, RendersInHeadlessChromium) {
   ro.area_label = "Synthetic council (test data)";
   // The sections from benchmark and forecast render too (the comparison with public data when the
   // reference folder has it, else its note saying what is missing).
-  ro.extra.push_back(report::compare_section("E08000025", 2025));
+  const benchmark::PublicData* published = shared_public_data();
+  ro.extra.push_back(report::compare_section("E08000025", 2025, published,
+                                             shared_reference().missing_message(benchmark::kClaSeries)));
   report::ForecastSectionOptions fo;
   fo.runs = 50;
   ro.extra.push_back(report::forecast_section(h, fo));

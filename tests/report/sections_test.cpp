@@ -14,6 +14,7 @@
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/io/ingest.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/io/reference_data.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
 #include "careflow/forecast/simulated_history.hpp"
@@ -86,7 +87,7 @@ TEST(CompareSection, FunnelTrendAndRank) {
 }
 
 TEST(CompareSection, SaysWhatIsMissing) {
-  const auto no_la = report::compare_section("", 2025);
+  const auto no_la = report::compare_section("", 2025, nullptr, "");
   EXPECT_NE(no_la.html.find("the council is not known"), std::string::npos);
   EXPECT_EQ(no_la.html.find("<svg"), std::string::npos);
   EXPECT_FALSE(no_la.limitations.empty());
@@ -94,11 +95,10 @@ TEST(CompareSection, SaysWhatIsMissing) {
   EXPECT_NE(unknown.html.find("no council in the published series matches"), std::string::npos);
   // An empty reference folder: the published series is missing, and the section says so.
   careflow::testing::TempReturns tr;
-  const auto saved = reference_data_dir();
-  set_reference_data_dir(tr.root());
-  const auto none = report::compare_section("E08000025", 2025);
-  set_reference_data_dir(saved.value_or(""));
+  const auto empty = ReferenceFolder::at(tr.root());
+  const auto none = report::compare_section("E08000025", 2025, nullptr, empty.missing_message(benchmark::kClaSeries));
   EXPECT_NE(none.html.find("published council-level series is missing"), std::string::npos) << none.html;
+  EXPECT_NE(none.html.find(tr.root()), std::string::npos) << none.html;
 }
 
 // The forecast of a synthetic council: a fan chart (two percentile bands), the stock-flow chart
@@ -149,7 +149,7 @@ TEST(ForecastSection, FanChartSpendAndActualsAgreeWithAnalyse) {
   EXPECT_NE(s.html.find("Backtest not available: the returns cover 3 years (2022/23 to 2024/25)"), std::string::npos);
   // In the page: listed in the contents, rendered after analyse's sections.
   report::ReportOptions ro;
-  ro.extra = {report::compare_section("", 2025), s};
+  ro.extra = {report::compare_section("", 2025, nullptr, ""), s};
   const std::string html = report::render_html(a, report::publishable(a, true), ro);
   EXPECT_NE(html.find("<a href=\"#forecast\">Forecast</a>"), std::string::npos);
   EXPECT_NE(html.find("<h2 id=\"forecast\">"), std::string::npos);

@@ -17,6 +17,7 @@
 #include "careflow/synth/postcodes.hpp"
 #include "careflow/synth/synth.hpp"
 #include "careflow/validate/engine.hpp"
+#include "shared_reference.hpp"
 
 using namespace careflow;
 namespace fs = std::filesystem;
@@ -43,9 +44,9 @@ constexpr bool kWithPostcodes = true;
 
 TEST(SynthValidate, CleanReturnsHaveNoErrors) {
   std::optional<PostcodeDirectory> directory;
-  if (kWithPostcodes && reference_file("postcodes/onspd_postcodes.csv.gz")) {
+  if (kWithPostcodes && shared_reference().file("postcodes/onspd_postcodes.csv.gz")) {
     ProblemLog log;
-    directory = PostcodeDirectory::load_reference(log);  // the validator's own copy
+    directory = PostcodeDirectory::load_reference(shared_reference(), log);  // the validator's own copy
   }
   // Ten seeds of small councils (30 and 150 looked after at 31 March), and seeds 1-3 of a typical
   // one (400) and 1-2 of a large one (1,500): 2021/22-2026/27, so every year with rules
@@ -185,11 +186,10 @@ TEST(SynthPostcodes, BlankAndSaidSoWithoutTheDirectory) {
   const fs::path dir = temp_dir("nodata");
   const fs::path empty = temp_dir("empty_data");
   fs::create_directories(empty);
-  set_reference_data_dir(empty.string());
   synth::SynthOptions o;
+  o.reference = ReferenceFolder::at(empty.string());
   o.first_year = 2025, o.last_year = 2025, o.population = 50;
   const auto truth = synth::generate(o, dir.string());
-  set_reference_data_dir("");
   EXPECT_FALSE(truth.postcodes);
   EXPECT_NE(truth.postcodes_note.find("postcodes/onspd_postcodes.csv.gz"), std::string::npos) << truth.postcodes_note;
   std::ifstream f(dir / "2024_25" / "episodes.csv");

@@ -20,6 +20,7 @@
 #include "careflow/io/ssda903.hpp"
 #include "careflow/validate/engine.hpp"
 #include "conformance_harness.hpp"
+#include "shared_reference.hpp"
 
 namespace fs = std::filesystem;
 using namespace careflow;
@@ -390,7 +391,7 @@ validate::testing::CaseResult<ssda903::Table> run_case(const fs::path& dir, cons
   if (code == "392c" && !derived && this_year.find(ssda903::Table::episodes)) {
     static const std::optional<PostcodeDirectory> directory = [] {
       ProblemLog pl;
-      return PostcodeDirectory::load_reference(pl);
+      return PostcodeDirectory::load_reference(shared_reference(), pl);
     }();
     if (directory) {
       in.postcodes = &*directory;

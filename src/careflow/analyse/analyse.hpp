@@ -55,11 +55,9 @@ struct Options {
   // table the forecast costs by; the illustrative defaults when the council gives none.
   UnitCosts unit_costs;
   std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
-  // The ONS postcode directory (ONSPD extract: pcd,laua,oseast1m,osnrth1m) and LTLA -> UTLA
-  // lookup; empty = the reference data folder's. Loaded only if placements have postcodes.
-  std::string postcode_directory_file, ltla_lookup_file;
-  // A directory the caller has loaded already (careflow report loads the rows of the returns'
-  // postcodes once, to check --la and for this); it then replaces the files above.
+  // The ONS postcode directory as io loaded it, owned by the caller (api loads the rows of the
+  // returns' postcodes once, to check --la and for this); none: no placement location or
+  // distance, and the limitations say which file is needed.
   const PostcodeDirectory* postcodes = nullptr;
 };
 

@@ -29,13 +29,7 @@ void location(Context& cx, Assessment& a) {
     a.limitations.push_back("Placement location and distance from home: the returns have no placement postcodes (PL_POST).");
     return;
   }
-  ProblemLog problems;
-  std::optional<PostcodeDirectory> loaded;
-  if (!cx.o.postcodes)
-    loaded = cx.o.postcode_directory_file.empty()
-                 ? PostcodeDirectory::load_reference(problems)
-                 : PostcodeDirectory::load(cx.o.postcode_directory_file, cx.o.ltla_lookup_file, problems);
-  const PostcodeDirectory* dir = cx.o.postcodes ? cx.o.postcodes : loaded ? &*loaded : nullptr;
+  const PostcodeDirectory* dir = cx.o.postcodes;
   if (!dir) {
     a.limitations.push_back("Placement location (in or out of the council's area) and distance from home: needs the ONS "
                             "postcode directory (postcodes/onspd_postcodes.csv.gz in the reference data folder).");

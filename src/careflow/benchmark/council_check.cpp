@@ -229,8 +229,11 @@ CouncilCheck check_council(const std::string& la, const ReturnsEvidence& e, cons
 
   // How many children, against the published figure of the latest year both have.
   if (d.cla.empty()) {
-    out.not_made.push_back("the number looked after could not be compared with the published figure: " +
-                           missing_reference_message(kClaSeries));
+    // The reader's message about the absent series, as the loader recorded it.
+    std::string why = "the published series holds no figure";
+    for (const auto& m : d.missing)
+      if (m.find(kClaSeries) != std::string::npos) why = m;
+    out.not_made.push_back("the number looked after could not be compared with the published figure: " + why);
   } else {
     bool compared = false;
     for (auto it = e.looked_after.rbegin(); it != e.looked_after.rend() && !compared; ++it) {
@@ -259,7 +262,8 @@ CouncilCheck check_council(const std::string& la, const ReturnsEvidence& e, cons
     out.not_made.push_back("the children's home postcodes could not be placed: the returns hold none (HOME_POST)");
   } else if (!postcodes) {
     out.not_made.push_back("the children's home postcodes could not be placed: " +
-                           (why_no_postcodes.empty() ? missing_reference_message(kPostcodeFile) : why_no_postcodes));
+                           (why_no_postcodes.empty() ? fmt::format("needs {} in the reference data folder", kPostcodeFile)
+                                                     : why_no_postcodes));
   } else {
     Places places(d, area);
     std::map<std::string, size_t> by_place;

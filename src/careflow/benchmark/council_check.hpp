@@ -64,7 +64,8 @@ struct CouncilCheck {
 // `la`: an ONS code (council, E12 region or E92000001 England), a DfE LA number or a council's
 // name. `d`: the published series (d.cla empty: the count check is not made). `postcodes`:
 // the directory, or nullptr when it is not available (the postcode check is not made, for the
-// reason `why_no_postcodes`; empty: the reference file is missing).
+// reason `why_no_postcodes`, which callers give as the reference folder's message; empty: the
+// reference file is missing).
 CouncilCheck check_council(const std::string& la, const ReturnsEvidence& e, const PublicData& d,
                            const PostcodeDirectory* postcodes, const std::string& why_no_postcodes = "",
                            const MismatchThresholds& t = {});

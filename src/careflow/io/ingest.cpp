@@ -32,19 +32,19 @@ using ssda903::Table;
 
 namespace {
 
-// Prints stage timings to stderr when CAREFLOW_TIMING is set: for profiling at national scale.
+// Records each stage's wall time in the report (IngestReport::stages), for profiling at
+// national scale: a front end prints them when asked (careflow: CAREFLOW_TIMING).
 class StageTimer {
  public:
-  StageTimer() : on_(std::getenv("CAREFLOW_TIMING") != nullptr), t_(std::chrono::steady_clock::now()) {}
+  explicit StageTimer(IngestReport& report) : report_(report), t_(std::chrono::steady_clock::now()) {}
   void lap(const char* stage) {
-    if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
-    fmt::print(stderr, "  {:<24} {:>8.3f} s\n", stage, std::chrono::duration<double>(now - t_).count());
+    report_.stages.push_back({stage, std::chrono::duration<double>(now - t_).count()});
     t_ = now;
   }
 
  private:
-  bool on_;
+  IngestReport& report_;
   std::chrono::steady_clock::time_point t_;
 };
 
@@ -287,7 +287,7 @@ std::vector<std::pair<CollectionYear, std::vector<std::string>>> files_by_year(c
 
 std::vector<Return> read_returns(const std::vector<std::string>& inputs,
                                  std::optional<CollectionYear> year, IngestReport& report) {
-  StageTimer timer;
+  StageTimer timer(report);
   const auto years = returns_by_year(inputs, year, report);
   if (!report.fatal.empty()) return {};
   std::vector<Return> returns = ssda903::read_returns_by_year(files_by_year(years), report.problems);
@@ -702,7 +702,7 @@ class Builder {
   }
 
   History finish() {
-    StageTimer timer;
+    StageTimer timer(report_);
     order_children();
     timer.lap("children");
     tbb::task_group group;
@@ -1470,7 +1470,7 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
     std::sort(sorted.begin(), sorted.end(), [](const Return& a, const Return& b) { return a.year < b.year; });
     returns = &sorted;
   }
-  StageTimer timer;
+  StageTimer timer(report);
   std::vector<CollectionYear> years;
   std::vector<std::string> where;
   for (const auto& r : *returns) {
@@ -1516,7 +1516,7 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
 
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report,
                const PseudonymKey* pseudonyms) {
-  StageTimer timer;
+  StageTimer timer(report);
   const auto by_year = returns_by_year(inputs, year, report);
   if (!report.fatal.empty()) return History{};
   // Every file of every year, in (year, name) order: the order read_returns assembles them in.

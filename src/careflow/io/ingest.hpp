@@ -41,6 +41,12 @@ struct IngestReport {
   // Years without a return between the first and the last (said in `problems`, rule missing-year).
   std::vector<CollectionYear> missing_years;
   size_t files_read = 0, files_unrecognised = 0;
+  // Wall seconds of each stage of reading, in order (for profiling; never in an output).
+  struct Stage {
+    std::string name;
+    double seconds = 0;
+  };
+  std::vector<Stage> stages;
   const TableTally& tally(ssda903::Table t) const { return tables[static_cast<size_t>(t)]; }
   bool usable() const { return fatal.empty(); }
 };

@@ -455,26 +455,17 @@ bool PostcodeSelection::contains(uint64_t key) const {
   }
 }
 
-std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& problems) {
-  return load_reference(problems, SelectionSource());
-}
-
-std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& problems,
-                                                                   const SelectionSource& selection) {
-  return load_reference(problems, selection, PostcodeIndexOptions{false, {}});
-}
-
-std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(ProblemLog& problems,
+std::optional<PostcodeDirectory> PostcodeDirectory::load_reference(const ReferenceFolder& folder, ProblemLog& problems,
                                                                    const SelectionSource& selection,
                                                                    const PostcodeIndexOptions& index) {
-  const auto onspd = reference_file(kOnspd);
+  const auto onspd = folder.file(kOnspd);
   if (!onspd) {
-    problems.add({Severity::warning, kOnspd, 0, "", "missing-reference", missing_reference_message(kOnspd)});
+    problems.add({Severity::warning, kOnspd, 0, "", "missing-reference", folder.missing_message(kOnspd)});
     return std::nullopt;
   }
-  const auto utla = reference_file(kUtla);
+  const auto utla = folder.file(kUtla);
   if (!utla)
-    problems.add({Severity::warning, kUtla, 0, "", "missing-reference", missing_reference_message(kUtla)});
+    problems.add({Severity::warning, kUtla, 0, "", "missing-reference", folder.missing_message(kUtla)});
   return load(*onspd, utla ? *utla : std::string(), problems, selection, index);
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "careflow/core/problems.hpp"
+#include "careflow/io/reference_data.hpp"
 
 namespace careflow {
 
@@ -91,10 +92,9 @@ class PostcodeDirectory {
   // The same from the reference data folder (postcodes/onspd_postcodes.csv.gz and
   // neighbours_and_geography/ons_ltla_to_utla_lookup_april_2023_england_wales.csv); when
   // absent, a problem says which file is needed and where.
-  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems);
-  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems, const SelectionSource& selection);
-  static std::optional<PostcodeDirectory> load_reference(ProblemLog& problems, const SelectionSource& selection,
-                                                         const PostcodeIndexOptions& index);
+  static std::optional<PostcodeDirectory> load_reference(const ReferenceFolder& folder, ProblemLog& problems,
+                                                         const SelectionSource& selection = {},
+                                                         const PostcodeIndexOptions& index = {false, {}});
 
   std::optional<PostcodeInfo> find(std::string_view postcode) const;
   size_t size() const { return entries_.size(); }

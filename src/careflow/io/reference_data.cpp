@@ -1,56 +1,53 @@
 #include "careflow/io/reference_data.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 
 namespace careflow {
 
 namespace fs = std::filesystem;
 
-namespace {
-std::string& explicit_dir() {
-  static std::string dir;
-  return dir;
-}
-}  // namespace
-
-void set_reference_data_dir(std::string dir) { explicit_dir() = std::move(dir); }
-
-std::optional<std::string> reference_data_dir() {
+ReferenceFolder ReferenceFolder::choose(const std::string& given, const std::string& from_environment,
+                                        const std::string& environment_name) {
+  ReferenceFolder f;
   std::error_code ec;
-  if (!explicit_dir().empty()) {
-    if (fs::is_directory(explicit_dir(), ec)) return explicit_dir();
-    return std::nullopt;  // an explicit choice that does not exist is not silently replaced
+  if (!given.empty()) {
+    if (fs::is_directory(given, ec)) f.dir_ = given;
+    else f.why_none_ = "the folder given with --data, " + given + ", does not exist";
+    return f;
   }
-  if (const char* env = std::getenv("CAREFLOW_DATA"); env && *env) {
-    if (fs::is_directory(env, ec)) return std::string(env);
-    return std::nullopt;
+  if (!from_environment.empty()) {
+    if (fs::is_directory(from_environment, ec)) f.dir_ = from_environment;
+    else f.why_none_ = "the folder in " + environment_name + ", " + from_environment + ", does not exist";
+    return f;
   }
   for (const fs::path& candidate : {fs::path("../shared/data/public"),
                                    fs::path(CAREFLOW_SOURCE_DIR) / "../shared/data/public"}) {
-    if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+    if (fs::is_directory(candidate, ec)) {
+      f.dir_ = fs::weakly_canonical(candidate, ec).string();
+      return f;
+    }
   }
-  return std::nullopt;
+  return f;
 }
 
-std::optional<std::string> reference_file(const std::string& relative_path) {
-  const auto dir = reference_data_dir();
-  if (!dir) return std::nullopt;
-  const fs::path p = fs::path(*dir) / relative_path;
+ReferenceFolder ReferenceFolder::at(const std::string& dir) {
+  ReferenceFolder f;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) f.dir_ = dir;
+  else f.why_none_ = "the folder " + dir + " does not exist";
+  return f;
+}
+
+std::optional<std::string> ReferenceFolder::file(const std::string& relative_path) const {
+  if (!dir_) return std::nullopt;
+  const fs::path p = fs::path(*dir_) / relative_path;
   std::error_code ec;
   if (fs::is_regular_file(p, ec)) return p.string();
   return std::nullopt;
 }
 
-std::string missing_reference_message(const std::string& relative_path) {
-  const auto dir = reference_data_dir();
-  std::string where;
-  if (dir) where = *dir;
-  else if (!explicit_dir().empty()) where = "the folder given with --data, " + explicit_dir() + ", does not exist";
-  else if (const char* env = std::getenv("CAREFLOW_DATA"); env && *env)
-    where = std::string("the folder in CAREFLOW_DATA, ") + env + ", does not exist";
-  else where = "none found: set --data or CAREFLOW_DATA";
-  return "needs " + relative_path + " in the reference data folder (" + where +
+std::string ReferenceFolder::missing_message(const std::string& relative_path) const {
+  return "needs " + relative_path + " in the reference data folder (" + (dir_ ? *dir_ : why_none_) +
          "); see docs/reference-data.md for which published file goes there";
 }
 

@@ -31,12 +31,12 @@ std::optional<std::vector<size_t>> columns_of(const CsvTable& t, std::initialize
 }
 
 template <class Rows, class From>
-Rows load(const char* file, From from) {
-  const auto path = reference_file(file);
+Rows load(const ReferenceFolder& folder, const char* file, From from) {
+  const auto path = folder.file(file);
   if (!path) {
     Rows r;
     r.file = file;
-    r.missing = missing_reference_message(file);
+    r.missing = folder.missing_message(file);
     return r;
   }
   Rows r = from(read_csv(*path).table, file);
@@ -133,25 +133,30 @@ CeasedTable ceased_from(const CsvTable& t, std::string file) {
   return out;
 }
 
-PopulationEstimates load_population_estimates() {
-  return load<PopulationEstimates>(kPopulationEstimatesFile, population_estimates_from);
+PopulationEstimates load_population_estimates(const ReferenceFolder& folder) {
+  return load<PopulationEstimates>(folder, kPopulationEstimatesFile, population_estimates_from);
 }
-ClaSeries load_cla_series() { return load<ClaSeries>(kClaSeriesFile, cla_series_from); }
-PlacementStabilityTable load_placement_stability() {
-  return load<PlacementStabilityTable>(kPlacementStabilityFile, placement_stability_from);
+ClaSeries load_cla_series(const ReferenceFolder& folder) { return load<ClaSeries>(folder, kClaSeriesFile, cla_series_from); }
+PlacementStabilityTable load_placement_stability(const ReferenceFolder& folder) {
+  return load<PlacementStabilityTable>(folder, kPlacementStabilityFile, placement_stability_from);
 }
-CeasedTable load_ceased() { return load<CeasedTable>(kCeasedFile, ceased_from); }
+CeasedTable load_ceased(const ReferenceFolder& folder) { return load<CeasedTable>(folder, kCeasedFile, ceased_from); }
 
-PublishedFile read_published_file(const char* file) {
-  const auto path = reference_file(file);
-  if (!path) return {std::nullopt, missing_reference_message(file)};
+PublishedFile read_published_file(const ReferenceFolder& folder, const char* file) {
+  const auto path = folder.file(file);
+  if (!path) return {std::nullopt, folder.missing_message(file)};
   auto r = read_csv(*path);
   if (!r.readable) return {std::nullopt, fmt::format("cannot read {} ({})", file, *path)};
   return {std::move(r.table), {}};
 }
 
-NeedsAssessmentReference load_needs_assessment_reference() {
-  return {load_population_estimates(), load_cla_series(), load_placement_stability(), load_ceased()};
+PublishedFileReader published_file_reader(const ReferenceFolder& folder) {
+  return [folder](const char* file) { return read_published_file(folder, file); };
+}
+
+NeedsAssessmentReference load_needs_assessment_reference(const ReferenceFolder& folder) {
+  return {load_population_estimates(folder), load_cla_series(folder), load_placement_stability(folder),
+          load_ceased(folder)};
 }
 
 }  // namespace careflow

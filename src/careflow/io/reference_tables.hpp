@@ -4,7 +4,7 @@
 // them once and passes them in.
 //
 // Each table says whether its file was found; when it was not, `missing` is the sentence to show
-// (missing_reference_message) and the capability carries on without it. A file that is there but
+// (ReferenceFolder::missing_message) and the capability carries on without it. A file that is there but
 // lacks a column the rows need is `present` and not `usable`: it gives no rows, as before this
 // module existed (the capabilities say nothing of it).
 #pragma once
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "careflow/io/csv.hpp"
+#include "careflow/io/reference_data.hpp"
 
 namespace careflow {
 
@@ -87,24 +88,26 @@ struct NeedsAssessmentReference {
   CeasedTable ceased;
 };
 
-// Each from the reference data folder (reference_file); absent files are reported as `missing`.
-PopulationEstimates load_population_estimates();
-ClaSeries load_cla_series();
-PlacementStabilityTable load_placement_stability();
-CeasedTable load_ceased();
-NeedsAssessmentReference load_needs_assessment_reference();
+// Each from the reference data folder; absent files are reported as `missing`.
+PopulationEstimates load_population_estimates(const ReferenceFolder& folder);
+ClaSeries load_cla_series(const ReferenceFolder& folder);
+PlacementStabilityTable load_placement_stability(const ReferenceFolder& folder);
+CeasedTable load_ceased(const ReferenceFolder& folder);
+NeedsAssessmentReference load_needs_assessment_reference(const ReferenceFolder& folder);
 
 // A published file read as a table, for a capability that reads its own layout from it
 // (benchmark's PublicData): the capability is handed a PublishedFileReader by its caller and
 // never looks for files itself. `problem` says why there is no table: the file is absent
-// (missing_reference_message) or cannot be read ("cannot read FILE (PATH)").
+// (ReferenceFolder::missing_message) or cannot be read ("cannot read FILE (PATH)").
 struct PublishedFile {
   std::optional<CsvTable> table;
   std::string problem;
 };
 using PublishedFileReader = std::function<PublishedFile(const char* file)>;
-// From the reference data folder (reference_file).
-PublishedFile read_published_file(const char* file);
+// From the reference data folder.
+PublishedFile read_published_file(const ReferenceFolder& folder, const char* file);
+// A reader of that folder's files (it keeps a copy of `folder`).
+PublishedFileReader published_file_reader(const ReferenceFolder& folder);
 
 // The same from a table already read (tests, and readers of bytes): `file` names it in messages.
 PopulationEstimates population_estimates_from(const CsvTable& t, std::string file);

@@ -1,4 +1,5 @@
 #include "careflow/io/ssda903.hpp"
+#include "careflow/base/edit_distance.hpp"
 
 #include <fmt/format.h>
 
@@ -139,21 +140,6 @@ std::string_view known_column(std::string_view cell) {
 
 std::string column_position(size_t c) { return std::to_string(c + 1); }
 
-// Edit distance, for "did you mean": only the table's own column names are ever shown.
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string unknown_table_message(const std::vector<std::string>& columns, std::string_view file_name) {
   // The first fields are enough to say what the row is; a header of a million fields must not

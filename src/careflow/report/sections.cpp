@@ -9,7 +9,6 @@
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/backtest.hpp"
 #include "careflow/forecast/forecast.hpp"
-#include "careflow/io/reference_data.hpp"
 #include "careflow/report/disclosure.hpp"
 #include "careflow/report/forecast_chart.hpp"
 #include "careflow/report/needs_assessment.hpp"
@@ -81,7 +80,8 @@ ExtraSection compare_shell() {
 
 }  // namespace
 
-ExtraSection compare_section(const std::string& la, int year) {
+ExtraSection compare_section(const std::string& la, int year, const benchmark::PublicData* published,
+                             const std::string& missing) {
   if (la.empty()) {
     ExtraSection s = compare_shell();
     s.html = note("Not available: the council is not known. Give --la (ONS code or DfE number) to compare it with "
@@ -89,17 +89,13 @@ ExtraSection compare_section(const std::string& la, int year) {
     s.limitations.push_back("How we compare: no council given (--la).");
     return s;
   }
-  if (!reference_file(benchmark::kClaSeries)) {
+  if (!published) {
     ExtraSection s = compare_shell();
-    const std::string m = missing_reference_message(benchmark::kClaSeries);
-    s.html = note("Not available: the published council-level series is missing. " + m);
-    s.limitations.push_back("How we compare: " + m);
+    s.html = note("Not available: the published council-level series is missing. " + missing);
+    s.limitations.push_back("How we compare: " + missing);
     return s;
   }
-  benchmark::LoadOptions lo;
-  lo.lait = false;    // the largest file, and none of its measures is drawn here
-  lo.direct = false;
-  return compare_section(benchmark::load_public_data(read_published_file, lo), la, year);
+  return compare_section(*published, la, year);
 }
 
 ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year) {

@@ -39,9 +39,11 @@ struct PublishedCount {
 };
 
 // "How we compare" for council `la` (ONS code, DfE number or name) in CLA year `year` (the
-// latest published year up to it). Loads the published series when reference_file() finds it;
-// without it, or without `la`, the section says what is missing.
-ExtraSection compare_section(const std::string& la, int year);
+// latest published year up to it), from the published tables as io loaded them (`published`);
+// without them (`missing` says which file is absent and where it goes), or without `la`, the
+// section says what is missing.
+ExtraSection compare_section(const std::string& la, int year, const benchmark::PublicData* published,
+                             const std::string& missing);
 ExtraSection compare_section(const benchmark::PublicData& d, const std::string& la, int year);
 
 struct ForecastSectionOptions {

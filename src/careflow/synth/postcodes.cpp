@@ -4,7 +4,6 @@
 #include <climits>
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <optional>
 
 #include <tbb/parallel_for.h>
@@ -220,30 +219,24 @@ void assign_postcodes(World& w) {
   });
 }
 
-const PostcodeSampler* reference_postcodes(std::string& note, const PostcodeIndexOptions& index) {
+std::shared_ptr<const PostcodeSource> load_postcode_source(const ReferenceFolder& folder,
+                                                           const PostcodeIndexOptions& index, std::string& note) {
   constexpr const char* kOnspd = "postcodes/onspd_postcodes.csv.gz";
-  // One directory per file path, kept for the life of the process: tests generate many
-  // councils, and loading costs far more than generating a small one.
-  static std::mutex mutex;
-  static std::map<std::string, std::pair<std::unique_ptr<PostcodeDirectory>, std::unique_ptr<PostcodeSampler>>> cache;
-  const auto path = reference_file(kOnspd);
+  const auto path = folder.file(kOnspd);
   if (!path) {
-    note = missing_reference_message(kOnspd);
+    note = folder.missing_message(kOnspd);
     return nullptr;
   }
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = cache[*path];
-  if (!slot.first) {
-    ProblemLog problems;
-    auto d = PostcodeDirectory::load_reference(problems, {}, index);
-    if (!d) {
-      note = "the postcode directory " + *path + " could not be read";
-      return nullptr;
-    }
-    slot.first = std::make_unique<PostcodeDirectory>(std::move(*d));
-    slot.second = std::make_unique<PostcodeSampler>(*slot.first);
+  ProblemLog problems;
+  auto d = PostcodeDirectory::load_reference(folder, problems, {}, index);
+  if (!d) {
+    note = "the postcode directory " + *path + " could not be read";
+    return nullptr;
   }
-  return slot.second.get();
+  auto source = std::make_shared<PostcodeSource>();
+  source->directory = std::make_unique<PostcodeDirectory>(std::move(*d));
+  source->sampler = std::make_unique<PostcodeSampler>(*source->directory);
+  return source;
 }
 
 }  // namespace careflow::synth

@@ -11,6 +11,7 @@
 
 #include "careflow/io/postcodes.hpp"
 #include "careflow/synth/model.hpp"
+#include "careflow/synth/synth.hpp"
 
 namespace careflow::synth {
 
@@ -55,9 +56,11 @@ class PostcodeSampler {
 // carers stay the same) from a stream seeded by the child, after the simulation.
 void assign_postcodes(World& world);
 
-// The reference folder's postcode directory, loaded once per process (2.7 million postcodes,
-// a second or two) and shared by every generate() call; nullptr when absent, with `note` set to
-// the message saying which file is needed and where.
-const PostcodeSampler* reference_postcodes(std::string& note, const PostcodeIndexOptions& index);
+// A postcode directory and its sampler, which refers to it (so both live on the heap, at fixed
+// addresses): what load_postcode_source (synth.hpp) returns.
+struct PostcodeSource {
+  std::unique_ptr<PostcodeDirectory> directory;
+  std::unique_ptr<PostcodeSampler> sampler;
+};
 
 }  // namespace careflow::synth

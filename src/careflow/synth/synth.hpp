@@ -13,12 +13,24 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "careflow/io/postcodes.hpp"
+#include "careflow/io/reference_data.hpp"
 
 namespace careflow::synth {
+
+// The postcode directory prepared for drawing (synth/postcodes.hpp), loaded once by a caller that
+// generates many councils (tests, the forecast test bench) and shared by every generate() call
+// it is given to. Opaque here.
+class PostcodeSampler;
+struct PostcodeSource;
+// Loads the reference folder's postcode directory for drawing: none, with `note` saying which
+// file is needed and where, when it is absent or unreadable.
+std::shared_ptr<const PostcodeSource> load_postcode_source(const ReferenceFolder& folder,
+                                                           const PostcodeIndexOptions& index, std::string& note);
 
 // How a council's care changes over the years, beyond the steady trend (docs/synth.md,
 // "Dynamics"): what a forecast has to cope with. Years are collection end years (2021 = 2020/21)
@@ -78,6 +90,12 @@ struct SynthOptions {
   // Whether the postcode directory is read through its prebuilt index, and where that may be
   // kept (io/postcode_index.hpp): the same postcodes either way, in a fraction of the time.
   PostcodeIndexOptions postcode_index{false, {}};
+  // Where the postcode directory is: the reference data folder (the standard one unless the
+  // caller names another), read at each generate() unless `postcode_source` is given.
+  ReferenceFolder reference = ReferenceFolder::standard();
+  std::shared_ptr<const PostcodeSource> postcode_source;
+  // Stage times on stderr (careflow synth --timing).
+  bool timing = false;
 };
 
 // Dynamics drawn for a council from its seed (`careflow synth --dynamics drawn`), over the years

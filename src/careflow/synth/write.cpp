@@ -696,10 +696,15 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   for (auto& ch : o.la) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   GroundTruth g;
   const PostcodeSampler* postcodes = nullptr;
+  std::shared_ptr<const PostcodeSource> source;  // kept for the run
   int council = -1;
+  if (o.postcodes) {
+    source = o.postcode_source ? o.postcode_source : load_postcode_source(o.reference, o.postcode_index, g.postcodes_note);
+    if (source) postcodes = source->sampler.get();
+  }
   if (!o.postcodes) {
     g.postcodes_note = "postcodes were not asked for";
-  } else if ((postcodes = reference_postcodes(g.postcodes_note, o.postcode_index)) && postcodes->councils().empty()) {
+  } else if (postcodes && postcodes->councils().empty()) {
     g.postcodes_note = "the postcode directory holds no council in England";
     postcodes = nullptr;
   }
@@ -716,7 +721,7 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   }
   std::filesystem::create_directories(out_dir);
   using Clock = std::chrono::steady_clock;
-  const bool timing = std::getenv("CAREFLOW_SYNTH_TIMING") != nullptr;
+  const bool timing = o.timing;
   auto t = Clock::now();
   auto lap = [&](const char* what) {
     if (!timing) return;

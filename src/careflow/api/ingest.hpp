@@ -1,0 +1,41 @@
+// Use case: read any number of yearly SSDA903 returns into one care history, and say what was
+// found (careflow ingest; and the first step of every use case that reads returns).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "careflow/api/config.hpp"
+#include "careflow/api/outcome.hpp"
+#include "careflow/core/history.hpp"
+#include "careflow/core/output_table.hpp"
+#include "careflow/io/ingest.hpp"
+
+namespace careflow::api {
+
+// Which returns: folders or files as io/ingest.hpp reads them (a folder per collection year, a
+// folder of such folders, PATH@YEAR), with `year` for inputs whose name does not say.
+struct Returns {
+  std::vector<std::string> inputs;
+  std::optional<CollectionYear> year;
+};
+
+struct IngestRequest {
+  Returns returns;
+  bool summary = true;  // the summary tables (children, episodes, rows by table, ...)
+};
+
+struct IngestResult : Outcome {
+  History history;
+  IngestReport report;  // every row rejected or repaired; report.fatal: why the returns cannot be used
+  std::vector<OutputTable> summary;
+  OutputTable problems;  // every problem as a table (file, line, column, rule, message)
+  bool unusable() const { return !report.usable(); }
+};
+
+// Problems name a child only by its pseudonym under config.pseudonym_key (none: by file and line).
+// Not done when the returns cannot be used (report.fatal says why).
+IngestResult ingest(const Config& config, const IngestRequest& request);
+
+}  // namespace careflow::api
