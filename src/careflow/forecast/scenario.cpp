@@ -21,7 +21,6 @@ double CostSettings::inflation_factor(Date day, Date forecast_start) const {
   return std::pow(1.0 + inflation, std::max(0, years));
 }
 
-namespace {
 std::optional<LegalGroup> legal_group_from_name(std::string_view n) {
   for (int g = 0; g < kLegalGroupCount; ++g)
     if (legal_group_name(static_cast<LegalGroup>(g)) == n) return static_cast<LegalGroup>(g);
@@ -34,7 +33,50 @@ std::optional<Kind> kind_from_name(std::string_view n) {
   return std::nullopt;
 }
 
+std::optional<LeftHow> left_how_from_name(std::string_view n) {
+  if (n == "home") return LeftHow::home;
+  if (n == "other") return LeftHow::other;
+  if (n == "any") return LeftHow::any;
+  return std::nullopt;
+}
+
+namespace {
+// NaN and infinities are TOML numbers too (nan, inf); no lever means anything with them.
+bool factor_ok(double f) { return std::isfinite(f) && f >= 0; }
 }  // namespace
+
+std::optional<std::string> make_shift(std::string_view from_kind, std::string_view to_kind, double children, MixShift& out) {
+  const auto fk = kind_from_name(from_kind), tk = kind_from_name(to_kind);
+  if (!fk || !tk) return "scenario: [[shift]] needs from_kind and to_kind (e.g. foster_ifa, foster_in_house)";
+  out.from_kind = *fk;
+  out.to_kind = *tk;
+  out.children = children;
+  if (!factor_ok(out.children)) return "scenario: [[shift]] children must be a number, not negative";
+  return std::nullopt;
+}
+
+std::optional<std::string> set_reentry(double factor, std::string_view after, Scenario& out) {
+  out.reentry_factor = factor;
+  if (!factor_ok(out.reentry_factor)) return "scenario: reentry.factor must be a number, not negative";
+  const auto how = left_how_from_name(after);
+  if (!how) return fmt::format("scenario: reentry.after must be home, other or any, not '{}'", after);
+  out.reentry_after = *how;
+  return std::nullopt;
+}
+
+std::optional<std::string> make_legal_change(std::string_view from_group, std::string_view to_group, double factor,
+                                             LegalChangeLever& out) {
+  const auto fg = legal_group_from_name(from_group);
+  if (!fg) return "scenario: [legal_status] needs from_group (interim_care_order, full_care_order, placement_order, section_20, detained, youth_justice, other)";
+  out.from_group = *fg;
+  if (to_group == "any") out.to_group.reset();
+  else if (const auto tg = legal_group_from_name(to_group)) out.to_group = *tg;
+  else return fmt::format("scenario: unknown legal status group '{}' in [legal_status] to_group", to_group);
+  if (out.to_group && *out.to_group == out.from_group) return "scenario: [legal_status] from_group and to_group must differ";
+  out.factor = factor;
+  if (!factor_ok(out.factor)) return "scenario: legal_status.factor must be a number, not negative";
+  return std::nullopt;
+}
 
 namespace {
 // A folder opens as a stream on Linux and reads as empty: say what it is instead.
@@ -203,8 +245,6 @@ std::optional<std::string> parse_scenario(const std::string& text, Scenario& out
   }
   if (auto v = t["name"].value<std::string>()) out.name = *v;
   if (auto v = t["description"].value<std::string>()) out.description = *v;
-  // NaN and infinities are TOML numbers too (nan, inf); no lever means anything with them.
-  auto factor_ok = [](double f) { return std::isfinite(f) && f >= 0; };
   auto rate_ok = [](double r) { return std::isfinite(r) && r > -1; };  // a yearly rate of change
   if (auto v = t["population_growth"].value<double>()) out.population_growth = *v;
   if (!rate_ok(out.population_growth)) return "scenario: population_growth must be a yearly rate above -1 (e.g. 0.01)";
@@ -243,32 +283,24 @@ std::optional<std::string> parse_scenario(const std::string& text, Scenario& out
     if (!factor_ok(out.return_home_factor)) return "scenario: return_home.factor must be a number, not negative";
   }
   if (auto* re = t["reentry"].as_table()) {
-    if (auto f = (*re)["factor"].value<double>()) out.reentry_factor = *f;
-    else if (auto ch = (*re)["change"].value<double>()) out.reentry_factor = 1.0 + *ch;
+    double factor = 1.0;
+    if (auto f = (*re)["factor"].value<double>()) factor = *f;
+    else if (auto ch = (*re)["change"].value<double>()) factor = 1.0 + *ch;
     else return "scenario: [reentry] needs factor or change";
-    if (!factor_ok(out.reentry_factor)) return "scenario: reentry.factor must be a number, not negative";
-    const std::string after = (*re)["after"].value<std::string>().value_or("any");
-    if (after == "home") out.reentry_after = LeftHow::home;
-    else if (after == "other") out.reentry_after = LeftHow::other;
-    else if (after == "any") out.reentry_after = LeftHow::any;
-    else return fmt::format("scenario: reentry.after must be home, other or any, not '{}'", after);
+    if (auto e = set_reentry(factor, (*re)["after"].value<std::string>().value_or("any"), out)) return e;
     if (auto d = get_date((*re)["from"].node())) out.reentry_from = *d;
     else if ((*re)["from"].node()) return "scenario: reentry.from is not a date (YYYY-MM-DD)";
   }
   if (auto* ls = t["legal_status"].as_table()) {
+    // The groups are checked before whether there is a factor (a missing one is 1 until then).
+    std::optional<double> factor = (*ls)["factor"].value<double>();
+    if (!factor)
+      if (auto ch = (*ls)["change"].value<double>()) factor = 1.0 + *ch;
     LegalChangeLever l;
-    const auto fg = legal_group_from_name((*ls)["from_group"].value<std::string>().value_or(""));
-    if (!fg) return "scenario: [legal_status] needs from_group (interim_care_order, full_care_order, placement_order, section_20, detained, youth_justice, other)";
-    l.from_group = *fg;
-    const std::string to = (*ls)["to_group"].value<std::string>().value_or("any");
-    if (to == "any") l.to_group.reset();
-    else if (const auto tg = legal_group_from_name(to)) l.to_group = *tg;
-    else return fmt::format("scenario: unknown legal status group '{}' in [legal_status] to_group", to);
-    if (l.to_group && *l.to_group == l.from_group) return "scenario: [legal_status] from_group and to_group must differ";
-    if (auto f = (*ls)["factor"].value<double>()) l.factor = *f;
-    else if (auto ch = (*ls)["change"].value<double>()) l.factor = 1.0 + *ch;
-    else return "scenario: [legal_status] needs factor or change";
-    if (!factor_ok(l.factor)) return "scenario: legal_status.factor must be a number, not negative";
+    if (auto e = make_legal_change((*ls)["from_group"].value<std::string>().value_or(""),
+                                   (*ls)["to_group"].value<std::string>().value_or("any"), factor.value_or(1.0), l))
+      return e;
+    if (!factor) return "scenario: [legal_status] needs factor or change";
     if (auto d = get_date((*ls)["from"].node())) l.from = *d;
     else if ((*ls)["from"].node()) return "scenario: legal_status.from is not a date (YYYY-MM-DD)";
     out.legal_change = l;
@@ -278,13 +310,10 @@ std::optional<std::string> parse_scenario(const std::string& text, Scenario& out
       auto* s = node.as_table();
       if (!s) return "scenario: [[shift]] must be tables";
       MixShift m;
-      const auto fk = kind_from_name((*s)["from_kind"].value<std::string>().value_or(""));
-      const auto tk = kind_from_name((*s)["to_kind"].value<std::string>().value_or(""));
-      if (!fk || !tk) return "scenario: [[shift]] needs from_kind and to_kind (e.g. foster_ifa, foster_in_house)";
-      m.from_kind = *fk;
-      m.to_kind = *tk;
-      m.children = (*s)["children"].value<double>().value_or(0);
-      if (!factor_ok(m.children)) return "scenario: [[shift]] children must be a number, not negative";
+      if (auto e = make_shift((*s)["from_kind"].value<std::string>().value_or(""),
+                              (*s)["to_kind"].value<std::string>().value_or(""),
+                              (*s)["children"].value<double>().value_or(0), m))
+        return e;
       const auto a = get_date((*s)["start"].node()), b = get_date((*s)["end"].node());
       if (!a || !b) return "scenario: [[shift]] needs start and end dates";
       m.from = *a;

@@ -101,6 +101,25 @@ struct Scenario {
   double shifted(const MixShift& s, Date day) const;
 };
 
+// The names a scenario file (and a CLI flag) gives placement kinds (kind_name: foster_ifa, ...),
+// legal-status groups (legal_group_name: interim_care_order, ...) and ways of leaving (home,
+// other, any); nullopt for any other name.
+std::optional<Kind> kind_from_name(std::string_view name);
+std::optional<LegalGroup> legal_group_from_name(std::string_view name);
+std::optional<LeftHow> left_how_from_name(std::string_view name);
+
+// Levers from names and numbers, checked as a scenario file's are and refused with the file's
+// messages ("scenario: ..."): the TOML reader builds its levers through these, and so does
+// whatever gives a lever as values (the CLI's flags, through api), so that a lever means the same
+// and is refused the same wherever it is written. Dates are the caller's to set.
+// A [[shift]] of `children` from one kind to another (MixShift::from and to left as they are).
+std::optional<std::string> make_shift(std::string_view from_kind, std::string_view to_kind, double children, MixShift& out);
+// [reentry]: the factor and who it acts on, into `out` (reentry_from left as it is).
+std::optional<std::string> set_reentry(double factor, std::string_view after, Scenario& out);
+// [legal_status] from a group to another (or "any") (LegalChangeLever::from left as it is).
+std::optional<std::string> make_legal_change(std::string_view from_group, std::string_view to_group, double factor,
+                                             LegalChangeLever& out);
+
 // Parses a TOML scenario (see docs/forecast.md for the keys). Returns an error message on failure.
 std::optional<std::string> load_scenario_toml(const std::string& path, Scenario& out);
 // `source` names the text in messages ("FILE:LINE:COLUMN: ..." for what TOML cannot read).
