@@ -2,23 +2,19 @@
 // history; both models and a no-change baseline against what happened.
 #include <fmt/format.h>
 
-#include <chrono>
-#include <filesystem>
+#include <string>
+#include <vector>
 
-#include "careflow/io/ingest.hpp"
-#include "careflow/forecast/backtest.hpp"
-#include "careflow/forecast/simulated_history.hpp"
-#include "careflow/io/relations_json.hpp"
-#include "careflow/io/table_writers.hpp"
-#include "careflow/report/disclosure.hpp"
+#include "careflow/api/backtest.hpp"
+#include "careflow/core/date.hpp"
 #include "command.hpp"
+#include "config.hpp"
 #include "returns_check.hpp"
 #include "model_options.hpp"
 #include "output.hpp"
 
 namespace careflow::cli {
 namespace {
-using namespace careflow::forecast;
 
 struct Options {
   std::vector<std::string> inputs;
@@ -31,74 +27,39 @@ struct Options {
 };
 
 int run(const Options& o, const std::vector<std::string>& command) {
-  const auto t0 = std::chrono::steady_clock::now();
+  api::Config config = cli::config();
+  config.suppression = !o.no_suppression;
   // The output folder first: an --out that cannot be written is said before any work.
   OutputFolder folder;
   if (!o.out.empty() && !open_output(folder, "backtest", o.out, o.inputs)) return 2;
-  BacktestSettings s;
-  s.runs = o.runs;
-  s.seed = o.seed;
-  s.max_horizon_years = o.horizon;
-  o.model.apply(s);
-  std::vector<BacktestPoint> points;
-  std::string notes;
-  if (o.simulated > 0) {
-    for (int i = 1; i <= o.simulated; ++i) {
-      SimulatedHistorySettings ss;
-      ss.seed = static_cast<uint64_t>(i);
-      ss.annual_growth = o.growth;
-      ss.entrants_per_year = o.entrants;
-      const History h = simulate_history(ss);
-      auto p = backtest(h, s);
-      points.insert(points.end(), p.begin(), p.end());
-    }
-    notes = fmt::format("{} simulated histories (careflow's generator with known dynamics: {} entrants a year growing {:.0f}% a year, "
-                        "duration-dependent leaving hazard), {} runs per forecast.",
-                        o.simulated, o.entrants, 100 * o.growth, o.runs);
-  } else {
-    std::optional<CollectionYear> year;
-    if (!o.year.empty()) year = parse_collection_year(o.year);
-    IngestReport report;
-    const History h = ingest(o.inputs, year, report);
-    if (stop_on_unusable_returns(report, "backtest")) return 2;
-    print_data_quality(report, "backtest");
-    points = backtest(h, s);
-    notes = fmt::format("{} runs per forecast.", o.runs);
-  }
-  if (points.empty()) {
-    fmt::print(stderr, "careflow backtest: not enough history (need {} years before an origin and 1 after)\n", s.min_history_years);
-    return 2;
-  }
-  const auto summary = summarise(points);
-  const auto table = backtest_summary_table(summary, notes);
-  fmt::print("careflow backtest: {}\n\n", notes);
+  api::BacktestRequest q;
+  q.returns.inputs = o.inputs;
+  if (!o.year.empty()) q.returns.year = parse_collection_year(o.year);
+  q.simulated = o.simulated;
+  q.growth = o.growth;
+  q.entrants = o.entrants;
+  q.runs = o.runs;
+  q.horizon = o.horizon;
+  q.seed = o.seed;
+  q.model = o.model.settings();
+  if (!o.out.empty()) q.out_dir = folder.path().string();
+  const auto r = api::backtest(config, q);
+  if (stop_on_unusable_returns(r.ingest, "backtest")) return 2;
+  print_data_quality(r.ingest, "backtest");
+  if (!print_messages(r, "backtest")) return 2;
+  fmt::print("careflow backtest: {}\n\n", r.notes);
   fmt::print("  {:<11} {:<24} {:>7} {:>5} {:>7} {:>7} {:>9} {:>9}\n", "model", "measure", "horizon", "n", "MAPE%", "bias%", "cover80%", "cover95%");
-  for (const auto& x : summary)
+  for (const auto& x : r.summary)
     fmt::print("  {:<11} {:<24} {:>7} {:>5} {:>7.2f} {:>+7.2f} {:>9} {:>9}\n", x.model, x.measure,
                x.horizon == 0 ? std::string("all") : fmt::format("{}y", x.horizon), x.n, x.mape, x.bias,
                x.cover80 < 0 ? "" : fmt::format("{:.1f}", x.cover80), x.cover95 < 0 ? "" : fmt::format("{:.1f}", x.cover95));
-  fmt::print("\nBacktest took {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  fmt::print("\nBacktest took {:.1f} s\n", r.seconds);
   if (!o.out.empty()) {
-    std::string err;
-    std::vector<OutputTable> tables{table, backtest_points_table(points)};
-    // The actual numbers are counts of children (the no-change forecasts too): disclosure control.
-    const auto ba = backtest_arithmetic(tables[1], tables[0]);
-    const PublishedArithmetic arithmetic =
-        report::publish({{&tables[0], ba.summary}, {&tables[1], ba.points}}, ba.relations, !o.no_suppression);
-    bool ok = write_relations_json(arithmetic, tables, (folder.path() / "relations.json").string(), &err);
-    if (o.no_suppression) report::mark_not_for_publication(tables);
-    for (const auto& t : tables) ok = ok && write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err);
-    ok = ok && write_json(tables, (folder.path() / "backtest.json").string(), &err) &&
-         write_xlsx(tables, (folder.path() / "backtest.xlsx").string(), &err, "careflow backtest");
-    if (!ok) {
-      fmt::print(stderr, "careflow backtest: {}\n", err);
-      return 2;
-    }
     Manifest m;
     m.command = command;
-    m.suppression = !o.no_suppression;
+    m.suppression = config.suppression;
     if (!commit_output(folder, "backtest", m)) return 2;
-    if (o.no_suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
+    if (!config.suppression) fmt::print("  WARNING: disclosure control is off; do not publish these outputs\n");
   }
   return 0;
 }

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "careflow/api/model_settings.hpp"
+
 namespace careflow::cli {
 
 struct ModelOptions {
@@ -22,13 +24,14 @@ struct ModelOptions {
                     "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
         ->check(CLI::NonNegativeNumber);
   }
-  // Sets them on forecast::ForecastSettings or forecast::BacktestSettings.
-  template <class Settings>
-  void apply(Settings& s) const {
-    s.reference_days = reference_days;
-    s.trend = !no_trend;
-    s.trend_prior_sd = trend_prior_sd;
-    s.reentry = !no_reentry;
+  // As the use cases take them (api::ForecastRequest, api::BacktestRequest).
+  api::ModelSettings settings() const {
+    api::ModelSettings m;
+    m.reference_days = reference_days;
+    m.trend = !no_trend;
+    m.trend_prior_sd = trend_prior_sd;
+    m.reentry = !no_reentry;
+    return m;
   }
 };
 
