@@ -27,8 +27,10 @@ int a[2] = {1, 2}; int b[
 foreach(tree forbidden clean)
   fixture(${tree} src/careflow/core/date.hpp "#pragma once\n#include \"careflow/base/random.hpp\"\n")
   fixture(${tree} src/careflow/report/page.cpp "#include \"careflow/benchmark/analysis.hpp\"\n#include \"careflow/report/svg_chart.hpp\"\n")
-  fixture(${tree} apps/careflow/cmd_x.cpp "#include \"careflow/report/page.hpp\"\n#include \"careflow/validate/engine.hpp\"\n")
+  fixture(${tree} apps/careflow/cmd_x.cpp "#include \"careflow/api/validate.hpp\"\n#include \"careflow/io/csv.hpp\"\n")
 endforeach()
+# The CLI reaches capabilities only through api.
+fixture(forbidden apps/careflow/cmd_y.cpp "#include \"careflow/api/forecast.hpp\"\n#include \"careflow/forecast/scenario.hpp\"\n")
 fixture(forbidden src/careflow/benchmark/page.cpp "${allowed_lines}#include \"careflow/report/svg_chart.hpp\"\n")
 fixture(forbidden src/careflow/validate/rules.hpp "${tricky_lines}  #  include <careflow/analyse/analyse.hpp>\n")
 fixture(clean src/careflow/benchmark/page.cpp "${allowed_lines}// #include \"careflow/report/svg_chart.hpp\"\n")
@@ -52,7 +54,8 @@ endif()
 foreach(expected
     "src/careflow/benchmark/page.cpp:3: benchmark may not include careflow/report/svg_chart.hpp (docs/architecture.md)"
     "src/careflow/validate/rules.hpp:7: validate may not include careflow/analyse/analyse.hpp (docs/architecture.md)"
-    "2 include(s) the layers do not allow")
+    "apps/careflow/cmd_y.cpp:2: apps/careflow may not include careflow/forecast/scenario.hpp (docs/architecture.md)"
+    "3 include(s) the layers do not allow")
   string(FIND "${out}" "${expected}" at)
   if(at EQUAL -1)
     string(APPEND failures "expected \"${expected}\" in:\n${out}\n")
@@ -60,8 +63,8 @@ foreach(expected
 endforeach()
 string(REGEX MATCHALL "may not include" refusals "${out}")
 list(LENGTH refusals n)
-if(NOT n EQUAL 2)
-  string(APPEND failures "expected 2 refusals, got ${n}:\n${out}\n")
+if(NOT n EQUAL 3)
+  string(APPEND failures "expected 3 refusals, got ${n}:\n${out}\n")
 endif()
 
 run(clean rc out)
@@ -75,4 +78,4 @@ endif()
 if(failures)
   message(FATAL_ERROR "${failures}")
 endif()
-message(STATUS "check_layers: refuses both forbidden includes by file and line; passes the clean tree")
+message(STATUS "check_layers: refuses the three forbidden includes by file and line; passes the clean tree")
