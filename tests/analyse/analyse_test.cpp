@@ -1,6 +1,7 @@
 // The needs-assessment analyses on the hand-built council of fixture.hpp. Every expected number
 // is derived by hand in the comments from the episodes listed there, not from the code.
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/io/population_files.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/unit_costs.hpp"
 
@@ -259,7 +260,7 @@ TEST_F(HandBuilt, Filters) {
 // 5 / 25,000 x 10,000 = 2.0 per 10,000.
 TEST_F(Population, RateUsesTheMidYearBefore) {
   Options o;
-  o.population_file = write_file("pop.csv", "year,population\n2023,25000\n2024,40000\n");
+  o.population = read_population_file(write_file("pop.csv", "year,population\n2023,25000\n2024,40000\n"));
   const auto a = assess(h, o);
   const auto& t = table(a, "looked_after_at_31_march");
   EXPECT_DOUBLE_EQ(num(t, "2023/24", "rate_per_10000"), 2.0);
@@ -277,7 +278,7 @@ TEST_F(Projection, RatesByAgeAppliedToProjectedPopulation) {
   bool said = false;
   for (const auto& l : none.limitations) said |= l.find("no projected child population") != std::string::npos;
   EXPECT_TRUE(said);
-  o.projection_file = proj;
+  o.projection = read_projection_file(proj);
   const auto a = assess(h, o);
   const auto& t = table(a, "projected_demand");
   ASSERT_EQ(t.table.rows.size(), 2u);

@@ -8,6 +8,7 @@
 
 #include "analyse/fixture.hpp"
 #include "careflow/analyse/analyse.hpp"
+#include "careflow/io/population_files.hpp"
 
 using namespace careflow;
 using namespace careflow::analyse;
@@ -31,12 +32,13 @@ bool has_limitation(const Assessment& a, const std::string& text) {
 // so 2024/25 has no rate (it had one of 0 from "inf").
 TEST_F(UserFiles, PopulationRowsThatAreNotNumbersAreLeftOutAndCounted) {
   Options o;
-  o.population_file = write_file("pop.csv", "year,population\n2.33333e+59,25000\n2023,nan\n2024,inf\n2023,25000\n");
+  const std::string pop = write_file("pop.csv", "year,population\n2.33333e+59,25000\n2023,nan\n2024,inf\n2023,25000\n");
+  o.population = read_population_file(pop);
   const auto a = assess(h, o);
   const auto& t = table(a, "looked_after_at_31_march");
   EXPECT_DOUBLE_EQ(num(t, "2023/24", "rate_per_10000"), 2.0);
   EXPECT_FALSE(std::holds_alternative<double>(cell(t, "2024/25", "rate_per_10000")));
-  has_limitation(a, "Population file " + o.population_file +
+  has_limitation(a, "Population file " + pop +
                         ": 3 row(s) without a year and a positive population were not used (line 2 and others).");
 }
 
@@ -52,13 +54,29 @@ TEST_F(UserFiles, ProjectionRowsThatAreNotAYearAnAgeAndAPopulationAreLeftOut) {
   for (int age = 0; age < 18; ++age) rows += "2024," + std::to_string(age) + ",100\n2026," + std::to_string(age) + ",200\n";
   rows += "2026,18,999\n";  // an adult: not part of the 0-17 population, and not a bad row
   Options o;
-  o.projection_file = write_file("proj.csv", rows);
+  const std::string proj = write_file("proj.csv", rows);
+  o.projection = read_projection_file(proj);
   const auto a = assess(h, o);
   const auto& t = table(a, "projected_demand");
   ASSERT_EQ(t.table.rows.size(), 2u);
   EXPECT_NEAR(std::get<double>(t.table.rows[0][2]), 2.0, 1e-9);
   EXPECT_NEAR(std::get<double>(t.table.rows[1][2]), 4.0, 1e-9);
   EXPECT_NEAR(std::get<double>(t.table.rows[1][1]), 3600.0, 1e-9);
-  has_limitation(a, "Projected demand: " + o.projection_file +
+  has_limitation(a, "Projected demand: " + proj +
                         ": 5 row(s) without a year, an age and a population were not used (line 2 and others).");
+}
+
+// A file io could not read, or that lacks a column, is said in the limitations, naming it, and the
+// analyses carry on without it (no rates per 10,000 from it; no projection).
+TEST_F(UserFiles, FilesThatCouldNotBeReadAreLimitations) {
+  Options o;
+  o.population = PopulationFile{};
+  o.population->file = "pop.csv";
+  o.projection = ProjectionFile{};
+  o.projection->file = "proj.csv";
+  const auto a = assess(h, o);
+  has_limitation(a, "Population file pop.csv could not be read (needs columns year,population): rates per 10,000 "
+                    "are not shown.");
+  has_limitation(a, "Projected demand: proj.csv needs columns year,age,population.");
+  for (const auto& t : a.tables) EXPECT_NE(t.table.id, "projected_demand");
 }

@@ -16,6 +16,7 @@
 
 #include "analyse/fixture.hpp"
 #include "careflow/io/csv.hpp"
+#include "careflow/io/population_files.hpp"
 #include "report/unzip.hpp"
 #include "synthetic_council.hpp"
 #include "benchmark/shared_data.hpp"
@@ -251,7 +252,7 @@ TEST(Report, RendersInHeadlessChromium) {
   const std::string pop = tr.root() + "/population.csv";
   std::ofstream(pop) << "year,population\n2019,17000\n2020,17100\n2021,17200\n2022,17300\n2023,17400\n2024,17500\n";
   analyse::Options o;
-  o.population_file = pop;
+  o.population = read_population_file(pop);
   const auto a = analyse::assess(h, o);
   report::ReportOptions ro;
   ro.area_label = "Synthetic council (test data)";

@@ -11,7 +11,6 @@
 // g++ 12 reports -Wmaybe-uninitialized inside std::variant when a Cell holding a string is
 // copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include "careflow/io/csv.hpp"
 
 namespace careflow::analyse {
 
@@ -43,25 +42,18 @@ const NeedsAssessmentReference& no_reference() {
 
 // The council's 0-17 population by mid-year: the user's file (year,population) or the ONS file.
 void load_population(Context& cx, Assessment& a) {
-  if (!cx.o.population_file.empty()) {
-    auto r = read_csv(cx.o.population_file);
-    const int yc = r.table.find_column("year"), pc = r.table.find_column("population");
-    if (!r.readable || yc < 0 || pc < 0) {
-      a.limitations.push_back("Population file " + cx.o.population_file +
+  if (cx.o.population) {
+    const PopulationFile& f = *cx.o.population;
+    if (!f.readable) {
+      a.limitations.push_back("Population file " + f.file +
                               " could not be read (needs columns year,population): rates per 10,000 are not shown.");
       return;
     }
-    std::vector<uint32_t> unread;
-    for (size_t i = 0; i < r.table.rows(); ++i) {
-      const auto y = detail::read_whole_number(r.table.cell(i, yc), 1900, 2200);
-      const auto p = parse_number_cell(r.table.cell(i, pc));
-      if (y && p && *p > 0) cx.population[*y] = *p;
-      else unread.push_back(r.table.line(i));
-    }
-    if (!unread.empty())
+    for (const auto& r : f.rows) cx.population[r.year] = r.population;  // a year given twice: the last row
+    if (!f.unread_lines.empty())
       a.limitations.push_back(fmt::format("Population file {}: {} row(s) without a year and a positive population "
-                                          "were not used (line {}{}).", cx.o.population_file, unread.size(),
-                                          unread.front(), unread.size() > 1 ? " and others" : ""));
+                                          "were not used (line {}{}).", f.file, f.unread_lines.size(),
+                                          f.unread_lines.front(), f.unread_lines.size() > 1 ? " and others" : ""));
     return;
   }
   const PopulationEstimates& pop = cx.tables.population;
@@ -204,12 +196,6 @@ bool is_eighteenth_birthday_exit(const History& h, const PeriodOfCare& p) {
 }
 
 namespace detail {
-
-std::optional<int> read_whole_number(std::string_view cell, int lo, int hi) {
-  const auto v = parse_number_cell(cell);
-  if (!v || *v < lo || *v > hi || *v != std::trunc(*v)) return std::nullopt;
-  return static_cast<int>(*v);
-}
 
 bool Context::keep(ChildIndex c, Date on) const {
   const Filter& f = o.filter;

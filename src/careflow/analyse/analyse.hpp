@@ -18,6 +18,7 @@
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
 #include "careflow/core/unit_costs.hpp"
+#include "careflow/io/population_files.hpp"
 #include "careflow/io/reference_tables.hpp"
 
 namespace careflow {
@@ -50,11 +51,15 @@ struct Options {
   // loaded them (load_needs_assessment_reference), owned by the caller; none: no comparisons, and
   // the limitations say which files were not given.
   const NeedsAssessmentReference* reference = nullptr;
-  std::string population_file;         // user CSV: year,population (mid-year 0-17); else reference->population
+  // The council's mid-year population aged 0-17 (--population), as io read it
+  // (read_population_file); none: reference->population for la_code.
+  std::optional<PopulationFile> population;
   // Weekly unit costs by placement category (io/unit_costs.hpp reads --unit-costs): the same
   // table the forecast costs by; the illustrative defaults when the council gives none.
   UnitCosts unit_costs;
-  std::string projection_file;         // user CSV: year,age,population (projected children by single year of age)
+  // Projected children by single year of age (--projection), as io read it
+  // (read_projection_file); none: no projected demand, and the limitations say so.
+  std::optional<ProjectionFile> projection;
   // The ONS postcode directory as io loaded it, owned by the caller (api loads the rows of the
   // returns' postcodes once, to check --la and for this); none: no placement location or
   // distance, and the limitations say which file is needed.

@@ -79,9 +79,6 @@ void blank_year_column(const Context& cx, Table& t, size_t yi);
 // "y2025" and "2024/25"
 std::string year_column(const CollectionYear& y);
 
-// A year or an age in a cell (as parse_number_cell reads it): a whole number in [lo, hi], or none.
-std::optional<int> read_whole_number(std::string_view cell, int lo, int hi);
-
 // ---- Making a table ------------------------------------------------------------------------
 // Every table states the same things in the same order: where it goes and what it is, its
 // columns, its rows (often one per collection year), what disclosure control must protect, and

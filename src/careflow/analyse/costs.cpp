@@ -9,7 +9,6 @@
 // g++ 12 reports -Wmaybe-uninitialized inside std::variant when a Cell holding a string is
 // copied out of a braced row; the cells are initialised (a known false positive, GCC PR 107138).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include "careflow/io/csv.hpp"
 
 namespace careflow::analyse::detail {
 // Spend by the demand model's placement categories (core/unit_costs.hpp), the partition the
@@ -71,42 +70,33 @@ void costs(Context& cx, Assessment& a) {
 }
 
 void projection(Context& cx, Assessment& a) {
-  if (cx.o.projection_file.empty()) {
+  if (!cx.o.projection) {
     a.limitations.push_back("Projected demand: no projected child population given (--projection FILE with columns "
                             "year,age,population), so no projection is shown.");
     return;
   }
-  auto r = read_csv(cx.o.projection_file);
-  const int yc = r.table.find_column("year"), ac = r.table.find_column("age"), pc = r.table.find_column("population");
-  if (!r.readable || yc < 0 || ac < 0 || pc < 0) {
-    a.limitations.push_back("Projected demand: " + cx.o.projection_file + " needs columns year,age,population.");
+  const ProjectionFile& f = *cx.o.projection;
+  if (!f.readable) {
+    a.limitations.push_back("Projected demand: " + f.file + " needs columns year,age,population.");
     return;
   }
   std::map<int, std::vector<double>> pop;  // year -> population by single year of age 0-17
-  std::vector<uint32_t> unread;
-  for (size_t i = 0; i < r.table.rows(); ++i) {
-    const auto y = read_whole_number(r.table.cell(i, yc), 1900, 2200);
-    const auto age = read_whole_number(r.table.cell(i, ac), 0, 200);
-    const auto p = parse_number_cell(r.table.cell(i, pc));
-    if (!y || !age || !p || *p < 0) {
-      unread.push_back(r.table.line(i));
-      continue;
-    }
-    if (*age > 17) continue;  // adults: not part of the 0-17 population
-    auto& v = pop[*y];
+  for (const auto& r : f.rows) {
+    if (r.age > 17) continue;  // adults: not part of the 0-17 population
+    auto& v = pop[r.year];
     v.resize(18, 0);
-    v[static_cast<size_t>(*age)] += *p;
+    v[static_cast<size_t>(r.age)] += r.population;
   }
-  if (!unread.empty())
+  if (!f.unread_lines.empty())
     a.limitations.push_back(fmt::format("Projected demand: {}: {} row(s) without a year, an age and a population were "
-                                        "not used (line {}{}).", cx.o.projection_file, unread.size(), unread.front(),
-                                        unread.size() > 1 ? " and others" : ""));
+                                        "not used (line {}{}).", f.file, f.unread_lines.size(), f.unread_lines.front(),
+                                        f.unread_lines.size() > 1 ? " and others" : ""));
   // Rates by age at the latest 31 March against the population of the mid-year before.
   const auto& last = cx.years.back();
   const auto base = pop.find(last.end_year - 1);
   if (base == pop.end()) {
     a.limitations.push_back(fmt::format("Projected demand: {} has no rows for mid-{}, the base year of the rates.",
-                                        cx.o.projection_file, last.end_year - 1));
+                                        f.file, last.end_year - 1));
     return;
   }
   std::vector<double> stock(18, 0);

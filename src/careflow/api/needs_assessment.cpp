@@ -6,6 +6,7 @@
 #include "careflow/api/council_check.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/scenario.hpp"
+#include "careflow/io/population_files.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_tables.hpp"
 #include "careflow/io/unit_costs.hpp"
@@ -83,8 +84,6 @@ NeedsAssessmentResult needs_assessment(const Config& config, const NeedsAssessme
   ao.la_code = q.la;
   ao.first_year = q.first_year;
   ao.last_year = q.last_year;
-  ao.population_file = q.population_file;
-  ao.projection_file = q.projection_file;
   ao.reference_date = q.reference_date;
   for (const auto& f : q.filters)
     if (auto err = analyse::parse_filter(f, ao.filter); !err.empty()) {
@@ -137,6 +136,10 @@ NeedsAssessmentResult needs_assessment(const Config& config, const NeedsAssessme
   // The published tables the needs assessment compares the council with (absent ones are said).
   const NeedsAssessmentReference reference = load_needs_assessment_reference(config.reference);
   ao.reference = &reference;
+  // The council's own population files: one that cannot be read, or lacks a column, is a
+  // limitation the analyses state in their place (no rates, no projection), not a stop.
+  if (!q.population_file.empty()) ao.population = read_population_file(q.population_file);
+  if (!q.projection_file.empty()) ao.projection = read_projection_file(q.projection_file);
   auto a = analyse::assess(h, ao);
   a.limitations.insert(a.limitations.begin(), la_notes.begin(), la_notes.end());
   report::ReportOptions ro;
