@@ -404,7 +404,8 @@ validate::testing::CaseResult<ssda903::Table> run_case(const fs::path& dir, cons
   if (uasc) in.header_uasc = &*uasc;
   if (uasc_last) in.header_uasc_last = &*uasc_last;
   std::optional<ProviderInfo> providers;
-  if (fs::exists(dir / "provider_info.csv")) providers = read_provider_info((dir / "provider_info.csv").string(), problems);
+  if (const std::string pi = (dir / "provider_info.csv").string(); fs::exists(pi))
+    providers = provider_info_from_csv(read_csv(pi), pi, problems);
   if (providers) in.providers = &*providers;
   if (j["metadata"].contains("localAuthority")) in.la = meta_text(j["metadata"]["localAuthority"]);
 

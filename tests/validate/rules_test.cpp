@@ -98,7 +98,7 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
     f << "URN,REG_END\nsc1,30/06/2024\nSC2,01/01/2020\nSC2,\nSC3,01/05/2024\n";
   }
   ProblemLog log;
-  const auto providers = read_provider_info(path.string(), log);
+  const auto providers = provider_info_from_csv(read_csv(path.string()), path.string(), log);
   std::filesystem::remove(path);
   ASSERT_TRUE(providers.has_value());
   // Episodes (2024/25): 0 SC1 1 May-1 Jun (inside the registration: passes both);
@@ -123,7 +123,7 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
     std::ofstream f(path);
     f << "URN,PLACE_CODES,PROVIDER_CODES\nSC1,K2,\"pr1, PR2\"\n";
   }
-  const auto p2 = read_provider_info(path.string(), log);
+  const auto p2 = provider_info_from_csv(read_csv(path.string()), path.string(), log);
   std::filesystem::remove(path);
   ASSERT_TRUE(p2.has_value());
   const auto r2 = make_return(2025, {{"episodes.csv",
@@ -140,7 +140,7 @@ TEST(ProviderRules, RegistrationEndAndUnknownUrn) {
     std::ofstream f(path);
     f << "URN,POSTCODE,LA_CODE_INFERRED\nSC1,AB1 2CD,E09000027\nSC2,ZZ9 9ZZ,E08000001\n";
   }
-  const auto p3 = read_provider_info(path.string(), log);
+  const auto p3 = provider_info_from_csv(read_csv(path.string()), path.string(), log);
   std::filesystem::remove(path);
   ASSERT_TRUE(p3.has_value());
   // Rows: 0 K2 at SC1 "AB12CD" PR1 (same postcode without the space; own LA: passes both);

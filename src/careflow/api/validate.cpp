@@ -14,6 +14,7 @@
 #include "careflow/benchmark/council_check.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/io/csv.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_tables.hpp"
 #include "careflow/io/ssda903.hpp"
@@ -195,7 +196,8 @@ ValidateResult validate(const Config& config, const ValidateRequest& q) {
   // The Ofsted provider list, when given; its problems are reported after the postcode directory's.
   std::optional<validate::ProviderInfo> providers;
   ProblemLog pv_log;
-  if (!q.providers_file.empty()) providers = validate::read_provider_info(q.providers_file, pv_log);
+  if (!q.providers_file.empty())
+    providers = validate::provider_info_from_csv(read_csv(q.providers_file), q.providers_file, pv_log);
 
   validate::ValidationInput in;
   in.providers = providers ? &*providers : nullptr;

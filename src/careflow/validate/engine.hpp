@@ -43,9 +43,9 @@ struct ProviderInfo {
     return it == by_urn.end() ? nullptr : &it->second;
   }
 };
-// Reads provider_info from a CSV; nullopt (with a problem logged) when it has no URN column.
-std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems);
-// The same from the file already parsed (read_csv or parse_csv); `path` names it in problems.
+// provider_info from its CSV as the caller read it (io: a file or bytes; validate opens no
+// file); `path` names it in problems. Nullopt (with a problem logged) when the file could not be
+// read or has no URN column.
 std::optional<ProviderInfo> provider_info_from_csv(const CsvReadResult& csv, const std::string& path,
                                                    ProblemLog& problems);
 

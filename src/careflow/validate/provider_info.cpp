@@ -1,4 +1,5 @@
-// The Ofsted provider list (DfE's provider_info) as the user supplies it.
+// The Ofsted provider list (DfE's provider_info) as the user supplies it, from the file as the
+// caller read it (api::validate, with io's CSV reader).
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -17,10 +18,6 @@ std::string upper_trim(std::string_view v) {
   return s;
 }
 }  // namespace
-
-std::optional<ProviderInfo> read_provider_info(const std::string& path, ProblemLog& problems) {
-  return provider_info_from_csv(read_csv(path), path, problems);
-}
 
 std::optional<ProviderInfo> provider_info_from_csv(const CsvReadResult& csv, const std::string& path,
                                                    ProblemLog& problems) {
