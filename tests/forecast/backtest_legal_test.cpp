@@ -60,9 +60,10 @@ TEST(BacktestLegalStatus, Section20ThenCareOrderByHand) {
       EXPECT_EQ(p.forecast, 0.0) << p.measure;
     }
   }
-  EXPECT_EQ(v2, 6 * 2);
-  EXPECT_EQ(c2, 6 * 2);
-  EXPECT_EQ(others, 6 * 2 * 5);
+  // Two models and the presented copy of one of them, at each of the 6 (origin, horizon) pairs.
+  EXPECT_EQ(v2, 6 * 3);
+  EXPECT_EQ(c2, 6 * 3);
+  EXPECT_EQ(others, 6 * 3 * 5);
   const auto summary = summarise(pts);
   bool seen_naive_c2 = false, seen_naive_v2 = false, seen_ms_v2 = false;
   for (const auto& x : summary) {

@@ -128,8 +128,9 @@ TEST(Backtest, OriginsAndActualsFromTheHistory) {
   const auto pts = backtest(h, bs);
   // Data 01/04/2017 to 31/03/2024. Origins need three years before (from 31/03/2020: exactly
   // 1,095 days) and one after: 31/03/2020, 2021, 2022, 2023 with horizons up to 3, 3, 2, 1
-  // years: 9 (origin, horizon) pairs x (3 models x 5 measures + 2 models x 7 legal status groups).
-  EXPECT_EQ(pts.size(), 9u * (3 * 5 + 2 * 7));
+  // years: 9 (origin, horizon) pairs x (3 models x 5 measures + 2 models x 7 legal status groups),
+  // and the presented forecast's copy of one of them for each measure (5 + 7).
+  EXPECT_EQ(pts.size(), 9u * (4 * 5 + 3 * 7));
   // Every simulated child is on a full care order (C2) throughout: by legal status, the full care
   // order's points are the total's exactly (actual, microsimulation mean and intervals, naive) and
   // every other group is 0 in the returns and in every run.
@@ -141,6 +142,7 @@ TEST(Backtest, OriginsAndActualsFromTheHistory) {
     if (!p.measure.starts_with(kLegalMeasurePrefix)) continue;
     ++legal_points;
     EXPECT_NE(p.model, "stock_flow");
+    EXPECT_NE(p.chosen, "stock_flow");
     if (p.measure == "ls_full_care_order") {
       const auto* t = totals.at({p.model, p.origin.days(), p.horizon});
       EXPECT_DOUBLE_EQ(p.actual, t->actual);
@@ -153,7 +155,7 @@ TEST(Backtest, OriginsAndActualsFromTheHistory) {
       EXPECT_EQ(p.hi95, 0.0) << p.measure;
     }
   }
-  EXPECT_EQ(legal_points, 9 * 2 * 7);
+  EXPECT_EQ(legal_points, 9 * 3 * 7);
   for (const auto& p : pts) {
     if (p.measure != "total") continue;
     const Date target = Date::from_ymd(p.origin.year() + p.horizon, 3, 31);
@@ -167,4 +169,44 @@ TEST(Backtest, OriginsAndActualsFromTheHistory) {
       EXPECT_LE(p.hi80, p.hi95);
     }
   }
+}
+
+// The presented forecast is chosen at each origin by the outcomes known on that day only. By hand:
+// origins 31 March 2019, 2020, 2021, horizon 1 year, actual 100 each time; the microsimulation
+// forecasts 110 (10% off), the stock-flow model 120 (20%), no change 95 (5%).
+// - 2019: no forecast's outcome is known yet (the first target is 31 March 2020): microsim.
+// - 2020: the 2019 forecasts' outcomes are known: no change was best (5% against 10%, 20%).
+// - 2021: the same with two each.
+TEST(Backtest, PresentedForecastIsChosenByWhatWasKnownAtEachOrigin) {
+  std::vector<BacktestPoint> pts;
+  for (int y : {2019, 2020, 2021}) {
+    const Date origin = Date::from_ymd(y, 3, 31);
+    pts.push_back({"microsim", "total", origin, 1, 100, 110, 90, 130, 80, 140, true});
+    pts.push_back({"stock_flow", "total", origin, 1, 100, 120, 100, 140, 90, 150, true});
+    pts.push_back({"naive", "total", origin, 1, 100, 95, 0, 0, 0, 0, false});
+  }
+  const auto presented = presented_points(pts);
+  ASSERT_EQ(presented.size(), 3u);
+  EXPECT_EQ(presented[0].chosen, "microsim");
+  EXPECT_EQ(presented[0].forecast, 110);
+  EXPECT_EQ(presented[1].chosen, "naive");
+  EXPECT_EQ(presented[2].chosen, "naive");
+  EXPECT_EQ(presented[2].forecast, 95);
+  for (const auto& p : presented) EXPECT_EQ(p.model, "presented");
+  // Now (after the last outcome, 31 March 2022): no change, 5.0% against the microsimulation's 10.0%.
+  const auto now = choose_presented(pts, "total", Date::from_ymd(2022, 3, 31));
+  EXPECT_EQ(now.model, "naive");
+  EXPECT_EQ(now.evidence, 3u);
+  EXPECT_DOUBLE_EQ(now.mape, 5.0);
+  EXPECT_EQ(now.next_model, "microsim");
+  EXPECT_DOUBLE_EQ(now.next_mape, 10.0);
+  // The presented forecasts' summary: MAPE (10 + 5 + 5) / 3; coverage only of the one with an
+  // interval (the microsimulation's 90-130 held 100): 100%.
+  std::vector<BacktestPoint> all = pts;
+  all.insert(all.end(), presented.begin(), presented.end());
+  for (const auto& x : summarise(all))
+    if (x.model == "presented" && x.horizon == 0) {
+      EXPECT_NEAR(x.mape, 20.0 / 3, 1e-9);
+      EXPECT_DOUBLE_EQ(x.cover80, 100.0);
+    }
 }

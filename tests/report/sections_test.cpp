@@ -230,14 +230,15 @@ TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
   o.seed = 5;
   const auto s = report::forecast_section(h, o);
   const auto& t = find(s, "forecast_backtest");
-  ASSERT_EQ(t.rows.size(), 12u);  // 3 models x (1, 2, 3 years, all)
+  ASSERT_EQ(t.rows.size(), 16u);  // presented and 3 models x (1, 2, 3 years, all)
   forecast::BacktestSettings bs;
   bs.runs = 20;
   bs.seed = 5;
   std::vector<forecast::BacktestPoint> total;
-  for (const auto& p : forecast::backtest(h, bs))
+  const auto points = forecast::backtest(h, bs);
+  for (const auto& p : points)
     if (p.measure == "total") total.push_back(p);
-  ASSERT_EQ(total.size(), 12u * 3);
+  ASSERT_EQ(total.size(), 12u * 4);
   // By hand from the points: MAPE = mean |f - a| / a over the five 1-year microsimulation forecasts.
   double ape = 0, in80 = 0;
   int n = 0;
@@ -257,20 +258,38 @@ TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
     EXPECT_GT(num(r[4]), 0.0);
     EXPECT_LT(num(r[4]), 25.0);  // a council of 300 over one to three years: errors of a few per cent
     EXPECT_LE(std::abs(num(r[5])), num(r[4]) + 1e-9);  // |bias| <= MAPE
-    if (i < 8) {  // microsimulation and stock-flow have intervals; no change has none
+    const bool has_interval = std::holds_alternative<double>(r[6]);
+    if (i >= 4 && i < 12) EXPECT_TRUE(has_interval) << i;  // microsimulation and stock-flow have intervals
+    if (i >= 12) EXPECT_FALSE(has_interval) << i;           // no change has none
+    if (has_interval) {                                     // (presented: those of the models it copied)
       EXPECT_GE(num(r[6]), 0.0);
       EXPECT_LE(num(r[6]), num(r[7]));  // the 95% interval holds whatever the 80% one does
       EXPECT_LE(num(r[7]), 100.0);
-    } else {
-      EXPECT_TRUE(std::holds_alternative<std::monostate>(r[6]));
     }
   }
-  EXPECT_EQ(std::get<std::string>(t.rows[0][0]), "Microsimulation");
-  EXPECT_EQ(std::get<std::string>(t.rows[0][1]), "1 year");
-  EXPECT_EQ(num(t.rows[0][3]), 5);
-  EXPECT_NEAR(num(t.rows[0][4]), mape, 1e-9);
-  EXPECT_NEAR(num(t.rows[0][6]), 100 * in80 / n, 1e-9);
-  EXPECT_EQ(num(t.rows[3][3]), 12);  // all horizons
+  EXPECT_EQ(std::get<std::string>(t.rows[0][0]), "Presented (chosen by past accuracy)");
+  EXPECT_EQ(std::get<std::string>(t.rows[4][0]), "Microsimulation");
+  EXPECT_EQ(std::get<std::string>(t.rows[4][1]), "1 year");
+  EXPECT_EQ(num(t.rows[4][3]), 5);
+  EXPECT_NEAR(num(t.rows[4][4]), mape, 1e-9);
+  EXPECT_NEAR(num(t.rows[4][6]), 100 * in80 / n, 1e-9);
+  EXPECT_EQ(num(t.rows[7][3]), 12);  // all horizons
+  // The presented row at 1 year: the forecasts of the model each origin chose, by hand.
+  double presented_ape = 0;
+  int presented_n = 0;
+  for (const auto& p : total)
+    if (p.model == "presented" && p.horizon == 1) {
+      for (const auto& q : total)
+        if (q.model == p.chosen && q.origin == p.origin && q.horizon == 1) EXPECT_EQ(q.forecast, p.forecast);
+      presented_ape += std::abs(p.forecast - p.actual) / p.actual;
+      ++presented_n;
+    }
+  ASSERT_EQ(presented_n, 5);
+  EXPECT_NEAR(num(t.rows[0][4]), 100 * presented_ape / presented_n, 1e-9);
+  // The section says which forecast to plan on, as the evidence known now chooses it.
+  const auto choice = forecast::choose_presented(points, "total", h.data_end());
+  EXPECT_NE(s.html.find(choice.model == "naive" ? "No model beat no change" : "The forecast to plan on is"),
+            std::string::npos) << choice.model;
   EXPECT_NE(s.html.find(fmt::format("Over 5 past years, the microsimulation&#39;s 1-year forecast of the number looked after "
                                     "was within {:.1f}%",
                                     mape)),

@@ -102,6 +102,50 @@ std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s)
   tbb::parallel_for(size_t{0}, origins.size(), [&](size_t i) { per[i] = backtest_origin(h, s, origins[i]); });
   std::vector<BacktestPoint> out;
   for (auto& p : per) out.insert(out.end(), p.begin(), p.end());
+  auto presented = presented_points(out);
+  out.insert(out.end(), presented.begin(), presented.end());
+  return out;
+}
+
+PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const std::string& measure, Date known_by) {
+  static constexpr const char* kModels[] = {"microsim", "stock_flow", "naive"};
+  double ape[3] = {0, 0, 0};
+  size_t n[3] = {0, 0, 0};
+  for (const auto& p : points) {
+    if (p.measure != measure || p.actual <= 0 || p.target() > known_by) continue;
+    for (int m = 0; m < 3; ++m)
+      if (p.model == kModels[m]) ape[m] += std::abs(p.forecast - p.actual) / p.actual, ++n[m];
+  }
+  PresentedChoice c{"microsim"};
+  if (n[0] == 0) return c;
+  int best = -1;
+  for (int m = 0; m < 3; ++m)
+    if (n[m] > 0 && (best < 0 || ape[m] / n[m] < ape[best] / n[best])) best = m;
+  int next = -1;
+  for (int m = 0; m < 3; ++m)
+    if (m != best && n[m] > 0 && (next < 0 || ape[m] / n[m] < ape[next] / n[next])) next = m;
+  c.model = kModels[best];
+  c.evidence = n[best];
+  c.mape = 100 * ape[best] / static_cast<double>(n[best]);
+  if (next >= 0) c.next_model = kModels[next], c.next_mape = 100 * ape[next] / static_cast<double>(n[next]);
+  return c;
+}
+
+std::vector<BacktestPoint> presented_points(const std::vector<BacktestPoint>& points) {
+  std::vector<BacktestPoint> own;
+  for (const auto& p : points)
+    if (p.model != "presented") own.push_back(p);
+  std::map<std::pair<Date, std::string>, std::string> chosen;  // (origin, measure) -> model
+  std::vector<BacktestPoint> out;
+  for (const auto& p : own) {
+    auto [it, fresh] = chosen.try_emplace({p.origin, p.measure});
+    if (fresh) it->second = choose_presented(own, p.measure, p.origin).model;
+    if (p.model != it->second) continue;
+    BacktestPoint q = p;
+    q.model = "presented";
+    q.chosen = p.model;
+    out.push_back(std::move(q));
+  }
   return out;
 }
 
@@ -115,13 +159,14 @@ std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points)
   for (const auto& [key, ps] : groups) {
     BacktestSummary s{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
     double ape = 0, pe = 0, c80 = 0, c95 = 0;
-    bool interval = false;
+    size_t with_interval = 0;  // coverage is of the forecasts that have an interval (presented: not no change's)
     for (const auto* p : ps) {
       if (p->actual <= 0) continue;
       ++s.n;
       ape += std::abs(p->forecast - p->actual) / p->actual;
       pe += (p->forecast - p->actual) / p->actual;
-      interval = p->has_interval;
+      if (!p->has_interval) continue;
+      ++with_interval;
       c80 += p->actual >= p->lo80 && p->actual <= p->hi80;
       c95 += p->actual >= p->lo95 && p->actual <= p->hi95;
     }
@@ -129,9 +174,9 @@ std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points)
     const double n = static_cast<double>(s.n);
     s.mape = 100 * ape / n;
     s.bias = 100 * pe / n;
-    if (interval) {
-      s.cover80 = 100 * c80 / n;
-      s.cover95 = 100 * c95 / n;
+    if (with_interval) {
+      s.cover80 = 100 * c80 / static_cast<double>(with_interval);
+      s.cover95 = 100 * c95 / static_cast<double>(with_interval);
     }
     out.push_back(s);
   }
@@ -150,9 +195,10 @@ OutputTable backtest_points_table(const std::vector<BacktestPoint>& points) {
   t.add_column("hi80", "80% upper", 1);
   t.add_column("lo95", "95% lower", 1);
   t.add_column("hi95", "95% upper", 1);
+  t.add_column("chosen", "Model presented");
   for (const auto& p : points) {
     std::vector<Cell> row;
-    row.reserve(10);
+    row.reserve(11);
     row.emplace_back(std::in_place_type<std::string>, p.model);
     row.emplace_back(std::in_place_type<std::string>, p.measure);
     row.emplace_back(std::in_place_type<std::string>, p.origin.to_iso());
@@ -163,6 +209,8 @@ OutputTable backtest_points_table(const std::vector<BacktestPoint>& points) {
       if (p.has_interval) row.emplace_back(x);
       else row.emplace_back(std::monostate{});
     }
+    if (p.chosen.empty()) row.emplace_back(std::monostate{});
+    else row.emplace_back(std::in_place_type<std::string>, p.chosen);
     t.add_row(std::move(row));
   }
   return t;
@@ -201,7 +249,8 @@ BacktestArithmetic backtest_arithmetic(const OutputTable& points, const OutputTa
     if (origin.size() < 4) continue;
     const std::string target = std::to_string(std::stoi(origin.substr(0, 4)) + hz) + origin.substr(4);
     at[{measure, target}].push_back({points.id, r, 4});
-    if (model == "naive") {
+    // No change's forecast is the count at the origin, and so is a presented forecast that copies it.
+    if (model == "naive" || (model == "presented" && row.size() > 10 && text(row[10]) == "naive")) {
       a.points.count_cells.push_back({r, 5});
       at[{measure, origin}].push_back({points.id, r, 5});
     }

@@ -35,7 +35,9 @@ struct BacktestSettings {
 inline constexpr std::string_view kLegalMeasurePrefix = "ls_";
 
 struct BacktestPoint {
-  std::string model;    // microsim, stock_flow, naive
+  // microsim, stock_flow, naive; or presented: the forecast careflow presents, a copy of the
+  // point of the model chosen for the measure by the evidence known at the origin (chosen).
+  std::string model;
   // total; a category (fostering, residential, supported, other); or a legal status group,
   // kLegalMeasurePrefix + legal_group_name (microsim and naive only)
   std::string measure;
@@ -44,6 +46,8 @@ struct BacktestPoint {
   double actual = 0, forecast = 0;
   double lo80 = 0, hi80 = 0, lo95 = 0, hi95 = 0;
   bool has_interval = false;
+  std::string chosen;   // presented points: the model copied
+  Date target() const { return CollectionYear{origin.ymd().year + horizon}.end(); }
 };
 
 struct BacktestSummary {
@@ -58,8 +62,27 @@ struct BacktestSummary {
 // and a year after (all of them, whatever max_origins says), oldest first.
 std::vector<Date> backtest_origins(const History& h, const BacktestSettings& s);
 // Origins are forecast in parallel (each has its own seed, so the points do not depend on the
-// number of threads) and returned oldest first.
+// number of threads) and returned oldest first, then the presented points (below).
 std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s);
+
+// Which model careflow presents for a measure, on the evidence known by `known_by`: of the models
+// backtested on that measure (microsim, stock_flow, naive), the one whose forecasts with an
+// outcome known by then have the lowest mean absolute percentage error; the microsimulation when
+// there is no such forecast yet (the default model), and on a tie the earlier of microsim,
+// stock_flow, naive. `points` are the models' own (presented points are ignored).
+struct PresentedChoice {
+  std::string model;      // microsim, stock_flow or naive
+  size_t evidence = 0;    // forecasts of the measure with a known outcome, per model
+  double mape = 0;        // the chosen model's on them (percent)
+  double next_mape = 0;   // the best of the others' (percent; 0 without evidence)
+  std::string next_model;
+};
+PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const std::string& measure, Date known_by);
+
+// The presented forecast's own backtest, honest about the choice: at each origin and for each
+// measure, a copy of the point of the model choose_presented() picks with what was known on that
+// day (outcomes up to the origin), named "presented" with the model copied in `chosen`.
+std::vector<BacktestPoint> presented_points(const std::vector<BacktestPoint>& points);
 std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points);
 OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);
 OutputTable backtest_summary_table(const std::vector<BacktestSummary>& summary, const std::string& notes);

@@ -322,6 +322,11 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
     r.arithmetic.relations.insert(r.arithmetic.relations.end(), same.begin(), same.end());
     s.arithmetic.append(r.arithmetic);
   }
+  // Where the sentence saying which forecast to plan on goes, once the backtest has chosen it.
+  const size_t presented_at = s.html.size();
+  std::string presented_sentence =
+      "No backtest was run, so nothing here says how accurate these forecasts would have been: the microsimulation's "
+      "median and range are shown as the forecast.";
   s.html += "<h3>Numbers in care</h3>" +
             forecast_fan_chart(forecast.total, fs.as_of, "Children looked after: forecast range (microsimulation)", &actual);
   const std::string x_label = fmt::format("Years from {}", fs.as_of.to_iso());
@@ -391,6 +396,8 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
           bs.min_history_years, bs.min_history_years + 1);
       s.html += note(m);
       s.limitations.push_back("Forecast: " + m);
+      presented_sentence = "The returns are too short to check past forecasts, so the microsimulation's median and range "
+                           "are shown as the forecast, without evidence of their accuracy.";
     } else {
       bs.runs = plan.runs;
       bs.max_origins = plan.origins;
@@ -405,8 +412,10 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
       t.add_column("model", "Model").add_column("horizon", "Horizon").add_column("origins", "Origins", 0)
           .add_column("forecasts", "Forecasts", 0).add_column("mape", "MAPE %", 1).add_column("bias", "Bias %", 1)
           .add_column("coverage_80", "80% coverage %", 0).add_column("coverage_95", "95% coverage %", 0);
-      const std::pair<const char*, const char*> models[] = {
-          {"microsim", "Microsimulation"}, {"stock_flow", "Stock-flow model"}, {"naive", "No change"}};
+      const std::pair<const char*, const char*> models[] = {{"presented", "Presented (chosen by past accuracy)"},
+                                                            {"microsim", "Microsimulation"},
+                                                            {"stock_flow", "Stock-flow model"},
+                                                            {"naive", "No change"}};
       // Percentages derived from a count of 1 to 5 (a tiny council's total at a 31 March) would
       // disclose it: such a row's figures are withheld, as derived cells are elsewhere.
       auto small = [&](const std::string& model, int horizon) {
@@ -434,7 +443,8 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
             t.add_row({std::string(label), hz == 0 ? std::string("All") : fmt::format("{} year{}", hz, hz == 1 ? "" : "s"),
                        double(origins.size()), double(x.n), v(x.mape), v(x.bias), v(x.cover80, x.cover80 >= 0),
                        v(x.cover95, x.cover95 >= 0)});
-            if (hz == 1 && !c) (model == std::string("microsim") ? ms1 : model == std::string("stock_flow") ? sf1 : nv1) = &x;
+            if (hz == 1 && !c && model != std::string("presented"))
+              (model == std::string("microsim") ? ms1 : model == std::string("stock_flow") ? sf1 : nv1) = &x;
           }
       const auto origins_used = backtest_origins(h, bs);
       const Date first = origins_used[origins_used.size() - static_cast<size_t>(plan.origins)], last = origins_used.back();
@@ -454,6 +464,35 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
                                      plan.origins, plan.all_origins);
       if (withheld) t.notes += " c = withheld: derived from a count of 1 to 5.";
       t.notes += " By placement category and legal status, and with more runs: careflow backtest.";
+      t.notes += " Presented: at each origin, the model whose earlier forecasts (outcomes known by then) were the most "
+                 "accurate, the microsimulation when none were known yet: the backtest of choosing by evidence.";
+      // The forecast to plan on: the model most accurate on every past forecast whose outcome is known now.
+      const auto choice = choose_presented(points, "total", h.data_end());
+      auto name_of = [](const std::string& m) {
+        return m == "microsim" ? std::string("the microsimulation") : m == "stock_flow" ? std::string("the stock-flow model")
+                                                                                         : std::string("no change");
+      };
+      if (choice.evidence == 0) {
+        presented_sentence = "No past forecast of this council can be checked yet, so the microsimulation's median and "
+                             "range are shown as the forecast, without evidence of their accuracy.";
+      } else if (small(choice.model, 0) || (!choice.next_model.empty() && small(choice.next_model, 0))) {
+        presented_sentence = fmt::format("The forecast to plan on is {}'s: it was the most accurate over {} past forecasts "
+                                         "of the number looked after (figures withheld: they rest on counts of 1 to 5).",
+                                         name_of(choice.model), choice.evidence);
+      } else if (choice.model == "naive") {
+        presented_sentence = fmt::format(
+            "No model beat no change on this council's past: over {} past forecasts the number looked after a year or "
+            "more ahead was within {} of the number at the origin, against {} for {}. Plan on the number looked after "
+            "staying as it is, and read the forecasts below as the range of what could happen.",
+            choice.evidence, percent(choice.mape), percent(choice.next_mape), name_of(choice.next_model));
+      } else {
+        presented_sentence = fmt::format(
+            "The forecast to plan on is {}'s{}: over {} past forecasts of the number looked after (1 to {} years ahead) it "
+            "was within {} of the actual number on average, against {} for {}.",
+            name_of(choice.model), choice.model == "microsim" ? " (its median, with the range shown)" : "",
+            choice.evidence, bs.max_horizon_years, percent(choice.mape), percent(choice.next_mape),
+            name_of(choice.next_model));
+      }
       if (ms1) {
         std::string m = fmt::format(
             "Over {} past year{}, the microsimulation's 1-year forecast of the number looked after was within {} of the "
@@ -468,6 +507,7 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
       add_table(s, std::move(t));
     }
   }
+  s.html.insert(presented_at, "<p class=\"presented\"><strong>" + xml_escape(presented_sentence) + "</strong></p>");
   s.html += note(fmt::format(
       "Microsimulation: {} runs from {}; bands are the 5th-95th and 25th-75th percentiles of the "
       "runs at each month end{}. Scenarios and more runs: careflow forecast; the backtest in detail: careflow backtest.",
