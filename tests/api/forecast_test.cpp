@@ -261,7 +261,7 @@ TEST_F(ApiForecast, BacktestOriginsAndTables) {
       EXPECT_EQ(s.n, 4u) << s.model << " " << s.horizon;
       ++found;
     }
-  EXPECT_EQ(found, 6u);  // microsim, stock_flow, naive; all horizons and 1 year
+  EXPECT_EQ(found, 8u);  // presented, microsim, stock_flow, naive; all horizons and 1 year
   EXPECT_EQ(r.tables, 2u);
   for (const char* f : {"backtest_summary.csv", "backtest_points.csv", "backtest.json", "backtest.xlsx", "relations.json"})
     EXPECT_TRUE(fs::exists(fs::path(q.out_dir) / f)) << f;
