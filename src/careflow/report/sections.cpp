@@ -481,10 +481,11 @@ ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o)
                                          name_of(choice.model), choice.evidence);
       } else if (choice.model == "naive") {
         presented_sentence = fmt::format(
-            "No model beat no change on this council's past: over {} past forecasts the number looked after a year or "
-            "more ahead was within {} of the number at the origin, against {} for {}. Plan on the number looked after "
-            "staying as it is, and read the forecasts below as the range of what could happen.",
-            choice.evidence, percent(choice.mape), percent(choice.next_mape), name_of(choice.next_model));
+            "No model beat no change on this council's past: over {} past forecasts, the number looked after at a 31 "
+            "March carried forward was within {} of the number 1 to {} years later on average, against {} for {}. Plan "
+            "on the number looked after staying as it is, and read the forecasts below as the range of what could happen.",
+            choice.evidence, percent(choice.mape), bs.max_horizon_years, percent(choice.next_mape),
+            name_of(choice.next_model));
       } else {
         presented_sentence = fmt::format(
             "The forecast to plan on is {}'s{}: over {} past forecasts of the number looked after (1 to {} years ahead) it "
