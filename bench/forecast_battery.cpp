@@ -51,7 +51,7 @@ void print_table(const std::vector<forecast::BacktestPoint>& points) {
   fmt::print("| measure | model | MAPE 1y | MAPE 2y | MAPE 3y | bias 1y | bias 2y | bias 3y | 80% covered | 95% covered | n |\n");
   fmt::print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (const auto& m : measures)
-    for (const char* model : {"naive", "stock_flow", "microsim"}) {
+    for (const char* model : {"naive", "stock_flow", "microsim", "presented"}) {
       const auto* all = bench_battery::find(summary, model, m, 0);
       if (!all) continue;
       std::string row = fmt::format("| {} | {} |", m, model);
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   fmt::print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (const auto& [size, points] : by_size) {
     const auto summary = forecast::summarise(points);
-    for (const char* model : {"naive", "stock_flow", "microsim"}) {
+    for (const char* model : {"naive", "stock_flow", "microsim", "presented"}) {
       const auto* a = bench_battery::find(summary, model, "total", 0);
       if (!a) continue;
       std::string row = fmt::format("| {} | {} |", size.substr(3), model);

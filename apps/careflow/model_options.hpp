@@ -13,6 +13,7 @@ struct ModelOptions {
   bool no_trend = false;
   double trend_prior_sd = 0.05;
   bool no_reentry = false;
+  double trend_change_sd = api::ModelSettings{}.trend_change_sd;
 
   void add_to(CLI::App* cmd) {
     cmd->add_option("--reference-days", reference_days, "Reference window for rates and entrants, in days (default 365)")
@@ -23,6 +24,10 @@ struct ModelOptions {
     cmd->add_option("--trend-prior-sd", trend_prior_sd,
                     "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--trend-change-sd", trend_change_sd,
+                    "S.d. of a change of trend in entrants after the origin, per year, for the intervals (default 0.065, "
+                    "calibrated on the test bench: docs/forecast.md; 0: the past trend carries on unchanged)")
+        ->check(CLI::Range(0.0, 1.0));
   }
   // As the use cases take them (api::ForecastRequest, api::BacktestRequest).
   api::ModelSettings settings() const {
@@ -31,6 +36,7 @@ struct ModelOptions {
     m.trend = !no_trend;
     m.trend_prior_sd = trend_prior_sd;
     m.reentry = !no_reentry;
+    m.trend_change_sd = trend_change_sd;
     return m;
   }
 };

@@ -29,7 +29,7 @@ inline constexpr std::string_view kRecordedValues[] = {
     // report
     "--forecast-runs", "--backtest-runs", "--seed",
     // forecast and backtest: model and scenario levers
-    "--runs", "--horizon", "--reference-days", "--trend-prior-sd", "--entries", "--return-home", "--shift",
+    "--runs", "--horizon", "--reference-days", "--trend-prior-sd", "--trend-change-sd", "--entries", "--return-home", "--shift",
     "--reentry-change", "--legal-change", "--population-growth", "--inflation", "--simulated", "--growth",
     "--entrants",
     // synth

@@ -10,6 +10,7 @@ struct ModelSettings {
   bool trend = true;            // extrapolate the trend in entrants
   double trend_prior_sd = 0.05; // prior s.d. of the yearly log growth of entrants (inf: no shrinkage)
   bool reentry = true;          // simulate children who left coming back (false: count them among arrivals)
+  double trend_change_sd = 0.065;  // s.d. of a change of trend after the origin, per year (0: none)
 
   // Sets them on forecast::ForecastSettings or forecast::BacktestSettings.
   template <class Settings>
@@ -18,6 +19,7 @@ struct ModelSettings {
     s.trend = trend;
     s.trend_prior_sd = trend_prior_sd;
     s.reentry = reentry;
+    s.trend_change_sd = trend_change_sd;
   }
 };
 

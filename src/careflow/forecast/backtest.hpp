@@ -24,7 +24,7 @@ struct BacktestSettings {
   int reference_days = 365;
   bool trend = true;
   double trend_prior_sd = 0.05;
-  double trend_change_sd = 0.0;  // MicrosimSettings::trend_change_sd
+  double trend_change_sd = 0.065;  // MicrosimSettings::trend_change_sd
   bool reentry = true;  // MicrosimSettings::reentry
   // 0: every origin; n > 0: only the latest n (the report keeps its backtest within a time
   // budget at national scale this way).

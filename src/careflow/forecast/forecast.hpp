@@ -23,7 +23,7 @@ struct ForecastSettings {
   int arrivals_window_days = 365;
   bool trend = true;
   double trend_prior_sd = 0.05;  // MicrosimSettings::trend_prior_sd
-  double trend_change_sd = 0.0;  // MicrosimSettings::trend_change_sd
+  double trend_change_sd = 0.065;  // MicrosimSettings::trend_change_sd
   bool reentry = true;           // MicrosimSettings::reentry
   AgeBands bands;
   MicrosimSettings microsim() const;
