@@ -23,7 +23,7 @@ struct Options {
   std::string year, as_of, out, unit_costs;
   std::vector<std::string> scenarios, entries, shifts;
   std::string reentry_change, legal_change;
-  int years = 5, runs = 1000;
+  int years = 5, runs = 0;
   uint64_t seed = 1;
   ModelOptions model;
   double return_home = 1.0, population_growth = 0.0, inflation = 0.0;
@@ -87,9 +87,9 @@ int run(const Options& o, const std::vector<std::string>& command) {
   print_data_quality(r.ingest, "forecast");
   if (!print_messages(r, "forecast")) return 2;
   fmt::print("careflow forecast: {} children in care at {}; entrants {:.1f} a year (trend {:+.1f}% a year after the prior, s.d. {:.1f}); "
-             "{} runs x {} years, seed {}\n",
+             "{} runs x {} years, seed {}{}\n",
              r.children_in_care, r.as_of.to_iso(), r.entrants_per_year, 100 * r.trend_growth, 100 * r.trend_se, r.runs, r.years,
-             r.seed);
+             r.seed, r.runs_chosen ? " (fewer than the usual 1000 for a history this large, to keep to about 10 s; --runs sets them)" : "");
   for (const auto& t : r.shown) print_table(t);
   fmt::print("\nForecast took {:.1f} s\n", r.seconds);
   if (!o.out.empty()) {
@@ -110,7 +110,7 @@ const Register reg{{"forecast", [](CLI::App& app, int& exit_code) {
   cmd->add_option("inputs", o->inputs, "Return folders or files (as for careflow ingest)");
   cmd->add_option("--year", o->year, "Collection year for inputs whose name does not say");
   cmd->add_option("--years", o->years, "Years to forecast (default 5)")->check(CLI::Range(1, 20));
-  cmd->add_option("--runs", o->runs, "Microsimulation runs (default 1000)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--runs", o->runs, "Microsimulation runs (default 1000, or fewer, at least 200, for a history so large that 1000 would take more than about 10 s: England)")->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", o->seed, "Random seed (default 1)");
   cmd->add_option("--as-of", o->as_of, "Forecast origin (default: end of the latest return)");
   o->model.add_to(cmd);

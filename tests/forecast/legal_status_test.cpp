@@ -226,3 +226,20 @@ TEST(LegalStatus, StatusAtEntryDependsOnTheLengthOfTheStay) {
   EXPECT_GT(expected, 15.0);
   EXPECT_LT(expected, 45.0);
 }
+
+// The runs a forecast can afford (issue #13 item 5). By hand: at 31 March 2025, A (in care since
+// 2023) and B (from 1 June 2024) are in care, and B and C (1 October 2024 to 1 January 2025)
+// started in the year to then: a 5-year run simulates 2 + 2 x 5 = 12 children. A budget of 6,000
+// affords 500 runs; a huge one the most (1,000); one of 12 the fewest (200).
+TEST(ForecastRuns, WithinABudgetOfSimulatedChildren) {
+  History h;
+  for (int y = 2023; y <= 2025; ++y) h.years.push_back(CollectionYear{y});
+  const Date T = Date::from_ymd(2025, 3, 31);
+  add_hand_child(h, Date::from_ymd(2010, 1, 1), {{{Date::from_ymd(2022, 6, 1), Date::open(), "C2", ""}}});
+  add_hand_child(h, Date::from_ymd(2012, 1, 1), {{{Date::from_ymd(2024, 6, 1), Date::open(), "V2", ""}}});
+  add_hand_child(h, Date::from_ymd(2014, 1, 1), {{{Date::from_ymd(2024, 10, 1), Date::from_ymd(2025, 1, 1), "V2", "E4A"}}});
+  EXPECT_DOUBLE_EQ(forecast::simulated_children_per_run(h, T, 5), 12.0);
+  EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 6000), 500);
+  EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 1e12), 1000);
+  EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 12), 200);
+}

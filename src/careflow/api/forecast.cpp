@@ -221,7 +221,7 @@ ForecastResult forecast(const Config& config, const ForecastRequest& q) {
     return r;
   }
   s.years = q.years;
-  s.runs = q.runs;
+  s.runs = q.runs > 0 ? q.runs : runs_within_budget(h, s.as_of, s.years, 1000, 200, kForecastRunBudget);
   s.seed = q.seed;
   q.model.apply(s);
   s.arrivals_window_days = q.model.reference_days;
@@ -269,6 +269,7 @@ ForecastResult forecast(const Config& config, const ForecastRequest& q) {
   r.trend_growth = std::exp(model.trend) - 1;
   r.trend_se = model.trend_se;
   r.runs = s.runs;
+  r.runs_chosen = q.runs <= 0 && s.runs < 1000;
   r.years = s.years;
   r.seed = s.seed;
   const ModelRun base = run_models(h, s, baseline, &sf, &model);

@@ -38,12 +38,21 @@ struct LeverFlags {
   }
 };
 
+// Simulated children a forecast's runs may cost when their number is chosen: about 10 CPU-seconds
+// (docs/forecast.md, section 6), so that England's forecast with intervals takes under 10 s on
+// two cores (issue #13 item 5).
+inline constexpr double kForecastRunBudget = 5e7;
+
 struct ForecastRequest {
   Returns returns;
   int simulated = 0;  // > 0: forecast a simulated history with this seed instead of returns (a demo)
   // The origin; default: the end of the latest return. Outside the returns it is refused.
   std::optional<Date> as_of;
-  int years = 5, runs = 1000;
+  int years = 5;
+  // Microsimulation runs; 0: chosen, 1,000 (percentiles steady to a child for a council), or fewer
+  // where 1,000 would simulate more than kForecastRunBudget children (a national history), never
+  // under 200 (enough for the 5th and 95th percentiles of a large number).
+  int runs = 0;
   uint64_t seed = 1;
   ModelSettings model;
   // Costs of the baseline, and of every scenario from a file or the flags unless it says otherwise.
@@ -69,6 +78,7 @@ struct ForecastResult : Outcome {
   double trend_growth = 0;        // yearly growth of entrants after the prior (0.023: +2.3% a year)
   double trend_se = 0;            // its standard error, on the log scale
   int runs = 0, years = 0;
+  bool runs_chosen = false;  // fewer than 1,000 runs were chosen to keep within kForecastRunBudget
   uint64_t seed = 0;
   // What the terminal shows: each forecast's spend by financial year (a scenario's followed by
   // its difference from the baseline, before disclosure control: model outputs), then the

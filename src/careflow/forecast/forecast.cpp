@@ -512,4 +512,16 @@ OutputTable scenario_difference_table(const Scenario& sc, const ModelRun& base, 
   return t;
 }
 
+double simulated_children_per_run(const History& h, Date as_of, int years) {
+  double entrants = 0;
+  for (const auto& per : h.periods)
+    if (!per.short_breaks && per.start > as_of - 365 && per.start <= as_of) entrants += 1;
+  return std::max(1.0, static_cast<double>(h.count_looked_after_on(as_of)) + entrants * years);
+}
+
+int runs_within_budget(const History& h, Date as_of, int years, int most, int fewest, double budget) {
+  const double affordable = std::floor(budget / simulated_children_per_run(h, as_of, years));
+  return static_cast<int>(std::clamp(affordable, static_cast<double>(fewest), static_cast<double>(most)));
+}
+
 }  // namespace careflow::forecast

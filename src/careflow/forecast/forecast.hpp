@@ -53,6 +53,14 @@ struct ModelRun {
   std::vector<double> stock_flow_daily_spend;  // day 1..days
 };
 
+// Children one microsimulation run simulates over `years` from `as_of`: those in care then plus
+// a year's entrants (the year to `as_of`) for each year. What a run costs is in proportion.
+double simulated_children_per_run(const History& h, Date as_of, int years);
+
+// Runs for a forecast within a budget of simulated children: `most`, or fewer where `most` runs
+// would simulate more than `budget` children, but never fewer than `fewest`.
+int runs_within_budget(const History& h, Date as_of, int years, int most, int fewest, double budget);
+
 ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario& sc,
                     const StockFlowModel* fitted_sf = nullptr, const MicrosimModel* fitted_ms = nullptr);
 

@@ -39,15 +39,8 @@ struct BacktestPlan {
   int runs = 0, origins = 0, all_origins = 0;
   double children_per_run = 0;  // per origin, estimated
 };
-// Children one run simulates over `years`: those in care at the data end plus a year's entrants
-// for each year.
-double children_per_run(const History& h, int years) {
-  const Date end = h.data_end();
-  double entrants = 0;
-  for (const auto& per : h.periods)
-    if (!per.short_breaks && per.start > end - 365 && per.start <= end) entrants += 1;
-  return std::max(1.0, static_cast<double>(h.count_looked_after_on(end)) + entrants * years);
-}
+// Children one run simulates over `years` from the data end (forecast::simulated_children_per_run).
+double children_per_run(const History& h, int years) { return forecast::simulated_children_per_run(h, h.data_end(), years); }
 
 BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, int forecast_runs,
                            const forecast::BacktestSettings& bs) {
@@ -225,8 +218,7 @@ ExtraSection compare_section(const benchmark::PublicData& d, const std::string& 
 
 int forecast_section_runs(const History& h, const ForecastSectionOptions& o) {
   if (o.runs > 0) return o.runs;
-  const double affordable = std::floor(kForecastBudget / children_per_run(h, o.years));
-  return static_cast<int>(std::clamp(affordable, 50.0, 200.0));
+  return forecast::runs_within_budget(h, h.data_end(), o.years, 200, 50, kForecastBudget);
 }
 
 ExtraSection forecast_section(const History& h, const ForecastSectionOptions& o) {
