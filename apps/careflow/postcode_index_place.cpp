@@ -1,7 +1,5 @@
 #include "postcode_index_place.hpp"
 
-#include <fmt/format.h>
-
 #include <cstdlib>
 #include <filesystem>
 
@@ -15,11 +13,6 @@ PostcodeIndexOptions postcode_index_options() {
   else if (const char* home = std::getenv("HOME"); home && home[0] == '/')
     o.cache_dir = (fs::path(home) / ".cache" / "careflow").string();
   return o;
-}
-
-void print_postcode_index_notes(const ProblemLog& problems, std::string_view command) {
-  for (const auto& p : problems.all())
-    if (p.rule == "postcode-index") fmt::print(stderr, "careflow {}: {}\n", command, to_string(p));
 }
 
 }  // namespace careflow::cli

@@ -3,8 +3,6 @@
 // absolute path, else ~/.cache/careflow. The library chooses no folder of its own.
 #pragma once
 
-#include <string_view>
-
 #include "careflow/io/postcodes.hpp"
 
 namespace careflow::cli {
@@ -12,10 +10,5 @@ namespace careflow::cli {
 // The index used, beside the published file or in the cache folder; without XDG_CACHE_HOME and
 // HOME, beside the published file only (and the file read in full when that is read-only).
 PostcodeIndexOptions postcode_index_options();
-
-// Prints, prefixed with the command, the warnings that a postcode index was stale or damaged and
-// remade (the commands that print no other problem of the postcode directory: its bad rows are
-// the publisher's, not the user's).
-void print_postcode_index_notes(const ProblemLog& problems, std::string_view command);
 
 }  // namespace careflow::cli

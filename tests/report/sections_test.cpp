@@ -259,8 +259,12 @@ TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
     EXPECT_LT(num(r[4]), 25.0);  // a council of 300 over one to three years: errors of a few per cent
     EXPECT_LE(std::abs(num(r[5])), num(r[4]) + 1e-9);  // |bias| <= MAPE
     const bool has_interval = std::holds_alternative<double>(r[6]);
-    if (i >= 4 && i < 12) EXPECT_TRUE(has_interval) << i;  // microsimulation and stock-flow have intervals
-    if (i >= 12) EXPECT_FALSE(has_interval) << i;           // no change has none
+    if (i >= 4 && i < 12) {
+      EXPECT_TRUE(has_interval) << i;  // microsimulation and stock-flow have intervals
+    }
+    if (i >= 12) {
+      EXPECT_FALSE(has_interval) << i;  // no change has none
+    }
     if (has_interval) {                                     // (presented: those of the models it copied)
       EXPECT_GE(num(r[6]), 0.0);
       EXPECT_LE(num(r[6]), num(r[7]));  // the 95% interval holds whatever the 80% one does
@@ -280,7 +284,9 @@ TEST(ForecastSection, BacktestTableAgreesWithADirectBacktest) {
   for (const auto& p : total)
     if (p.model == "presented" && p.horizon == 1) {
       for (const auto& q : total)
-        if (q.model == p.chosen && q.origin == p.origin && q.horizon == 1) EXPECT_EQ(q.forecast, p.forecast);
+        if (q.model == p.chosen && q.origin == p.origin && q.horizon == 1) {
+          EXPECT_EQ(q.forecast, p.forecast);
+        }
       presented_ape += std::abs(p.forecast - p.actual) / p.actual;
       ++presented_n;
     }

@@ -65,12 +65,7 @@ BenchmarkResult benchmark(const Config& config, const BenchmarkRequest& q) {
                          y.label()));
     PostcodeSelection wanted;
     benchmark::add_postcodes(od.evidence, wanted);
-    ProblemLog postcode_problems;
-    const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(config.reference, postcode_problems,
-                                                                             [&] { return &wanted; }, config.postcode_index)
-                                         : std::nullopt;
-    for (const auto& p : postcode_problems.all())
-      if (p.rule == "postcode-index") r.info(to_string(p));
+    const auto postcodes = load_postcodes(r, config, wanted);
     if (!check_council(r, config, q.la, od.evidence, d, postcodes ? &*postcodes : nullptr, q.la_mismatch_ok, la_notes)) return r;
     own = od.years;
     own_need = od.starters_by_need;

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "careflow/benchmark/public_data.hpp"
+#include "careflow/io/postcodes.hpp"
+#include "careflow/io/reference_tables.hpp"
+
 namespace careflow::api {
 
 bool check_council(Outcome& outcome, const Config& config, const std::string& la,
@@ -25,6 +29,23 @@ bool check_council(Outcome& outcome, const Config& config, const std::string& la
     notes.push_back("Not the council's returns? " + w);
   }
   return true;
+}
+
+benchmark::PublicData load_council_tables(const Config& config) {
+  benchmark::LoadOptions lo;
+  lo.lait = false;
+  lo.direct = false;
+  return benchmark::load_public_data(published_file_reader(config.reference), lo);
+}
+
+std::optional<PostcodeDirectory> load_postcodes(Outcome& outcome, const Config& config, const PostcodeSelection& wanted) {
+  if (!wanted.size()) return std::nullopt;
+  ProblemLog problems;
+  auto postcodes = PostcodeDirectory::load_reference(config.reference, problems, [&] { return &wanted; },
+                                                     config.postcode_index);
+  for (const auto& p : problems.all())
+    if (p.rule == "postcode-index") outcome.info(to_string(p));
+  return postcodes;
 }
 
 }  // namespace careflow::api

@@ -4,6 +4,7 @@
 // made is a warning, on the terminal and in what the use case writes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,14 @@ bool check_council(Outcome& outcome, const Config& config, const std::string& la
                    const benchmark::ReturnsEvidence& evidence, const benchmark::PublicData& published,
                    const PostcodeDirectory* postcodes, bool mismatch_ok, std::vector<std::string>& notes,
                    const std::string& why_no_postcodes = "");
+
+// The published council-level tables the check (and the report's "How we compare") draws on:
+// every one but the largest, LAIT and the direct measures, which neither uses.
+benchmark::PublicData load_council_tables(const Config& config);
+
+// The postcode directory's rows for `wanted`, through the configured index; none when nothing is
+// wanted or the directory is absent. A remade index is said (info); the directory's own bad rows
+// are the publisher's, not the user's, and are not.
+std::optional<PostcodeDirectory> load_postcodes(Outcome& outcome, const Config& config, const PostcodeSelection& wanted);
 
 }  // namespace careflow::api

@@ -112,23 +112,13 @@ NeedsAssessmentResult needs_assessment(const Config& config, const NeedsAssessme
     if (e.home_postcode) wanted.add(h.string(e.home_postcode));
     if (e.placement_postcode) wanted.add(h.string(e.placement_postcode));
   }
-  ProblemLog postcode_problems;
-  const auto postcodes = wanted.size() ? PostcodeDirectory::load_reference(config.reference, postcode_problems,
-                                                                           [&] { return &wanted; }, config.postcode_index)
-                                       : std::nullopt;
-  for (const auto& p : postcode_problems.all())
-    if (p.rule == "postcode-index") r.info(to_string(p));  // an index remade: the publisher's rows are not the user's
+  const auto postcodes = load_postcodes(r, config, wanted);
   ao.postcodes = postcodes ? &*postcodes : nullptr;
   // The published council-level tables (not the largest, LAIT and the direct measures, which
   // nothing here draws): for the --la check and "How we compare".
   const bool have_series = config.reference.file(benchmark::kClaSeries).has_value();
   std::optional<benchmark::PublicData> published;
-  if (!q.la.empty()) {
-    benchmark::LoadOptions lo;
-    lo.lait = false;
-    lo.direct = false;
-    published = benchmark::load_public_data(published_file_reader(config.reference), lo);
-  }
+  if (!q.la.empty()) published = load_council_tables(config);
   std::vector<std::string> la_notes;
   if (published && !check_council(r, config, q.la, benchmark::returns_evidence(h), *published, ao.postcodes,
                                    q.la_mismatch_ok, la_notes))

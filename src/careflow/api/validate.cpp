@@ -250,12 +250,8 @@ ValidateResult validate(const Config& config, const ValidateRequest& q) {
   // The return must be the council's (--la): its children's homes and its number looked after
   // at 31 March against the published one.
   if (!q.la.empty()) {
-    benchmark::LoadOptions lo;
-    lo.lait = false;
-    lo.direct = false;
     std::vector<std::string> notes;
-    if (!check_council(r, config, q.la, benchmark::returns_evidence(this_year),
-                       benchmark::load_public_data(published_file_reader(config.reference), lo),
+    if (!check_council(r, config, q.la, benchmark::returns_evidence(this_year), load_council_tables(config),
                        postcodes ? &*postcodes : nullptr, q.la_mismatch_ok, notes,
                        q.postcodes ? "" : "--no-postcodes was given")) {
       other_rules.wait();

@@ -46,7 +46,7 @@ struct BacktestPoint {
   double actual = 0, forecast = 0;
   double lo80 = 0, hi80 = 0, lo95 = 0, hi95 = 0;
   bool has_interval = false;
-  std::string chosen;   // presented points: the model copied
+  std::string chosen = {};  // presented points: the model copied
   Date target() const { return CollectionYear{origin.ymd().year + horizon}.end(); }
 };
 
@@ -75,7 +75,7 @@ struct PresentedChoice {
   size_t evidence = 0;    // forecasts of the measure with a known outcome, per model
   double mape = 0;        // the chosen model's on them (percent)
   double next_mape = 0;   // the best of the others' (percent; 0 without evidence)
-  std::string next_model;
+  std::string next_model = {};
 };
 PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const std::string& measure, Date known_by);
 

@@ -39,8 +39,6 @@ struct BacktestPlan {
   int runs = 0, origins = 0, all_origins = 0;
   double children_per_run = 0;  // per origin, estimated
 };
-// Children one run simulates over `years` from the data end (forecast::simulated_children_per_run).
-double children_per_run(const History& h, int years) { return forecast::simulated_children_per_run(h, h.data_end(), years); }
 
 BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, int forecast_runs,
                            const forecast::BacktestSettings& bs) {
@@ -52,7 +50,7 @@ BacktestPlan plan_backtest(const History& h, const ForecastSectionOptions& o, in
     p.runs = o.backtest_runs;
     return p;
   }
-  p.children_per_run = children_per_run(h, bs.max_horizon_years);
+  p.children_per_run = forecast::simulated_children_per_run(h, h.data_end(), bs.max_horizon_years);
   const int min_runs = 20, max_runs = std::max(min_runs, std::min(100, forecast_runs));
   const double per_origin = kBacktestBudget / (p.children_per_run * p.all_origins);
   p.runs = static_cast<int>(std::clamp(std::floor(per_origin), double(min_runs), double(max_runs)));
