@@ -70,14 +70,16 @@ int main(int argc, char** argv) {
   int councils = 40;
   forecast::BacktestSettings settings;  // careflow backtest's defaults
   std::string scratch = "/tmp";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--councils")) councils = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--runs")) settings.runs = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--scratch")) scratch = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--seed")) settings.seed = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--trend-change-sd")) settings.trend_change_sd = std::atof(argv[i + 1]);
+  for (int i = 1; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--no-legal-exits")) settings.exits_by_legal_status = false;
+    else if (has_value && !std::strcmp(argv[i], "--councils")) councils = std::atoi(argv[++i]);
+    else if (has_value && !std::strcmp(argv[i], "--runs")) settings.runs = std::atoi(argv[++i]);
+    else if (has_value && !std::strcmp(argv[i], "--scratch")) scratch = argv[++i];
+    else if (has_value && !std::strcmp(argv[i], "--seed")) settings.seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (has_value && !std::strcmp(argv[i], "--trend-change-sd")) settings.trend_change_sd = std::atof(argv[++i]);
     else {
-      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--seed S] [--trend-change-sd SD]\n", argv[0]);
+      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--seed S] [--trend-change-sd SD] [--no-legal-exits]\n", argv[0]);
       return 2;
     }
   }
@@ -88,8 +90,9 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<forecast::BacktestPoint> all;
   std::map<std::string, std::vector<forecast::BacktestPoint>> by_size;
-  fmt::print("Forecast test bench: {} councils, {} runs per forecast, seed {}, trend change s.d. {}, origins 31 March "
-             "2018-2024, horizons 1-3 years\n\n", councils, settings.runs, settings.seed, settings.trend_change_sd);
+  fmt::print("Forecast test bench: {} councils, {} runs per forecast, seed {}, trend change s.d. {}, exits by legal status {}, "
+             "origins 31 March 2018-2024, horizons 1-3 years\n\n", councils, settings.runs, settings.seed, settings.trend_change_sd,
+             settings.exits_by_legal_status ? "on" : "off");
   fmt::print("| council | seed | looked after (target) | dynamics | total MAPE: naive | microsim |\n| ---: | ---: | ---: | --- | ---: | ---: |\n");
   for (int i = 0; i < councils; ++i) {
     const auto r = bench_battery::run_council(i, settings, scratch);

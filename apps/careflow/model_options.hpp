@@ -13,6 +13,7 @@ struct ModelOptions {
   bool no_trend = false;
   double trend_prior_sd = 0.05;
   bool no_reentry = false;
+  bool no_legal_exits = false;
   double trend_change_sd = api::ModelSettings{}.trend_change_sd;
 
   void add_to(CLI::App* cmd) {
@@ -21,6 +22,9 @@ struct ModelOptions {
     cmd->add_flag("--no-trend", no_trend, "Do not extrapolate the trend in entrants");
     cmd->add_flag("--no-reentry", no_reentry,
                   "Count re-entries among arrivals instead of simulating children who left coming back (the model before November 2026)");
+    cmd->add_flag("--no-legal-exits", no_legal_exits,
+                  "Let children in care at the origin leave by age at entry and time in care only, not also by their legal status "
+                  "(the model before December 2026)");
     cmd->add_option("--trend-prior-sd", trend_prior_sd,
                     "Prior s.d. of the yearly log growth of entrants; the fitted trend is shrunk towards 0 by it (default 0.05; inf: no shrinkage)")
         ->check(CLI::NonNegativeNumber);
@@ -37,6 +41,7 @@ struct ModelOptions {
     m.trend_prior_sd = trend_prior_sd;
     m.reentry = !no_reentry;
     m.trend_change_sd = trend_change_sd;
+    m.exits_by_legal_status = !no_legal_exits;
     return m;
   }
 };

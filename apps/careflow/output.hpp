@@ -37,7 +37,7 @@ inline constexpr std::string_view kRecordedValues[] = {
     // output choices
     "--format", "--show",
     // flags (no values; listed so that the list reads as every argument careflow has)
-    "--no-suppression", "--no-trend", "--no-reentry", "--national", "--no-postcodes", "--pseudonymise",
+    "--no-suppression", "--no-trend", "--no-reentry", "--no-legal-exits", "--national", "--no-postcodes", "--pseudonymise",
     "--la-mismatch-ok"};
 inline constexpr std::string_view kWithheld = "(withheld)";
 

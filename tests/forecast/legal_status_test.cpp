@@ -187,6 +187,9 @@ TEST(LegalStatus, StatusAtEntryDependsOnTheLengthOfTheStay) {
     else add_hand_child(h, d - 830, {{{d, Date::open(), "V2", ""}}});
   }
   MicrosimSettings s = settings();
+  // The status at entry alone: children on section 20 at T would otherwise leave by their
+  // status's ratio too (ChildrenInCareLeaveByTheirStatus), which the sum below does not model.
+  s.exits_by_legal_status = false;
   const MicrosimModel m = fit_microsim(h, s);
   const auto v2 = static_cast<size_t>(LegalGroup::section20), c1 = static_cast<size_t>(LegalGroup::interim_care_order);
   ASSERT_EQ(age_on(first - 830, first), 2);
@@ -242,4 +245,58 @@ TEST(ForecastRuns, WithinABudgetOfSimulatedChildren) {
   EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 6000), 500);
   EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 1e12), 1000);
   EXPECT_EQ(forecast::runs_within_budget(h, T, 5, 1000, 200, 12), 200);
+}
+
+// Leaving by legal status at the origin (MicrosimModel::legal_exit_observed). One child a day
+// enters care, aged 5, from 1 April 2018 to 31 March 2023 (returns 2018/19 .. 2022/23, forecast
+// from 31 March 2023): odd ones on section 20, going home after exactly 300 days; even ones on a
+// full care order, staying. The leaving hazard (by age at entry and time in care) does not know
+// the status: at 300 days half of those in care leave. By hand, at each anniversary c of the
+// origin (T - 1 .. T - 4 years; T - 5 years is the data's first day, when the one child in care
+// is on a care order) the children on section 20 then are those who entered in the 300 days up
+// to c, 150 of them, and all leave before T: 600 exits observed; none on care orders. The
+// expected exits are shared between the two groups (as many of each cross day 300 between c and
+// T, and nobody leaves at any other time in care), so section 20's
+// ratio is about 2 and care orders' about 0 (shrunk by 10 pseudo-exits: 10 / (E + 10)), each
+// relative to all groups' (about 1 here).
+TEST(LegalStatus, ChildrenInCareLeaveByTheirStatus) {
+  History h;
+  for (int y = 2019; y <= 2023; ++y) h.years.push_back(CollectionYear{y});
+  const Date first = Date::from_ymd(2018, 4, 1), T = CollectionYear{2023}.end();
+  int i = 0;
+  for (Date d = first; d <= T; d = d + 1, ++i) {
+    const Date dob = Date::from_ymd(2013, 1, 1) + (d - first);
+    if (i % 2 && d + 300 <= T) add_hand_child(h, dob, {{{d, d + 300, "V2", "E4A"}}});
+    else if (i % 2) add_hand_child(h, dob, {{{d, Date::open(), "V2", ""}}});
+    else add_hand_child(h, dob, {{{d, Date::open(), "C2", ""}}});
+  }
+  MicrosimSettings s = settings();
+  ASSERT_EQ(s.as_of, T);
+  const MicrosimModel m = fit_microsim(h, s);
+  const auto v2 = static_cast<int>(LegalGroup::section20), c2 = static_cast<int>(LegalGroup::full_care_order);
+  EXPECT_DOUBLE_EQ(m.legal_exit_observed[v2], 600.0);
+  EXPECT_DOUBLE_EQ(m.legal_exit_observed[c2], 0.0);
+  // Each group's children cross day 300 alike: 150 a year each, four years.
+  EXPECT_NEAR(m.legal_exit_expected[v2], m.legal_exit_expected[c2], 0.1 * m.legal_exit_expected[c2]);
+  EXPECT_GT(m.legal_exit_ratio(v2), 1.6);
+  EXPECT_LT(m.legal_exit_ratio(c2), 0.05);
+  // Relative to all groups' observed / expected (600 / (E_v2 + E_c2), the other groups empty).
+  const double level = 600.0 / (m.legal_exit_expected[v2] + m.legal_exit_expected[c2]);
+  EXPECT_DOUBLE_EQ(m.legal_exit_level(), level);
+  EXPECT_NEAR(m.legal_exit_ratio(c2), 10.0 / (m.legal_exit_expected[c2] + 10.0) / level, 1e-12);
+  EXPECT_NEAR(m.legal_exit_ratio(v2), 610.0 / (m.legal_exit_expected[v2] + 10.0) / level, 1e-12);
+
+  // In the forecast the children on section 20 at T leave sooner, those on care orders later.
+  s.exits_by_legal_status = false;
+  const MicrosimModel without = fit_microsim(h, s);
+  EXPECT_DOUBLE_EQ(without.legal_exit_expected[v2], 0.0);
+  const MicrosimResult r_with = simulate(m, settings(), Scenario{});
+  const MicrosimResult r_without = simulate(without, s, Scenario{});
+  const size_t month = 8;  // 31 December 2023, 275 days on
+  ASSERT_EQ(r_with.month_ends[month], Date::from_ymd(2023, 12, 31));
+  EXPECT_LT(mean_legal(r_with, month, LegalGroup::section20), mean_legal(r_without, month, LegalGroup::section20));
+  EXPECT_GT(mean_legal(r_with, month, LegalGroup::full_care_order), mean_legal(r_without, month, LegalGroup::full_care_order));
+  // By then every child on section 20 at T who had 275 days or more (all but those who entered in
+  // the last 25 days: 12 or 13) has gone home in fact; with the ratio the forecast keeps fewer of
+  // them than without: of the 150 on section 20 at T, without it about half stay past day 300.
 }

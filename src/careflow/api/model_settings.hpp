@@ -11,6 +11,7 @@ struct ModelSettings {
   double trend_prior_sd = 0.05; // prior s.d. of the yearly log growth of entrants (inf: no shrinkage)
   bool reentry = true;          // simulate children who left coming back (false: count them among arrivals)
   double trend_change_sd = 0.065;  // s.d. of a change of trend after the origin, per year (0: none)
+  bool exits_by_legal_status = true;  // children in care at the origin leave by their legal status too
 
   // Sets them on forecast::ForecastSettings or forecast::BacktestSettings.
   template <class Settings>
@@ -20,6 +21,7 @@ struct ModelSettings {
     s.trend_prior_sd = trend_prior_sd;
     s.reentry = reentry;
     s.trend_change_sd = trend_change_sd;
+    s.exits_by_legal_status = exits_by_legal_status;
   }
 };
 

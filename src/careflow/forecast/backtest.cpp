@@ -38,6 +38,7 @@ std::vector<BacktestPoint> backtest_origin(const History& h, const BacktestSetti
   fs.trend_prior_sd = s.trend_prior_sd;
   fs.trend_change_sd = s.trend_change_sd;
   fs.reentry = s.reentry;
+  fs.exits_by_legal_status = s.exits_by_legal_status;
   const ModelRun run = run_models(h, fs, Scenario{});
   const auto start_kinds = actual_by_kind(h, T);
   const auto start_legal = actual_by_legal_group(h, T);

@@ -26,6 +26,7 @@ struct BacktestSettings {
   double trend_prior_sd = 0.05;
   double trend_change_sd = 0.065;  // MicrosimSettings::trend_change_sd
   bool reentry = true;  // MicrosimSettings::reentry
+  bool exits_by_legal_status = true;  // MicrosimSettings::exits_by_legal_status
   // 0: every origin; n > 0: only the latest n (the report keeps its backtest within a time
   // budget at national scale this way).
   int max_origins = 0;

@@ -19,6 +19,7 @@ MicrosimSettings ForecastSettings::microsim() const {
   m.trend_prior_sd = trend_prior_sd;
   m.trend_change_sd = trend_change_sd;
   m.reentry = reentry;
+  m.exits_by_legal_status = exits_by_legal_status;
   m.bands = bands;
   return m;
 }

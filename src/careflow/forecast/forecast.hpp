@@ -25,6 +25,7 @@ struct ForecastSettings {
   double trend_prior_sd = 0.05;  // MicrosimSettings::trend_prior_sd
   double trend_change_sd = 0.065;  // MicrosimSettings::trend_change_sd
   bool reentry = true;           // MicrosimSettings::reentry
+  bool exits_by_legal_status = true;  // MicrosimSettings::exits_by_legal_status
   AgeBands bands;
   MicrosimSettings microsim() const;
 };

@@ -45,6 +45,11 @@ struct MicrosimSettings {
   // Re-entry as its own process (MicrosimModel::reenter); off: a re-entry is an arrival like any
   // other (the model before November 2026; less accurate on synth councils, docs/forecast.md).
   bool reentry = true;
+  // Leaving care by legal status at the origin (MicrosimModel::legal_exit_observed): the
+  // leaving hazard of each child in care at the origin scaled by their legal group's ratio of
+  // observed to expected exits; off: every child in care leaves at the hazard of their age at
+  // entry and time in care alone (the model before December 2026).
+  bool exits_by_legal_status = true;
   AgeBands bands;
 };
 
@@ -169,6 +174,29 @@ struct MicrosimModel {
     Date legal_start;  // start of the current legal status group (first visible episode at most)
   };
   std::vector<Current> in_care;  // children in care at the origin
+  // Leaving care by legal status. The leaving hazard is by age at entry and time in care, while
+  // the legal status of a child in care predicts when they leave: on a synth council, of the
+  // children on section 20 at 31 March 45.6% were still in care a year later, against 56.8% of
+  // children of the same ages at entry and times in care; on placement orders 25.8% against
+  // 50.3%; on full care orders 81.6% against 78.0% (docs/forecast.md §2c). Per group at each
+  // anniversary of the origin in the data (up to five), the children in care then are followed
+  // to the origin (censored at 18): exits observed against the cumulative hazard the model
+  // expected of them. Each child in care at the origin leaves at their hazard times their
+  // group's (observed + k) / (expected + k), k = kLegalExitPrior pseudo-exits at ratio 1 (a group
+  // with few children keeps close to the common hazard), relative to all groups' ratio, drawn
+  // per run from Gamma(observed + k) / (expected + k) when parameter_uncertainty is on.
+  static constexpr double kLegalExitPrior = 10.0;
+  std::array<double, kLegalGroupCount> legal_exit_observed{}, legal_exit_expected{};
+  // Relative to all groups' ratio: legal status shares the exits out between the groups and does
+  // not move their level, which is the leaving hazard's (its own uncertainty is leave_events').
+  double legal_exit_level() const {
+    double o = 0, e = 0;
+    for (int g = 0; g < kLegalGroupCount; ++g) o += legal_exit_observed[g], e += legal_exit_expected[g];
+    return e > 0 ? o / e : 1.0;
+  }
+  double legal_exit_ratio(int g) const {
+    return (legal_exit_observed[g] + kLegalExitPrior) / (legal_exit_expected[g] + kLegalExitPrior) / legal_exit_level();
+  }
   // Re-entry (settings.reentry): hazard of a new period by time since leaving, by how the child
   // left (0: home -- E4A, E4B, E13; 1: any other way but the 18th birthday) and age band at
   // leaving, from leavers seen in the data (censored at T and at 18). Children out of care at T
