@@ -1,6 +1,7 @@
 // careflow validate: runs DfE's SSDA903 validation rules over a year's return (and last year's,
-// for the rules that compare years) and writes one row per error, with summaries per rule and
-// per child. Exit status: 0 no errors, 1 errors found, 2 unusable input.
+// for the rules that compare years), or the CIN census rules over a CIN census return, and writes
+// one row per error, with summaries per rule and per child. Exit status: 0 no errors, 1 errors
+// found, 2 unusable input.
 #include <fmt/format.h>
 
 #include <malloc.h>
@@ -40,10 +41,8 @@ struct Options {
 
 // With CAREFLOW_TIMING: each stage's wall and CPU time, then the rules' CPU time in all and the
 // 25 slowest (thread CPU, so steady under load).
-void print_timing(const api::ValidateResult& r) {
-  for (const auto& st : r.stages)
-    fmt::print(stderr, "  {:<24} {:>8.3f} s wall {:>8.3f} s CPU\n", st.name, st.wall, st.cpu);
-  const auto& results = r.results;
+template <class Results>
+void print_rule_timing(const Results& results) {
   std::vector<size_t> order(results.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
@@ -53,6 +52,13 @@ void print_timing(const api::ValidateResult& r) {
   fmt::print(stderr, "  rules: {:.3f} s CPU in all; the slowest:\n", total);
   for (size_t k = 0; k < std::min<size_t>(order.size(), 25); ++k)
     fmt::print(stderr, "    {:<6} {:>8.3f} s\n", results[order[k]].rule->code, results[order[k]].cpu_seconds);
+}
+
+void print_timing(const api::ValidateResult& r) {
+  for (const auto& st : r.stages)
+    fmt::print(stderr, "  {:<24} {:>8.3f} s wall {:>8.3f} s CPU\n", st.name, st.wall, st.cpu);
+  if (r.collection == "SSDA903") print_rule_timing(r.results);
+  else print_rule_timing(r.cin_results);
 }
 
 // One validation of a national return allocates a few hundred megabytes, much of it in small
@@ -146,7 +152,8 @@ int run(const Options& o) {
   const OutputTable& errors = report.errors();
   const OutputTable& by_rule = report.by_rule();
   const OutputTable& by_child = report.by_child();
-  const size_t total = report.error_count(), child_count = report.child_count();
+  const size_t total = report.error_count();
+  const size_t child_count = r.collection == "SSDA903" ? report.child_count() : r.cin_children_with_errors;
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
   bool ok = true;
@@ -163,9 +170,13 @@ int run(const Options& o) {
           [f, &written](std::string_view text) { written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && written; });
       std::string text;
       fmt::format_to(std::back_inserter(text), "{} error(s) for {} child(ren); {} rules run, {} not run (missing data), {} "
-                     "not yet implemented, in {}\n", total, child_count, r.ran, r.not_run, r.not_implemented, r.year.label());
+                     "not yet implemented, in {}{}\n", total, child_count, r.ran, r.not_run, r.not_implemented, r.year.label(),
+                     r.collection == "SSDA903" ? "" : " (" + r.collection + ")");
       if (total) fmt::format_to(std::back_inserter(text), "{}\n", r.children_note);
       for (const auto& x : r.results)
+        if (x.outcome == validate::Outcome::not_run)
+          fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", x.rule->code, x.reason);
+      for (const auto& x : r.cin_results)
         if (x.outcome == validate::Outcome::not_run)
           fmt::format_to(std::back_inserter(text), "not run: {} ({})\n", x.rule->code, x.reason);
       written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && written;
@@ -190,7 +201,7 @@ int run(const Options& o) {
       ok = write_json(tables, outputs[0]->path(), &error);
     }
   } else if (o.format == "xlsx") {
-    ok = write_xlsx(tables, outputs[0]->path(), &error, "careflow SSDA903 validation");
+    ok = write_xlsx(tables, outputs[0]->path(), &error, "careflow " + r.collection + " validation");
   }
   for (auto& f : outputs) ok = ok && f->commit(&error);
   if (config.timing)
@@ -206,9 +217,10 @@ int run(const Options& o) {
 
 const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return against DfE's validation rules. Errors name "
-                                             "children by the return's own CHILD identifiers, for the team correcting "
-                                             "it, unless --pseudonymise");
+  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return, or Children in Need census return (recognised "
+                                             "by its files), against DfE's validation rules. Errors name children by the "
+                                             "return's own CHILD identifiers (LAchildID for a CIN "
+                                             "return), for the team correcting it, unless --pseudonymise");
   cmd->add_option("--this-year", opts->this_year, "This year's return: a folder, or its files")->required();
   cmd->add_option("--last-year", opts->last_year, "Last year's return: a folder, or its files");
   cmd->add_option("--year", opts->year, "Collection end year (2025 = 2024/25); inferred from the folder name if absent");

@@ -142,7 +142,7 @@ TEST(CinRules, ReturnLevelQueryIsLocatedAtTheReturnWithoutAChild) {
   const RowLocation at = CinCensus::locate(ret, cin::Table::header, kReturnLevel);
   EXPECT_EQ(at.file, "header.csv");
   EXPECT_EQ(at.line, 0u);
-  EXPECT_TRUE(at.child.empty());
+  EXPECT_EQ(at.child, kWholeReturn);
   const std::string eight = std::string(seven) + "j,VIS\n";
   const auto ret8 = make_cin_return(2023, {{"disabilities.csv", eight.c_str()}});
   EXPECT_TRUE(run(ret8, "2887Q").flagged.empty());

@@ -93,6 +93,8 @@ std::optional<Problem> no_usable_episodes(const ssda903::Return& r, const std::v
                                      folder ? ssda903::list_folder(paths[0]).not_read : std::vector<std::string>{});
 }
 
+}  // namespace
+
 // The collection end year: given, or from the folder's name; 0 when neither says.
 int year_of(const ValidateRequest& q) {
   if (q.year || q.this_year.empty()) return q.year;
@@ -102,6 +104,8 @@ int year_of(const ValidateRequest& q) {
   const auto guess = parse_collection_year(folder.filename().string());
   return guess ? guess->end_year : 0;
 }
+
+namespace {
 
 // What the run keeps for its tables: the returns they point into and the rules' shared indexes.
 struct Kept {
@@ -119,6 +123,17 @@ ValidateResult validate(const Config& config, const ValidateRequest& q) {
       r.stop(why);
       return r;
     }
+  // A Children in Need census return is checked against the CIN census's rules; a folder holding
+  // both collections is refused, naming which files are which, rather than half checked.
+  {
+    std::string why;
+    const auto cin = is_cin_return(q.this_year, why);
+    if (!cin) {
+      r.stop(why);
+      return r;
+    }
+    if (*cin) return validate_cin(config, q);
+  }
   const int year = year_of(q);
   if (year == 0) {
     r.stop("give --year (the collection end year, e.g. 2025); it could not be inferred from the folder name");

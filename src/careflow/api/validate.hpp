@@ -1,6 +1,8 @@
 // Use case: check a year's SSDA903 return against DfE's validation rules of its collection year
 // (careflow validate), with last year's return for the rules that compare years, the postcode
-// directory for the rules on placement location, and the Ofsted provider list when given.
+// directory for the rules on placement location, and the Ofsted provider list when given. A
+// year's Children in Need census return (DfE's XML, or the analysts' CSV modules) is recognised
+// by its files and checked against the CIN census rules of its year instead.
 #pragma once
 
 #include <memory>
@@ -11,6 +13,7 @@
 #include "careflow/api/config.hpp"
 #include "careflow/api/outcome.hpp"
 #include "careflow/core/problems.hpp"
+#include "careflow/validate/cin_collection.hpp"
 #include "careflow/validate/engine.hpp"
 #include "careflow/validate/error_tables.hpp"
 
@@ -31,11 +34,18 @@ struct ValidateRequest {
 
 struct ValidateResult : Outcome {
   CollectionYear year{0};
+  // The collection the return was recognised as: "SSDA903", or "CIN census" (then its rules'
+  // results are in cin_results and `results` is empty).
+  std::string collection = "SSDA903";
   // What reading found, in order: the returns', then the postcode directory's, then the
   // provider list's problems (each located).
   ProblemLog problems;
   // Each rule of the year's catalogue: ran, not run (and why), or not implemented; catalogue order.
   std::vector<validate::RuleResult> results;
+  std::vector<validate::CinResult> cin_results;
+  // A CIN census return's children with errors (messages about the return as a whole and Header
+  // rows are of no child, though the tables list them under a label of their own).
+  size_t cin_children_with_errors = 0;
   // The errors as the three tables every format writes; rows are made as they are written.
   std::unique_ptr<validate::ErrorTables> tables;
   size_t ran = 0, not_run = 0, not_implemented = 0;
@@ -54,5 +64,20 @@ struct ValidateResult : Outcome {
 };
 
 ValidateResult validate(const Config& config, const ValidateRequest& request);
+
+// The collection end year: the request's, else from the this-year folder's name
+// ("returns/2024_25/"); 0 when neither says.
+int year_of(const ValidateRequest& request);
+
+// The files of one year's return as the request gives them (a folder's .csv and .xml files, or
+// the files), and whether they are a CIN census return: every file is one of its (XML with a
+// <Message> root, or a CSV of its modules). None when the files are of both collections: each
+// is named as one or the other in `why`.
+std::optional<bool> is_cin_return(const std::vector<std::string>& paths, std::string& why);
+
+// Checks a CIN census return (what validate() does for one): the rules of its collection year,
+// which is the request's, else the folder's name's, else the Header's ReferenceDate. Last year's
+// return, the postcode directory, the provider list and --la are not read: no CIN rule uses them.
+ValidateResult validate_cin(const Config& config, const ValidateRequest& request);
 
 }  // namespace careflow::api

@@ -70,14 +70,13 @@ std::vector<std::string> CinCensus::missing(const Needs& needs, const Input& in)
 
 RowLocation CinCensus::locate(const Return& ret, Table t, size_t row) {
   if (row == kReturnLevel) {
-    if (const auto* h = ret.find(cin::Table::header)) return {h->source(), 0, {}};
-    for (const auto& f : ret.files)
-      if (f.table) return {f.path, 0, {}};
-    return {{}, 0, {}};
+    if (const auto* h = ret.find(cin::Table::header)) return {h->source(), 0, kWholeReturn};
+    if (!ret.files.empty()) return {ret.files.front().path, 0, kWholeReturn};
+    return {{}, 0, kWholeReturn};
   }
   const cin::ReturnTable* rt = ret.find(t);
   // The Header has no child; every other module's first column is LAchildID.
-  return {rt->source_of(row), rt->line(row), t == cin::Table::header ? std::string_view{} : rt->cell(row, 0)};
+  return {rt->source_of(row), rt->line(row), t == cin::Table::header ? kHeaderRow : rt->cell(row, 0)};
 }
 
 CinResult run_cin_rule(const RuleVersion& v, const CinInput& in) {

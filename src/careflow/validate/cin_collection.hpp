@@ -46,6 +46,9 @@ struct CinNeeds {
 
 // A message about the return as a whole: the row flagged, in the Header table.
 inline constexpr size_t kReturnLevel = UINT32_MAX;
+// What stands for the child where a flagged row has none: a return-level message, a Header row.
+inline constexpr std::string_view kWholeReturn = "(the return)";
+inline constexpr std::string_view kHeaderRow = "(the Header)";
 
 namespace cin_detail {
 struct Run;  // what a rule sees (cin_rule_support.hpp)
@@ -63,7 +66,7 @@ struct CinCensus {
   static std::vector<std::string> missing(const Needs& needs, const Input& in);
   static std::string_view table_name(Table t) { return cin::schema(t).name; }
   // A return-level message is located at the Header's file (or the return's first file), line 0,
-  // with no child.
+  // its child kWholeReturn; a Header row's child is kHeaderRow.
   static RowLocation locate(const Return& ret, Table t, size_t row);
 };
 
