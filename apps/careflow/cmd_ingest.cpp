@@ -60,10 +60,23 @@ int run(const Options& o, const std::vector<std::string>& command) {
   if (config.timing) print_stage_times(report);
   const History& h = result.history;
   const auto& tables = result.summary;
-  fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
-             h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
+  if (result.has_903() || !result.has_cin())
+    fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
+               h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
   for (const auto& t : tables) print_table(t);
-  const auto& problems = report.problems;
+  // The Children in Need census returns found among the inputs, and their linkage with the 903.
+  ProblemLog with_cin;
+  if (result.has_cin()) {
+    const auto& years = result.cin.years;
+    fmt::print("{}careflow ingest: Children in Need census: {} file(s), {} collection year(s){}{}\n",
+               result.has_903() ? "\n" : "", result.cin_files.size(), years.size(),
+               years.empty() ? "" : fmt::format(" ({} to {})", years.front().label(), years.back().label()),
+               result.has_903() ? "" : "; no SSDA903 return among the inputs, so no linkage");
+    for (const auto& t : result.cin_summary) print_table(t);
+    with_cin = report.problems;
+    with_cin.append(result.cin_report.problems);
+  }
+  const auto& problems = result.has_cin() ? with_cin : report.problems;
   fmt::print("\nProblems: {} error(s), {} warning(s), {} repair(s)\n", problems.count(Severity::error),
              problems.count(Severity::warning), problems.count(Severity::repair));
   int shown = 0;
@@ -80,6 +93,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   if (!o.out.empty()) {
     std::string err;
     auto all = tables;
+    all.insert(all.end(), result.cin_summary.begin(), result.cin_summary.end());
     all.push_back(result.problems);
     for (const auto& t : all)
       if (!write_csv(t, (folder.path() / (t.id + ".csv")).string(), &err)) {
@@ -95,13 +109,14 @@ int run(const Options& o, const std::vector<std::string>& command) {
     if (!commit_output(folder, "ingest", m)) return 2;
     fmt::print("\nWrote {} tables to {}\n", all.size(), o.out);
   }
-  if (h.episodes.empty()) return 2;
+  if (h.episodes.empty() && !result.has_cin()) return 2;
   return problems.count(Severity::error) ? 1 : 0;
 }
 
 const Register reg{{"ingest", [](CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("ingest", "Read yearly SSDA903 returns into one care history and summarise it. "
+  auto* cmd = app.add_subcommand("ingest", "Read yearly SSDA903 returns into one care history and summarise it, with any Children in Need "
+                                           "census returns beside them (or alone) as CIN timelines linked to it. "
                                            "Problems name the file, line and column, and a child only by its "
                                            "pseudonym (key: see careflow --help, --pseudonym-key-file)");
   cmd->add_option("inputs", opts->inputs,

@@ -1,5 +1,7 @@
 // Use case: read any number of yearly SSDA903 returns into one care history, and say what was
-// found (careflow ingest; and the first step of every use case that reads returns).
+// found (careflow ingest; and the first step of every use case that reads returns). Children in
+// Need census returns found among the inputs (beside the 903's in the year folders, or alone) are
+// read into a CIN timeline and linked to the care history (docs/cin.md).
 #pragma once
 
 #include <optional>
@@ -8,8 +10,11 @@
 
 #include "careflow/api/config.hpp"
 #include "careflow/api/outcome.hpp"
+#include "careflow/core/cin_timeline.hpp"
 #include "careflow/core/history.hpp"
 #include "careflow/core/output_table.hpp"
+#include "careflow/io/cin_census.hpp"
+#include "careflow/io/cin_ingest.hpp"
 #include "careflow/io/ingest.hpp"
 
 namespace careflow::api {
@@ -27,10 +32,19 @@ struct IngestRequest {
 };
 
 struct IngestResult : Outcome {
-  History history;
+  History history;      // empty, with no years, when the inputs hold census returns only
   IngestReport report;  // every row rejected or repaired; report.fatal: why the returns cannot be used
   std::vector<OutputTable> summary;
-  OutputTable problems;  // every problem as a table (file, line, column, rule, message)
+  OutputTable problems;  // every problem as a table (file, line, column, rule, message), CIN's after the 903's
+
+  // The Children in Need census, when the inputs hold any (report.cin_files).
+  cin::Timeline cin;
+  cin::TimelineReport cin_report;        // its problems (reading, then building) and rows by table
+  std::vector<cin::FileReport> cin_files;
+  std::optional<cin::Linkage> linkage;   // when both collections were read
+  std::vector<OutputTable> cin_summary;  // the CIN summary tables (cin_summary, cin_rows)
+  bool has_cin() const { return !report.cin_files.empty(); }
+  bool has_903() const { return !history.years.empty(); }
   bool unusable() const { return !report.usable(); }
 };
 

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "careflow/core/cin_codes.hpp"
+#include "careflow/io/ssda903.hpp"
 
 namespace careflow::cin {
 
@@ -193,7 +194,7 @@ class Builder {
       const std::string column(schema(t.table).columns[col]);
       ++rep_.unknown_codes[column];
       problem(Severity::warning, t, row, column, "unknown-code",
-              fmt::format("not a {} code of the census; kept as given (the validation rules flag it)", name(list)));
+              fmt::format("the code is not in the census's {} list; kept as given (the validation rules flag it)", name(list)));
     }
     return text;
   }
@@ -613,6 +614,39 @@ Timeline build_timeline(const std::vector<Return>& returns_in, TimelineReport& r
   Builder b(report);
   for (const Return* r : returns) b.add(*r);
   return b.finish();
+}
+
+std::unordered_map<std::string, std::string> read_903_upns(const std::vector<std::string>& files) {
+  std::unordered_map<std::string, std::string> out;
+  auto take = [&](const ssda903::ReturnTable& t) {
+    namespace hc = ssda903::header_col;
+    for (size_t row = 0; row < t.rows(); ++row)
+      if (const auto child = t.cell(row, hc::CHILD), upn = t.cell(row, hc::UPN); !child.empty() && !upn.empty())
+        out[std::string(child)] = std::string(upn);
+  };
+  std::string bytes;
+  for (const auto& f : files) {
+    ProblemLog ignored;  // said already by the 903's ingest, which read the same files
+    ssda903::Return r;
+    if (f.size() >= 4 && (f.compare(f.size() - 4, 4, ".xml") == 0 || f.compare(f.size() - 4, 4, ".XML") == 0)) {
+      ssda903::read_return_xml(f, r, ignored);
+    } else {
+      if (!read_file(f, bytes)) continue;
+      TextEncoding enc{};
+      const std::string head = decode_to_utf8(std::string_view(bytes).substr(0, std::min<size_t>(bytes.size(), 4096) & ~size_t{1}), enc);
+      const std::string first_line = head.substr(0, head.find_first_of("\r\n"));
+      std::string upper_line = first_line;
+      for (auto& c : upper_line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (upper_line.find("UPN") == std::string::npos) continue;
+      auto csv = parse_csv(bytes, f);
+      if (!csv.readable) continue;
+      if (auto t = ssda903::to_return_table(std::move(csv.table), f, ignored); t && t->table == ssda903::Table::header)
+        take(*t);
+      continue;
+    }
+    if (const auto* h = r.find(ssda903::Table::header)) take(*h);
+  }
+  return out;
 }
 
 }  // namespace careflow::cin

@@ -9,6 +9,7 @@
 #include <array>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "careflow/core/cin_tables.hpp"
@@ -33,5 +34,11 @@ struct TimelineReport {
 // Never throws on bad data: what cannot be used is in the report, located (file, line, column,
 // rule), naming no child and quoting no value.
 Timeline build_timeline(const std::vector<Return>& returns, TimelineReport& report);
+
+// Each 903 child's UPN (CHILD and UPN upper-cased, as the 903 is read; the latest file's where
+// they differ), from the 903 files given in year order: the fallback of the linkage
+// (cin::link_to_903). Only files whose header row has a UPN column (the Header table) and XML
+// returns are parsed; a file that cannot be read gives nothing (the 903's ingest has said why).
+std::unordered_map<std::string, std::string> read_903_upns(const std::vector<std::string>& files);
 
 }  // namespace careflow::cin

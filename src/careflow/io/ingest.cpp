@@ -15,9 +15,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "careflow/core/privacy.hpp"
+#include "careflow/io/cin_census.hpp"
 #include "careflow/base/huge_pages.hpp"
 #include "careflow/base/string_index.hpp"
 
@@ -100,7 +102,7 @@ std::string canonical_or_given(const std::string& path) {
 // read, a year that cannot be told, a year folder that is empty or named as no year, two different
 // folders for one year); what is only worth saying goes to report.problems.
 std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, std::optional<CollectionYear> year,
-                                        IngestReport& report) {
+                                        IngestReport& report, bool cin_only_ok = false) {
   auto fatal = [&](const std::string& where, const char* rule, std::string message) {
     report.fatal.add({Severity::error, where, 0, "", rule, std::move(message)});
   };
@@ -112,8 +114,24 @@ std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, 
     std::vector<std::string> files, not_read;
   };
   std::vector<Source> sources;
+  // Children in Need census files, told by their first bytes, go to the CIN reader (api::ingest);
+  // a folder holding only such files is no 903 year.
+  std::set<std::string> cin_seen;
+  auto set_aside_cin = [&](int y, std::vector<std::string> files) {
+    std::vector<std::string> kept;
+    for (auto& f : files) {
+      if (!cin::is_cin_file(f)) {
+        kept.push_back(std::move(f));
+        continue;
+      }
+      if (cin_seen.insert(canonical_or_given(f)).second) report.cin_files[y].push_back(f);
+    }
+    return kept;
+  };
   auto add_folder = [&](int y, const std::string& folder, const ssda903::FolderContents& c) {
-    Source s{y, folder, true, c.files, c.not_read};
+    std::vector<std::string> files = set_aside_cin(y, c.files);
+    if (files.empty()) return;
+    Source s{y, folder, true, std::move(files), c.not_read};
     for (const auto& sub : c.folders)
       s.not_read.push_back(fmt::format("{} (a folder: a year's return is the files directly in its folder)",
                                        fs::path(sub).filename().string()));
@@ -138,6 +156,8 @@ std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, 
     if (fs::is_regular_file(st)) {
       const auto from_folder = parse_collection_year(p.parent_path().filename().string());
       const auto y = tagged ? tagged : from_folder ? from_folder : year;
+      // A census return says its own year (its ReferenceDate): 0 until it is read.
+      if (set_aside_cin(y ? y->end_year : 0, {path}).empty()) continue;
       if (!y) {
         fatal(path, "no-year", fmt::format("cannot tell which collection year {} is for: put it in a folder named by "
                                            "the year (2024_25), tag it as {}@2025, or give --year", input, path));
@@ -160,6 +180,11 @@ std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, 
     if (!c.files.empty()) {
       // One year's folder.
       const auto y = own_year ? own_year : year;
+      // Census files say their own year (their ReferenceDate); 903 files need the folder's.
+      if (!y && std::all_of(c.files.begin(), c.files.end(), [](const std::string& f) { return cin::is_cin_file(f); })) {
+        set_aside_cin(0, c.files);
+        continue;
+      }
       if (!y) {
         fatal(path, "no-year", fmt::format("cannot tell which collection year this folder's return is for: {}. "
                                            "Rename the folder, tag it as {}@2025, or give --year",
@@ -267,6 +292,10 @@ std::vector<YearReturn> returns_by_year(const std::vector<std::string>& inputs, 
       yr.files.push_back(file);
     }
   }
+  if (sources.empty() && !report.cin_files.empty() && !cin_only_ok && report.fatal.empty())
+    fatal(inputs.empty() ? std::string() : inputs.front(), "no-903-return",
+          "the inputs hold Children in Need census returns but no SSDA903 return, which this command needs "
+          "(careflow ingest reads census returns alone)");
   std::vector<YearReturn> years;
   for (auto& [y, r] : by_year) {
     std::sort(r.files.begin(), r.files.end());
@@ -1515,10 +1544,10 @@ History build_history(const std::vector<Return>& returns_in, IngestReport& repor
 }
 
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year, IngestReport& report,
-               const PseudonymKey* pseudonyms) {
+               const PseudonymKey* pseudonyms, bool cin_only_ok) {
   StageTimer timer(report);
-  const auto by_year = returns_by_year(inputs, year, report);
-  if (!report.fatal.empty()) return History{};
+  const auto by_year = returns_by_year(inputs, year, report, cin_only_ok);
+  if (!report.fatal.empty() || by_year.empty()) return History{};  // empty: census returns only
   // Every file of every year, in (year, name) order: the order read_returns assembles them in.
   struct Job {
     uint32_t return_index;
@@ -1531,7 +1560,10 @@ History ingest(const std::vector<std::string>& inputs, std::optional<CollectionY
     years.push_back(by_year[y].year);
     // As build_history names it: the folder of the year's first file.
     where.push_back(fs::path(by_year[y].files.front()).parent_path().string());
-    for (const auto& f : by_year[y].files) jobs.push_back({y, f});
+    for (const auto& f : by_year[y].files) {
+      jobs.push_back({y, f});
+      report.ssda903_files.push_back(f);
+    }
   }
   Builder builder(report, years, where, pseudonyms);
   size_t largest = 0;

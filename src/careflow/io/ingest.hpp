@@ -41,6 +41,11 @@ struct IngestReport {
   // Years without a return between the first and the last (said in `problems`, rule missing-year).
   std::vector<CollectionYear> missing_years;
   size_t files_read = 0, files_unrecognised = 0;
+  // Children in Need census files found among the inputs (cin::is_cin_file: an XML whose root is
+  // <Message>, CSVs of the census's modules), by the collection year of their folder or tag (0:
+  // none; a census return says its own year). The 903's ingest does not read them; api::ingest does.
+  std::map<int, std::vector<std::string>> cin_files;
+  std::vector<std::string> ssda903_files;  // the 903 files ingest read, years ascending
   // Wall seconds of each stage of reading, in order (for profiling; never in an output).
   struct Stage {
     std::string name;
@@ -72,7 +77,9 @@ History build_history(const std::vector<ssda903::Return>& returns, IngestReport&
 
 // read_returns then build_history, in one pass over the files (the same history and report).
 // When report.usable() is false afterwards, the history must not be used.
+// Census files are set aside in report.cin_files; inputs holding nothing else are refused
+// (report.fatal, no-903-return) unless `cin_only_ok`, when the history is empty and has no years.
 History ingest(const std::vector<std::string>& inputs, std::optional<CollectionYear> year,
-               IngestReport& report, const PseudonymKey* pseudonyms = nullptr);
+               IngestReport& report, const PseudonymKey* pseudonyms = nullptr, bool cin_only_ok = false);
 
 }  // namespace careflow
