@@ -14,20 +14,22 @@ using AsTab = Tab<AS::Column>;
 
 // One assessment: its rows (the export has one row per assessment with its factors in one cell;
 // some exports repeat the assessment on a row per factor). Rows are the same assessment when
-// they share the child, the episode, the AssessmentID and both dates.
-std::vector<std::vector<size_t>> assessments(const AsTab& t) {
+// they share the episode (child and CINdetailsID), the AssessmentID and both dates.
+std::vector<std::vector<size_t>> assessments(const Run& run, const AsTab& t) {
   std::vector<std::vector<size_t>> out;
-  std::map<std::string, size_t> index;
-  for (size_t k = 0; k < t.rows(); ++k) {
-    std::string key;
-    for (const auto c : {AS::LAchildID, AS::CINdetailsID, AS::AssessmentID, AS::AssessmentActualStartDate,
-                         AS::AssessmentAuthorisationDate}) {
-      key += t(k, c);
-      key += '\x1f';
+  auto same = [&t](size_t a, size_t b) {
+    for (const auto c : {AS::AssessmentID, AS::AssessmentActualStartDate, AS::AssessmentAuthorisationDate})
+      if (t(a, c) != t(b, c)) return false;
+    return true;
+  };
+  for (const RowSpan& episode : groups(run, T::assessments, GroupBy::episode).rows) {
+    const size_t first = out.size();
+    for (size_t k : episode) {
+      size_t a = first;
+      while (a < out.size() && !same(out[a].front(), k)) ++a;
+      if (a == out.size()) out.emplace_back();
+      out[a].push_back(k);
     }
-    const auto [it, fresh] = index.try_emplace(key, out.size());
-    if (fresh) out.emplace_back();
-    out[it->second].push_back(k);
   }
   return out;
 }
@@ -53,7 +55,7 @@ void cin_assessment_rules(Rules& r) {
     for (size_t a = 0; a < as.rows(); ++a) {
       const auto start = as.date(a, AS::AssessmentActualStartDate);
       if (!start) continue;
-      if (const auto* eps = same_episode(run, T::cin_details, *as.t, a))
+      if (const auto* eps = as.same_episode(T::cin_details, a))
         for (size_t e : *eps)
           if (const auto ref = cd.date(e, CD::CINreferralDate); ref && *start < *ref) {
             f.add(as, a);
@@ -141,7 +143,7 @@ void cin_assessment_rules(Rules& r) {
     // A factor code twice in one assessment: the rows holding the repeated code.
     FlagSet f;
     const AsTab t(run);
-    for (const auto& rows : assessments(t)) {
+    for (const auto& rows : assessments(run, t)) {
       std::map<std::string_view, int> seen;
       for (size_t k : rows)
         for (const auto c : factor_codes(t(k, AS::AssessmentFactors))) ++seen[c];
@@ -156,7 +158,7 @@ void cin_assessment_rules(Rules& r) {
     // the other factors.
     FlagSet f;
     const AsTab t(run);
-    for (const auto& rows : assessments(t)) {
+    for (const auto& rows : assessments(run, t)) {
       bool none = false;
       for (size_t k : rows)
         for (const auto c : factor_codes(t(k, AS::AssessmentFactors))) none |= c == "21";
@@ -177,7 +179,7 @@ void cin_assessment_rules(Rules& r) {
     for (size_t e = 0; e < cd.rows(); ++e) {
       const std::string_view why = cd(e, CD::ReasonForClosure);
       if (why.empty() || why == "RC8" || why == "RC9") continue;
-      const auto* rows = same_episode(run, T::assessments, *cd.t, e);
+      const auto* rows = cd.same_episode(T::assessments, e);
       if (!rows || rows->size() != 1) continue;
       const auto codes = factor_codes(as(rows->front(), AS::AssessmentFactors));
       if (std::find(codes.begin(), codes.end(), "21") == codes.end()) continue;

@@ -68,22 +68,22 @@ bool upn_la_code(std::string_view code, int version_year) {
 // An unborn child: an expected date of birth and no date of birth.
 bool unborn(const CiTab& t, size_t r) { return t.blank(r, CI::PersonBirthDate) && !t.blank(r, CI::ExpectedPersonBirthDate); }
 
-// Rows of a child in a module, by LAchildID (none when the module is absent or has no row for it).
-const std::vector<size_t>* child_rows(const Run& run, Table t, std::string_view child) {
-  return groups(run, t, GroupBy::child).find(std::string(child));
-}
-
 // Whether a value appears in more than one row (blank values are never repeats).
 template <class Column>
 CinFlags repeated_values(const Run& run, Column c) {
   FlagSet f;
   const Tab<Column> t(run);
-  std::map<std::string_view, std::vector<size_t>> rows;
+  std::vector<std::pair<std::string_view, size_t>> values;
   for (size_t r = 0; r < t.rows(); ++r)
-    if (!t.blank(r, c)) rows[t(r, c)].push_back(r);
-  for (const auto& [v, rs] : rows)
-    if (rs.size() > 1)
-      for (size_t r : rs) f.add(t, r);
+    if (!t.blank(r, c)) values.emplace_back(t(r, c), r);
+  std::sort(values.begin(), values.end());
+  for (size_t i = 0; i < values.size();) {
+    size_t j = i + 1;
+    while (j < values.size() && values[j].first == values[i].first) ++j;
+    if (j - i > 1)
+      for (size_t k = i; k < j; ++k) f.add(t, values[k].second);
+    i = j;
+  }
   return f.done();
 }
 
@@ -164,7 +164,7 @@ void cin_child_identifier_rules(Rules& r) {
     const CiTab t(run);
     if (!run.table(T::cin_details)) return f.done();
     for (size_t k = 0; k < t.rows(); ++k)
-      if (!child_rows(run, T::cin_details, t(k, CI::LAchildID))) f.add(t, k);
+      if (!t.same_child(T::cin_details, k)) f.add(t, k);
     return f.done();
   });
 
@@ -201,7 +201,7 @@ void cin_child_identifier_rules(Rules& r) {
     for (size_t k = 0; k < ci.rows(); ++k) {
       const auto dob = ci.date(k, CI::PersonBirthDate);
       if (!dob) continue;
-      const auto* eps = child_rows(run, T::cin_details, ci(k, CI::LAchildID));
+      const auto* eps = ci.same_child(T::cin_details, k);
       if (!eps) continue;
       for (size_t e : *eps) {
         const Date end = cd.blank(e, CD::CINclosureDate) ? run.reference : cd.date(e, CD::CINclosureDate).value_or(run.reference);
@@ -254,7 +254,7 @@ void cin_child_identifier_rules(Rules& r) {
         const bool school_age = v == 2023 ? birthday(*dob, 6) <= run.reference
                                           : *dob < Date::from_ymd(run.reference.year() - 6, 9, 1);
         if (!school_age) continue;
-        const auto* eps = child_rows(run, T::cin_details, ci(k, CI::LAchildID));
+        const auto* eps = ci.same_child(T::cin_details, k);
         if (!eps) continue;
         if (std::any_of(eps->begin(), eps->end(), [&](size_t e) { return is_false(cd(e, CD::ReferralNFA)); }))
           f.add(ci, k);
@@ -268,7 +268,7 @@ void cin_child_identifier_rules(Rules& r) {
     const Tab<CD::Column> cd(run);
     for (size_t k = 0; k < ci.rows(); ++k) {
       if (ci(k, CI::UPNunknown) != "UN7") continue;
-      const auto* eps = child_rows(run, T::cin_details, ci(k, CI::LAchildID));
+      const auto* eps = ci.same_child(T::cin_details, k);
       if (!eps) continue;
       for (size_t e : *eps)
         if (!is_true(cd(e, CD::ReferralNFA))) {
@@ -296,14 +296,13 @@ void cin_child_identifier_rules(Rules& r) {
     if (!di) return f.done();
     for (size_t k = 0; k < ci.rows(); ++k) {
       if (ci.blank(k, CI::PersonBirthDate)) continue;
-      const std::string_view child = ci(k, CI::LAchildID);
-      const auto* eps = child_rows(run, T::cin_details, child);
+      const auto* eps = ci.same_child(T::cin_details, k);
       if (!eps) continue;
       std::vector<size_t> further;
       for (size_t e : *eps)
         if (is_false(cd(e, CD::ReferralNFA))) further.push_back(e);
       if (further.empty()) continue;
-      const auto* ds = child_rows(run, T::disabilities, child);
+      const auto* ds = ci.same_child(T::disabilities, k);
       std::vector<size_t> bad;
       if (ds)
         for (size_t d : *ds)
@@ -375,7 +374,7 @@ void cin_child_identifier_rules(Rules& r) {
     for (size_t k = 0; k < ci.rows(); ++k) {
       const auto death = ci.date(k, CI::PersonDeathDate);
       if (!death) continue;
-      if (const auto* eps = child_rows(run, T::cin_details, ci(k, CI::LAchildID)))
+      if (const auto* eps = ci.same_child(T::cin_details, k))
         for (size_t e : *eps)
           if (const auto ref = cd.date(e, CD::CINreferralDate); ref && *ref > *death) {
             f.add(ci, k);
@@ -391,7 +390,7 @@ void cin_child_identifier_rules(Rules& r) {
     const Tab<CD::Column> cd(run);
     for (size_t k = 0; k < ci.rows(); ++k) {
       if (!ci.blank(k, CI::PersonDeathDate)) continue;
-      if (const auto* eps = child_rows(run, T::cin_details, ci(k, CI::LAchildID)))
+      if (const auto* eps = ci.same_child(T::cin_details, k))
         for (size_t e : *eps)
           if (cd(e, CD::ReasonForClosure) == "RC2") {
             f.add(ci, k);

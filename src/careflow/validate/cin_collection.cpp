@@ -1,6 +1,8 @@
 #include "careflow/validate/cin_collection.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string>
 #include <fmt/format.h>
 
 #include "careflow/core/bank_holidays.hpp"
@@ -128,19 +130,37 @@ CinFlags FlagSet::done() {
   return std::move(flags);
 }
 
-std::string group_key(const cin::ReturnTable& t, size_t row, GroupBy by) {
-  // LAchildID, CINdetailsID and CPPID are the first columns of the modules that have them; the
-  // separator cannot be in an upper-cased, trimmed cell of the census's codes and identifiers
-  // as a character it would be confused with.
-  std::string key(t.cell(row, 0));
-  if (by == GroupBy::child) return key;
-  key += '\x1f';
-  key += t.cell(row, 1);
-  if (by == GroupBy::plan) {
-    key += '\x1f';
-    key += t.cell(row, 2);
+namespace {
+
+// The key's cells: LAchildID, CINdetailsID and CPPID are the first columns of the modules that
+// have them.
+size_t key_columns(GroupBy by) { return by == GroupBy::child ? 1 : by == GroupBy::episode ? 2 : 3; }
+
+uint64_t key_hash(const cin::ReturnTable& t, size_t row, GroupBy by) {
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  for (size_t c = 0; c < key_columns(by); ++c) {
+    h ^= std::hash<std::string_view>()(t.cell(row, c)) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
   }
-  return key;
+  return h;
+}
+
+bool same_key(const cin::ReturnTable& a, size_t ra, const cin::ReturnTable& b, size_t rb, GroupBy by) {
+  for (size_t c = 0; c < key_columns(by); ++c)
+    if (a.cell(ra, c) != b.cell(rb, c)) return false;
+  return true;
+}
+
+}  // namespace
+
+const RowSpan* Groups::find(const cin::ReturnTable& from, size_t row) const {
+  if (slots.empty()) return nullptr;
+  const size_t mask = slots.size() - 1;
+  const uint64_t h = key_hash(from, row, by);
+  for (size_t s = h & mask;; s = (s + 1) & mask) {
+    const auto& [sh, g] = slots[s];
+    if (g == UINT32_MAX) return nullptr;
+    if (sh == h && same_key(from, row, *table, rows[g].front(), by)) return &rows[g];
+  }
 }
 
 const Groups& groups(const Run& run, Table t, GroupBy by) {
@@ -148,16 +168,79 @@ const Groups& groups(const Run& run, Table t, GroupBy by) {
   const cin::ReturnTable* rt = run.table(t);
   return run.cache->get<Groups>(kNames[static_cast<int>(by)], rt, [rt, by] {
     Groups g;
-    if (!rt) return g;
-    g.group_of.resize(rt->rows());
-    g.index.reserve(rt->rows());
-    for (size_t r = 0; r < rt->rows(); ++r) {
-      const auto [it, fresh] = g.index.try_emplace(group_key(*rt, r, by), static_cast<uint32_t>(g.rows.size()));
-      if (fresh) g.rows.emplace_back();
-      g.rows[it->second].push_back(r);
-      g.group_of[r] = it->second;
+    g.table = rt;
+    g.by = by;
+    if (!rt || rt->rows() == 0) return g;
+    const size_t n = rt->rows();
+    size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    g.slots.assign(size, {0, UINT32_MAX});
+    const size_t mask = size - 1;
+    g.group_of.resize(n);
+    std::vector<size_t> first;  // each group's first row
+    for (size_t r = 0; r < n; ++r) {
+      const uint64_t h = key_hash(*rt, r, by);
+      for (size_t s = h & mask;; s = (s + 1) & mask) {
+        auto& [sh, grp] = g.slots[s];
+        if (grp == UINT32_MAX) {
+          grp = static_cast<uint32_t>(first.size());
+          sh = h;
+          first.push_back(r);
+          g.group_of[r] = grp;
+          break;
+        }
+        if (sh == h && same_key(*rt, r, *rt, first[grp], by)) {
+          g.group_of[r] = grp;
+          break;
+        }
+      }
     }
+    // Rows group after group, in row order within each (a counting sort by group).
+    std::vector<size_t> start(first.size() + 1, 0);
+    for (size_t r = 0; r < n; ++r) ++start[g.group_of[r] + 1];
+    for (size_t k = 0; k < first.size(); ++k) start[k + 1] += start[k];
+    g.members.resize(n);
+    std::vector<size_t> next(start.begin(), start.end() - 1);
+    for (size_t r = 0; r < n; ++r) g.members[next[g.group_of[r]]++] = r;
+    g.rows.reserve(first.size());
+    for (size_t k = 0; k < first.size(); ++k) g.rows.emplace_back(g.members.data() + start[k], start[k + 1] - start[k]);
     return g;
+  });
+}
+
+const Link& link(const Run& run, const cin::ReturnTable* from, Table to, GroupBy by) {
+  static constexpr std::string_view kNames[] = {"cin link by child", "cin link by episode", "cin link by plan"};
+  // One entry per (from, to, by): the key is the from table, the name says to and by.
+  static const std::array<std::array<std::string, 3>, cin::kTableCount> names = [] {
+    std::array<std::array<std::string, 3>, cin::kTableCount> n;
+    for (size_t t = 0; t < cin::kTableCount; ++t)
+      for (size_t b = 0; b < 3; ++b) n[t][b] = std::string(kNames[b]) + " to " + std::to_string(t);
+    return n;
+  }();
+  return run.cache->get<Link>(names[static_cast<size_t>(to)][static_cast<size_t>(by)], from, [&run, from, to, by] {
+    Link l;
+    const Groups& g = groups(run, to, by);
+    l.to = &g;
+    if (!from) return l;
+    l.group.resize(from->rows(), kNoGroup);
+    for (size_t r = 0; r < from->rows(); ++r)
+      if (const RowSpan* rows = g.find(*from, r)) l.group[r] = static_cast<uint32_t>(rows - g.rows.data());
+    return l;
+  });
+}
+
+const DateColumn& date_column(const Run& run, const cin::ReturnTable* t, size_t column) {
+  static const std::array<std::string, 16> names = [] {
+    std::array<std::string, 16> n;
+    for (size_t c = 0; c < n.size(); ++c) n[c] = "cin date column " + std::to_string(c);
+    return n;
+  }();
+  return run.cache->get<DateColumn>(names[column], t, [t, column] {
+    DateColumn d;
+    if (!t) return d;
+    d.reserve(t->rows());
+    for (size_t r = 0; r < t->rows(); ++r) d.push_back(census_date(t->cell(r, column)));
+    return d;
   });
 }
 

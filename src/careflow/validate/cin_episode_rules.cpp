@@ -40,7 +40,7 @@ void cin_episode_rules(Rules& r) {
       auto born = ci.date(k, CI::PersonBirthDate);
       if (!born) born = ci.date(k, CI::ExpectedPersonBirthDate);
       if (!born) continue;
-      if (const auto* eps = same_child(run, T::cin_details, *ci.t, k))
+      if (const auto* eps = ci.same_child(T::cin_details, k))
         for (size_t e : *eps)
           if (const auto d = cd.date(e, CD::CINreferralDate); d && *born - *d > 280) {
             f.add(ci, k);
@@ -83,13 +83,13 @@ void cin_episode_rules(Rules& r) {
     for (size_t e = 0; e < cd.rows(); ++e) {
       if (!is_true(cd(e, CD::ReferralNFA))) continue;
       bool activity = !cd.blank(e, CD::DateOfInitialCPC);
-      if (const auto* rows = same_episode(run, T::assessments, *cd.t, e))
+      if (const auto* rows = cd.same_episode(T::assessments, e))
         for (size_t a : *rows)
           if (!as.blank(a, AS::AssessmentActualStartDate) || !as.blank(a, AS::AssessmentAuthorisationDate)) {
             f.add(as, a);
             activity = true;
           }
-      if (const auto* rows = same_episode(run, T::section47, *cd.t, e))
+      if (const auto* rows = cd.same_episode(T::section47, e))
         for (size_t s : *rows)
           if (!s47.blank(s, S47::S47ActualStartDate) || !s47.blank(s, S47::DateOfInitialCPC)) {
             f.add(s47, s);
@@ -106,7 +106,7 @@ void cin_episode_rules(Rules& r) {
       const CdTab cd(run);
       for (size_t e = 0; e < cd.rows(); ++e) {
         if (!is_true(cd(e, CD::ReferralNFA))) continue;
-        if (const auto* rows = same_episode(run, table, *cd.t, e)) {
+        if (const auto* rows = cd.same_episode(table, e)) {
           f.add(cd, e);
           for (size_t p : *rows) f.add(table, p);
         }
@@ -151,7 +151,7 @@ void cin_episode_rules(Rules& r) {
       auto after = [&](std::optional<Date> d) { return d && *d > *closed; };
       bool any = after(cd.date(e, CD::DateOfInitialCPC));
       auto check = [&](auto& tab, Table t, auto... cols) {
-        if (const auto* rows = same_episode(run, t, *cd.t, e))
+        if (const auto* rows = cd.same_episode(t, e))
           for (size_t k : *rows)
             if ((after(tab.date(k, cols)) || ...)) {
               f.add(t, k);
@@ -175,7 +175,7 @@ void cin_episode_rules(Rules& r) {
       if (!closed_after_assessment(cd(e, CD::ReasonForClosure))) continue;
       bool any = !cd.blank(e, CD::DateOfInitialCPC);
       for (const Table t : {T::cin_plan_dates, T::section47, T::child_protection_plans})
-        if (const auto* rows = same_episode(run, t, *cd.t, e)) {
+        if (const auto* rows = cd.same_episode(t, e)) {
           any = true;
           for (size_t k : *rows) f.add(t, k);
         }
@@ -187,7 +187,7 @@ void cin_episode_rules(Rules& r) {
     FlagSet f;
     const CdTab cd(run);
     for (size_t e = 0; e < cd.rows(); ++e)
-      if (closed_after_assessment(cd(e, CD::ReasonForClosure)) && !same_episode(run, T::assessments, *cd.t, e))
+      if (closed_after_assessment(cd(e, CD::ReasonForClosure)) && !cd.same_episode(T::assessments, e))
         f.add(cd, e);
     return f.done();
   });
@@ -198,7 +198,7 @@ void cin_episode_rules(Rules& r) {
     const Tab<AS::Column> as(run);
     for (size_t e = 0; e < cd.rows(); ++e) {
       if (cd.blank(e, CD::CINclosureDate)) continue;
-      if (const auto* rows = same_episode(run, T::assessments, *cd.t, e))
+      if (const auto* rows = cd.same_episode(T::assessments, e))
         for (size_t a : *rows)
           if (as.blank(a, AS::AssessmentAuthorisationDate)) {
             f.add(as, a);
@@ -215,7 +215,7 @@ void cin_episode_rules(Rules& r) {
     const Tab<S47::Column> s47(run);
     for (size_t e = 0; e < cd.rows(); ++e) {
       if (cd.blank(e, CD::CINclosureDate)) continue;
-      if (const auto* rows = same_episode(run, T::section47, *cd.t, e))
+      if (const auto* rows = cd.same_episode(T::section47, e))
         for (size_t s : *rows)
           if (s47.blank(s, S47::DateOfInitialCPC) == !is_true(s47(s, S47::ICPCnotRequired))) {
             f.add(s47, s);

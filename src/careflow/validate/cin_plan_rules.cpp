@@ -29,7 +29,7 @@ CinFlags starts_during(const Run& run, DateCol start_col, SpanCol span_start, Sp
   for (size_t k = 0; k < starts.rows(); ++k) {
     const auto d = starts.date(k, start_col);
     if (!d) continue;
-    if (const auto* rows = same_episode(run, Tab<SpanCol>::table, *starts.t, k))
+    if (const auto* rows = starts.same_episode(Tab<SpanCol>::table, k))
       for (size_t s : *rows) {
         const auto from = spans.date(s, span_start);
         if (from && during(*d, *from, spans.date(s, span_end), spans.blank(s, span_end), run)) {
@@ -103,7 +103,7 @@ void cin_plan_rules(Rules& r) {
     for (size_t k = 0; k < pl.rows(); ++k) {
       const auto start = pl.date(k, PL::CINPlanStartDate);
       if (!start) continue;
-      if (const auto* eps = same_episode(run, T::cin_details, *pl.t, k))
+      if (const auto* eps = pl.same_episode(T::cin_details, k))
         for (size_t e : *eps)
           if (const auto ref = cd.date(e, CD::CINreferralDate); ref && *start < *ref) {
             f.add(pl, k);
@@ -121,7 +121,7 @@ void cin_plan_rules(Rules& r) {
       for (size_t k = 0; k < ci.rows(); ++k) {
         const auto death = ci.date(k, CI::PersonDeathDate);
         if (!death) continue;
-        if (const auto* rows = same_child(run, T::cin_plan_dates, *ci.t, k))
+        if (const auto* rows = ci.same_child(T::cin_plan_dates, k))
           for (size_t p : *rows)
             if (const auto d = pl.date(p, col); d && *d > *death) {
               f.add(ci, k);
@@ -139,7 +139,7 @@ void cin_plan_rules(Rules& r) {
     const CpTab cp(run);
     for (size_t k = 0; k < pl.rows(); ++k) {
       if (!pl.blank(k, PL::CINPlanEndDate)) continue;
-      if (const auto* rows = same_episode(run, T::child_protection_plans, *pl.t, k))
+      if (const auto* rows = pl.same_episode(T::child_protection_plans, k))
         for (size_t c : *rows)
           if (cp.blank(c, CP::CPPendDate)) {
             f.add(pl, k);
@@ -164,13 +164,13 @@ void cin_plan_rules(Rules& r) {
     for (size_t k = 0; k < rv.rows(); ++k) {
       const auto review = rv.date(k, RV::CPPreviewDate);
       if (!review) continue;
-      const auto* plans = groups(run, T::child_protection_plans, GroupBy::plan).find(group_key(*rv.t, k, GroupBy::plan));
+      const auto* plans = rv.same_plan(T::child_protection_plans, k);
       bool at_end = false;
       if (plans)
         for (size_t c : *plans)
           if (const auto end = cp.date(c, CP::CPPendDate); end && *end == *review) at_end = true;
       if (at_end) continue;
-      if (const auto* rows = same_episode(run, T::cin_plan_dates, *rv.t, k))
+      if (const auto* rows = rv.same_episode(T::cin_plan_dates, k))
         for (size_t p : *rows) {
           const auto start = pl.date(p, PL::CINPlanStartDate);
           if (start && during(*review, *start, pl.date(p, PL::CINPlanEndDate), pl.blank(p, PL::CINPlanEndDate), run)) {

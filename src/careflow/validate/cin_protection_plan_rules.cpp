@@ -23,7 +23,7 @@ void cin_protection_plan_rules(Rules& r) {
     for (size_t k = 0; k < cp.rows(); ++k) {
       const auto start = cp.date(k, CP::CPPstartDate);
       if (!start) continue;
-      if (const auto* eps = same_episode(run, T::cin_details, *cp.t, k))
+      if (const auto* eps = cp.same_episode(T::cin_details, k))
         for (size_t e : *eps)
           if (const auto ref = cd.date(e, CD::CINreferralDate); ref && *start < *ref) {
             f.add(cp, k);
@@ -69,7 +69,7 @@ void cin_protection_plan_rules(Rules& r) {
       for (size_t k = 0; k < ci.rows(); ++k) {
         const auto death = ci.date(k, CI::PersonDeathDate);
         if (!death) continue;
-        if (const auto* rows = same_child(run, T::child_protection_plans, *ci.t, k))
+        if (const auto* rows = ci.same_child(T::child_protection_plans, k))
           for (size_t p : *rows)
             if (const auto d = cp.date(p, col); d && *d > *death) {
               f.add(ci, k);
@@ -129,7 +129,7 @@ void cin_protection_plan_rules(Rules& r) {
       const auto start = cp.date(k, CP::CPPstartDate);
       if (!start || !run.in_census(*start)) continue;
       std::vector<size_t> enquiries;
-      if (const auto* rows = same_episode(run, T::section47, *cp.t, k))
+      if (const auto* rows = cp.same_episode(T::section47, k))
         for (size_t s : *rows)
           if (!is_true(s47(s, S47::ICPCnotRequired))) enquiries.push_back(s);
       if (!enquiries.empty()) {
@@ -137,7 +137,7 @@ void cin_protection_plan_rules(Rules& r) {
           continue;
         f.add(cp, k);
         std::set<Date> plan_starts;
-        for (size_t p : *same_episode(run, T::child_protection_plans, *cp.t, k))
+        for (size_t p : *cp.same_episode(T::child_protection_plans, k))
           if (const auto d = cp.date(p, CP::CPPstartDate)) plan_starts.insert(*d);
         for (size_t s : enquiries) {
           const auto d = s47.date(s, S47::DateOfInitialCPC);
@@ -145,7 +145,7 @@ void cin_protection_plan_rules(Rules& r) {
         }
         continue;
       }
-      const auto* eps = same_episode(run, T::cin_details, *cp.t, k);
+      const auto* eps = cp.same_episode(T::cin_details, k);
       if (eps && std::any_of(eps->begin(), eps->end(), [&](size_t e) { return cd.date(e, CD::DateOfInitialCPC) == start; }))
         continue;
       f.add(cp, k);
@@ -180,7 +180,7 @@ void cin_protection_plan_rules(Rules& r) {
     for (size_t k = 0; k < rv.rows(); ++k) {
       const auto review = rv.date(k, RV::CPPreviewDate);
       if (!review) continue;
-      if (const auto* plans = groups(run, T::child_protection_plans, GroupBy::plan).find(group_key(*rv.t, k, GroupBy::plan)))
+      if (const auto* plans = rv.same_plan(T::child_protection_plans, k))
         for (size_t c : *plans)
           if (const auto start = cp.date(c, CP::CPPstartDate); start && *review <= *start) {
             f.add(rv, k);

@@ -5,9 +5,11 @@
 // registration of rules. The rules are filed by module (cin_rules.hpp).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,19 +73,8 @@ struct Run {
   bool in_census(Date d) const { return d >= start && d <= reference; }
 };
 
-// A module, possibly absent (then it has no rows), read by its own columns.
 template <class Column>
-struct Tab {
-  static constexpr Table table = ColumnTable<Column>::value;
-  const cin::ReturnTable* t = nullptr;
-  explicit Tab(const Run& run) : t(run.table(table)) {}
-  explicit operator bool() const { return t != nullptr; }
-  size_t rows() const { return t ? t->rows() : 0; }
-  std::string_view operator()(size_t r, Column c) const { return t->cell(r, c); }
-  bool blank(size_t r, Column c) const { return t->cell(r, c).empty(); }
-  std::optional<Date> date(size_t r, Column c) const { return census_date(t->cell(r, c)); }
-  bool has(Column c) const { return t && t->has_column[c]; }
-};
+struct Tab;
 
 // Flags, sorted and without repeats whatever order rows were added in.
 struct FlagSet {
@@ -97,21 +88,72 @@ struct FlagSet {
 
 // Rows of a module grouped by a key: the child (LAchildID), or the child's episode (LAchildID and
 // CINdetailsID), or a plan (with CPPID), in row order; groups in order of their first row. Built
-// once per run and shared by the rules asking.
-struct Groups {
-  std::vector<std::vector<size_t>> rows;           // each group's rows
-  std::vector<uint32_t> group_of;                  // each row's group
-  std::unordered_map<std::string, uint32_t> index;  // key -> group
-  const std::vector<size_t>* find(const std::string& key) const {
-    const auto it = index.find(key);
-    return it == index.end() ? nullptr : &rows[it->second];
-  }
-};
+// once per run and shared by the rules asking. Flat: the groups' rows in one array, a hash table
+// of key hashes checked against each group's first row, so no key is ever copied (a national
+// return has 650,000 children).
 enum class GroupBy : uint8_t { child, episode, plan };
+using RowSpan = std::span<const size_t>;
+struct Groups {
+  std::vector<RowSpan> rows;       // each group's rows (views into `members`)
+  std::vector<uint32_t> group_of;  // each row's group
+  std::vector<size_t> members;     // rows, group after group
+  // Open addressing: (hash, group); group UINT32_MAX is a free slot.
+  std::vector<std::pair<uint64_t, uint32_t>> slots;
+  const cin::ReturnTable* table = nullptr;
+  GroupBy by = GroupBy::child;
+  // The group of a row of another module (`from`) with the same key, if any.
+  const RowSpan* find(const cin::ReturnTable& from, size_t row) const;
+};
 const Groups& groups(const Run& run, Table t, GroupBy by);
-// The key of a row of a module, by child, episode or plan (the module must have those columns:
-// LAchildID, CINdetailsID and CPPID are its first).
-std::string group_key(const cin::ReturnTable& t, size_t row, GroupBy by);
+
+// Each row of a module linked to its group in another module (same child, episode or plan), by
+// the group's index in groups(run, to, by); kNoGroup when the other module has none. Built once
+// per run for each pair of modules, so a rule's look-ups are array reads, not string keys.
+inline constexpr uint32_t kNoGroup = UINT32_MAX;
+struct Link {
+  std::vector<uint32_t> group;
+  const Groups* to = nullptr;
+};
+const Link& link(const Run& run, const cin::ReturnTable* from, Table to, GroupBy by);
+
+// A module's date column parsed once per run (none: blank or not a date).
+using DateColumn = std::vector<std::optional<Date>>;
+const DateColumn& date_column(const Run& run, const cin::ReturnTable* t, size_t column);
+
+// A module, possibly absent (then it has no rows), read by its own columns. Each rule makes its
+// own: the parsed date columns and links it asks for are fetched from the run once and kept.
+template <class Column>
+struct Tab {
+  static constexpr Table table = ColumnTable<Column>::value;
+  const Run* run;
+  const cin::ReturnTable* t = nullptr;
+  explicit Tab(const Run& r) : run(&r), t(r.table(table)) {}
+  explicit operator bool() const { return t != nullptr; }
+  size_t rows() const { return t ? t->rows() : 0; }
+  std::string_view operator()(size_t r, Column c) const { return t->cell(r, c); }
+  bool blank(size_t r, Column c) const { return t->cell(r, c).empty(); }
+  std::optional<Date> date(size_t r, Column c) const {
+    auto& d = dates_[c];
+    if (!d) d = &date_column(*run, t, c);
+    return (*d)[r];
+  }
+  bool has(Column c) const { return t && t->has_column[c]; }
+  // The rows of module `to` of row r's child, episode (LAchildID and CINdetailsID) or plan (and
+  // CPPID); none when there are none.
+  const RowSpan* same_child(Table to, size_t r) const { return related(to, GroupBy::child, r); }
+  const RowSpan* same_episode(Table to, size_t r) const { return related(to, GroupBy::episode, r); }
+  const RowSpan* same_plan(Table to, size_t r) const { return related(to, GroupBy::plan, r); }
+
+ private:
+  const RowSpan* related(Table to, GroupBy by, size_t r) const {
+    auto& l = links_[static_cast<size_t>(to) * 3 + static_cast<size_t>(by)];
+    if (!l) l = &link(*run, t, to, by);
+    const uint32_t g = l->group[r];
+    return g == kNoGroup ? nullptr : &l->to->rows[g];
+  }
+  mutable std::array<const DateColumn*, 16> dates_{};
+  mutable std::array<const Link*, cin::kTableCount * 3> links_{};
+};
 
 // ---- Registration ----------------------------------------------------------------------------
 using Rules = RuleSet<CinCensus>;
@@ -143,15 +185,6 @@ void cin_protection_plan_rules(Rules& r);   // ChildProtectionPlans and Reviews
 }  // namespace careflow::validate::cin_detail
 
 namespace careflow::validate::cin_detail {
-
-// The rows of module `t` in the same episode (LAchildID and CINdetailsID) as row `row` of
-// `from`, or of the same child; none when there are none.
-inline const std::vector<size_t>* same_episode(const Run& run, Table t, const cin::ReturnTable& from, size_t row) {
-  return groups(run, t, GroupBy::episode).find(group_key(from, row, GroupBy::episode));
-}
-inline const std::vector<size_t>* same_child(const Run& run, Table t, const cin::ReturnTable& from, size_t row) {
-  return groups(run, t, GroupBy::child).find(group_key(from, row, GroupBy::child));
-}
 
 // Whether a code is in one of the census's code lists (core/cin_codes.hpp).
 inline bool known(cin::CodeList list, std::string_view code) { return cin::is_known_code(list, code); }

@@ -24,7 +24,7 @@ CinFlags before_referral(const Run& run, S47::Column col) {
   for (size_t k = 0; k < s.rows(); ++k) {
     const auto d = s.date(k, col);
     if (!d) continue;
-    if (const auto* eps = same_episode(run, T::cin_details, *s.t, k))
+    if (const auto* eps = s.same_episode(T::cin_details, k))
       for (size_t e : *eps)
         if (const auto ref = cd.date(e, CD::CINreferralDate); ref && *d < *ref) {
           f.add(s, k);
@@ -122,7 +122,7 @@ void cin_section47_rules(Rules& r) {
     for (size_t e = 0; e < cd.rows(); ++e) {
       const auto icpc = cd.date(e, CD::DateOfInitialCPC);
       if (!icpc) continue;
-      if (const auto* rows = same_child(run, T::section47, *cd.t, e))
+      if (const auto* rows = cd.same_child(T::section47, e))
         for (size_t k : *rows)
           if (const auto d = s.date(k, S47::DateOfInitialCPC); d && *d == *icpc) {
             f.add(s, k);
@@ -137,7 +137,7 @@ void cin_section47_rules(Rules& r) {
     const S47Tab s(run);
     if (!run.table(T::assessments)) return f.done();
     for (size_t k = 0; k < s.rows(); ++k)
-      if (!same_episode(run, T::assessments, *s.t, k)) f.add(s, k);
+      if (!s.same_episode(T::assessments, k)) f.add(s, k);
     return f.done();
   });
 }
