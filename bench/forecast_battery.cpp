@@ -70,16 +70,18 @@ int main(int argc, char** argv) {
   int councils = 40;
   forecast::BacktestSettings settings;  // careflow backtest's defaults
   std::string scratch = "/tmp";
+  std::string points_csv;  // every forecast against its outcome, for analyses beyond the tables
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--no-legal-exits")) settings.exits_by_legal_status = false;
     else if (has_value && !std::strcmp(argv[i], "--councils")) councils = std::atoi(argv[++i]);
     else if (has_value && !std::strcmp(argv[i], "--runs")) settings.runs = std::atoi(argv[++i]);
     else if (has_value && !std::strcmp(argv[i], "--scratch")) scratch = argv[++i];
+    else if (has_value && !std::strcmp(argv[i], "--points")) points_csv = argv[++i];
     else if (has_value && !std::strcmp(argv[i], "--seed")) settings.seed = std::strtoull(argv[++i], nullptr, 10);
     else if (has_value && !std::strcmp(argv[i], "--trend-change-sd")) settings.trend_change_sd = std::atof(argv[++i]);
     else {
-      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--seed S] [--trend-change-sd SD] [--no-legal-exits]\n", argv[0]);
+      fmt::print(stderr, "usage: {} [--councils N] [--runs N] [--scratch DIR] [--seed S] [--trend-change-sd SD] [--no-legal-exits] [--points FILE.csv]\n", argv[0]);
       return 2;
     }
   }
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<forecast::BacktestPoint> all;
+  std::vector<int> council_of;  // all[k]'s council
   std::map<std::string, std::vector<forecast::BacktestPoint>> by_size;
   fmt::print("Forecast test bench: {} councils, {} runs per forecast, seed {}, trend change s.d. {}, exits by legal status {}, "
              "origins 31 March 2018-2024, horizons 1-3 years\n\n", councils, settings.runs, settings.seed, settings.trend_change_sd,
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
                naive ? naive->mape : NAN, micro ? micro->mape : NAN);
     std::fflush(stdout);
     all.insert(all.end(), r.points.begin(), r.points.end());
+    council_of.resize(all.size(), i);
     const int p = r.options.population;
     auto& size = by_size[p < 150 ? "a. under 150" : p < 1000 ? "b. 150-999" : "c. 1,000 or more"];
     size.insert(size.end(), r.points.begin(), r.points.end());
@@ -128,6 +132,20 @@ int main(int argc, char** argv) {
       row += fmt::format(" {} | {} | ", pct(a, &forecast::BacktestSummary::cover80), pct(a, &forecast::BacktestSummary::cover95));
       fmt::print("{}{} |\n", row, a->n);
     }
+  }
+  if (!points_csv.empty()) {
+    std::FILE* f = std::fopen(points_csv.c_str(), "w");
+    if (!f) {
+      fmt::print(stderr, "cannot write {}\n", points_csv);
+      return 1;
+    }
+    fmt::print(f, "council,model,measure,origin,horizon,actual,forecast,lo80,hi80,lo95,hi95,chosen\n");
+    for (size_t k = 0; k < all.size(); ++k) {
+      const auto& p = all[k];
+      fmt::print(f, "{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{}\n", council_of[k], p.model, p.measure, p.origin.to_string(),
+                 p.horizon, p.actual, p.forecast, p.lo80, p.hi80, p.lo95, p.hi95, p.chosen);
+    }
+    std::fclose(f);
   }
   fmt::print("\nTook {:.0f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;

@@ -38,7 +38,8 @@ TEST(ForecastChart, BandsMedianAndStockFlowWithOrWithoutActual) {
   EXPECT_NE(fan.find("width=\"760\""), std::string::npos) << fan.substr(0, 200);
   EXPECT_NE(fan.find("Forecast &amp; more"), std::string::npos);
   EXPECT_NE(fan.find("Years from 2025-03-31"), std::string::npos);
-  for (auto name : {"5th to 95th percentile", "25th to 75th percentile", "Median (microsimulation)", "Stock-flow model"})
+  for (auto name : {"5th to 95th percentile", "25th to 75th percentile", "Forecast to plan on",
+                    "Microsimulation median", "Stock-flow model"})
     EXPECT_EQ(count(fan, name), 1u) << name;
   EXPECT_EQ(fan.find("Actual"), std::string::npos);
 
@@ -46,5 +47,5 @@ TEST(ForecastChart, BandsMedianAndStockFlowWithOrWithoutActual) {
   const std::string with = report::forecast_fan_chart(total, as_of, "Forecast", &actual);
   EXPECT_EQ(count(with, "Actual"), 1u);
   // Drawn first: its legend entry comes before the median's.
-  EXPECT_LT(with.find("Actual"), with.find("Median (microsimulation)"));
+  EXPECT_LT(with.find("Actual"), with.find("Microsimulation median"));
 }

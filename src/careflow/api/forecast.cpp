@@ -275,12 +275,13 @@ ForecastResult forecast(const Config& config, const ForecastRequest& q) {
   const ModelRun base = run_models(h, s, baseline, &sf, &model);
   std::vector<OutputTable> tables = forecast_tables(s, baseline, base);
   std::vector<Run> runs{{&baseline, summarise_forecast(s, base), std::nullopt}};
+  const ForecastSummary base_summary = runs.front().summary;
   for (const auto& sc : scenarios) {
     const ModelRun run = run_models(h, s, sc, &sf, &model);
-    auto more = forecast_tables(s, sc, run);
+    auto more = forecast_tables(s, sc, run, &base_summary);
     tables.insert(tables.end(), more.begin(), more.end());
     tables.push_back(scenario_difference_table(sc, base, run));
-    runs.push_back({&sc, summarise_forecast(s, run), tables.back()});
+    runs.push_back({&sc, summarise_forecast(s, run, &base_summary), tables.back()});
   }
   // The counts of children's moves under the stock-flow model's rates are the council's own:
   // disclosure control applies (the forecasts are model outputs).

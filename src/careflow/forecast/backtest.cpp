@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include <tbb/parallel_for.h>
 
@@ -108,6 +109,36 @@ std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s)
   return out;
 }
 
+BacktestPoint presented_point(const BacktestPoint& microsim, const BacktestPoint& naive) {
+  BacktestPoint p = microsim;
+  p.model = "presented";
+  p.chosen = "combined";
+  p.forecast = kPresentedMicrosimWeight * microsim.forecast + (1 - kPresentedMicrosimWeight) * naive.forecast;
+  const double shift = p.forecast - microsim.forecast;
+  p.lo80 = std::max(0.0, microsim.lo80 + shift), p.hi80 = microsim.hi80 + shift;
+  p.lo95 = std::max(0.0, microsim.lo95 + shift), p.hi95 = microsim.hi95 + shift;
+  return p;
+}
+
+namespace {
+// Each (origin, measure, horizon)'s microsimulation and no change points, in the order met.
+struct PointPair {
+  const BacktestPoint* microsim = nullptr;
+  const BacktestPoint* naive = nullptr;
+};
+std::vector<PointPair> pairs_of(const std::vector<BacktestPoint>& points, const std::string* measure) {
+  std::map<std::tuple<Date, std::string, int>, size_t> index;
+  std::vector<PointPair> out;
+  for (const auto& p : points) {
+    if ((measure && p.measure != *measure) || (p.model != "microsim" && p.model != "naive")) continue;
+    const auto [it, fresh] = index.try_emplace({p.origin, p.measure, p.horizon}, out.size());
+    if (fresh) out.emplace_back();
+    (p.model == "microsim" ? out[it->second].microsim : out[it->second].naive) = &p;
+  }
+  return out;
+}
+}  // namespace
+
 PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const std::string& measure, Date known_by) {
   static constexpr const char* kModels[] = {"microsim", "stock_flow", "naive"};
   double ape[3] = {0, 0, 0};
@@ -118,34 +149,36 @@ PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const
       if (p.model == kModels[m]) ape[m] += std::abs(p.forecast - p.actual) / p.actual, ++n[m];
   }
   PresentedChoice c{"microsim"};
-  if (n[0] == 0) return c;
-  int best = -1;
-  for (int m = 0; m < 3; ++m)
-    if (n[m] > 0 && (best < 0 || ape[m] / n[m] < ape[best] / n[best])) best = m;
+  double presented_ape = 0;
+  for (const auto& pair : pairs_of(points, &measure)) {
+    if (!pair.microsim || !pair.naive) continue;
+    c.model = "combined";
+    const BacktestPoint p = presented_point(*pair.microsim, *pair.naive);
+    if (p.actual <= 0 || p.target() > known_by) continue;
+    presented_ape += std::abs(p.forecast - p.actual) / p.actual, ++c.evidence;
+  }
+  if (c.model == "microsim") c.evidence = n[0], presented_ape = ape[0];
+  if (c.evidence == 0) return c;
+  c.mape = 100 * presented_ape / static_cast<double>(c.evidence);
   int next = -1;
   for (int m = 0; m < 3; ++m)
-    if (m != best && n[m] > 0 && (next < 0 || ape[m] / n[m] < ape[next] / n[next])) next = m;
-  c.model = kModels[best];
-  c.evidence = n[best];
-  c.mape = 100 * ape[best] / static_cast<double>(n[best]);
+    if (n[m] > 0 && !(c.model == "microsim" && m == 0) && (next < 0 || ape[m] / n[m] < ape[next] / n[next])) next = m;
   if (next >= 0) c.next_model = kModels[next], c.next_mape = 100 * ape[next] / static_cast<double>(n[next]);
   return c;
 }
 
 std::vector<BacktestPoint> presented_points(const std::vector<BacktestPoint>& points) {
-  std::vector<BacktestPoint> own;
-  for (const auto& p : points)
-    if (p.model != "presented") own.push_back(p);
-  std::map<std::pair<Date, std::string>, std::string> chosen;  // (origin, measure) -> model
   std::vector<BacktestPoint> out;
-  for (const auto& p : own) {
-    auto [it, fresh] = chosen.try_emplace({p.origin, p.measure});
-    if (fresh) it->second = choose_presented(own, p.measure, p.origin).model;
-    if (p.model != it->second) continue;
-    BacktestPoint q = p;
-    q.model = "presented";
-    q.chosen = p.model;
-    out.push_back(std::move(q));
+  for (const auto& pair : pairs_of(points, nullptr)) {
+    if (!pair.microsim) continue;
+    if (pair.naive) {
+      out.push_back(presented_point(*pair.microsim, *pair.naive));
+    } else {
+      BacktestPoint q = *pair.microsim;
+      q.model = "presented";
+      q.chosen = "microsim";
+      out.push_back(std::move(q));
+    }
   }
   return out;
 }

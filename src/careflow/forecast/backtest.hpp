@@ -13,6 +13,7 @@
 #include "careflow/core/history.hpp"
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
+#include "careflow/forecast/forecast.hpp"
 
 namespace careflow::forecast {
 
@@ -66,23 +67,29 @@ std::vector<Date> backtest_origins(const History& h, const BacktestSettings& s);
 // number of threads) and returned oldest first, then the presented points (below).
 std::vector<BacktestPoint> backtest(const History& h, const BacktestSettings& s);
 
-// Which model careflow presents for a measure, on the evidence known by `known_by`: of the models
-// backtested on that measure (microsim, stock_flow, naive), the one whose forecasts with an
-// outcome known by then have the lowest mean absolute percentage error; the microsimulation when
-// there is no such forecast yet (the default model), and on a tie the earlier of microsim,
-// stock_flow, naive. `points` are the models' own (presented points are ignored).
+// The forecast careflow presents: kPresentedMicrosimWeight (forecast.hpp) and presented_point.
+// The presented point from the microsimulation's and no change's for the same measure, origin and
+// horizon: the weighted average, and the microsimulation's intervals moved by as much as its mean.
+BacktestPoint presented_point(const BacktestPoint& microsim, const BacktestPoint& naive);
+
+// The presented forecast of a measure and its evidence known by `known_by`: `model` is
+// "combined" (presented_point) where the measure has both the microsimulation's and no change's
+// forecasts, else "microsim". `evidence` counts its forecasts with an outcome known by then, and
+// `mape` is their mean absolute percentage error; `next_model` is the most accurate of the
+// models on their own (microsim, stock_flow, naive; the earlier on a tie), with `next_mape`.
+// `points` are the models' own (presented points are ignored).
 struct PresentedChoice {
-  std::string model;      // microsim, stock_flow or naive
-  size_t evidence = 0;    // forecasts of the measure with a known outcome, per model
-  double mape = 0;        // the chosen model's on them (percent)
-  double next_mape = 0;   // the best of the others' (percent; 0 without evidence)
+  std::string model;      // combined or microsim
+  size_t evidence = 0;    // forecasts of the measure with a known outcome
+  double mape = 0;        // the presented forecast's on them (percent)
+  double next_mape = 0;   // the best single model's (percent; 0 without evidence)
   std::string next_model = {};
 };
 PresentedChoice choose_presented(const std::vector<BacktestPoint>& points, const std::string& measure, Date known_by);
 
-// The presented forecast's own backtest, honest about the choice: at each origin and for each
-// measure, a copy of the point of the model choose_presented() picks with what was known on that
-// day (outcomes up to the origin), named "presented" with the model copied in `chosen`.
+// The presented forecast's own backtest: for each origin, measure and horizon, presented_point()
+// of the microsimulation's and no change's points, named "presented" with `chosen` "combined"
+// (a copy of the microsimulation's, `chosen` "microsim", where no change has none).
 std::vector<BacktestPoint> presented_points(const std::vector<BacktestPoint>& points);
 std::vector<BacktestSummary> summarise(const std::vector<BacktestPoint>& points);
 OutputTable backtest_points_table(const std::vector<BacktestPoint>& points);

@@ -125,6 +125,7 @@ ModelRun run_models(const History& h, const ForecastSettings& s, const Scenario&
   if (!fitted_ms) own = fit_microsim(h, ms);
   const MicrosimModel& model = fitted_ms ? *fitted_ms : *own;
   run.microsim = simulate(model, ms, sc);
+  for (double x : actual_by_kind(h, s.as_of)) run.looked_after_at_origin += x;
   run.stock_flow = fitted_sf ? *fitted_sf : fit_stock_flow(h, {s.as_of - (s.reference_days - 1), s.as_of, s.bands});
   // Only scenarios that act on entries need the re-entry shares (a scan of every child).
   if (!sc.entry_changes.empty() || sc.population_growth != 0.0 || sc.reentry_factor != 1.0)
@@ -214,7 +215,7 @@ const char* const kLegalStatusGroupsNote =
     "orders D1); section 20 (V2); detained for child protection (L1-L3); youth justice (J1-J3); other (missing, "
     "V3/V4 within a period). See docs/forecast.md.";
 
-ForecastSummary summarise_forecast(const ForecastSettings& s, const ModelRun& run) {
+ForecastSummary summarise_forecast(const ForecastSettings& s, const ModelRun& run, const ForecastSummary* baseline) {
   ForecastSummary f;
   const auto& r = run.microsim;
   f.as_of = s.as_of;
@@ -234,6 +235,12 @@ ForecastSummary summarise_forecast(const ForecastSettings& s, const ModelRun& ru
     t.stock_flow = m;
     t.stock_flow_low = std::max(0.0, m - 1.96 * sd);
     t.stock_flow_high = m + 1.96 * sd;
+    if (baseline && mo < baseline->total.size())
+      t.presented = baseline->total[mo].presented + (t.microsim_mean - baseline->total[mo].microsim_mean);
+    else
+      t.presented = kPresentedMicrosimWeight * t.microsim_mean + (1 - kPresentedMicrosimWeight) * run.looked_after_at_origin;
+    t.presented_low = std::max(0.0, t.microsim.p5 + (t.presented - t.microsim_mean));
+    t.presented_high = t.microsim.p95 + (t.presented - t.microsim_mean);
     f.total.push_back(t);
   }
   for (size_t mo = 0; mo < months; ++mo)
@@ -262,13 +269,16 @@ OutputTable forecast_total_table(const Scenario& sc, const ForecastSummary& f) {
                             "(multinomial + Poisson variance, as the Social Finance regional model).",
                             sc.name, f.as_of.to_iso(), f.runs, f.seed), {}, {}};
   t.add_column("month_end", "Month end");
+  t.add_column("presented", "Forecast (presented)", 1);
+  t.add_column("presented_low", "Presented lower (5%)", 1);
+  t.add_column("presented_high", "Presented upper (95%)", 1);
   add_percentile_columns(t, 1);
   t.add_column("microsim_mean", "Microsimulation mean", 1);
   t.add_column("stock_flow", "Stock-flow model", 1);
   t.add_column("stock_flow_low", "Stock-flow lower (95%)", 1);
   t.add_column("stock_flow_high", "Stock-flow upper (95%)", 1);
   for (const auto& m : f.total) {
-    std::vector<Cell> row{m.month_end.to_iso()};
+    std::vector<Cell> row{m.month_end.to_iso(), m.presented, m.presented_low, m.presented_high};
     add_percentiles(row, m.microsim);
     row.emplace_back(m.microsim_mean);
     row.emplace_back(m.stock_flow);
@@ -297,12 +307,13 @@ OutputTable spend_by_financial_year_table(const Scenario& sc, const ForecastSumm
   return t;
 }
 
-std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run) {
+std::vector<OutputTable> forecast_tables(const ForecastSettings& s, const Scenario& sc, const ModelRun& run,
+                                         const ForecastSummary* baseline) {
   std::vector<OutputTable> out;
   const auto& r = run.microsim;
   const size_t months = r.month_ends.size();
   const std::string suffix = table_suffix(sc);
-  const ForecastSummary f = summarise_forecast(s, run);
+  const ForecastSummary f = summarise_forecast(s, run, baseline);
   // A scenario's tables say so in their titles (forecast_total's and spend's builders do it themselves).
   auto titled = [&](OutputTable t) {
     t.title += title_suffix(sc);

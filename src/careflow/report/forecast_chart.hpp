@@ -12,9 +12,10 @@
 
 namespace careflow::report {
 
-// Children looked after at each month end against years from the origin `as_of`: the
-// microsimulation's 5-95 and 25-75 percentile ranges as shaded bands around its median, and the
-// stock-flow model's expectation (dashed). `actual` (may be null): the numbers known before the
+// Children looked after at each month end against years from the origin `as_of`: the presented
+// forecast (MonthEndTotal::presented) with the microsimulation's 5-95 and 25-75 percentile ranges
+// around it as shaded bands, the microsimulation's median and the stock-flow model's expectation
+// (dashed). `actual` (may be null): the numbers known before the
 // origin, drawn first (x in years from `as_of`; values withheld by disclosure control marked).
 std::string forecast_fan_chart(const std::vector<forecast::MonthEndTotal>& total, Date as_of, const std::string& title,
                                const Series* actual = nullptr);
