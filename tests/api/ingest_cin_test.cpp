@@ -94,7 +94,7 @@ TEST(ApiIngestCin, CensusReturnsBesideThe903AreReadLinkedAndSummarised) {
   EXPECT_EQ(k.entrants_with_earlier_protection_plan, 1u);
   EXPECT_EQ(k.looked_after_not_in_cin, 1u);  // E5
 
-  ASSERT_EQ(r.cin_summary.size(), 2u);
+  ASSERT_EQ(r.cin_summary.size(), 3u);
   const OutputTable& s = r.cin_summary[0];
   EXPECT_EQ(s.id, "cin_summary");
   EXPECT_EQ(cell_of(s, "Children in need"), 2);
@@ -102,6 +102,9 @@ TEST(ApiIngestCin, CensusReturnsBesideThe903AreReadLinkedAndSummarised) {
   EXPECT_EQ(cell_of(s, "Periods of care starting"), 2);
   EXPECT_EQ(cell_of(s, "  of which the child had a CIN referral"), 1);
   EXPECT_EQ(r.cin_summary[1].id, "cin_rows");
+  EXPECT_EQ(r.cin_summary[2].id, "cin_repairs");
+  ASSERT_EQ(r.cin_summary[2].rows.size(), 1u);
+  EXPECT_EQ(std::get<double>(r.cin_summary[2].rows[0][1]), 2);  // cin-later-return
   EXPECT_EQ(r.problems.row_count(), 2u);  // the two repairs, after the 903's none
   EXPECT_FALSE(r.summary.empty());
 }

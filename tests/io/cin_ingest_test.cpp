@@ -219,3 +219,33 @@ TEST(CinTimeline, RowsThatCannotBePlacedAreRejectedAndSaid) {
                                              "assessments.csv:2:parent-rejected", "assessments.csv:3:no-episode",
                                              "assessments.csv:4:bad-date"}));
 }
+
+TEST(CinTimeline, AnOpenEpisodeMissingFromTheNextReturnEndsOnItsLast31MarchAndTheLaterDuplicateWins) {
+  // 2022/23: Q1's episode from 1 May 2022, open, given twice (source 1A, then 2A on line 3).
+  // 2023/24: Q1 again, without that episode (a new one from 1 June 2023).
+  Return a, b;
+  a.year = CollectionYear{2023};
+  a.get(Table::child_identifiers, "a.csv").data.add_row({"Q1", "", "", "", "2012-02-02", "", "", "", ""}, 2);
+  auto& da = a.get(Table::cin_details, "a_details.csv");
+  da.data.add_row({"Q1", "1", "2022-05-01", "1A", "N1", "", "", "", "false"}, 2);
+  da.data.add_row({"Q1", "2", "2022-05-01", "2A", "N1", "", "", "", "false"}, 3);
+  b.year = CollectionYear{2024};
+  b.get(Table::child_identifiers, "b.csv").data.add_row({"Q1", "", "", "", "2012-02-02", "", "", "", ""}, 2);
+  b.get(Table::cin_details, "b_details.csv").data.add_row({"Q1", "1", "2023-06-01", "1A", "N1", "", "", "", "0"}, 2);
+  TimelineReport report;
+  const Timeline t = build_timeline({a, b}, report);
+  ASSERT_EQ(t.children.size(), 1u);
+  const auto& episodes = t.children[0].episodes;
+  ASSERT_EQ(episodes.size(), 2u);
+  EXPECT_EQ(episodes[0].source, "2A");  // the later row of the two
+  EXPECT_EQ(episodes[0].closure, d(2023, 3, 31));
+  EXPECT_EQ(episodes[0].closure_reason, "");  // unknown
+  EXPECT_TRUE(episodes[1].is_open());
+  EXPECT_EQ(report.tally(Table::cin_details).duplicates, 1u);
+  EXPECT_EQ(report.tally(Table::cin_details).kept, 2u);
+  EXPECT_EQ(report.repairs_by_rule.at("open-episode-missing-from-later-return"), 1u);
+  std::vector<std::string> said;
+  for (const auto& p : report.problems.all()) said.push_back(p.file + ":" + std::to_string(p.line) + ":" + p.rule);
+  EXPECT_EQ(said, (std::vector<std::string>{"a_details.csv:3:duplicate-record",
+                                            "a_details.csv:3:open-episode-missing-from-later-return"}));
+}

@@ -42,7 +42,7 @@ struct IngestResult : Outcome {
   cin::TimelineReport cin_report;        // its problems (reading, then building) and rows by table
   std::vector<cin::FileReport> cin_files;
   std::optional<cin::Linkage> linkage;   // when both collections were read
-  std::vector<OutputTable> cin_summary;  // the CIN summary tables (cin_summary, cin_rows)
+  std::vector<OutputTable> cin_summary;  // the CIN summary tables (cin_summary, cin_rows, cin_repairs)
   bool has_cin() const { return !report.cin_files.empty(); }
   bool has_903() const { return !history.years.empty(); }
   bool unusable() const { return !report.usable(); }

@@ -110,11 +110,18 @@ class Builder {
       kept(Table::disabilities) += c.v.disabilities.size();
       for (auto& [d, e] : c.episodes) {
         ++kept(Table::cin_details);
-        if (e.v.is_open() && e.v.last_return < last && e.seen.file)
-          rep_.problems.add({Severity::warning, *e.seen.file, e.seen.line, "CINclosureDate", "open-not-returned",
-                             fmt::format("CINdetails: an episode open at the end of the {} return is in no later "
-                                         "return; it is kept open, as when it closed is not known",
+        // Every case open on 1 April is in that year's return: an episode open at the end of its
+        // last return and missing from a later one was lost. As the 903's ingest does, it ends on
+        // that return's 31 March, reason unknown: left open, it would count the child for ever.
+        if (e.v.is_open() && e.v.last_return < last && e.seen.file) {
+          e.v.closure = CollectionYear{e.v.last_return}.end();
+          rep_.problems.add({Severity::repair, *e.seen.file, e.seen.line, "CINclosureDate",
+                             "open-episode-missing-from-later-return",
+                             fmt::format("CINdetails: an episode open at the end of the {} return is not in a later "
+                                         "return; it ends on that return's 31 March, reason unknown",
                                          CollectionYear{e.v.last_return}.label())});
+          ++rep_.repairs_by_rule["open-episode-missing-from-later-return"];
+        }
         for (auto& [s, a] : e.assessments) {
           ++kept(Table::assessments);
           kept(Table::assessment_factors) += a.v.factors.size();
@@ -237,14 +244,15 @@ class Builder {
       }
       auto [it, fresh] = children_.try_emplace(id);
       ChildRec& c = it->second;
-      if (!fresh && c.seen.year == year_) {
+      const bool duplicate = !fresh && c.seen.year == year_;
+      if (duplicate) {
         ++tally(t.table).duplicates;
         problem(Severity::warning, t, row, "LAchildID", "duplicate-child",
-                fmt::format("the child's identifiers are here twice (first on line {}); the first is used", c.seen.line));
-        continue;
+                fmt::format("the child's identifiers are here twice (first on line {}); this row, the later, is used",
+                            c.seen.line));
       }
-      const int earlier = c.seen.year;
-      if (!fresh) ++tally(t.table).superseded;
+      const int earlier = duplicate ? 0 : c.seen.year;
+      if (!fresh && !duplicate) ++tally(t.table).superseded;
       CinChild& v = c.v;
       const auto dob = date(t, row, ci::PersonBirthDate);
       const std::string gender = code(t, row, ci::GenderCurrent, CodeList::gender_current);
@@ -252,7 +260,7 @@ class Builder {
       CinChild next;
       next.sex = !sex.empty() ? sex : gender;
       next.sex_is_gender_current = sex.empty() && !gender.empty();
-      if (!fresh) {
+      if (earlier) {
         compare(v.dob, dob, v.dob.has_value(), t, row, "PersonBirthDate", earlier);
         const char a = v.male_or_female(), b = next.male_or_female();
         compare(a, b, a != 0 && b != 0, t, row, next.sex_is_gender_current ? "GenderCurrent" : "Sex", earlier);
@@ -277,15 +285,13 @@ class Builder {
     for (size_t row = 0; row < t.rows(); ++row) {
       ChildRec* c = child(t, row);
       if (!c) continue;
+      const std::string ethnicity = code(t, row, child_characteristics_col::Ethnicity, CodeList::ethnicity);
       if (c->characteristics.year == year_) {
         ++tally(t.table).duplicates;
         problem(Severity::warning, t, row, "LAchildID", "duplicate-child",
-                fmt::format("a second ChildCharacteristics row for the child (first on line {}); the first is used",
-                            c->characteristics.line));
-        continue;
-      }
-      const std::string ethnicity = code(t, row, child_characteristics_col::Ethnicity, CodeList::ethnicity);
-      if (c->characteristics.year) {
+                fmt::format("a second ChildCharacteristics row for the child (first on line {}); this row, the "
+                            "later, is used", c->characteristics.line));
+      } else if (c->characteristics.year) {
         ++tally(t.table).superseded;
         compare(c->v.ethnicity, ethnicity, !c->v.ethnicity.empty() && !ethnicity.empty(), t, row, "Ethnicity",
                 c->characteristics.year);
@@ -348,8 +354,9 @@ class Builder {
   }
 
   // A record below the child, keyed by its date within its parent: new, the same twice in this
-  // return (a duplicate: the first is used), or returned again from an earlier year (the earlier
-  // is superseded). Returns the record and the earlier year (0 when new or a duplicate).
+  // return (a duplicate: the later row is used, as the 903's ingest does), or returned again from
+  // an earlier year (the earlier is superseded). Returns the record and the earlier year (0 when
+  // new or a duplicate: there is nothing to compare with then).
   template <class Rec>
   std::pair<Rec*, int> place(std::map<int32_t, Rec>& recs, Date key, const ReturnTable& t, size_t row,
                              bool& duplicate) {
@@ -359,8 +366,9 @@ class Builder {
     if (duplicate) {
       ++tally(t.table).duplicates;
       problem(Severity::warning, t, row, "", "duplicate-record",
-              fmt::format("the same record as on line {} (the same key date in the same parent); the first is used",
-                          r.seen.line));
+              fmt::format("the same record as on line {} (the same key date in the same parent); this row, the "
+                          "later, is used", r.seen.line));
+      r.seen = here(t, row);
       return {&r, 0};
     }
     const int earlier = r.seen.year;
@@ -388,7 +396,6 @@ class Builder {
       episode_of_.emplace(std::pair{id, eid}, e);
       auto& in_return = episodes_in_return_[id];
       if (std::find(in_return.begin(), in_return.end(), e) == in_return.end()) in_return.push_back(e);
-      if (duplicate) continue;
       EpisodeOfNeed next;
       next.referral = *referral;
       next.source = code(t, row, cd::ReferralSource, CodeList::referral_source);
@@ -405,10 +412,8 @@ class Builder {
         compare(v.closure_reason, next.closure_reason, !v.closure_reason.empty(), t, row, "ReasonForClosure", earlier);
         compare(v.icpc, next.icpc, v.icpc.has_value(), t, row, "DateOfInitialCPC", earlier);
         compare(v.no_further_action, next.no_further_action, true, t, row, "ReferralNFA", earlier);
-        next.first_return = v.first_return;
-      } else {
-        next.first_return = year_;
       }
+      next.first_return = v.first_return ? v.first_return : year_;
       next.last_return = year_;
       v = std::move(next);
     }
@@ -429,7 +434,6 @@ class Builder {
       bool duplicate = false;
       auto [a, earlier] = place(e->assessments, *start, t, row, duplicate);
       assessment_of_.emplace(key, a);
-      if (duplicate) continue;
       const auto review = date(t, row, ac::AssessmentInternalReviewDate);
       const auto authorised = date(t, row, ac::AssessmentAuthorisationDate);
       if (earlier) {
@@ -495,7 +499,6 @@ class Builder {
       if (!start) continue;
       bool duplicate = false;
       auto [p, earlier] = place(e->plans, *start, t, row, duplicate);
-      if (duplicate) continue;
       const Date end = date(t, row, pc::CINPlanEndDate).value_or(Date::open());
       if (earlier) compare(p->v.end, end, !p->v.end.is_open(), t, row, "CINPlanEndDate", earlier);
       p->v = {*start, end};
@@ -510,7 +513,6 @@ class Builder {
       if (!start) continue;
       bool duplicate = false;
       auto [s, earlier] = place(e->s47s, *start, t, row, duplicate);
-      if (duplicate) continue;
       Section47 next{*start, date(t, row, sc::InitialCPCtarget), date(t, row, sc::DateOfInitialCPC),
                      boolean(t, row, sc::ICPCnotRequired)};
       if (earlier) {
@@ -537,7 +539,6 @@ class Builder {
       bool duplicate = false;
       auto [p, earlier] = place(e->cpps, *start, t, row, duplicate);
       plan_of_.emplace(key, p);
-      if (duplicate) continue;
       ProtectionPlan next;
       next.start = *start;
       next.end = date(t, row, pc::CPPendDate).value_or(Date::open());

@@ -71,6 +71,13 @@ std::vector<OutputTable> cin_summary_tables(const cin::Timeline& t, const cin::T
                   double(x.duplicates), double(x.kept)});
   }
   out.push_back(std::move(rows));
+
+  OutputTable repairs;
+  repairs.id = "cin_repairs";
+  repairs.title = "Children in Need census: repairs made to the data, by rule (see docs/cin.md)";
+  repairs.add_column("rule", "Rule").add_column("count", "Times applied");
+  for (const auto& [rule, n] : report.repairs_by_rule) repairs.add_row({rule, double(n)});
+  out.push_back(std::move(repairs));
   return out;
 }
 

@@ -11,7 +11,8 @@
 
 namespace careflow {
 
-// Tables: cin_summary (measure, count), cin_rows (rows read and accounted for, per table).
+// Tables: cin_summary (measure, count), cin_rows (rows read and accounted for, per table),
+// cin_repairs (repairs by rule).
 // `linkage`: none when no 903 return was read (its rows are then left out).
 std::vector<OutputTable> cin_summary_tables(const cin::Timeline& timeline, const cin::TimelineReport& report,
                                            const cin::Linkage* linkage);
