@@ -101,7 +101,7 @@ void cin_episode_rules(Rules& r) {
   });
   // A CIN plan (4000) or a child protection plan (8832) for a referral with no further action.
   for (const auto& [code, table] : {std::pair{"4000", T::cin_plan_dates}, std::pair{"8832", T::child_protection_plans}})
-    add_rule(r, code, 0, [table](const Run& run) {
+    add_rule(r, code, 0, [table = table](const Run& run) {
       FlagSet f;
       const CdTab cd(run);
       for (size_t e = 0; e < cd.rows(); ++e) {

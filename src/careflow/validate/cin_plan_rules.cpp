@@ -114,7 +114,7 @@ void cin_plan_rules(Rules& r) {
   });
   // After the child's death: a plan starting (4008) or ending (4009Q).
   for (const auto& [code, col] : {std::pair{"4008", PL::CINPlanStartDate}, std::pair{"4009Q", PL::CINPlanEndDate}})
-    add_rule(r, code, 0, [col](const Run& run) {
+    add_rule(r, code, 0, [col = col](const Run& run) {
       FlagSet f;
       const PlTab pl(run);
       const Tab<CI::Column> ci(run);

@@ -62,7 +62,7 @@ void cin_protection_plan_rules(Rules& r) {
   });
   // After the child's death: a plan starting (8915) or ending (8920).
   for (const auto& [code, col] : {std::pair{"8915", CP::CPPstartDate}, std::pair{"8920", CP::CPPendDate}})
-    add_rule(r, code, 0, [col](const Run& run) {
+    add_rule(r, code, 0, [col = col](const Run& run) {
       FlagSet f;
       const CpTab cp(run);
       const Tab<CI::Column> ci(run);
