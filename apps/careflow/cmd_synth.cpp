@@ -76,6 +76,8 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
                   "The council's home area, an upper-tier LA code in England (e.g. E08000025); default: chosen by the seed");
   cmd->add_flag("--no-postcodes", [args](int64_t) { args->options.postcodes = false; },
                 "Leave HOME_POST and PL_POST blank instead of drawing them from the postcode directory");
+  cmd->add_flag("--cin,!--no-cin", args->options.cin,
+                "Write the Children in Need census of the same children too (cin_census.xml in each year folder)");
   cmd->add_option("--dynamics", args->dynamics,
                   "none, or drawn: a trend and turn in entries, an edge-of-care service, a court backlog and "
                   "placement-mix shifts drawn from the seed (recorded in ground_truth.json)")
@@ -158,6 +160,15 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
       for (const auto& y : truth.years)
         fmt::print("  {}: {} looked after at 31 March, {} started, {} ceased\n",
                    careflow::api::year_folder(y.year), y.looked_after_31_march, y.starters, y.ceasers);
+      if (!truth.cin_years.empty()) {
+        fmt::print("Children in Need census (cin_census.xml): {:.0f} children aged 0-17, referral rate {:.2f} times England's\n",
+                   truth.cin_population, truth.cin_rate_factor);
+        for (const auto& y : truth.cin_years)
+          fmt::print("  {}: {} children, {} referrals, {} section 47 enquiries, {} child protection plans started, "
+                     "{} in need at 31 March\n",
+                     careflow::api::year_folder(y.year), y.children_in_return, y.referrals, y.section47s, y.cpp_starts,
+                     y.cin_at_31_march);
+      }
     }
   });
 }}};

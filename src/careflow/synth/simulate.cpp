@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "careflow/synth/cin.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/model.hpp"
 
@@ -732,8 +733,17 @@ class ChildSim {
   }
 };
 
-// UPN: a check letter then 12 digits (DfE's modulus-23 check).
-uint64_t make_upn(Rng& r) { return 1 + static_cast<uint64_t>(r.uniform() * 999999999999.0); }
+// UPN: a check letter then 12 digits (DfE's modulus-23 check), the first three a council's LA
+// code (the CIN census checks them, rule 1530) and the rest an even number (the CIN side's
+// children never looked after have odd ones, so no two children share a UPN). One draw, as
+// before the LA code was added: nothing else moves.
+uint64_t make_upn(Rng& r) {
+  const auto& las = la_codes3();
+  const double u = r.uniform() * static_cast<double>(las.size());
+  const size_t k = std::min(las.size() - 1, static_cast<size_t>(u));
+  const auto serial = static_cast<uint64_t>((u - static_cast<double>(k)) * 5e8);
+  return static_cast<uint64_t>(las[k]) * 1000000000ull + std::min<uint64_t>(serial, 499999999) * 2;
+}
 
 // URNs as Ofsted registration gives them (rule 222, each year's list). Residential employment
 // (P3) and independent living (P2) are never registered, so carry none. Semi-independent

@@ -96,6 +96,11 @@ struct SynthOptions {
   std::shared_ptr<const PostcodeSource> postcode_source;
   // Stage times on stderr (careflow synth --timing).
   bool timing = false;
+  // The Children in Need census beside the 903 (cin_census.xml in each year folder), for the
+  // same children and more (docs/synth.md, "The CIN census"). Drawn from streams of its own: the
+  // 903 files are the same with it or without it. Off by default until every command reading a
+  // year folder sets a census file aside (issue #14 item 5); `careflow synth --cin` turns it on.
+  bool cin = false;
 };
 
 // Dynamics drawn for a council from its seed (`careflow synth --dynamics drawn`), over the years
@@ -115,7 +120,10 @@ struct Fault {
   std::string file;     // relative to the output folder, e.g. "2023_24/episodes.csv"
   uint32_t line = 0;    // 1-based line (header is 1); 0 for a whole-file fault
   std::string kind;     // duplicate_row, overlapping_episode, dec_blank_rec_present,
-                        // invalid_code, two_digit_year, utf16_file
+                        // invalid_code, two_digit_year, utf16_file; in the CIN census
+                        // (cin_census.xml, the line of the module's element): upn_check_letter,
+                        // missing_referral_source, closure_without_reason,
+                        // assessment_not_authorised, duplicate_factor, overlapping_cin_plans
   std::string column;   // the column concerned, when there is one
 };
 
@@ -127,6 +135,28 @@ struct YearTruth {
   int64_t children_in_return = 0;  // children with an episode in the year's episodes file
   int64_t episode_rows = 0;      // rows in the year's episodes file (before faults)
   std::map<std::string, int64_t> ceasers_by_rec;
+};
+
+// The CIN census of a year, counted from the simulation (docs/synth.md, "The CIN census").
+struct CinYearTruth {
+  int year = 0;
+  int64_t children_in_return = 0;   // children with an episode of need open in the year
+  int64_t episodes_in_return = 0;
+  int64_t referrals = 0;            // referrals in the year (each, NFA included)
+  int64_t rereferrals = 0;          // of them, within 12 months of the child's previous referral
+  int64_t referrals_nfa = 0;
+  int64_t referrals_not_in_need = 0;  // closed after assessment (RC8, RC9)
+  int64_t assessments_completed = 0;
+  int64_t section47s = 0, icpcs = 0;  // started / held in the year
+  int64_t cpp_starts = 0, cpp_second_or_subsequent = 0;
+  int64_t cpp_at_31_march = 0, cin_at_31_march = 0;  // open at 31 March (episodes not NFA)
+  std::map<std::string, int64_t> cpp_starts_by_initial_category;
+  std::map<std::string, int64_t> cpp_at_31_march_by_latest_category;
+  std::map<std::string, int64_t> cpp_at_31_march_by_duration;  // d5's bands
+  std::map<std::string, int64_t> referrals_by_source;          // c5's groups
+  // Periods of care starting in the year, and those whose child was referred (an episode of need
+  // open on the day, referred on or before it) or had a child protection plan before the period.
+  int64_t care_entrants = 0, care_entrants_referred_before = 0, care_entrants_with_cpp_before = 0;
 };
 
 // Counts from the simulation itself, over the output years only.
@@ -141,6 +171,10 @@ struct GroundTruth {
   std::string la;
   bool postcodes = false;       // HOME_POST and PL_POST written
   std::string postcodes_note;   // why not, when they are blank
+  // The CIN census (empty without it): the council's 0-17 population, its referral rate against
+  // England's (drawn from the seed), the referrals a year aimed at, and each year's counts.
+  double cin_population = 0, cin_rate_factor = 0, cin_target_referrals = 0;
+  std::vector<CinYearTruth> cin_years;
   // Mixes for calibration (docs/synth.md): label -> share in percent, for the last year.
   std::map<std::string, std::map<std::string, double>> calibration;
 };

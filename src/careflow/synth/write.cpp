@@ -15,6 +15,7 @@
 #include "careflow/io/ssda903.hpp"
 #include "careflow/io/table_writers.hpp"
 #include "careflow/synth/calibration.hpp"
+#include "careflow/synth/cin.hpp"
 #include "careflow/synth/model.hpp"
 #include "careflow/synth/postcodes.hpp"
 
@@ -49,15 +50,6 @@ void put_date(std::string& s, Date d, bool two_digit_year = false) {
   } else {
     s.append(b, 10);
   }
-}
-
-std::string upn_text(uint64_t digits) {
-  static constexpr char kLetters[] = "ABCDEFGHJKLMNPQRTUVWXYZ";
-  char d[13];
-  std::snprintf(d, sizeof d, "%012llu", static_cast<unsigned long long>(digits % 1000000000000ull));
-  int sum = 0;
-  for (int i = 0; i < 12; ++i) sum += (d[i] - '0') * (i + 2);
-  return std::string(1, kLetters[sum % 23]) + d;
 }
 
 // One output file: its rows are appended to a buffer and the file is written in one go.
@@ -677,6 +669,28 @@ void write_json(const GroundTruth& g, const SynthOptions& o, const std::string& 
     ys.push_back(x);
   }
   j["calibration_last_year"] = g.calibration;
+  if (!g.cin_years.empty()) {
+    auto& cin = j["cin"] = nlohmann::ordered_json::object();
+    cin["population_0_17"] = g.cin_population;
+    cin["referral_rate_factor"] = g.cin_rate_factor;
+    cin["target_referrals_per_year"] = g.cin_target_referrals;
+    auto& cys = cin["years"] = nlohmann::ordered_json::array();
+    for (const CinYearTruth& y : g.cin_years)
+      cys.push_back({{"year", y.year}, {"folder", year_folder(y.year)}, {"children_in_return", y.children_in_return},
+                     {"episodes_in_return", y.episodes_in_return}, {"referrals", y.referrals},
+                     {"rereferrals_within_12_months", y.rereferrals}, {"referrals_nfa", y.referrals_nfa},
+                     {"referrals_assessed_not_in_need", y.referrals_not_in_need},
+                     {"assessments_completed", y.assessments_completed}, {"section47s", y.section47s},
+                     {"icpcs", y.icpcs}, {"cpp_starts", y.cpp_starts},
+                     {"cpp_second_or_subsequent", y.cpp_second_or_subsequent},
+                     {"cpp_at_31_march", y.cpp_at_31_march}, {"cin_at_31_march", y.cin_at_31_march},
+                     {"cpp_starts_by_initial_category", y.cpp_starts_by_initial_category},
+                     {"cpp_at_31_march_by_latest_category", y.cpp_at_31_march_by_latest_category},
+                     {"cpp_at_31_march_by_duration", y.cpp_at_31_march_by_duration},
+                     {"referrals_by_source", y.referrals_by_source}, {"care_entrants", y.care_entrants},
+                     {"care_entrants_referred_before", y.care_entrants_referred_before},
+                     {"care_entrants_with_cpp_before", y.care_entrants_with_cpp_before}});
+  }
   auto& fs = j["faults"] = nlohmann::ordered_json::array();
   for (const Fault& f : g.faults)
     fs.push_back({{"year", f.year}, {"file", f.file}, {"line", f.line}, {"kind", f.kind}, {"column", f.column}});
@@ -744,12 +758,25 @@ GroundTruth generate(const SynthOptions& options, const std::string& out_dir) {
   const int ny = o.last_year - o.first_year + 1;
   std::vector<YearOutput> outs(static_cast<size_t>(ny));
   tbb::parallel_for(0, ny, [&](int y) { outs[static_cast<size_t>(y)] = write_year(w, o.first_year + y, out_dir); });
+  lap("write returns");
+  if (o.cin) {
+    const CinWorld cw = simulate_cin(w);
+    lap("simulate CIN");
+    g.cin_population = cw.population, g.cin_rate_factor = cw.rate_factor;
+    g.cin_target_referrals = cw.target_referrals_per_year;
+    std::vector<CinYearOutput> cins(static_cast<size_t>(ny));
+    tbb::parallel_for(0, ny, [&](int y) { cins[static_cast<size_t>(y)] = write_cin_year(w, cw, o.first_year + y, out_dir); });
+    for (auto& c : cins) {
+      g.cin_years.push_back(std::move(c.truth));
+      for (auto& f : c.faults) g.faults.push_back(std::move(f));
+    }
+    lap("write CIN census");
+  }
   for (int y = 0; y < ny; ++y) {
     g.years[static_cast<size_t>(y)].children_in_return = outs[static_cast<size_t>(y)].truth.children_in_return;
     g.years[static_cast<size_t>(y)].episode_rows = outs[static_cast<size_t>(y)].truth.episode_rows;
     for (auto& f : outs[static_cast<size_t>(y)].faults) g.faults.push_back(std::move(f));
   }
-  lap("write returns");
   write_json(g, o, out_dir + "/ground_truth.json");
   return g;
 }
