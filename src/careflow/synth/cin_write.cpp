@@ -116,8 +116,16 @@ CinYearOutput write_cin_year(const World& w, const CinWorld& cw, int year, const
   CinYearOutput out;
   CinYearTruth& t = out.truth;
   t.year = year;
+  // Written in pieces of about 64 MB: a national return is 800 MB, and the years are written in parallel.
+  const std::string folder = dir + "/" + year_folder(year);
+  std::filesystem::create_directories(folder);
+  const std::string path = folder + "/cin_census.xml";
+  FILE* fp = std::fopen(path.c_str(), "wb");
+  if (!fp) throw std::runtime_error("cannot write " + path);
+  bool written = true;
   std::string xml;
-  xml.reserve(cw.children.size() * 300);
+  constexpr size_t kPiece = size_t{64} << 20;
+  xml.reserve(kPiece + (size_t{1} << 20));
   cin::begin_census_xml(xml, {cy, cw.lea, "careflow synth", "1", "001", {}});
   cin::CinChild c;
   const double level = w.options.messiness;
@@ -230,6 +238,11 @@ CinYearOutput write_cin_year(const World& w, const CinWorld& cw, int year, const
     for (int d = 0; d < k.n_dis; ++d) c.disabilities.push_back(kDisabilities[k.dis[d]]);
     inject_faults(faults, level, c, pending);
     count_lines();
+    if (xml.size() > kPiece) {
+      written &= std::fwrite(xml.data(), 1, xml.size(), fp) == xml.size();
+      xml.clear();
+      counted = 0;
+    }
     const size_t from = xml.size();
     const uint32_t before = lines;
     cin::append_child_xml(xml, c, cy);
@@ -253,12 +266,8 @@ CinYearOutput write_cin_year(const World& w, const CinWorld& cw, int year, const
       t.care_entrants_with_cpp_before += plan;
     }
   }
-  const std::string folder = dir + "/" + year_folder(year);
-  std::filesystem::create_directories(folder);
-  const std::string path = folder + "/cin_census.xml";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f || std::fwrite(xml.data(), 1, xml.size(), f) != xml.size() || std::fclose(f) != 0)
-    throw std::runtime_error("cannot write " + path);
+  written &= std::fwrite(xml.data(), 1, xml.size(), fp) == xml.size();
+  if (std::fclose(fp) != 0 || !written) throw std::runtime_error("cannot write " + path);
   return out;
 }
 
