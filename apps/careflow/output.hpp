@@ -22,7 +22,7 @@ namespace careflow::cli {
 // is recorded as kWithheld, so that a manifest can never carry one by oversight.
 inline constexpr std::string_view kRecordedValues[] = {
     // inputs and outputs (paths)
-    "inputs", "--out", "--data", "--this-year", "--last-year", "--returns", "--providers", "--population",
+    "inputs", "--out", "--data", "--this-year", "--last-year", "--returns", "--providers", "--population", "--children",
     "--unit-costs", "--projection", "--scenario",
     // the council and the period
     "--la", "--year", "--years", "--from", "--to", "--reference-date", "--as-of", "--area", "--filter",
