@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 namespace careflow {
 
@@ -301,16 +302,24 @@ bool la_perm_valid(std::string_view code) {
   if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
   const int n = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-  // DfE's LA codes (809 is not one).
-  static constexpr std::pair<int, int> kRanges[] = {
-      {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
-      {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
-      {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
-      {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
-      {935, 938}};
-  for (const auto& [lo, hi] : kRanges)
-    if (n >= lo && n <= hi) return true;
-  return false;
+  const auto las = dfe_la_numbers();
+  return std::binary_search(las.begin(), las.end(), n);
+}
+
+std::span<const int> dfe_la_numbers() {
+  static const std::vector<int> numbers = [] {
+    static constexpr std::pair<int, int> kRanges[] = {
+        {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
+        {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
+        {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
+        {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
+        {935, 938}};
+    std::vector<int> v;
+    for (const auto& [lo, hi] : kRanges)
+      for (int x = lo; x <= hi; ++x) v.push_back(x);
+    return v;
+  }();
+  return numbers;
 }
 
 }  // namespace careflow

@@ -62,8 +62,6 @@ struct CinYearOutput {
 };
 CinYearOutput write_cin_year(const World& w, const CinWorld& cw, int year, const std::string& dir);
 
-// DfE's three-digit LA codes of the 152 councils (UPN characters 2-4, LA_PERM).
-const std::vector<int>& la_codes3();
 // A UPN's 13 characters from its 12 digits (DfE's check letter first).
 std::string upn_text(uint64_t digits);
 

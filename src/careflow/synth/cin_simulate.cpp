@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "careflow/core/la_codes.hpp"
 #include "careflow/core/bank_holidays.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/cin.hpp"
@@ -313,22 +314,6 @@ void care_episodes(Rng& r, const Child& ch, CinChildSim& c) {
 
 }  // namespace
 
-const std::vector<int>& la_codes3() {
-  static const std::vector<int> codes = [] {
-    static constexpr int ranges[][2] = {
-        {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
-        {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
-        {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
-        {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
-        {935, 938}};
-    std::vector<int> v;
-    for (const auto& [a, b] : ranges)
-      for (int x = a; x <= b; ++x) v.push_back(x);
-    return v;
-  }();
-  return codes;
-}
-
 std::string upn_text(uint64_t digits) {
   static constexpr char kLetters[] = "ABCDEFGHJKLMNPQRTUVWXYZ";
   char d[13];
@@ -343,7 +328,7 @@ CinWorld simulate_cin(const World& w) {
   CinWorld cw;
   const uint64_t seed = o.seed ^ 0x43494E43656E7375ull;  // "CINCensu": the CIN side's own streams
   Rng council(seed);
-  const auto& las = la_codes3();
+  const auto& las = dfe_la_numbers();
   const int lea = las[static_cast<size_t>(council.below(static_cast<int>(las.size())))];
   cw.lea = std::to_string(lea);
   // The council's children aged 0-17, from its size in the 903 and England's rate of children

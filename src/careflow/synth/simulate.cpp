@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "careflow/core/la_codes.hpp"
 #include "careflow/synth/cin.hpp"
 #include "careflow/synth/calibration.hpp"
 #include "careflow/synth/model.hpp"
@@ -738,7 +739,7 @@ class ChildSim {
 // children never looked after have odd ones, so no two children share a UPN). One draw, as
 // before the LA code was added: nothing else moves.
 uint64_t make_upn(Rng& r) {
-  const auto& las = la_codes3();
+  const auto& las = dfe_la_numbers();
   const double u = r.uniform() * static_cast<double>(las.size());
   const size_t k = std::min(las.size() - 1, static_cast<size_t>(u));
   const auto serial = static_cast<uint64_t>((u - static_cast<double>(k)) * 5e8);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "careflow/core/la_codes.hpp"
 #include "careflow/io/ssda903.hpp"
 #include "careflow/io/table_writers.hpp"
 #include "careflow/synth/calibration.hpp"
@@ -85,18 +86,7 @@ constexpr Date kPrevPermFrom = Date::from_ymd(2016, 4, 1);
 
 // A three-digit DfE LA code (LA_PERM, rule 633): the 152 councils, uniformly.
 std::string la_perm_code(Rng& r) {
-  static const std::vector<int> codes = [] {
-    static constexpr int ranges[][2] = {
-        {201, 213}, {301, 320}, {330, 336}, {340, 344}, {350, 359}, {370, 373}, {380, 384}, {390, 394},
-        {420, 420}, {800, 803}, {805, 808}, {810, 813}, {815, 816}, {821, 823}, {825, 826}, {830, 831},
-        {835, 837}, {840, 841}, {845, 846}, {850, 852}, {855, 857}, {860, 861}, {865, 874}, {876, 896},
-        {908, 909}, {916, 916}, {919, 919}, {921, 921}, {925, 926}, {928, 929}, {931, 931}, {933, 933},
-        {935, 938}};
-    std::vector<int> v;
-    for (const auto& [a, b] : ranges)
-      for (int x = a; x <= b; ++x) v.push_back(x);
-    return v;
-  }();
+  const auto codes = dfe_la_numbers();
   return std::to_string(codes[static_cast<size_t>(r.below(static_cast<int>(codes.size())))]);
 }
 
