@@ -61,7 +61,7 @@ int run(const Options& o, const std::vector<std::string>& command) {
   const History& h = result.history;
   const auto& tables = result.summary;
   if (result.has_903() || !result.has_cin())
-    fmt::print("careflow ingest: {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
+    fmt::print("careflow ingest: SSDA903 (children looked after): {} file(s), {} collection year(s){}\n", report.files_read, h.years.size(),
                h.years.empty() ? "" : fmt::format(" ({} to {})", h.years.front().label(), h.years.back().label()));
   for (const auto& t : tables) print_table(t);
   // The Children in Need census returns found among the inputs, and their linkage with the 903.

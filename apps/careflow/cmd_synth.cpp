@@ -77,7 +77,8 @@ const careflow::cli::Register kSynth{{"synth", [](CLI::App& app, int& exit_code)
   cmd->add_flag("--no-postcodes", [args](int64_t) { args->options.postcodes = false; },
                 "Leave HOME_POST and PL_POST blank instead of drawing them from the postcode directory");
   cmd->add_flag("--cin,!--no-cin", args->options.cin,
-                "Write the Children in Need census of the same children too (cin_census.xml in each year folder)");
+                "Write the Children in Need census of the same children too (cin_census.xml in each year folder; "
+                "the default: --no-cin leaves it out)");
   cmd->add_option("--dynamics", args->dynamics,
                   "none, or drawn: a trend and turn in entries, an edge-of-care service, a court backlog and "
                   "placement-mix shifts drawn from the seed (recorded in ground_truth.json)")

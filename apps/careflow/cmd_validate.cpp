@@ -57,8 +57,8 @@ void print_rule_timing(const Results& results) {
 void print_timing(const api::ValidateResult& r) {
   for (const auto& st : r.stages)
     fmt::print(stderr, "  {:<24} {:>8.3f} s wall {:>8.3f} s CPU\n", st.name, st.wall, st.cpu);
-  if (r.collection == "SSDA903") print_rule_timing(r.results);
-  else print_rule_timing(r.cin_results);
+  if (!r.results.empty()) print_rule_timing(r.results);
+  if (!r.cin_results.empty()) print_rule_timing(r.cin_results);
 }
 
 // One validation of a national return allocates a few hundred megabytes, much of it in small
@@ -153,7 +153,7 @@ int run(const Options& o) {
   const OutputTable& by_rule = report.by_rule();
   const OutputTable& by_child = report.by_child();
   const size_t total = report.error_count();
-  const size_t child_count = r.collection == "SSDA903" ? report.child_count() : r.cin_children_with_errors;
+  const size_t child_count = r.children_with_errors();
   const std::vector<OutputTable> tables = {errors, by_rule, by_child};
   std::string error;
   bool ok = true;
@@ -217,8 +217,9 @@ int run(const Options& o) {
 
 const Register kRegister{{"validate", [](CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return, or Children in Need census return (recognised "
-                                             "by its files), against DfE's validation rules. Errors name children by the "
+  auto* cmd = app.add_subcommand("validate", "Check a year's SSDA903 return, Children in Need census return, or both (each "
+                                             "recognised by its files), against DfE's validation rules of each collection; "
+                                             "every error names its collection. Errors name children by the "
                                              "return's own CHILD identifiers (LAchildID for a CIN "
                                              "return), for the team correcting it, unless --pseudonymise");
   cmd->add_option("--this-year", opts->this_year, "This year's return: a folder, or its files")->required();

@@ -95,6 +95,7 @@ const RuleVersion kCatalogue[] = {
 };
 
 struct Visits {
+  static constexpr std::string_view name = "Visits";
   using Table = visits::Table;
   using Return = visits::Return;
   using Input = visits::Input;
@@ -187,11 +188,11 @@ TEST(SecondCollection, ItsErrorsAreTheSameTables) {
   EXPECT_EQ(tables->child_count(), 2u);
   // (CSV lines end CRLF, as RFC 4180 has them.)
   EXPECT_EQ(to_csv(tables->errors()),
-            "rule,message,table,line,file,child,fields\r\n"
-            "V1,A visit ends before it starts.,Visits,2,visits.csv,A,\"START,END\"\r\n"
-            "V2,A visit is before the child's birth or after the census date.,Children,3,children.csv,B,\"DOB,START\"\r\n"
-            "V2,A visit is before the child's birth or after the census date.,Visits,4,visits.csv,B,\"DOB,START\"\r\n"
-            "V2,A visit is before the child's birth or after the census date.,Visits,5,visits.csv,A,\"DOB,START\"\r\n");
+            "collection,rule,message,table,line,file,child,fields\r\n"
+            "Visits,V1,A visit ends before it starts.,Visits,2,visits.csv,A,\"START,END\"\r\n"
+            "Visits,V2,A visit is before the child's birth or after the census date.,Children,3,children.csv,B,\"DOB,START\"\r\n"
+            "Visits,V2,A visit is before the child's birth or after the census date.,Visits,4,visits.csv,B,\"DOB,START\"\r\n"
+            "Visits,V2,A visit is before the child's birth or after the census date.,Visits,5,visits.csv,A,\"DOB,START\"\r\n");
   EXPECT_EQ(to_csv(tables->by_child()), "child,errors,rules\r\nA,2,\"V1,V2\"\r\nB,2,V2\r\n");
   std::string text;
   tables->text_lines(0, 1, text);

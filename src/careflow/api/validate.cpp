@@ -14,6 +14,7 @@
 #include "careflow/benchmark/council_check.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
+#include "careflow/io/cin_census.hpp"
 #include "careflow/io/csv.hpp"
 #include "careflow/io/postcodes.hpp"
 #include "careflow/io/reference_tables.hpp"
@@ -114,6 +115,72 @@ struct Kept {
   std::unique_ptr<validate::SharedIndexes> indexes = std::make_unique<validate::SharedIndexes>();
 };
 
+// Both collections of a year: the 903's files checked as validate() checks a 903 return (with
+// last year's 903 files, the postcode directory, --la and the provider list), the CIN census's as
+// validate_cin() does, and their errors given as one set of tables, each row naming its
+// collection. Either part unusable stops the whole: half a check would read as a pass.
+ValidateResult validate_both(const Config& config, const ValidateRequest& q, FilesByCollection files) {
+  ValidateRequest q903 = q, qcin = q;
+  q903.year = qcin.year = year_of(q);  // from the folder's name, which the file lists no longer give
+  q903.this_year = std::move(files.ssda903);
+  bool last_year_cin = false;
+  if (!q.last_year.empty()) {
+    FilesByCollection last = files_by_collection(q.last_year);
+    last_year_cin = !last.cin.empty();
+    q903.last_year = std::move(last.ssda903);
+  }
+  qcin.this_year = std::move(files.cin);
+  qcin.last_year.clear();
+  qcin.la.clear();
+  qcin.providers_file.clear();
+  ValidateResult a = validate(config, q903);
+  if (!a.done) return a;
+  ValidateResult b = validate_cin(config, qcin);
+  if (!b.done) return b;
+
+  ValidateResult r;
+  r.collection = fmt::format("{} and {}", validate::Ssda903::name, validate::CinCensus::name);
+  r.year = a.year;
+  r.problems = std::move(a.problems);
+  r.problems.append(b.problems);
+  r.messages = std::move(a.messages);
+  r.messages.insert(r.messages.end(), b.messages.begin(), b.messages.end());
+  if (last_year_cin) r.note("last year's CIN census return is not read: no CIN rule compares years");
+  r.results = std::move(a.results);  // moved vectors keep their elements where they were
+  r.cin_results = std::move(b.cin_results);
+  r.ran = a.ran + b.ran;
+  r.not_run = a.not_run + b.not_run;
+  r.not_implemented = a.not_implemented + b.not_implemented;
+  for (auto* part : {&a, &b})
+    for (auto& st : part->stages) r.stages.push_back({fmt::format("{} {}", part == &a ? "903" : "CIN", st.name), st.wall, st.cpu});
+  const auto& ret903 = std::static_pointer_cast<Kept>(a.kept)->this_year;
+  const auto& retcin = *std::static_pointer_cast<cin::Return>(b.kept);
+  r.kept = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(a.kept, b.kept);
+
+  validate::ErrorTableOptions options;
+  options.title = fmt::format("SSDA903 and CIN census validation errors, {}", r.year.label());
+  r.children_note = q.pseudonymise ? kPseudonymisedNote
+                                   : "Children are shown by the CHILD identifiers in the returns (LAchildID in the CIN "
+                                     "census), for correcting them: this list is personal data. --pseudonymise shows "
+                                     "pseudonyms instead.";
+  options.notes = r.children_note + std::string(" A CIN census message about the return as a whole has line 0 and no child.");
+  options.not_children = {validate::kWholeReturn, validate::kHeaderRow};
+  std::optional<PseudonymKey> key;
+  if (q.pseudonymise) key = *config.pseudonym_key;
+  options.label = [key](std::string_view id) {
+    if (id == validate::kWholeReturn || id == validate::kHeaderRow) return std::string(id);
+    return key ? pseudonymise(id, *key) : std::string(id);
+  };
+  // The parts' own tables are replaced by the joint ones (which refer to the same results).
+  a.tables.reset();
+  b.tables.reset();
+  std::vector<validate::ErrorTables::Part> parts;
+  parts.push_back(validate::ErrorTables::part<validate::Ssda903>(r.results, ret903));
+  parts.push_back(validate::ErrorTables::part<validate::CinCensus>(r.cin_results, retcin));
+  r.tables = validate::ErrorTables::of_parts(std::move(parts), std::move(options));
+  return r;
+}
+
 }  // namespace
 
 ValidateResult validate(const Config& config, const ValidateRequest& q) {
@@ -123,16 +190,14 @@ ValidateResult validate(const Config& config, const ValidateRequest& q) {
       r.stop(why);
       return r;
     }
-  // A Children in Need census return is checked against the CIN census's rules; a folder holding
-  // both collections is refused, naming which files are which, rather than half checked.
+  // A Children in Need census return is checked against the CIN census's rules; a year folder
+  // holding both collections has each checked against its own.
   {
-    std::string why;
-    const auto cin = is_cin_return(q.this_year, why);
-    if (!cin) {
-      r.stop(why);
-      return r;
+    FilesByCollection files = files_by_collection(q.this_year);
+    if (!files.cin.empty()) {
+      if (files.ssda903.empty()) return validate_cin(config, q);
+      return validate_both(config, q, std::move(files));
     }
-    if (*cin) return validate_cin(config, q);
   }
   const int year = year_of(q);
   if (year == 0) {

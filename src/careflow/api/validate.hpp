@@ -35,7 +35,8 @@ struct ValidateRequest {
 struct ValidateResult : Outcome {
   CollectionYear year{0};
   // The collection the return was recognised as: "SSDA903", or "CIN census" (then its rules'
-  // results are in cin_results and `results` is empty).
+  // results are in cin_results and `results` is empty), or "SSDA903 and CIN census" when the
+  // year's folder holds both (both checked; every error and rule row names its collection).
   std::string collection = "SSDA903";
   // What reading found, in order: the returns', then the postcode directory's, then the
   // provider list's problems (each located).
@@ -43,9 +44,6 @@ struct ValidateResult : Outcome {
   // Each rule of the year's catalogue: ran, not run (and why), or not implemented; catalogue order.
   std::vector<validate::RuleResult> results;
   std::vector<validate::CinResult> cin_results;
-  // A CIN census return's children with errors (messages about the return as a whole and Header
-  // rows are of no child, though the tables list them under a label of their own).
-  size_t cin_children_with_errors = 0;
   // The errors as the three tables every format writes; rows are made as they are written.
   std::unique_ptr<validate::ErrorTables> tables;
   size_t ran = 0, not_run = 0, not_implemented = 0;
@@ -61,6 +59,9 @@ struct ValidateResult : Outcome {
   std::shared_ptr<void> kept;
 
   size_t error_count() const { return tables ? tables->error_count() : 0; }
+  // Children with errors, in either collection (a CIN return's messages about the return as a
+  // whole and its Header rows are of no child, though the tables list them under a label).
+  size_t children_with_errors() const { return tables ? tables->child_count() : 0; }
 };
 
 ValidateResult validate(const Config& config, const ValidateRequest& request);
@@ -70,10 +71,12 @@ ValidateResult validate(const Config& config, const ValidateRequest& request);
 int year_of(const ValidateRequest& request);
 
 // The files of one year's return as the request gives them (a folder's .csv and .xml files, or
-// the files), and whether they are a CIN census return: every file is one of its (XML with a
-// <Message> root, or a CSV of its modules). None when the files are of both collections: each
-// is named as one or the other in `why`.
-std::optional<bool> is_cin_return(const std::vector<std::string>& paths, std::string& why);
+// the files), sorted by collection: the CIN census's (XML with a <Message> root, or a CSV of its
+// modules) and the others (the 903's).
+struct FilesByCollection {
+  std::vector<std::string> cin, ssda903;
+};
+FilesByCollection files_by_collection(const std::vector<std::string>& paths);
 
 // Checks a CIN census return (what validate() does for one): the rules of its collection year,
 // which is the request's, else the folder's name's, else the Header's ReferenceDate. Last year's

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_set>
 
 #include "careflow/api/validate.hpp"
 #include "careflow/io/cin_census.hpp"
@@ -24,26 +23,12 @@ std::vector<std::string> return_files(const std::vector<std::string>& paths) {
   return paths;
 }
 
-std::string names(const std::vector<std::string>& files) {
-  constexpr size_t kShown = 5;
-  std::vector<std::string> shown;
-  for (size_t i = 0; i < std::min(files.size(), kShown); ++i) shown.push_back(fs::path(files[i]).filename().string());
-  return fmt::format("{}{}", fmt::join(shown, ", "),
-                     files.size() > kShown ? fmt::format(" and {} more", files.size() - kShown) : "");
-}
-
 }  // namespace
 
-std::optional<bool> is_cin_return(const std::vector<std::string>& paths, std::string& why) {
-  std::vector<std::string> cin, other;
-  for (const auto& f : return_files(paths)) (cin::is_cin_file(f) ? cin : other).push_back(f);
-  if (!cin.empty() && !other.empty()) {
-    why = fmt::format("the return holds files of two collections: a CIN census return ({}) and files that are not "
-                      "({}); give one collection's files at a time",
-                      names(cin), names(other));
-    return std::nullopt;
-  }
-  return !cin.empty();
+FilesByCollection files_by_collection(const std::vector<std::string>& paths) {
+  FilesByCollection by;
+  for (const auto& f : return_files(paths)) (cin::is_cin_file(f) ? by.cin : by.ssda903).push_back(f);
+  return by;
 }
 
 ValidateResult validate_cin(const Config& config, const ValidateRequest& q) {
@@ -112,14 +97,6 @@ ValidateResult validate_cin(const Config& config, const ValidateRequest& q) {
   for (const auto& x : r.cin_results)
     (x.outcome == validate::Outcome::ran ? r.ran : x.outcome == validate::Outcome::not_run ? r.not_run : r.not_implemented)++;
 
-  {
-    std::unordered_set<std::string_view> children;
-    for (const auto& x : r.cin_results)
-      for (const auto& [t, rows] : x.flagged)
-        if (t != cin::Table::header)
-          for (size_t row : rows) children.insert(ret.find(t)->cell(row, 0));
-    r.cin_children_with_errors = children.size();
-  }
   validate::ErrorTableOptions options;
   options.title = fmt::format("CIN census validation errors, {}", cy.label());
   r.children_note = q.pseudonymise
@@ -131,6 +108,7 @@ ValidateResult validate_cin(const Config& config, const ValidateRequest& q) {
   std::optional<PseudonymKey> key;
   if (q.pseudonymise) key = *config.pseudonym_key;
   // The Header's rows and return-level messages have no child: shown as such, never pseudonymised.
+  options.not_children = {validate::kWholeReturn, validate::kHeaderRow};
   options.label = [key](std::string_view id) {
     if (id == validate::kWholeReturn || id == validate::kHeaderRow) return std::string(id);
     if (id.empty()) return std::string("(no LAchildID)");

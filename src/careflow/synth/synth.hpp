@@ -98,9 +98,9 @@ struct SynthOptions {
   bool timing = false;
   // The Children in Need census beside the 903 (cin_census.xml in each year folder), for the
   // same children and more (docs/synth.md, "The CIN census"). Drawn from streams of its own: the
-  // 903 files are the same with it or without it. Off by default until every command reading a
-  // year folder sets a census file aside (issue #14 item 5); `careflow synth --cin` turns it on.
-  bool cin = false;
+  // 903 files are the same with it or without it. On by default, as every command reading a year
+  // folder takes the census beside the 903; `careflow synth --no-cin` leaves it out.
+  bool cin = true;
 };
 
 // Dynamics drawn for a council from its seed (`careflow synth --dynamics drawn`), over the years

@@ -55,6 +55,7 @@ struct Run;  // what a rule sees (cin_rule_support.hpp)
 }
 
 struct CinCensus {
+  static constexpr std::string_view name = "CIN census";  // how outputs label its errors
   using Table = cin::Table;
   using Return = cin::Return;
   using Input = CinInput;

@@ -104,6 +104,7 @@ struct Run;  // what a rule sees: the input and the run's shared indexes (rule_s
 
 // The SSDA903 return as a collection of the validation engine (collection.hpp).
 struct Ssda903 {
+  static constexpr std::string_view name = "SSDA903";  // how outputs label its errors
   using Table = ssda903::Table;
   using Return = ssda903::Return;
   using Input = ValidationInput;

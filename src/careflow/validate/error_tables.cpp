@@ -82,6 +82,11 @@ ErrorTables::ErrorTables(std::vector<Rule> rules, std::vector<Flagged> flagged, 
     }
   }
   const size_t child_count = first_ref_.size();
+  for (uint32_t c = 0; c < child_count; ++c)
+    if (std::find(options.not_children.begin(), options.not_children.end(), ids[first_ref_[c]]) !=
+        options.not_children.end())
+      ++not_children_with_errors_;
+  for (const Rule& r : rules_) several_collections_ = several_collections_ || r.collection != rules_.front().collection;
   // Labels (pseudonyms when asked, made once per child).
   labels_.resize(child_count);
   tbb::parallel_for(size_t{0}, child_count, [&](size_t c) {
@@ -101,33 +106,34 @@ ErrorTables::ErrorTables(std::vector<Rule> rules, std::vector<Flagged> flagged, 
   errors_.id = "errors";
   errors_.title = std::move(options.title);
   errors_.notes = std::move(options.notes);
-  errors_.add_column("rule", "Rule").add_column("message", "Message").add_column("table", "Table")
-      .add_column("line", "Line in file").add_column("file", "File").add_column("child", "Child")
-      .add_column("fields", "Fields");
+  errors_.add_column("collection", "Collection").add_column("rule", "Rule").add_column("message", "Message")
+      .add_column("table", "Table").add_column("line", "Line in file").add_column("file", "File")
+      .add_column("child", "Child").add_column("fields", "Fields");
   errors_.lazy_rows = refs_.size();
   errors_.make_row = [this](size_t k, std::vector<Cell>& cells) {
     const ErrorRef& e = refs_[k];
     const RuleVersion& rule = *rules_[e.rule].rule;
     const RowLocation at = locate_(e.table, e.row);
-    set_text(cells[0], rule.code);
-    set_text(cells[1], rule.message);
-    set_text(cells[2], table_names_[e.table]);
-    cells[3] = static_cast<double>(at.line);
-    set_text(cells[4], at.file);
-    set_text(cells[5], labels_[e.child]);
-    set_text(cells[6], rule.affected_fields);
+    set_text(cells[0], rules_[e.rule].collection);
+    set_text(cells[1], rule.code);
+    set_text(cells[2], rule.message);
+    set_text(cells[3], table_names_[e.table]);
+    cells[4] = static_cast<double>(at.line);
+    set_text(cells[5], at.file);
+    set_text(cells[6], labels_[e.child]);
+    set_text(cells[7], rule.affected_fields);
   };
   errors_.make_row_concurrent = true;
 
   by_rule_.id = "summary_by_rule";
   by_rule_.title = "Errors per rule";
-  by_rule_.add_column("rule", "Rule").add_column("status", "Status").add_column("errors", "Errors")
-      .add_column("message", "Message").add_column("note", "Note");
+  by_rule_.add_column("collection", "Collection").add_column("rule", "Rule").add_column("status", "Status")
+      .add_column("errors", "Errors").add_column("message", "Message").add_column("note", "Note");
   for (size_t i = 0; i < rules_.size(); ++i) {
     const auto& r = rules_[i];
     const char* status = r.outcome == Outcome::ran ? "run" : r.outcome == Outcome::not_run ? "not run" : "not implemented";
-    by_rule_.add_row({std::string(r.rule->code), std::string(status), static_cast<double>(per_rule[i]),
-                      std::string(r.rule->message), std::string(r.reason)});
+    by_rule_.add_row({std::string(r.collection), std::string(r.rule->code), std::string(status),
+                      static_cast<double>(per_rule[i]), std::string(r.rule->message), std::string(r.reason)});
   }
 
   // Children in label order, each with its rule codes sorted and distinct.
@@ -164,9 +170,38 @@ void ErrorTables::text_lines(size_t begin, size_t end, std::string& out) const {
     const ErrorRef& e = refs_[k];
     const RuleVersion& rule = *rules_[e.rule].rule;
     const RowLocation at = locate_(e.table, e.row);
-    fmt::format_to(std::back_inserter(out), "{}:{}: [{}] {} ({}; child {})\n", at.file, at.line, rule.code,
+    // With one collection the file says which it is; with two, each line says it too.
+    fmt::format_to(std::back_inserter(out), "{}:{}: [{}{}{}] {} ({}; child {})\n", at.file, at.line,
+                   several_collections_ ? rules_[e.rule].collection : "", several_collections_ ? " " : "", rule.code,
                    rule.message, rule.affected_fields, labels_[e.child]);
   }
+}
+
+std::unique_ptr<ErrorTables> ErrorTables::of_parts(std::vector<Part> parts, ErrorTableOptions options) {
+  // Rules and tables numbered on from the parts before; each part's rows located by its own
+  // locate, found from the table's number.
+  std::vector<Rule> rules;
+  std::vector<Flagged> flagged;
+  std::vector<std::string_view> names;
+  std::vector<std::pair<uint32_t, Locate>> locates;  // first table number of each part, its locate
+  for (Part& p : parts) {
+    const auto rule0 = static_cast<uint32_t>(rules.size()), table0 = static_cast<uint32_t>(names.size());
+    rules.insert(rules.end(), p.rules.begin(), p.rules.end());
+    for (Flagged f : p.flagged) {
+      f.rule += rule0;
+      f.table += table0;
+      flagged.push_back(f);
+    }
+    names.insert(names.end(), p.table_names.begin(), p.table_names.end());
+    locates.emplace_back(table0, std::move(p.locate));
+  }
+  Locate locate = [locates = std::move(locates)](uint32_t t, size_t row) {
+    size_t k = locates.size() - 1;
+    while (k > 0 && locates[k].first > t) --k;
+    return locates[k].second(t - locates[k].first, row);
+  };
+  return std::make_unique<ErrorTables>(std::move(rules), std::move(flagged), std::move(names), std::move(locate),
+                                       std::move(options));
 }
 
 }  // namespace careflow::validate

@@ -23,12 +23,16 @@ struct ErrorTableOptions {
   // How a child is shown (its identifier, or a pseudonym): called once per child with errors,
   // from several threads at once. Empty: the identifier itself.
   std::function<std::string(std::string_view child)> label;
+  // Identifiers the collection gives messages of no child (a CIN return's whole-return and
+  // Header messages): listed under their own label, but not counted in child_count().
+  std::vector<std::string_view> not_children;
 };
 
 // What the error tables need of a collection (collection.hpp): its tables' names and where a
 // flagged row is in its return.
 template <class C>
 concept LocatesRows = requires(const typename C::Return& ret, typename C::Table table) {
+  { C::name } -> std::convertible_to<std::string_view>;
   { C::table_name(table) } -> std::convertible_to<std::string_view>;
   { C::locate(ret, table, size_t{}) } -> std::same_as<RowLocation>;
 };
@@ -47,6 +51,7 @@ class ErrorTables {
     const RuleVersion* rule;
     Outcome outcome;
     std::string_view reason;
+    std::string_view collection;  // C::name: each error and rule row is labelled with it
   };
   struct Flagged {
     uint32_t rule;   // index into the rules
@@ -56,6 +61,20 @@ class ErrorTables {
   using Locate = std::function<RowLocation(uint32_t table, size_t row)>;
   ErrorTables(std::vector<Rule> rules, std::vector<Flagged> flagged, std::vector<std::string_view> table_names,
               Locate locate, ErrorTableOptions options);
+
+  // One collection's part of the tables: what the constructor takes, for that collection alone.
+  struct Part {
+    std::vector<Rule> rules;
+    std::vector<Flagged> flagged;
+    std::vector<std::string_view> table_names;
+    Locate locate;
+  };
+  template <LocatesRows C>
+  static Part part(const std::vector<ResultOf<typename C::Table>>& results, const typename C::Return& ret);
+  // The tables of several collections' returns checked together (a year folder holding the 903
+  // and the CIN census): their rules one after the other, their errors in that order, a child's
+  // errors in both counted as one child's.
+  static std::unique_ptr<ErrorTables> of_parts(std::vector<Part> parts, ErrorTableOptions options);
   // The tables make their rows from this object: it stays where it was made.
   ErrorTables(const ErrorTables&) = delete;
   ErrorTables& operator=(const ErrorTables&) = delete;
@@ -64,7 +83,8 @@ class ErrorTables {
   const OutputTable& by_rule() const { return by_rule_; }
   const OutputTable& by_child() const { return by_child_; }
   size_t error_count() const { return refs_.size(); }
-  size_t child_count() const { return first_ref_.size(); }
+  // Children with errors (not counting options.not_children).
+  size_t child_count() const { return first_ref_.size() - not_children_with_errors_; }
   // The errors [begin, end) as text lines: "file:line: [rule] message (fields; child label)".
   void text_lines(size_t begin, size_t end, std::string& out) const;
 
@@ -78,32 +98,39 @@ class ErrorTables {
   std::vector<ErrorRef> refs_;
   std::vector<uint32_t> first_ref_;           // each child's first error
   std::vector<std::string> labels_;           // each child's label
+  size_t not_children_with_errors_ = 0;       // of options.not_children, those with errors
+  bool several_collections_ = false;          // text lines then say each error's collection
   std::vector<uint32_t> child_start_, refs_of_child_, child_order_;
   OutputTable errors_, by_rule_, by_child_;
 };
 
 template <LocatesRows C>
-std::unique_ptr<ErrorTables> ErrorTables::of(const std::vector<ResultOf<typename C::Table>>& results,
-                                             const typename C::Return& ret, ErrorTableOptions options) {
-  std::vector<Rule> rules;
-  std::vector<Flagged> flagged;
+ErrorTables::Part ErrorTables::part(const std::vector<ResultOf<typename C::Table>>& results,
+                                    const typename C::Return& ret) {
+  Part p;
   std::vector<typename C::Table> tables;
-  std::vector<std::string_view> names;
   for (size_t i = 0; i < results.size(); ++i) {
-    rules.push_back({results[i].rule, results[i].outcome, results[i].reason});
+    p.rules.push_back({results[i].rule, results[i].outcome, results[i].reason, C::name});
     for (const auto& [t, rows] : results[i].flagged) {
       size_t k = 0;
       while (k < tables.size() && tables[k] != t) ++k;
       if (k == tables.size()) {
         tables.push_back(t);
-        names.push_back(C::table_name(t));
+        p.table_names.push_back(C::table_name(t));
       }
-      flagged.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(k), &rows});
+      p.flagged.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(k), &rows});
     }
   }
-  Locate locate = [&ret, tables](uint32_t t, size_t row) { return C::locate(ret, tables[t], row); };
-  return std::make_unique<ErrorTables>(std::move(rules), std::move(flagged), std::move(names), std::move(locate),
-                                       std::move(options));
+  p.locate = [&ret, tables](uint32_t t, size_t row) { return C::locate(ret, tables[t], row); };
+  return p;
+}
+
+template <LocatesRows C>
+std::unique_ptr<ErrorTables> ErrorTables::of(const std::vector<ResultOf<typename C::Table>>& results,
+                                             const typename C::Return& ret, ErrorTableOptions options) {
+  Part p = part<C>(results, ret);
+  return std::make_unique<ErrorTables>(std::move(p.rules), std::move(p.flagged), std::move(p.table_names),
+                                       std::move(p.locate), std::move(options));
 }
 
 }  // namespace careflow::validate
