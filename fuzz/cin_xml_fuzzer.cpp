@@ -1,10 +1,12 @@
 // libFuzzer target: a Children in Need census return in DfE's XML (<Message>), read into the
 // census's tables and built into a CIN timeline as `careflow ingest` does; and the first-bytes
-// test that tells census files from the 903's. See fuzz/README.md.
+// test that tells census files from the 903's; and the benchmark's own CIN figures from that
+// timeline. See fuzz/README.md.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "careflow/benchmark/own_cin.hpp"
 #include "careflow/io/cin_census.hpp"
 #include "careflow/io/cin_ingest.hpp"
 #include "fuzz_files.hpp"
@@ -40,5 +42,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::fail("a table's rows do not balance");
   if (timeline.children.size() != timeline_report.tally(cin::Table::child_identifiers).kept)
     fuzz::fail("a child for each ChildIdentifiers row kept");
+  // The benchmark's own figures from the timeline (careflow benchmark --returns).
+  const auto own = benchmark::own_cin_years(timeline);
+  if (own.size() != timeline.years.size()) fuzz::fail("own CIN figures for each year read");
+  for (const auto& y : own) {
+    if (y.rereferrals) fuzz::fail("re-referrals without the previous year's return");
+    if (y.cpp_starts_subsequent + y.cpp_starts_previous_unknown > y.cpp_starts)
+      fuzz::fail("more second plans than plans started");
+    if (y.cpp_at31 > static_cast<long>(timeline.children.size())) fuzz::fail("more children on plans than children");
+  }
   return 0;
 }

@@ -41,6 +41,8 @@ int run(const Options& o, const std::vector<std::string>& command) {
   if (r.own_files)
     fmt::print("Own returns: {} file(s), {} collection year(s), {} error(s), {} repair(s) (details: careflow ingest)\n",
                r.own_files, r.own_years, r.own_errors, r.own_repairs);
+  if (r.own_cin_files)
+    fmt::print("Own CIN census returns: {} file(s), {} collection year(s)\n", r.own_cin_files, r.own_cin_years);
   if (!cli::print_messages(r, "benchmark")) return 2;
   Manifest m;
   m.command = command;

@@ -15,6 +15,7 @@ TEST(Markers, KeptWithTheirMeaningNeverZero) {
   EXPECT_EQ(parse_published("c").marker, Marker::suppressed);
   EXPECT_EQ(parse_published("z").marker, Marker::not_applicable);
   EXPECT_EQ(parse_published("..").marker, Marker::not_available);
+  EXPECT_EQ(parse_published(":").marker, Marker::not_available);  // older releases (c5, Cornwall 2014)
   EXPECT_EQ(parse_published(".").marker, Marker::not_available);
   EXPECT_EQ(parse_published("").marker, Marker::not_available);
   EXPECT_EQ(parse_published("-").marker, Marker::negligible);

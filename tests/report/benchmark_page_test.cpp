@@ -24,7 +24,8 @@ TEST(BenchmarkPage, BuildsEveryTableAndChart) {
   for (auto& t : rep.tables) ids.insert(t.id);
   for (auto id : {"comparison", "other_measures", "trend", "funnel", "funnel_outside", "need_model", "need_adjusted",
                   "reduced_over_five_years", "own_vs_published", "boundary_changes", "cin_cp_finance",
-                  "starters_by_need", "starters_by_legal_status", "ceasers_by_reason"})
+                  "starters_by_need", "starters_by_legal_status", "ceasers_by_reason", "cin_cp_trend", "cin_cp_funnel",
+                  "cpp_starts_by_category", "cpp_at31_by_category", "assessment_factors", "referral_sources"})
     EXPECT_TRUE(ids.count(id)) << id;
   // The own figures are the published ones: every comparison agrees, and the page says so.
   EXPECT_NE(rep.html.find("Own returns against published figures: 4 of 4 comparisons agree"), std::string::npos);
@@ -37,10 +38,11 @@ TEST(BenchmarkPage, BuildsEveryTableAndChart) {
           EXPECT_LT(std::get<double>(r[11]), std::get<double>(r[7]));
           EXPECT_GT(std::get<double>(r[12]), std::get<double>(r[8]));
         }
-  // Five charts, no scripts or external resources.
+  // Five charts and a funnel plot for each of the six CIN and child protection rates, no scripts
+  // or external resources.
   size_t svgs = 0;
   for (size_t p = 0; (p = rep.html.find("<svg", p)) != std::string::npos; ++p) ++svgs;
-  EXPECT_EQ(svgs, 5u);
+  EXPECT_EQ(svgs, 11u);
   EXPECT_EQ(rep.html.find("<script"), std::string::npos);
   EXPECT_EQ(rep.html.find("http://"), rep.html.find("http://www.w3.org/2000/svg"));
 }

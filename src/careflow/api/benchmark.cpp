@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "careflow/api/council_check.hpp"
+#include "careflow/benchmark/own_cin.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/io/output_folder.hpp"
@@ -43,16 +44,27 @@ BenchmarkResult benchmark(const Config& config, const BenchmarkRequest& q) {
   }
   std::vector<benchmark::OwnYear> own;
   std::vector<benchmark::OwnBreakdown> own_need;
+  std::vector<benchmark::OwnCinYear> own_cin;
   std::vector<std::string> la_notes;
   const bool with_own = !q.own_returns.inputs.empty();
   if (with_own) {
-    const auto od = benchmark::own_data_from_returns(q.own_returns.inputs);
+    // One reading of the returns for the 903 and the CIN census alike.
+    IngestRequest iq;
+    iq.returns = q.own_returns;
+    iq.summary = false;
+    const IngestResult ing = ingest(config, iq);
+    const auto od = benchmark::own_data_from_history(ing.history, ing.report);
     if (!od.unusable.empty()) {
       for (const auto& p : od.unusable) r.messages.push_back({Message::Kind::error, to_string(p)});
       r.stop("the returns given with --returns cannot be used as they are; nothing was written");
       return r;
     }
-    if (od.years.empty()) {
+    if (ing.has_cin()) {
+      own_cin = benchmark::own_cin_years(ing.cin);
+      r.own_cin_files = ing.cin_files.size();
+      r.own_cin_years = own_cin.size();
+    }
+    if (od.years.empty() && own_cin.empty()) {
       r.stop(fmt::format("no collection year could be read from --returns ({} file(s) read)", od.files_read));
       return r;
     }
@@ -63,14 +75,22 @@ BenchmarkResult benchmark(const Config& config, const BenchmarkRequest& q) {
     for (const auto& y : od.missing_years)
       r.warn(fmt::format("no return for {} among --returns: no own figures are shown for it (careflow ingest says more)",
                          y.label()));
-    PostcodeSelection wanted;
-    benchmark::add_postcodes(od.evidence, wanted);
-    const auto postcodes = load_postcodes(r, config, wanted);
-    if (!check_council(r, config, q.la, od.evidence, d, postcodes ? &*postcodes : nullptr, q.la_mismatch_ok, la_notes)) return r;
+    if (!od.years.empty()) {
+      PostcodeSelection wanted;
+      benchmark::add_postcodes(od.evidence, wanted);
+      const auto postcodes = load_postcodes(r, config, wanted);
+      if (!check_council(r, config, q.la, od.evidence, d, postcodes ? &*postcodes : nullptr, q.la_mismatch_ok, la_notes))
+        return r;
+    } else {
+      // Census returns only: there are no children's homes to place, and the check is not made.
+      r.warn("--returns holds CIN census returns only: they were not checked against --la (the check places the "
+             "children's homes of the 903)");
+      la_notes.push_back("not checked: the returns hold the CIN census only");
+    }
     own = od.years;
     own_need = od.starters_by_need;
   }
-  auto rep = report::build_benchmark_report(d, la, q.year, own, own_need, la_notes, config.suppression);
+  auto rep = report::build_benchmark_report(d, la, q.year, own, own_need, la_notes, config.suppression, own_cin);
   r.council_name = rep.council_name;
   r.la_number = la;
   r.tables = rep.tables.size();

@@ -29,6 +29,7 @@ struct BenchmarkResult : Outcome {
   // With own returns: what was read (for the terminal) and the one line comparing own figures
   // with the published ones.
   size_t own_files = 0, own_years = 0, own_errors = 0, own_repairs = 0;
+  size_t own_cin_files = 0, own_cin_years = 0;  // CIN census returns among them
   std::string own_summary;
 };
 

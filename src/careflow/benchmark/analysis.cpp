@@ -138,22 +138,32 @@ PoissonLimits negbin_ratio_interval(double y, double e, double alpha, double cov
 Funnel funnel(const PublicData& d, int year) {
   Funnel f;
   f.year = year;
-  double sc = 0, sp = 0;
-  std::vector<const AreaYear*> usable;
+  std::vector<FunnelInput> usable;
   for (auto* a : d.councils_in(year)) {
     if (!a->stock.has() || !a->population.has() || a->population.value <= 0) {
       f.excluded.push_back(fmt::format("{} ({}): count {}, population {}", a->name, a->la_number,
                                        marker_meaning(a->stock.marker), marker_meaning(a->population.marker)));
       continue;
     }
-    usable.push_back(a);
-    sc += a->stock.value;
-    sp += a->population.value;
+    usable.push_back({a->la_number, a->name, a->stock.value, a->population.value});
+  }
+  auto excluded = std::move(f.excluded);
+  f = funnel_of(year, usable);
+  f.excluded = std::move(excluded);
+  return f;
+}
+
+Funnel funnel_of(int year, const std::vector<FunnelInput>& usable) {
+  Funnel f;
+  f.year = year;
+  double sc = 0, sp = 0;
+  for (const auto& a : usable) {
+    sc += a.count;
+    sp += a.population;
   }
   f.national_rate = sp > 0 ? sc / sp * 1e4 : std::nan("");
-  for (auto* a : usable) {
-    FunnelPoint p{a->la_number, a->name, a->population.value, a->stock.value,
-                  a->stock.value / a->population.value * 1e4, 0, 0, 0, 0, 0};
+  for (const auto& a : usable) {
+    FunnelPoint p{a.la_number, a.name, a.population, a.count, a.count / a.population * 1e4, 0, 0, 0, 0, 0};
     const double e = f.national_rate / 1e4 * p.population;
     const auto l95 = exact_poisson_limits(e, 0.95), l998 = exact_poisson_limits(e, 0.998);
     const double k = 1e4 / p.population;

@@ -38,6 +38,10 @@ struct Funnel {
   double phi = 1, tau2 = 0;
 };
 Funnel funnel(const PublicData& d, int year);
+// The same for any count with a population (each council's count and population both published,
+// population > 0): the centre is the sum of the counts over the sum of the populations.
+struct FunnelInput { int la_number; std::string name; double count, population; };
+Funnel funnel_of(int year, const std::vector<FunnelInput>& councils);
 // phi and tau2 from z-scores and weights w = 1/s^2 (winsor: fraction pulled in at each end;
 // the k = floor(winsor * n) smallest and largest z are set to the next value inwards).
 struct Overdispersion { double phi, tau2; };

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <numeric>
 #include <set>
 
@@ -37,28 +39,97 @@ void put(AreaSeries& s, const CsvTable& t, size_t i, int year, Published v) {
   }
 }
 
-void read_ees(const PublishedFileReader& read, PublicData& d, const char* rel,
-              const std::vector<std::pair<const char*, const char*>>& columns) {
+// A measure of an EES table: the sum of one or more of its columns (a band of durations, e.g.
+// ICPCs held within 0-10 and 11-15 working days). A sum with a part not published takes that
+// part's marker (a suppressed part first): never a partial sum.
+struct EesColumns {
+  const char* code;
+  std::vector<const char*> columns;
+};
+
+Published sum_of(const std::vector<Published>& parts) {
+  Published total{0.0, Marker::value};
+  for (const auto& p : parts)
+    if (!p.has() && (total.has() || p.marker == Marker::suppressed)) total = {std::nan(""), p.marker};
+    else if (total.has()) total.value += p.value;
+  return total;
+}
+
+void read_ees(const PublishedFileReader& read, PublicData& d, const char* rel, const std::vector<EesColumns>& measures) {
   auto t = detail::open_published(read, rel, d);
   if (!t) return;
   const int cy = t->find_column("time_period");
   if (!has_columns(*t, rel, {{cy, "time_period"}}, d)) return;
-  std::vector<int> cols;
-  for (auto& [col, code] : columns) {
-    cols.push_back(t->find_column(col));
-    if (cols.back() < 0) d.problems.push_back(fmt::format("{}: no column {}", rel, col));
+  std::vector<std::vector<int>> cols;
+  std::vector<bool> usable;
+  for (const auto& m : measures) {
+    cols.emplace_back();
+    usable.push_back(true);
+    for (const char* col : m.columns) {
+      cols.back().push_back(t->find_column(col));
+      if (cols.back().back() < 0) {
+        d.problems.push_back(fmt::format("{}: no column {}", rel, col));
+        usable.back() = false;
+      }
+    }
   }
   for (size_t i = 0; i < t->rows(); ++i) {
     const auto y = detail::year_number(published(*t, i, cy));
     if (!y) continue;
-    for (size_t k = 0; k < columns.size(); ++k) {
-      if (cols[k] < 0) continue;
-      const auto v = published(*t, i, cols[k]);
-      if (v.marker == Marker::unreadable)
-        d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
-      put(d.direct[columns[k].second], *t, i, *y, v);
+    for (size_t k = 0; k < measures.size(); ++k) {
+      if (!usable[k]) continue;
+      std::vector<Published> parts;
+      for (int c : cols[k]) {
+        parts.push_back(published(*t, i, c));
+        if (parts.back().marker == Marker::unreadable)
+          d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
+      }
+      put(d.direct[measures[k].code], *t, i, *y, parts.size() == 1 ? parts.front() : sum_of(parts));
     }
   }
+}
+
+// A wide EES table of a breakdown (categories of abuse, factors at assessment, sources of
+// referral): the total column and the columns it is broken down into, each a characteristic of
+// d.breakdowns[{table, group, label}] beside "Total". `pick` chooses the columns after the total
+// and names them (empty: not used).
+void read_ees_breakdown(const PublishedFileReader& read, PublicData& d, const char* rel, const char* table,
+                        const char* group, const char* total_column,
+                        const std::function<std::string(std::string_view column)>& pick) {
+  auto t = detail::open_published(read, rel, d);
+  if (!t) return;
+  const int cy = t->find_column("time_period"), ct = t->find_column(total_column);
+  if (!has_columns(*t, rel, {{cy, "time_period"}, {ct, total_column}}, d)) return;
+  std::vector<std::pair<int, std::string>> cols{{ct, "Total"}};
+  for (size_t c = static_cast<size_t>(ct) + 1; c < t->cols(); ++c)
+    if (auto label = pick(t->columns[c]); !label.empty()) cols.emplace_back(static_cast<int>(c), std::move(label));
+  for (size_t i = 0; i < t->rows(); ++i) {
+    const auto y = detail::year_number(published(*t, i, cy));
+    if (!y) continue;
+    for (const auto& [c, label] : cols) {
+      const auto v = published(*t, i, c);
+      if (v.marker == Marker::unreadable)
+        d.problems.push_back(fmt::format("{} line {}: unreadable value", rel, t->line(i)));
+      put(d.breakdowns[{table, group, label}], *t, i, *y, v);
+    }
+  }
+}
+
+// "Domestic_Abuse_parent" -> "Domestic abuse: parent"; "Health_Services" -> "Health services".
+// The factors recorded for the child, a parent or another person (c3, from 2019) keep whose.
+std::string column_label(std::string_view column, std::string_view suffix = {}) {
+  std::string s(column.substr(0, column.size() - suffix.size()));
+  for (auto& c : s) c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* family : {"alcohol misuse ", "drug misuse ", "domestic abuse ", "mental health ",
+                             "learning disability ", "physical disability "})
+    if (s.rfind(family, 0) == 0 && s.find(' ', std::strlen(family)) == std::string::npos)
+      s.insert(std::strlen(family) - 1, ":");
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+bool ends_with(std::string_view s, std::string_view end) {
+  return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
 }
 
 }  // namespace
@@ -76,10 +147,33 @@ bool s251_line_excluded(const std::string& description) {
 }
 
 void load_direct_measures(const PublishedFileReader& read, PublicData& d) {
-  read_ees(read, d, kCinB1, {{"At31_episodes", "cin_at31"}});
-  read_ees(read, d, kCinC1, {{"referral_count", "referrals"}, {"rereferral_percent", "rereferral_pct"}});
-  read_ees(read, d, kCinD3, {{"CPP_start", "cpp_starts"}, {"CPP_subsequent_percent", "cpp_subsequent_pct"}});
-  read_ees(read, d, kCinD5, {{"CPP_At31", "cpp_at31"}});
+  read_ees(read, d, kCinB1, {{"cin_at31", {"At31_episodes"}}});
+  read_ees(read, d, kCinC1, {{"referrals", {"referral_count"}}, {"rereferrals", {"rereferral_count"}},
+                             {"rereferral_pct", {"rereferral_percent"}}, {"referrals_nfa_pct", {"no_further_action_percent"}}});
+  read_ees(read, d, kCinC2, {{"assessments_completed", {"Assessments_completed"}},
+                             {"assessments_within_45wd", {"Same_day", "1-10_days", "11-20_days", "21-30_days",
+                                                          "31-40_days", "41-45_days"}}});
+  read_ees(read, d, kCinC4, {{"s47", {"Section47"}}, {"icpc", {"ICPC"}},
+                             {"icpc_within_15wd", {"Duration_0-10_days", "Duration_11-15_days"}},
+                             {"icpc_with_duration", {"Duration_0-10_days", "Duration_11-15_days",
+                                                     "Duration_16-20_days", "Duration_21+_days"}}});
+  read_ees(read, d, kCinD3, {{"cpp_starts", {"CPP_start"}}, {"cpp_subsequent", {"CPP_subsequent"}},
+                             {"cpp_subsequent_pct", {"CPP_subsequent_percent"}}});
+  read_ees(read, d, kCinD5, {{"cpp_at31", {"CPP_At31"}}, {"cpp_at31_2yrs_pct", {"2_years_or_more_percent"}}});
+  // Breakdowns: initial category of abuse of plans started (d2), latest category of plans at 31
+  // March (d4: the category the plan had then), factors at the end of assessment (c3), sources of
+  // referral (c5).
+  auto with_suffix = [](std::string_view suffix) {
+    return [suffix](std::string_view c) { return ends_with(c, suffix) ? column_label(c, suffix) : std::string(); };
+  };
+  read_ees_breakdown(read, d, kCinD2, "cpp_starts_by_category", "Initial category of abuse", "CPP_start",
+                     with_suffix("_Initial"));
+  read_ees_breakdown(read, d, kCinD4, "cpp_at31_by_category", "Latest category of abuse", "CPP_At31",
+                     with_suffix("_Latest"));
+  read_ees_breakdown(read, d, kCinC3, "assessment_factors", "Factor identified at the end of assessment",
+                     "Episodes_with_assessment_factor", [](std::string_view c) { return column_label(c); });
+  read_ees_breakdown(read, d, kCinC5, "referral_sources", "Source of referral", "Referrals",
+                     [](std::string_view c) { return column_label(c); });
   if (auto t = detail::open_published(read, kS251A1, d)) {
     // Net current expenditure, detail lines only, summed per council and year; councils' sums
     // give the region and England (the file has no aggregate rows). A blank detail line counts
@@ -142,9 +236,17 @@ const std::vector<DirectMeasure>& direct_measures() {
       {"cin_at31", "Children in need at 31 March, per 10,000 (CIN census b1)", "rate"},
       {"referrals", "Referrals in the year, per 10,000 (c1)", "rate"},
       {"rereferral_pct", "Re-referrals within 12 months, % of referrals (c1)", "pct"},
+      {"referrals_nfa_pct", "Referrals with no further action, % of referrals (c1)", "pct"},
+      {"assessments_within_45wd", "Assessments completed within 45 working days, % of assessments completed (c2)",
+       "share", "assessments_completed"},
+      {"s47", "Section 47 enquiries started, per 10,000 (c4)", "rate"},
+      {"icpc", "Initial child protection conferences, per 10,000 (c4)", "rate"},
+      {"icpc_within_15wd", "ICPCs within 15 working days of the section 47 start, % of ICPCs with a duration (c4)",
+       "share", "icpc_with_duration"},
       {"cpp_starts", "Child protection plans started, per 10,000 (d3)", "rate"},
       {"cpp_subsequent_pct", "Second or subsequent plans, % of plans started (d3)", "pct"},
       {"cpp_at31", "Child protection plans at 31 March, per 10,000 (d5)", "rate"},
+      {"cpp_at31_2yrs_pct", "Plans at 31 March lasting 2 years or more, % of plans at 31 March (d5)", "pct"},
       {"s251_cla_net", "S251 net spend on children looked after per child looked after at 31 March, GBP (A1)", "per_cla"},
       {"s251_cyp_net", "S251 net spend on children's and young people's services per child aged 0-17, GBP (A1)", "per_child"},
   };
@@ -175,6 +277,16 @@ std::optional<double> direct_value(const PublicData& d, const DirectMeasure& m, 
   if (!v->has()) return fail(std::string(marker_meaning(v->marker)));
   const std::string kind = m.kind;
   if (kind == "pct") return v->value;
+  if (kind == "share") {
+    const auto dit = d.direct.find(m.denominator);
+    if (dit == d.direct.end()) return fail("file not loaded");
+    const Published* den = la > 0 ? dit->second.at_council(la, year) : !region.empty() ? dit->second.at_region(region, year)
+                                                                                     : dit->second.at_england(year);
+    if (!den) return fail("no published value");
+    if (!den->has()) return fail(fmt::format("denominator {}", marker_meaning(den->marker)));
+    if (den->value <= 0) return fail("denominator 0");
+    return v->value / den->value * 100.0;
+  }
   const AreaYear* a = la > 0 ? d.council_year(la, year) : !region.empty() ? d.region_year(region, year) : d.national_year(year);
   if (!a) return fail("no CLA row for the denominator");
   const Published& den = kind == "per_cla" ? a->stock : a->population;
@@ -194,6 +306,33 @@ std::vector<double> direct_values(const PublicData& d, int year, const DirectMea
   for (auto* a : d.councils_in(year))
     if (auto v = direct_value(d, m, a->la_number, "", year)) all.push_back(*v);
   return all;
+}
+
+int direct_latest_year(const PublicData& d, const DirectMeasure& m, int year) {
+  int y = 0;
+  if (auto it = d.direct.find(m.code); it != d.direct.end())
+    for (const auto& [yy, v] : it->second.england)
+      if (yy <= year && v.has()) y = std::max(y, yy);
+  return y;
+}
+
+Funnel direct_funnel(const PublicData& d, int year, const DirectMeasure& m) {
+  std::vector<FunnelInput> in;
+  std::vector<std::string> excluded;
+  const auto sit = d.direct.find(m.code);
+  for (const auto* a : d.councils_in(year)) {
+    const Published* n = sit == d.direct.end() ? nullptr : sit->second.at_council(a->la_number, year);
+    if (!n || !n->has() || !a->population.has() || a->population.value <= 0) {
+      excluded.push_back(fmt::format("{} ({}): count {}, population {}", a->name, a->la_number,
+                                     n ? marker_meaning(n->marker) : "not published",
+                                     marker_meaning(a->population.marker)));
+      continue;
+    }
+    in.push_back({a->la_number, a->name, n->value, a->population.value});
+  }
+  Funnel f = funnel_of(year, in);
+  f.excluded = std::move(excluded);
+  return f;
 }
 
 DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m,

@@ -5,13 +5,15 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/public_data.hpp"
 
 namespace careflow::benchmark {
 
-// Fills d.direct and d.breakdowns from the CIN census (b1, c1, d3, d5), S251 table A1 and the
+// Fills d.direct and d.breakdowns from the CIN census (b1, c1, c2, c3, c4, c5, d2, d3, d4, d5), S251 table A1 and the
 // starters/ceasers tables; absent files go to d.missing. Called by load_public_data.
 void load_direct_measures(const PublishedFileReader& read, PublicData& d);
 
@@ -27,8 +29,12 @@ struct DirectMeasure {
   const char* label;
   // How the value compared is formed: "rate" = count per 10,000 children aged 0-17 (published CLA
   // population), "pct" = the published percentage, "per_cla" = pounds per child looked after at
-  // 31 March, "per_child" = pounds per child aged 0-17.
+  // 31 March, "per_child" = pounds per child aged 0-17, "share" = the count `code` as a
+  // percentage of the count `denominator` of the same area and year (both published counts).
   const char* kind;
+  const char* denominator = nullptr;
+  // Children in need or child protection (the CIN census), not S251 spend.
+  bool cin() const { return std::string_view(code).rfind("s251", 0) != 0; }
 };
 const std::vector<DirectMeasure>& direct_measures();
 
@@ -48,6 +54,12 @@ std::optional<double> direct_value(const PublicData& d, const DirectMeasure& m, 
 DirectComparison compare_direct(const PublicData& d, int la, int year, const DirectMeasure& m,
                                 const std::vector<double>* all_values = nullptr);
 std::vector<double> direct_values(const PublicData& d, int year, const DirectMeasure& m);
+// The latest year at or before `year` with an England value of the measure; 0 if none.
+int direct_latest_year(const PublicData& d, const DirectMeasure& m, int year);
+// Funnel plot of a rate measure (kind "rate"): every council reporting in the CLA series that
+// year whose count (this measure's file) and population 0-17 (the CLA series) are both published;
+// the others are in `excluded` with the reason. Centre: the councils' counts over their populations.
+Funnel direct_funnel(const PublicData& d, int year, const DirectMeasure& m);
 
 // Shares (percent of the group's "Total") of starters by category of need or legal status, or of
 // ceasers by reason: council, neighbours' mean share, region, England. A suppressed number is a

@@ -39,6 +39,17 @@ OwnData own_data_from_returns(const std::vector<std::string>& inputs) {
     o.unusable = report.fatal.all();
     return o;
   }
+  return own_data_from_history(h, report);
+}
+
+OwnData own_data_from_history(const History& h, const IngestReport& report) {
+  OwnData o;
+  o.files_read = report.files_read;
+  if (!report.usable()) {
+    o.unusable = report.fatal.all();
+    return o;
+  }
+  if (h.years.empty()) return o;
   o.missing_years = report.missing_years;
   o.years = own_years(count(h));
   o.starters_by_need = own_starters_by_need(h);

@@ -10,6 +10,7 @@
 #include "careflow/benchmark/analysis.hpp"
 #include "careflow/benchmark/council_check.hpp"
 #include "careflow/core/history_counts.hpp"
+#include "careflow/io/ingest.hpp"
 
 namespace careflow::benchmark {
 
@@ -38,5 +39,9 @@ struct OwnData {
 // careflow::ingest on the inputs (folders or PATH@YEAR, as `careflow ingest` takes them), then
 // count(history). Never throws on bad data; problems are counted (see `careflow ingest` for them).
 OwnData own_data_from_returns(const std::vector<std::string>& inputs);
+// The same from a care history ingest has read (with its report): for callers that read the
+// returns once for the 903 and the CIN census alike (api::ingest). An empty history (census
+// returns only) gives no years.
+OwnData own_data_from_history(const History& h, const IngestReport& report);
 
 }  // namespace careflow::benchmark

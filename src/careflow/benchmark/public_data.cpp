@@ -37,7 +37,8 @@ static std::string_view trim(std::string_view s) {
 Published parse_published(std::string_view cell) {
   Published p;
   cell = trim(cell);
-  if (cell.empty() || cell == ".." || cell == ".") { p.marker = Marker::not_available; return p; }
+  // ":" is the older releases' "not available" (GSS symbols before "x"; e.g. Cornwall's 2014 referrals by source).
+  if (cell.empty() || cell == ".." || cell == "." || cell == ":") { p.marker = Marker::not_available; return p; }
   if (cell == "x" || cell == "c" || cell == "X" || cell == "C") { p.marker = Marker::suppressed; return p; }
   if (cell == "z" || cell == "Z") { p.marker = Marker::not_applicable; return p; }
   if (cell == "-" || cell == "k" || cell == "K") { p.marker = Marker::negligible; return p; }

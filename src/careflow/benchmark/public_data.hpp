@@ -21,7 +21,7 @@ enum class Marker : unsigned char {
   value,           // a number
   suppressed,      // "x" or "c": withheld (small numbers or confidentiality)
   not_applicable,  // "z": e.g. the council did not exist that year
-  not_available,   // ".." or "." or blank: not collected or not published
+  not_available,   // ".." or "." or ":" or blank: not collected or not published
   negligible,      // "-": fewer than half the rounding unit; "k": a percentage below 0.5
   unreadable,      // anything else: kept, and reported as a problem by the loader
   low_reliability, // "u": DfE withholds a value of low reliability
@@ -90,13 +90,17 @@ struct PublicData {
   // years are keyed by their end year ("2024-25 (OT)" -> 2025), matching CLA years.
   std::map<std::string, std::map<std::pair<int, int>, Published>> lait;
   // Counts and percentages read directly from CIN census and S251 files (see direct_measures.hpp):
-  // code -> series. Codes: cin_at31, referrals, rereferral_pct, cpp_starts, cpp_subsequent_pct,
-  // cpp_at31 (CIN census b1, c1, d3, d5; CIN year = CLA year) and s251_cla_net, s251_cyp_net
+  // code -> series. Codes: cin_at31 (b1); referrals, rereferrals, rereferral_pct, referrals_nfa_pct
+  // (c1); assessments_completed, assessments_within_45wd (c2, summed bands); s47, icpc,
+  // icpc_within_15wd, icpc_with_duration (c4, summed bands); cpp_starts, cpp_subsequent,
+  // cpp_subsequent_pct (d3); cpp_at31, cpp_at31_2yrs_pct (d5) (CIN year = CLA year); s251_cla_net, s251_cyp_net
   // (S251 table A1 net current expenditure in pounds; keyed by the financial year's end year).
   std::map<std::string, AreaSeries> direct;
   // Starter and ceaser breakdowns (EES "characteristics" tables): (table, group, characteristic)
   // -> numbers. table: "starters" (2018-2022) or "ceasers" (2020-2024); group e.g. "Category of
   // need", "Legal status", "Reason episode ceased"; characteristic "Total" is the group's total.
+  // From the CIN census: cpp_starts_by_category (d2, initial category), cpp_at31_by_category (d4,
+  // latest category), assessment_factors (c3), referral_sources (c5).
   std::map<std::tuple<std::string, std::string, std::string>, AreaSeries> breakdowns;
   std::vector<std::string> missing;    // one plain message per reference file that is absent
   std::vector<std::string> problems;   // unreadable cells, with file and line
@@ -137,6 +141,12 @@ inline constexpr const char* kStarters = "england_cla/la_children_who_started_to
 inline constexpr const char* kCeasers = "england_cla/la_children_who_ceased_during_the_year_2020_to_2024.csv";
 inline constexpr const char* kCinB1 = "england_cin/b1_children_in_need_2013_to_2025.csv";
 inline constexpr const char* kCinC1 = "england_cin/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv";
+inline constexpr const char* kCinC2 = "england_cin/c2_children_in_need_assessments_duration_2014_to_2022.csv";
+inline constexpr const char* kCinC3 = "england_cin/c3_factors_identified_at_end_of_assessment_2018_to_2025.csv";
+inline constexpr const char* kCinC4 = "england_cin/c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv";
+inline constexpr const char* kCinC5 = "england_cin/c5_children_in_need_referrals_by_source_2014_to_2022.csv";
+inline constexpr const char* kCinD2 = "england_cin/d2_cpps_starting_by_category_of_abuse_2013_to_2022.csv";
+inline constexpr const char* kCinD4 = "england_cin/d4_cpps_at31march_by_category_of_abuse_2013_to_2022.csv";
 inline constexpr const char* kCinD3 = "england_cin/d3_cpps_subsequent_plan_2013_to_2025.csv";
 inline constexpr const char* kCinD5 = "england_cin/d5_cpps_at31march_by_duration_2013_to_2025.csv";
 inline constexpr const char* kS251A1 = "finance/s251_outturn_table_a1_cyp_services_la_2014_15_to_2018_19.csv";

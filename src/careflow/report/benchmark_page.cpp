@@ -60,7 +60,8 @@ const BoundaryChange* change_creating(int la) {
 
 BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, const std::vector<OwnYear>& own,
                                        const std::vector<OwnBreakdown>& own_need,
-                                       const std::vector<std::string>& council_check, bool suppression) {
+                                       const std::vector<std::string>& council_check, bool suppression,
+                                       const std::vector<OwnCinYear>& own_cin) {
   BenchmarkReport rep;
   rep.la_number = la;
   rep.year = year;
@@ -112,6 +113,7 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
   rep.tables.push_back(std::move(oth));
 
   // 1c. CIN census and S251 read directly, latest year at or before the report's year.
+  std::vector<std::pair<std::string, Funnel>> cin_funnels;  // drawn on the page
   if (!d.direct.empty()) {
     OutputTable dt;
     dt.id = "cin_cp_finance";
@@ -130,12 +132,11 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
         .add_column("region", "Region", 1).add_column("england", "England", 1).add_column("rank", "Rank")
         .add_column("of", "Of").add_column("quartile", "Quartile");
     for (auto& m : direct_measures()) {
-      int y = 0;
-      if (auto it = d.direct.find(m.code); it != d.direct.end())
-        for (auto& [yy, v] : it->second.england)
-          if (yy <= year && v.has()) y = std::max(y, yy);
+      const int y = direct_latest_year(d, m, year);
       if (!y) {
-        dt.add_row({std::string(m.label), Cell{}, Cell{}, std::string("no published value"), Cell{}, Cell{}, 0.0,
+        const bool loaded = d.direct.count(m.code) && (!m.denominator || d.direct.count(m.denominator));
+        dt.add_row({std::string(m.label), Cell{}, Cell{},
+                    std::string(loaded ? "no published value" : "file not in the reference data (data_notes)"), Cell{}, Cell{}, 0.0,
                     Cell{}, Cell{}, Cell{}, Cell{}, Cell{}});
         continue;
       }
@@ -145,26 +146,103 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
                   c.of ? Cell(double(c.of)) : Cell{}, c.quartile ? Cell(double(c.quartile)) : Cell{}});
     }
     rep.tables.push_back(std::move(dt));
+
+    // The CIN and child protection measures year by year (trend), from the first published year.
+    OutputTable ct;
+    ct.id = "cin_cp_trend";
+    ct.title = fmt::format("{}: children in need and child protection, year by year to {}", rep.council_name, year);
+    ct.notes = "Source: DfE Characteristics of children in need (tables b1, c1, c2, c4, d3, d5; year to 31 March). "
+               "Rates per 10,000 children aged 0-17 use the CLA series' population 0-17 (ONS mid-year estimates as "
+               "DfE publishes them with the CLA statistics); percentages are DfE's, or computed from its published "
+               "counts (assessments within 45 working days: the bands up to 41-45 days over assessments completed; "
+               "ICPCs within 15 working days: the 0-10 and 11-15 day bands over the four bands). Neighbours: DfE "
+               "2025 model from 2024, 2021 model before. Contains public sector information licensed under the "
+               "Open Government Licence v3.0.";
+    ct.add_column("measure", "Measure").add_column("code", "Code").add_column("year", "Year")
+        .add_column("council", "Council", 1).add_column("council_note", "Note")
+        .add_column("neighbours_mean", "Neighbours mean", 1).add_column("neighbours_n", "Neighbours with data")
+        .add_column("region", "Region", 1).add_column("england", "England", 1).add_column("rank", "Rank")
+        .add_column("of", "Of");
+    for (auto& m : direct_measures()) {
+      if (!m.cin()) continue;
+      const auto it = d.direct.find(m.code);
+      if (it == d.direct.end()) continue;
+      for (const auto& [y, v] : it->second.england) {
+        if (y > year) continue;
+        const auto c = compare_direct(d, la, y, m);
+        ct.add_row({c.label, std::string(m.code), double(y), num(c.council), c.council_marker, num(c.neighbours_mean),
+                    double(c.neighbours_found), num(c.region), num(c.england), c.rank ? Cell(double(c.rank)) : Cell{},
+                    c.of ? Cell(double(c.of)) : Cell{}});
+      }
+    }
+    rep.tables.push_back(std::move(ct));
+
+    // Funnel plots of the CIN and child protection rates, latest year of each.
+    OutputTable cf;
+    cf.id = "cin_cp_funnel";
+    cf.title = fmt::format("Funnel plot data: children in need and child protection rates per 10,000, latest year at or before {}", year);
+    cf.notes = "Each rate: the council's published count over its population aged 0-17 (CLA series) x 10,000. Centre: "
+               "the sum of councils' counts over the sum of their populations. Exact Poisson limits at 95% and 99.8% "
+               "(Garwood), and 99.8% limits allowing for overdispersion (Spiegelhalter 2005), as for the looked-after "
+               "rate (table funnel). Outside: +2/-2 beyond 99.8%, +1/-1 beyond 95%.";
+    cf.add_column("measure", "Measure").add_column("code", "Code").add_column("year", "Year")
+        .add_column("la_number", "LA number").add_column("council", "Council").add_column("population", "Population 0-17")
+        .add_column("count", "Count").add_column("rate", "Rate per 10,000", 1)
+        .add_column("lower_998", "Lower 99.8%", 1).add_column("lower_95", "Lower 95%", 1)
+        .add_column("upper_95", "Upper 95%", 1).add_column("upper_998", "Upper 99.8%", 1).add_column("outside", "Outside")
+        .add_column("od_lower_998", "Overdispersed lower 99.8%", 1).add_column("od_upper_998", "Overdispersed upper 99.8%", 1)
+        .add_column("od_outside", "Outside overdispersed 99.8%");
+    for (auto& m : direct_measures()) {
+      if (std::string_view(m.kind) != "rate") continue;
+      const int y = direct_latest_year(d, m, year);
+      if (!y) continue;
+      auto fn = direct_funnel(d, y, m);
+      int above = 0, below = 0;
+      for (const auto& p : fn.points) {
+        cf.add_row({std::string(m.label), std::string(m.code), double(y), double(p.la_number), p.name, p.population,
+                    p.count, p.rate, p.lo998, p.lo95, p.hi95, p.hi998, double(p.outside), p.od_lo998, p.od_hi998,
+                    double(p.od_outside)});
+        above += p.od_outside > 0;
+        below += p.od_outside < 0;
+      }
+      cf.notes += fmt::format(" {} ({}): centre {:.1f}, phi {:.1f}, {} above and {} below the overdispersed 99.8% "
+                              "limits; excluded {}.", m.code, y, fn.national_rate, fn.phi, above, below,
+                              fn.excluded.empty() ? "none" : fmt::format("{}", fmt::join(fn.excluded, "; ")));
+      cin_funnels.push_back({m.label, std::move(fn)});
+    }
+    rep.tables.push_back(std::move(cf));
   }
   // 1d. Starters by category of need and legal status, ceasers by reason: shares.
   int own_need_year = 0;       // the year of the own starters by need, when shown
   double own_need_total = 0;   // and their total
   std::optional<size_t> need_at;  // where that table is in rep.tables
-  // (table id, published table, its grouping, whether the council's own starters by need go beside it)
-  for (auto [id, table, group, with_own_need] : {std::tuple{"starters_by_need", "starters", "Category of need", true},
-                                                 {"starters_by_legal_status", "starters", "Legal status", false},
-                                                 {"ceasers_by_reason", "ceasers", "Reason episode ceased", false}}) {
+  // (table id, published table, its grouping, whether the council's own starters by need go beside
+  // it, who is counted, the source)
+  const char* cla_source = "DfE Children looked after in England, {} characteristics table";
+  for (auto [id, table, group, with_own_need, who, source] :
+       {std::tuple{"starters_by_need", "starters", "Category of need", true, "children who started to be looked after", cla_source},
+        {"starters_by_legal_status", "starters", "Legal status", false, "children who started to be looked after", cla_source},
+        {"ceasers_by_reason", "ceasers", "Reason episode ceased", false, "children who ceased to be looked after", cla_source},
+        {"cpp_starts_by_category", "cpp_starts_by_category", "Initial category of abuse", false,
+         "child protection plans started", "DfE Characteristics of children in need, table d2"},
+        {"cpp_at31_by_category", "cpp_at31_by_category", "Latest category of abuse", false,
+         "child protection plans at 31 March", "DfE Characteristics of children in need, table d4"},
+        {"assessment_factors", "assessment_factors", "Factor identified at the end of assessment", false,
+         "episodes with factors identified at the end of assessment (an episode may have several)",
+         "DfE Characteristics of children in need, table c3"},
+        {"referral_sources", "referral_sources", "Source of referral", false, "referrals",
+         "DfE Characteristics of children in need, table c5"}}) {
     const int y = breakdown_year(d, table, year);
     if (!y) continue;
     OutputTable bt;
     bt.id = id;
-    bt.title = fmt::format("{}: children who {} by {}, {} (share of all, %)", rep.council_name,
-                           std::string(table) == "starters" ? "started to be looked after" : "ceased to be looked after",
-                           lower_first(group), y);
-    bt.notes = fmt::format("Source: DfE Children looked after in England, {} characteristics table (latest year in the "
-                           "reference data at or before {}). Share = number / the group's total x 100. A suppressed "
-                           "number ('c') is a missing share, never zero; neighbours' mean is over those with a share.",
-                           table, year);
+    bt.title = fmt::format("{}: {} by {}, {} (share of all, %)", rep.council_name, who, lower_first(group), y);
+    bt.notes = fmt::format("Source: {} (latest year in the reference data at or before {}). Share = number / the "
+                           "group's total x 100. A suppressed number ('c') is a missing share, never zero; neighbours' "
+                           "mean is over those with a share.",
+                           fmt::format(fmt::runtime(source), table), year);
+    const bool cin_table = std::string_view(source) != cla_source;
+    if (cin_table) bt.notes += " Rows in order of England's share, largest first.";
     bt.add_column("characteristic", "Characteristic").add_column("council_number", "Council number")
         .add_column("council_share", "Council %", 1).add_column("council_note", "Note")
         .add_column("neighbours_mean", "Neighbours mean %", 1).add_column("neighbours_n", "Neighbours with data")
@@ -182,7 +260,12 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
       own_need_year = y;
       own_need_total = static_cast<double>(mine->total);
     }
-    for (auto& b : compare_breakdown(d, la, y, table, group)) {
+    auto rows = compare_breakdown(d, la, y, table, group);
+    if (cin_table)
+      std::stable_sort(rows.begin(), rows.end(), [](const BreakdownComparison& a, const BreakdownComparison& b) {
+        return a.england.value_or(-1) > b.england.value_or(-1);
+      });
+    for (auto& b : rows) {
       const Published* n = nullptr;
       if (auto it = d.breakdowns.find({table, group, b.characteristic}); it != d.breakdowns.end())
         n = it->second.at_council(la, y);
@@ -408,11 +491,41 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
     rep.tables.push_back(std::move(ot));
   }
 
+  // 7b. Own CIN census figures beside published.
+  std::optional<size_t> own_cin_at;  // where own_cin_vs_published is in rep.tables
+  if (!own_cin.empty()) {
+    OutputTable oc;
+    oc.id = "own_cin_vs_published";
+    oc.title = fmt::format("{}: own children in need and child protection figures (from its CIN census returns) "
+                           "beside published figures", rep.council_name);
+    oc.notes = "Own: from the council's CIN census returns, DfE's definitions (referrals: episodes referred in the "
+               "year, no further action included; re-referrals: within 12 months of an earlier referral of the "
+               "child, the same day a year before counting, shown only when the previous year's return was read; "
+               "section 47 enquiries started; initial conferences held, from the section 47s and, for a child "
+               "transferred in, the episode; plans started, and of them with NumberOfPreviousCPP 1 or more; "
+               "children on a plan at 31 March). Rates per 10,000: the count over the CLA series' population 0-17 "
+               "of the council and year, own and published alike. Source of the published: DfE Characteristics of "
+               "children in need, tables c1, c4, d3, d5. Council counts are published unrounded: an own count "
+               "agrees only when equal. A percentage agrees when it rounds half up to the published one (one "
+               "decimal). A published marker (suppressed, not applicable) is never a disagreement.";
+    oc.add_column("year", "Year").add_column("measure", "Measure").add_column("code", "Code")
+        .add_column("own", "Own", 1).add_column("own_per_10000", "Own per 10,000", 1)
+        .add_column("published", "Published", 1).add_column("published_per_10000", "Published per 10,000", 1)
+        .add_column("published_note", "Published note").add_column("rounding_unit", "Rounding unit")
+        .add_column("difference", "Own - published", 1).add_column("disagrees", "Beyond rounding");
+    for (const auto& c : compare_own_cin(d, la, own_cin))
+      oc.add_row({double(c.year), c.label, c.measure, num(c.own), num(c.own_rate), num(c.published),
+                  num(c.published_rate), c.published_marker, c.rounding_unit, num(c.difference),
+                  std::string(c.published ? (c.disagrees ? "yes" : "no") : "")});
+    own_cin_at = rep.tables.size();
+    rep.tables.push_back(std::move(oc));
+  }
+
   // Disclosure control on the council's own figures (the published ones are public already):
   // its counts from 1 to 5 are withheld, and whatever would reveal them -- the difference from
   // the published figure, whether they agree, the own rate, the stock-flow identity between
   // years, the starters by need beside their total.
-  if (!own.empty() || own_need_year) {
+  if (!own.empty() || own_need_year || own_cin_at) {
     OutputTable* ot = own_at ? &rep.tables[*own_at] : nullptr;
     OutputTable* need = need_at ? &rep.tables[*need_at] : nullptr;
     std::vector<report::TableToPublish> in;
@@ -461,6 +574,35 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
       if (same_total) links.push_back(std::move(total));
       in.push_back({need, spec});
     }
+    if (own_cin_at) {
+      // Own counts are counts of children's episodes, plans and conferences: 1 to 5 withheld, with
+      // their rates, percentages, differences and agreement.
+      OutputTable* oc = &rep.tables[*own_cin_at];
+      DisclosureSpec spec;
+      const size_t own_col = 3, rate = 4, diff = 9, agrees = 10;
+      std::map<std::pair<int, std::string>, size_t> row_of;  // (year, code) -> row
+      for (size_t r = 0; r < oc->rows.size(); ++r)
+        row_of[{static_cast<int>(std::get<double>(oc->rows[r][0])), std::get<std::string>(oc->rows[r][2])}] = r;
+      for (const auto& [key, r] : row_of) {
+        const auto& [y, code] = key;
+        const bool pct = code.size() > 4 && code.compare(code.size() - 4, 4, "_pct") == 0;
+        if (!pct) {
+          spec.count_cells.push_back({r, own_col});
+          if (std::holds_alternative<double>(oc->rows[r][rate]))
+            links.push_back({Relation::Kind::ratio, {{oc->id, r, rate}, {oc->id, r, own_col}}, {}, 1e4});
+        } else {
+          const std::string num = code == "rereferral_pct" ? "rereferrals" : "cpp_subsequent";
+          const std::string den = code == "rereferral_pct" ? "referrals" : "cpp_starts";
+          if (row_of.count({y, num}) && row_of.count({y, den}))
+            links.push_back({Relation::Kind::ratio,
+                             {{oc->id, r, own_col}, {oc->id, row_of.at({y, num}), own_col}, {oc->id, row_of.at({y, den}), own_col}},
+                             {}, 100});
+        }
+        links.push_back({Relation::Kind::depends, {{oc->id, r, diff}, {oc->id, r, own_col}}});
+        links.push_back({Relation::Kind::depends, {{oc->id, r, agrees}, {oc->id, r, own_col}}});
+      }
+      in.push_back({oc, spec});
+    }
     const auto r = report::suppress_output(in, links, suppression);
     for (size_t i = 0; i < in.size(); ++i) in[i].table->notes += report::withheld_note(r.per_table[i]);
     rep.arithmetic = r.arithmetic;
@@ -497,6 +639,41 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
                               withheld, withheld == 1 ? "rests on" : "rest on");
   }
   if (own_at) rep.tables[*own_at].notes = own_line + " " + rep.tables[*own_at].notes;
+  // The same for the CIN census returns.
+  if (own_cin_at) {
+    OutputTable& t = rep.tables[*own_cin_at];
+    int compared = 0, disagree = 0, withheld = 0;
+    std::vector<std::string> which;
+    for (const auto& row : t.rows) {
+      const bool published = std::holds_alternative<double>(row[5]);
+      if (std::holds_alternative<Suppressed>(row[3])) {
+        withheld += published;
+        continue;
+      }
+      if (!published) continue;
+      ++compared;
+      if (std::holds_alternative<std::string>(row[10]) && std::get<std::string>(row[10]) == "yes") {
+        ++disagree;
+        which.push_back(fmt::format("{:.0f} {} (own {:.{}f}, published {:g})", std::get<double>(row[0]),
+                                    std::get<std::string>(row[2]), std::get<double>(row[3]),
+                                    std::get<double>(row[8]) < 1 ? 1 : 0, std::get<double>(row[5])));
+      }
+    }
+    const size_t shown = std::min<size_t>(which.size(), 6);
+    std::string listed = fmt::format("{}", fmt::join(which.begin(), which.begin() + static_cast<long>(shown), "; "));
+    if (which.size() > shown) listed += fmt::format("; and {} more (table own_cin_vs_published)", which.size() - shown);
+    std::string line = compared || withheld
+                           ? fmt::format("Own CIN census returns against published figures: {} of {} comparisons agree "
+                                         "within published rounding{}{}.", compared - disagree, compared,
+                                         disagree ? "; beyond rounding: " : "", listed)
+                           : std::string("Own CIN census returns: no published figure to set them beside "
+                                         "(table own_cin_vs_published says why).");
+    if (withheld)
+      line += fmt::format(" {} more {} an own count of 1 to 5 (or a figure that would reveal one), withheld.",
+                          withheld, withheld == 1 ? "rests on" : "rest on");
+    t.notes = line + " " + t.notes;
+    own_line += (own_line.empty() ? "" : " ") + line;
+  }
   rep.own_summary = own_line;
 
   // The own returns checked against the council (--la).
@@ -539,7 +716,7 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
                   "padding:3px 6px;text-align:right}th{background:#eef}.notes{font-size:13px;color:#555}</style>"
                   "</head><body>\n";
   h += fmt::format("<h1>{}: benchmark, {}</h1>\n", report::xml_escape(rep.council_name), year);
-  if (!suppression && (!own.empty() || own_need_year))
+  if (!suppression && (!own.empty() || own_need_year || own_cin_at))
     h += std::string("<p class=\"own\"><strong>") + report::kNotForPublication + "</strong></p>\n";
   if (!own_line.empty()) h += "<p class=\"own\">" + report::xml_escape(own_line) + "</p>\n";
   for (const auto& n : council_check) h += "<p class=\"own\">" + report::xml_escape("Own returns against --la: " + n) + "</p>\n";
@@ -553,6 +730,29 @@ BenchmarkReport build_benchmark_report(const PublicData& d, int la, int year, co
                                     {"99.8% overdispersed", c.population, c.od_lo998, "#c55a11", true},
                                     {"", c.population, c.od_hi998, "#c55a11", true}};
     if (!pts.x.empty()) h += report::funnel_chart(o, pts, f.national_rate, lim, hl);
+  }
+  for (const auto& [label, cf] : cin_funnels) {
+    report::ChartOptions o{fmt::format("Funnel plot, {}: {}", cf.year, label), "Children aged 0-17 (log scale)",
+                           "Per 10,000", 900, 420, true};
+    report::Series cp{"Councils", {}, {}, "#1f4e79"};
+    std::vector<report::Label> chl;
+    double lo = 1e300, hi = 0;
+    for (const auto& p : cf.points) {
+      cp.x.push_back(p.population);
+      cp.y.push_back(p.rate);
+      lo = std::min(lo, p.population);
+      hi = std::max(hi, p.population);
+      if (p.la_number == la) chl.push_back({p.population, p.rate, p.name});
+    }
+    if (cp.x.empty()) continue;
+    const auto c = funnel_curves(cf.national_rate, lo * 0.9, hi * 1.1, 120, cf.tau2);
+    std::vector<report::Series> lim{{"95% limits", c.population, c.lo95, "#2e75b6", true},
+                                    {"", c.population, c.hi95, "#2e75b6", true},
+                                    {"99.8% limits", c.population, c.lo998, "#7030a0", false},
+                                    {"", c.population, c.hi998, "#7030a0", false},
+                                    {"99.8% overdispersed", c.population, c.od_lo998, "#c55a11", true},
+                                    {"", c.population, c.od_hi998, "#c55a11", true}};
+    h += report::funnel_chart(o, cp, cf.national_rate, lim, chl);
   }
   {
     report::ChartOptions o{"Trend: looked after per 10,000", "Year", "Per 10,000", 900, 400, false};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "careflow/benchmark/analysis.hpp"
+#include "careflow/benchmark/own_cin.hpp"
 #include "careflow/benchmark/own_data.hpp"
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
@@ -30,10 +31,13 @@ struct BenchmarkReport {
 // `council_check` (may be empty): what the check of the own returns against the council found
 // or could not check (benchmark/council_check.hpp), in a table and at the top of the page. With
 // `suppression` (the default) the own figures are under disclosure control
-// (disclosure.hpp): counts of 1 to 5 withheld, and whatever would reveal them.
+// (disclosure.hpp): counts of 1 to 5 withheld, and whatever would reveal them. `own_cin` (may be
+// empty): the council's own CIN census figures by year, set beside the published ones in
+// `own_cin_vs_published`, under the same disclosure control.
 BenchmarkReport build_benchmark_report(const benchmark::PublicData& d, int la_number, int year,
                                        const std::vector<benchmark::OwnYear>& own = {},
                                        const std::vector<benchmark::OwnBreakdown>& own_need = {},
-                                       const std::vector<std::string>& council_check = {}, bool suppression = true);
+                                       const std::vector<std::string>& council_check = {}, bool suppression = true,
+                                       const std::vector<benchmark::OwnCinYear>& own_cin = {});
 
 }  // namespace careflow::report
