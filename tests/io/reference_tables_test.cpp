@@ -15,6 +15,34 @@ namespace {
 
 CsvTable csv(const std::string& text) { return parse_csv(text, "test.csv").table; }
 
+// DfE's CIN tables: every column after `category` (d1 spells it "Category") by name; a
+// suppressed cell ("c") is no number; England's figure by year and the latest England year.
+TEST(ReferenceTables, CinPublishedTables) {
+  const auto c = cin_published_from(
+      csv("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+          "old_la_code,new_la_code,la_name,Category,CPP_start,CPP_start_rate\n"
+          "2022,Reporting year,National,E92000001,England,,,,,,Child Protection Plans,64390,53.2\n"
+          "2021,Reporting year,National,E92000001,England,,,,,,Child Protection Plans,66300,55.0\n"
+          "2022,Reporting year,Local authority,E92000001,England,,,330,E08000025,Birmingham,x,c,47.1\n"),
+      "d1.csv");
+  EXPECT_TRUE(c.usable);
+  ASSERT_EQ(c.columns, (std::vector<std::string>{"CPP_start", "CPP_start_rate"}));
+  ASSERT_EQ(c.rows.size(), 3u);
+  EXPECT_EQ(c.england(2022, "CPP_start"), 64390.0);
+  EXPECT_EQ(c.england(2021, "CPP_start_rate"), 55.0);
+  EXPECT_FALSE(c.england(2023, "CPP_start"));
+  EXPECT_FALSE(c.england(2022, "no_such_column"));
+  EXPECT_FALSE(c.rows[2].values[0]);  // "c"
+  EXPECT_EQ(c.rows[2].old_la_code, "330");
+  EXPECT_EQ(c.latest_england_year(2025), 2022);
+  EXPECT_EQ(c.latest_england_year(2021), 2021);
+  EXPECT_FALSE(c.latest_england_year(2020));
+  // Without the year, level or category columns: present, not usable, no rows.
+  const auto bad = cin_published_from(csv("time_period,geographic_level,CPP_start\n2022,National,1\n"), "x.csv");
+  EXPECT_FALSE(bad.usable);
+  EXPECT_TRUE(bad.rows.empty());
+}
+
 // Five rows: England, a region, two councils, and one whose population is suppressed ("c"), which
 // is no row. The year and population are numbers; codes and names are kept as written.
 TEST(ReferenceTables, PopulationEstimates) {

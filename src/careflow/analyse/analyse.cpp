@@ -256,9 +256,14 @@ Table make_table(std::string section, std::string id, std::string title, std::st
 
 void add_year_rows(const Context& cx, Table& t,
                    const std::function<void(const CollectionYear&, size_t, std::vector<Cell>&)>& fill) {
-  for (size_t yi = 0; yi < cx.years.size(); ++yi) {
-    std::vector<Cell> row{cx.years[yi].label()};
-    fill(cx.years[yi], yi, row);
+  add_year_rows(cx.years, t, fill);
+}
+
+void add_year_rows(const std::vector<CollectionYear>& years, Table& t,
+                   const std::function<void(const CollectionYear&, size_t, std::vector<Cell>&)>& fill) {
+  for (size_t yi = 0; yi < years.size(); ++yi) {
+    std::vector<Cell> row{years[yi].label()};
+    fill(years[yi], yi, row);
     t.table.add_row(std::move(row));
   }
 }
@@ -288,34 +293,41 @@ std::vector<std::string> code_labels(const CodeList& list, std::string none) {
 Table by_year(const Context& cx, std::string id, std::string title, std::string notes, std::string section,
               const std::vector<std::string>& categories,
               const std::function<void(const CollectionYear&, std::vector<double>&)>& fill, bool keep_empty) {
+  return by_year(cx.years, std::move(id), std::move(title), std::move(notes), std::move(section), categories, fill,
+                 keep_empty);
+}
+
+Table by_year(const std::vector<CollectionYear>& years, std::string id, std::string title, std::string notes,
+              std::string section, const std::vector<std::string>& categories,
+              const std::function<void(const CollectionYear&, std::vector<double>&)>& fill, bool keep_empty) {
   Table t = make_table(std::move(section), std::move(id), std::move(title), std::move(notes), {{"category", ""}});
-  std::vector<std::vector<double>> counts(cx.years.size(), std::vector<double>(categories.size(), 0));
-  for (size_t y = 0; y < cx.years.size(); ++y) {
-    t.table.add_column(year_column(cx.years[y]), cx.years[y].label());
-    fill(cx.years[y], counts[y]);
+  std::vector<std::vector<double>> counts(years.size(), std::vector<double>(categories.size(), 0));
+  for (size_t y = 0; y < years.size(); ++y) {
+    t.table.add_column(year_column(years[y]), years[y].label());
+    fill(years[y], counts[y]);
   }
-  const size_t latest = cx.years.size();  // column index of the latest year
-  t.table.add_column("percent_latest", cx.years.empty() ? "%" : "% " + cx.years.back().label(), 1);
-  std::vector<double> totals(cx.years.size(), 0);
-  for (size_t y = 0; y < cx.years.size(); ++y)
+  const size_t latest = years.size();  // column index of the latest year
+  t.table.add_column("percent_latest", years.empty() ? "%" : "% " + years.back().label(), 1);
+  std::vector<double> totals(years.size(), 0);
+  for (size_t y = 0; y < years.size(); ++y)
     for (double v : counts[y]) totals[y] += v;
   for (size_t k = 0; k < categories.size(); ++k) {
     bool any = keep_empty && categories[k] != kAgeNotKnown;
-    for (size_t y = 0; y < cx.years.size(); ++y) any |= counts[y][k] != 0;
+    for (size_t y = 0; y < years.size(); ++y) any |= counts[y][k] != 0;
     if (!any) continue;
     std::vector<Cell> row{categories[k]};
-    for (size_t y = 0; y < cx.years.size(); ++y) row.push_back(counts[y][k]);
-    if (cx.years.empty() || totals.back() == 0) row.push_back(std::monostate{});
+    for (size_t y = 0; y < years.size(); ++y) row.push_back(counts[y][k]);
+    if (years.empty() || totals.back() == 0) row.push_back(std::monostate{});
     else row.push_back(100.0 * counts.back()[k] / totals.back());
     t.table.add_row(std::move(row));
   }
   std::vector<Cell> total{std::string("Total")};
   for (double v : totals) total.push_back(v);
-  total.push_back(cx.years.empty() || totals.back() == 0 ? Cell{} : Cell{100.0});
+  total.push_back(years.empty() || totals.back() == 0 ? Cell{} : Cell{100.0});
   t.table.add_row(std::move(total));
   Counts counts_spec{.columns = {}, .last_row_is_total = true};
-  for (size_t y = 0; y < cx.years.size(); ++y) counts_spec.columns.push_back(y + 1);
-  if (!cx.years.empty())
+  for (size_t y = 0; y < years.size(); ++y) counts_spec.columns.push_back(y + 1);
+  if (!years.empty())
     counts_spec.ratios.push_back({.column = latest + 1, .numerator = latest, .denominator = latest,
                                   .denominator_row = t.table.rows.size() - 1});
   set_counts(t, std::move(counts_spec));
@@ -430,7 +442,7 @@ int single_age_category(int age) { return age < 0 ? 19 : std::min(age, 18); }
 Assessment assess(const History& h, const Options& o) {
   Assessment a;
   a.reference_date = o.reference_date ? *o.reference_date : h.data_end();
-  Context cx{h, o, o.reference ? *o.reference : no_reference(), {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Context cx{h, o, o.reference ? *o.reference : no_reference(), {}, a.reference_date, Date(), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (o.la_code.size() == 9 && (o.la_code[0] == 'E' || o.la_code[0] == 'W')) cx.la_ons_code = o.la_code;
   for (const auto& y : h.years) {
     if (o.first_year && y.end_year < o.first_year) continue;
@@ -460,6 +472,13 @@ Assessment assess(const History& h, const Options& o) {
   detail::permanence(cx, a);
   detail::costs(cx, a);
   detail::projection(cx, a);
+  if (o.cin) {
+    for (const auto& y : o.cin->years)
+      if ((!o.first_year || y.end_year >= o.first_year) && (!o.last_year || y.end_year <= o.last_year) &&
+          y.start() <= a.reference_date)
+        cx.cin_years.push_back(y);
+    detail::front_door(cx, a);
+  }
   detail::measure_reliability(cx, a);
   detail::relate_tables(cx, a);
   std::stable_sort(a.messages.begin(), a.messages.end(),

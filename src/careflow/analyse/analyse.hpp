@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "careflow/core/cin_timeline.hpp"
 #include "careflow/core/history.hpp"
 #include "careflow/core/output_table.hpp"
 #include "careflow/core/table_arithmetic.hpp"
@@ -64,6 +65,12 @@ struct Options {
   // returns' postcodes once, to check --la and for this); none: no placement location or
   // distance, and the limitations say which file is needed.
   const PostcodeDirectory* postcodes = nullptr;
+  // The council's Children in Need census returns read into one timeline (api reads them when
+  // the inputs hold any), owned by the caller; none: no section "The front door and child
+  // protection". `england_cin`: DfE's published CIN tables beside it (io's load_england_cin);
+  // none, or a table absent: its England figures are blank and the limitations say which file.
+  const cin::Timeline* cin = nullptr;
+  const EnglandCinTables* england_cin = nullptr;
 };
 
 // How the report shows a table.

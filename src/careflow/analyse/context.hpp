@@ -45,6 +45,9 @@ struct Context {
   // counted by durations() with days_in_care_by_placement; costs() prices them by the one table
   // of unit costs, as the forecast does. None until durations() has run.
   std::optional<std::vector<std::array<double, kDemandCategoryCount>>> days_in_care_by_category;
+  // The Children in Need census's collection years in the span (o.cin's, selected as `years`),
+  // ascending: the rows of the section "The front door and child protection".
+  std::vector<CollectionYear> cin_years;
 
   bool keep(ChildIndex c, Date on) const;
   // Children looked after at the end of `d` who pass the filter.
@@ -97,6 +100,9 @@ Table make_table(std::string section, std::string id, std::string title, std::st
 // the cells `fill` appends for year `cx.years[yi]`.
 void add_year_rows(const Context& cx, Table& t,
                    const std::function<void(const CollectionYear& y, size_t yi, std::vector<Cell>& row)>& fill);
+// The same over other years (the CIN census's, cx.cin_years).
+void add_year_rows(const std::vector<CollectionYear>& years, Table& t,
+                   const std::function<void(const CollectionYear& y, size_t yi, std::vector<Cell>& row)>& fill);
 
 // What disclosure control in report/ must protect (see Table): the count columns, percentages or
 // rates derived from them, and whether the last row (as the table stands) is their total.
@@ -125,6 +131,11 @@ Table by_year(const Context& cx, std::string id, std::string title, std::string 
               const std::vector<std::string>& categories,
               const std::function<void(const CollectionYear&, std::vector<double>& counts)>& fill,
               bool keep_empty = false);
+// The same over other years (the CIN census's, cx.cin_years).
+Table by_year(const std::vector<CollectionYear>& years, std::string id, std::string title, std::string notes,
+              std::string section, const std::vector<std::string>& categories,
+              const std::function<void(const CollectionYear&, std::vector<double>& counts)>& fill,
+              bool keep_empty = false);
 
 // Age breakdowns end with "Age not known" (children without a date of birth), a row shown only
 // when it is not zero, so that every breakdown adds up to the total counted elsewhere (a reader
@@ -148,6 +159,8 @@ void reentry(Context& cx, Assessment& a);
 void permanence(Context& cx, Assessment& a);
 void costs(Context& cx, Assessment& a);
 void projection(Context& cx, Assessment& a);
+// "The front door and child protection", when the census was given (o.cin): cin_front_door.cpp.
+void front_door(Context& cx, Assessment& a);
 // The measure_reliability table, from cx.reliability (last: every other analysis has stated its own).
 void measure_reliability(Context& cx, Assessment& a);
 // Relations between the tables made (Assessment::relations), once they are all made.

@@ -9,20 +9,9 @@ namespace careflow::api {
 
 namespace {
 
-// The census returns found among the inputs, read year by year (a file outside any year folder is
-// a return of its own, its year its ReferenceDate), into a timeline linked to the care history.
+// The census returns found among the inputs, read into a timeline linked to the care history.
 void read_cin(IngestResult& r) {
-  std::vector<cin::Return> returns;
-  ProblemLog& problems = r.cin_report.problems;
-  for (const auto& [year, files] : r.report.cin_files) {
-    if (year == 0) {
-      for (const auto& f : files) returns.push_back(cin::read_cin_files({f}, std::nullopt, problems));
-    } else {
-      returns.push_back(cin::read_cin_files(files, CollectionYear{year}, problems));
-    }
-  }
-  for (const auto& ret : returns) r.cin_files.insert(r.cin_files.end(), ret.files.begin(), ret.files.end());
-  r.cin = cin::build_timeline(returns, r.cin_report);
+  r.cin = read_cin_returns(r.report, r.cin_report, &r.cin_files);
   if (!r.has_903()) return;
   cin::Linkage by_id = cin::link_to_903(r.cin, r.history);
   // UPNs are read from the 903 again only when some census child was not found by its id.
@@ -35,6 +24,22 @@ void read_cin(IngestResult& r) {
 }
 
 }  // namespace
+
+cin::Timeline read_cin_returns(const IngestReport& report, cin::TimelineReport& timeline_report,
+                               std::vector<cin::FileReport>* files) {
+  std::vector<cin::Return> returns;
+  ProblemLog& problems = timeline_report.problems;
+  for (const auto& [year, paths] : report.cin_files) {
+    if (year == 0) {
+      for (const auto& f : paths) returns.push_back(cin::read_cin_files({f}, std::nullopt, problems));
+    } else {
+      returns.push_back(cin::read_cin_files(paths, CollectionYear{year}, problems));
+    }
+  }
+  if (files)
+    for (const auto& ret : returns) files->insert(files->end(), ret.files.begin(), ret.files.end());
+  return cin::build_timeline(returns, timeline_report);
+}
 
 IngestResult ingest(const Config& config, const IngestRequest& request) {
   IngestResult r;

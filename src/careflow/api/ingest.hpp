@@ -52,4 +52,11 @@ struct IngestResult : Outcome {
 // Not done when the returns cannot be used (report.fatal says why).
 IngestResult ingest(const Config& config, const IngestRequest& request);
 
+// The census returns the 903's ingest set aside (report.cin_files) read year by year (a file
+// outside any year folder is a return of its own, its year its ReferenceDate) into one timeline:
+// what ingest does with them, for the use cases that read the 903 through io's ingest
+// (needs_assessment). `files`, when given, receives what was read of each file.
+cin::Timeline read_cin_returns(const IngestReport& report, cin::TimelineReport& timeline_report,
+                               std::vector<cin::FileReport>* files = nullptr);
+
 }  // namespace careflow::api

@@ -4,6 +4,7 @@
 
 #include "careflow/analyse/analyse.hpp"
 #include "careflow/api/council_check.hpp"
+#include "careflow/api/ingest.hpp"
 #include "careflow/benchmark/public_data.hpp"
 #include "careflow/forecast/scenario.hpp"
 #include "careflow/io/population_files.hpp"
@@ -130,6 +131,21 @@ NeedsAssessmentResult needs_assessment(const Config& config, const NeedsAssessme
   // limitation the analyses state in their place (no rates, no projection), not a stop.
   if (!q.population_file.empty()) ao.population = read_population_file(q.population_file);
   if (!q.projection_file.empty()) ao.projection = read_projection_file(q.projection_file);
+  // The Children in Need census returns beside the 903's, when there are any: the section "The
+  // front door and child protection", with DfE's published CIN tables beside the council's.
+  cin::Timeline census;
+  cin::TimelineReport census_report;
+  EnglandCinTables england_cin;
+  if (!r.ingest.cin_files.empty()) {
+    census = read_cin_returns(r.ingest, census_report);
+    england_cin = load_england_cin(config.reference);
+    ao.cin = &census;
+    ao.england_cin = &england_cin;
+    if (const size_t e = census_report.problems.count(Severity::error))
+      r.warn(fmt::format("the Children in Need census returns have {} error(s) (careflow ingest lists them): the rows "
+                         "concerned are not counted in the front door and child protection",
+                         e));
+  }
   auto a = analyse::assess(h, ao);
   a.limitations.insert(a.limitations.begin(), la_notes.begin(), la_notes.end());
   report::ReportOptions ro;

@@ -133,6 +133,61 @@ CeasedTable ceased_from(const CsvTable& t, std::string file) {
   return out;
 }
 
+CinPublished cin_published_from(const CsvTable& t, std::string file) {
+  auto out = start<CinPublished>(std::move(file));
+  const auto c = columns_of(t, {"time_period", "geographic_level", "new_la_code", "old_la_code"});
+  // d1 spells it "Category", the other tables "category".
+  int category = t.find_column("category");
+  if (category < 0) category = t.find_column("Category");
+  if (!c || category < 0) return out;
+  out.usable = true;
+  std::vector<size_t> numeric;
+  for (size_t k = size_t(category) + 1; k < t.columns.size(); ++k) {
+    numeric.push_back(k);
+    out.columns.push_back(t.columns[k]);
+  }
+  for (size_t i = 0; i < t.rows(); ++i) {
+    const auto y = year_in(t.cell(i, (*c)[0]));
+    if (!y) continue;
+    CinPublishedRow r;
+    r.year = *y;
+    r.level = parse_geographic_level(t.cell(i, (*c)[1]));
+    r.new_la_code = t.cell(i, (*c)[2]);
+    r.old_la_code = t.cell(i, (*c)[3]);
+    for (size_t k : numeric) r.values.push_back(parse_number_cell(t.cell(i, k)));
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::optional<double> CinPublished::england(int year, std::string_view column) const {
+  size_t k = 0;
+  while (k < columns.size() && columns[k] != column) ++k;
+  if (k == columns.size()) return std::nullopt;
+  for (const auto& r : rows)
+    if (r.year == year && r.level == GeographicLevel::national) return r.values[k];
+  return std::nullopt;
+}
+
+std::optional<int> CinPublished::latest_england_year(int year) const {
+  std::optional<int> best;
+  for (const auto& r : rows)
+    if (r.level == GeographicLevel::national && r.year <= year && (!best || r.year > *best)) best = r.year;
+  return best;
+}
+
+CinPublished load_cin_published(const ReferenceFolder& folder, const char* file) {
+  return load<CinPublished>(folder, file, cin_published_from);
+}
+
+EnglandCinTables load_england_cin(const ReferenceFolder& folder) {
+  return {load_cin_published(folder, kCinC1File), load_cin_published(folder, kCinC2File),
+          load_cin_published(folder, kCinC3File), load_cin_published(folder, kCinC4File),
+          load_cin_published(folder, kCinC5File), load_cin_published(folder, kCinD1File),
+          load_cin_published(folder, kCinD2File), load_cin_published(folder, kCinD3File),
+          load_cin_published(folder, kCinD4File), load_cin_published(folder, kCinD5File)};
+}
+
 PopulationEstimates load_population_estimates(const ReferenceFolder& folder) {
   return load<PopulationEstimates>(folder, kPopulationEstimatesFile, population_estimates_from);
 }

@@ -88,12 +88,48 @@ struct NeedsAssessmentReference {
   CeasedTable ceased;
 };
 
+// A table of DfE's Children in Need statistics (EES "Children in need", england_cin/): each
+// row's year, level and council codes, and every numeric column (those after `category`) by
+// name. A cell that is not a number (a suppression marker, blank) reads as none.
+struct CinPublishedRow {
+  int year = 0;  // time_period: the collection end year (2025 = 2024/25)
+  GeographicLevel level = GeographicLevel::other;
+  std::string new_la_code, old_la_code;
+  std::vector<std::optional<double>> values;  // one per CinPublished::columns
+};
+struct CinPublished : ReferenceRows<CinPublishedRow> {
+  std::vector<std::string> columns;  // the numeric columns, in the file's order
+  // England's figure in `column` for `year`; none when the file, the year, the column or the
+  // number is not there.
+  std::optional<double> england(int year, std::string_view column) const;
+  // The latest year up to `year` with an England row (none: no such year).
+  std::optional<int> latest_england_year(int year) const;
+};
+
+// The CIN census tables the report sets beside a council's own figures (issue #15).
+inline constexpr const char* kCinC1File = "england_cin/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv";
+inline constexpr const char* kCinC2File = "england_cin/c2_children_in_need_assessments_duration_2014_to_2022.csv";
+inline constexpr const char* kCinC3File = "england_cin/c3_factors_identified_at_end_of_assessment_2018_to_2025.csv";
+inline constexpr const char* kCinC4File = "england_cin/c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv";
+inline constexpr const char* kCinC5File = "england_cin/c5_children_in_need_referrals_by_source_2014_to_2022.csv";
+inline constexpr const char* kCinD1File = "england_cin/d1_child_protection_plans_2013_to_2022.csv";
+inline constexpr const char* kCinD2File = "england_cin/d2_cpps_starting_by_category_of_abuse_2013_to_2022.csv";
+inline constexpr const char* kCinD3File = "england_cin/d3_cpps_subsequent_plan_2013_to_2025.csv";
+inline constexpr const char* kCinD4File = "england_cin/d4_cpps_at31march_by_category_of_abuse_2013_to_2022.csv";
+inline constexpr const char* kCinD5File = "england_cin/d5_cpps_at31march_by_duration_2013_to_2025.csv";
+struct EnglandCinTables {
+  CinPublished c1, c2, c3, c4, c5, d1, d2, d3, d4, d5;
+};
+
 // Each from the reference data folder; absent files are reported as `missing`.
 PopulationEstimates load_population_estimates(const ReferenceFolder& folder);
 ClaSeries load_cla_series(const ReferenceFolder& folder);
 PlacementStabilityTable load_placement_stability(const ReferenceFolder& folder);
 CeasedTable load_ceased(const ReferenceFolder& folder);
 NeedsAssessmentReference load_needs_assessment_reference(const ReferenceFolder& folder);
+// Read only when the council's CIN census returns are: absent files are reported as `missing`.
+CinPublished load_cin_published(const ReferenceFolder& folder, const char* file);
+EnglandCinTables load_england_cin(const ReferenceFolder& folder);
 
 // A published file read as a table, for a capability that reads its own layout from it
 // (benchmark's PublicData): the capability is handed a PublishedFileReader by its caller and
@@ -114,5 +150,6 @@ PopulationEstimates population_estimates_from(const CsvTable& t, std::string fil
 ClaSeries cla_series_from(const CsvTable& t, std::string file);
 PlacementStabilityTable placement_stability_from(const CsvTable& t, std::string file);
 CeasedTable ceased_from(const CsvTable& t, std::string file);
+CinPublished cin_published_from(const CsvTable& t, std::string file);
 
 }  // namespace careflow

@@ -23,6 +23,9 @@ struct Section {
   const char* id;
   const char* title;
   const char* intro;
+  // Shown only when it has tables: a section drawn from a return the council may not have given
+  // (the CIN census), which is otherwise absent rather than empty.
+  bool only_with_tables = false;
 };
 constexpr Section kSections[] = {
     {"profile", "Who is looked after: profile at 31 March",
@@ -38,7 +41,16 @@ constexpr Section kSections[] = {
     {"permanence", "Permanence", "Adoption, special guardianship, child arrangements orders and placements with parents."},
     {"costs", "Costs", "Estimated placement spend from days in care and weekly unit costs."},
     {"projection", "Projected demand", "What today's rates by age would mean for a projected child population."},
+    {"front_door", "The front door and child protection",
+     "From the council's Children in Need census returns: referrals to children's social care and what became of "
+     "them, by collection year (1 April to 31 March), beside England's figures from DfE's 'Children in need' "
+     "statistics.",
+     true},
 };
+
+bool has_tables(const std::vector<analyse::Table>& tables, const char* section) {
+  return std::any_of(tables.begin(), tables.end(), [&](const analyse::Table& t) { return t.section == section; });
+}
 
 std::string cell_text(const Cell& c, int decimals) {
   if (std::holds_alternative<Suppressed>(c)) return "c";
@@ -277,7 +289,9 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
            : "<p class=\"warn\"><strong>Not for publication:</strong> disclosure control is off (--no-suppression); small "
              "numbers are shown.</p>";
   s += "<nav><h2>Contents</h2><ol><li><a href=\"#key\">Key messages</a></li>";
-  for (const auto& sec : kSections) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
+  for (const auto& sec : kSections)
+    if (!sec.only_with_tables || has_tables(tables, sec.id))
+      s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
   for (const auto& sec : o.extra) s += fmt::format("<li><a href=\"#{}\">{}</a></li>", sec.id, xml_escape(sec.title));
   s += "<li><a href=\"#notes\">What could not be done, and definitions</a></li></ol></nav>";
   s += "<h2 id=\"key\">Key messages</h2><ul class=\"keys\">";
@@ -286,6 +300,7 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
   for (const auto& m : messages) s += "<li>" + xml_escape(m.text) + "</li>";
   s += "</ul>";
   for (const auto& sec : kSections) {
+    if (sec.only_with_tables && !has_tables(tables, sec.id)) continue;
     s += fmt::format("<section><h2 id=\"{}\">{}</h2><p>{}</p>", sec.id, xml_escape(sec.title), xml_escape(sec.intro));
     bool any = false;
     for (const auto& t : tables) {
@@ -308,8 +323,9 @@ std::string render_html(const analyse::Assessment& a, const std::vector<analyse:
     for (const auto& l : sec.limitations) s += "<li>" + xml_escape(l) + "</li>";
   s += "<li>Definitions (period of care, looked after on a date, starters and ceasers, days in care) are those of "
        "careflow's docs/model.md and follow DfE's; each table's note gives its own.</li>";
-  s += "<li>England figures: DfE 'Children looked after in England including adoptions'. Contains public sector "
-       "information licensed under the Open Government Licence v3.0.</li></ul>";
+  s += "<li>England figures: DfE 'Children looked after in England including adoptions'";
+  if (has_tables(tables, "front_door")) s += " and 'Children in need'";
+  s += ". Contains public sector information licensed under the Open Government Licence v3.0.</li></ul>";
   // Tables about the report itself (from which year each measure is reliable).
   for (const auto& t : tables)
     if (t.section == "notes") {
