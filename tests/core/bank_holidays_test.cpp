@@ -55,3 +55,29 @@ TEST(BankHolidays, OutsideTheTableNoAnswer) {
   EXPECT_FALSE(nth_working_day_back(d(1999, 1, 5), 3, ew()).has_value());
   EXPECT_EQ(nth_working_day_back(d(1999, 1, 5), 2, ew()), d(1999, 1, 4));
 }
+
+TEST(BankHolidays, WorkingDaysBetweenCountsTheDaysAfterTheStart) {
+  // The same day: 0 (DfE's "same day"); Friday to Monday: 1.
+  EXPECT_EQ(working_days_between(d(2023, 3, 10), d(2023, 3, 10), ew()), 0);
+  EXPECT_EQ(working_days_between(d(2023, 3, 10), d(2023, 3, 13), ew()), 1);
+  // Saturday to Sunday: 0.
+  EXPECT_EQ(working_days_between(d(2023, 3, 11), d(2023, 3, 12), ew()), 0);
+  // Christmas 2024: Friday 20 December to Friday 3 January: 23, 24, 27, 30, 31 December, 2 and 3
+  // January (25, 26 December and 1 January are holidays) = 7.
+  EXPECT_EQ(working_days_between(d(2024, 12, 20), d(2025, 1, 3), ew()), 7);
+  // Christmas 2022, on a weekend (substitute days Monday 26 and Tuesday 27): Friday 23 December to
+  // Friday 30 December: 28, 29, 30 = 3.
+  EXPECT_EQ(working_days_between(d(2022, 12, 23), d(2022, 12, 30), ew()), 3);
+  // The census guide's 45: from Monday 30 January 2023 the 44 working days after it reach 31 March
+  // (the guide counts the start day too).
+  EXPECT_EQ(working_days_between(d(2023, 1, 30), d(2023, 3, 31), ew()), 44);
+  // Across Easter 2022 (Good Friday 15, Easter Monday 18 April): Monday 11 to Tuesday 19 = 4.
+  EXPECT_EQ(working_days_between(d(2022, 4, 11), d(2022, 4, 19), ew()), 4);
+  // A long span equals counting day by day.
+  int n = 0;
+  for (Date x = d(2015, 6, 3) + 1; x <= d(2024, 2, 29); x = x + 1) n += *is_working_day(x, ew());
+  EXPECT_EQ(working_days_between(d(2015, 6, 3), d(2024, 2, 29), ew()), n);
+  // Backwards, or outside the table: no answer.
+  EXPECT_FALSE(working_days_between(d(2023, 3, 13), d(2023, 3, 10), ew()));
+  EXPECT_FALSE(working_days_between(d(1998, 12, 1), d(1999, 1, 10), ew()));
+}

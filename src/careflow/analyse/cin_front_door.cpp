@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <unordered_set>
+#include <functional>
+#include <unordered_map>
 
 #include "careflow/analyse/context.hpp"
+#include "careflow/core/bank_holidays.hpp"
 
 // g++ 12 false positive inside std::variant copies (see analyse.cpp).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -96,6 +98,215 @@ std::vector<ReferralYear> referral_measures(const cin::Timeline& t, const std::v
       r.children_referred += referred;
     }
     if (lookback_known) r.rereferrals = rereferrals;
+    out.push_back(r);
+  }
+  return out;
+}
+
+// ---- Child protection plans ----------------------------------------------------------------
+
+AbuseCategory abuse_category(std::string_view code) {
+  const std::string c = upper(code);
+  if (c == "NEG") return AbuseCategory::neglect;
+  if (c == "PHY") return AbuseCategory::physical;
+  if (c == "SAB") return AbuseCategory::sexual;
+  if (c == "EMO") return AbuseCategory::emotional;
+  if (c == "MUL") return AbuseCategory::multiple;
+  return AbuseCategory::not_recorded;
+}
+
+std::string_view label(AbuseCategory c) {
+  static constexpr std::string_view kLabels[kAbuseCategoryCount] = {
+      "Neglect (NEG)", "Physical abuse (PHY)", "Sexual abuse (SAB)", "Emotional abuse (EMO)",
+      "Multiple (MUL)", "Not recorded, or not a census code"};
+  return kLabels[static_cast<size_t>(c)];
+}
+
+std::string_view d2_column(AbuseCategory c) {
+  static constexpr std::string_view kColumns[kAbuseCategoryCount] = {
+      "Neglect_Initial", "Physical_Initial", "Sexual_Initial", "Emotional_Initial", "Multiple_Initial", ""};
+  return kColumns[static_cast<size_t>(c)];
+}
+
+namespace {
+// `months` calendar months after `d`, the day kept or, past the month's end, its last day.
+Date add_months(Date d, int months) {
+  const auto [y, m, day] = d.ymd();
+  const int k = (m - 1) + months;
+  const int ty = y + k / 12, tm = k % 12 + 1;
+  return Date::from_ymd(ty, tm, std::min(day, days_in_month(ty, tm)));
+}
+}  // namespace
+
+PlanLength plan_length(Date start, Date to) {
+  if (to <= add_months(start, 3)) return PlanLength::three_months_or_less;
+  if (to <= add_months(start, 6)) return PlanLength::three_to_six_months;
+  if (to < birthday(start, 1)) return PlanLength::six_months_to_one_year;
+  if (to < birthday(start, 2)) return PlanLength::one_to_two_years;
+  return PlanLength::two_years_or_more;
+}
+
+std::string_view label(PlanLength l) {
+  static constexpr std::string_view kLabels[kPlanLengthCount] = {
+      "3 months or less", "more than 3 months to 6 months", "more than 6 months, less than 1 year",
+      "1 year to less than 2 years", "2 years or more"};
+  return kLabels[static_cast<size_t>(l)];
+}
+
+std::string_view d5_percent_column(PlanLength l) {
+  static constexpr std::string_view kColumns[kPlanLengthCount] = {
+      "3_months_or_less_percent", "more_than_3_months_6_months_percent",
+      "more_than_6_months_less_than_1_year_percent", "1_year_less_than_2_years_percent", "2_years_or_more_percent"};
+  return kColumns[static_cast<size_t>(l)];
+}
+
+std::string_view label(PlanEnding e) {
+  static constexpr std::string_view kLabels[kPlanEndingCount] = {
+      "Became looked after", "Continued as a child in need (episode still open)",
+      "Case closed: transferred to another council (RC5)",
+      "Case closed: adopted, child arrangements or special guardianship order (RC1, RC3, RC4)",
+      "Case closed: any other reason"};
+  return kLabels[static_cast<size_t>(e)];
+}
+
+std::vector<std::optional<ChildIndex>> children_in_903(const cin::Timeline& t, const History& history) {
+  std::vector<std::optional<ChildIndex>> out(t.children.size());
+  if (history.children.empty()) return out;
+  std::unordered_map<std::string, ChildIndex> by_id;
+  for (ChildIndex c = 0; c < history.children.size(); ++c) by_id.emplace(upper(history.children[c].id), c);
+  for (size_t i = 0; i < t.children.size(); ++i)
+    if (const auto it = by_id.find(upper(t.children[i].id)); it != by_id.end()) out[i] = it->second;
+  return out;
+}
+
+namespace {
+
+bool became_looked_after(const History& h, ChildIndex c, Date end) {
+  for (const auto& p : h.periods_of(c))
+    if (!p.short_breaks && p.start <= end + kBecameLookedAfterDays && p.end > end) return true;
+  return false;
+}
+
+PlanEnding ending_of(const cin::EpisodeOfNeed& e, const cin::ProtectionPlan& p, const History* h,
+                     std::optional<ChildIndex> c) {
+  if (h && c && became_looked_after(*h, *c, p.end)) return PlanEnding::became_looked_after;
+  if (e.closure > p.end) return PlanEnding::continued_in_need;  // an open episode's closure is Date::open()
+  const std::string r = upper(e.closure_reason);
+  if (r == "RC5") return PlanEnding::transferred;
+  if (r == "RC1" || r == "RC3" || r == "RC4") return PlanEnding::order_or_adoption;
+  return PlanEnding::closed_other;
+}
+
+bool has_year(const cin::Timeline& t, int end_year) {
+  return std::find(t.years.begin(), t.years.end(), CollectionYear{end_year}) != t.years.end();
+}
+
+}  // namespace
+
+std::vector<ProtectionPlanYear> protection_plan_measures(const cin::Timeline& t,
+                                                         const std::vector<CollectionYear>& years, Date until,
+                                                         const History* history,
+                                                         const std::vector<std::optional<ChildIndex>>* in_903) {
+  std::vector<ProtectionPlanYear> out;
+  const Date reviews_known_from = t.data_start();
+  // Each child's plans by start, across its episodes (for the previous plan).
+  std::vector<const cin::ProtectionPlan*> plans;
+  for (const auto& y : years) {
+    ProtectionPlanYear r;
+    r.year = y;
+    const Date last = last_day(y, until);
+    const bool two_years_known = has_year(t, y.end_year - 1) && has_year(t, y.end_year - 2);
+    size_t within = 0;
+    for (size_t ci = 0; ci < t.children.size(); ++ci) {
+      const auto& child = t.children[ci];
+      plans.clear();
+      for (const auto& e : child.episodes)
+        for (const auto& p : e.protection_plans) plans.push_back(&p);
+      std::sort(plans.begin(), plans.end(), [](auto* a, auto* b) { return a->start < b->start; });
+      for (const auto& e : child.episodes)
+        for (const auto& p : e.protection_plans) {
+          if (in_year(p.start, y, until)) {
+            ++r.starts;
+            ++r.starts_by_category[static_cast<size_t>(abuse_category(p.initial_category))];
+            if (!p.previous_plans) ++r.previous_not_recorded;
+            else r.second_or_subsequent += *p.previous_plans >= 1;
+            const cin::ProtectionPlan* previous = nullptr;
+            for (const auto* q : plans)
+              if (q->start < p.start) previous = q;
+            within += previous && previous->end >= birthday(p.start, -2);
+          }
+          if (p.start <= last && p.end > last) {
+            ++r.at_31_march;
+            ++r.at_31_march_by_length[static_cast<size_t>(plan_length(p.start, last))];
+          }
+          if (!p.is_open() && in_year(p.end, y, until)) {
+            ++r.ended;
+            ++r.ended_by_length[static_cast<size_t>(plan_length(p.start, p.end))];
+            const auto c = in_903 && ci < in_903->size() ? (*in_903)[ci] : std::nullopt;
+            ++r.ended_by_how[static_cast<size_t>(ending_of(e, p, history, c))];
+            if (p.start < reviews_known_from) {
+              ++r.ended_reviews_not_known;
+            } else {
+              size_t before = 0;
+              bool on_end = false;
+              for (Date d : p.reviews) {
+                before += d < p.end;
+                on_end |= d == p.end;
+              }
+              if (before == 0 && !on_end) ++r.ended_before_first_review;
+              else if (before == 0) ++r.ended_at_first_review;
+              else ++r.ended_after_review;
+            }
+          }
+        }
+    }
+    if (two_years_known) r.within_two_years_of_previous = within;
+    out.push_back(r);
+  }
+  return out;
+}
+
+// ---- Section 47 enquiries and conferences ------------------------------------------------------
+
+std::vector<Section47Year> section47_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
+                                              Date until) {
+  std::vector<Section47Year> out;
+  const BankHolidayTable& holidays = england_and_wales_bank_holidays();
+  for (const auto& y : years) {
+    Section47Year r;
+    r.year = y;
+    for (const auto& child : t.children) {
+      bool any = false;
+      for (const auto& e : child.episodes) {
+        if (e.icpc && in_year(*e.icpc, y, until)) ++r.icpcs_episode_level;
+        for (const auto& s : e.section47s) {
+          if (s.icpc && in_year(*s.icpc, y, until)) {
+            ++r.icpcs;
+            if (const auto days = working_days_between(s.start, *s.icpc, holidays)) {
+              ++r.icpcs_timed;
+              r.icpcs_within_15_days += *days <= 15;
+            } else {
+              ++r.icpcs_days_not_known;
+            }
+          }
+          if (!in_year(s.start, y, until)) continue;
+          any = true;
+          ++r.section47s;
+          // What came of it, as far as the returns read (to `until`) show.
+          if (s.icpc && *s.icpc <= until) {
+            ++r.section47_to_icpc;
+            r.icpc_to_plan += std::any_of(e.protection_plans.begin(), e.protection_plans.end(),
+                                          [&](const cin::ProtectionPlan& p) { return p.start == *s.icpc; });
+          } else if (s.icpc_not_required) {
+            ++r.section47_no_icpc_needed;
+          } else {
+            ++r.section47_open;
+          }
+        }
+      }
+      r.children_section47 += any;
+    }
+    r.icpcs += r.icpcs_episode_level;
     out.push_back(r);
   }
   return out;
@@ -317,6 +528,388 @@ void relate_referrals(FrontDoor& f) {
   }
 }
 
+// ---- Section 47 enquiries and conferences (item 3) ----
+
+void section47_tables(FrontDoor& f, const std::vector<Section47Year>& m) {
+  f.need(f.england.c4, "section 47 enquiries and initial child protection conferences (DfE table C4)");
+  const auto england_within_15 = [&](int year) -> std::optional<double> {
+    const auto a = f.england.c4.england(year, "Duration_0-10_days"), b = f.england.c4.england(year, "Duration_11-15_days"),
+               c = f.england.c4.england(year, "Duration_16-20_days"), d = f.england.c4.england(year, "Duration_21+_days");
+    if (!a || !b || !c || !d || *a + *b + *c + *d <= 0) return std::nullopt;
+    return 100.0 * (*a + *b) / (*a + *b + *c + *d);
+  };
+  {
+    Table t = make_table(
+        kFrontDoorSection, "cin_section47_icpc", "Section 47 enquiries and initial child protection conferences",
+        "Section 47 enquiries starting in the year (S47ActualStartDate) and initial child protection conferences "
+        "(ICPCs) held in it: an enquiry's DateOfInitialCPC and an episode's (a conference not tied to an enquiry, "
+        "e.g. a transfer-in), both counted as DfE does (cin-census-spec.md §6). Within 15 working days: of the "
+        "enquiries' conferences held in the year, those held 15 working days or fewer after the enquiry's start "
+        "(the strategy discussion), counting the working days after it (England and Wales bank holidays, "
+        "core/bank_holidays); an episode's conferences have no start to time. Rates per 10,000 children aged 0-17 "
+        "(mid-year estimate of the year before). England: DfE table C4 (within 15 days: its 0-10 and 11-15 day bands "
+        "over all four).",
+        {{"year", "Year"},
+         {"section47s", "Section 47 enquiries"},
+         {"section47s_per_10000", "Per 10,000", 1},
+         {"england_section47s_per_10000", "England per 10,000", 1},
+         {"children", "Children with an enquiry"},
+         {"icpcs", "ICPCs held"},
+         {"icpcs_per_10000", "ICPCs per 10,000", 1},
+         {"england_icpcs_per_10000", "England ICPCs per 10,000", 1},
+         {"icpcs_timed", "ICPCs after an enquiry"},
+         {"within_15_days", "Within 15 working days"},
+         {"within_15_days_percent", "% within 15 working days", 1},
+         {"england_within_15_days_percent", "England % within 15 working days", 1},
+         {"population_0_17", "Population 0-17 (mid-year before)"}});
+    add_year_rows(f.years, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
+      const auto& r = m[yi];
+      const auto pop = f.population(y);
+      const auto ep = f.england_population(y);
+      const auto rate = [&](double n) { return pop ? Cell{n / *pop * 10000.0} : Cell{}; };
+      const auto england_rate = [&](std::optional<double> n) { return n && ep ? Cell{*n / *ep * 10000.0} : Cell{}; };
+      row.push_back(double(r.section47s));
+      row.push_back(rate(double(r.section47s)));
+      row.push_back(england_rate(f.england.c4.england(y.end_year, "Section47")));
+      row.push_back(double(r.children_section47));
+      row.push_back(double(r.icpcs));
+      row.push_back(rate(double(r.icpcs)));
+      row.push_back(england_rate(f.england.c4.england(y.end_year, "ICPC")));
+      row.push_back(double(r.icpcs_timed));
+      row.push_back(double(r.icpcs_within_15_days));
+      row.push_back(percent(double(r.icpcs_within_15_days), double(r.icpcs_timed)));
+      row.push_back(cell_of(england_within_15(y.end_year)));
+      row.push_back(cell_of(pop));
+    });
+    set_counts(t, {.columns = {1, 4, 5, 8, 9},
+                   .ratios = {{.column = 2, .numerator = 1, .denominator = 12, .scale = 10000},
+                              {.column = 6, .numerator = 5, .denominator = 12, .scale = 10000},
+                              {.column = 10, .numerator = 9, .denominator = 8}}});
+    if (f.population(f.years.back())) set_chart(t, Chart::year_lines, {2, 3, 6, 7}, "per 10,000 children");
+    else set_chart(t, Chart::year_lines, {1, 5}, "enquiries and conferences");
+    if (!t.table.rows.empty()) {
+      const auto& last = t.table.rows.back();
+      const double* p = std::get_if<double>(&last[10]);
+      const double* e = std::get_if<double>(&last[11]);
+      const double n = std::get<double>(last[8]);
+      if (p && e && n >= 10)
+        f.a.messages.push_back({kFrontDoorSection,
+                                fmt::format("{:.1f}% of initial child protection conferences after a section 47 enquiry "
+                                            "in {} were held within 15 working days of the strategy discussion, "
+                                            "against {:.1f}% in England.",
+                                            *p, f.years.back().label(), *e),
+                                10 + std::fabs(*p - *e), {n, std::get<double>(last[9])}});
+    }
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    Table t = make_table(
+        kFrontDoorSection, "cin_section47_conversion",
+        "From section 47 enquiry to conference to child protection plan",
+        "The enquiries starting in the year, followed to what came of them as the latest return read shows: a "
+        "conference held (whenever); of those, a child protection plan starting on the conference's date in the "
+        "same episode (a plan starts at a conference: rule 2885); concluded with no conference needed "
+        "(ICPCnotRequired); neither yet (the latest year's last weeks above all). England: ICPCs over section 47 "
+        "enquiries in the same year, DfE table C4 (not the same cohort, and counting episodes' conferences too).",
+        {{"year", "Year"},
+         {"section47s", "Section 47 enquiries"},
+         {"to_icpc", "Led to an ICPC"},
+         {"to_icpc_percent", "% led to an ICPC", 1},
+         {"england_icpc_per_100_section47", "England ICPCs per 100 enquiries", 1},
+         {"icpc_to_plan", "ICPC led to a plan"},
+         {"icpc_to_plan_percent", "% of ICPCs leading to a plan", 1},
+         {"section47_to_plan_percent", "% of enquiries leading to a plan", 1},
+         {"no_icpc_needed", "No conference needed"},
+         {"not_yet_concluded", "Not yet concluded"}});
+    add_year_rows(f.years, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
+      const auto& r = m[yi];
+      const double n = double(r.section47s);
+      row.push_back(n);
+      row.push_back(double(r.section47_to_icpc));
+      row.push_back(percent(double(r.section47_to_icpc), n));
+      const auto es = f.england.c4.england(y.end_year, "Section47"), ei = f.england.c4.england(y.end_year, "ICPC");
+      row.push_back(es && ei && *es > 0 ? Cell{100.0 * *ei / *es} : Cell{});
+      row.push_back(double(r.icpc_to_plan));
+      row.push_back(percent(double(r.icpc_to_plan), double(r.section47_to_icpc)));
+      row.push_back(percent(double(r.icpc_to_plan), n));
+      row.push_back(double(r.section47_no_icpc_needed));
+      row.push_back(double(r.section47_open));
+    });
+    set_counts(t, {.columns = {1, 2, 5, 8, 9},
+                   .ratios = {{.column = 3, .numerator = 2, .denominator = 1},
+                              {.column = 6, .numerator = 5, .denominator = 2},
+                              {.column = 7, .numerator = 5, .denominator = 1}},
+                   .row_relations = {{{1, 2, 8, 9}, {1, -1, -1, -1}}}});
+    set_chart(t, Chart::year_lines, {3, 4, 6, 7}, "%");
+    f.a.tables.push_back(std::move(t));
+  }
+  // The enquiries of both tables are the same.
+  const Table& a = f.a.tables[f.a.tables.size() - 2];
+  const Table& b = f.a.tables.back();
+  for (size_t yi = 0; yi < f.years.size(); ++yi)
+    f.a.relations.push_back({Relation::Kind::equal, {FrontDoor::year_cell(a, yi, 1), FrontDoor::year_cell(b, yi, 1)}});
+}
+
+// ---- Child protection plans (item 4) ----
+
+// A by-year table of categories with England's share of each beside the latest year's (`england`
+// gives the England percentage of a category row, none when not published).
+void add_england_percent(Table& t, const std::string& label, const std::function<std::optional<double>(size_t row)>& england) {
+  t.table.add_column("england_percent", label, 1);
+  for (size_t r = 0; r < t.table.rows.size(); ++r) t.table.rows[r].push_back(cell_of(england(r)));
+}
+
+// The row's category index (its label among `labels`), or none (the Total row).
+std::optional<size_t> category_of_row(const Table& t, size_t row, const std::vector<std::string>& labels) {
+  const auto* name = std::get_if<std::string>(&t.table.rows[row][0]);
+  if (!name) return std::nullopt;
+  for (size_t k = 0; k < labels.size(); ++k)
+    if (*name == labels[k]) return k;
+  return std::nullopt;
+}
+
+template <size_t N, class Label>
+std::vector<std::string> labels_of(Label label_of) {
+  std::vector<std::string> v;
+  for (size_t k = 0; k < N; ++k) v.emplace_back(label_of(k));
+  return v;
+}
+
+// Plans starting, at 31 March and ended, with rates against England's (D3 and D5 counts over
+// England's 0-17 population).
+void protection_plan_tables(FrontDoor& f, const std::vector<ProtectionPlanYear>& m) {
+  f.need(f.england.d3, "child protection plans starting and second or subsequent plans (DfE table D3)");
+  f.need(f.england.d5, "child protection plans at 31 March and their length (DfE table D5)");
+  Table t = make_table(
+      kFrontDoorSection, "cin_cp_plans", "Child protection plans: starting, at 31 March and ended",
+      "Plans whose CPPstartDate falls in the year; plans open at the end of 31 March (started on or before it, "
+      "ended after it or not yet); plans whose CPPendDate falls in the year (cin-census-spec.md §6). Rates per "
+      "10,000 children aged 0-17 (mid-year estimate of the year before). England: plans starting from DfE table D3 "
+      "(CPP_start) and at 31 March from D5 (CPP_At31), over England's 0-17 population; blank where DfE has not "
+      "published the year.",
+      {{"year", "Year"},
+       {"starting", "Plans starting"},
+       {"starting_per_10000", "Starting per 10,000", 1},
+       {"england_starting_per_10000", "England starting per 10,000", 1},
+       {"at_31_march", "Plans at 31 March"},
+       {"at_31_march_per_10000", "At 31 March per 10,000", 1},
+       {"england_at_31_march_per_10000", "England at 31 March per 10,000", 1},
+       {"ended", "Plans ended"},
+       {"population_0_17", "Population 0-17 (mid-year before)"}});
+  add_year_rows(f.years, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
+    const auto& r = m[yi];
+    const auto pop = f.population(y);
+    const auto ep = f.england_population(y);
+    const auto rate = [&](double n) { return pop ? Cell{n / *pop * 10000.0} : Cell{}; };
+    const auto england_rate = [&](std::optional<double> n) { return n && ep ? Cell{*n / *ep * 10000.0} : Cell{}; };
+    row.push_back(double(r.starts));
+    row.push_back(rate(double(r.starts)));
+    row.push_back(england_rate(f.england.d3.england(y.end_year, "CPP_start")));
+    row.push_back(double(r.at_31_march));
+    row.push_back(rate(double(r.at_31_march)));
+    row.push_back(england_rate(f.england.d5.england(y.end_year, "CPP_At31")));
+    row.push_back(double(r.ended));
+    row.push_back(cell_of(pop));
+  });
+  set_counts(t, {.columns = {1, 4, 7},
+                 .ratios = {{.column = 2, .numerator = 1, .denominator = 8, .scale = 10000},
+                            {.column = 5, .numerator = 4, .denominator = 8, .scale = 10000}}});
+  if (f.population(f.years.back())) set_chart(t, Chart::year_lines, {2, 3, 5, 6}, "plans per 10,000 children");
+  else set_chart(t, Chart::year_lines, {1, 4}, "plans");
+  if (!t.table.rows.empty()) {
+    const auto& last = t.table.rows.back();
+    const double* r = std::get_if<double>(&last[5]);
+    const double* e = std::get_if<double>(&last[6]);
+    const double n = std::get<double>(last[4]);
+    if (r && e && n >= 10)
+      f.a.messages.push_back({kFrontDoorSection,
+                              fmt::format("At 31 March {} {:.0f} children were on child protection plans, {:.1f} per "
+                                          "10,000, against {:.1f} in England ({:+.0f}%).",
+                                          f.years.back().end_year, n, *r, *e, 100.0 * (*r - *e) / *e),
+                              15 + std::fabs(100.0 * (*r - *e) / *e), {n}});
+  }
+  f.a.tables.push_back(std::move(t));
+}
+
+// Second or subsequent plans: ever (D3) and within two years of the previous one.
+void repeat_plan_tables(FrontDoor& f, const std::vector<ProtectionPlanYear>& m) {
+  Table t = make_table(
+      kFrontDoorSection, "cin_cp_repeat_plans", "Child protection plans starting that are a second or subsequent plan",
+      "Second or subsequent: a plan starting in the year whose NumberOfPreviousCPP is 1 or more (the child's plans "
+      "before it, ever, in any council as the council knows: DfE's definition, table D3; cin-census-spec.md §6); "
+      "plans without the number are counted apart and are in neither. Within 2 years: the child's previous plan in "
+      "the returns (any episode) ended on or after the same day two years before this one started; it needs the "
+      "returns of the two years before, so earlier years are left blank. England: DfE table D3 "
+      "(CPP_subsequent_percent).",
+      {{"year", "Year"},
+       {"starting", "Plans starting"},
+       {"second_or_subsequent", "Second or subsequent"},
+       {"second_or_subsequent_percent", "% second or subsequent", 1},
+       {"england_second_or_subsequent_percent", "England % second or subsequent", 1},
+       {"previous_not_recorded", "Number of previous plans not recorded"},
+       {"within_2_years", "Within 2 years of the previous plan"},
+       {"within_2_years_percent", "% within 2 years", 1}});
+  add_year_rows(f.years, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
+    const auto& r = m[yi];
+    const double n = double(r.starts);
+    row.push_back(n);
+    row.push_back(double(r.second_or_subsequent));
+    row.push_back(percent(double(r.second_or_subsequent), n));
+    row.push_back(cell_of(f.england.d3.england(y.end_year, "CPP_subsequent_percent")));
+    row.push_back(double(r.previous_not_recorded));
+    row.push_back(r.within_two_years_of_previous ? Cell{double(*r.within_two_years_of_previous)} : Cell{});
+    row.push_back(r.within_two_years_of_previous ? percent(double(*r.within_two_years_of_previous), n) : Cell{});
+  });
+  set_counts(t, {.columns = {1, 2, 5, 6},
+                 .ratios = {{.column = 3, .numerator = 2, .denominator = 1}, {.column = 7, .numerator = 6, .denominator = 1}}});
+  set_chart(t, Chart::year_lines, {3, 4, 7}, "% of plans starting");
+  f.a.tables.push_back(std::move(t));
+}
+
+// Plans starting by initial category of abuse (D2), at 31 March and ended by length (D5), and how
+// plans ended.
+void plan_breakdown_tables(FrontDoor& f, const std::vector<ProtectionPlanYear>& m) {
+  f.need(f.england.d2, "child protection plans by category of abuse (DfE table D2)");
+  const auto year_index = [&](const CollectionYear& y) {
+    return static_cast<size_t>(std::find(f.years.begin(), f.years.end(), y) - f.years.begin());
+  };
+  const int latest = f.years.back().end_year;
+  {
+    const auto labels = labels_of<kAbuseCategoryCount>([](size_t k) { return label(AbuseCategory(k)); });
+    Table t = by_year(f.years, "cin_cp_by_category", "Child protection plans starting, by initial category of abuse",
+                      "InitialCategoryOfAbuse of the plans starting in the year (cin-census-spec.md §3.8). England: the "
+                      "share of England's plans starting in each category, DfE table D2, of the latest year DfE has "
+                      "published up to the council's latest (named in the column).",
+                      kFrontDoorSection, labels, [&](const CollectionYear& y, std::vector<double>& counts) {
+                        for (size_t k = 0; k < kAbuseCategoryCount; ++k)
+                          counts[k] = double(m[year_index(y)].starts_by_category[k]);
+                      });
+    const auto ey = f.england.d2.latest_england_year(latest);
+    const auto total = ey ? f.england.d2.england(*ey, "CPP_start") : std::nullopt;
+    add_england_percent(t, ey ? fmt::format("England % {}", CollectionYear{*ey}.label()) : "England %",
+                        [&](size_t row) -> std::optional<double> {
+                          if (!total || *total <= 0) return std::nullopt;
+                          const auto k = category_of_row(t, row, labels);
+                          if (!k) return 100.0;  // the Total row
+                          const auto col = d2_column(AbuseCategory(*k));
+                          const auto v = col.empty() ? std::nullopt : f.england.d2.england(*ey, std::string(col));
+                          return v ? std::optional<double>(100.0 * *v / *total) : std::nullopt;
+                        });
+    set_chart(t, Chart::bars, {f.years.size() + 1, f.years.size() + 2}, "% of plans starting");
+    f.a.tables.push_back(std::move(t));
+  }
+  const auto lengths = labels_of<kPlanLengthCount>([](size_t k) { return label(PlanLength(k)); });
+  {
+    Table t = by_year(f.years, "cin_cp_length_at_31_march", "Child protection plans at 31 March, by length",
+                      "Plans open at 31 March by the time from their start to 31 March, in DfE's bands of table D5: "
+                      "3 months or less (31 March at most 3 calendar months after the start), more than 3 months to 6 "
+                      "months, more than 6 months but less than a year, 1 year to less than 2, 2 years or more (31 "
+                      "March on or after the start's second anniversary). England: DfE table D5, of the latest year "
+                      "published up to the council's latest (named in the column).",
+                      kFrontDoorSection, lengths, [&](const CollectionYear& y, std::vector<double>& counts) {
+                        for (size_t k = 0; k < kPlanLengthCount; ++k)
+                          counts[k] = double(m[year_index(y)].at_31_march_by_length[k]);
+                      }, true);
+    const auto ey = f.england.d5.latest_england_year(latest);
+    add_england_percent(t, ey ? fmt::format("England % {}", CollectionYear{*ey}.label()) : "England %",
+                        [&](size_t row) -> std::optional<double> {
+                          if (!ey) return std::nullopt;
+                          const auto k = category_of_row(t, row, lengths);
+                          if (!k) return f.england.d5.england(*ey, "CPP_At31") ? std::optional<double>(100.0) : std::nullopt;
+                          return f.england.d5.england(*ey, std::string(d5_percent_column(PlanLength(*k))));
+                        });
+    set_chart(t, Chart::bars, {f.years.size() + 1, f.years.size() + 2}, "% of plans at 31 March");
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    Table t = by_year(f.years, "cin_cp_length_ended", "Child protection plans ended, by length",
+                      "Plans ended in the year by the time from their start to their end, in the bands of table D5 "
+                      "(see the plans at 31 March). DfE publishes no England table of plans ended by length here.",
+                      kFrontDoorSection, lengths, [&](const CollectionYear& y, std::vector<double>& counts) {
+                        for (size_t k = 0; k < kPlanLengthCount; ++k)
+                          counts[k] = double(m[year_index(y)].ended_by_length[k]);
+                      }, true);
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    const auto labels = labels_of<kPlanEndingCount>([](size_t k) { return label(PlanEnding(k)); });
+    Table t = by_year(
+        f.years, "cin_cp_endings", "How child protection plans ended",
+        fmt::format("Plans ended in the year, by what followed on their end date. Became looked after: the child, "
+                    "found in the 903 by its LAchildID, was looked after at the end of that day (short breaks "
+                    "excluded) or began a period of care within {} days after it{}. Otherwise by the episode of "
+                    "need: still open after that day (continued as a child in need), or closed on it, by reason of "
+                    "closure.",
+                    kBecameLookedAfterDays,
+                    f.cx.h.children.empty() ? " (no 903 returns were read: none is counted so)" : ""),
+        kFrontDoorSection, labels, [&](const CollectionYear& y, std::vector<double>& counts) {
+          for (size_t k = 0; k < kPlanEndingCount; ++k) counts[k] = double(m[year_index(y)].ended_by_how[k]);
+        }, true);
+    set_chart(t, Chart::bars, {f.years.size()}, "plans ended");
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    Table t = make_table(
+        kFrontDoorSection, "cin_cp_first_review", "Child protection plans ended at or before their first review",
+        "Plans ended in the year: before their first review conference (no CPPreviewDate on or before the end), at it "
+        "(the only review on or before the end is on the end date), or after one or more reviews. A plan that began "
+        "before the first return read may have had reviews no return read holds: not known. Percentages of the plans "
+        "ended.",
+        {{"year", "Year"},
+         {"ended", "Plans ended"},
+         {"before_first_review", "Ended before the first review"},
+         {"before_first_review_percent", "% before the first review", 1},
+         {"at_first_review", "Ended at the first review"},
+         {"at_first_review_percent", "% at the first review", 1},
+         {"after_review", "Ended after a review"},
+         {"not_known", "Not known (began before the returns)"}});
+    add_year_rows(f.years, t, [&](const CollectionYear&, size_t yi, std::vector<Cell>& row) {
+      const auto& r = m[yi];
+      const double n = double(r.ended);
+      row.push_back(n);
+      row.push_back(double(r.ended_before_first_review));
+      row.push_back(percent(double(r.ended_before_first_review), n));
+      row.push_back(double(r.ended_at_first_review));
+      row.push_back(percent(double(r.ended_at_first_review), n));
+      row.push_back(double(r.ended_after_review));
+      row.push_back(double(r.ended_reviews_not_known));
+    });
+    set_counts(t, {.columns = {1, 2, 4, 6, 7},
+                   .ratios = {{.column = 3, .numerator = 2, .denominator = 1}, {.column = 5, .numerator = 4, .denominator = 1}},
+                   .row_relations = {{{1, 2, 4, 6, 7}, {1, -1, -1, -1, -1}}}});
+    set_chart(t, Chart::year_lines, {3, 5}, "% of plans ended");
+    f.a.tables.push_back(std::move(t));
+  }
+}
+
+// The same plans in several tables: starts (cin_cp_plans, cin_cp_repeat_plans, the category
+// Total), at 31 March (cin_cp_plans, the length Total), ended (cin_cp_plans, the ended-length and
+// endings Totals, cin_cp_first_review).
+void relate_plans(FrontDoor& f) {
+  const auto find = [&](const std::string& id) -> const Table* {
+    for (const auto& t : f.a.tables)
+      if (t.table.id == id) return &t;
+    return nullptr;
+  };
+  const Table* plans = find("cin_cp_plans");
+  if (!plans) return;
+  for (size_t yi = 0; yi < f.years.size(); ++yi) {
+    const auto same = [&](size_t column, const Table* other, std::optional<size_t> other_column) {
+      if (!other) return;
+      CellRef there = other_column ? CellRef{other->table.id, yi, *other_column}
+                                   : CellRef{other->table.id, other->total_row.value_or(0), yi + 1};
+      if (!other_column && !other->total_row) return;
+      f.a.relations.push_back({Relation::Kind::equal, {FrontDoor::year_cell(*plans, yi, column), there}});
+    };
+    same(1, find("cin_cp_repeat_plans"), 1);
+    same(1, find("cin_cp_by_category"), std::nullopt);
+    same(4, find("cin_cp_length_at_31_march"), std::nullopt);
+    same(7, find("cin_cp_length_ended"), std::nullopt);
+    same(7, find("cin_cp_endings"), std::nullopt);
+    same(7, find("cin_cp_first_review"), 1);
+  }
+}
+
 }  // namespace
 
 void front_door(Context& cx, Assessment& a) {
@@ -335,6 +928,13 @@ void front_door(Context& cx, Assessment& a) {
   referral_outcome_tables(f, referrals);
   referral_source_tables(f, referrals);
   relate_referrals(f);
+  const auto in_903 = children_in_903(f.cin, cx.h);
+  const auto plans = protection_plan_measures(f.cin, f.years, cx.ref, &cx.h, &in_903);
+  protection_plan_tables(f, plans);
+  repeat_plan_tables(f, plans);
+  plan_breakdown_tables(f, plans);
+  relate_plans(f);
+  section47_tables(f, section47_measures(f.cin, f.years, cx.ref));
 }
 
 }  // namespace detail

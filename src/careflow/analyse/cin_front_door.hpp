@@ -14,6 +14,7 @@
 
 #include "careflow/core/cin_timeline.hpp"
 #include "careflow/core/date.hpp"
+#include "careflow/core/history.hpp"
 
 namespace careflow::analyse {
 
@@ -66,5 +67,102 @@ struct ReferralYear {
 // in is counted to that day).
 std::vector<ReferralYear> referral_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
                                             Date until = Date::open());
+
+// ---- Child protection plans (item 4) ------------------------------------------------------
+
+// InitialCategoryOfAbuse / LatestCategoryOfAbuse (cin-census-spec.md §3.8), then one for a
+// category not recorded or not a census code.
+enum class AbuseCategory : unsigned char { neglect, physical, sexual, emotional, multiple, not_recorded };
+inline constexpr size_t kAbuseCategoryCount = 6;
+AbuseCategory abuse_category(std::string_view code);  // NEG, PHY, SAB, EMO, MUL; case-insensitive
+std::string_view label(AbuseCategory c);
+std::string_view d2_column(AbuseCategory c);  // table D2's "Neglect_Initial"...; "" for not_recorded
+
+// DfE's bands of a plan's length (table D5), from its start to a day (31 March, or its end), in
+// calendar months and years: 3 months or less (the day is at most 3 months after the start: 1
+// January to 1 April), more than 3 months to 6 months, more than 6 months but less than a year,
+// 1 year to less than 2, 2 years or more (the day is on or after the second anniversary). A
+// month from the 31st ends on the month's last day (31 August + 6 months: 28 or 29 February).
+enum class PlanLength : unsigned char {
+  three_months_or_less, three_to_six_months, six_months_to_one_year, one_to_two_years, two_years_or_more
+};
+inline constexpr size_t kPlanLengthCount = 5;
+PlanLength plan_length(Date start, Date to);
+std::string_view label(PlanLength l);
+std::string_view d5_percent_column(PlanLength l);  // table D5's "3_months_or_less_percent"...
+
+// How a plan ended, judged on its end date. Became looked after: the child (found in the 903 by
+// its LAchildID, without regard to case) was looked after at the end of that day (short breaks
+// excluded), or began a period of care within kBecameLookedAfterDays after it; only when the 903
+// history is given. Otherwise by its episode of need: still open after that day (continued as a
+// child in need, e.g. on a CIN plan), or closed on it, by reason (RC5 transferred to another
+// council; RC1, RC3, RC4 adopted or a child arrangements or special guardianship order; any other
+// reason, RC2, RC6, RC7..., or none).
+enum class PlanEnding : unsigned char {
+  became_looked_after, continued_in_need, transferred, order_or_adoption, closed_other
+};
+inline constexpr size_t kPlanEndingCount = 5;
+inline constexpr int kBecameLookedAfterDays = 14;
+std::string_view label(PlanEnding e);
+
+struct ProtectionPlanYear {
+  CollectionYear year;
+  size_t starts = 0;       // CPPstartDate in the year
+  size_t at_31_march = 0;  // open at the end of the year's last day (start on or before, end after or none)
+  size_t ended = 0;        // CPPendDate in the year
+  std::array<size_t, kAbuseCategoryCount> starts_by_category{};    // initial category, of starts
+  std::array<size_t, kPlanLengthCount> at_31_march_by_length{};  // from start to 31 March
+  std::array<size_t, kPlanLengthCount> ended_by_length{};        // from start to end
+  // Second or subsequent plans (DfE table D3): starts with NumberOfPreviousCPP of 1 or more (the
+  // child's plans before this one, ever, in any council as the council knows). Starts without
+  // the number are counted apart.
+  size_t second_or_subsequent = 0, previous_not_recorded = 0;
+  // Starts whose child's previous plan in the returns (the latest starting before, any episode)
+  // ended on or after the day two years before this start. Known only when the returns of the two
+  // years before the year were read (a plan ended in them is in their returns), else none.
+  std::optional<size_t> within_two_years_of_previous;
+  // Of the plans ended: ended before their first review conference (no CPPreviewDate on or before
+  // the end), at it (the only review on or before the end is on the end date), or after one or
+  // more reviews; plans started before the first return read are not known (their earlier
+  // reviews are in no return read).
+  size_t ended_before_first_review = 0, ended_at_first_review = 0, ended_after_review = 0,
+         ended_reviews_not_known = 0;
+  std::array<size_t, kPlanEndingCount> ended_by_how{};  // sums to ended
+};
+
+// The 903 child of each census child (by index), by LAchildID = CHILD without regard to case:
+// core's linkage rule without its UPN fallback. Empty when `history` has no children.
+std::vector<std::optional<ChildIndex>> children_in_903(const cin::Timeline& t, const History& history);
+
+// One per year of `years`, events counted to `until`. `history` and `in_903`
+// (children_in_903's) for "became looked after"; none: no plan is counted as such.
+std::vector<ProtectionPlanYear> protection_plan_measures(const cin::Timeline& t,
+                                                         const std::vector<CollectionYear>& years,
+                                                         Date until = Date::open(), const History* history = nullptr,
+                                                         const std::vector<std::optional<ChildIndex>>* in_903 = nullptr);
+
+// ---- Section 47 enquiries and initial child protection conferences (item 3) --------------------
+
+struct Section47Year {
+  CollectionYear year;
+  size_t section47s = 0;          // S47ActualStartDate in the year
+  size_t children_section47 = 0;  // distinct children with one
+  // Initial child protection conferences held in the year: DateOfInitialCPC of an enquiry, and
+  // of an episode (a conference not tied to an enquiry of the episode, e.g. a transfer-in), both
+  // counted as DfE does (cin-census-spec.md §6 "ICPCs").
+  size_t icpcs = 0, icpcs_episode_level = 0;
+  // Of the enquiries' conferences held in the year: working days from the enquiry's start (the
+  // strategy discussion) to the conference (core/bank_holidays working_days_between), 15 or fewer;
+  // not known when a day is outside the bank-holiday table or the conference is before the start.
+  size_t icpcs_timed = 0, icpcs_within_15_days = 0, icpcs_days_not_known = 0;
+  // The enquiries started in the year followed to what came of them, as the latest return read
+  // shows: a conference held (at any date); of those, a child protection plan starting on the
+  // conference's date in the same episode (rule 2885: a plan starts at a conference); concluded
+  // with no conference needed (ICPCnotRequired); neither yet.
+  size_t section47_to_icpc = 0, icpc_to_plan = 0, section47_no_icpc_needed = 0, section47_open = 0;
+};
+
+std::vector<Section47Year> section47_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
+                                              Date until = Date::open());
 
 }  // namespace careflow::analyse

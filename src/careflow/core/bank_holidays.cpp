@@ -286,6 +286,18 @@ std::optional<bool> is_working_day(Date d, const BankHolidayTable& holidays) {
   return !is_weekend(d) && !holidays.is_holiday(d);
 }
 
+std::optional<int> working_days_between(Date from, Date to, const BankHolidayTable& holidays) {
+  if (to < from || !holidays.covers(from) || !holidays.covers(to)) return std::nullopt;
+  // Whole weeks have five weekdays; only the remainder and the holidays need looking at.
+  const int32_t days = to - from;
+  int n = days / 7 * 5;
+  for (Date d = from + days / 7 * 7 + 1; d <= to; d = d + 1) n += !is_weekend(d);
+  const auto first = std::upper_bound(holidays.dates.begin(), holidays.dates.end(), from);
+  const auto last = std::upper_bound(holidays.dates.begin(), holidays.dates.end(), to);
+  for (auto it = first; it != last; ++it) n -= !is_weekend(*it);
+  return n;
+}
+
 std::optional<Date> nth_working_day_back(Date d, int n, const BankHolidayTable& holidays) {
   for (int counted = 0;; d = d - 1) {
     const auto w = is_working_day(d, holidays);

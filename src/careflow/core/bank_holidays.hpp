@@ -36,6 +36,14 @@ std::optional<bool> is_working_day(Date d, const BankHolidayTable& holidays);
 // count leaves the table's years. n >= 1.
 std::optional<Date> nth_working_day_back(Date d, int n, const BankHolidayTable& holidays);
 
+// Working days after `from` up to and including `to` (none when to < from, or when the table
+// does not cover a day counted): a task started and finished the same day took 0 working days,
+// one finished the next working day 1, as DfE counts an assessment's duration (table C2's "same
+// day", 1-10 days...) and the 15 working days from a strategy discussion to a conference.
+// Friday 20 December 2024 to Friday 3 January 2025 is 7 (Christmas Day, Boxing Day and New
+// Year's Day are not working days).
+std::optional<int> working_days_between(Date from, Date to, const BankHolidayTable& holidays);
+
 // The last working day strictly before `d` (1 April 2023's is Friday 31 March 2023). None when
 // the table does not cover the days looked at.
 std::optional<Date> previous_working_day(Date d, const BankHolidayTable& holidays);

@@ -43,8 +43,8 @@ constexpr Section kSections[] = {
     {"projection", "Projected demand", "What today's rates by age would mean for a projected child population."},
     {"front_door", "The front door and child protection",
      "From the council's Children in Need census returns: referrals to children's social care and what became of "
-     "them, by collection year (1 April to 31 March), beside England's figures from DfE's 'Children in need' "
-     "statistics.",
+     "them, child protection plans, section 47 enquiries and child protection conferences, by collection year (1 "
+     "April to 31 March), beside England's figures from DfE's 'Children in need' statistics.",
      true},
 };
 
