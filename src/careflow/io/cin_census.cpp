@@ -14,12 +14,6 @@ namespace careflow::cin {
 
 namespace fs = std::filesystem;
 
-const std::string& ReturnTable::source_of(size_t row) const {
-  for (auto it = more_sources.rbegin(); it != more_sources.rend(); ++it)
-    if (row >= it->first_row) return it->file;
-  return data.source;
-}
-
 namespace {
 
 std::string lower(std::string_view s) {
@@ -148,19 +142,6 @@ Return read_return_csv_files(const std::vector<std::string>& files, CollectionYe
     ret.files.push_back(std::move(report));
   }
   return ret;
-}
-
-ReturnTable& Return::get(Table t, const std::string& source) {
-  auto& slot = tables[static_cast<size_t>(t)];
-  if (!slot) {
-    slot.emplace();
-    slot->table = t;
-    slot->data.source = source;
-    const auto& s = schema(t);
-    slot->data.columns.assign(s.columns.begin(), s.columns.end());
-    slot->has_column.assign(s.columns.size(), true);
-  }
-  return *slot;
 }
 
 namespace {

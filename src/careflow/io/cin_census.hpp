@@ -15,29 +15,12 @@
 #include "careflow/core/date.hpp"
 #include "careflow/core/problems.hpp"
 #include "careflow/io/csv.hpp"
+#include "careflow/io/return_table.hpp"
 
 namespace careflow::cin {
 
-// One module of one return, with its columns in schema order. Cells are text, trimmed and
-// upper-cased (codes are case-insensitive: "n1" is N1, "true" is TRUE); an empty cell is missing.
-// A standard column absent from the file reads as missing in every row (`has_column` says so).
-struct ReturnTable {
-  Table table = Table::header;
-  CsvTable data;  // columns == schema(table).columns
-  std::vector<bool> has_column;
-  std::vector<std::string> extra_columns;  // columns in the file that the table does not have
-
-  // When several files hold the same table, rows from `first_row` on came from `file`.
-  struct SourceRange { size_t first_row; std::string file; };
-  std::vector<SourceRange> more_sources;
-
-  size_t rows() const { return data.rows(); }
-  std::string_view cell(size_t row, size_t col) const { return data.cell(row, col); }
-  uint32_t line(size_t row) const { return data.line(row); }
-  const std::string& source() const { return data.source; }
-  // The file a row was read from.
-  const std::string& source_of(size_t row) const;
-};
+// One table of one return (io/return_table.hpp).
+using ReturnTable = ReturnTableOf<Table>;
 
 // What was read from each input file.
 struct FileReport {
@@ -51,19 +34,8 @@ struct FileReport {
   bool used = false;  // anything of the file went into the tables
 };
 
-// One collection year's census return: up to one of each table.
-struct Return {
-  CollectionYear year;
-  std::array<std::optional<ReturnTable>, kTableCount> tables;
-  std::vector<FileReport> files;
-
-  const ReturnTable* find(Table t) const {
-    const auto& x = tables[static_cast<size_t>(t)];
-    return x ? &*x : nullptr;
-  }
-  // The table, made empty (every schema column present) if there is none yet.
-  ReturnTable& get(Table t, const std::string& source);
-};
+// One collection year's return (io/return_table.hpp).
+using Return = ReturnOf<Table, kTableCount, FileReport>;
 
 // Recognises a CSV's module from the file's name ("CINdetails.csv", "cin_details.csv"), else from
 // its columns (any order, any case): the one table holding every column of the file that is a CIN

@@ -13,12 +13,6 @@ namespace careflow::ssda903 {
 
 namespace fs = std::filesystem;
 
-const std::string& ReturnTable::source_of(size_t row) const {
-  for (auto it = more_sources.rbegin(); it != more_sources.rend(); ++it)
-    if (row >= it->first_row) return it->file;
-  return data.source;
-}
-
 namespace {
 
 std::string lower(std::string_view s) {

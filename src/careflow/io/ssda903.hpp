@@ -13,32 +13,15 @@
 #include "careflow/core/problems.hpp"
 #include "careflow/core/ssda903_tables.hpp"
 #include "careflow/io/csv.hpp"
+#include "careflow/io/return_table.hpp"
 
 namespace careflow::ssda903 {
 
 // Recognises a table by its name as the reference validator writes it, or a file name.
 std::optional<Table> table_from_name(std::string_view name);  // "Episodes", "episodes", "PrevPerm"...
 
-// One table of one return, with its columns in schema order. Cells are text, upper-cased and
-// trimmed, exactly as the reference validator sees them; an empty cell is missing. A standard
-// column absent from the file reads as missing in every row (and `has_column` says so).
-struct ReturnTable {
-  Table table = Table::header;
-  CsvTable data;  // columns == schema(table).columns
-  std::vector<bool> has_column;
-  std::vector<std::string> extra_columns;  // columns in the file that the table does not have
-
-  // When several files hold the same table, rows from `first_row` on came from `file`.
-  struct SourceRange { size_t first_row; std::string file; };
-  std::vector<SourceRange> more_sources;
-
-  size_t rows() const { return data.rows(); }
-  std::string_view cell(size_t row, size_t col) const { return data.cell(row, col); }
-  uint32_t line(size_t row) const { return data.line(row); }
-  const std::string& source() const { return data.source; }
-  // The file a row was read from.
-  const std::string& source_of(size_t row) const;
-};
+// One table of one return (io/return_table.hpp).
+using ReturnTable = ReturnTableOf<Table>;
 
 // What was read from each input file, for the reconciliation in the ingest summary.
 struct FileReport {
@@ -50,18 +33,8 @@ struct FileReport {
   size_t blank_records = 0;
 };
 
-// One collection year's return: up to one of each table (several files of the same table are
-// appended in file-name order; each row keeps its own file and line).
-struct Return {
-  CollectionYear year;
-  std::array<std::optional<ReturnTable>, kTableCount> tables;
-  std::vector<FileReport> files;
-
-  const ReturnTable* find(Table t) const {
-    const auto& x = tables[static_cast<size_t>(t)];
-    return x ? &*x : nullptr;
-  }
-};
+// One collection year's return (io/return_table.hpp).
+using Return = ReturnOf<Table, kTableCount, FileReport>;
 
 // Recognises a CSV's table from its columns (any order). The file name is a hint used only when
 // the columns fit several tables (a file with just CHILD and DOB, say).
