@@ -180,10 +180,12 @@ TEST(CinBenchmark, MissingFileIsSaidAndTheRestRuns) {
   const auto& cc = table(rep, "cin_cp_finance");
   for (const auto& r : cc.rows) {
     const auto& label = std::get<std::string>(r[0]);
-    if (label.find("(c4)") != std::string::npos)
+    if (label.find("(c4)") != std::string::npos) {
       EXPECT_EQ(std::get<std::string>(r[column(cc, "council_note")]), "file not in the reference data (data_notes)");
-    if (label.find("(CIN census b1)") != std::string::npos)
+    }
+    if (label.find("(CIN census b1)") != std::string::npos) {
       EXPECT_NEAR(std::get<double>(r[column(cc, "council")]), 1341.0 / 21090 * 1e4, 1e-9);
+    }
   }
   const auto& notes = table(rep, "data_notes");
   EXPECT_EQ(std::get<std::string>(notes.rows[0][0]), "c4 is not in the reference data folder");
