@@ -331,3 +331,58 @@ TEST(CinFrontDoor, Section47EnquiriesConferencesWithin15WorkingDaysAndConversion
   EXPECT_EQ(m[1].section47_no_icpc_needed, 1u);
   EXPECT_EQ(m[1].section47_open, 1u);
 }
+
+TEST(CinFrontDoor, AssessmentsWithin45WorkingDaysAndFactorsByAge) {
+  cin::Timeline t;
+  t.years = {y2025};
+  const auto assessment = [](Date start, std::optional<Date> done, std::vector<std::string> factors) {
+    cin::Assessment a;
+    a.start = start;
+    a.authorised = done;
+    a.factors = std::move(factors);
+    return a;
+  };
+  // A (born 1 Jan 2015: 10 at completion): started Monday 2 December 2024, completed Monday 3
+  //   February 2025: December 3-6, 9-13, 16-20, 23, 24, 27, 30, 31 (19), January 2, 3, 6-10,
+  //   13-17, 20-24, 27-31 (22), February 3 (1) = 42 working days: within 45 (band 41-45).
+  //   Factors 3B (domestic abuse, parent) and 4B (mental health, parent).
+  auto ea = episode(d(2024, 11, 25), "6");
+  ea.assessments = {assessment(d(2024, 12, 2), d(2025, 2, 3), {"3B", "4b"})};
+  // B (born 1 Jan 2015): started Monday 2 December 2024, completed Monday 10 February 2025: A's
+  //   42 + 4-7 and 10 February = 47 working days: not within 45 (band 46-50). Factor 21 only (no factors): no factor row.
+  auto eb = episode(d(2024, 11, 25), "6");
+  eb.assessments = {assessment(d(2024, 12, 2), d(2025, 2, 10), {"21"})};
+  // C (born 1 June 2024: under 1): completed the day it started (same day), factor 3B; and an
+  //   assessment still open (not completed).
+  auto ec = episode(d(2025, 1, 5), "6");
+  ec.assessments = {assessment(d(2025, 1, 6), d(2025, 1, 6), {"3B"}), assessment(d(2025, 3, 20), std::nullopt, {})};
+  t.children = {child("A", {ea}), child("B", {eb}), child("C", {ec})};
+  t.children[2].dob = d(2024, 6, 1);
+
+  const auto m = assessment_measures(t, {y2025});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].completed, 3u);
+  EXPECT_EQ(m[0].within_45_days, 2u);  // A (42), C (0)
+  EXPECT_EQ(m[0].days_not_known, 0u);
+  EXPECT_EQ(m[0].by_band[0], 1u);  // C, same day
+  EXPECT_EQ(m[0].by_band[5], 1u);  // A, 41-45
+  EXPECT_EQ(m[0].by_band[6], 1u);  // B, 46-50
+  // Episodes with a factor: A (aged 10 on 3 February 2025? born 1 January 2015: 10, so 10 to 15)
+  // and C (under 1); B's 21 is none.
+  EXPECT_EQ(m[0].episodes_with_factor[size_t(AgeBand::age_10_to_15)], 1u);
+  EXPECT_EQ(m[0].episodes_with_factor[size_t(AgeBand::under_1)], 1u);
+  const auto& factors = assessment_factors();
+  const auto row = [&](std::string_view column) {
+    for (size_t k = 0; k < factors.size(); ++k)
+      if (factors[k].c3_column == column) return m[0].by_factor[k];
+    ADD_FAILURE() << column;
+    return std::array<size_t, 6>{};
+  };
+  EXPECT_EQ(row("Domestic_Abuse_parent")[size_t(AgeBand::age_10_to_15)], 1u);
+  EXPECT_EQ(row("Domestic_Abuse_parent")[size_t(AgeBand::under_1)], 1u);
+  EXPECT_EQ(row("Mental_Health_parent")[size_t(AgeBand::age_10_to_15)], 1u);  // "4b": codes are case-insensitive
+  EXPECT_EQ(row("Mental_Health_parent")[size_t(AgeBand::under_1)], 0u);
+  EXPECT_EQ(assessment_band(45), 5u);
+  EXPECT_EQ(assessment_band(46), 6u);
+  EXPECT_EQ(assessment_band(61), 8u);
+}

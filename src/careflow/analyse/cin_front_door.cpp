@@ -312,6 +312,121 @@ std::vector<Section47Year> section47_measures(const cin::Timeline& t, const std:
   return out;
 }
 
+// ---- Assessments ------------------------------------------------------------------------------
+
+size_t assessment_band(int d) {
+  if (d <= 0) return 0;
+  if (d <= 10) return 1;
+  if (d <= 20) return 2;
+  if (d <= 30) return 3;
+  if (d <= 40) return 4;
+  if (d <= 45) return 5;
+  if (d <= 50) return 6;
+  if (d <= 60) return 7;
+  return 8;
+}
+
+std::string_view assessment_band_label(size_t band) {
+  static constexpr std::string_view kLabels[kAssessmentBandCount] = {
+      "Same day", "1-10 working days", "11-20", "21-30", "31-40", "41-45", "46-50", "51-60", "61 or more"};
+  return kLabels[band];
+}
+
+std::string_view c2_column(size_t band) {
+  static constexpr std::string_view kColumns[kAssessmentBandCount] = {
+      "Same_day", "1-10_days", "11-20_days", "21-30_days", "31-40_days", "41-45_days", "46-50_days", "51-60_days",
+      "61+_days"};
+  return kColumns[band];
+}
+
+const std::vector<AssessmentFactor>& assessment_factors() {
+  static const std::vector<AssessmentFactor> kFactors = {
+      {"Alcohol_Misuse_child", "Alcohol misuse: child (1A)", {"1A"}},
+      {"Alcohol_Misuse_parent", "Alcohol misuse: parent or carer (1B)", {"1B"}},
+      {"Alcohol_Misuse_person", "Alcohol misuse: another person (1C)", {"1C"}},
+      {"Drug_Misuse_child", "Drug misuse: child (2A)", {"2A"}},
+      {"Drug_Misuse_parent", "Drug misuse: parent or carer (2B)", {"2B"}},
+      {"Drug_Misuse_person", "Drug misuse: another person (2C)", {"2C"}},
+      {"Domestic_Abuse_child", "Domestic abuse: child (3A)", {"3A"}},
+      {"Domestic_Abuse_parent", "Domestic abuse: parent or carer (3B)", {"3B"}},
+      {"Domestic_Abuse_person", "Domestic abuse: another person (3C)", {"3C"}},
+      {"Mental_Health_child", "Mental health: child (4A)", {"4A"}},
+      {"Mental_Health_parent", "Mental health: parent or carer (4B)", {"4B"}},
+      {"Mental_Health_person", "Mental health: another person (4C)", {"4C"}},
+      {"Learning_Disability_child", "Learning disability: child (5A)", {"5A"}},
+      {"Learning_Disability_parent", "Learning disability: parent or carer (5B)", {"5B"}},
+      {"Learning_Disability_person", "Learning disability: another person (5C)", {"5C"}},
+      {"Physical_Disability_child", "Physical disability or illness: child (6A)", {"6A"}},
+      {"Physical_Disability_parent", "Physical disability or illness: parent or carer (6B)", {"6B"}},
+      {"Physical_Disability_person", "Physical disability or illness: another person (6C)", {"6C"}},
+      {"Young_Carer", "Young carer (7A)", {"7A"}},
+      {"Privately_fostered", "Privately fostered (8B-8F)", {"8B", "8C", "8D", "8E", "8F"}},
+      {"Unaccompanied_asylum_seeker", "Unaccompanied asylum-seeking child (9A)", {"9A"}},
+      {"Going_missing", "Going or being missing (10A)", {"10A"}},
+      {"Child_sexual_exploitation", "Child sexual exploitation (11A)", {"11A"}},
+      {"Trafficking", "Trafficking (12A)", {"12A"}},
+      {"Gangs", "Gangs (13A)", {"13A"}},
+      {"Socially_unacceptable_behaviour", "Socially unacceptable behaviour (14A)", {"14A"}},
+      {"Self_harm", "Self-harm (15A)", {"15A"}},
+      {"Neglect", "Neglect (16A)", {"16A"}},
+      {"Emotional_Abuse", "Emotional abuse (17A)", {"17A"}},
+      {"Physical_Abuse_unknown", "Physical abuse: not specified (18A)", {"18A"}},
+      {"Physical_Abuse_child_on_child", "Physical abuse: child on child (18B)", {"18B"}},
+      {"Physical_Abuse_adult_on_child", "Physical abuse: adult on child (18C)", {"18C"}},
+      {"Sexual_Abuse_unknown", "Sexual abuse: not specified (19A)", {"19A"}},
+      {"Sexual_Abuse_child_on_child", "Sexual abuse: child on child (19B)", {"19B"}},
+      {"Sexual_Abuse_adult_on_child", "Sexual abuse: adult on child (19C)", {"19C"}},
+      {"Female_Genital_Mutilation", "Female genital mutilation (22A)", {"22A"}},
+      {"Faith_linked_abuse", "Abuse linked to faith or belief (23A)", {"23A"}},
+      {"Child_criminal_exploitation", "Child criminal exploitation (24A)", {"24A"}},
+      {"Other", "Other (20)", {"20"}},
+  };
+  return kFactors;
+}
+
+std::vector<AssessmentYear> assessment_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
+                                                Date until) {
+  const BankHolidayTable& holidays = england_and_wales_bank_holidays();
+  const auto& factors = assessment_factors();
+  std::vector<AssessmentYear> out;
+  std::vector<char> has(factors.size());
+  for (const auto& y : years) {
+    AssessmentYear r;
+    r.year = y;
+    r.by_factor.assign(factors.size(), {});
+    for (const auto& child : t.children)
+      for (const auto& e : child.episodes) {
+        std::fill(has.begin(), has.end(), 0);
+        bool any = false;
+        std::optional<Date> latest;
+        for (const auto& a : e.assessments) {
+          if (!a.authorised || !in_year(*a.authorised, y, until)) continue;
+          ++r.completed;
+          if (const auto days = working_days_between(a.start, *a.authorised, holidays)) {
+            ++r.by_band[assessment_band(*days)];
+            r.within_45_days += *days <= 45;
+          } else {
+            ++r.days_not_known;
+          }
+          for (const auto& code : a.factors) {
+            const std::string c = upper(code);
+            for (size_t k = 0; k < factors.size(); ++k)
+              for (auto fc : factors[k].codes)
+                if (c == fc) has[k] = 1, any = true;
+          }
+          if (!latest || *a.authorised > *latest) latest = *a.authorised;
+        }
+        if (!any) continue;
+        const int age = child.dob ? age_on(*child.dob, *latest) : -1;
+        const size_t band = age < 0 ? 5 : static_cast<size_t>(age_band(age));
+        ++r.episodes_with_factor[band];
+        for (size_t k = 0; k < factors.size(); ++k) r.by_factor[k][band] += has[k];
+      }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 namespace detail {
 
 namespace {
@@ -910,6 +1025,156 @@ void relate_plans(FrontDoor& f) {
   }
 }
 
+// ---- Assessments (item 2) ----
+
+void assessment_tables(FrontDoor& f, const std::vector<AssessmentYear>& m) {
+  f.need(f.england.c2, "assessments and their duration (DfE table C2)");
+  f.need(f.england.c3, "factors identified at the end of assessment (DfE table C3)");
+  const auto england_bands = [&](int year) -> std::optional<std::array<double, kAssessmentBandCount>> {
+    std::array<double, kAssessmentBandCount> v{};
+    for (size_t b = 0; b < kAssessmentBandCount; ++b) {
+      const auto x = f.england.c2.england(year, std::string(c2_column(b)));
+      if (!x) return std::nullopt;
+      v[b] = *x;
+    }
+    return v;
+  };
+  const auto share = [](const std::array<double, kAssessmentBandCount>& v, size_t upto) -> std::optional<double> {
+    double part = 0, all = 0;
+    for (size_t b = 0; b < kAssessmentBandCount; ++b) (b <= upto ? part : all) += v[b];
+    all += part;
+    return all > 0 ? std::optional<double>(100.0 * part / all) : std::nullopt;
+  };
+  {
+    Table t = make_table(
+        kFrontDoorSection, "cin_assessments", "Assessments completed, and within 45 working days",
+        "Assessments completed in the year (AssessmentAuthorisationDate in it), and those completed within 45 "
+        "working days of their start (AssessmentActualStartDate), counting the working days after the start up to "
+        "completion (England and Wales bank holidays) as DfE's table C2 bands them (cin-census-spec.md §6; Working "
+        "Together's 45 days run from the referral, DfE's bands from the assessment's start). Not known: a date outside "
+        "the bank-holiday table, or completion before the start. Rates per 10,000 children aged 0-17. England: DfE "
+        "table C2 (to 2021/22).",
+        {{"year", "Year"},
+         {"completed", "Assessments completed"},
+         {"completed_per_10000", "Per 10,000", 1},
+         {"england_completed_per_10000", "England per 10,000", 1},
+         {"within_45_days", "Within 45 working days"},
+         {"within_45_days_percent", "% within 45 working days", 1},
+         {"england_within_45_days_percent", "England % within 45 working days", 1},
+         {"days_not_known", "Duration not known"},
+         {"population_0_17", "Population 0-17 (mid-year before)"}});
+    add_year_rows(f.years, t, [&](const CollectionYear& y, size_t yi, std::vector<Cell>& row) {
+      const auto& r = m[yi];
+      const auto pop = f.population(y);
+      const auto ep = f.england_population(y);
+      const double n = double(r.completed);
+      row.push_back(n);
+      row.push_back(pop ? Cell{n / *pop * 10000.0} : Cell{});
+      const auto e = f.england.c2.england(y.end_year, "Assessments_completed");
+      row.push_back(e && ep ? Cell{*e / *ep * 10000.0} : Cell{});
+      row.push_back(double(r.within_45_days));
+      row.push_back(percent(double(r.within_45_days), n));
+      const auto bands = england_bands(y.end_year);
+      row.push_back(bands ? cell_of(share(*bands, 5)) : Cell{});
+      row.push_back(double(r.days_not_known));
+      row.push_back(cell_of(pop));
+    });
+    set_counts(t, {.columns = {1, 4, 7},
+                   .ratios = {{.column = 2, .numerator = 1, .denominator = 8, .scale = 10000},
+                              {.column = 5, .numerator = 4, .denominator = 1}}});
+    set_chart(t, Chart::year_lines, {5, 6}, "% within 45 working days");
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    std::vector<std::string> labels;
+    for (size_t b = 0; b < kAssessmentBandCount; ++b) labels.emplace_back(assessment_band_label(b));
+    labels.emplace_back("Not known");
+    Table t = by_year(f.years, "cin_assessment_duration", "Assessments completed, by working days taken",
+                      "Working days after the assessment's start up to its completion, in DfE's bands of table C2. "
+                      "England: table C2, of the latest year DfE has published up to the council's latest (named in "
+                      "the column).",
+                      kFrontDoorSection, labels, [&](const CollectionYear& y, std::vector<double>& counts) {
+                        const size_t yi = static_cast<size_t>(std::find(f.years.begin(), f.years.end(), y) - f.years.begin());
+                        for (size_t b = 0; b < kAssessmentBandCount; ++b) counts[b] = double(m[yi].by_band[b]);
+                        counts[kAssessmentBandCount] = double(m[yi].days_not_known);
+                      });
+    const auto ey = f.england.c2.latest_england_year(f.years.back().end_year);
+    const auto bands = ey ? england_bands(*ey) : std::nullopt;
+    add_england_percent(t, ey ? fmt::format("England % {}", CollectionYear{*ey}.label()) : "England %",
+                        [&](size_t row) -> std::optional<double> {
+                          if (!bands) return std::nullopt;
+                          const auto k = category_of_row(t, row, labels);
+                          if (!k) return 100.0;
+                          if (*k >= kAssessmentBandCount) return std::nullopt;
+                          double all = 0;
+                          for (double v : *bands) all += v;
+                          return all > 0 ? std::optional<double>(100.0 * (*bands)[*k] / all) : std::nullopt;
+                        });
+    set_chart(t, Chart::bars, {f.years.size() + 1, f.years.size() + 2}, "% of assessments completed");
+    f.a.tables.push_back(std::move(t));
+  }
+  {
+    // The latest year's factors by age band.
+    const auto& r = m.back();
+    const auto& factors = assessment_factors();
+    Table t = make_table(
+        kFrontDoorSection, "cin_assessment_factors",
+        fmt::format("Factors identified at the end of assessment, {}, by age", f.years.back().label()),
+        "Episodes of need with an assessment completed in the year, by the factors its assessments identified at "
+        "their end (AssessmentFactors; 21, no factors, is not one), as DfE's table C3 counts them: an episode once "
+        "per factor; the first row is the episodes with any factor. Age at the episode's latest completion in the "
+        "year. An episode has several factors: the rows do not add up. England: the share of England's episodes with "
+        "a factor, table C3, of the latest year published up to the council's latest.",
+        {{"factor", "Factor"},
+         {"under_1", "Under 1"},
+         {"age_1_4", "1 to 4"},
+         {"age_5_9", "5 to 9"},
+         {"age_10_15", "10 to 15"},
+         {"age_16_plus", "16 and over"},
+         {"age_not_known", "Age not known"},
+         {"all_ages", "All ages"},
+         {"percent", "% of episodes with a factor", 1},
+         {"england_percent", "England %", 1}});
+    const auto ey = f.england.c3.latest_england_year(f.years.back().end_year);
+    const auto etotal = ey ? f.england.c3.england(*ey, "Episodes_with_assessment_factor") : std::nullopt;
+    double all_with = 0;
+    for (size_t b = 0; b < 6; ++b) all_with += double(r.episodes_with_factor[b]);
+    const auto add = [&](const std::string& label, const std::array<size_t, 6>& by_age, std::optional<double> england) {
+      std::vector<Cell> row{label};
+      double all = 0;
+      for (size_t b = 0; b < 6; ++b) row.push_back(double(by_age[b])), all += double(by_age[b]);
+      row.push_back(all);
+      row.push_back(percent(all, all_with));
+      row.push_back(cell_of(england && etotal && *etotal > 0 ? std::optional<double>(100.0 * *england / *etotal)
+                                                              : std::nullopt));
+      t.table.add_row(std::move(row));
+    };
+    add("Episodes with any factor", r.episodes_with_factor, etotal);
+    for (size_t k = 0; k < factors.size(); ++k) {
+      size_t n = 0;
+      for (size_t b = 0; b < 6; ++b) n += r.by_factor[k][b];
+      if (n == 0) continue;
+      add(std::string(factors[k].label), r.by_factor[k],
+          ey ? f.england.c3.england(*ey, std::string(factors[k].c3_column)) : std::nullopt);
+    }
+    if (ey) t.table.columns.back().label = fmt::format("England % {}", CollectionYear{*ey}.label());
+    set_counts(t, {.columns = {1, 2, 3, 4, 5, 6, 7},
+                   .ratios = {{.column = 8, .numerator = 7, .denominator = 7, .denominator_row = 0}},
+                   .row_relations = {{{7, 1, 2, 3, 4, 5, 6}, {1, -1, -1, -1, -1, -1, -1}}}});
+    t.chart = Chart::bars;
+    t.series = {8, 9};
+    t.y_label = "% of episodes with a factor";
+    f.a.tables.push_back(std::move(t));
+  }
+  // The same completed assessments in the first two tables.
+  const size_t n = f.a.tables.size();
+  const Table& a = f.a.tables[n - 3];
+  const Table& b = f.a.tables[n - 2];
+  if (b.total_row)
+    for (size_t yi = 0; yi < f.years.size(); ++yi)
+      f.a.relations.push_back({Relation::Kind::equal, {FrontDoor::year_cell(a, yi, 1), {b.table.id, *b.total_row, yi + 1}}});
+}
+
 }  // namespace
 
 void front_door(Context& cx, Assessment& a) {
@@ -935,6 +1200,7 @@ void front_door(Context& cx, Assessment& a) {
   plan_breakdown_tables(f, plans);
   relate_plans(f);
   section47_tables(f, section47_measures(f.cin, f.years, cx.ref));
+  assessment_tables(f, assessment_measures(f.cin, f.years, cx.ref));
 }
 
 }  // namespace detail

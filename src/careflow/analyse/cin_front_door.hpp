@@ -165,4 +165,41 @@ struct Section47Year {
 std::vector<Section47Year> section47_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
                                               Date until = Date::open());
 
+// ---- Assessments (item 2) ----------------------------------------------------------------------
+
+// DfE's bands of an assessment's duration in working days (table C2): the same day, 1-10, 11-20,
+// 21-30, 31-40, 41-45, 46-50, 51-60, 61 or more.
+inline constexpr size_t kAssessmentBandCount = 9;
+size_t assessment_band(int working_days);
+std::string_view assessment_band_label(size_t band);
+std::string_view c2_column(size_t band);  // "Same_day", "1-10_days"...
+
+// Factors identified at the end of assessment as table C3 counts them: one column per factor
+// (alcohol misuse of the child, 1A; of a parent, 1B; of another person, 1C; ... child criminal
+// exploitation, 24A). Code 21 (no factors) is none of them.
+struct AssessmentFactor {
+  std::string_view c3_column;  // "Alcohol_Misuse_child"
+  std::string_view label;      // "Alcohol misuse: child (1A)"
+  std::vector<std::string_view> codes;
+};
+const std::vector<AssessmentFactor>& assessment_factors();
+
+struct AssessmentYear {
+  CollectionYear year;
+  // Assessments completed in the year (AssessmentAuthorisationDate in it), by working days from
+  // their start (AssessmentActualStartDate) to completion (core/bank_holidays
+  // working_days_between); not known when a day is outside the bank-holiday table or the
+  // authorisation is before the start.
+  size_t completed = 0, within_45_days = 0, days_not_known = 0;
+  std::array<size_t, kAssessmentBandCount> by_band{};
+  // Episodes with an assessment completed in the year that identified a factor other than 21
+  // (C3's Episodes_with_assessment_factor), and by factor (assessment_factors()' order), each by
+  // the child's age band at the (latest such) completion: DfE's five bands, then not known.
+  std::array<size_t, 6> episodes_with_factor{};
+  std::vector<std::array<size_t, 6>> by_factor;
+};
+
+std::vector<AssessmentYear> assessment_measures(const cin::Timeline& t, const std::vector<CollectionYear>& years,
+                                                Date until = Date::open());
+
 }  // namespace careflow::analyse
