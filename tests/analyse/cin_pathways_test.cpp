@@ -106,14 +106,17 @@ TEST(CinPathways, EntrantsByWhatCameBeforeAndTheirDrift) {
   const auto p = cin_pathways(c.h, c.t);
   ASSERT_EQ(p.years.size(), 2u);
   ASSERT_EQ(p.entrants.size(), 2u);
-  // 2022/23: A (first entry 01/06/2022: once), E. D's short breaks are not care; G came before.
+  // 2022/23: A twice (01/06/2022 and 01/01/2023: each start counts, as the report's starters), E.
+  // D's short breaks are not care; G came before.
   const auto& e23 = p.entrants[0];
-  EXPECT_EQ(e23.entrants, 2u);
-  EXPECT_EQ(prior(e23, PriorInvolvement::protection_plan), 1u);  // A
+  EXPECT_EQ(e23.entrants, 3u);
+  EXPECT_EQ(prior(e23, PriorInvolvement::protection_plan), 2u);  // A, A
   EXPECT_EQ(prior(e23, PriorInvolvement::not_known), 1u);        // E
-  EXPECT_EQ(e23.with_referral, 1u);
-  EXPECT_EQ(e23.median_days, 31.0);  // 01/05/2022 -> 01/06/2022
+  // Drift from A's referral of 01/05/2022: 31 days, and 245 to 01/01/2023; median 138.
+  EXPECT_EQ(e23.with_referral, 2u);
+  EXPECT_EQ(e23.median_days, 138.0);
   EXPECT_EQ(drift(e23, DriftBand::under_3_months), 1u);
+  EXPECT_EQ(drift(e23, DriftBand::months_6_to_12), 1u);
   // 2023/24: B (CIN plan), C (referral only), F (referred after entering: not known), I (CP plan).
   const auto& e24 = p.entrants[1];
   EXPECT_EQ(e24.entrants, 4u);

@@ -193,6 +193,7 @@ TEST_F(ApiReportCin, WithoutTheCensusTheSectionIsAbsentAndNothingElseChanges) {
       EXPECT_EQ(f.rfind("cin_", 0), 0u) << f;
     }
   }
-  // 3 of referrals, 7 of child protection plans, 2 of section 47 enquiries, 3 of assessments.
-  EXPECT_EQ(with_files.size() - without_files.size(), 15u);
+  // 3 of referrals, 7 of child protection plans, 2 of section 47 enquiries, 3 of assessments, 4 of
+  // pathways into care.
+  EXPECT_EQ(with_files.size() - without_files.size(), 19u);
 }

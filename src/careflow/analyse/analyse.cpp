@@ -478,6 +478,7 @@ Assessment assess(const History& h, const Options& o) {
           y.start() <= a.reference_date)
         cx.cin_years.push_back(y);
     detail::front_door(cx, a);
+    detail::pathways(cx, a);
   }
   detail::measure_reliability(cx, a);
   detail::relate_tables(cx, a);

@@ -92,9 +92,10 @@ CinPathways cin_pathways(const History& history, const cin::Timeline& cin, std::
     EntrantPathways e;
     e.year = y;
     std::vector<int32_t> days;
-    for (uint32_t c = 0; c < history.children.size(); ++c) {
-      const auto entry = entry_between(history, c, y.start(), y.end());
-      if (!entry) continue;
+    for (const PeriodOfCare& period : history.periods) {
+      if (period.short_breaks || period.start < y.start() || period.start > y.end()) continue;
+      const uint32_t c = period.child;
+      const std::optional<Date> entry = period.start;
       ++e.entrants;
       PriorInvolvement prior = PriorInvolvement::not_known;
       std::optional<Date> first_referral;

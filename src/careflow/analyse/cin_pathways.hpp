@@ -4,7 +4,8 @@
 // LAchildID, compared without regard to case.
 //
 // - Entrants by what came before: of the children who started to be looked after in a year (each
-//   child once, at its first entry in the year; short breaks are not care), those who had had a CP
+//   period of care starting in it, as the report's starters are: a child can start twice; short
+//   breaks are not care), those who had had a CP
 //   plan, else a CIN plan, else only a referral, on or before the day care began, and those not
 //   known to children's social care (no census record referred by then). The census is seen only
 //   from the first return read (an episode open then shows its older referral; one closed before
@@ -43,7 +44,7 @@ std::string_view label(DriftBand b);
 
 struct EntrantPathways {
   CollectionYear year;
-  size_t entrants = 0;
+  size_t entrants = 0;                             // periods of care starting in the year
   std::array<size_t, kPriorInvolvements> by_prior{};  // sums to entrants
   // Drift: entrants with a referral on or before their entry (entrants - not_known).
   size_t with_referral = 0;

@@ -161,6 +161,8 @@ void costs(Context& cx, Assessment& a);
 void projection(Context& cx, Assessment& a);
 // "The front door and child protection", when the census was given (o.cin): cin_front_door.cpp.
 void front_door(Context& cx, Assessment& a);
+// Pathways into care in the same section (cin_pathways_tables.cpp): after front_door.
+void pathways(Context& cx, Assessment& a);
 // The measure_reliability table, from cx.reliability (last: every other analysis has stated its own).
 void measure_reliability(Context& cx, Assessment& a);
 // Relations between the tables made (Assessment::relations), once they are all made.
